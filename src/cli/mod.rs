@@ -1,0 +1,64 @@
+//! Command-line front end: argument structs and dispatch. Library code does the work.
+
+mod common;
+mod compare;
+mod config_cmd;
+mod flow;
+mod generate;
+mod model;
+mod perf;
+mod sim;
+mod sweep;
+mod synth;
+
+use clap::{Parser, Subcommand};
+
+/// Generate, co-simulate and synthesize ternary-spike accelerators for SpikeLM.
+///
+/// Start with `spikelm-hw presets`, then `spikelm-hw flow --out build/` for the whole job.
+#[derive(Debug, Parser)]
+#[command(name = "spikelm-hw", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the named configurations.
+    Presets(config_cmd::PresetsArgs),
+    /// Print the validated configuration and every derived parameter.
+    Config(config_cmd::ConfigCmdArgs),
+    /// Run the bit-accurate reference model on NumPy data.
+    #[command(subcommand)]
+    Model(model::ModelCommand),
+    /// Emit the Verilog engine for a configuration.
+    Generate(generate::GenerateArgs),
+    /// Co-simulate the RTL under Verilator against the reference model, bit for bit.
+    Sim(sim::SimArgs),
+    /// Synthesize and place-and-route on an FPGA target, or estimate gates.
+    Synth(synth::SynthArgs),
+    /// Compare the ternary engine against the INT8 multiply-accumulate baseline.
+    Compare(compare::CompareArgs),
+    /// Analytic cycle, throughput and energy model.
+    Perf(perf::PerfArgs),
+    /// Generate, co-simulate, synthesize and report in one command.
+    Flow(flow::FlowArgs),
+    /// Run many configurations and plot area against throughput.
+    Sweep(sweep::SweepArgs),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Presets(a) => config_cmd::presets(a),
+        Command::Config(a) => config_cmd::config(a),
+        Command::Model(a) => model::run(a),
+        Command::Generate(a) => generate::run(a),
+        Command::Sim(a) => sim::run(a),
+        Command::Synth(a) => synth::run(a),
+        Command::Compare(a) => compare::run(a),
+        Command::Perf(a) => perf::run(a),
+        Command::Flow(a) => flow::run(a),
+        Command::Sweep(a) => sweep::run(a),
+    }
+}

@@ -1,0 +1,198 @@
+//! Everything the hardware and the model need that follows from a configuration: layer shapes,
+//! accumulator width, buffer depths, address and counter widths, the configuration hash.
+
+use super::{Config, ConfigError, PeKind};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// The four SpikeLinear sites of a BERT layer, in the order the controller numbers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayerKind {
+    /// Fused Q/K/V projection: hidden -> 3·hidden.
+    Qkv,
+    /// Attention output dense: hidden -> hidden.
+    AttnOut,
+    /// FFN in: hidden -> ffn.
+    FfnIn,
+    /// FFN out: ffn -> hidden.
+    FfnOut,
+}
+
+impl LayerKind {
+    pub const ALL: [LayerKind; 4] = [
+        LayerKind::Qkv,
+        LayerKind::AttnOut,
+        LayerKind::FfnIn,
+        LayerKind::FfnOut,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LayerKind::Qkv => "qkv",
+            LayerKind::AttnOut => "attn_out",
+            LayerKind::FfnIn => "ffn_in",
+            LayerKind::FfnOut => "ffn_out",
+        }
+    }
+
+    /// Parse a layer name as printed by [`LayerKind::name`].
+    pub fn from_name(s: &str) -> Option<LayerKind> {
+        LayerKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+/// One layer shape of the chosen model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LayerShape {
+    pub kind: LayerKind,
+    /// Index the controller's layer-select register takes.
+    pub index: u32,
+    /// Reduction length (input features).
+    pub din: u32,
+    /// Output features.
+    pub dout: u32,
+}
+
+/// Values derived once from a validated configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Derived {
+    pub tool_version: String,
+    /// First 16 hex digits of the SHA-256 of the configuration's canonical JSON.
+    pub config_hash: String,
+    pub layer_shapes: Vec<LayerShape>,
+    pub max_din: u32,
+    pub max_dout: u32,
+    /// Signed accumulator width: holds the largest reduction without overflow.
+    pub acc_bits: u32,
+    /// Rows of the array are (token, time step) pairs; tokens per row block.
+    pub tokens_per_row_block: u32,
+    pub row_blocks: u32,
+    pub pes: u32,
+    /// Depth of one bank of the (double-buffered) spike buffer, per array row.
+    pub spike_buf_depth: u32,
+    pub spike_addr_bits: u32,
+    /// Depth of each column's bias bank.
+    pub bias_depth: u32,
+    pub bias_addr_bits: u32,
+    pub col_block_bits: u32,
+    pub token_bits: u32,
+    pub time_bits: u32,
+    pub layer_sel_bits: u32,
+    /// Width of the digit shift field of α codes and of output-scale codes (csd/pow2 modes).
+    pub alpha_shift_bits: u32,
+    pub scale_shift_bits: u32,
+    /// Width of the output shift register S.
+    pub out_shift_bits: u32,
+    pub csr_addr_bits: u32,
+    pub counter_bits: u32,
+}
+
+/// Bits to index `n` distinct values (at least 1).
+pub fn clog2(n: u64) -> u32 {
+    if n <= 1 {
+        1
+    } else {
+        64 - (n - 1).leading_zeros()
+    }
+}
+
+/// Bits of a two's-complement number holding every value in ±max.
+pub fn signed_bits(max: u64) -> u32 {
+    clog2(max + 1) + 1
+}
+
+/// Largest accumulator width the co-simulation and the .npy outputs (int32) carry.
+const MAX_ACC_BITS: u32 = 32;
+
+impl Derived {
+    pub fn compute(c: &Config) -> Result<Self, ConfigError> {
+        let m = &c.model;
+        let f = &c.format;
+        let a = &c.array;
+        let shapes: Vec<LayerShape> = [
+            (LayerKind::Qkv, m.hidden, 3 * m.hidden),
+            (LayerKind::AttnOut, m.hidden, m.hidden),
+            (LayerKind::FfnIn, m.hidden, m.ffn),
+            (LayerKind::FfnOut, m.ffn, m.hidden),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, (kind, din, dout))| LayerShape {
+            kind,
+            index: i as u32,
+            din,
+            dout,
+        })
+        .collect();
+        let max_din = shapes.iter().map(|s| s.din).max().unwrap_or(1);
+        let max_dout = shapes.iter().map(|s| s.dout).max().unwrap_or(1);
+        let wmax = (1u64 << (f.weight_bits - 1)) - 1;
+        let per_term = match a.pe {
+            PeKind::Ternary => wmax,
+            PeKind::Int8Mac => 128 * wmax,
+        };
+        let acc_bits = signed_bits(max_din as u64 * per_term);
+        if acc_bits > MAX_ACC_BITS {
+            return Err(ConfigError::invalid(
+                "format.weight_bits",
+                f.weight_bits,
+                format!(
+                    "the accumulator for a reduction of {max_din} needs {acc_bits} bits, more than \
+                     {MAX_ACC_BITS}; use fewer weight bits or a smaller model"
+                ),
+            ));
+        }
+        let product = acc_bits + f.scale_bits + 1;
+        if product > 64 {
+            return Err(ConfigError::invalid(
+                "format.scale_bits",
+                f.scale_bits,
+                format!("accumulator ({acc_bits}) + scale_bits + 1 = {product} exceeds 64"),
+            ));
+        }
+        let tokens_per_row_block = match a.pe {
+            PeKind::Ternary => a.rows / m.time_steps,
+            PeKind::Int8Mac => a.rows,
+        };
+        let bias_depth = max_dout / a.cols;
+        let bias_addr_bits = clog2(bias_depth as u64);
+        let col_bits = clog2(a.cols as u64);
+        // Registers live in the lower half of the CSR space, biases in the upper half at
+        // offset (j / cols) << clog2(cols) | (j % cols).
+        let csr_addr_bits = (bias_addr_bits + col_bits).max(10) + 1;
+        let json = serde_json::to_string(c)
+            .map_err(|e| ConfigError::invalid("config", "?", e.to_string()))?;
+        let hash = Sha256::digest(json.as_bytes());
+        let config_hash: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        Ok(Derived {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            config_hash,
+            layer_shapes: shapes,
+            max_din,
+            max_dout,
+            acc_bits,
+            tokens_per_row_block,
+            row_blocks: m.seq_len / tokens_per_row_block,
+            pes: a.rows * a.cols,
+            spike_buf_depth: max_din,
+            spike_addr_bits: clog2(max_din as u64),
+            bias_depth,
+            bias_addr_bits,
+            col_block_bits: clog2(bias_depth as u64),
+            token_bits: clog2(m.seq_len as u64 + 1),
+            time_bits: clog2(m.time_steps as u64),
+            layer_sel_bits: 2,
+            alpha_shift_bits: clog2(f.alpha_bits as u64 + 1),
+            scale_shift_bits: clog2(f.scale_bits as u64 + 1),
+            out_shift_bits: clog2((acc_bits + f.scale_bits + 1) as u64),
+            csr_addr_bits,
+            counter_bits: 32,
+        })
+    }
+
+    /// The shape of one layer kind.
+    pub fn shape(&self, kind: LayerKind) -> LayerShape {
+        self.layer_shapes[kind as usize]
+    }
+}

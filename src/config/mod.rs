@@ -1,0 +1,226 @@
+//! One validated configuration: model dimensions, numeric format and array shape, read from a
+//! preset, an optional TOML file and `--set key=value` overrides, checked once and turned into
+//! [`Params`], which every other part of the tool (model, RTL, testbenches, flows, reports) uses.
+
+mod derived;
+mod overrides;
+mod presets;
+mod validate;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+pub use derived::{Derived, LayerKind, LayerShape};
+pub use presets::{preset, preset_names, DEFAULT_PRESET};
+
+/// Errors from reading or validating a configuration. Each names the field, the value and the rule.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("unknown preset `{0}`; known presets: {1}")]
+    UnknownPreset(String, String),
+    #[error("{field} = {value}: {rule}")]
+    Invalid {
+        field: String,
+        value: String,
+        rule: String,
+    },
+    #[error("cannot read configuration file {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("configuration file {path}: {message}")]
+    Toml { path: String, message: String },
+    #[error("--set {0}: expected key=value (for example array.rows=16)")]
+    BadOverride(String),
+    #[error("--set {key}: unknown key; known keys: {known}")]
+    UnknownKey { key: String, known: String },
+}
+
+impl ConfigError {
+    pub(crate) fn invalid(field: &str, value: impl fmt::Display, rule: impl Into<String>) -> Self {
+        ConfigError::Invalid {
+            field: field.to_string(),
+            value: value.to_string(),
+            rule: rule.into(),
+        }
+    }
+}
+
+/// SpikeLM model dimensions (BERT-style encoder).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelDims {
+    pub layers: u32,
+    pub hidden: u32,
+    pub heads: u32,
+    pub ffn: u32,
+    pub seq_len: u32,
+    pub time_steps: u32,
+}
+
+/// How the two multiplies by α (membrane leak U·A, output scale ACC·M) are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlphaMode {
+    /// A true multiplier.
+    Exact,
+    /// Codes rounded to at most K non-zero signed power-of-two digits; K shifted terms.
+    Csd(u32),
+    /// One shifter (= csd:1).
+    Pow2,
+}
+
+impl AlphaMode {
+    /// Number of signed digits the hardware holds per code, `None` for a true multiplier.
+    pub fn digits(self) -> Option<u32> {
+        match self {
+            AlphaMode::Exact => None,
+            AlphaMode::Csd(k) => Some(k),
+            AlphaMode::Pow2 => Some(1),
+        }
+    }
+}
+
+impl fmt::Display for AlphaMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AlphaMode::Exact => write!(f, "exact"),
+            AlphaMode::Csd(k) => write!(f, "csd:{k}"),
+            AlphaMode::Pow2 => write!(f, "pow2"),
+        }
+    }
+}
+
+impl FromStr for AlphaMode {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let rule = "expected `exact`, `pow2` or `csd:K` with K from 1 to 8";
+        match s {
+            "exact" => Ok(AlphaMode::Exact),
+            "pow2" => Ok(AlphaMode::Pow2),
+            _ => {
+                let k = s
+                    .strip_prefix("csd:")
+                    .and_then(|k| k.parse::<u32>().ok())
+                    .filter(|k| (1..=8).contains(k))
+                    .ok_or_else(|| ConfigError::invalid("format.alpha_mode", s, rule))?;
+                Ok(AlphaMode::Csd(k))
+            }
+        }
+    }
+}
+
+impl Serialize for AlphaMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for AlphaMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Fixed-point format of DESIGN.md section 3.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumericFormat {
+    /// F: fractional bits of activations, membranes, α codes and outputs.
+    pub frac_bits: u32,
+    /// XW: signed input code width.
+    pub input_bits: u32,
+    /// AW: unsigned α code width.
+    pub alpha_bits: u32,
+    /// MW: signed saturating membrane width.
+    pub membrane_bits: u32,
+    /// WB: signed weight width, symmetric range ±(2^(WB-1) - 1).
+    pub weight_bits: u32,
+    /// YW: signed saturating output width (F fractional bits).
+    pub output_bits: u32,
+    /// Unsigned width of the per-time-step output scale code M_t.
+    pub scale_bits: u32,
+    pub alpha_mode: AlphaMode,
+}
+
+/// Kind of processing element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeKind {
+    /// Ternary spike in, sign-select add (the SpikeLM engine).
+    Ternary,
+    /// INT8 activation in, multiply-accumulate (the ANN baseline).
+    Int8Mac,
+}
+
+impl fmt::Display for PeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PeKind::Ternary => "ternary",
+            PeKind::Int8Mac => "int8_mac",
+        })
+    }
+}
+
+/// The processing-element array.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrayConfig {
+    pub rows: u32,
+    pub cols: u32,
+    pub pe: PeKind,
+}
+
+/// A complete configuration, before validation. Every field is set by a preset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Name of the preset this configuration started from.
+    pub preset: String,
+    pub model: ModelDims,
+    pub format: NumericFormat,
+    pub array: ArrayConfig,
+}
+
+/// A validated configuration with everything derived from it, computed once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Params {
+    pub config: Config,
+    pub derived: Derived,
+}
+
+impl Params {
+    /// Validate a configuration and derive all sizes from it.
+    pub fn new(config: Config) -> Result<Self, ConfigError> {
+        validate::check(&config)?;
+        let derived = Derived::compute(&config)?;
+        Ok(Params { config, derived })
+    }
+
+    /// Build from a preset, an optional TOML file (a partial table laid over the preset, unknown
+    /// keys refused) and `key=value` overrides (dotted keys, applied in order).
+    pub fn load(
+        preset_name: &str,
+        file: Option<&std::path::Path>,
+        sets: &[String],
+    ) -> Result<Self, ConfigError> {
+        let base = preset(preset_name)?;
+        let config = overrides::apply(base, file, sets)?;
+        Params::new(config)
+    }
+
+    pub fn model(&self) -> &ModelDims {
+        &self.config.model
+    }
+    pub fn format(&self) -> &NumericFormat {
+        &self.config.format
+    }
+    pub fn array(&self) -> &ArrayConfig {
+        &self.config.array
+    }
+}
+
+#[cfg(test)]
+mod tests;

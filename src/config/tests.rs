@@ -1,0 +1,133 @@
+use super::*;
+
+fn err(preset_name: &str, sets: &[&str]) -> String {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    match Params::load(preset_name, None, &sets) {
+        Ok(_) => panic!("expected an error for {sets:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn every_preset_validates() {
+    for name in preset_names() {
+        let p = Params::load(name, None, &[]).expect(name);
+        assert_eq!(p.config.preset, name);
+        assert_eq!(p.derived.layer_shapes.len(), 4);
+    }
+}
+
+#[test]
+fn base_preset_is_the_paper_model() {
+    let p = Params::load("spikelm-bert-base", None, &[]).unwrap();
+    let m = p.model();
+    assert_eq!(
+        (m.layers, m.hidden, m.heads, m.ffn, m.seq_len, m.time_steps),
+        (12, 768, 12, 3072, 128, 4)
+    );
+    // 3072 terms of at most 127: 390144 needs 20 bits signed.
+    assert_eq!(p.derived.acc_bits, 20);
+    assert_eq!(p.derived.max_din, 3072);
+    assert_eq!(p.derived.max_dout, 3072);
+    assert_eq!(p.derived.shape(LayerKind::Qkv).dout, 2304);
+}
+
+#[test]
+fn accumulator_width_is_tight() {
+    // Din_max * 127 must fit and Din_max * 127 with one bit less must not.
+    for name in preset_names() {
+        let p = Params::load(name, None, &[]).unwrap();
+        let max = p.derived.max_din as i64 * 127;
+        let w = p.derived.acc_bits;
+        assert!(
+            max <= (1i64 << (w - 1)) - 1,
+            "{name}: {max} does not fit {w} bits"
+        );
+        assert!(
+            max > (1i64 << (w - 2)) - 1,
+            "{name}: {w} bits is wider than needed"
+        );
+    }
+}
+
+#[test]
+fn overrides_apply_in_order_and_short_keys_resolve() {
+    let sets = [
+        "array.rows=4",
+        "array=8x16",
+        "alpha_mode=csd:2",
+        "format.frac_bits=8",
+    ]
+    .map(String::from);
+    let p = Params::load("spikelm-bert-base", None, &sets).unwrap();
+    assert_eq!((p.array().rows, p.array().cols), (8, 16));
+    assert_eq!(p.format().alpha_mode, AlphaMode::Csd(2));
+    assert_eq!(p.format().frac_bits, 8);
+}
+
+#[test]
+fn violated_rules_name_field_value_and_rule() {
+    let e = err("spikelm-bert-tiny", &["array.rows=6"]);
+    assert!(
+        e.contains("array.rows = 6") && e.contains("multiple of model.time_steps"),
+        "{e}"
+    );
+    let e = err("spikelm-bert-tiny", &["array.cols=7"]);
+    assert!(
+        e.contains("model.hidden = 128") && e.contains("array.cols = 7"),
+        "{e}"
+    );
+    let e = err("spikelm-bert-tiny", &["model.heads=3"]);
+    assert!(e.contains("model.heads = 3"), "{e}");
+    let e = err("spikelm-bert-tiny", &["alpha_mode=csd:9"]);
+    assert!(e.contains("csd:9"), "{e}");
+    let e = err("spikelm-bert-tiny", &["array.rowz=4"]);
+    assert!(e.contains("unknown key") && e.contains("array.rows"), "{e}");
+    let e = err("spikelm-bert-tiny", &["array.rows=four"]);
+    assert!(
+        e.contains("array.rows = four") && e.contains("whole number"),
+        "{e}"
+    );
+    let e = err(
+        "spikelm-bert-base",
+        &[
+            "format.weight_bits=16",
+            "model.ffn=65536",
+            "array.pe=int8_mac",
+        ],
+    );
+    assert!(e.contains("accumulator"), "{e}");
+    let e = err("spikelm-bert-nano", &[]);
+    assert!(e.contains("spikelm-bert-tiny"), "{e}");
+}
+
+#[test]
+fn toml_file_overlays_and_refuses_unknown_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.toml");
+    std::fs::write(
+        &good,
+        "[array]\nrows = 4\ncols = 4\n[format]\nalpha_mode = \"pow2\"\n",
+    )
+    .unwrap();
+    let p = Params::load("spikelm-bert-tiny", Some(&good), &[]).unwrap();
+    assert_eq!(
+        (p.array().rows, p.format().alpha_mode),
+        (4, AlphaMode::Pow2)
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[array]\nrows = 4\nshape = 3\n").unwrap();
+    let e = Params::load("spikelm-bert-tiny", Some(&bad), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("array.shape") && e.contains("bad.toml"), "{e}");
+}
+
+#[test]
+fn hash_depends_on_every_field() {
+    let a = Params::load("spikelm-bert-tiny", None, &[]).unwrap();
+    let b = Params::load("spikelm-bert-tiny", None, &["format.output_bits=15".into()]).unwrap();
+    let a2 = Params::load("spikelm-bert-tiny", None, &[]).unwrap();
+    assert_ne!(a.derived.config_hash, b.derived.config_hash);
+    assert_eq!(a.derived.config_hash, a2.derived.config_hash);
+}

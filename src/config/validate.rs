@@ -1,0 +1,96 @@
+//! The rules a configuration must satisfy before anything is derived from it.
+
+use super::{Config, ConfigError, PeKind};
+
+fn range(field: &str, value: u32, lo: u32, hi: u32) -> Result<(), ConfigError> {
+    if value < lo || value > hi {
+        return Err(ConfigError::invalid(
+            field,
+            value,
+            format!("must be between {lo} and {hi}"),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn check(c: &Config) -> Result<(), ConfigError> {
+    let m = &c.model;
+    range("model.layers", m.layers, 1, 96)?;
+    range("model.hidden", m.hidden, 1, 16384)?;
+    range("model.heads", m.heads, 1, m.hidden)?;
+    if m.hidden % m.heads != 0 {
+        return Err(ConfigError::invalid(
+            "model.heads",
+            m.heads,
+            format!("must divide model.hidden = {}", m.hidden),
+        ));
+    }
+    range("model.ffn", m.ffn, 1, 65536)?;
+    range("model.seq_len", m.seq_len, 1, 65536)?;
+    range("model.time_steps", m.time_steps, 1, 16)?;
+
+    let f = &c.format;
+    range("format.input_bits", f.input_bits, 2, 32)?;
+    range("format.frac_bits", f.frac_bits, 0, f.input_bits - 1)?;
+    range("format.alpha_bits", f.alpha_bits, 2, 24)?;
+    range("format.membrane_bits", f.membrane_bits, f.input_bits, 48)?;
+    range("format.weight_bits", f.weight_bits, 2, 16)?;
+    range("format.output_bits", f.output_bits, 2, 32)?;
+    range("format.scale_bits", f.scale_bits, 2, 24)?;
+    // The membrane product U·A is formed at full width; csd codes may round up to 2^AW.
+    let product = f.membrane_bits + f.alpha_bits + 1;
+    if product > 64 {
+        return Err(ConfigError::invalid(
+            "format.membrane_bits",
+            f.membrane_bits,
+            format!(
+                "membrane_bits + alpha_bits + 1 = {product} exceeds 64, the widest product the \
+                 model and testbenches carry"
+            ),
+        ));
+    }
+
+    let a = &c.array;
+    range("array.rows", a.rows, 1, 256)?;
+    range("array.cols", a.cols, 1, 256)?;
+    if a.pe == PeKind::Ternary {
+        if a.rows % m.time_steps != 0 {
+            return Err(ConfigError::invalid(
+                "array.rows",
+                a.rows,
+                format!(
+                    "must be a multiple of model.time_steps = {} (a row block holds whole tokens, \
+                     every time step of each)",
+                    m.time_steps
+                ),
+            ));
+        }
+        let tokens = a.rows / m.time_steps;
+        if m.seq_len % tokens != 0 {
+            return Err(ConfigError::invalid(
+                "model.seq_len",
+                m.seq_len,
+                format!("must be a multiple of array.rows / model.time_steps = {tokens} tokens per row block"),
+            ));
+        }
+    } else if m.seq_len % a.rows != 0 {
+        return Err(ConfigError::invalid(
+            "model.seq_len",
+            m.seq_len,
+            format!(
+                "must be a multiple of array.rows = {} (one token per row for int8_mac)",
+                a.rows
+            ),
+        ));
+    }
+    for (field, dout) in [("model.hidden", m.hidden), ("model.ffn", m.ffn)] {
+        if dout % a.cols != 0 {
+            return Err(ConfigError::invalid(
+                field,
+                dout,
+                format!("must be a multiple of array.cols = {} (every layer's output width is whole column blocks)", a.cols),
+            ));
+        }
+    }
+    Ok(())
+}

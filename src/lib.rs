@@ -1,0 +1,5 @@
+//! spikelm-hw: generate, verify and synthesize ternary-spike hardware accelerators for SpikeLM.
+//!
+//! The arithmetic everything implements is DESIGN.md section 3 (see `docs/arithmetic.md`).
+
+pub mod config;
