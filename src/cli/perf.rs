@@ -1,10 +1,69 @@
-//! `perf` command (placeholder until its issue lands).
+//! `perf`: the analytic cycle, throughput and energy model for a configuration.
 
+use super::common::ConfigArgs;
 use clap::Args;
+use spikelm_hw::estimate::PerfEstimate;
 
 #[derive(Debug, Args)]
-pub struct PerfArgs {}
+pub struct PerfArgs {
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
+    /// Clock in MHz for latency and throughput (use the Fmax `synth` reported).
+    #[arg(long, default_value_t = 100.0)]
+    pub fmax: f64,
+    /// Non-zero spikes per neuron per time step (SpikeLM's typical rates are 0.3-0.45; `sim`
+    /// measures it).
+    #[arg(long, default_value_t = 0.35)]
+    pub firing_rate: f64,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_args: PerfArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`perf` is not implemented yet")
+pub fn run(args: PerfArgs) -> anyhow::Result<()> {
+    let params = args.cfg.load()?;
+    let est = PerfEstimate::compute(&params, args.fmax, args.firing_rate)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&est)?);
+        return Ok(());
+    }
+    println!(
+        "{} on a {} array at {:.1} MHz, firing rate {:.2}",
+        est.preset, est.array, est.fmax_mhz, est.firing_rate
+    );
+    println!(
+        "{:<9} {:>13} {:>14} {:>12} {:>8} {:>8} {:>12} {:>10}",
+        "layer", "shape", "synaptic ops", "cycles", "util", "steady", "INT8 cycles", "off-chip MB"
+    );
+    for l in &est.layers {
+        println!(
+            "{:<9} {:>13} {:>14} {:>12} {:>7.1}% {:>7.1}% {:>12} {:>10.2}",
+            l.layer,
+            format!("{}->{}", l.din, l.dout),
+            l.synaptic_ops,
+            l.cycles,
+            100.0 * l.utilisation,
+            100.0 * l.steady_utilisation,
+            l.int8_cycles.map_or("n/a".into(), |c| c.to_string()),
+            l.off_chip_bits as f64 / 8e6
+        );
+    }
+    println!(
+        "per sequence ({} layers): {} cycles, {:.3} ms, {:.1} tokens/s; {:.3e} additions vs {:.3e} INT8 MACs",
+        est.encoder_layers,
+        est.cycles_per_sequence,
+        est.latency_ms,
+        est.tokens_per_s,
+        est.additions_per_sequence,
+        est.int8_macs_per_sequence as f64
+    );
+    println!("energy per sequence (µJ)      SNN compute  SNN memory  INT8 compute  INT8 memory");
+    for e in &est.energy {
+        println!(
+            "{:<29} {:>11.1} {:>11.1} {:>13.1} {:>12.1}",
+            e.convention, e.snn_compute_uj, e.snn_memory_uj, e.int8_compute_uj, e.int8_memory_uj
+        );
+    }
+    println!("scope: {}", est.scope);
+    Ok(())
 }

@@ -1,0 +1,43 @@
+//! Energy conventions used by SpikeLM-style papers, each number labelled with its source.
+//!
+//! Compute: M. Horowitz, "Computing's energy problem (and what we can do about it)", ISSCC 2014,
+//! 45 nm figures: 32-bit float add 0.9 pJ and multiply 3.7 pJ (so E_AC = 0.9 pJ and
+//! E_MAC = 4.6 pJ, the convention of Spikformer, SpikeLM and most SNN papers); 8-bit integer add
+//! 0.03 pJ and multiply 0.2 pJ. Memory, same source, 64-bit access: 8 KB SRAM 10 pJ, DRAM
+//! 1.3–2.6 nJ (the lower bound is used here, which favours neither side).
+
+use serde::Serialize;
+
+/// One way of pricing operations and memory traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Convention {
+    pub name: &'static str,
+    pub source: &'static str,
+    /// Energy of one accumulate (addition), pJ.
+    pub e_ac_pj: f64,
+    /// Energy of one multiply-accumulate, pJ.
+    pub e_mac_pj: f64,
+}
+
+/// 45 nm, 32-bit float operations: E_AC = 0.9 pJ, E_MAC = 4.6 pJ.
+pub const FP32_45NM: Convention = Convention {
+    name: "45nm-fp32 (E_AC 0.9 pJ, E_MAC 4.6 pJ)",
+    source: "Horowitz, ISSCC 2014",
+    e_ac_pj: 0.9,
+    e_mac_pj: 4.6,
+};
+
+/// 45 nm, 8-bit integer operations: add 0.03 pJ, MAC = multiply 0.2 + add 0.03 pJ.
+pub const INT8_45NM: Convention = Convention {
+    name: "45nm-int8 (add 0.03 pJ, mult 0.2 pJ)",
+    source: "Horowitz, ISSCC 2014",
+    e_ac_pj: 0.03,
+    e_mac_pj: 0.23,
+};
+
+pub const CONVENTIONS: [Convention; 2] = [FP32_45NM, INT8_45NM];
+
+/// Off-chip (DRAM) energy per bit: 1.3 nJ per 64-bit access.
+pub const DRAM_PJ_PER_BIT: f64 = 1300.0 / 64.0;
+/// On-chip (8 KB SRAM) energy per bit: 10 pJ per 64-bit access.
+pub const SRAM_PJ_PER_BIT: f64 = 10.0 / 64.0;

@@ -1,0 +1,210 @@
+//! Performance and energy of a chosen SpikeLM size on a chosen array, before or after synthesis:
+//! cycles and PE utilisation per layer shape (from the controller's analytic cycle model),
+//! latency and tokens per second at a clock, synaptic additions at a firing rate, memory traffic,
+//! and energy in both conventions beside a dense INT8 network of the same shapes.
+//!
+//! Only the four linear sites of each encoder layer run on the engine; the attention products,
+//! softmax, LayerNorm and GELU are not counted (the report says so).
+
+pub mod energy;
+
+use crate::config::{LayerKind, Params, PeKind};
+use crate::perf::cycles::layer_cycles;
+use energy::{Convention, CONVENTIONS, DRAM_PJ_PER_BIT, SRAM_PJ_PER_BIT};
+use serde::Serialize;
+
+/// Errors from the estimate's inputs.
+#[derive(Debug, thiserror::Error)]
+pub enum EstimateError {
+    #[error("--fmax {0}: must be a positive number of MHz")]
+    Fmax(f64),
+    #[error("--firing-rate {0}: must be between 0 and 1 (non-zero spikes per neuron per time step)")]
+    FiringRate(f64),
+}
+
+/// Figures of one layer shape for one run over the whole sequence.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayerPerf {
+    pub layer: &'static str,
+    pub din: u32,
+    pub dout: u32,
+    /// Dense synaptic operations: tokens × T × Din × Dout.
+    pub synaptic_ops: u64,
+    pub cycles: u64,
+    /// Useful PE-cycles / (cycles × PEs) over the whole run, fill and drain included.
+    pub utilisation: f64,
+    /// The same for one more row block in the steady state (marginal cycles).
+    pub steady_utilisation: f64,
+    /// Additions issued at the firing rate.
+    pub additions: f64,
+    pub off_chip_bits: u64,
+    pub on_chip_bits: u64,
+    /// Cycles and traffic of the dense INT8 network of the same shape on the same array.
+    pub int8_cycles: Option<u64>,
+    pub int8_off_chip_bits: u64,
+    pub int8_on_chip_bits: u64,
+}
+
+/// Energy of one sequence under one convention, µJ.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnergyRow {
+    pub convention: &'static str,
+    pub source: &'static str,
+    pub snn_compute_uj: f64,
+    pub snn_memory_uj: f64,
+    pub int8_compute_uj: f64,
+    pub int8_memory_uj: f64,
+}
+
+/// The whole estimate.
+#[derive(Debug, Clone, Serialize)]
+pub struct PerfEstimate {
+    pub preset: String,
+    pub array: String,
+    pub fmax_mhz: f64,
+    pub firing_rate: f64,
+    pub layers: Vec<LayerPerf>,
+    /// Encoder layers (each runs all four shapes).
+    pub encoder_layers: u32,
+    pub cycles_per_sequence: u64,
+    pub latency_ms: f64,
+    pub tokens_per_s: f64,
+    pub int8_cycles_per_sequence: Option<u64>,
+    pub additions_per_sequence: f64,
+    pub int8_macs_per_sequence: u64,
+    pub on_chip_buffer_bits: u64,
+    pub energy: Vec<EnergyRow>,
+    pub scope: &'static str,
+}
+
+impl PerfEstimate {
+    pub fn compute(params: &Params, fmax_mhz: f64, firing_rate: f64) -> Result<Self, EstimateError> {
+        if !(fmax_mhz.is_finite() && fmax_mhz > 0.0) {
+            return Err(EstimateError::Fmax(fmax_mhz));
+        }
+        if !(0.0..=1.0).contains(&firing_rate) {
+            return Err(EstimateError::FiringRate(firing_rate));
+        }
+        let int8 = int8_twin(params);
+        let layers: Vec<LayerPerf> = LayerKind::ALL
+            .iter()
+            .map(|&k| layer_perf(params, int8.as_ref(), k, firing_rate))
+            .collect();
+        let n_layers = params.model().layers as u64;
+        let cycles_per_sequence = n_layers * layers.iter().map(|l| l.cycles).sum::<u64>();
+        let int8_cycles_per_sequence = layers
+            .iter()
+            .map(|l| l.int8_cycles)
+            .sum::<Option<u64>>()
+            .map(|c| c * n_layers);
+        let latency_s = cycles_per_sequence as f64 / (fmax_mhz * 1e6);
+        let f = params.format();
+        let m = params.model();
+        let a = params.array();
+        let d = &params.derived;
+        let on_chip_buffer_bits = 2 * a.rows as u64 * d.spike_buf_depth as u64 * 2
+            + d.max_dout as u64 * f.output_bits as u64;
+        let additions_per_sequence = n_layers as f64 * layers.iter().map(|l| l.additions).sum::<f64>();
+        let int8_macs_per_sequence =
+            n_layers * layers.iter().map(|l| m.seq_len as u64 * l.din as u64 * l.dout as u64).sum::<u64>();
+        let energy = CONVENTIONS
+            .iter()
+            .map(|c| energy_row(c, params, &layers, n_layers))
+            .collect();
+        Ok(PerfEstimate {
+            preset: params.config.preset.clone(),
+            array: format!("{}x{} {}", a.rows, a.cols, a.pe),
+            fmax_mhz,
+            firing_rate,
+            encoder_layers: m.layers,
+            cycles_per_sequence,
+            latency_ms: latency_s * 1e3,
+            tokens_per_s: m.seq_len as f64 / latency_s,
+            int8_cycles_per_sequence,
+            additions_per_sequence,
+            int8_macs_per_sequence,
+            on_chip_buffer_bits,
+            layers,
+            energy,
+            scope: "the four linear sites of every encoder layer (QKV, attention output, FFN in, FFN out); \
+                    attention products, softmax, LayerNorm and GELU are not included",
+        })
+    }
+}
+
+/// The same model on the same array with INT8 multiply-accumulate PEs, if that configuration is valid.
+fn int8_twin(params: &Params) -> Option<Params> {
+    let mut c = params.config.clone();
+    c.array.pe = PeKind::Int8Mac;
+    Params::new(c).ok()
+}
+
+fn layer_perf(params: &Params, int8: Option<&Params>, kind: LayerKind, rate: f64) -> LayerPerf {
+    let shape = params.derived.shape(kind);
+    let (m, f, a, d) = (params.model(), params.format(), params.array(), &params.derived);
+    let (n, t) = (m.seq_len as u64, m.time_steps as u64);
+    let (din, dout) = (shape.din as u64, shape.dout as u64);
+    let pes = (a.rows * a.cols) as u64;
+    let synaptic_ops = n * t * din * dout;
+    let cycles = layer_cycles(params, kind, m.seq_len);
+    // One row block more, in the steady state: marginal cycles against its useful work.
+    let tpr = d.tokens_per_row_block;
+    let steady_utilisation = if m.seq_len >= 2 * tpr {
+        let marginal = layer_cycles(params, kind, 2 * tpr) - layer_cycles(params, kind, tpr);
+        (tpr as u64 * t * din * dout) as f64 / (marginal * pes) as f64
+    } else {
+        f64::NAN
+    };
+    let row_blocks = d.row_blocks as u64;
+    let off_chip_bits = row_blocks * din * dout * f.weight_bits as u64
+        + n * din * t * f.input_bits as u64
+        + n * t * dout * f.output_bits as u64;
+    // Spike buffer: written once per spike, read once per column block.
+    let on_chip_bits = n * t * din * 2 * (1 + dout / a.cols as u64);
+    let int8_rows = a.rows as u64;
+    LayerPerf {
+        layer: kind.name(),
+        din: shape.din,
+        dout: shape.dout,
+        synaptic_ops,
+        cycles,
+        utilisation: synaptic_ops as f64 / (cycles * pes) as f64,
+        steady_utilisation,
+        additions: rate * synaptic_ops as f64,
+        off_chip_bits,
+        on_chip_bits,
+        int8_cycles: int8.map(|p| layer_cycles(p, kind, m.seq_len)),
+        int8_off_chip_bits: n.div_ceil(int8_rows) * din * dout * f.weight_bits as u64
+            + n * din * 8
+            + n * dout * f.output_bits as u64,
+        int8_on_chip_bits: n * din * 8 * (1 + dout / a.cols as u64),
+    }
+}
+
+fn energy_row(c: &Convention, params: &Params, layers: &[LayerPerf], n_layers: u64) -> EnergyRow {
+    let m = params.model();
+    let (n, t) = (m.seq_len as f64, m.time_steps as f64);
+    let mut row = EnergyRow {
+        convention: c.name,
+        source: c.source,
+        snn_compute_uj: 0.0,
+        snn_memory_uj: 0.0,
+        int8_compute_uj: 0.0,
+        int8_memory_uj: 0.0,
+    };
+    for l in layers {
+        let (din, dout) = (l.din as f64, l.dout as f64);
+        // The amplitude stage multiplies once per output value.
+        row.snn_compute_uj += l.additions * c.e_ac_pj + n * t * dout * c.e_mac_pj;
+        row.snn_memory_uj += l.off_chip_bits as f64 * DRAM_PJ_PER_BIT + l.on_chip_bits as f64 * SRAM_PJ_PER_BIT;
+        row.int8_compute_uj += n * din * dout * c.e_mac_pj + n * dout * c.e_mac_pj;
+        row.int8_memory_uj +=
+            l.int8_off_chip_bits as f64 * DRAM_PJ_PER_BIT + l.int8_on_chip_bits as f64 * SRAM_PJ_PER_BIT;
+    }
+    let scale = n_layers as f64 * 1e-6;
+    row.snn_compute_uj *= scale;
+    row.snn_memory_uj *= scale;
+    row.int8_compute_uj *= scale;
+    row.int8_memory_uj *= scale;
+    row
+}

@@ -1,0 +1,138 @@
+//! Design-space sweeps: the cartesian product of `--vary key=v1,v2,...` lists, each point a list
+//! of `key=value` overrides, and the table and plot of their results.
+
+use crate::report::svg::{self, Point};
+use serde::Serialize;
+use std::fmt::Write;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error("--vary {0}: expected key=v1,v2,... (for example array=4x4,8x8 or alpha_mode=exact,csd:2)")]
+    BadVary(String),
+    #[error("--vary: {0} combinations is more than the limit of {1}; vary fewer keys")]
+    TooMany(usize, usize),
+}
+
+/// Largest number of configurations one sweep runs.
+pub const MAX_POINTS: usize = 256;
+
+/// Expand `key=v1,v2` specs into one override list per combination (first key varies slowest).
+pub fn expand(varies: &[String]) -> Result<Vec<Vec<String>>, SweepError> {
+    let mut points: Vec<Vec<String>> = vec![Vec::new()];
+    for spec in varies {
+        let (key, values) = spec.split_once('=').ok_or_else(|| SweepError::BadVary(spec.clone()))?;
+        let values: Vec<&str> = values.split(',').map(str::trim).filter(|v| !v.is_empty()).collect();
+        if key.trim().is_empty() || values.is_empty() {
+            return Err(SweepError::BadVary(spec.clone()));
+        }
+        if points.len() * values.len() > MAX_POINTS {
+            return Err(SweepError::TooMany(points.len() * values.len(), MAX_POINTS));
+        }
+        points = points
+            .iter()
+            .flat_map(|p| {
+                values.iter().map(move |v| {
+                    let mut q = p.clone();
+                    q.push(format!("{}={v}", key.trim()));
+                    q
+                })
+            })
+            .collect();
+    }
+    Ok(points)
+}
+
+/// One measured configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepPoint {
+    pub sets: Vec<String>,
+    pub ok: bool,
+    pub error: Option<String>,
+    pub pes: u32,
+    pub lut4_eq: f64,
+    pub fmax_mhz: f64,
+    pub tokens_per_s: f64,
+    pub on_pareto_front: bool,
+}
+
+/// Mark the Pareto front (less area, more throughput) among the points that succeeded.
+pub fn mark_front(points: &mut [SweepPoint]) {
+    let ok: Vec<usize> = (0..points.len()).filter(|&i| points[i].ok).collect();
+    let pts: Vec<Point> = ok
+        .iter()
+        .map(|&i| Point { x: points[i].lut4_eq, y: points[i].tokens_per_s, label: String::new() })
+        .collect();
+    for f in svg::pareto_front(&pts) {
+        points[ok[f]].on_pareto_front = true;
+    }
+}
+
+/// Markdown table of a sweep.
+pub fn table(points: &[SweepPoint]) -> String {
+    let mut out = String::from("| configuration | PEs | LUT4-eq | Fmax MHz | tokens/s | Pareto |\n|---|---|---|---|---|---|\n");
+    for p in points {
+        if p.ok {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {:.0} | {:.1} | {:.1} | {} |",
+                p.sets.join(" "),
+                p.pes,
+                p.lut4_eq,
+                p.fmax_mhz,
+                p.tokens_per_s,
+                if p.on_pareto_front { "yes" } else { "" }
+            );
+        } else {
+            let _ = writeln!(out, "| {} | failed: {} | | | | |", p.sets.join(" "), p.error.as_deref().unwrap_or("?"));
+        }
+    }
+    out
+}
+
+/// Scatter plot of area against throughput with the front marked.
+pub fn plot(title: &str, points: &[SweepPoint]) -> String {
+    let pts: Vec<Point> = points
+        .iter()
+        .filter(|p| p.ok)
+        .map(|p| Point { x: p.lut4_eq, y: p.tokens_per_s, label: p.sets.join(" ") })
+        .collect();
+    svg::scatter(title, "area (LUT4-equivalents)", "tokens per second", &pts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_the_cartesian_product_in_order() {
+        let v = expand(&["array=4x4,8x8".into(), "alpha_mode=exact,csd:2".into()]).unwrap();
+        assert_eq!(v.len(), 4);
+        assert_eq!(v[0], vec!["array=4x4", "alpha_mode=exact"]);
+        assert_eq!(v[3], vec!["array=8x8", "alpha_mode=csd:2"]);
+    }
+
+    #[test]
+    fn refuses_malformed_specs() {
+        assert!(matches!(expand(&["array".into()]), Err(SweepError::BadVary(_))));
+        assert!(matches!(expand(&["array=".into()]), Err(SweepError::BadVary(_))));
+        let big: Vec<String> = (0..9).map(|i| format!("k{i}=a,b")).collect();
+        assert!(matches!(expand(&big), Err(SweepError::TooMany(..))));
+    }
+
+    #[test]
+    fn front_ignores_failed_points() {
+        let mk = |a: f64, t: f64, ok: bool| SweepPoint {
+            sets: vec![],
+            ok,
+            error: None,
+            pes: 1,
+            lut4_eq: a,
+            fmax_mhz: 1.0,
+            tokens_per_s: t,
+            on_pareto_front: false,
+        };
+        let mut pts = vec![mk(10.0, 5.0, true), mk(20.0, 4.0, true), mk(1.0, 100.0, false)];
+        mark_front(&mut pts);
+        assert!(pts[0].on_pareto_front && !pts[1].on_pareto_front && !pts[2].on_pareto_front);
+    }
+}
