@@ -4,6 +4,9 @@
 //! streams always valid and ready, CYCLES == `perf::layer_cycles`.
 //! Run: `cargo test --release --test rtl_sim`.
 
+// The reference below indexes several arrays by the same (n, t, i, j): plain index loops read best.
+#![allow(clippy::needless_range_loop)]
+
 mod rtl_common;
 
 use rtl_common::*;
