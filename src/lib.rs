@@ -5,3 +5,6 @@
 pub mod config;
 pub mod perf;
 pub mod rtl;
+pub mod estimate;
+pub mod report;
+pub mod sweep;
