@@ -12,10 +12,13 @@
 
 pub mod accumulate;
 pub mod amplitude;
+pub mod attention;
+pub mod calibrate;
 pub mod counters;
 pub mod csd;
 mod error;
 pub mod fixed;
+pub mod float_model;
 pub mod gauss;
 pub mod neuron;
 pub mod quantiser;
