@@ -2,7 +2,6 @@
 //! co-simulation, and the INT8 multiply-accumulate baseline with the same amplitude stage.
 
 use super::accumulate::{accumulate_int8, accumulate_spikes, PackedWeights};
-use super::amplitude::amplitude;
 use super::counters::Counters;
 use super::error::check_range;
 use super::fixed::{signed_range, unsigned_max};
@@ -85,6 +84,14 @@ impl OutputStage {
         }
         let (lo, hi) = signed_range(format.output_bits);
         check_range("bias", bias, lo, hi, "bias codes are YW-bit signed")?;
+        if format.scale_bits > 31 {
+            return Err(ModelError::value(
+                "format.scale_bits",
+                None,
+                format.scale_bits,
+                "must be ≤ 31",
+            ));
+        }
         if out_shift > 62 {
             return Err(ModelError::value(
                 "out_shift",
@@ -101,12 +108,17 @@ impl OutputStage {
         })
     }
 
-    /// Y from accumulators `acc` (row-major [rows, Dout]) with scale code `m`.
+    /// Y from accumulators `acc` (row-major [rows, Dout]) with scale code `m`: [`amplitude`]
+    /// in 64-bit arithmetic only (|ACC| < 2^31, M ≤ 2^31, S ≤ 62 are checked in `new`, so
+    /// ACC·M + 2^(S-1) < 2^63; the tests compare it with `amplitude`).
     fn scale_row_major(&self, acc: &[i32], m: i64, y: &mut [i64]) {
         let dout = self.weights.dout();
+        let s = self.out_shift;
+        let half = if s == 0 { 0 } else { 1i64 << (s - 1) };
+        let (lo, hi) = signed_range(self.format.output_bits);
         for (acc_row, y_row) in acc.chunks_exact(dout).zip(y.chunks_exact_mut(dout)) {
             for ((y, &a), &b) in y_row.iter_mut().zip(acc_row).zip(&self.bias) {
-                *y = amplitude(a as i64, m, self.out_shift, b, self.format.output_bits);
+                *y = (((a as i64 * m + half) >> s) + b).clamp(lo, hi);
             }
         }
     }
@@ -321,6 +333,7 @@ mod tests {
     use super::*;
     use crate::config::preset;
     use crate::model::accumulate::accumulate_reference;
+    use crate::model::amplitude::amplitude;
     use crate::model::gauss::Gauss;
     use crate::model::neuron::encode;
 
