@@ -144,6 +144,7 @@ fn read_f32(flag: &str, path: &Path, ndim: usize, dims: &str) -> anyhow::Result<
 
 fn read_alphas(path: &Path, steps: usize) -> anyhow::Result<Vec<f64>> {
     let shown = path.display();
+    ensure!(path.is_file(), "--alphas {shown}: no such file");
     let text =
         std::fs::read_to_string(path).with_context(|| format!("--alphas {shown}: cannot read"))?;
     let alphas: Vec<f64> = serde_json::from_str(&text).with_context(|| {
