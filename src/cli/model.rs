@@ -313,6 +313,9 @@ fn spike_linear(a: SpikeLinearArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes one output file at the given path.
+type Writer<'a> = dyn Fn(&Path) -> anyhow::Result<()> + 'a;
+
 /// Write every output into a temporary directory beside `out`, then move it into place, so a
 /// failure leaves no partial output.
 fn write_outputs(
@@ -340,7 +343,7 @@ fn write_outputs(
         })?;
     let acc: Array3<i32> = trace.acc.mapv(|v| v as i32); // |ACC| < 2^31 is checked by the model
     let y: Array3<f32> = trace.y.mapv(|v| dequantise(v, format) as f32);
-    let files: [(&str, &dyn Fn(&Path) -> anyhow::Result<()>); 5] = [
+    let files: [(&str, &Writer); 5] = [
         ("spikes.npy", &|p| Ok(ndarray_npy::write_npy(p, &trace.q)?)),
         ("acc.npy", &|p| Ok(ndarray_npy::write_npy(p, &acc)?)),
         ("output.npy", &|p| Ok(ndarray_npy::write_npy(p, &y)?)),

@@ -68,10 +68,8 @@ pub fn linear(
         ));
     }
     let mut y = Array3::<f64>::zeros((steps, n, w.nrows()));
-    for t in 0..steps {
-        let q_t = q.index_axis(Axis(0), t).mapv(f64::from);
-        let mut y_t = y.index_axis_mut(Axis(0), t);
-        y_t.assign(&(q_t.dot(&w.t()) * alphas[t] + b));
+    for ((mut y_t, q_t), &alpha) in y.outer_iter_mut().zip(q.outer_iter()).zip(alphas) {
+        y_t.assign(&(q_t.mapv(f64::from).dot(&w.t()) * alpha + b));
     }
     Ok(y)
 }

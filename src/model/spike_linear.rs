@@ -234,7 +234,7 @@ impl SpikeLinear {
     pub fn run(&self, x: ArrayView3<i64>) -> Result<SpikeLinearTrace, ModelError> {
         self.check_input(x)?;
         let (u, q) = encode_layer(self.format(), x, &self.alpha_codes)?;
-        let (acc, y) = self.outputs(q.view());
+        let (acc, y) = self.outputs_unchecked(q.view());
         let counters = Counters::count(q.view(), self.dout());
         Ok(SpikeLinearTrace {
             u,
@@ -245,8 +245,33 @@ impl SpikeLinear {
         })
     }
 
-    /// ACC and Y from spikes `q` [T, N, Din] (already encoded); also usable to replay spikes.
-    pub fn outputs(&self, q: ArrayView3<i8>) -> (Array3<i64>, Array3<i64>) {
+    /// ACC and Y from spikes `q` [T, N, Din] (values −1, 0, +1), e.g. to replay spikes
+    /// recorded from the RTL through the rest of the layer.
+    pub fn outputs(&self, q: ArrayView3<i8>) -> Result<(Array3<i64>, Array3<i64>), ModelError> {
+        let (t, n, din) = q.dim();
+        if t != self.time_steps() || din != self.din() || n == 0 {
+            return Err(ModelError::shape(
+                "q",
+                q.shape(),
+                format!(
+                    "needs [T = {}, N ≥ 1, Din = {}]",
+                    self.time_steps(),
+                    self.din()
+                ),
+            ));
+        }
+        if let Some((index, v)) = q.indexed_iter().find(|(_, v)| !(-1..=1).contains(*v)) {
+            return Err(ModelError::value(
+                "q",
+                Some(&[index.0, index.1, index.2]),
+                v,
+                "spikes are −1, 0 or +1",
+            ));
+        }
+        Ok(self.outputs_unchecked(q))
+    }
+
+    fn outputs_unchecked(&self, q: ArrayView3<i8>) -> (Array3<i64>, Array3<i64>) {
         let (t, n, _) = q.dim();
         let dout = self.dout();
         let q = q.as_standard_layout();
@@ -486,6 +511,19 @@ mod tests {
             .expect_err("too wide")
             .to_string();
         assert!(e.contains("x[0, 0, 0] = 32768"), "{e}");
+    }
+
+    #[test]
+    fn replayed_spikes_are_checked_and_give_the_same_outputs() {
+        let (sl, x) = layer(6, 9, 4);
+        let tr = sl.run(x.view()).expect("valid");
+        let (acc, y) = sl.outputs(tr.q.view()).expect("valid spikes");
+        assert_eq!((acc, y), (tr.acc.clone(), tr.y.clone()));
+        let mut bad = tr.q.clone();
+        bad[[1, 2, 3]] = 2;
+        let e = sl.outputs(bad.view()).expect_err("not ternary").to_string();
+        assert!(e.contains("q[1, 2, 3] = 2"), "{e}");
+        assert!(sl.outputs(tr.q.slice(ndarray::s![..2, .., ..])).is_err());
     }
 
     #[test]
