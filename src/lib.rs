@@ -3,8 +3,9 @@
 //! The arithmetic everything implements is DESIGN.md section 3 (see `docs/arithmetic.md`).
 
 pub mod config;
-pub mod perf;
-pub mod rtl;
 pub mod estimate;
+pub mod model;
+pub mod perf;
 pub mod report;
+pub mod rtl;
 pub mod sweep;

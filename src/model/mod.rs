@@ -1,0 +1,28 @@
+//! The bit-accurate reference model of DESIGN.md section 3 (restated with every decision in
+//! `docs/arithmetic.md`), a float model of the same forward pass (section 2), and the
+//! calibration that turns floats into the integer codes the hardware uses.
+//!
+//! One unit per file, each with its unit tests beside it:
+//! [`fixed`] (rounding, shifting, saturation), [`csd`] (signed-digit rounding of α and scale
+//! codes), [`neuron`] (the membrane spike encoder), [`quantiser`] (memoryless K/V quantiser),
+//! [`accumulate`] (spike × weight sums, additions only), [`amplitude`] (the output scale stage),
+//! [`counters`] (firing-rate counters), [`spike_linear`] (the whole layer with a value-by-value
+//! trace, plus the INT8 baseline), [`attention`] (Q·Kᵀ and P·V with ternary K and V),
+//! [`float_model`], [`calibrate`] and [`gauss`] (deterministic Gaussian test data).
+
+pub mod accumulate;
+pub mod amplitude;
+pub mod attention;
+pub mod calibrate;
+pub mod counters;
+pub mod csd;
+mod error;
+pub mod fixed;
+pub mod float_model;
+pub mod gauss;
+pub mod neuron;
+pub mod quantiser;
+pub mod spike_linear;
+
+pub use error::ModelError;
+pub use spike_linear::{Int8Mac, Int8MacTrace, SpikeLinear, SpikeLinearTrace};
