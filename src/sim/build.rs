@@ -142,13 +142,11 @@ pub fn build_key(
     h.update(verilator.version.as_bytes());
     h.update(config_hash.as_bytes());
     h.update(verilator_args(tree, trace).join(" ").as_bytes());
-    for file in &tree.sources {
-        let text = std::fs::read(file).map_err(|e| SimError::io(file, e))?;
-        h.update(
-            file.file_name()
-                .map(|n| n.as_encoded_bytes())
-                .unwrap_or_default(),
-        );
+    // Every file of the tree, not only those files.f lists: headers come in through +incdir.
+    for file in tree.all_files()? {
+        let text = std::fs::read(&file).map_err(|e| SimError::io(&file, e))?;
+        let rel = file.strip_prefix(&tree.dir).unwrap_or(&file);
+        h.update(rel.as_os_str().as_encoded_bytes());
         h.update((text.len() as u64).to_le_bytes());
         h.update(&text);
     }

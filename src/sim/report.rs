@@ -180,7 +180,7 @@ impl SimReport {
             pe_updates_per_second: 0.0,
             timing: Timing::default(),
             waveform: None,
-            notes: counter_note(params),
+            notes: [counter_note(params), membrane_note(params)].concat(),
         }
     }
 
@@ -331,5 +331,28 @@ fn counter_note(params: &Params) -> Vec<String> {
             "counter saturation is reachable in principle (seq_len × Din × Dout = {most}) but needs \
              more than 2^32 synaptic additions at one time step; not simulated"
         )]
+    }
+}
+
+/// Whether inputs can drive the membrane to its MW-bit bound within T steps: the fastest growth
+/// is a −1 spike at every step, |U_t| ≤ |U_{t-1}|·A_max / 2^(F+1) + 2^(XW-1), with A_max = 2^AW.
+fn membrane_note(params: &Params) -> Vec<String> {
+    let f = params.format();
+    let x_max = 2f64.powi(f.input_bits as i32 - 1);
+    let growth = 2f64.powi(f.alpha_bits as i32 - f.frac_bits as i32 - 1);
+    let mut u = 0.0;
+    for _ in 0..params.model().time_steps {
+        u = u * growth + x_max;
+    }
+    let bound = 2f64.powi(f.membrane_bits as i32 - 1);
+    if u < bound {
+        vec![format!(
+            "membrane saturation is unreachable here: |U| stays below about {u:.3e} < 2^{} in {} steps \
+             (reach it with a smaller format.membrane_bits)",
+            f.membrane_bits - 1,
+            params.model().time_steps
+        )]
+    } else {
+        Vec::new()
     }
 }

@@ -62,6 +62,24 @@ impl RtlTree {
         })
     }
 
+    /// Every regular file under the tree, sorted (the build cache hashes them all).
+    pub fn all_files(&self) -> Result<Vec<PathBuf>, SimError> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.dir.clone()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).map_err(|e| SimError::io(&d, e))? {
+                let path = entry.map_err(|e| SimError::io(&d, e))?.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.is_file() {
+                    out.push(path);
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// Generate the RTL for `params` into `dir` and open it.
     pub fn generate(params: &Params, dir: &Path) -> Result<Self, SimError> {
         super::rtl_bridge::write_tree(params, dir)?;
