@@ -4,4 +4,6 @@
 
 pub mod config;
 pub mod model;
+pub mod perf;
+pub mod rtl;
 pub mod sim;
