@@ -13,9 +13,9 @@ fn draw(rng: &mut SplitMix64, alpha_mode: &str) -> Vec<String> {
     let pick = |rng: &mut SplitMix64, v: &[u32]| v[rng.range(0, v.len() as i64 - 1) as usize];
     let t = pick(rng, &[1, 2, 3, 4]);
     let rows = t * pick(rng, &[1, 2]);
-    let cols = pick(rng, &[1, 2, 4]);
-    let hidden = cols * pick(rng, &[2, 3, 4]);
-    let ffn = cols * pick(rng, &[4, 6]);
+    let cols = pick(rng, &[2, 3, 4, 8]);
+    let hidden = cols * pick(rng, &[2, 3]);
+    let ffn = cols * pick(rng, &[3, 4]);
     let tokens_per_block = rows / t;
     let seq = tokens_per_block * pick(rng, &[2, 3]);
     let xw = pick(rng, &[8, 12, 16]);
@@ -34,8 +34,8 @@ fn draw(rng: &mut SplitMix64, alpha_mode: &str) -> Vec<String> {
         format!("format.frac_bits={frac}"),
         format!("format.membrane_bits={mw}"),
         format!("format.alpha_bits={}", pick(rng, &[8, 12, 16])),
-        format!("format.weight_bits={}", pick(rng, &[2, 4, 8])),
-        format!("format.output_bits={}", pick(rng, &[8, 12, 16])),
+        format!("format.weight_bits={}", pick(rng, &[3, 4, 6, 8])),
+        format!("format.output_bits={}", pick(rng, &[8, 12, 16, 20])),
         format!("format.scale_bits={}", pick(rng, &[6, 10, 16])),
         format!("format.alpha_mode={alpha_mode}"),
     ]
@@ -48,7 +48,13 @@ fn check_config(name: &str, p: &Params) {
     let r = sim::run(p, &o).expect("co-simulation runs");
     assert_passed(&r);
     assert_cycles_match_model(&r);
-    let mut o = options(p, name, &[Case::Random, Case::MembraneSaturation, Case::FiringTie], &LayerKind::ALL, None);
+    let mut o = options(
+        p,
+        name,
+        &[Case::Random, Case::MembraneSaturation, Case::FiringTie],
+        &LayerKind::ALL,
+        None,
+    );
     o.stall = Some(0.3);
     o.seed = 12;
     let r = sim::run(p, &o).expect("co-simulation runs");
@@ -85,10 +91,20 @@ fn membrane_saturation_is_reached_and_matches_with_a_narrow_membrane() {
         ],
     );
     assert_eq!(p.format().alpha_mode, AlphaMode::Csd(2));
-    let mut o = options(&p, "narrow-membrane", &[Case::MembraneSaturation], &LayerKind::ALL, None);
+    let mut o = options(
+        &p,
+        "narrow-membrane",
+        &[Case::MembraneSaturation],
+        &LayerKind::ALL,
+        None,
+    );
     o.stall = Some(0.0);
     let r = sim::run(&p, &o).expect("co-simulation runs");
     assert_passed(&r);
     assert_cycles_match_model(&r);
-    assert!(r.runs.iter().all(|run| run.coverage.membrane_at_bound > 0), "{}", r.table());
+    assert!(
+        r.runs.iter().all(|run| run.coverage.membrane_at_bound > 0),
+        "{}",
+        r.table()
+    );
 }

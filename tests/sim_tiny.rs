@@ -19,11 +19,19 @@ fn tiny_all_layers_all_tokens_bit_exact_and_cycles_match_the_model() {
         assert_eq!(run.tokens, 128);
         let t = 4u64;
         let values = u64::from(run.tokens) * t;
-        assert_eq!(run.compared.spikes, values * u64::from(run.din), "{}", run.layer);
+        assert_eq!(
+            run.compared.spikes,
+            values * u64::from(run.din),
+            "{}",
+            run.layer
+        );
         assert_eq!(run.compared.membranes, values * u64::from(run.din));
         assert_eq!(run.compared.accumulators, values * u64::from(run.dout));
         assert_eq!(run.compared.outputs, values * u64::from(run.dout));
-        assert!(run.compared.registers >= 5 + 3 * 4, "counters are read back");
+        assert!(
+            run.compared.registers >= 5 + 3 * 4,
+            "counters are read back"
+        );
     }
     assert_cycles_match_model(&r);
 }
@@ -31,7 +39,13 @@ fn tiny_all_layers_all_tokens_bit_exact_and_cycles_match_the_model() {
 #[test]
 fn tiny_random_with_stalls_on_every_stream() {
     let p = params("spikelm-bert-tiny", &[]);
-    let mut o = options(&p, "tiny-stall", &[Case::Random, Case::Backpressure], &[LayerKind::FfnOut], Some(16));
+    let mut o = options(
+        &p,
+        "tiny-stall",
+        &[Case::Random, Case::Backpressure],
+        &[LayerKind::FfnOut],
+        Some(16),
+    );
     o.seed = 7;
     let r = sim::run(&p, &o).expect("co-simulation runs");
     assert_passed(&r);
@@ -39,15 +53,28 @@ fn tiny_random_with_stalls_on_every_stream() {
     // Stalls stretch the run beyond the stall-free cycle count.
     for run in &r.runs {
         let model = run.cycles_model.expect("cycle model");
-        assert!(u64::from(run.cycles_register) > model, "{}: stalls must cost cycles", run.case.name());
+        assert!(
+            u64::from(run.cycles_register) > model,
+            "{}: stalls must cost cycles",
+            run.case.name()
+        );
     }
 }
 
 #[test]
 fn tiny_directed_cases_reach_their_corners() {
     let p = params("spikelm-bert-tiny", &[]);
-    let cases: Vec<Case> = Case::ALL.into_iter().filter(|c| *c != Case::Random).collect();
-    let o = options(&p, "tiny-directed", &cases, &[LayerKind::AttnOut, LayerKind::FfnOut], Some(8));
+    let cases: Vec<Case> = Case::ALL
+        .into_iter()
+        .filter(|c| *c != Case::Random)
+        .collect();
+    let o = options(
+        &p,
+        "tiny-directed",
+        &cases,
+        &[LayerKind::AttnOut, LayerKind::FfnOut],
+        Some(8),
+    );
     let r = sim::run(&p, &o).expect("co-simulation runs");
     assert_passed(&r);
     assert_cycles_match_model(&r);

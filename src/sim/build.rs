@@ -184,6 +184,19 @@ pub fn ensure_built(
     }
     let started = Instant::now();
     std::fs::create_dir_all(cache).map_err(|e| SimError::io(cache, e))?;
+    // One build per key at a time: others wait for it and then use its result.
+    let lock = BuildLock::acquire(&cache.join(format!("{name}.lock")), &binary)?;
+    if binary.is_file() {
+        drop(lock);
+        return Ok(BuiltHarness {
+            command: shell_line(&final_dir, &verilator.program, &args),
+            binary,
+            key,
+            cached: true,
+            seconds: started.elapsed().as_secs_f64(),
+            dir: final_dir,
+        });
+    }
     let work = cache.join(format!("{name}.tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| SimError::io(&work, e))?;
@@ -221,6 +234,46 @@ pub fn ensure_built(
         seconds: started.elapsed().as_secs_f64(),
         dir: final_dir,
     })
+}
+
+/// A lock file held while one process builds a harness; removed on drop. A lock older than
+/// [`STALE_LOCK`] is taken to be left over from a killed build and is broken.
+struct BuildLock(PathBuf);
+
+const STALE_LOCK: std::time::Duration = std::time::Duration::from_secs(900);
+
+impl BuildLock {
+    fn acquire(path: &Path, binary: &Path) -> Result<Option<Self>, SimError> {
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+            {
+                Ok(_) => return Ok(Some(BuildLock(path.to_path_buf()))),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if binary.is_file() {
+                        return Ok(None);
+                    }
+                    let age = std::fs::metadata(path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok());
+                    if age.is_some_and(|a| a > STALE_LOCK) {
+                        let _ = std::fs::remove_file(path);
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                Err(e) => return Err(SimError::io(path, e)),
+            }
+        }
+    }
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// The last `lines` lines of `text`.

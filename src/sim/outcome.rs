@@ -104,7 +104,12 @@ impl std::fmt::Display for Mismatch {
             write!(f, " (+{} more lanes of this beat)", self.other_lanes)?;
         }
         if self.count > 1 {
-            write!(f, "; {} mismatches of this signal in the run", self.count)?;
+            let what = if self.signal.starts_with("dbg_") || self.signal.starts_with("m_out") {
+                "values of this signal"
+            } else {
+                "registers"
+            };
+            write!(f, "; {} mismatching {what} in the run", self.count)?;
         }
         Ok(())
     }
@@ -112,6 +117,7 @@ impl std::fmt::Display for Mismatch {
 
 fn spike_text(code: u32) -> String {
     match spike_value(code) {
+        Some(0) => "0 (2'b00)".to_string(),
         Some(q) => format!("{q:+} (2'b{:02b})", code & 3),
         None => format!("illegal 2'b{:02b}", code & 3),
     }

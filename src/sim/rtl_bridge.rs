@@ -14,5 +14,7 @@ pub fn write_tree(params: &Params, dir: &Path) -> Result<(), SimError> {
 
 /// `perf::cycles::layer_cycles`: clock cycles of one run with streams that never stall.
 pub fn layer_cycles(params: &Params, layer: LayerShape, tokens: u32) -> Option<u64> {
-    Some(crate::perf::cycles::layer_cycles(params, layer.kind, tokens))
+    Some(crate::perf::cycles::layer_cycles(
+        params, layer.kind, tokens,
+    ))
 }

@@ -10,7 +10,9 @@ use std::path::PathBuf;
 pub fn cache() -> PathBuf {
     std::env::var_os("SPIKELM_HW_CACHE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/spikelm-hw-cache"))
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/spikelm-hw-cache")
+        })
 }
 
 /// A fresh work directory for one test.
@@ -28,7 +30,13 @@ pub fn params(preset: &str, sets: &[&str]) -> Params {
     Params::load(preset, None, &sets).expect("valid test configuration")
 }
 
-pub fn options(p: &Params, name: &str, cases: &[Case], layers: &[LayerKind], tokens: Option<u32>) -> SimOptions {
+pub fn options(
+    p: &Params,
+    name: &str,
+    cases: &[Case],
+    layers: &[LayerKind],
+    tokens: Option<u32>,
+) -> SimOptions {
     let mut o = SimOptions::new(p);
     o.cases = cases.to_vec();
     o.layers = layers.iter().map(|k| p.derived.shape(*k)).collect();
