@@ -7,5 +7,6 @@ pub mod estimate;
 pub mod model;
 pub mod perf;
 pub mod report;
+pub mod sim;
 pub mod rtl;
 pub mod sweep;

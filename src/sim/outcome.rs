@@ -1,0 +1,286 @@
+//! The harness's result file, and its first mismatches decoded into layer, time step, token,
+//! neuron or output index, cycle, signal, expected and actual.
+
+use super::bits::unpack_lane;
+use super::expected::spike_value;
+use super::vectors::{beat_position, spike_position, RegCheck};
+use crate::config::{LayerShape, Params};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StreamCounts {
+    pub act: u64,
+    pub wgt: u64,
+    pub out: u64,
+    pub spike: u64,
+    pub acc: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FirstMismatch {
+    pub index: u64,
+    pub cycle: u64,
+    pub expected: Vec<u32>,
+    pub actual: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CheckResult {
+    pub compared: u64,
+    pub mismatches: u64,
+    pub extra: u64,
+    pub first: Option<FirstMismatch>,
+}
+
+/// What the harness writes (testbenches/harness.cpp.tera).
+#[derive(Debug, Clone, Deserialize)]
+pub struct HarnessResult {
+    pub status: String,
+    pub detail: String,
+    pub cycles_total: u64,
+    pub start_cycle: u64,
+    pub done_cycle: u64,
+    pub saw_done: bool,
+    pub consumed: StreamCounts,
+    pub expected: StreamCounts,
+    pub reg_values: Vec<u32>,
+    pub load_seconds: f64,
+    pub sim_seconds: f64,
+    pub checks: BTreeMap<String, CheckResult>,
+}
+
+/// One mismatch, located.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Mismatch {
+    pub layer: String,
+    /// The compared signal: `dbg_spike`, `dbg_mem`, `dbg_acc`, `m_out_tdata`, `m_out_tlast`,
+    /// a register name, or `stream` for missing/extra beats and hangs.
+    pub signal: String,
+    /// Clock cycle counted from the START write.
+    pub cycle: u64,
+    pub time_step: Option<usize>,
+    pub token: Option<usize>,
+    /// Input feature i (spikes, membranes) or output feature j (accumulators, outputs).
+    pub neuron: Option<usize>,
+    /// Position in its stream (pulse or beat number).
+    pub position: u64,
+    pub expected: String,
+    pub actual: String,
+    /// Further lanes of the same beat that differ too.
+    pub other_lanes: usize,
+    /// All mismatches of this signal in the run.
+    pub count: u64,
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "layer {} signal {} cycle {}",
+            self.layer, self.signal, self.cycle
+        )?;
+        if let Some(t) = self.time_step {
+            write!(f, " t={t}")?;
+        }
+        if let Some(n) = self.token {
+            write!(f, " token={n}")?;
+        }
+        if let Some(j) = self.neuron {
+            let what = if self.signal.starts_with("dbg_spike") || self.signal.starts_with("dbg_mem")
+            {
+                "input"
+            } else {
+                "output"
+            };
+            write!(f, " {what}={j}")?;
+        }
+        write!(
+            f,
+            " (#{}): expected {}, actual {}",
+            self.position, self.expected, self.actual
+        )?;
+        if self.other_lanes > 0 {
+            write!(f, " (+{} more lanes of this beat)", self.other_lanes)?;
+        }
+        if self.count > 1 {
+            let what = if self.signal.starts_with("dbg_") || self.signal.starts_with("m_out") {
+                "values of this signal"
+            } else {
+                "registers"
+            };
+            write!(f, "; {} mismatching {what} in the run", self.count)?;
+        }
+        Ok(())
+    }
+}
+
+fn spike_text(code: u32) -> String {
+    match spike_value(code) {
+        Some(0) => "0 (2'b00)".to_string(),
+        Some(q) => format!("{q:+} (2'b{:02b})", code & 3),
+        None => format!("illegal 2'b{:02b}", code & 3),
+    }
+}
+
+/// Decode every class with a mismatch into a located [`Mismatch`], earliest cycle first.
+pub fn decode(
+    params: &Params,
+    layer: LayerShape,
+    r: &HarnessResult,
+    regs: &[RegCheck],
+) -> Vec<Mismatch> {
+    let f = params.format();
+    let cols = params.array().cols as usize;
+    let name = layer.kind.name().to_string();
+    let rel = |c: u64| c.saturating_sub(r.start_cycle);
+    let mut out = Vec::new();
+    for (class, check) in &r.checks {
+        let Some(first) = &check.first else { continue };
+        let base = Mismatch {
+            layer: name.clone(),
+            signal: String::new(),
+            cycle: rel(first.cycle),
+            time_step: None,
+            token: None,
+            neuron: None,
+            position: first.index,
+            expected: String::new(),
+            actual: String::new(),
+            other_lanes: 0,
+            count: check.mismatches,
+        };
+        let m = match class.as_str() {
+            "spike" | "mem" => {
+                let (n, i, t) = spike_position(params, layer.din as usize, first.index as usize);
+                let (signal, exp, act) = if class == "spike" {
+                    (
+                        "dbg_spike",
+                        spike_text(first.expected[0]),
+                        spike_text(first.actual[0]),
+                    )
+                } else {
+                    let e = unpack_lane(&first.expected, f.membrane_bits, 0);
+                    let a = unpack_lane(&first.actual, f.membrane_bits, 0);
+                    ("dbg_mem", e.to_string(), a.to_string())
+                };
+                Mismatch {
+                    signal: signal.into(),
+                    time_step: Some(t),
+                    token: Some(n),
+                    neuron: Some(i),
+                    expected: exp,
+                    actual: act,
+                    ..base
+                }
+            }
+            "acc" | "out" => {
+                let width = if class == "acc" {
+                    params.derived.acc_bits
+                } else {
+                    f.output_bits
+                };
+                let (n, t, cb) = beat_position(params, layer.dout as usize, first.index as usize);
+                let differing: Vec<usize> = (0..cols)
+                    .filter(|&c| {
+                        unpack_lane(&first.expected, width, c)
+                            != unpack_lane(&first.actual, width, c)
+                    })
+                    .collect();
+                let c = differing.first().copied().unwrap_or(0);
+                Mismatch {
+                    signal: if class == "acc" {
+                        "dbg_acc"
+                    } else {
+                        "m_out_tdata"
+                    }
+                    .into(),
+                    time_step: Some(t),
+                    token: Some(n),
+                    neuron: Some(cb * cols + c),
+                    expected: unpack_lane(&first.expected, width, c).to_string(),
+                    actual: unpack_lane(&first.actual, width, c).to_string(),
+                    other_lanes: differing.len().saturating_sub(1),
+                    ..base
+                }
+            }
+            "tlast" => {
+                let (n, t, _) = beat_position(params, layer.dout as usize, first.index as usize);
+                Mismatch {
+                    signal: "m_out_tlast".into(),
+                    time_step: Some(t),
+                    token: Some(n),
+                    expected: first.expected[0].to_string(),
+                    actual: first.actual[0].to_string(),
+                    ..base
+                }
+            }
+            "reg" => {
+                let reg = regs.get(first.index as usize);
+                Mismatch {
+                    signal: reg
+                        .map(|g| g.name.clone())
+                        .unwrap_or_else(|| "register".into()),
+                    expected: first.expected[0].to_string(),
+                    actual: first.actual[0].to_string(),
+                    ..base
+                }
+            }
+            _ => continue,
+        };
+        out.push(m);
+    }
+    for (class, check) in &r.checks {
+        if check.extra > 0 {
+            out.push(stream_problem(
+                &name,
+                rel(r.cycles_total),
+                format!(
+                    "{class}: {} pulses or beats beyond the expected count",
+                    check.extra
+                ),
+            ));
+        }
+    }
+    let (c, e) = (&r.consumed, &r.expected);
+    let short: Vec<String> = [
+        ("activation beats accepted", c.act, e.act),
+        ("weight beats accepted", c.wgt, e.wgt),
+        ("output beats", c.out, e.out),
+        ("dbg_spike pulses", c.spike, e.spike),
+        ("dbg_acc rows", c.acc, e.acc),
+    ]
+    .iter()
+    .filter(|(_, got, want)| got != want)
+    .map(|(what, got, want)| format!("{what}: {got} of {want}"))
+    .collect();
+    if r.status == "hang" || !short.is_empty() {
+        let mut detail = if r.status == "hang" {
+            r.detail.clone()
+        } else {
+            "run ended early".into()
+        };
+        if !short.is_empty() {
+            detail = format!("{detail}; {}", short.join(", "));
+        }
+        out.push(stream_problem(&name, rel(r.cycles_total), detail));
+    }
+    out.sort_by_key(|m| m.cycle);
+    out
+}
+
+fn stream_problem(layer: &str, cycle: u64, detail: String) -> Mismatch {
+    Mismatch {
+        layer: layer.to_string(),
+        signal: "stream".into(),
+        cycle,
+        time_step: None,
+        token: None,
+        neuron: None,
+        position: 0,
+        expected: "complete run".into(),
+        actual: detail,
+        other_lanes: 0,
+        count: 1,
+    }
+}

@@ -1,0 +1,389 @@
+//! Orchestration: RTL tree, harness build, and one harness run per (case, layer).
+
+use super::build::{cache_root, ensure_built, shell_line, BuiltHarness, Verilator};
+use super::cases::Case;
+use super::outcome::{decode, HarnessResult};
+use super::report::{ClassCounts, RunReport, SimReport, Timing, Waveform};
+use super::rtl_tree::RtlTree;
+use super::vectors::{self, reg_checks};
+use super::{coverage, harness, model_bridge, rtl_bridge, SimError};
+use crate::config::{LayerShape, Params};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// What to simulate.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    pub seed: u64,
+    /// An existing RTL tree; `None` generates one.
+    pub rtl_dir: Option<PathBuf>,
+    pub layers: Vec<LayerShape>,
+    /// Tokens per run; `None` = the whole sequence.
+    pub tokens: Option<u32>,
+    pub cases: Vec<Case>,
+    /// Stall probability; `None` = each case's default.
+    pub stall: Option<f64>,
+    /// Always record a waveform (otherwise only on failure).
+    pub trace: bool,
+    /// Record a waveform automatically when a run fails.
+    pub trace_on_failure: bool,
+    /// Build cache; `None` = `$SPIKELM_HW_CACHE` or `target/spikelm-hw-cache`.
+    pub cache_dir: Option<PathBuf>,
+    /// Where vector, result and waveform files go; `None` = `<cache>/runs/<config hash>`.
+    pub work_dir: Option<PathBuf>,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+    /// Stop at the first failing run.
+    pub stop_on_failure: bool,
+}
+
+impl SimOptions {
+    /// Defaults for `params`: every layer, all tokens, the random case, seed 1.
+    pub fn new(params: &Params) -> Self {
+        SimOptions {
+            seed: 1,
+            rtl_dir: None,
+            layers: params.derived.layer_shapes.clone(),
+            tokens: None,
+            cases: vec![Case::Random],
+            stall: None,
+            trace: false,
+            trace_on_failure: true,
+            cache_dir: None,
+            work_dir: None,
+            progress: false,
+            stop_on_failure: true,
+        }
+    }
+}
+
+struct Session<'a> {
+    params: &'a Params,
+    verilator: Verilator,
+    tree: RtlTree,
+    cache: PathBuf,
+    work: PathBuf,
+    build: BuiltHarness,
+    build_seconds: f64,
+}
+
+/// Check `tokens` against the configuration: 1..=seq_len and a multiple of tokens per row block.
+pub fn check_tokens(params: &Params, tokens: u32) -> Result<(), SimError> {
+    let tpr = params.derived.tokens_per_row_block;
+    let seq = params.model().seq_len;
+    if tokens == 0 || tokens > seq || tokens % tpr != 0 {
+        return Err(SimError::BadRequest(format!(
+            "--tokens {tokens}: must be a multiple of {tpr} (tokens per row block = array.rows / \
+             model.time_steps) between {tpr} and model.seq_len = {seq}"
+        )));
+    }
+    Ok(())
+}
+
+/// Co-simulate: every case × layer, stopping at the first failure when asked.
+pub fn run(params: &Params, opts: &SimOptions) -> Result<SimReport, SimError> {
+    let wall = Instant::now();
+    if params.array().pe != crate::config::PeKind::Ternary {
+        return Err(SimError::Unsupported(
+            "co-simulation covers the ternary engine (array.pe = ternary); the int8_mac \
+             baseline has no spike taps to compare"
+                .into(),
+        ));
+    }
+    let tokens = opts.tokens.unwrap_or(params.model().seq_len);
+    check_tokens(params, tokens)?;
+    if let Some(p) = opts.stall {
+        if !(0.0..1.0).contains(&p) {
+            return Err(SimError::BadRequest(format!(
+                "--stall {p}: a probability in [0, 1)"
+            )));
+        }
+    }
+    let session = Session::open(params, opts)?;
+    let total_beats: u64 = opts.cases.len() as u64
+        * opts
+            .layers
+            .iter()
+            .map(|l| out_beats(params, *l, tokens))
+            .sum::<u64>();
+    let bar = progress_bar(opts.progress, total_beats);
+    let mut report = SimReport::new(params, &session.tree, &session.verilator, &session.build);
+    report.timing.build_s = session.build_seconds;
+    'outer: for &case in &opts.cases {
+        for &layer in &opts.layers {
+            bar.set_message(format!("{} {}", case.name(), layer.kind.name()));
+            let run = session.run_one(case, layer, tokens, opts, &bar)?;
+            let failed = !run.passed();
+            report.push(run);
+            if failed {
+                if opts.trace_on_failure && !opts.trace {
+                    let wave = session.waveform_for_last(&mut report, opts)?;
+                    report.waveform = Some(wave);
+                }
+                if opts.stop_on_failure {
+                    break 'outer;
+                }
+            }
+        }
+    }
+    bar.finish_and_clear();
+    report.timing.wall_s = wall.elapsed().as_secs_f64();
+    report.finish();
+    Ok(report)
+}
+
+fn out_beats(params: &Params, layer: LayerShape, tokens: u32) -> u64 {
+    let d = &params.derived;
+    u64::from(tokens / d.tokens_per_row_block)
+        * u64::from(layer.dout / params.array().cols)
+        * u64::from(params.array().rows)
+}
+
+fn progress_bar(show: bool, total: u64) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {msg:24} [{bar:40}] {pos}/{len} output beats ({eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+impl<'a> Session<'a> {
+    fn open(params: &'a Params, opts: &SimOptions) -> Result<Self, SimError> {
+        let verilator = Verilator::detect()?;
+        let cache = opts.cache_dir.clone().unwrap_or_else(cache_root);
+        let work = opts
+            .work_dir
+            .clone()
+            .unwrap_or_else(|| cache.join("runs").join(&params.derived.config_hash));
+        std::fs::create_dir_all(&work).map_err(|e| SimError::io(&work, e))?;
+        let tree = match &opts.rtl_dir {
+            Some(dir) => RtlTree::open(dir)?,
+            None => RtlTree::generate(params, &work.join("rtl"))?,
+        };
+        let src = harness::render(params, opts.trace)?;
+        let started = Instant::now();
+        let build = ensure_built(
+            &verilator,
+            &params.derived.config_hash,
+            &tree,
+            &src,
+            opts.trace,
+            &cache,
+        )?;
+        Ok(Session {
+            params,
+            verilator,
+            tree,
+            cache,
+            work,
+            build_seconds: started.elapsed().as_secs_f64(),
+            build,
+        })
+    }
+
+    fn run_one(
+        &self,
+        case: Case,
+        layer: LayerShape,
+        tokens: u32,
+        opts: &SimOptions,
+        bar: &ProgressBar,
+    ) -> Result<RunReport, SimError> {
+        let params = self.params;
+        let stall = opts.stall.unwrap_or_else(|| case.default_stall());
+        let t_model = Instant::now();
+        let stim = case.stimulus(params, layer, tokens as usize, opts.seed);
+        let expected = model_bridge::expected(params, &stim)?;
+        let cover = coverage::measure(params, &stim, &expected);
+        let model_s = t_model.elapsed().as_secs_f64();
+
+        let t_io = Instant::now();
+        let stem = format!("{}-{}", case.name(), layer.kind.name());
+        let vec_path = self.work.join(format!("{stem}.vec"));
+        let res_path = self.work.join(format!("{stem}.json"));
+        let checks = reg_checks(params, &stim, &expected);
+        let counts = vectors::write(&vec_path, params, &stim, &expected, &checks)
+            .map_err(|e| SimError::io(&vec_path, e))?;
+        let write_s = t_io.elapsed().as_secs_f64();
+
+        let trace_path = opts.trace.then(|| self.work.join(format!("{stem}.fst")));
+        let (result, command, exec_s) = execute(
+            &self.build.binary,
+            &vec_path,
+            &res_path,
+            opts.seed,
+            stall,
+            trace_path.as_deref(),
+            bar,
+        )?;
+        let mismatches = decode(params, layer, &result, &checks);
+        let cycles_register = checks
+            .iter()
+            .position(|c| c.name == "CYCLES")
+            .and_then(|k| result.reg_values.get(k).copied())
+            .unwrap_or(0);
+        let cycles_model = rtl_bridge::layer_cycles(params, layer, tokens);
+        let cols = u64::from(params.array().cols);
+        let check = |k: &str| result.checks.get(k).map(|c| c.compared).unwrap_or(0);
+        let compared = ClassCounts {
+            spikes: check("spike"),
+            membranes: check("mem"),
+            accumulators: check("acc") * cols,
+            outputs: check("out") * cols,
+            tlast: check("tlast"),
+            registers: check("reg"),
+        };
+        let io_s = write_s
+            + result.load_seconds
+            + (exec_s - result.sim_seconds - result.load_seconds).max(0.0);
+        Ok(RunReport {
+            case,
+            layer: layer.kind.name().to_string(),
+            din: layer.din,
+            dout: layer.dout,
+            tokens,
+            seed: opts.seed,
+            stall,
+            status: result.status.clone(),
+            compared,
+            mismatch_count: result.checks.values().map(|c| c.mismatches + c.extra).sum(),
+            mismatches,
+            cycles_register,
+            cycles_to_done_seen: result.done_cycle.saturating_sub(result.start_cycle),
+            cycles_simulated: result.cycles_total,
+            cycles_model,
+            busy_cycles: counts.wgt_beats,
+            pe_updates: counts.wgt_beats * u64::from(params.derived.pes),
+            coverage: cover,
+            timing: Timing {
+                model_s,
+                build_s: 0.0,
+                rtl_s: result.sim_seconds,
+                io_s,
+                wall_s: model_s + write_s + exec_s,
+            },
+            vectors: vec_path.display().to_string(),
+            vector_bytes: counts.bytes,
+            rerun_command: command,
+            waveform: trace_path.map(|p| Waveform::at(&p)),
+        })
+    }
+
+    /// Rebuild with tracing and rerun the last (failed) run's vectors to get a waveform.
+    fn waveform_for_last(
+        &self,
+        report: &mut SimReport,
+        opts: &SimOptions,
+    ) -> Result<Waveform, SimError> {
+        let params = self.params;
+        let Some(last) = report.runs.last_mut() else {
+            return Err(SimError::BadRequest("no run to trace".into()));
+        };
+        let src = harness::render(params, true)?;
+        let started = Instant::now();
+        let built = ensure_built(
+            &self.verilator,
+            &params.derived.config_hash,
+            &self.tree,
+            &src,
+            true,
+            &self.cache,
+        )?;
+        report.timing.build_s += started.elapsed().as_secs_f64();
+        let vec_path = PathBuf::from(&last.vectors);
+        let fst = vec_path.with_extension("fst");
+        let res = vec_path.with_extension("trace.json");
+        let (_, command, _) = execute(
+            &built.binary,
+            &vec_path,
+            &res,
+            opts.seed,
+            last.stall,
+            Some(&fst),
+            &ProgressBar::hidden(),
+        )?;
+        let wave = Waveform::at(&fst);
+        last.rerun_command = command;
+        last.waveform = Some(wave.clone());
+        Ok(wave)
+    }
+}
+
+/// Run the harness, feeding its progress lines to `bar`; returns the parsed result, the command
+/// line to rerun it, and the wall time.
+fn execute(
+    binary: &Path,
+    vectors: &Path,
+    result: &Path,
+    seed: u64,
+    stall: f64,
+    trace: Option<&Path>,
+    bar: &ProgressBar,
+) -> Result<(HarnessResult, String, f64), SimError> {
+    let mut args: Vec<String> = vec![
+        vectors.display().to_string(),
+        result.display().to_string(),
+        seed.to_string(),
+        format!("{stall}"),
+    ];
+    if let Some(t) = trace {
+        args.push(t.display().to_string());
+    }
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let command = shell_line(&here, &binary.display().to_string(), &args);
+    let _ = std::fs::remove_file(result);
+    let started = Instant::now();
+    let base = bar.position();
+    let mut child = Command::new(binary)
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| SimError::HarnessFailed {
+            command: command.clone(),
+            detail: e.to_string(),
+        })?;
+    if let Some(out) = child.stdout.take() {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(beats) = line
+                .strip_prefix("progress ")
+                .and_then(|r| r.split(' ').next())
+            {
+                if let Ok(b) = beats.parse::<u64>() {
+                    bar.set_position(base + b);
+                }
+            }
+        }
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|e| SimError::HarnessFailed {
+            command: command.clone(),
+            detail: e.to_string(),
+        })?;
+    let exec_s = started.elapsed().as_secs_f64();
+    let text = std::fs::read_to_string(result).map_err(|_| SimError::HarnessFailed {
+        command: command.clone(),
+        detail: format!(
+            "exit status {}, no result file; stderr: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ),
+    })?;
+    let parsed: HarnessResult =
+        serde_json::from_str(&text).map_err(|e| SimError::HarnessFailed {
+            command: command.clone(),
+            detail: format!("unreadable result {}: {e}", result.display()),
+        })?;
+    bar.set_position(base + parsed.consumed.out.min(parsed.expected.out));
+    Ok((parsed, command, exec_s))
+}

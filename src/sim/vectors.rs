@@ -1,0 +1,320 @@
+//! The vector file the C++ harness replays: register writes, the three streams in the order of
+//! docs/engine.md, every expected debug pulse and output beat, and the registers to read back.
+//! All little-endian 32-bit words; the layout is described at [`write`].
+
+use super::bits::{pack_lanes, truncate, words_for};
+use super::codes::register_words;
+use super::expected::{spike_code, Expected};
+use super::stimulus::LayerStimulus;
+use crate::config::Params;
+use std::path::Path;
+
+pub const MAGIC: u32 = 0x564D_4C53;
+pub const VERSION: u32 = 1;
+
+/// Register word addresses of docs/engine.md.
+pub mod reg {
+    pub const CTRL: u32 = 0x000;
+    pub const STATUS: u32 = 0x001;
+    pub const LAYER: u32 = 0x002;
+    pub const TOKENS: u32 = 0x003;
+    pub const OUT_SHIFT: u32 = 0x004;
+    pub const CYCLES: u32 = 0x005;
+    pub const INFO: u32 = 0x006;
+    pub fn pos_count(t: u32) -> u32 {
+        0x040 + 4 * t
+    }
+    pub fn neg_count(t: u32) -> u32 {
+        0x041 + 4 * t
+    }
+    pub fn add_count(t: u32) -> u32 {
+        0x042 + 4 * t
+    }
+    pub fn alpha(t: u32, k: u32) -> u32 {
+        0x100 + 16 * t + k
+    }
+    pub fn scale(t: u32, k: u32) -> u32 {
+        0x200 + 16 * t + k
+    }
+}
+
+/// Word widths of the wide ports, shared with the harness template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortWords {
+    pub wgt: usize,
+    pub out: usize,
+    pub acc: usize,
+    pub mem: usize,
+}
+
+impl PortWords {
+    pub fn of(params: &Params) -> Self {
+        let f = params.format();
+        let c = params.array().cols;
+        PortWords {
+            wgt: words_for(c * f.weight_bits),
+            out: words_for(c * f.output_bits),
+            acc: words_for(c * params.derived.acc_bits),
+            mem: words_for(f.membrane_bits),
+        }
+    }
+}
+
+/// A register the harness reads after DONE: address, expected value, and whether the harness
+/// compares it (CYCLES is compared on the Rust side, against the cycle model).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegCheck {
+    pub name: String,
+    pub addr: u32,
+    pub expected: u32,
+    pub compare: bool,
+}
+
+/// Where row `r` of row block `rb` lives: (token n, time step t).
+pub fn row_position(params: &Params, rb: usize, r: usize) -> (usize, usize) {
+    let t_steps = params.model().time_steps as usize;
+    let tpr = params.derived.tokens_per_row_block as usize;
+    (rb * tpr + r / t_steps, r % t_steps)
+}
+
+/// Output (and dbg_acc) beat `beat` of a run: (token n, time step t, column block cb).
+pub fn beat_position(params: &Params, dout: usize, beat: usize) -> (usize, usize, usize) {
+    let rows = params.array().rows as usize;
+    let col_blocks = dout / params.array().cols as usize;
+    let rb = beat / (col_blocks * rows);
+    let cb = (beat / rows) % col_blocks;
+    let (n, t) = row_position(params, rb, beat % rows);
+    (n, t, cb)
+}
+
+/// Spike pulse `index` of a run: (token n, input i, time step t).
+pub fn spike_position(params: &Params, din: usize, index: usize) -> (usize, usize, usize) {
+    let t_steps = params.model().time_steps as usize;
+    (
+        index / (din * t_steps),
+        (index / t_steps) % din,
+        index % t_steps,
+    )
+}
+
+/// CSR base address of the bias bank (upper half of the register space).
+fn bias_addr(params: &Params, j: u32) -> u32 {
+    let cols = params.array().cols;
+    let col_bits = if cols <= 1 {
+        1
+    } else {
+        32 - (cols - 1).leading_zeros()
+    };
+    (1 << (params.derived.csr_addr_bits - 1)) | ((j / cols) << col_bits) | (j % cols)
+}
+
+/// The register writes before START, in the order a host driver issues them.
+pub fn csr_writes(params: &Params, s: &LayerStimulus) -> Vec<(u32, u32)> {
+    let f = params.format();
+    let d = &params.derived;
+    let mut w = vec![
+        (reg::LAYER, s.layer.index),
+        (reg::TOKENS, s.tokens as u32),
+        (reg::OUT_SHIFT, s.out_shift),
+    ];
+    for t in 0..s.alpha.len() as u32 {
+        let aw = register_words(f.alpha_mode, s.alpha[t as usize], d.alpha_shift_bits);
+        w.extend(
+            aw.into_iter()
+                .enumerate()
+                .map(|(k, v)| (reg::alpha(t, k as u32), v)),
+        );
+        let mw = register_words(f.alpha_mode, s.scale[t as usize], d.scale_shift_bits);
+        w.extend(
+            mw.into_iter()
+                .enumerate()
+                .map(|(k, v)| (reg::scale(t, k as u32), v)),
+        );
+    }
+    for (j, &b) in s.bias.iter().enumerate() {
+        w.push((bias_addr(params, j as u32), b as i32 as u32));
+    }
+    w
+}
+
+/// The registers read back after DONE.
+pub fn reg_checks(params: &Params, s: &LayerStimulus, e: &Expected) -> Vec<RegCheck> {
+    let a = params.array();
+    let pe = match a.pe {
+        crate::config::PeKind::Ternary => 0,
+        crate::config::PeKind::Int8Mac => 1,
+    };
+    let mut v = vec![
+        check("STATUS", reg::STATUS, 0b10, true),
+        check("CYCLES", reg::CYCLES, 0, false),
+        check(
+            "INFO",
+            reg::INFO,
+            a.rows | a.cols << 8 | params.model().time_steps << 16 | pe << 24,
+            true,
+        ),
+        check("LAYER", reg::LAYER, s.layer.index, true),
+        check("TOKENS", reg::TOKENS, s.tokens as u32, true),
+        check("OUT_SHIFT", reg::OUT_SHIFT, s.out_shift, true),
+    ];
+    let sat = |c: u64| c.min(u64::from(u32::MAX)) as u32;
+    for t in 0..e.pos_count.len() {
+        let tt = t as u32;
+        v.push(check(
+            &format!("POS_COUNT[{t}]"),
+            reg::pos_count(tt),
+            sat(e.pos_count[t]),
+            true,
+        ));
+        v.push(check(
+            &format!("NEG_COUNT[{t}]"),
+            reg::neg_count(tt),
+            sat(e.neg_count[t]),
+            true,
+        ));
+        v.push(check(
+            &format!("ADD_COUNT[{t}]"),
+            reg::add_count(tt),
+            sat(e.add_count[t]),
+            true,
+        ));
+    }
+    v
+}
+
+fn check(name: &str, addr: u32, expected: u32, compare: bool) -> RegCheck {
+    RegCheck {
+        name: name.to_string(),
+        addr,
+        expected,
+        compare,
+    }
+}
+
+/// Counts of one vector file, for the report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VectorCounts {
+    pub act_beats: u64,
+    pub wgt_beats: u64,
+    pub out_beats: u64,
+    pub spike_pulses: u64,
+    pub acc_rows: u64,
+    pub bytes: u64,
+}
+
+/// Write the vector file. Layout: a 16-word header (magic, version, counts: csr writes,
+/// activations, weight beats of one row block, row-block repeats, output beats, spike pulses,
+/// accumulator rows, register checks, then words per weight/output/accumulator/membrane value,
+/// the idle limit), then the sections in that order: (addr, data) pairs; one word per
+/// activation; weight beats; (code, membrane words) per spike pulse; accumulator rows; output
+/// beats; (addr, expected, compare) per register check.
+pub fn write(
+    path: &Path,
+    params: &Params,
+    s: &LayerStimulus,
+    e: &Expected,
+    checks: &[RegCheck],
+) -> std::io::Result<VectorCounts> {
+    let f = params.format();
+    let words = PortWords::of(params);
+    let cols = params.array().cols as usize;
+    let rows = params.array().rows as usize;
+    let tpr = params.derived.tokens_per_row_block as usize;
+    let (t_steps, tokens, din) = s.x.dim();
+    let dout = s.w.dim().0;
+    let row_blocks = tokens / tpr;
+    let col_blocks = dout / cols;
+    let csr = csr_writes(params, s);
+
+    let n_act = tokens * din * t_steps;
+    let n_wgt_base = col_blocks * din;
+    let n_out = row_blocks * col_blocks * rows;
+    let mut v: Vec<u32> = Vec::with_capacity(
+        16 + 2 * csr.len()
+            + n_act * (2 + words.mem)
+            + n_wgt_base * words.wgt
+            + n_out * (words.acc + words.out)
+            + 3 * checks.len(),
+    );
+    let idle_limit = 100_000u32.max(8 * (din as u32 + rows as u32));
+    v.extend_from_slice(&[
+        MAGIC,
+        VERSION,
+        csr.len() as u32,
+        n_act as u32,
+        n_wgt_base as u32,
+        row_blocks as u32,
+        n_out as u32,
+        n_act as u32,
+        n_out as u32,
+        checks.len() as u32,
+        words.wgt as u32,
+        words.out as u32,
+        words.acc as u32,
+        words.mem as u32,
+        idle_limit,
+        0,
+    ]);
+    for (a, d) in &csr {
+        v.push(*a);
+        v.push(*d);
+    }
+    for n in 0..tokens {
+        for i in 0..din {
+            for t in 0..t_steps {
+                v.push(truncate(s.x[[t, n, i]], f.input_bits) as u32);
+            }
+        }
+    }
+    for cb in 0..col_blocks {
+        for i in 0..din {
+            pack_lanes(
+                (0..cols).map(|c| s.w[[cb * cols + c, i]]),
+                f.weight_bits,
+                cols,
+                &mut v,
+            );
+        }
+    }
+    for n in 0..tokens {
+        for i in 0..din {
+            for t in 0..t_steps {
+                v.push(spike_code(e.spike[[t, n, i]]));
+                pack_lanes([e.mem[[t, n, i]]], f.membrane_bits, 1, &mut v);
+            }
+        }
+    }
+    for table in [&e.acc, &e.y] {
+        let width = if std::ptr::eq(table, &e.acc) {
+            params.derived.acc_bits
+        } else {
+            f.output_bits
+        };
+        for rb in 0..row_blocks {
+            for cb in 0..col_blocks {
+                for r in 0..rows {
+                    let (n, t) = row_position(params, rb, r);
+                    pack_lanes(
+                        (0..cols).map(|c| table[[t, n, cb * cols + c]]),
+                        width,
+                        cols,
+                        &mut v,
+                    );
+                }
+            }
+        }
+    }
+    for c in checks {
+        v.extend_from_slice(&[c.addr, c.expected, u32::from(c.compare)]);
+    }
+    let bytes: Vec<u8> = v.iter().flat_map(|w| w.to_le_bytes()).collect();
+    std::fs::write(path, &bytes)?;
+    Ok(VectorCounts {
+        act_beats: n_act as u64,
+        wgt_beats: (n_wgt_base * row_blocks) as u64,
+        out_beats: n_out as u64,
+        spike_pulses: n_act as u64,
+        acc_rows: n_out as u64,
+        bytes: bytes.len() as u64,
+    })
+}

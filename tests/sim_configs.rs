@@ -1,0 +1,110 @@
+//! Random configurations from a fixed seed (array shapes, widths, alpha modes, T), each built
+//! under Verilator and checked bit for bit on every layer shape, with and without stalls.
+
+mod sim_support;
+
+use sim_support::*;
+use spikelm_hw::config::{AlphaMode, LayerKind, Params};
+use spikelm_hw::sim::rng::SplitMix64;
+use spikelm_hw::sim::{self, Case};
+
+/// A small valid configuration drawn from `rng`, as `--set` overrides.
+fn draw(rng: &mut SplitMix64, alpha_mode: &str) -> Vec<String> {
+    let pick = |rng: &mut SplitMix64, v: &[u32]| v[rng.range(0, v.len() as i64 - 1) as usize];
+    let t = pick(rng, &[1, 2, 3, 4]);
+    let rows = t * pick(rng, &[1, 2]);
+    let cols = pick(rng, &[2, 3, 4, 8]);
+    let hidden = cols * pick(rng, &[2, 3]);
+    let ffn = cols * pick(rng, &[3, 4]);
+    let tokens_per_block = rows / t;
+    let seq = tokens_per_block * pick(rng, &[2, 3]);
+    let xw = pick(rng, &[8, 12, 16]);
+    let frac = xw / 2;
+    let mw = xw + pick(rng, &[0, 4, 12]);
+    vec![
+        "model.layers=1".into(),
+        "model.heads=1".into(),
+        format!("model.hidden={hidden}"),
+        format!("model.ffn={ffn}"),
+        format!("model.seq_len={seq}"),
+        format!("model.time_steps={t}"),
+        format!("array.rows={rows}"),
+        format!("array.cols={cols}"),
+        format!("format.input_bits={xw}"),
+        format!("format.frac_bits={frac}"),
+        format!("format.membrane_bits={mw}"),
+        format!("format.alpha_bits={}", pick(rng, &[8, 12, 16])),
+        format!("format.weight_bits={}", pick(rng, &[3, 4, 6, 8])),
+        format!("format.output_bits={}", pick(rng, &[8, 12, 16, 20])),
+        format!("format.scale_bits={}", pick(rng, &[6, 10, 16])),
+        format!("format.alpha_mode={alpha_mode}"),
+    ]
+}
+
+fn check_config(name: &str, p: &Params) {
+    let mut o = options(p, name, &[Case::Random], &LayerKind::ALL, None);
+    o.stall = Some(0.0);
+    o.seed = 11;
+    let r = sim::run(p, &o).expect("co-simulation runs");
+    assert_passed(&r);
+    assert_cycles_match_model(&r);
+    let mut o = options(
+        p,
+        name,
+        &[Case::Random, Case::MembraneSaturation, Case::FiringTie],
+        &LayerKind::ALL,
+        None,
+    );
+    o.stall = Some(0.3);
+    o.seed = 12;
+    let r = sim::run(p, &o).expect("co-simulation runs");
+    assert_passed(&r);
+}
+
+#[test]
+fn random_configurations_from_a_fixed_seed() {
+    let mut rng = SplitMix64::new(2026);
+    let modes = ["csd:2", "pow2", "exact"];
+    for (k, mode) in modes.iter().enumerate() {
+        let sets = draw(&mut rng, mode);
+        let refs: Vec<&str> = sets.iter().map(String::as_str).collect();
+        let p = params("spikelm-bert-tiny", &refs);
+        assert_eq!(p.format().alpha_mode.to_string(), *mode);
+        eprintln!("config {k}: {}", sets.join(" "));
+        check_config(&format!("config-{k}"), &p);
+    }
+}
+
+#[test]
+fn membrane_saturation_is_reached_and_matches_with_a_narrow_membrane() {
+    let p = params(
+        "spikelm-bert-tiny",
+        &[
+            "model.hidden=16",
+            "model.ffn=32",
+            "model.heads=1",
+            "model.seq_len=8",
+            "array.rows=8",
+            "array.cols=8",
+            "format.membrane_bits=18",
+            "format.alpha_mode=csd:2",
+        ],
+    );
+    assert_eq!(p.format().alpha_mode, AlphaMode::Csd(2));
+    let mut o = options(
+        &p,
+        "narrow-membrane",
+        &[Case::MembraneSaturation],
+        &LayerKind::ALL,
+        None,
+    );
+    o.stall = Some(0.0);
+    let r = sim::run(&p, &o).expect("co-simulation runs");
+    assert_passed(&r);
+    assert_cycles_match_model(&r);
+    assert!(
+        r.runs.iter().all(|run| run.coverage.membrane_at_bound > 0),
+        "{}",
+        r.table()
+    );
+}

@@ -1,0 +1,127 @@
+//! The co-simulation must catch broken RTL: generate the tiny engine, break one thing in the
+//! Verilog text, verify the edited tree with `sim --rtl DIR`, and expect a failure that names
+//! the signal and the index.
+
+mod sim_support;
+
+use sim_support::*;
+use spikelm_hw::config::{LayerKind, Params};
+use spikelm_hw::sim::{self, Case};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn generate_into(p: &Params, dir: &Path) {
+    let rtl = spikelm_hw::rtl::generate(p).expect("generate");
+    spikelm_hw::rtl::write_tree(dir, &rtl, true).expect("write tree");
+}
+
+/// Replace exactly one occurrence of `from` in `dir/rel`.
+fn mutate(dir: &Path, rel: &str, from: &str, to: &str) {
+    let path = dir.join(rel);
+    let text = std::fs::read_to_string(&path).expect("read generated file");
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "`{from}` must occur once in {rel}"
+    );
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write mutated file");
+}
+
+fn mutated_tree(name: &str, rel: &str, from: &str, to: &str) -> (Params, PathBuf) {
+    let p = params("spikelm-bert-tiny", &[]);
+    let dir = work(name).join("rtl");
+    generate_into(&p, &dir);
+    mutate(&dir, rel, from, to);
+    (p, dir)
+}
+
+#[test]
+fn flipped_comparator_is_caught_at_the_first_tie_through_the_cli() {
+    let (_, dir) = mutated_tree(
+        "mutant-comparator",
+        "rtl/spikelm_neuron.v",
+        "(u2 > a_pos)",
+        "(u2 >= a_pos)",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_spikelm-hw"))
+        .args(["sim", "--rtl"])
+        .arg(&dir)
+        .args([
+            "--layer",
+            "attn_out",
+            "--tokens",
+            "8",
+            "--case",
+            "firing-tie",
+            "--json",
+        ])
+        .env("SPIKELM_HW_CACHE", cache())
+        .output()
+        .expect("run spikelm-hw");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "a broken comparator must fail the co-simulation"
+    );
+    assert!(
+        stderr.contains("signal dbg_spike"),
+        "names the signal: {stderr}"
+    );
+    assert!(
+        stderr.contains("token=0") && stderr.contains("input="),
+        "names the index: {stderr}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("JSON summary on stdout");
+    let first = &report["first_mismatch"];
+    assert_eq!(first["signal"], "dbg_spike");
+    assert_eq!(first["layer"], "attn_out");
+    assert!(first["neuron"].is_u64() && first["time_step"].is_u64() && first["cycle"].is_u64());
+    // The tie 2U = A must give 0; the mutant fires +1.
+    assert!(
+        first["expected"]
+            .as_str()
+            .is_some_and(|s| s.starts_with('0')),
+        "{first}"
+    );
+    assert!(
+        first["actual"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("+1")),
+        "{first}"
+    );
+    let wave = report["waveform"]["path"]
+        .as_str()
+        .expect("a waveform on failure");
+    assert!(Path::new(wave).is_file(), "waveform {wave} written");
+}
+
+#[test]
+fn dropped_carry_in_is_caught_in_the_accumulators() {
+    let (p, dir) = mutated_tree(
+        "mutant-carry",
+        "rtl/spikelm_signsel_add.v",
+        "x + operand + carry",
+        "x + operand",
+    );
+    let mut o = options(
+        &p,
+        "mutant-carry-run",
+        &[Case::Random],
+        &[LayerKind::Qkv],
+        Some(8),
+    );
+    o.rtl_dir = Some(dir);
+    o.stop_on_failure = true;
+    let r = sim::run(&p, &o).expect("co-simulation runs");
+    assert!(!r.passed, "a dropped carry-in must fail the co-simulation");
+    let first = r.first_mismatch.clone().expect("a located mismatch");
+    assert!(
+        first.signal == "dbg_acc" || first.signal == "m_out_tdata",
+        "the accumulators are wrong first, got {first}"
+    );
+    assert_eq!(first.layer, "qkv");
+    assert!(first.neuron.is_some() && first.token.is_some() && first.time_step.is_some());
+    assert_ne!(first.expected, first.actual);
+    assert!(r.table().contains("FIRST MISMATCH"));
+}
