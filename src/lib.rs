@@ -3,3 +3,4 @@
 //! The arithmetic everything implements is DESIGN.md section 3 (see `docs/arithmetic.md`).
 
 pub mod config;
+pub mod synth;
