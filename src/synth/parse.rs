@@ -22,6 +22,25 @@ struct StatJson {
     design: StatModule,
 }
 
+/// Yosys 0.23 writes the hierarchy tree into `stat -json` output of a hierarchical design
+/// (lines such as `   $paramod$...\pe   4` between the modules and `"design"`): drop every
+/// line that cannot be part of the pretty-printed JSON.
+fn sanitize(text: &str) -> String {
+    text.lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            t.is_empty() || t.starts_with(['"', '{', '}', '[', ']'])
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn parse_stat(text: &str) -> Result<StatJson, String> {
+    serde_json::from_str(text)
+        .or_else(|_| serde_json::from_str(&sanitize(text)))
+        .map_err(|e: serde_json::Error| e.to_string())
+}
+
 fn strip_escape(name: &str) -> &str {
     name.strip_prefix('\\').unwrap_or(name)
 }
@@ -38,7 +57,7 @@ pub fn base_module_name(id: &str) -> String {
 
 /// Whole-design cell counts of a `stat -json` output.
 pub fn design_cells(text: &str, family: Family) -> Result<CellCounts, String> {
-    let stat: StatJson = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let stat = parse_stat(text)?;
     let modules: Vec<String> = stat
         .modules
         .keys()
@@ -59,7 +78,7 @@ fn without_submodules(cells: &BTreeMap<String, u64>, modules: &[String]) -> BTre
 /// Per-unit statistics of a hierarchical (`-noflatten`) `stat -json`: for every module, how
 /// many instances the top holds and its cells with and without its submodules.
 pub fn units(text: &str, top: &str, family: Family) -> Result<Vec<UnitStat>, String> {
-    let stat: StatJson = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let stat = parse_stat(text)?;
     let modules: BTreeMap<String, &StatModule> = stat
         .modules
         .iter()
@@ -138,7 +157,7 @@ pub fn units(text: &str, top: &str, family: Family) -> Result<Vec<UnitStat>, Str
 
 /// The gate-level estimate of a `stat -json -tech cmos` output (whole design).
 pub fn gates(text: &str) -> Result<GateEstimate, String> {
-    let stat: StatJson = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let stat = parse_stat(text)?;
     let modules: Vec<String> = stat
         .modules
         .keys()
