@@ -18,3 +18,8 @@ pub use error::{SynthError, INSTALL_HINT};
 pub use flow::{synthesize, SynthOptions};
 pub use report::SynthReport;
 pub use target::{Family, Target};
+pub mod compare;
+
+/// The smallest overrides that make the `spikelm-bert-tiny` engine fit an iCE40UP5K (SG48):
+/// used by the tests and the Fmax goal. See docs/synthesis.md for how they were chosen.
+pub const UP5K_FIT: [&str; 2] = ["array=4x4", "format.alpha_mode=pow2"];
