@@ -1,0 +1,158 @@
+//! Cycle model of the engine's schedule (docs/engine.md, docs/rtl.md): equals the CYCLES
+//! register (START write to DONE) exactly when every stream is always valid and ready.
+//!
+//! With `E = TPR·ET·Din` encode cycles per row block (one activation beat per cycle; ET = T, or
+//! 1 for int8_mac), `K = NCB·(Din + P + R)` compute cycles per row block (`NCB = Dout / C`
+//! column blocks, each Din reduction steps, [`PIPE`] cycles for the array pipeline, R drain
+//! beats), row block `b` (cycle 0 = the START write):
+//!
+//! ```text
+//! enc_start[0] = 1
+//! enc_start[b] = max(enc_end[b-1], free[b-2]) + 1        free[-1] = 0
+//! enc_end[b]   = enc_start[b] + E - 1
+//! wait[b]      = 1 if b = 0 else free[b-1] + 1             (controller polls for a full bank)
+//! red_start[b] = max(wait[b], enc_end[b] + 1) + 1
+//! free[b]      = red_start[b] + K - 1                      (last drain beat of the block)
+//! CYCLES       = free[NRB-1] + OUT_LAT                     NRB = ceil(N / TPR)
+//! ```
+
+use crate::config::{LayerKind, Params, PeKind};
+use serde::Serialize;
+
+/// Cycles between the last reduction step of a column block and its first drain beat (the
+/// spike-buffer read and the broadcast registers).
+pub const PIPE: u64 = 2;
+/// Cycles from the last drain beat to the final output beat (the output stage's two stages).
+pub const OUT_LAT: u64 = 2;
+
+/// The schedule of one layer run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerSchedule {
+    pub layer: LayerKind,
+    pub tokens: u32,
+    pub din: u32,
+    pub dout: u32,
+    pub row_blocks: u64,
+    pub col_blocks: u64,
+    /// Encode cycles per row block.
+    pub encode_per_block: u64,
+    /// Compute cycles per row block (reduce + pipeline + drain, all column blocks).
+    pub compute_per_block: u64,
+    /// START write to DONE.
+    pub cycles: u64,
+    /// Cycles in which a reduction step enters the array.
+    pub array_busy: u64,
+    /// PE-cycles doing useful work: tokens · ET · Din · Dout.
+    pub useful_pe_cycles: u64,
+    /// useful_pe_cycles / (cycles · R · C).
+    pub utilisation: f64,
+    /// Steady state, encoding hidden: Din / (Din + PIPE + R).
+    pub steady_utilisation: f64,
+}
+
+/// TOKENS as the engine's register stores it: 0 or more than seq_len means seq_len.
+pub fn effective_tokens(params: &Params, tokens: u32) -> u32 {
+    let seq = params.model().seq_len;
+    if tokens == 0 || tokens > seq {
+        seq
+    } else {
+        tokens
+    }
+}
+
+/// The full schedule of a run of `layer` over `tokens` tokens.
+pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSchedule {
+    let a = params.array();
+    let shape = params.derived.shape(layer);
+    let tokens = effective_tokens(params, tokens);
+    let (r, c) = (a.rows as u64, a.cols as u64);
+    let et = match a.pe {
+        PeKind::Ternary => params.model().time_steps as u64,
+        PeKind::Int8Mac => 1,
+    };
+    let tpr = params.derived.tokens_per_row_block as u64;
+    let din = shape.din as u64;
+    let ncb = shape.dout as u64 / c;
+    let nrb = (tokens as u64).div_ceil(tpr);
+    let e = tpr * et * din;
+    let k = ncb * (din + PIPE + r);
+
+    let mut enc_end: Vec<u64> = Vec::with_capacity(nrb as usize);
+    let mut free: Vec<u64> = Vec::with_capacity(nrb as usize);
+    for b in 0..nrb as usize {
+        let enc_start = if b == 0 {
+            1
+        } else {
+            let prev_free = if b >= 2 { free[b - 2] } else { 0 };
+            enc_end[b - 1].max(prev_free) + 1
+        };
+        enc_end.push(enc_start + e - 1);
+        let wait = if b == 0 { 1 } else { free[b - 1] + 1 };
+        let red_start = wait.max(enc_end[b] + 1) + 1;
+        free.push(red_start + k - 1);
+    }
+    let cycles = free.last().copied().unwrap_or(0) + OUT_LAT;
+    let useful = nrb * tpr * et * din * shape.dout as u64;
+    LayerSchedule {
+        layer,
+        tokens,
+        din: shape.din,
+        dout: shape.dout,
+        row_blocks: nrb,
+        col_blocks: ncb,
+        encode_per_block: e,
+        compute_per_block: k,
+        cycles,
+        array_busy: nrb * ncb * din,
+        useful_pe_cycles: useful,
+        utilisation: useful as f64 / (cycles as f64 * (r * c) as f64),
+        steady_utilisation: din as f64 / (din + PIPE + r) as f64,
+    }
+}
+
+/// START write to DONE, in clock cycles, with every stream always valid and ready.
+pub fn layer_cycles(params: &Params, layer: LayerKind, tokens: u32) -> u64 {
+    layer_schedule(params, layer, tokens).cycles
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(preset: &str, sets: &[&str]) -> Params {
+        let s: Vec<String> = sets.iter().map(|x| x.to_string()).collect();
+        Params::load(preset, None, &s).unwrap()
+    }
+
+    #[test]
+    fn one_row_block_is_encode_then_compute() {
+        let p = params("spikelm-bert-tiny", &[]);
+        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*4*128, K = 48*(128+2+8).
+        let s = layer_schedule(&p, LayerKind::Qkv, 2);
+        assert_eq!(s.row_blocks, 1);
+        assert_eq!(s.cycles, 1024 + 1 + 48 * 138 + OUT_LAT);
+    }
+
+    #[test]
+    fn base_on_16x16_keeps_the_array_busy() {
+        let p = params("spikelm-bert-base", &[]);
+        for kind in LayerKind::ALL {
+            let s = layer_schedule(&p, kind, 128);
+            assert!(s.steady_utilisation >= 0.95, "{kind:?}: {s:?}");
+            assert!(s.utilisation >= 0.95, "{kind:?}: {s:?}");
+        }
+    }
+
+    #[test]
+    fn tokens_round_up_to_whole_row_blocks() {
+        let p = params("spikelm-bert-tiny", &[]);
+        assert_eq!(
+            layer_cycles(&p, LayerKind::FfnOut, 3),
+            layer_cycles(&p, LayerKind::FfnOut, 4)
+        );
+        assert_eq!(
+            layer_cycles(&p, LayerKind::FfnOut, 0),
+            layer_cycles(&p, LayerKind::FfnOut, 128)
+        );
+    }
+}

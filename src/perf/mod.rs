@@ -1,0 +1,5 @@
+//! Analytic performance model of the generated engine.
+
+pub mod cycles;
+
+pub use cycles::{layer_cycles, layer_schedule, LayerSchedule};

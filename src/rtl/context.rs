@@ -1,0 +1,321 @@
+//! Every number and switch the templates use, computed once from [`Params`]. The same values
+//! go into the parameter header (`spikelm_params.vh`) and the manifest, so the RTL, its header
+//! and its description cannot disagree.
+
+use super::RtlError;
+use crate::config::{AlphaMode, Params, PeKind};
+use serde::Serialize;
+
+/// Bits to index `n` distinct values (at least 1), as in the configuration's derived sizes.
+pub fn clog2(n: u64) -> u32 {
+    if n <= 1 {
+        1
+    } else {
+        64 - (n - 1).leading_zeros()
+    }
+}
+
+/// One row of the controller's layer-shape ROM.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShapeRow {
+    pub index: u32,
+    pub name: &'static str,
+    pub din: u32,
+    pub dout: u32,
+    /// Column blocks, dout / C.
+    pub ncb: u32,
+    pub din_lit: String,
+    pub ncb_lit: String,
+    pub dout_lit: String,
+}
+
+/// The template context. Field names match the `SPIKELM_*` macros of the parameter header.
+#[derive(Debug, Clone, Serialize)]
+pub struct RtlContext {
+    pub r: u32,
+    pub c: u32,
+    pub t: u32,
+    /// Encoded time steps per token: T (ternary) or 1 (int8_mac).
+    pub et: u32,
+    pub tpr: u32,
+    pub seq: u32,
+    /// Input code width XW of the configuration.
+    pub xw: u32,
+    /// Activation stream width: XW (ternary) or 8 (int8_mac).
+    pub act_w: u32,
+    pub aw: u32,
+    pub mw: u32,
+    pub wb: u32,
+    pub yw: u32,
+    pub mbw: u32,
+    pub f: u32,
+    pub accw: u32,
+    pub maxdin: u32,
+    pub maxdout: u32,
+    /// Row operand width in the buffer and the PEs: 2 (spike) or 8 (int8 code).
+    pub xdw: u32,
+    pub sb_depth: u32,
+    pub sb_ab: u32,
+    pub bias_depth: u32,
+    pub bias_ab: u32,
+    pub cb: u32,
+    pub rb: u32,
+    pub tb: u32,
+    pub tokw: u32,
+    pub dinw: u32,
+    pub ncbw: u32,
+    pub doutw: u32,
+    /// Digits per α / scale code (1 for exact: the code itself).
+    pub ak: u32,
+    pub sk: u32,
+    /// Bits per α / scale register word (the code, or one digit word).
+    pub adw: u32,
+    pub sdw: u32,
+    pub acodew: u32,
+    pub scodew: u32,
+    pub ashw: u32,
+    pub sshw: u32,
+    pub osb: u32,
+    pub csr_aw: u32,
+    /// Output-stage product width ACCW + scale_bits + 1.
+    pub opw: u32,
+    /// Neuron leak product width MW + AW + 1.
+    pub lpw: u32,
+    pub info: u32,
+    pub csd: bool,
+    pub int8: bool,
+    pub alpha_mode: String,
+    pub pe: String,
+    pub alpha_amp_params: String,
+    pub scale_amp_params: String,
+    pub shapes: Vec<ShapeRow>,
+    pub engine_what: &'static str,
+    pub lane_what: &'static str,
+    pub sbuf_what: &'static str,
+}
+
+fn unsupported(field: &str, value: impl ToString, rule: &str) -> RtlError {
+    RtlError::Unsupported {
+        field: field.to_string(),
+        value: value.to_string(),
+        rule: rule.to_string(),
+    }
+}
+
+impl RtlContext {
+    pub fn new(p: &Params) -> Result<Self, RtlError> {
+        let m = p.model();
+        let f = p.format();
+        let a = p.array();
+        let d = &p.derived;
+        let int8 = a.pe == PeKind::Int8Mac;
+        let (csd, k) = match f.alpha_mode.digits() {
+            Some(k) => (true, k),
+            None => (false, 1),
+        };
+        if d.acc_bits <= f.weight_bits {
+            return Err(unsupported(
+                "format.weight_bits",
+                f.weight_bits,
+                "the accumulator must be wider than a weight (a reduction of at least 2)",
+            ));
+        }
+        if int8 && f.membrane_bits < 8 {
+            return Err(unsupported(
+                "format.membrane_bits",
+                f.membrane_bits,
+                "int8_mac shows the int8 code on the MW-bit dbg_mem tap: needs at least 8",
+            ));
+        }
+        let (ashw, sshw) = (d.alpha_shift_bits, d.scale_shift_bits);
+        let (adw, sdw) = if csd {
+            (ashw + 2, sshw + 2)
+        } else {
+            (f.alpha_bits, f.scale_bits)
+        };
+        let amp = |shw: u32, cw: u32| {
+            if csd {
+                format!(".K({k}), .SHW({shw})")
+            } else {
+                format!(".CW({cw})")
+            }
+        };
+        let dinw = clog2(d.max_din as u64 + 1);
+        let ncbw = clog2((d.max_dout / a.cols) as u64 + 1);
+        let doutw = clog2(d.max_dout as u64 + 1);
+        let shapes = d
+            .layer_shapes
+            .iter()
+            .map(|s| {
+                let ncb = s.dout / a.cols;
+                ShapeRow {
+                    index: s.index,
+                    name: s.kind.name(),
+                    din: s.din,
+                    dout: s.dout,
+                    ncb,
+                    din_lit: format!("{dinw}'d{}", s.din),
+                    ncb_lit: format!("{ncbw}'d{ncb}"),
+                    dout_lit: format!("{doutw}'d{}", s.dout),
+                }
+            })
+            .collect();
+        let pe_code = if int8 { 1 } else { 0 };
+        let info =
+            (a.rows & 0xff) | (a.cols & 0xff) << 8 | (m.time_steps & 0xff) << 16 | pe_code << 24;
+        let alpha_mode = match f.alpha_mode {
+            AlphaMode::Exact => "exact".to_string(),
+            other => other.to_string(),
+        };
+        Ok(RtlContext {
+            r: a.rows,
+            c: a.cols,
+            t: m.time_steps,
+            et: if int8 { 1 } else { m.time_steps },
+            tpr: d.tokens_per_row_block,
+            seq: m.seq_len,
+            xw: f.input_bits,
+            act_w: if int8 { 8 } else { f.input_bits },
+            aw: f.alpha_bits,
+            mw: f.membrane_bits,
+            wb: f.weight_bits,
+            yw: f.output_bits,
+            mbw: f.scale_bits,
+            f: f.frac_bits,
+            accw: d.acc_bits,
+            maxdin: d.max_din,
+            maxdout: d.max_dout,
+            xdw: if int8 { 8 } else { 2 },
+            sb_depth: 2 * d.max_din,
+            sb_ab: clog2(2 * d.max_din as u64),
+            bias_depth: d.bias_depth,
+            bias_ab: d.bias_addr_bits,
+            cb: clog2(a.cols as u64),
+            rb: clog2(a.rows as u64),
+            tb: d.time_bits,
+            tokw: d.token_bits,
+            dinw,
+            ncbw,
+            doutw,
+            ak: k,
+            sk: k,
+            adw,
+            sdw,
+            acodew: k * adw,
+            scodew: k * sdw,
+            ashw,
+            sshw,
+            osb: d.out_shift_bits,
+            csr_aw: d.csr_addr_bits,
+            opw: d.acc_bits + f.scale_bits + 1,
+            lpw: f.membrane_bits + f.alpha_bits + 1,
+            info,
+            csd,
+            int8,
+            alpha_mode,
+            pe: a.pe.to_string(),
+            alpha_amp_params: amp(ashw, f.alpha_bits),
+            scale_amp_params: amp(sshw, f.scale_bits),
+            shapes,
+            engine_what: if int8 {
+                "INT8 multiply-accumulate baseline engine"
+            } else {
+                "ternary-spike SpikeLinear engine"
+            },
+            lane_what: if int8 {
+                "int8 codes"
+            } else {
+                "spike encoder lane"
+            },
+            sbuf_what: if int8 { "activation" } else { "spike" },
+        })
+    }
+
+    /// The `define lines of the parameter header, name and value and meaning.
+    pub fn macros(&self) -> Vec<(&'static str, String, &'static str)> {
+        let n = |v: u32| v.to_string();
+        vec![
+            ("R", n(self.r), "array rows"),
+            ("C", n(self.c), "array columns"),
+            ("T", n(self.t), "time steps"),
+            (
+                "ET",
+                n(self.et),
+                "encoded time steps per token (1 for int8_mac)",
+            ),
+            ("TPR", n(self.tpr), "tokens per row block"),
+            ("SEQ", n(self.seq), "sequence length (largest TOKENS)"),
+            ("XW", n(self.xw), "input code width"),
+            ("ACT_W", n(self.act_w), "activation stream width"),
+            ("AW", n(self.aw), "alpha code width"),
+            ("MW", n(self.mw), "membrane width"),
+            ("WB", n(self.wb), "weight width"),
+            ("YW", n(self.yw), "output width"),
+            ("MBW", n(self.mbw), "output scale code width"),
+            ("F", n(self.f), "fractional bits"),
+            ("ACCW", n(self.accw), "accumulator width"),
+            ("MAXDIN", n(self.maxdin), "largest reduction length"),
+            ("MAXDOUT", n(self.maxdout), "largest output width"),
+            ("XDW", n(self.xdw), "row operand width (spike 2, int8 8)"),
+            (
+                "SB_DEPTH",
+                n(self.sb_depth),
+                "spike buffer depth per row (2 banks)",
+            ),
+            ("SB_AB", n(self.sb_ab), "spike buffer address bits"),
+            (
+                "BIAS_DEPTH",
+                n(self.bias_depth),
+                "bias entries per column bank",
+            ),
+            ("BIAS_AB", n(self.bias_ab), "bias address bits"),
+            ("CB", n(self.cb), "column index bits"),
+            ("RB", n(self.rb), "row index bits"),
+            ("TB", n(self.tb), "time step bits"),
+            ("TOKW", n(self.tokw), "TOKENS register width"),
+            ("DINW", n(self.dinw), "reduction counter width"),
+            ("NCBW", n(self.ncbw), "column block counter width"),
+            ("DOUTW", n(self.doutw), "Dout width"),
+            ("AK", n(self.ak), "alpha words per time step"),
+            ("SK", n(self.sk), "scale words per time step"),
+            ("ADW", n(self.adw), "bits per alpha word"),
+            ("SDW", n(self.sdw), "bits per scale word"),
+            ("ACODEW", n(self.acodew), "bits of one alpha code"),
+            ("SCODEW", n(self.scodew), "bits of one scale code"),
+            ("ASHW", n(self.ashw), "alpha digit shift bits"),
+            ("SSHW", n(self.sshw), "scale digit shift bits"),
+            ("OSB", n(self.osb), "OUT_SHIFT width"),
+            ("CSR_AW", n(self.csr_aw), "CSR word address bits"),
+            ("OPW", n(self.opw), "output stage product width"),
+            ("LPW", n(self.lpw), "neuron leak product width"),
+            ("INFO", format!("32'h{:08x}", self.info), "INFO register"),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiny_widths() {
+        let p = Params::load("spikelm-bert-tiny", None, &[]).unwrap();
+        let c = RtlContext::new(&p).unwrap();
+        assert_eq!((c.r, c.c, c.t, c.tpr), (8, 8, 4, 2));
+        assert_eq!(c.sb_depth, 1024);
+        assert_eq!(c.sb_ab, 10);
+        assert_eq!(c.opw, c.accw + 17);
+        assert_eq!(c.shapes.len(), 4);
+        assert_eq!(c.shapes[0].ncb, 48);
+        assert_eq!(c.info, 8 | 8 << 8 | 4 << 16);
+    }
+
+    #[test]
+    fn csd_uses_digit_words() {
+        let p = Params::load("spikelm-bert-tiny", None, &["alpha_mode=csd:2".into()]).unwrap();
+        let c = RtlContext::new(&p).unwrap();
+        assert!(c.csd);
+        assert_eq!(c.acodew, 2 * (c.ashw + 2));
+        assert!(c.alpha_amp_params.contains(".K(2)"));
+    }
+}

@@ -1,0 +1,111 @@
+//! A generated Verilog unit: its module name, role, template, and the configurations it is
+//! part of. Rendering is deterministic: same context, same bytes.
+
+use super::RtlError;
+
+/// Which engines contain a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applies {
+    All,
+    /// Only the ternary-spike engine (not the int8_mac baseline).
+    Ternary,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Unit {
+    /// Verilog module name; the file is `rtl/<module>.v`.
+    pub module: &'static str,
+    pub role: &'static str,
+    pub applies: Applies,
+    pub template: &'static str,
+}
+
+impl Unit {
+    pub fn file_name(&self) -> String {
+        format!("{}.v", self.module)
+    }
+
+    pub fn present(&self, int8: bool) -> bool {
+        self.applies == Applies::All || !int8
+    }
+
+    /// Render the template body (without the file header).
+    pub fn render(&self, ctx: &tera::Context) -> Result<String, RtlError> {
+        let body =
+            tera::Tera::one_off(self.template, ctx, false).map_err(|e| RtlError::Template {
+                template: self.module.to_string(),
+                message: tera_message(&e),
+            })?;
+        Ok(tidy(&body))
+    }
+}
+
+/// The full chain of a tera error, which otherwise only says "Failed to render".
+fn tera_message(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+/// Strip trailing spaces and collapse runs of blank lines left by template tags.
+pub fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Configurations the unit tests render every unit for.
+#[cfg(test)]
+pub fn test_configs() -> Vec<(String, crate::config::Params)> {
+    use crate::config::Params;
+    let sets: [(&str, &[&str]); 5] = [
+        ("tiny", &[]),
+        ("tiny-csd2", &["alpha_mode=csd:2"]),
+        ("tiny-pow2", &["alpha_mode=pow2"]),
+        ("tiny-int8", &["array.pe=int8_mac"]),
+        ("tiny-12x4", &["array=12x4", "model.seq_len=96"]),
+    ];
+    sets.iter()
+        .map(|(name, s)| {
+            let s: Vec<String> = s.iter().map(|x| x.to_string()).collect();
+            let p = Params::load("spikelm-bert-tiny", None, &s).expect("test configuration");
+            (name.to_string(), p)
+        })
+        .collect()
+}
+
+/// Render one unit for every test configuration it is part of.
+#[cfg(test)]
+pub fn render_for_tests(unit: &Unit) -> Vec<(String, String)> {
+    test_configs()
+        .into_iter()
+        .filter_map(|(name, p)| {
+            let ctx = super::context::RtlContext::new(&p).expect("context");
+            if !unit.present(ctx.int8) {
+                return None;
+            }
+            let tctx = tera::Context::from_serialize(&ctx).expect("serialize");
+            let text = unit.render(&tctx).expect("render");
+            assert!(!text.contains("{{"), "{name}: unrendered tag");
+            Some((name, text))
+        })
+        .collect()
+}
