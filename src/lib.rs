@@ -7,6 +7,7 @@ pub mod estimate;
 pub mod model;
 pub mod perf;
 pub mod report;
-pub mod sim;
 pub mod rtl;
+pub mod sim;
 pub mod sweep;
+pub mod synth;

@@ -1,10 +1,90 @@
-//! `synth` command (placeholder until its issue lands).
+//! `synth`: synthesize, place and route on an FPGA target (or estimate gates) and report.
 
+use super::common::ConfigArgs;
+use anyhow::Context;
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use spikelm_hw::config::Params;
+use spikelm_hw::synth::{self, SynthOptions, SynthReport, Target};
+use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Args)]
-pub struct SynthArgs {}
+pub struct SynthArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Target: ecp5-25k, ecp5-45k, ecp5-85k, ice40-up5k, ice40-hx8k or gates.
+    #[arg(long)]
+    pub target: String,
+    /// Clock asked of nextpnr in MHz (default: 250 on ECP5, 50 on iCE40).
+    #[arg(long)]
+    pub clock_mhz: Option<f64>,
+    /// Output directory (logs, netlists, reports, commands.sh).
+    #[arg(long, default_value = "build/synth")]
+    pub out: PathBuf,
+    /// Placer seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Synthesize this generated directory (files.f, manifest.json) instead of generating.
+    #[arg(long, value_name = "DIR")]
+    pub rtl: Option<PathBuf>,
+    /// Keep synthesis off the hard multipliers (ECP5 `-nodsp`; iCE40 leaves out `-dsp`).
+    #[arg(long)]
+    pub no_dsp: bool,
+    /// Skip the narrow I/O top (out-of-context engine only, ECP5).
+    #[arg(long)]
+    pub no_io_top: bool,
+}
 
-pub fn run(_args: SynthArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`synth` is not implemented yet")
+/// A spinner on stderr showing the current step; hidden when stderr is not a terminal.
+pub fn spinner(prefix: &str) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed}] {prefix}: {msg}") {
+        pb.set_style(style);
+    }
+    pb.set_prefix(prefix.to_string());
+    pb.enable_steady_tick(Duration::from_millis(200));
+    pb
+}
+
+/// Run one flow with a spinner.
+pub fn run_flow(params: &Params, opts: &SynthOptions, label: &str) -> anyhow::Result<SynthReport> {
+    let pb = spinner(label);
+    let result = synth::synthesize(params, opts, &mut |step| pb.set_message(step.to_string()));
+    pb.finish_and_clear();
+    result.with_context(|| format!("synthesis for {} failed", opts.target))
+}
+
+pub fn run(args: SynthArgs) -> anyhow::Result<()> {
+    let params = args.config.load()?;
+    let target: Target = args.target.parse()?;
+    if let Some(f) = args.clock_mhz {
+        anyhow::ensure!(
+            f.is_finite() && f > 0.0 && f <= 2000.0,
+            "--clock-mhz {f}: expected a frequency between 0 and 2000 MHz"
+        );
+    }
+    let opts = SynthOptions {
+        clock_mhz: args.clock_mhz,
+        seed: args.seed,
+        dsp: !args.no_dsp,
+        rtl_dir: args.rtl.clone(),
+        io_top: !args.no_io_top,
+        ..SynthOptions::new(target, &args.out)
+    };
+    let report = run_flow(&params, &opts, &format!("synth {target}"))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.render(false));
+        eprintln!(
+            "report: {}/report.md, rerun the tools with: bash {}/commands.sh",
+            args.out.display(),
+            args.out.display()
+        );
+    }
+    Ok(())
 }

@@ -1,0 +1,279 @@
+//! The `synth` flow: import or generate the RTL, wrap it, synthesize (per unit and flat), place
+//! and route, parse and report. Every file lives in the output directory.
+
+use super::design::{self, Design};
+use super::energy;
+use super::error::{Result, SynthError};
+use super::parse;
+use super::report::{ConfigSummary, Implementation, Metrics, SynthReport};
+use super::script::{self, PnrArgs};
+use super::target::{Family, Target};
+use super::tools::{self, Runner, Tool, ToolKind};
+use super::wrapper::{self, IO_TOP, OOC_TOP};
+use crate::config::Params;
+use std::path::{Path, PathBuf};
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct SynthOptions {
+    pub target: Target,
+    /// Clock asked of nextpnr, MHz (default: the target's goal).
+    pub clock_mhz: Option<f64>,
+    pub seed: u64,
+    pub out_dir: PathBuf,
+    /// Let synthesis use hard multipliers (ECP5 default on; iCE40 `-dsp`).
+    pub dsp: bool,
+    /// Use this generated design directory (files.f, manifest.json) instead of generating.
+    pub rtl_dir: Option<PathBuf>,
+    /// Also place the narrow I/O top on the real package (FPGA targets).
+    pub io_top: bool,
+    /// Also run the hierarchical synthesis for resources by unit.
+    pub units: bool,
+}
+
+impl SynthOptions {
+    pub fn new(target: Target, out_dir: impl Into<PathBuf>) -> Self {
+        SynthOptions {
+            target,
+            clock_mhz: None,
+            seed: 1,
+            out_dir: out_dir.into(),
+            dsp: true,
+            rtl_dir: None,
+            io_top: true,
+            units: true,
+        }
+    }
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|e| SynthError::io(path, e))
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| SynthError::io(path, e))
+}
+
+fn parse_err(what: &str, path: &Path) -> impl FnOnce(String) -> SynthError {
+    let what = what.to_string();
+    let path = path.to_path_buf();
+    move |message| SynthError::Parse {
+        what,
+        path,
+        message,
+    }
+}
+
+/// Put the design into `out/design/`: copy `--rtl DIR`, or generate it from the parameters.
+pub fn obtain_design(params: &Params, rtl_dir: Option<&Path>, out: &Path) -> Result<Design> {
+    match rtl_dir {
+        Some(dir) => design::import(dir, out, "design"),
+        None => super::generate::generate_into(params, out, "design"),
+    }
+}
+
+/// The tools a target needs, resolved (a missing one is an error naming the install command).
+pub fn resolve_tools(target: Target) -> Result<Vec<Tool>> {
+    let mut v = vec![tools::find(ToolKind::Yosys)?];
+    match target.family() {
+        Family::Ecp5 => v.push(tools::find(ToolKind::NextpnrEcp5)?),
+        Family::Ice40 => v.push(tools::find(ToolKind::NextpnrIce40)?),
+        Family::Gates => {}
+    }
+    Ok(v)
+}
+
+/// Run the whole flow. `progress` is told the current step.
+pub fn synthesize(
+    params: &Params,
+    opts: &SynthOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<SynthReport> {
+    let out = &opts.out_dir;
+    std::fs::create_dir_all(out).map_err(|e| SynthError::io(out, e))?;
+    let tools = resolve_tools(opts.target)?;
+    let yosys = &tools[0];
+    let family = opts.target.family();
+    progress("preparing the design");
+    let design = obtain_design(params, opts.rtl_dir.as_deref(), out)?;
+    let wdir = out.join("wrappers");
+    std::fs::create_dir_all(&wdir).map_err(|e| SynthError::io(&wdir, e))?;
+    write(
+        &wdir.join(format!("{OOC_TOP}.v")),
+        &wrapper::ooc_wrapper(&design.top, &design.ports)?,
+    )?;
+    let mut files = design.files.clone();
+    files.push(format!("wrappers/{OOC_TOP}.v"));
+    let io_wanted = opts.io_top && family != Family::Gates;
+    if io_wanted {
+        write(
+            &wdir.join(format!("{IO_TOP}.v")),
+            &wrapper::io_wrapper(&design.top, &design.ports)?,
+        )?;
+    }
+    let mut runner = Runner::new(out)?;
+    let clock = opts
+        .clock_mhz
+        .unwrap_or_else(|| opts.target.default_clock_mhz());
+
+    let mut units = Vec::new();
+    if opts.units {
+        progress("synthesis by unit (hierarchical)");
+        write(
+            &out.join("units.ys"),
+            &script::units_script(&files, family, OOC_TOP, opts.dsp, "units_stat.json"),
+        )?;
+        runner.run("synth-units", yosys, &["-s".into(), "units.ys".into()])?;
+        let p = out.join("units_stat.json");
+        units =
+            parse::units(&read(&p)?, OOC_TOP, family).map_err(parse_err("unit statistics", &p))?;
+    }
+
+    progress("synthesis of the engine (flat)");
+    let fpga = family != Family::Gates;
+    write(
+        &out.join("engine.ys"),
+        &script::flat_script(
+            &files,
+            family,
+            OOC_TOP,
+            opts.dsp,
+            fpga.then_some("engine_netlist.json"),
+            "engine_stat.json",
+            "engine_stat.txt",
+        ),
+    )?;
+    runner.run("synth-engine", yosys, &["-s".into(), "engine.ys".into()])?;
+    let p = out.join("engine_stat.json");
+    let stat_text = read(&p)?;
+    let engine =
+        parse::design_cells(&stat_text, family).map_err(parse_err("engine statistics", &p))?;
+    let gates = if fpga {
+        None
+    } else {
+        Some(parse::gates(&stat_text).map_err(parse_err("gate statistics", &p))?)
+    };
+
+    let mut implementations = Vec::new();
+    if family == Family::Ecp5 {
+        progress("place and route of the engine (out of context)");
+        let args = PnrArgs {
+            target: opts.target,
+            netlist: "engine_netlist.json",
+            report: "engine_pnr_report.json",
+            clock_mhz: clock,
+            seed: opts.seed,
+            pins: None,
+            config_out: None,
+        };
+        runner.run("pnr-engine", &tools[1], &args.to_args())?;
+        let p = out.join("engine_pnr_report.json");
+        let pnr =
+            parse::nextpnr_report(&read(&p)?, family).map_err(parse_err("nextpnr report", &p))?;
+        implementations.push(Implementation {
+            what: "engine, out of context".into(),
+            top: OOC_TOP.into(),
+            cells: engine.clone(),
+            pnr: Some(pnr),
+        });
+    }
+    if io_wanted {
+        progress("synthesis of the narrow I/O top");
+        write(
+            &out.join("io.ys"),
+            &script::flat_script(
+                &{
+                    let mut f = design.files.clone();
+                    f.push(format!("wrappers/{IO_TOP}.v"));
+                    f
+                },
+                family,
+                IO_TOP,
+                opts.dsp,
+                Some("io_netlist.json"),
+                "io_stat.json",
+                "io_stat.txt",
+            ),
+        )?;
+        runner.run("synth-io", yosys, &["-s".into(), "io.ys".into()])?;
+        let p = out.join("io_stat.json");
+        let io_cells =
+            parse::design_cells(&read(&p)?, family).map_err(parse_err("I/O top statistics", &p))?;
+        let (pin_file, pin_text) =
+            wrapper::pin_constraints(opts.target, clock).ok_or_else(|| {
+                SynthError::Unsupported(format!("no pin constraints for {}", opts.target))
+            })?;
+        write(&out.join(pin_file), &pin_text)?;
+        progress("place and route of the narrow I/O top on the package");
+        let config_out = if family == Family::Ecp5 {
+            "io.config"
+        } else {
+            "io.asc"
+        };
+        let args = PnrArgs {
+            target: opts.target,
+            netlist: "io_netlist.json",
+            report: "io_pnr_report.json",
+            clock_mhz: clock,
+            seed: opts.seed,
+            pins: Some(pin_file),
+            config_out: Some(config_out),
+        };
+        runner.run("pnr-io", &tools[1], &args.to_args())?;
+        let p = out.join("io_pnr_report.json");
+        let pnr =
+            parse::nextpnr_report(&read(&p)?, family).map_err(parse_err("nextpnr report", &p))?;
+        implementations.push(Implementation {
+            what: "narrow I/O top on the package".into(),
+            top: IO_TOP.into(),
+            cells: io_cells,
+            pnr: Some(pnr),
+        });
+    }
+
+    let fmax = implementations
+        .first()
+        .and_then(|i| i.pnr.as_ref())
+        .and_then(|p| p.fmax_mhz);
+    let metrics = Metrics::compute(params.derived.pes, &engine, &units, fmax);
+    let energy = energy::figures(params.array().pe, metrics.peak_synaptic_ops_per_s);
+    let report = SynthReport {
+        target: opts.target.to_string(),
+        device: opts.target.device(),
+        config: summary(params),
+        requested_clock_mhz: fpga.then_some(clock),
+        seed: opts.seed,
+        dsp: opts.dsp,
+        tools,
+        engine,
+        implementations,
+        units,
+        gates,
+        metrics,
+        energy,
+        io_serial_bits: io_wanted.then(|| wrapper::serial_bits(&design.ports)),
+        out_dir: out.display().to_string(),
+    };
+    let json = serde_json::to_string_pretty(&report).map_err(|e| SynthError::Parse {
+        what: "report".into(),
+        path: out.join("report.json"),
+        message: e.to_string(),
+    })?;
+    write(&out.join("report.json"), &json)?;
+    write(&out.join("report.md"), &report.render(true))?;
+    Ok(report)
+}
+
+/// The configuration fields a report shows.
+pub fn summary(params: &Params) -> ConfigSummary {
+    ConfigSummary {
+        preset: params.config.preset.clone(),
+        config_hash: params.derived.config_hash.clone(),
+        rows: params.array().rows,
+        cols: params.array().cols,
+        pe: params.array().pe.to_string(),
+        alpha_mode: params.format().alpha_mode.to_string(),
+        acc_bits: params.derived.acc_bits,
+        pes: params.derived.pes,
+    }
+}

@@ -1,0 +1,133 @@
+//! Yosys scripts and nextpnr argument lists of the flows. Every path is relative to the work
+//! directory (the yowasp builds only see the directory they run in).
+
+use super::target::{Family, Target};
+
+/// Yosys synthesis command for a family, with the DSP choice applied.
+fn synth_command(family: Family, top: &str, dsp: bool, flatten: bool) -> String {
+    let mut cmd = match family {
+        Family::Ecp5 => format!("synth_ecp5 -top {top}"),
+        Family::Ice40 => format!("synth_ice40 -top {top}"),
+        Family::Gates => format!("synth -top {top}"),
+    };
+    match (family, dsp) {
+        (Family::Ecp5, false) => cmd.push_str(" -nodsp"),
+        (Family::Ice40, true) => cmd.push_str(" -dsp"),
+        _ => {}
+    }
+    if !flatten && family != Family::Gates {
+        cmd.push_str(" -noflatten");
+    }
+    if flatten && family == Family::Gates {
+        cmd.push_str(" -flatten");
+    }
+    cmd
+}
+
+fn read_sources(files: &[String]) -> String {
+    files
+        .iter()
+        .map(|f| format!("read_verilog -sv {f}\n"))
+        .collect()
+}
+
+const GATE_MAPPING: &str = "dfflegalize -cell $_DFF_P_ x\nabc -g cmos2\nopt_clean -purge\n";
+
+/// Hierarchical synthesis of `top`, for resources by unit: writes `stat_json`.
+pub fn units_script(
+    files: &[String],
+    family: Family,
+    top: &str,
+    dsp: bool,
+    stat_json: &str,
+) -> String {
+    let mut s = read_sources(files);
+    s.push_str(&format!("hierarchy -check -top {top}\n"));
+    s.push_str(&synth_command(family, top, dsp, false));
+    s.push('\n');
+    let tech = if family == Family::Gates {
+        s.push_str(GATE_MAPPING);
+        " -tech cmos"
+    } else {
+        ""
+    };
+    s.push_str(&format!("tee -q -o {stat_json} stat -json{tech}\n"));
+    s
+}
+
+/// Flat synthesis of `top` into `netlist` (FPGA) and `stat_json` (+ `stat_txt` for people).
+pub fn flat_script(
+    files: &[String],
+    family: Family,
+    top: &str,
+    dsp: bool,
+    netlist: Option<&str>,
+    stat_json: &str,
+    stat_txt: &str,
+) -> String {
+    let mut s = read_sources(files);
+    s.push_str(&format!("hierarchy -check -top {top}\n"));
+    s.push_str(&synth_command(family, top, dsp, true));
+    s.push('\n');
+    let tech = if family == Family::Gates {
+        s.push_str(GATE_MAPPING);
+        " -tech cmos"
+    } else {
+        ""
+    };
+    if let Some(n) = netlist {
+        s.push_str(&format!("write_json {n}\n"));
+    }
+    s.push_str(&format!("tee -q -o {stat_txt} stat{tech}\n"));
+    s.push_str(&format!("tee -q -o {stat_json} stat -json{tech}\n"));
+    s
+}
+
+/// nextpnr arguments for one place-and-route run.
+pub struct PnrArgs<'a> {
+    pub target: Target,
+    pub netlist: &'a str,
+    pub report: &'a str,
+    pub clock_mhz: f64,
+    pub seed: u64,
+    /// `Some(file)`: constrain pins with this LPF/PCF; `None`: out of context (ECP5 only).
+    pub pins: Option<&'a str>,
+    /// Write the routed configuration (ECP5 text config / iCE40 ASCII bitstream) here.
+    pub config_out: Option<&'a str>,
+}
+
+impl PnrArgs<'_> {
+    pub fn to_args(&self) -> Vec<String> {
+        let mut a = self.target.nextpnr_device_args();
+        let mut push = |x: &str| a.push(x.to_string());
+        push("--json");
+        push(self.netlist);
+        match (self.pins, self.target.family()) {
+            (None, _) => push("--out-of-context"),
+            (Some(f), Family::Ecp5) => {
+                push("--lpf");
+                push(f);
+            }
+            (Some(f), _) => {
+                push("--pcf");
+                push(f);
+            }
+        }
+        push("--freq");
+        push(&format!("{}", self.clock_mhz));
+        push("--seed");
+        push(&self.seed.to_string());
+        push("--timing-allow-fail");
+        push("--report");
+        push(self.report);
+        if let Some(c) = self.config_out {
+            push(if self.target.family() == Family::Ecp5 {
+                "--textcfg"
+            } else {
+                "--asc"
+            });
+            push(c);
+        }
+        a
+    }
+}

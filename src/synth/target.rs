@@ -1,0 +1,162 @@
+//! Synthesis targets and the resources of their devices (sources in docs/synthesis.md).
+
+use super::error::SynthError;
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// FPGA family, which selects the Yosys synthesis command and the nextpnr binary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    Ecp5,
+    Ice40,
+    /// Generic CMOS gates (no place and route).
+    Gates,
+}
+
+/// A place-and-route (or gate-estimate) target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Target {
+    #[serde(rename = "ecp5-25k")]
+    Ecp5_25k,
+    #[serde(rename = "ecp5-45k")]
+    Ecp5_45k,
+    #[serde(rename = "ecp5-85k")]
+    Ecp5_85k,
+    #[serde(rename = "ice40-up5k")]
+    Ice40Up5k,
+    #[serde(rename = "ice40-hx8k")]
+    Ice40Hx8k,
+    #[serde(rename = "gates")]
+    Gates,
+}
+
+/// Resources of one device in the package the flow places on. Figures are the vendor data
+/// sheets' (LUTs also as nextpnr's chip database counts them); see docs/synthesis.md.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Device {
+    pub part: &'static str,
+    pub package: &'static str,
+    pub luts: u32,
+    /// Block RAMs and the bits of one.
+    pub bram_blocks: u32,
+    pub bram_kbits_each: u32,
+    /// Hard multipliers (ECP5 MULT18X18D, iCE40 SB_MAC16).
+    pub dsp_blocks: u32,
+    pub dsp_kind: &'static str,
+    /// User I/O pins of the package.
+    pub package_io: u32,
+}
+
+impl Target {
+    pub const ALL: [Target; 6] = [
+        Target::Ecp5_25k,
+        Target::Ecp5_45k,
+        Target::Ecp5_85k,
+        Target::Ice40Up5k,
+        Target::Ice40Hx8k,
+        Target::Gates,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Ecp5_25k => "ecp5-25k",
+            Target::Ecp5_45k => "ecp5-45k",
+            Target::Ecp5_85k => "ecp5-85k",
+            Target::Ice40Up5k => "ice40-up5k",
+            Target::Ice40Hx8k => "ice40-hx8k",
+            Target::Gates => "gates",
+        }
+    }
+
+    pub fn family(self) -> Family {
+        match self {
+            Target::Ecp5_25k | Target::Ecp5_45k | Target::Ecp5_85k => Family::Ecp5,
+            Target::Ice40Up5k | Target::Ice40Hx8k => Family::Ice40,
+            Target::Gates => Family::Gates,
+        }
+    }
+
+    /// Clock the flow asks nextpnr for when none is given, in MHz (the project's Fmax goals).
+    pub fn default_clock_mhz(self) -> f64 {
+        match self.family() {
+            Family::Ecp5 => 250.0,
+            Family::Ice40 => 50.0,
+            Family::Gates => 0.0,
+        }
+    }
+
+    /// The device and package, `None` for the gate estimate.
+    pub fn device(self) -> Option<Device> {
+        let ecp5 = |part, luts, ebr, mults, io| Device {
+            part,
+            package: "CABGA381",
+            luts,
+            bram_blocks: ebr,
+            bram_kbits_each: 18,
+            dsp_blocks: mults,
+            dsp_kind: "MULT18X18D",
+            package_io: io,
+        };
+        match self {
+            Target::Ecp5_25k => Some(ecp5("LFE5U-25F", 24_288, 56, 28, 197)),
+            Target::Ecp5_45k => Some(ecp5("LFE5U-45F", 43_848, 108, 72, 203)),
+            Target::Ecp5_85k => Some(ecp5("LFE5U-85F", 83_640, 208, 156, 205)),
+            Target::Ice40Up5k => Some(Device {
+                part: "iCE40UP5K",
+                package: "SG48",
+                luts: 5_280,
+                bram_blocks: 30,
+                bram_kbits_each: 4,
+                dsp_blocks: 8,
+                dsp_kind: "SB_MAC16",
+                package_io: 39,
+            }),
+            Target::Ice40Hx8k => Some(Device {
+                part: "iCE40HX8K",
+                package: "CT256",
+                luts: 7_680,
+                bram_blocks: 32,
+                bram_kbits_each: 4,
+                dsp_blocks: 0,
+                dsp_kind: "none",
+                package_io: 206,
+            }),
+            Target::Gates => None,
+        }
+    }
+
+    /// nextpnr's device and package arguments.
+    pub fn nextpnr_device_args(self) -> Vec<String> {
+        let v: &[&str] = match self {
+            Target::Ecp5_25k => &["--25k", "--package", "CABGA381", "--speed", "6"],
+            Target::Ecp5_45k => &["--45k", "--package", "CABGA381", "--speed", "6"],
+            Target::Ecp5_85k => &["--85k", "--package", "CABGA381", "--speed", "6"],
+            Target::Ice40Up5k => &["--up5k", "--package", "sg48"],
+            Target::Ice40Hx8k => &["--hx8k", "--package", "ct256"],
+            Target::Gates => &[],
+        };
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn known() -> String {
+        Target::ALL.map(|t| t.name()).join(", ")
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Target {
+    type Err = SynthError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Target::ALL
+            .into_iter()
+            .find(|t| t.name() == s)
+            .ok_or_else(|| SynthError::UnknownTarget(s.to_string(), Target::known()))
+    }
+}

@@ -1,0 +1,2 @@
+rtl/acc_lane.v
+rtl/tiny_counter.v
