@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod estimate;
+pub mod flow;
 pub mod model;
 pub mod perf;
 pub mod report;

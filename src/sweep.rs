@@ -7,7 +7,9 @@ use std::fmt::Write;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
-    #[error("--vary {0}: expected key=v1,v2,... (for example array=4x4,8x8 or alpha_mode=exact,csd:2)")]
+    #[error(
+        "--vary {0}: expected key=v1,v2,... (for example array=4x4,8x8 or alpha_mode=exact,csd:2)"
+    )]
     BadVary(String),
     #[error("--vary: {0} combinations is more than the limit of {1}; vary fewer keys")]
     TooMany(usize, usize),
@@ -20,8 +22,14 @@ pub const MAX_POINTS: usize = 256;
 pub fn expand(varies: &[String]) -> Result<Vec<Vec<String>>, SweepError> {
     let mut points: Vec<Vec<String>> = vec![Vec::new()];
     for spec in varies {
-        let (key, values) = spec.split_once('=').ok_or_else(|| SweepError::BadVary(spec.clone()))?;
-        let values: Vec<&str> = values.split(',').map(str::trim).filter(|v| !v.is_empty()).collect();
+        let (key, values) = spec
+            .split_once('=')
+            .ok_or_else(|| SweepError::BadVary(spec.clone()))?;
+        let values: Vec<&str> = values
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
         if key.trim().is_empty() || values.is_empty() {
             return Err(SweepError::BadVary(spec.clone()));
         }
@@ -60,7 +68,11 @@ pub fn mark_front(points: &mut [SweepPoint]) {
     let ok: Vec<usize> = (0..points.len()).filter(|&i| points[i].ok).collect();
     let pts: Vec<Point> = ok
         .iter()
-        .map(|&i| Point { x: points[i].lut4_eq, y: points[i].tokens_per_s, label: String::new() })
+        .map(|&i| Point {
+            x: points[i].lut4_eq,
+            y: points[i].tokens_per_s,
+            label: String::new(),
+        })
         .collect();
     for f in svg::pareto_front(&pts) {
         points[ok[f]].on_pareto_front = true;
@@ -83,7 +95,12 @@ pub fn table(points: &[SweepPoint]) -> String {
                 if p.on_pareto_front { "yes" } else { "" }
             );
         } else {
-            let _ = writeln!(out, "| {} | failed: {} | | | | |", p.sets.join(" "), p.error.as_deref().unwrap_or("?"));
+            let _ = writeln!(
+                out,
+                "| {} | failed: {} | | | | |",
+                p.sets.join(" "),
+                p.error.as_deref().unwrap_or("?")
+            );
         }
     }
     out
@@ -94,7 +111,11 @@ pub fn plot(title: &str, points: &[SweepPoint]) -> String {
     let pts: Vec<Point> = points
         .iter()
         .filter(|p| p.ok)
-        .map(|p| Point { x: p.lut4_eq, y: p.tokens_per_s, label: p.sets.join(" ") })
+        .map(|p| Point {
+            x: p.lut4_eq,
+            y: p.tokens_per_s,
+            label: p.sets.join(" "),
+        })
         .collect();
     svg::scatter(title, "area (LUT4-equivalents)", "tokens per second", &pts)
 }
@@ -113,8 +134,14 @@ mod tests {
 
     #[test]
     fn refuses_malformed_specs() {
-        assert!(matches!(expand(&["array".into()]), Err(SweepError::BadVary(_))));
-        assert!(matches!(expand(&["array=".into()]), Err(SweepError::BadVary(_))));
+        assert!(matches!(
+            expand(&["array".into()]),
+            Err(SweepError::BadVary(_))
+        ));
+        assert!(matches!(
+            expand(&["array=".into()]),
+            Err(SweepError::BadVary(_))
+        ));
         let big: Vec<String> = (0..9).map(|i| format!("k{i}=a,b")).collect();
         assert!(matches!(expand(&big), Err(SweepError::TooMany(..))));
     }
@@ -131,7 +158,11 @@ mod tests {
             tokens_per_s: t,
             on_pareto_front: false,
         };
-        let mut pts = vec![mk(10.0, 5.0, true), mk(20.0, 4.0, true), mk(1.0, 100.0, false)];
+        let mut pts = vec![
+            mk(10.0, 5.0, true),
+            mk(20.0, 4.0, true),
+            mk(1.0, 100.0, false),
+        ];
         mark_front(&mut pts);
         assert!(pts[0].on_pareto_front && !pts[1].on_pareto_front && !pts[2].on_pareto_front);
     }

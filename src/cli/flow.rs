@@ -1,10 +1,97 @@
-//! `flow` command (placeholder until its issue lands).
+//! `flow`: generate, co-simulate, synthesize and report in one command.
 
+use super::common::ConfigArgs;
+use anyhow::Context;
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use spikelm_hw::flow::{self, FlowOptions};
+use spikelm_hw::synth::Target;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Args)]
-pub struct FlowArgs {}
+pub struct FlowArgs {
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
+    /// Synthesis target: ecp5-25k, ecp5-45k, ecp5-85k, ice40-up5k, ice40-hx8k or gates.
+    #[arg(long, default_value = "ecp5-25k")]
+    pub target: String,
+    /// Output directory (report.md, report.html, report.json, design/, sim/, synth/).
+    #[arg(long, default_value = "build/flow")]
+    pub out: PathBuf,
+    /// Replace the contents of a non-empty output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Tokens per co-simulated layer run (default: the whole sequence; use a few row blocks for
+    /// large presets).
+    #[arg(long)]
+    pub sim_tokens: Option<u32>,
+    /// Seed of the co-simulation stimulus.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Skip co-simulation (the report says so).
+    #[arg(long)]
+    pub skip_sim: bool,
+    /// Skip synthesis (the report says so and assumes --fmax).
+    #[arg(long)]
+    pub skip_synth: bool,
+    /// Do not synthesize the INT8 baseline.
+    #[arg(long)]
+    pub no_int8: bool,
+    /// Clock for the estimate when synthesis is skipped, MHz.
+    #[arg(long, default_value_t = 100.0)]
+    pub fmax: f64,
+    /// Firing rate for the estimate when co-simulation is skipped.
+    #[arg(long, default_value_t = 0.35)]
+    pub firing_rate: f64,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_args: FlowArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`flow` is not implemented yet")
+pub fn run(args: FlowArgs) -> anyhow::Result<()> {
+    let params = args.cfg.load()?;
+    let target: Target = args.target.parse().context("--target")?;
+    let opts = FlowOptions {
+        out: args.out.clone(),
+        force: args.force,
+        target,
+        sim_tokens: args.sim_tokens,
+        seed: args.seed,
+        skip_sim: args.skip_sim,
+        skip_synth: args.skip_synth,
+        int8: !args.no_int8,
+        fallback_fmax_mhz: args.fmax,
+        fallback_firing_rate: args.firing_rate,
+    };
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed}] {msg}")?);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let started = Instant::now();
+    let result = flow::run(&params, &opts, &mut |step| {
+        bar.println(format!(
+            "[{:>6.1}s] {step}",
+            started.elapsed().as_secs_f64()
+        ));
+        bar.set_message(step.to_string());
+    });
+    bar.finish_and_clear();
+    let report = result.with_context(|| {
+        format!(
+            "flow for {} into {}",
+            params.config.preset,
+            args.out.display()
+        )
+    })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("{}", report.to_markdown());
+        println!(
+            "report: {} and {}",
+            args.out.join("report.md").display(),
+            args.out.join("report.html").display()
+        );
+    }
+    Ok(())
 }

@@ -18,7 +18,9 @@ use serde::Serialize;
 pub enum EstimateError {
     #[error("--fmax {0}: must be a positive number of MHz")]
     Fmax(f64),
-    #[error("--firing-rate {0}: must be between 0 and 1 (non-zero spikes per neuron per time step)")]
+    #[error(
+        "--firing-rate {0}: must be between 0 and 1 (non-zero spikes per neuron per time step)"
+    )]
     FiringRate(f64),
 }
 
@@ -78,7 +80,11 @@ pub struct PerfEstimate {
 }
 
 impl PerfEstimate {
-    pub fn compute(params: &Params, fmax_mhz: f64, firing_rate: f64) -> Result<Self, EstimateError> {
+    pub fn compute(
+        params: &Params,
+        fmax_mhz: f64,
+        firing_rate: f64,
+    ) -> Result<Self, EstimateError> {
         if !(fmax_mhz.is_finite() && fmax_mhz > 0.0) {
             return Err(EstimateError::Fmax(fmax_mhz));
         }
@@ -104,9 +110,13 @@ impl PerfEstimate {
         let d = &params.derived;
         let on_chip_buffer_bits = 2 * a.rows as u64 * d.spike_buf_depth as u64 * 2
             + d.max_dout as u64 * f.output_bits as u64;
-        let additions_per_sequence = n_layers as f64 * layers.iter().map(|l| l.additions).sum::<f64>();
-        let int8_macs_per_sequence =
-            n_layers * layers.iter().map(|l| m.seq_len as u64 * l.din as u64 * l.dout as u64).sum::<u64>();
+        let additions_per_sequence =
+            n_layers as f64 * layers.iter().map(|l| l.additions).sum::<f64>();
+        let int8_macs_per_sequence = n_layers
+            * layers
+                .iter()
+                .map(|l| m.seq_len as u64 * l.din as u64 * l.dout as u64)
+                .sum::<u64>();
         let energy = CONVENTIONS
             .iter()
             .map(|c| energy_row(c, params, &layers, n_layers))
@@ -141,7 +151,12 @@ fn int8_twin(params: &Params) -> Option<Params> {
 
 fn layer_perf(params: &Params, int8: Option<&Params>, kind: LayerKind, rate: f64) -> LayerPerf {
     let shape = params.derived.shape(kind);
-    let (m, f, a, d) = (params.model(), params.format(), params.array(), &params.derived);
+    let (m, f, a, d) = (
+        params.model(),
+        params.format(),
+        params.array(),
+        &params.derived,
+    );
     let (n, t) = (m.seq_len as u64, m.time_steps as u64);
     let (din, dout) = (shape.din as u64, shape.dout as u64);
     let pes = (a.rows * a.cols) as u64;
@@ -196,10 +211,11 @@ fn energy_row(c: &Convention, params: &Params, layers: &[LayerPerf], n_layers: u
         let (din, dout) = (l.din as f64, l.dout as f64);
         // The amplitude stage multiplies once per output value.
         row.snn_compute_uj += l.additions * c.e_ac_pj + n * t * dout * c.e_mac_pj;
-        row.snn_memory_uj += l.off_chip_bits as f64 * DRAM_PJ_PER_BIT + l.on_chip_bits as f64 * SRAM_PJ_PER_BIT;
+        row.snn_memory_uj +=
+            l.off_chip_bits as f64 * DRAM_PJ_PER_BIT + l.on_chip_bits as f64 * SRAM_PJ_PER_BIT;
         row.int8_compute_uj += n * din * dout * c.e_mac_pj + n * dout * c.e_mac_pj;
-        row.int8_memory_uj +=
-            l.int8_off_chip_bits as f64 * DRAM_PJ_PER_BIT + l.int8_on_chip_bits as f64 * SRAM_PJ_PER_BIT;
+        row.int8_memory_uj += l.int8_off_chip_bits as f64 * DRAM_PJ_PER_BIT
+            + l.int8_on_chip_bits as f64 * SRAM_PJ_PER_BIT;
     }
     let scale = n_layers as f64 * 1e-6;
     row.snn_compute_uj *= scale;

@@ -54,7 +54,11 @@ pub struct FlowReport {
 
 fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(out, "| {} |", head.join(" | "));
-    let _ = writeln!(out, "|{}|", head.iter().map(|_| "---").collect::<Vec<_>>().join("|"));
+    let _ = writeln!(
+        out,
+        "|{}|",
+        head.iter().map(|_| "---").collect::<Vec<_>>().join("|")
+    );
     for r in rows {
         let _ = writeln!(out, "| {} |", r.join(" | "));
     }
@@ -73,7 +77,11 @@ impl FlowReport {
     pub fn to_markdown(&self) -> String {
         let p = &self.perf;
         let mut out = String::new();
-        let _ = writeln!(out, "# {}\n\n```toml\n{}```\n", self.title, self.configuration);
+        let _ = writeln!(
+            out,
+            "# {}\n\n```toml\n{}```\n",
+            self.title, self.configuration
+        );
         for n in &self.notes {
             let _ = writeln!(out, "> **Note:** {n}\n");
         }
@@ -91,11 +99,26 @@ impl FlowReport {
             let rows: Vec<Vec<String>> = s
                 .layer_cycles
                 .iter()
-                .map(|(l, m, a)| vec![l.clone(), m.to_string(), a.to_string(), (m == a).to_string()])
+                .map(|(l, m, a)| {
+                    vec![
+                        l.clone(),
+                        m.to_string(),
+                        a.to_string(),
+                        (m == a).to_string(),
+                    ]
+                })
                 .collect();
-            table(&mut out, &["layer", "cycles (RTL)", "cycles (model)", "equal"], &rows);
-            let rows: Vec<Vec<String>> =
-                s.firing_rate_per_t.iter().enumerate().map(|(t, r)| vec![t.to_string(), pct(*r)]).collect();
+            table(
+                &mut out,
+                &["layer", "cycles (RTL)", "cycles (model)", "equal"],
+                &rows,
+            );
+            let rows: Vec<Vec<String>> = s
+                .firing_rate_per_t
+                .iter()
+                .enumerate()
+                .map(|(t, r)| vec![t.to_string(), pct(*r)])
+                .collect();
             table(&mut out, &["time step", "firing rate"], &rows);
         }
         if !self.synth.is_empty() {
@@ -121,7 +144,19 @@ impl FlowReport {
                 .collect();
             table(
                 &mut out,
-                &["design", "target", "LUT4", "carry", "FF", "BRAM", "DSP", "LUT4-eq/PE", "Fmax MHz", "critical path", "tools"],
+                &[
+                    "design",
+                    "target",
+                    "LUT4",
+                    "carry",
+                    "FF",
+                    "BRAM",
+                    "DSP",
+                    "LUT4-eq/PE",
+                    "Fmax MHz",
+                    "critical path",
+                    "tools",
+                ],
                 &rows,
             );
         }
@@ -151,7 +186,16 @@ impl FlowReport {
             .collect();
         table(
             &mut out,
-            &["layer", "shape", "synaptic ops", "cycles", "PE util.", "steady util.", "INT8 cycles", "off-chip MB"],
+            &[
+                "layer",
+                "shape",
+                "synaptic ops",
+                "cycles",
+                "PE util.",
+                "steady util.",
+                "INT8 cycles",
+                "off-chip MB",
+            ],
             &rows,
         );
         let _ = writeln!(
@@ -182,7 +226,14 @@ impl FlowReport {
             .collect();
         table(
             &mut out,
-            &["convention", "SNN compute µJ", "SNN memory µJ", "INT8 compute µJ", "INT8 memory µJ", "source"],
+            &[
+                "convention",
+                "SNN compute µJ",
+                "SNN memory µJ",
+                "INT8 compute µJ",
+                "INT8 memory µJ",
+                "source",
+            ],
             &rows,
         );
         out
@@ -200,8 +251,17 @@ impl FlowReport {
                     "cycles",
                     &labels,
                     &[
-                        ("ternary engine", p.layers.iter().map(|l| l.cycles as f64).collect()),
-                        ("INT8 engine", p.layers.iter().map(|l| l.int8_cycles.unwrap_or(0) as f64).collect()),
+                        (
+                            "ternary engine",
+                            p.layers.iter().map(|l| l.cycles as f64).collect(),
+                        ),
+                        (
+                            "INT8 engine",
+                            p.layers
+                                .iter()
+                                .map(|l| l.int8_cycles.unwrap_or(0) as f64)
+                                .collect(),
+                        ),
                     ],
                 ),
             ),
@@ -212,8 +272,17 @@ impl FlowReport {
                     "%",
                     &labels,
                     &[
-                        ("whole run", p.layers.iter().map(|l| 100.0 * l.utilisation).collect()),
-                        ("steady state", p.layers.iter().map(|l| 100.0 * l.steady_utilisation).collect()),
+                        (
+                            "whole run",
+                            p.layers.iter().map(|l| 100.0 * l.utilisation).collect(),
+                        ),
+                        (
+                            "steady state",
+                            p.layers
+                                .iter()
+                                .map(|l| 100.0 * l.steady_utilisation)
+                                .collect(),
+                        ),
                     ],
                 ),
             ),
@@ -222,25 +291,45 @@ impl FlowReport {
                 svg::bars(
                     "Energy per sequence (µJ)",
                     "µJ",
-                    &p.energy.iter().map(|e| e.convention.split(' ').next().unwrap_or("").to_string()).collect::<Vec<_>>(),
+                    &p.energy
+                        .iter()
+                        .map(|e| e.convention.split(' ').next().unwrap_or("").to_string())
+                        .collect::<Vec<_>>(),
                     &[
-                        ("SNN compute", p.energy.iter().map(|e| e.snn_compute_uj).collect()),
-                        ("SNN memory", p.energy.iter().map(|e| e.snn_memory_uj).collect()),
-                        ("INT8 compute", p.energy.iter().map(|e| e.int8_compute_uj).collect()),
-                        ("INT8 memory", p.energy.iter().map(|e| e.int8_memory_uj).collect()),
+                        (
+                            "SNN compute",
+                            p.energy.iter().map(|e| e.snn_compute_uj).collect(),
+                        ),
+                        (
+                            "SNN memory",
+                            p.energy.iter().map(|e| e.snn_memory_uj).collect(),
+                        ),
+                        (
+                            "INT8 compute",
+                            p.energy.iter().map(|e| e.int8_compute_uj).collect(),
+                        ),
+                        (
+                            "INT8 memory",
+                            p.energy.iter().map(|e| e.int8_memory_uj).collect(),
+                        ),
                     ],
                 ),
             ),
         ];
         if let Some(s) = &self.sim {
-            let t_labels: Vec<String> = (0..s.firing_rate_per_t.len()).map(|t| format!("t={t}")).collect();
+            let t_labels: Vec<String> = (0..s.firing_rate_per_t.len())
+                .map(|t| format!("t={t}"))
+                .collect();
             plots.push((
                 "Measured firing rate per time step".to_string(),
                 svg::bars(
                     "Firing rate per time step (%)",
                     "%",
                     &t_labels,
-                    &[("non-zero spikes", s.firing_rate_per_t.iter().map(|r| 100.0 * r).collect())],
+                    &[(
+                        "non-zero spikes",
+                        s.firing_rate_per_t.iter().map(|r| 100.0 * r).collect(),
+                    )],
                 ),
             ));
         }
@@ -260,7 +349,11 @@ impl FlowReport {
             ));
         }
         if self.synth.len() > 1 {
-            let labels: Vec<String> = self.synth.iter().map(|s| format!("{} {}", s.label, s.target)).collect();
+            let labels: Vec<String> = self
+                .synth
+                .iter()
+                .map(|s| format!("{} {}", s.label, s.target))
+                .collect();
             plots.push((
                 "Ternary against INT8: area per PE and Fmax".to_string(),
                 svg::bars(
@@ -268,7 +361,10 @@ impl FlowReport {
                     "",
                     &labels,
                     &[
-                        ("LUT4-eq per PE", self.synth.iter().map(|s| s.lut4_eq_per_pe).collect()),
+                        (
+                            "LUT4-eq per PE",
+                            self.synth.iter().map(|s| s.lut4_eq_per_pe).collect(),
+                        ),
                         ("Fmax MHz", self.synth.iter().map(|s| s.fmax_mhz).collect()),
                     ],
                 ),
@@ -290,13 +386,23 @@ impl FlowReport {
             html_escape(&self.title)
         );
         for (caption, svg) in self.plots() {
-            let _ = write!(out, "<figure>{svg}<figcaption>{}</figcaption></figure>\n", html_escape(&caption));
+            let _ = write!(
+                out,
+                "<figure>{svg}<figcaption>{}</figcaption></figure>\n",
+                html_escape(&caption)
+            );
         }
-        let _ = write!(out, "<h2>Figures</h2>\n<pre>{}</pre>\n</body></html>\n", html_escape(&self.to_markdown()));
+        let _ = write!(
+            out,
+            "<h2>Figures</h2>\n<pre>{}</pre>\n</body></html>\n",
+            html_escape(&self.to_markdown())
+        );
         out
     }
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

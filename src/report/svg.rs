@@ -12,7 +12,10 @@ const BOTTOM: f64 = 60.0;
 const COLOURS: [&str; 4] = ["#3b6ea8", "#d9822b", "#4a9c5d", "#a33b5c"];
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Round a positive maximum up to 1, 2 or 5 times a power of ten.
@@ -21,7 +24,11 @@ fn nice_max(v: f64) -> f64 {
         return 1.0;
     }
     let p = 10f64.powf(v.log10().floor());
-    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * p).find(|&c| c >= v).unwrap_or(10.0 * p)
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|&c| c >= v)
+        .unwrap_or(10.0 * p)
 }
 
 fn frame(out: &mut String, title: &str, y_label: &str, y_max: f64) {
@@ -29,7 +36,12 @@ fn frame(out: &mut String, title: &str, y_label: &str, y_max: f64) {
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" font-family="sans-serif" font-size="11">"#
     );
-    let _ = write!(out, r#"<text x="{}" y="20" text-anchor="middle" font-size="14">{}</text>"#, W / 2.0, escape(title));
+    let _ = write!(
+        out,
+        r#"<text x="{}" y="20" text-anchor="middle" font-size="14">{}</text>"#,
+        W / 2.0,
+        escape(title)
+    );
     let plot_h = H - TOP - BOTTOM;
     for i in 0..=4 {
         let v = y_max * i as f64 / 4.0;
@@ -69,7 +81,12 @@ pub fn fmt_num(v: f64) -> String {
 
 /// Grouped bar chart: one group per label, one bar per series.
 pub fn bars(title: &str, y_label: &str, labels: &[String], series: &[(&str, Vec<f64>)]) -> String {
-    let y_max = nice_max(series.iter().flat_map(|s| s.1.iter().copied()).fold(0.0, f64::max));
+    let y_max = nice_max(
+        series
+            .iter()
+            .flat_map(|s| s.1.iter().copied())
+            .fold(0.0, f64::max),
+    );
     let mut out = String::new();
     frame(&mut out, title, y_label, y_max);
     let plot_w = W - LEFT - RIGHT;
@@ -80,7 +97,11 @@ pub fn bars(title: &str, y_label: &str, labels: &[String], series: &[(&str, Vec<
         let gx = LEFT + g as f64 * group_w + group_w * 0.1;
         for (s, (name, values)) in series.iter().enumerate() {
             let v = values.get(g).copied().unwrap_or(0.0);
-            let h = if v.is_finite() { plot_h * v / y_max } else { 0.0 };
+            let h = if v.is_finite() {
+                plot_h * v / y_max
+            } else {
+                0.0
+            };
             let _ = write!(
                 out,
                 r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{h:.1}" fill="{}"><title>{}: {}</title></rect>"#,
@@ -132,7 +153,9 @@ pub fn pareto_front(points: &[Point]) -> Vec<usize> {
     (0..points.len())
         .filter(|&i| {
             let p = &points[i];
-            !points.iter().any(|q| q.x <= p.x && q.y >= p.y && (q.x < p.x || q.y > p.y))
+            !points
+                .iter()
+                .any(|q| q.x <= p.x && q.y >= p.y && (q.x < p.x || q.y > p.y))
         })
         .collect()
 }
@@ -149,13 +172,32 @@ pub fn scatter(title: &str, x_label: &str, y_label: &str, points: &[Point]) -> S
     let py = |y: f64| H - BOTTOM - plot_h * y / y_max;
     for i in 0..=4 {
         let v = x_max * i as f64 / 4.0;
-        let _ = write!(out, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, px(v), H - BOTTOM + 16.0, fmt_num(v));
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            px(v),
+            H - BOTTOM + 16.0,
+            fmt_num(v)
+        );
     }
-    let _ = write!(out, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, LEFT + plot_w / 2.0, H - BOTTOM + 34.0, escape(x_label));
+    let _ = write!(
+        out,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+        LEFT + plot_w / 2.0,
+        H - BOTTOM + 34.0,
+        escape(x_label)
+    );
     let mut front = pareto_front(points);
     front.sort_by(|&a, &b| points[a].x.total_cmp(&points[b].x));
-    let path: Vec<String> = front.iter().map(|&i| format!("{:.1},{:.1}", px(points[i].x), py(points[i].y))).collect();
-    let _ = write!(out, r##"<polyline points="{}" fill="none" stroke="#d9822b" stroke-width="2"/>"##, path.join(" "));
+    let path: Vec<String> = front
+        .iter()
+        .map(|&i| format!("{:.1},{:.1}", px(points[i].x), py(points[i].y)))
+        .collect();
+    let _ = write!(
+        out,
+        r##"<polyline points="{}" fill="none" stroke="#d9822b" stroke-width="2"/>"##,
+        path.join(" ")
+    );
     for (i, p) in points.iter().enumerate() {
         let on_front = front.contains(&i);
         let _ = write!(
@@ -183,10 +225,26 @@ mod tests {
     #[test]
     fn pareto_front_keeps_only_undominated_points() {
         let pts = vec![
-            Point { x: 1.0, y: 1.0, label: "a".into() },
-            Point { x: 2.0, y: 3.0, label: "b".into() },
-            Point { x: 3.0, y: 2.0, label: "c".into() }, // dominated by b
-            Point { x: 4.0, y: 5.0, label: "d".into() },
+            Point {
+                x: 1.0,
+                y: 1.0,
+                label: "a".into(),
+            },
+            Point {
+                x: 2.0,
+                y: 3.0,
+                label: "b".into(),
+            },
+            Point {
+                x: 3.0,
+                y: 2.0,
+                label: "c".into(),
+            }, // dominated by b
+            Point {
+                x: 4.0,
+                y: 5.0,
+                label: "d".into(),
+            },
         ];
         assert_eq!(pareto_front(&pts), vec![0, 1, 3]);
     }

@@ -1,0 +1,287 @@
+//! The one-command flow: generate, co-simulate, synthesize (the engine and its INT8 twin) and
+//! estimate, then write `report.md`, `report.html` and `report.json` into the output directory.
+//! A step that cannot run is recorded in the report's notes, never silently left out.
+
+use crate::config::{Params, PeKind};
+use crate::estimate::{EstimateError, PerfEstimate};
+use crate::report::{FlowReport, SimFigures, SynthFigures};
+use crate::rtl::{self, RtlError};
+use crate::sim::{self, SimError, SimOptions, SimReport};
+use crate::synth::{self, SynthError, SynthOptions, SynthReport, Target};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    #[error(
+        "{0}: the output directory exists and is not empty; pass --force to replace its contents"
+    )]
+    NotEmpty(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("generate: {0}")]
+    Rtl(#[from] RtlError),
+    #[error("co-simulation: {0}")]
+    Sim(#[from] SimError),
+    #[error("co-simulation found a mismatch; see {0}")]
+    Mismatch(String),
+    #[error("synthesis: {0}")]
+    Synth(#[from] SynthError),
+    #[error("estimate: {0}")]
+    Estimate(#[from] EstimateError),
+}
+
+fn io(path: &Path, source: std::io::Error) -> FlowError {
+    FlowError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// What the flow runs.
+#[derive(Debug, Clone)]
+pub struct FlowOptions {
+    pub out: PathBuf,
+    pub force: bool,
+    pub target: Target,
+    /// Tokens per co-simulated layer run (`None`: the whole sequence).
+    pub sim_tokens: Option<u32>,
+    pub seed: u64,
+    pub skip_sim: bool,
+    pub skip_synth: bool,
+    /// Also synthesize the INT8 multiply-accumulate twin for the comparison.
+    pub int8: bool,
+    /// Clock for the estimate when synthesis does not run, MHz.
+    pub fallback_fmax_mhz: f64,
+    /// Firing rate for the estimate when co-simulation does not run.
+    pub fallback_firing_rate: f64,
+}
+
+/// Run the flow; `progress` is told each step as it starts.
+pub fn run(
+    params: &Params,
+    opts: &FlowOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<FlowReport, FlowError> {
+    prepare_out(&opts.out, opts.force)?;
+    let mut notes = Vec::new();
+
+    progress("generate: writing the RTL");
+    let design = opts.out.join("design");
+    rtl::write_tree(&design, &rtl::generate(params)?, true)?;
+
+    let sim = if opts.skip_sim {
+        notes.push("co-simulation skipped (--skip-sim)".to_string());
+        None
+    } else {
+        progress("co-simulate: building the Verilator harness and replaying every layer");
+        let mut so = SimOptions::new(params);
+        so.rtl_dir = Some(design.clone());
+        so.work_dir = Some(opts.out.join("sim"));
+        so.tokens = opts.sim_tokens;
+        so.seed = opts.seed;
+        so.progress = true;
+        let mut report = sim::run(params, &so)?;
+        if report.passed {
+            // The random case stalls the streams; one run more without stalls measures the cycles
+            // the analytic model must equal.
+            progress("co-simulate: every layer again without stalls, for the cycle counts");
+            so.stall = Some(0.0);
+            let steady = sim::run(params, &so)?;
+            report.passed &= steady.passed;
+            report.mismatches += steady.mismatches;
+            report.runs.extend(steady.runs);
+        }
+        let summary = opts.out.join("sim").join("summary.json");
+        write_json(&summary, &report)?;
+        if !report.passed {
+            return Err(FlowError::Mismatch(summary.display().to_string()));
+        }
+        Some(report)
+    };
+
+    let mut synth_figs = Vec::new();
+    let mut fmax = None;
+    if opts.skip_synth {
+        notes.push("synthesis skipped (--skip-synth)".to_string());
+    } else {
+        progress(&format!(
+            "synthesize: ternary engine on {}",
+            opts.target.name()
+        ));
+        let mut so = SynthOptions::new(opts.target, opts.out.join("synth"));
+        so.rtl_dir = Some(design.clone());
+        let report = synth::synthesize(params, &so, &mut |s| {
+            progress(&format!("synthesize (ternary): {s}"))
+        })?;
+        fmax = report.metrics.fmax_mhz;
+        synth_figs.push(synth_figures("ternary", &report));
+        if opts.int8 {
+            let mut c = params.config.clone();
+            c.array.pe = PeKind::Int8Mac;
+            match Params::new(c) {
+                Ok(p8) => {
+                    progress(&format!(
+                        "synthesize: INT8 baseline on {}",
+                        opts.target.name()
+                    ));
+                    let mut so = SynthOptions::new(opts.target, opts.out.join("synth-int8"));
+                    so.io_top = false;
+                    let r8 = synth::synthesize(&p8, &so, &mut |s| {
+                        progress(&format!("synthesize (INT8): {s}"))
+                    })?;
+                    synth_figs.push(synth_figures("int8_mac", &r8));
+                }
+                Err(e) => notes.push(format!("INT8 baseline not synthesized: {e}")),
+            }
+        }
+    }
+
+    progress("estimate: cycles, throughput and energy");
+    let fmax_mhz = fmax.unwrap_or_else(|| {
+        notes.push(format!(
+            "no routed Fmax: the estimate assumes {} MHz",
+            opts.fallback_fmax_mhz
+        ));
+        opts.fallback_fmax_mhz
+    });
+    let sim_figs = sim.as_ref().map(sim_figures);
+    let rate = match sim_figs
+        .as_ref()
+        .and_then(|s| overall_rate(&s.firing_rate_per_t))
+    {
+        Some(r) => {
+            notes.push(format!(
+                "firing rate {r:.3} measured in co-simulation on random stimulus, not on a trained model's activations"
+            ));
+            r
+        }
+        None => opts.fallback_firing_rate,
+    };
+    let perf = PerfEstimate::compute(params, fmax_mhz, rate)?;
+    let report = FlowReport {
+        title: format!(
+            "spikelm-hw {}: {} on a {}x{} array",
+            env!("CARGO_PKG_VERSION"),
+            params.config.preset,
+            params.array().rows,
+            params.array().cols
+        ),
+        configuration: toml::to_string(&params.config).unwrap_or_default(),
+        perf,
+        sim: sim_figs,
+        synth: synth_figs,
+        notes,
+    };
+    write_text(&opts.out.join("report.md"), &report.to_markdown())?;
+    write_text(&opts.out.join("report.html"), &report.to_html())?;
+    write_json(&opts.out.join("report.json"), &report)?;
+    Ok(report)
+}
+
+/// An empty or new directory, or an existing one whose contents `force` allows replacing.
+fn prepare_out(out: &Path, force: bool) -> Result<(), FlowError> {
+    if out.exists() {
+        let non_empty = std::fs::read_dir(out)
+            .map_err(|e| io(out, e))?
+            .next()
+            .is_some();
+        if non_empty && !force {
+            return Err(FlowError::NotEmpty(out.display().to_string()));
+        }
+        if non_empty {
+            std::fs::remove_dir_all(out).map_err(|e| io(out, e))?;
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| io(out, e))
+}
+
+fn write_text(path: &Path, text: &str) -> Result<(), FlowError> {
+    std::fs::write(path, text).map_err(|e| io(path, e))
+}
+
+fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), FlowError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    }
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    write_text(path, &text)
+}
+
+fn overall_rate(per_t: &[f64]) -> Option<f64> {
+    (!per_t.is_empty()).then(|| per_t.iter().sum::<f64>() / per_t.len() as f64)
+}
+
+fn sim_figures(r: &SimReport) -> SimFigures {
+    let layer_cycles = r
+        .runs
+        .iter()
+        .filter(|run| run.stall == 0.0)
+        .map(|run| {
+            (
+                run.layer.clone(),
+                u64::from(run.cycles_register),
+                run.cycles_model.unwrap_or(0),
+            )
+        })
+        .collect();
+    let (mut nz, mut all) = (0u64, 0u64);
+    for run in &r.runs {
+        nz += run.coverage.spikes_pos + run.coverage.spikes_neg;
+        all += run.coverage.spikes_pos + run.coverage.spikes_neg + run.coverage.spikes_zero;
+    }
+    SimFigures {
+        passed: r.passed,
+        values_compared: r.compared.total(),
+        mismatches: r.mismatches,
+        layer_cycles,
+        firing_rate_per_t: if all > 0 {
+            vec![nz as f64 / all as f64]
+        } else {
+            vec![]
+        },
+        pe_updates_per_s: r.pe_updates_per_second,
+        detail: format!(
+            "{} runs, {} cycles simulated, Verilator {}",
+            r.runs.len(),
+            r.cycles_simulated,
+            r.verilator
+        ),
+    }
+}
+
+fn synth_figures(label: &str, r: &SynthReport) -> SynthFigures {
+    let critical = r
+        .implementations
+        .iter()
+        .filter_map(|i| i.pnr.as_ref())
+        .find_map(|p| p.critical_path.as_ref())
+        .map(|c| format!("{} → {} ({:.2} ns)", c.from, c.to, c.delay_ns))
+        .unwrap_or_else(|| "n/a".into());
+    SynthFigures {
+        label: label.to_string(),
+        target: r.target.clone(),
+        tools: r
+            .tools
+            .iter()
+            .map(|t| t.version.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+        lut4: r.engine.lut4,
+        carry: r.engine.carry,
+        ff: r.engine.ffs,
+        bram: r.engine.bram,
+        dsp: r.engine.dsp,
+        lut4_eq: r.engine.lut4_equiv as f64,
+        lut4_eq_per_pe: r.metrics.engine_lut4_equiv_per_pe,
+        fmax_mhz: r.metrics.fmax_mhz.unwrap_or(0.0),
+        critical_path: critical,
+        by_unit: r
+            .units
+            .iter()
+            .map(|u| (u.unit.clone(), (u.local.lut4_equiv * u.instances) as f64))
+            .collect(),
+    }
+}
