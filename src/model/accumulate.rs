@@ -90,7 +90,7 @@ enum Packed {
 
 /// Weights W [Dout, Din] stored as `[Dout / BLOCK (rounded up)][Din][BLOCK]`, the last block
 /// zero-padded.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PackedWeights {
     din: usize,
     dout: usize,
@@ -117,6 +117,21 @@ impl PackedWeights {
 
     pub fn dout(&self) -> usize {
         self.dout
+    }
+}
+
+impl std::fmt::Debug for PackedWeights {
+    /// Shape and storage only: the weights themselves would flood any message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lanes = match self.data {
+            Packed::Narrow(_) => "i8",
+            Packed::Wide(_) => "i16",
+        };
+        write!(
+            f,
+            "PackedWeights {{ dout: {}, din: {}, lanes: {lanes} }}",
+            self.dout, self.din
+        )
     }
 }
 
