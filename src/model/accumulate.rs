@@ -1,4 +1,4 @@
-//! ACC_t[n][j] = Σ_i q_t[n][i] · W[j][i], with additions and subtractions only (DESIGN.md
+//! `ACC_t[n][j] = Σ_i q_t[n][i] · W[j][i]`, with additions and subtractions only (DESIGN.md
 //! section 3), and the INT8 baseline's multiply-accumulate.
 //!
 //! [`accumulate_reference`] is the rule written literally. [`accumulate_spikes`] computes the same
@@ -171,7 +171,7 @@ pub fn accumulate_spikes(q: &[i8], w: &PackedWeights) -> Vec<i32> {
     run_rows(q, w, Kind::Ternary)
 }
 
-/// INT8 activations `x` (row-major [rows, Din]) times the packed weights: Σ_i x·W[j][i].
+/// INT8 activations `x` (row-major [rows, Din]) times the packed weights: `Σ_i x·W[j][i]`.
 pub fn accumulate_int8(x: &[i8], w: &PackedWeights) -> Vec<i32> {
     run_rows(x, w, Kind::Int8)
 }

@@ -133,7 +133,7 @@ pub struct SpikeLinear {
 }
 
 impl SpikeLinear {
-    /// `w` [Dout, Din] WB-bit weight codes, `bias` [Dout] output codes, `alpha_codes` the
+    /// `w` [Dout, Din] WB-bit weight codes, `bias` \[Dout\] output codes, `alpha_codes` the
     /// effective α code A_t per time step (1..=2^AW), `scale_codes` the effective output scale
     /// M_t per time step (0..=2^MBW), `out_shift` S.
     pub fn new(
