@@ -32,4 +32,4 @@ pub mod quantiser;
 pub mod spike_linear;
 
 pub use error::ModelError;
-pub use spike_linear::{Int8Mac, Int8MacTrace, SpikeLinear, SpikeLinearTrace};
+pub use spike_linear::{int8_mac, Int8Mac, Int8MacTrace, SpikeLinear, SpikeLinearTrace};
