@@ -190,7 +190,7 @@ fn run_rows(act: &[i8], w: &PackedWeights, kind: Kind) -> Vec<i32> {
         return out;
     }
     let threads = if rows * din * dout >= PARALLEL_WORK {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        super::worker_threads()
     } else {
         1
     }

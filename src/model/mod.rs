@@ -33,3 +33,13 @@ pub mod spike_linear;
 
 pub use error::ModelError;
 pub use spike_linear::{int8_mac, Int8Mac, Int8MacTrace, SpikeLinear, SpikeLinearTrace};
+
+/// Threads the fast kernels use: `$SPIKELM_THREADS` if set to a positive number, else every
+/// available core. (The machine may be shared; benchmarks also compare single-threaded.)
+pub fn worker_threads() -> usize {
+    std::env::var("SPIKELM_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n >= 1)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
