@@ -58,10 +58,15 @@ fn python() -> String {
     }
 }
 
-fn numpy_ms(din: usize, dout: usize) -> Result<f64, String> {
+fn numpy_ms(din: usize, dout: usize, threads: Option<usize>) -> Result<f64, String> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/numpy_spike_linear.py");
     let py = python();
-    let out = Command::new(&py)
+    let mut cmd = Command::new(&py);
+    if let Some(n) = threads {
+        cmd.env("OPENBLAS_NUM_THREADS", n.to_string())
+            .env("OMP_NUM_THREADS", n.to_string());
+    }
+    let out = cmd
         .arg(&script)
         .args(["--t", &T.to_string(), "--n", &N.to_string()])
         .args(["--din", &din.to_string(), "--dout", &dout.to_string()])
@@ -83,6 +88,7 @@ fn numpy_ms(din: usize, dout: usize) -> Result<f64, String> {
 fn bench_spike_linear(c: &mut Criterion) {
     let mut group = c.benchmark_group("spike_linear");
     group.sample_size(20);
+    group.measurement_time(std::time::Duration::from_secs(8));
     for (din, dout) in SHAPES {
         let (sl, x) = layer(din, dout);
         group.bench_function(format!("T{T}_N{N}_{din}x{dout}"), |b| {
@@ -92,24 +98,32 @@ fn bench_spike_linear(c: &mut Criterion) {
     group.finish();
 }
 
+/// Medians of 15 runs each, Rust then NumPy, with every core and then with one thread each
+/// (the single-threaded figures are steadier on a shared machine).
 fn compare_with_numpy() {
-    println!("\nshape (T N Din Dout)   rust_ms  numpy_ms  ratio(rust/numpy)");
-    for (din, dout) in SHAPES {
-        let (sl, x) = layer(din, dout);
-        let rust = median_ms(
-            || {
-                black_box(sl.run(x.view()).expect("valid"));
-            },
-            15,
-        );
-        match numpy_ms(din, dout) {
-            Ok(np) => println!(
-                "{T} {N} {din:4} {dout:4}        {rust:7.2}  {np:8.2}  {:.2}",
-                rust / np
-            ),
-            Err(e) => println!("{T} {N} {din:4} {dout:4}        {rust:7.2}  (numpy not run: {e})"),
+    for threads in [None, Some(1)] {
+        let label = threads.map_or("all cores".to_string(), |n| format!("{n} thread"));
+        match threads {
+            Some(n) => std::env::set_var("SPIKELM_THREADS", n.to_string()),
+            None => std::env::remove_var("SPIKELM_THREADS"),
+        }
+        println!("\n[{label}] shape (T N Din Dout)   rust_ms  numpy_ms  ratio(rust/numpy)");
+        for (din, dout) in SHAPES {
+            let (sl, x) = layer(din, dout);
+            let rust = median_ms(
+                || {
+                    black_box(sl.run(x.view()).expect("valid"));
+                },
+                15,
+            );
+            let shape = format!("{T} {N} {din:4} {dout:4}");
+            match numpy_ms(din, dout, threads) {
+                Ok(np) => println!("{shape:>32}  {rust:7.2}  {np:8.2}  {:.2}", rust / np),
+                Err(e) => println!("{shape:>32}  {rust:7.2}  (numpy not run: {e})"),
+            }
         }
     }
+    std::env::remove_var("SPIKELM_THREADS");
 }
 
 fn print_fidelity() {

@@ -1,4 +1,4 @@
-//! ACC_t[n][j] = Σ_i q_t[n][i] · W[j][i], with additions and subtractions only (DESIGN.md
+//! `ACC_t[n][j] = Σ_i q_t[n][i] · W[j][i]`, with additions and subtractions only (DESIGN.md
 //! section 3), and the INT8 baseline's multiply-accumulate.
 //!
 //! [`accumulate_reference`] is the rule written literally. [`accumulate_spikes`] computes the same
@@ -90,7 +90,7 @@ enum Packed {
 
 /// Weights W [Dout, Din] stored as `[Dout / BLOCK (rounded up)][Din][BLOCK]`, the last block
 /// zero-padded.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PackedWeights {
     din: usize,
     dout: usize,
@@ -117,6 +117,21 @@ impl PackedWeights {
 
     pub fn dout(&self) -> usize {
         self.dout
+    }
+}
+
+impl std::fmt::Debug for PackedWeights {
+    /// Shape and storage only: the weights themselves would flood any message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lanes = match self.data {
+            Packed::Narrow(_) => "i8",
+            Packed::Wide(_) => "i16",
+        };
+        write!(
+            f,
+            "PackedWeights {{ dout: {}, din: {}, lanes: {lanes} }}",
+            self.dout, self.din
+        )
     }
 }
 
@@ -156,7 +171,7 @@ pub fn accumulate_spikes(q: &[i8], w: &PackedWeights) -> Vec<i32> {
     run_rows(q, w, Kind::Ternary)
 }
 
-/// INT8 activations `x` (row-major [rows, Din]) times the packed weights: Σ_i x·W[j][i].
+/// INT8 activations `x` (row-major [rows, Din]) times the packed weights: `Σ_i x·W[j][i]`.
 pub fn accumulate_int8(x: &[i8], w: &PackedWeights) -> Vec<i32> {
     run_rows(x, w, Kind::Int8)
 }
@@ -175,7 +190,7 @@ fn run_rows(act: &[i8], w: &PackedWeights, kind: Kind) -> Vec<i32> {
         return out;
     }
     let threads = if rows * din * dout >= PARALLEL_WORK {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        super::worker_threads()
     } else {
         1
     }

@@ -36,7 +36,7 @@ fn check_magnitude(arg: &str, a: ArrayView3<i64>, terms: usize) -> Result<(), Mo
     }
 }
 
-/// scores[t][n][m] = Σ_d Q[t][n][d] · K[t][m][d], K ternary: `q` [T, N, d_h], `k_spikes`
+/// `scores[t][n][m] = Σ_d Q[t][n][d] · K[t][m][d]`, K ternary: `q` [T, N, d_h], `k_spikes`
 /// [T, M, d_h]; returns [T, N, M].
 pub fn qk_scores(q: ArrayView3<i64>, k_spikes: ArrayView3<i8>) -> Result<Array3<i64>, ModelError> {
     let (t, n, dh) = q.dim();
@@ -73,7 +73,7 @@ pub fn qk_scores(q: ArrayView3<i64>, k_spikes: ArrayView3<i8>) -> Result<Array3<
     Ok(scores)
 }
 
-/// context[t][n][d] = Σ_m P[t][n][m] · V[t][m][d], V ternary: `p` [T, N, M], `v_spikes`
+/// `context[t][n][d] = Σ_m P[t][n][m] · V[t][m][d]`, V ternary: `p` [T, N, M], `v_spikes`
 /// [T, M, d_h]; returns [T, N, d_h].
 pub fn pv_context(p: ArrayView3<i64>, v_spikes: ArrayView3<i8>) -> Result<Array3<i64>, ModelError> {
     let (t, n, m) = p.dim();

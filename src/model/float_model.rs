@@ -52,7 +52,7 @@ pub fn neuron(x: ArrayView3<f64>, alphas: &[f64]) -> Result<FloatSpikes, ModelEr
     Ok(FloatSpikes { u, q })
 }
 
-/// y_t = α_t · (W q_t) + b for spikes `q` [T, N, Din], `w` [Dout, Din], `b` [Dout].
+/// y_t = α_t · (W q_t) + b for spikes `q` [T, N, Din], `w` \[Dout, Din\], `b` \[Dout\].
 pub fn linear(
     q: ArrayView3<i8>,
     w: ArrayView2<f64>,

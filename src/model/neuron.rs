@@ -127,7 +127,7 @@ pub fn encode_layer(
         return Ok((u, q));
     }
     let threads = if x.len() >= PARALLEL_LANES {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        super::worker_threads()
     } else {
         1
     };

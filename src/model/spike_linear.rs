@@ -133,7 +133,7 @@ pub struct SpikeLinear {
 }
 
 impl SpikeLinear {
-    /// `w` [Dout, Din] WB-bit weight codes, `bias` [Dout] output codes, `alpha_codes` the
+    /// `w` [Dout, Din] WB-bit weight codes, `bias` \[Dout\] output codes, `alpha_codes` the
     /// effective α code A_t per time step (1..=2^AW), `scale_codes` the effective output scale
     /// M_t per time step (0..=2^MBW), `out_shift` S.
     pub fn new(
@@ -353,6 +353,19 @@ impl Int8Mac {
     }
 }
 
+/// The INT8 baseline in one call: `x` [N, Din] int8 activations, `w` [Dout, Din] weight codes,
+/// `bias` [Dout] output codes, scale code M and shift S (the amplitude stage with t = 0).
+pub fn int8_mac(
+    x: ArrayView2<i64>,
+    w: Array2<i64>,
+    bias: Array1<i64>,
+    scale_code: i64,
+    out_shift: u32,
+    format: &NumericFormat,
+) -> Result<Int8MacTrace, ModelError> {
+    Int8Mac::new(w, bias, scale_code, out_shift, format)?.run(x)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -550,6 +563,10 @@ mod tests {
         assert_eq!(
             tr.y[[0, 0]],
             amplitude(acc[[0, 0]], 3, 1, 10, f.output_bits)
+        );
+        assert_eq!(
+            int8_mac(x.view(), w.clone(), ndarray::array![10, -10], 3, 1, &f).expect("valid"),
+            tr
         );
         assert!(mac.run(ndarray::array![[-129i64, 0, 0]].view()).is_err());
         assert!(mac.run(ndarray::array![[0i64, 0]].view()).is_err());
