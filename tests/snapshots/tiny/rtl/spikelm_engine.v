@@ -150,7 +150,7 @@ module spikelm_engine (
     );
 
     always @(posedge clk) begin
-        dbg_spike_valid <= act_fire;
+        dbg_spike_valid <= act_fire & ~rst;
         dbg_spike       <= spike;
         dbg_mem         <= mem_u;
     end
@@ -218,7 +218,7 @@ module spikelm_engine (
     );
 
     always @(posedge clk) begin
-        dbg_acc_valid <= drain_fire;
+        dbg_acc_valid <= drain_fire & ~rst;
         dbg_acc       <= acc_row;
     end
 endmodule
