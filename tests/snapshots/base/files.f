@@ -20,7 +20,7 @@
 //   model.time_steps = 4
 //   preset = "spikelm-bert-base"
 
-+incdir+rtl
+rtl/spikelm_params.vh
 rtl/spikelm_sat.v
 rtl/spikelm_signsel_add.v
 rtl/spikelm_amp_shift.v

@@ -21,7 +21,10 @@
 //   preset = "spikelm-bert-base"
 
 `default_nettype none
+// The parameter header comes first in files.f; when this file is read on its own, include it.
+`ifndef SPIKELM_PARAMS_VH
 `include "spikelm_params.vh"
+`endif
 
 // spikelm_engine: ternary-spike SpikeLinear engine.
 // Interfaces, register map, stream orders and schedule: docs/engine.md.
