@@ -34,7 +34,7 @@ module spikelm_neuron #(
     parameter integer MW    = 32,  // membrane width
     parameter integer AW    = 16,  // alpha code width
     parameter integer F     = 10,  // fractional bits
-    parameter integer CODEW = 16   // width of one alpha code as the amplitude shifter takes it
+    parameter integer CODEW = 16   // one alpha code: the code (exact) or K digit words (csd)
 ) (
     input  wire             clk,
     input  wire             step,     // an activation code is consumed this cycle
@@ -55,7 +55,7 @@ module spikelm_neuron #(
     // Leak: U_{t-1} * A_{t-1}, then the two roundings.
     wire [LPW-1:0] prod;
     spikelm_amp_shift #(
-        .XW(MW), .CW(16), .PW(LPW)
+        .XW(MW), .CW(CODEW), .PW(LPW)
     ) u_leak (
         .x(u_q), .code(a_prev), .p(prod)
     );

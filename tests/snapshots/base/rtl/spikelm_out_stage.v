@@ -86,7 +86,7 @@ module spikelm_out_stage #(
         for (c = 0; c < C; c = c + 1) begin : g_lane
             wire [PW-1:0] prod;
             spikelm_amp_shift #(
-                .XW(ACCW), .CW(16), .PW(PW)
+                .XW(ACCW), .CW(SCW), .PW(PW)
             ) u_scale (
                 .x(in_acc[c*ACCW +: ACCW]), .code(in_scale), .p(prod)
             );
