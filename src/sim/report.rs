@@ -306,6 +306,21 @@ impl SimReport {
         }
         if let Some(w) = &self.waveform {
             let _ = writeln!(s, "waveform: {}\n  open it: {}", w.path, w.open_command);
+        } else {
+            for (r, w) in self
+                .runs
+                .iter()
+                .filter_map(|r| r.waveform.as_ref().map(|w| (r, w)))
+            {
+                let _ = writeln!(
+                    s,
+                    "waveform of {} {}: {}  (open it: {})",
+                    r.case.name(),
+                    r.layer,
+                    w.path,
+                    w.open_command
+                );
+            }
         }
         s
     }
