@@ -47,6 +47,8 @@ pub struct HarnessResult {
     pub reg_values: Vec<u32>,
     pub load_seconds: f64,
     pub sim_seconds: f64,
+    /// CPU time of the simulation loop (the machine may be shared).
+    pub sim_cpu_seconds: f64,
     pub checks: BTreeMap<String, CheckResult>,
 }
 

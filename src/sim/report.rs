@@ -55,6 +55,8 @@ pub struct Timing {
     pub build_s: f64,
     /// The RTL simulation loop, including the inline comparison.
     pub rtl_s: f64,
+    /// CPU time of the RTL simulation loop (less than `rtl_s` when other jobs share the cores).
+    pub rtl_cpu_s: f64,
     /// Vector file writing, harness loading, result parsing, process start.
     pub io_s: f64,
     pub wall_s: f64,
@@ -150,6 +152,8 @@ pub struct SimReport {
     pub pe_updates: u64,
     pub cycles_per_second: f64,
     pub pe_updates_per_second: f64,
+    /// PE-updates per CPU second of the simulation loop.
+    pub pe_updates_per_cpu_second: f64,
     pub timing: Timing,
     pub waveform: Option<Waveform>,
     pub notes: Vec<String>,
@@ -178,6 +182,7 @@ impl SimReport {
             pe_updates: 0,
             cycles_per_second: 0.0,
             pe_updates_per_second: 0.0,
+            pe_updates_per_cpu_second: 0.0,
             timing: Timing::default(),
             waveform: None,
             notes: [counter_note(params), membrane_note(params)].concat(),
@@ -200,6 +205,7 @@ impl SimReport {
             self.pe_updates += r.pe_updates;
             self.timing.model_s += r.timing.model_s;
             self.timing.rtl_s += r.timing.rtl_s;
+            self.timing.rtl_cpu_s += r.timing.rtl_cpu_s;
             self.timing.io_s += r.timing.io_s;
             if self.first_mismatch.is_none() {
                 self.first_mismatch = r.mismatches.first().cloned();
@@ -209,6 +215,9 @@ impl SimReport {
         if self.timing.rtl_s > 0.0 {
             self.cycles_per_second = self.cycles_simulated as f64 / self.timing.rtl_s;
             self.pe_updates_per_second = self.pe_updates as f64 / self.timing.rtl_s;
+        }
+        if self.timing.rtl_cpu_s > 0.0 {
+            self.pe_updates_per_cpu_second = self.pe_updates as f64 / self.timing.rtl_cpu_s;
         }
         self.passed = !self.runs.is_empty() && self.runs.iter().all(RunReport::passed);
     }
@@ -279,18 +288,20 @@ impl SimReport {
         );
         let _ = writeln!(
             s,
-            "simulated {} cycles ({} array-busy, {} PE-updates): {:.0} cycles/s, {:.1} M PE-updates/s",
+            "simulated {} cycles ({} array-busy, {} PE-updates): {:.0} cycles/s, {:.1} M PE-updates/s \
+             ({:.1} M per CPU second)",
             self.cycles_simulated,
             self.busy_cycles,
             self.pe_updates,
             self.cycles_per_second,
-            self.pe_updates_per_second / 1e6
+            self.pe_updates_per_second / 1e6,
+            self.pe_updates_per_cpu_second / 1e6
         );
         let t = &self.timing;
         let _ = writeln!(
             s,
-            "time: model {:.2} s, build {:.2} s, RTL sim {:.2} s, harness I/O {:.2} s, wall {:.2} s",
-            t.model_s, t.build_s, t.rtl_s, t.io_s, t.wall_s
+            "time: model {:.2} s, build {:.2} s, RTL sim {:.2} s ({:.2} s CPU), harness I/O {:.2} s, wall {:.2} s",
+            t.model_s, t.build_s, t.rtl_s, t.rtl_cpu_s, t.io_s, t.wall_s
         );
         for n in &self.notes {
             let _ = writeln!(s, "note: {n}");

@@ -268,6 +268,7 @@ impl<'a> Session<'a> {
                 model_s,
                 build_s: 0.0,
                 rtl_s: result.sim_seconds,
+                rtl_cpu_s: result.sim_cpu_seconds,
                 io_s,
                 wall_s: model_s + write_s + exec_s,
             },
