@@ -100,7 +100,10 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
         opts.layers = vec![params.derived.shape(kind)];
     }
     opts.cases = if args.case == "all" {
-        Case::ALL.to_vec()
+        Case::ALL
+            .into_iter()
+            .filter(|c| c.applies(&params))
+            .collect()
     } else {
         match Case::from_name(&args.case) {
             Some(c) => vec![c],

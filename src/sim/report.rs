@@ -363,6 +363,13 @@ fn counter_note(params: &Params) -> Vec<String> {
 /// Whether inputs can drive the membrane to its MW-bit bound within T steps: the fastest growth
 /// is a −1 spike at every step, |U_t| ≤ |U_{t-1}|·A_max / 2^(F+1) + 2^(XW-1), with A_max = 2^AW.
 fn membrane_note(params: &Params) -> Vec<String> {
+    if params.array().pe != crate::config::PeKind::Ternary {
+        return vec![
+            "int8_mac baseline: no neuron; dbg_spike/dbg_mem echo each activation (0, x) and the \
+             spike counters read 0"
+                .into(),
+        ];
+    }
     let f = params.format();
     let x_max = 2f64.powi(f.input_bits as i32 - 1);
     let growth = 2f64.powi(f.alpha_bits as i32 - f.frac_bits as i32 - 1);

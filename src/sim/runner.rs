@@ -86,12 +86,11 @@ pub fn check_tokens(params: &Params, tokens: u32) -> Result<(), SimError> {
 /// Co-simulate: every case × layer, stopping at the first failure when asked.
 pub fn run(params: &Params, opts: &SimOptions) -> Result<SimReport, SimError> {
     let wall = Instant::now();
-    if params.array().pe != crate::config::PeKind::Ternary {
-        return Err(SimError::Unsupported(
-            "co-simulation covers the ternary engine (array.pe = ternary); the int8_mac \
-             baseline has no spike taps to compare"
-                .into(),
-        ));
+    if let Some(c) = opts.cases.iter().find(|c| !c.applies(params)) {
+        return Err(SimError::BadRequest(format!(
+            "--case {}: aims at the spiking neuron, which the int8_mac baseline does not have",
+            c.name()
+        )));
     }
     let tokens = opts.tokens.unwrap_or(params.model().seq_len);
     check_tokens(params, tokens)?;

@@ -5,7 +5,7 @@
 use super::bits::{pack_lanes, truncate, words_for};
 use super::codes::register_words;
 use super::expected::{spike_code, Expected};
-use super::stimulus::LayerStimulus;
+use super::stimulus::{activation_bits, input_steps, LayerStimulus};
 use crate::config::Params;
 use std::path::Path;
 
@@ -72,7 +72,7 @@ pub struct RegCheck {
 
 /// Where row `r` of row block `rb` lives: (token n, time step t).
 pub fn row_position(params: &Params, rb: usize, r: usize) -> (usize, usize) {
-    let t_steps = params.model().time_steps as usize;
+    let t_steps = input_steps(params);
     let tpr = params.derived.tokens_per_row_block as usize;
     (rb * tpr + r / t_steps, r % t_steps)
 }
@@ -89,7 +89,7 @@ pub fn beat_position(params: &Params, dout: usize, beat: usize) -> (usize, usize
 
 /// Spike pulse `index` of a run: (token n, input i, time step t).
 pub fn spike_position(params: &Params, din: usize, index: usize) -> (usize, usize, usize) {
-    let t_steps = params.model().time_steps as usize;
+    let t_steps = input_steps(params);
     (
         index / (din * t_steps),
         (index / t_steps) % din,
@@ -225,6 +225,7 @@ pub fn write(
     let row_blocks = tokens / tpr;
     let col_blocks = dout / cols;
     let csr = csr_writes(params, s);
+    let act_bits = activation_bits(params);
 
     let n_act = tokens * din * t_steps;
     let n_wgt_base = col_blocks * din;
@@ -262,7 +263,7 @@ pub fn write(
     for n in 0..tokens {
         for i in 0..din {
             for t in 0..t_steps {
-                v.push(truncate(s.x[[t, n, i]], f.input_bits) as u32);
+                v.push(truncate(s.x[[t, n, i]], act_bits) as u32);
             }
         }
     }
