@@ -1,4 +1,4 @@
-//! ACC_t[n][j] = Σ_i q_t[n][i] · W[j][i], with additions and subtractions only (DESIGN.md
+//! `ACC_t[n][j] = Σ_i q_t[n][i] · W[j][i]`, with additions and subtractions only (DESIGN.md
 //! section 3), and the INT8 baseline's multiply-accumulate.
 //!
 //! [`accumulate_reference`] is the rule written literally. [`accumulate_spikes`] computes the same
@@ -21,17 +21,66 @@ const PARALLEL_WORK: usize = 1 << 22;
 /// Weight storage narrow enough for the vector units.
 trait Lane: Copy + Into<i32> + Default + Send + Sync {
     fn from_code(w: i64) -> Self;
+
+    /// acc += Σ_{i ∈ plus} w_i − Σ_{i ∈ minus} w_i, w_i the BLOCK weights of input i in `block`.
+    #[inline(always)]
+    fn add_spikes(plus: &[u32], minus: &[u32], block: &[Self], acc: &mut [i32; BLOCK]) {
+        for &i in plus {
+            add_block(acc, &block[i as usize * BLOCK..][..BLOCK]);
+        }
+        for &i in minus {
+            sub_block(acc, &block[i as usize * BLOCK..][..BLOCK]);
+        }
+    }
 }
+
 impl Lane for i8 {
     fn from_code(w: i64) -> Self {
         w as i8
     }
+
+    /// 8-bit weights: sum up to [`NARROW_CHUNK`] spikes in 16-bit lanes (twice the lanes per
+    /// vector), then widen into the 32-bit accumulators. The 16-bit partial sums wrap freely:
+    /// the chunk's true sum fits 16 bits, so the wrapped result is exact.
+    #[inline(always)]
+    fn add_spikes(plus: &[u32], minus: &[u32], block: &[i8], acc: &mut [i32; BLOCK]) {
+        for chunk in plus.chunks(NARROW_CHUNK) {
+            let part = narrow_sum(chunk, block);
+            for (a, &p) in acc.iter_mut().zip(&part) {
+                *a += p as i32;
+            }
+        }
+        for chunk in minus.chunks(NARROW_CHUNK) {
+            let part = narrow_sum(chunk, block);
+            for (a, &p) in acc.iter_mut().zip(&part) {
+                *a -= p as i32;
+            }
+        }
+    }
 }
+
+/// Σ of the 8-bit weight rows of `inputs` in 16-bit lanes, wrapping (exact when the true sum
+/// fits 16 bits, which at most [`NARROW_CHUNK`] inputs guarantee).
+#[inline(always)]
+fn narrow_sum(inputs: &[u32], block: &[i8]) -> [i16; BLOCK] {
+    let mut part = [0i16; BLOCK];
+    for &i in inputs {
+        let w = &block[i as usize * BLOCK..][..BLOCK];
+        for (p, &v) in part.iter_mut().zip(w) {
+            *p = p.wrapping_add(v as i16);
+        }
+    }
+    part
+}
+
 impl Lane for i16 {
     fn from_code(w: i64) -> Self {
         w as i16
     }
 }
+
+/// Spikes per 16-bit partial sum of 8-bit weights: 255 · 128 = 32640 < 2^15.
+const NARROW_CHUNK: usize = 255;
 
 #[derive(Debug, Clone)]
 enum Packed {
@@ -41,7 +90,7 @@ enum Packed {
 
 /// Weights W [Dout, Din] stored as `[Dout / BLOCK (rounded up)][Din][BLOCK]`, the last block
 /// zero-padded.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PackedWeights {
     din: usize,
     dout: usize,
@@ -68,6 +117,21 @@ impl PackedWeights {
 
     pub fn dout(&self) -> usize {
         self.dout
+    }
+}
+
+impl std::fmt::Debug for PackedWeights {
+    /// Shape and storage only: the weights themselves would flood any message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lanes = match self.data {
+            Packed::Narrow(_) => "i8",
+            Packed::Wide(_) => "i16",
+        };
+        write!(
+            f,
+            "PackedWeights {{ dout: {}, din: {}, lanes: {lanes} }}",
+            self.dout, self.din
+        )
     }
 }
 
@@ -107,7 +171,7 @@ pub fn accumulate_spikes(q: &[i8], w: &PackedWeights) -> Vec<i32> {
     run_rows(q, w, Kind::Ternary)
 }
 
-/// INT8 activations `x` (row-major [rows, Din]) times the packed weights: Σ_i x·W[j][i].
+/// INT8 activations `x` (row-major [rows, Din]) times the packed weights: `Σ_i x·W[j][i]`.
 pub fn accumulate_int8(x: &[i8], w: &PackedWeights) -> Vec<i32> {
     run_rows(x, w, Kind::Int8)
 }
@@ -126,7 +190,7 @@ fn run_rows(act: &[i8], w: &PackedWeights, kind: Kind) -> Vec<i32> {
         return out;
     }
     let threads = if rows * din * dout >= PARALLEL_WORK {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        super::worker_threads()
     } else {
         1
     }
@@ -234,14 +298,12 @@ fn rows_kernel<L: Lane>(
             let mut acc = [0i32; BLOCK];
             let split = ev.split[r];
             match kind {
-                Kind::Ternary => {
-                    for &i in &ev.index[range.start..split] {
-                        add_block(&mut acc, &block[i as usize * BLOCK..][..BLOCK]);
-                    }
-                    for &i in &ev.index[split..range.end] {
-                        sub_block(&mut acc, &block[i as usize * BLOCK..][..BLOCK]);
-                    }
-                }
+                Kind::Ternary => L::add_spikes(
+                    &ev.index[range.start..split],
+                    &ev.index[split..range.end],
+                    block,
+                    &mut acc,
+                ),
                 Kind::Int8 => {
                     for k in range.clone() {
                         let w = &block[ev.index[k] as usize * BLOCK..][..BLOCK];
@@ -341,6 +403,21 @@ mod tests {
                 .mapv(i64::from),
             naive
         );
+    }
+
+    #[test]
+    fn narrow_partial_sums_cross_the_chunk_size_exactly() {
+        // 1000 inputs of weight ±127 and -128 with spikes of both signs: partial sums of one chunk
+        // would overflow 16 bits without wrapping and chunking.
+        for (wv, s) in [(127i64, 1i8), (-128, 1), (127, -1), (-128, -1)] {
+            let q = vec![s; 1000];
+            let w = Array2::from_elem((2, 1000), wv);
+            let fast = accumulate_spikes(&q, &PackedWeights::pack(w.view()));
+            assert!(
+                fast.iter().all(|&a| a as i64 == 1000 * wv * s as i64),
+                "{wv} {s}"
+            );
+        }
     }
 
     #[test]

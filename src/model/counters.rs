@@ -43,9 +43,16 @@ impl Counters {
         let per_step = q
             .axis_iter(Axis(0))
             .map(|q_t| {
-                let mut c = StepCounters::default();
-                q_t.iter().for_each(|&s| c.record(s, dout));
-                c
+                // Counting in 64 bits and clamping once equals saturating each increment.
+                let (pos, neg) = q_t.fold((0u64, 0u64), |(p, n), &s| {
+                    (p + u64::from(s == 1), n + u64::from(s == -1))
+                });
+                let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+                StepCounters {
+                    pos: clamp(pos),
+                    neg: clamp(neg),
+                    adds: clamp((pos + neg).saturating_mul(u64::from(dout))),
+                }
             })
             .collect();
         Counters { per_step }

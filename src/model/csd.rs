@@ -9,7 +9,7 @@
 use crate::config::AlphaMode;
 
 /// One signed power-of-two digit: (neg ? −1 : +1) · 2^shift.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Digit {
     pub neg: bool,
     pub shift: u32,

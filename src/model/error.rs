@@ -60,6 +60,10 @@ where
     S: ndarray::Data<Elem = i64>,
     D: ndarray::Dimension,
 {
+    // Fast path first: the indexed search only runs to report a violation.
+    if values.iter().all(|&v| v >= lo && v <= hi) {
+        return Ok(());
+    }
     for (index, &v) in values.indexed_iter() {
         if v < lo || v > hi {
             return Err(ModelError::Value {

@@ -9,17 +9,37 @@
 //! [`counters`] (firing-rate counters), [`spike_linear`] (the whole layer with a value-by-value
 //! trace, plus the INT8 baseline), [`attention`] (Q·Kᵀ and P·V with ternary K and V),
 //! [`float_model`], [`calibrate`] and [`gauss`] (deterministic Gaussian test data).
+//!
+//! For the co-simulation: [`calibrate::quantise_layer`] turns float data into a
+//! [`calibrate::QuantisedLayer`] (codes of x, W, B, α, M, S); [`calibrate::QuantisedLayer::spike_linear`]
+//! (or [`SpikeLinear::new`] with codes of your own) builds the layer; [`SpikeLinear::run`] returns a
+//! [`SpikeLinearTrace`] with U, q, ACC, Y and the counters, all indexed [t, n, ·];
+//! [`SpikeLinear::outputs`] replays recorded spikes; [`csd::digits`] gives the ALPHA/SCALE register
+//! digits; [`Int8Mac`] is the INT8 baseline.
 
 pub mod accumulate;
 pub mod amplitude;
+pub mod attention;
+pub mod calibrate;
 pub mod counters;
 pub mod csd;
 mod error;
 pub mod fixed;
+pub mod float_model;
 pub mod gauss;
 pub mod neuron;
 pub mod quantiser;
 pub mod spike_linear;
 
 pub use error::ModelError;
-pub use spike_linear::{Int8Mac, Int8MacTrace, SpikeLinear, SpikeLinearTrace};
+pub use spike_linear::{int8_mac, Int8Mac, Int8MacTrace, SpikeLinear, SpikeLinearTrace};
+
+/// Threads the fast kernels use: `$SPIKELM_THREADS` if set to a positive number, else every
+/// available core. (The machine may be shared; benchmarks also compare single-threaded.)
+pub fn worker_threads() -> usize {
+    std::env::var("SPIKELM_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n >= 1)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}

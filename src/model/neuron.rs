@@ -82,8 +82,11 @@ pub fn encode(format: &NumericFormat, x: &[i64], alphas: &[i64]) -> Vec<(i64, i8
 }
 
 /// The neuron over every (token, input) pair of `x` [T, N, Din] with effective α codes A_t
-/// (`alphas.len() == T`): returns (U, q), both [T, N, Din]. Same values as [`encode`] per pair;
-/// here the lanes' state is a contiguous vector, one time step after the other.
+/// (`alphas.len() == T`): returns (U, q), both [T, N, Din]. Same values as [`encode`] per pair
+/// (the tests check it); here lanes are split over threads and each thread steps its lanes
+/// through all time steps with the state in contiguous vectors.
+///
+/// α codes must be in 1..=2^AW and MW + AW + 1 ≤ 64 (checked), so every product fits 64 bits.
 pub fn encode_layer(
     format: &NumericFormat,
     x: ArrayView3<i64>,
@@ -97,37 +100,112 @@ pub fn encode_layer(
             format!("needs one α code per time step of x (T = {steps})"),
         ));
     }
+    if format.membrane_bits + format.alpha_bits + 1 > 64 {
+        return Err(ModelError::value(
+            "format.membrane_bits",
+            None,
+            format.membrane_bits,
+            format!(
+                "membrane_bits + alpha_bits ({}) + 1 must be ≤ 64",
+                format.alpha_bits
+            ),
+        ));
+    }
+    let amax = 1i64 << format.alpha_bits;
+    super::error::check_range(
+        "alphas",
+        &ndarray::aview1(alphas),
+        1,
+        amax,
+        "effective α codes",
+    )?;
     let x = x.as_standard_layout();
     let mut u = Array3::<i64>::zeros(x.raw_dim());
     let mut q = Array3::<i8>::zeros(x.raw_dim());
     let lanes = x.len() / steps.max(1);
-    let xs = x.as_slice().unwrap_or(&[]);
-    let us = u.as_slice_mut().unwrap_or(&mut []);
-    let qs = q.as_slice_mut().unwrap_or(&mut []);
-    for t in 0..steps {
-        let a = alphas[t];
-        let (u_done, u_now) = us.split_at_mut(t * lanes);
-        let (q_done, q_now) = qs.split_at_mut(t * lanes);
-        let x_now = &xs[t * lanes..(t + 1) * lanes];
-        let (u_now, q_now) = (&mut u_now[..lanes], &mut q_now[..lanes]);
-        if t == 0 {
-            for ((u, q), &x) in u_now.iter_mut().zip(q_now.iter_mut()).zip(x_now) {
-                *u = sat(x, format.membrane_bits);
-                *q = spike(*u, a);
-            }
-        } else {
-            let a_prev = alphas[t - 1];
-            let u_prev = &u_done[(t - 1) * lanes..];
-            let q_prev = &q_done[(t - 1) * lanes..];
-            for i in 0..lanes {
-                let l = leak(u_prev[i], q_prev[i], a_prev, format.frac_bits);
-                let v = sat(l.saturating_add(x_now[i]), format.membrane_bits);
-                u_now[i] = v;
-                q_now[i] = spike(v, a);
-            }
+    if lanes == 0 {
+        return Ok((u, q));
+    }
+    let threads = if x.len() >= PARALLEL_LANES {
+        super::worker_threads()
+    } else {
+        1
+    };
+    let per_thread = lanes.div_ceil(threads);
+    // parts[k][t]: thread k's lanes of time step t.
+    let mut u_parts: Vec<Vec<&mut [i64]>> = (0..threads).map(|_| Vec::new()).collect();
+    let mut q_parts: Vec<Vec<&mut [i8]>> = (0..threads).map(|_| Vec::new()).collect();
+    for (u_t, q_t) in u
+        .as_slice_mut()
+        .unwrap_or(&mut [])
+        .chunks_mut(lanes)
+        .zip(q.as_slice_mut().unwrap_or(&mut []).chunks_mut(lanes))
+    {
+        for (k, (u_part, q_part)) in u_t
+            .chunks_mut(per_thread)
+            .zip(q_t.chunks_mut(per_thread))
+            .enumerate()
+        {
+            u_parts[k].push(u_part);
+            q_parts[k].push(q_part);
         }
     }
+    let xs = x.as_slice().unwrap_or(&[]);
+    std::thread::scope(|scope| {
+        for (k, (u_part, q_part)) in u_parts.into_iter().zip(q_parts).enumerate() {
+            let first = k * per_thread;
+            scope.spawn(move || {
+                let x_of = |t: usize, len: usize| &xs[t * lanes + first..][..len];
+                encode_lanes(format, alphas, x_of, u_part, q_part)
+            });
+        }
+    });
     Ok((u, q))
+}
+
+/// Below this many (token, input, step) values one thread is faster than spawning.
+const PARALLEL_LANES: usize = 1 << 16;
+
+/// Step a group of lanes through every time step: `u_out[t]`, `q_out[t]` are this group's
+/// outputs at step t, `x_of(t, len)` its inputs.
+fn encode_lanes<'x>(
+    format: &NumericFormat,
+    alphas: &[i64],
+    x_of: impl Fn(usize, usize) -> &'x [i64],
+    mut u_out: Vec<&mut [i64]>,
+    mut q_out: Vec<&mut [i8]>,
+) {
+    let (lo, hi) = super::fixed::signed_range(format.membrane_bits);
+    let f = format.frac_bits;
+    let mut prev_alpha = None;
+    let mut prev: Option<(&[i64], &[i8])> = None;
+    for (t, (u_t, q_t)) in u_out.iter_mut().zip(q_out.iter_mut()).enumerate() {
+        let a = alphas[t];
+        let x_t = x_of(t, u_t.len());
+        match (prev, prev_alpha) {
+            (Some((u_prev, q_prev)), Some(a_prev)) => {
+                for i in 0..u_t.len() {
+                    // Branch-free form of `leak`: the same rounding shift, 64-bit only.
+                    let p = u_prev[i] * a_prev;
+                    let shift = if q_prev[i] == -1 { f + 1 } else { f + 2 };
+                    let l = (p + (1i64 << (shift - 1))) >> shift;
+                    let l: i64 = if q_prev[i] == 1 { 0 } else { l };
+                    let v = l.saturating_add(x_t[i]).clamp(lo, hi);
+                    u_t[i] = v;
+                    q_t[i] = i8::from(2 * v > a) - i8::from(2 * v < -a);
+                }
+            }
+            _ => {
+                for i in 0..u_t.len() {
+                    let v = x_t[i].clamp(lo, hi);
+                    u_t[i] = v;
+                    q_t[i] = i8::from(2 * v > a) - i8::from(2 * v < -a);
+                }
+            }
+        }
+        prev = Some((&**u_t, &**q_t));
+        prev_alpha = Some(a);
+    }
 }
 
 #[cfg(test)]

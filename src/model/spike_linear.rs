@@ -2,7 +2,6 @@
 //! co-simulation, and the INT8 multiply-accumulate baseline with the same amplitude stage.
 
 use super::accumulate::{accumulate_int8, accumulate_spikes, PackedWeights};
-use super::amplitude::amplitude;
 use super::counters::Counters;
 use super::error::check_range;
 use super::fixed::{signed_range, unsigned_max};
@@ -85,6 +84,14 @@ impl OutputStage {
         }
         let (lo, hi) = signed_range(format.output_bits);
         check_range("bias", bias, lo, hi, "bias codes are YW-bit signed")?;
+        if format.scale_bits > 31 {
+            return Err(ModelError::value(
+                "format.scale_bits",
+                None,
+                format.scale_bits,
+                "must be ≤ 31",
+            ));
+        }
         if out_shift > 62 {
             return Err(ModelError::value(
                 "out_shift",
@@ -101,12 +108,17 @@ impl OutputStage {
         })
     }
 
-    /// Y from accumulators `acc` (row-major [rows, Dout]) with scale code `m`.
+    /// Y from accumulators `acc` (row-major [rows, Dout]) with scale code `m`: [`amplitude`]
+    /// in 64-bit arithmetic only (|ACC| < 2^31, M ≤ 2^31, S ≤ 62 are checked in `new`, so
+    /// ACC·M + 2^(S-1) < 2^63; the tests compare it with `amplitude`).
     fn scale_row_major(&self, acc: &[i32], m: i64, y: &mut [i64]) {
         let dout = self.weights.dout();
+        let s = self.out_shift;
+        let half = if s == 0 { 0 } else { 1i64 << (s - 1) };
+        let (lo, hi) = signed_range(self.format.output_bits);
         for (acc_row, y_row) in acc.chunks_exact(dout).zip(y.chunks_exact_mut(dout)) {
             for ((y, &a), &b) in y_row.iter_mut().zip(acc_row).zip(&self.bias) {
-                *y = amplitude(a as i64, m, self.out_shift, b, self.format.output_bits);
+                *y = (((a as i64 * m + half) >> s) + b).clamp(lo, hi);
             }
         }
     }
@@ -121,7 +133,7 @@ pub struct SpikeLinear {
 }
 
 impl SpikeLinear {
-    /// `w` [Dout, Din] WB-bit weight codes, `bias` [Dout] output codes, `alpha_codes` the
+    /// `w` [Dout, Din] WB-bit weight codes, `bias` \[Dout\] output codes, `alpha_codes` the
     /// effective α code A_t per time step (1..=2^AW), `scale_codes` the effective output scale
     /// M_t per time step (0..=2^MBW), `out_shift` S.
     pub fn new(
@@ -222,7 +234,7 @@ impl SpikeLinear {
     pub fn run(&self, x: ArrayView3<i64>) -> Result<SpikeLinearTrace, ModelError> {
         self.check_input(x)?;
         let (u, q) = encode_layer(self.format(), x, &self.alpha_codes)?;
-        let (acc, y) = self.outputs(q.view());
+        let (acc, y) = self.outputs_unchecked(q.view());
         let counters = Counters::count(q.view(), self.dout());
         Ok(SpikeLinearTrace {
             u,
@@ -233,8 +245,33 @@ impl SpikeLinear {
         })
     }
 
-    /// ACC and Y from spikes `q` [T, N, Din] (already encoded); also usable to replay spikes.
-    pub fn outputs(&self, q: ArrayView3<i8>) -> (Array3<i64>, Array3<i64>) {
+    /// ACC and Y from spikes `q` [T, N, Din] (values −1, 0, +1), e.g. to replay spikes
+    /// recorded from the RTL through the rest of the layer.
+    pub fn outputs(&self, q: ArrayView3<i8>) -> Result<(Array3<i64>, Array3<i64>), ModelError> {
+        let (t, n, din) = q.dim();
+        if t != self.time_steps() || din != self.din() || n == 0 {
+            return Err(ModelError::shape(
+                "q",
+                q.shape(),
+                format!(
+                    "needs [T = {}, N ≥ 1, Din = {}]",
+                    self.time_steps(),
+                    self.din()
+                ),
+            ));
+        }
+        if let Some((index, v)) = q.indexed_iter().find(|(_, v)| !(-1..=1).contains(*v)) {
+            return Err(ModelError::value(
+                "q",
+                Some(&[index.0, index.1, index.2]),
+                v,
+                "spikes are −1, 0 or +1",
+            ));
+        }
+        Ok(self.outputs_unchecked(q))
+    }
+
+    fn outputs_unchecked(&self, q: ArrayView3<i8>) -> (Array3<i64>, Array3<i64>) {
         let (t, n, _) = q.dim();
         let dout = self.dout();
         let q = q.as_standard_layout();
@@ -316,11 +353,25 @@ impl Int8Mac {
     }
 }
 
+/// The INT8 baseline in one call: `x` [N, Din] int8 activations, `w` [Dout, Din] weight codes,
+/// `bias` [Dout] output codes, scale code M and shift S (the amplitude stage with t = 0).
+pub fn int8_mac(
+    x: ArrayView2<i64>,
+    w: Array2<i64>,
+    bias: Array1<i64>,
+    scale_code: i64,
+    out_shift: u32,
+    format: &NumericFormat,
+) -> Result<Int8MacTrace, ModelError> {
+    Int8Mac::new(w, bias, scale_code, out_shift, format)?.run(x)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::preset;
     use crate::model::accumulate::accumulate_reference;
+    use crate::model::amplitude::amplitude;
     use crate::model::gauss::Gauss;
     use crate::model::neuron::encode;
 
@@ -476,6 +527,19 @@ mod tests {
     }
 
     #[test]
+    fn replayed_spikes_are_checked_and_give_the_same_outputs() {
+        let (sl, x) = layer(6, 9, 4);
+        let tr = sl.run(x.view()).expect("valid");
+        let (acc, y) = sl.outputs(tr.q.view()).expect("valid spikes");
+        assert_eq!((acc, y), (tr.acc.clone(), tr.y.clone()));
+        let mut bad = tr.q.clone();
+        bad[[1, 2, 3]] = 2;
+        let e = sl.outputs(bad.view()).expect_err("not ternary").to_string();
+        assert!(e.contains("q[1, 2, 3] = 2"), "{e}");
+        assert!(sl.outputs(tr.q.slice(ndarray::s![..2, .., ..])).is_err());
+    }
+
+    #[test]
     fn output_saturates_to_output_bits() {
         let f = format();
         let w = Array2::from_elem((1, 4), 127i64);
@@ -499,6 +563,10 @@ mod tests {
         assert_eq!(
             tr.y[[0, 0]],
             amplitude(acc[[0, 0]], 3, 1, 10, f.output_bits)
+        );
+        assert_eq!(
+            int8_mac(x.view(), w.clone(), ndarray::array![10, -10], 3, 1, &f).expect("valid"),
+            tr
         );
         assert!(mac.run(ndarray::array![[-129i64, 0, 0]].view()).is_err());
         assert!(mac.run(ndarray::array![[0i64, 0]].view()).is_err());
