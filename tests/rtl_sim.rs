@@ -557,3 +557,20 @@ fn int8_engine_matches_reference_and_cycle_model() {
         run_case(&c);
     }
 }
+
+/// The real tiny preset (8x8, ffn_out 512 -> 128, 3 row blocks, 29 k cycles): about 10 minutes
+/// under Icarus on a loaded machine, so not run by default:
+/// `cargo test --release --test rtl_sim -- --ignored`.
+#[test]
+#[ignore]
+fn tiny_preset_matches_reference_and_cycle_model() {
+    let c = Case {
+        name: "tiny preset ffn_out".into(),
+        params: params("spikelm-bert-tiny", &[]),
+        layer: LayerKind::FfnOut,
+        tokens: 6,
+        stall: false,
+        seed: 77,
+    };
+    run_case(&c);
+}
