@@ -217,6 +217,12 @@ pub fn decode(
                     ..base
                 }
             }
+            "busy" => Mismatch {
+                signal: "STATUS.BUSY".into(),
+                expected: "1 (busy before DONE)".into(),
+                actual: format!("STATUS = {:#x}", first.actual[0]),
+                ..base
+            },
             "reg" => {
                 let reg = regs.get(first.index as usize);
                 Mismatch {

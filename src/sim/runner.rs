@@ -239,7 +239,7 @@ impl<'a> Session<'a> {
             accumulators: check("acc") * cols,
             outputs: check("out") * cols,
             tlast: check("tlast"),
-            registers: check("reg"),
+            registers: check("reg") + check("busy"),
         };
         let io_s = write_s
             + result.load_seconds

@@ -191,6 +191,19 @@ fn check(name: &str, addr: u32, expected: u32, compare: bool) -> RegCheck {
     }
 }
 
+/// The cycle (after the START write) at which the harness writes START again, which the engine
+/// must ignore while busy: about a third into the stall-free run, between two STATUS polls
+/// (≡ 8 mod 16). 0 = no second START (runs too short to aim inside).
+pub fn start_poke(params: &Params, s: &LayerStimulus) -> u32 {
+    let cycles = super::rtl_bridge::layer_cycles(params, s.layer, s.tokens as u32).unwrap_or(0);
+    let at = (cycles / 3) & !15;
+    if at >= 16 {
+        (at | 8) as u32
+    } else {
+        0
+    }
+}
+
 /// Counts of one vector file, for the report.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct VectorCounts {
@@ -205,7 +218,7 @@ pub struct VectorCounts {
 /// Write the vector file. Layout: a 16-word header (magic, version, counts: csr writes,
 /// activations, weight beats of one row block, row-block repeats, output beats, spike pulses,
 /// accumulator rows, register checks, then words per weight/output/accumulator/membrane value,
-/// the idle limit), then the sections in that order: (addr, data) pairs; one word per
+/// the idle limit, the cycle of a second START to be ignored), then the sections in that order: (addr, data) pairs; one word per
 /// activation; weight beats; (code, membrane words) per spike pulse; accumulator rows; output
 /// beats; (addr, expected, compare) per register check.
 pub fn write(
@@ -254,7 +267,7 @@ pub fn write(
         words.acc as u32,
         words.mem as u32,
         idle_limit,
-        0,
+        start_poke(params, s),
     ]);
     for (a, d) in &csr {
         v.push(*a);
