@@ -332,3 +332,51 @@ pub fn write(
         bytes: bytes.len() as u64,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Params;
+
+    fn tiny() -> Params {
+        Params::load("spikelm-bert-tiny", None, &[]).expect("preset")
+    }
+
+    #[test]
+    fn stream_positions_follow_the_engine_contract() {
+        let p = tiny(); // R = 8, C = 8, T = 4: two tokens per row block
+                        // Beat 0 is row 0 of row block 0, column block 0: token 0, t = 0.
+        assert_eq!(beat_position(&p, 128, 0), (0, 0, 0));
+        // Row 5 = token 1, t = 1.
+        assert_eq!(beat_position(&p, 128, 5), (1, 1, 0));
+        // The next column block (16 of them for Dout = 128) starts after R beats.
+        assert_eq!(beat_position(&p, 128, 8), (0, 0, 1));
+        // Row block 1 starts after 16 column blocks × 8 rows: tokens 2 and 3.
+        assert_eq!(beat_position(&p, 128, 128 + 7), (3, 3, 0));
+        // Spike pulses: n, then i, then t innermost.
+        assert_eq!(spike_position(&p, 128, 0), (0, 0, 0));
+        assert_eq!(spike_position(&p, 128, 5), (0, 1, 1));
+        assert_eq!(spike_position(&p, 128, 128 * 4 + 3), (1, 0, 3));
+    }
+
+    #[test]
+    fn bias_addresses_use_the_upper_half() {
+        let p = tiny(); // CSR_AW = 11, C = 8
+        assert_eq!(bias_addr(&p, 0), 1 << 10);
+        assert_eq!(bias_addr(&p, 9), (1 << 10) | (1 << 3) | 1);
+    }
+
+    #[test]
+    fn register_writes_in_host_order() {
+        let p = tiny();
+        let layer = p.derived.shape(crate::config::LayerKind::FfnIn);
+        let s = LayerStimulus::blank(&p, layer, 4);
+        let w = csr_writes(&p, &s);
+        assert_eq!(w[0], (reg::LAYER, 2));
+        assert_eq!(w[1], (reg::TOKENS, 4));
+        assert_eq!(w[2], (reg::OUT_SHIFT, s.out_shift));
+        assert_eq!(w[3], (reg::alpha(0, 0), s.alpha[0] as u32));
+        assert_eq!(w[4], (reg::scale(0, 0), s.scale[0] as u32));
+        assert_eq!(w.len(), 3 + 2 * 4 + 512);
+    }
+}
