@@ -141,6 +141,16 @@ fn out_beats(params: &Params, layer: LayerShape, tokens: u32) -> u64 {
         * u64::from(params.array().rows)
 }
 
+fn spinner(show: bool, message: &str) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let s = ProgressBar::new_spinner();
+    s.set_message(message.to_string());
+    s.enable_steady_tick(std::time::Duration::from_millis(200));
+    s
+}
+
 fn progress_bar(show: bool, total: u64) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
@@ -170,6 +180,7 @@ impl<'a> Session<'a> {
         };
         let src = harness::render(params, opts.trace)?;
         let started = Instant::now();
+        let spinner = spinner(opts.progress, "Verilator: building or fetching the harness");
         let build = ensure_built(
             &verilator,
             &params.derived.config_hash,
@@ -177,7 +188,9 @@ impl<'a> Session<'a> {
             &src,
             opts.trace,
             &cache,
-        )?;
+        );
+        spinner.finish_and_clear();
+        let build = build?;
         Ok(Session {
             params,
             verilator,
