@@ -67,8 +67,8 @@ fn print(f: &Figure) -> serde_json::Value {
         pe_wall / 1e6
     );
     println!(
-        "   wall {:.2} s (cached build): model {:.2} s, RTL sim {:.2} s, harness I/O {:.2} s; first Verilator build {:.1} s",
-        f.wall_s, t.model_s, t.rtl_s, t.io_s, f.first_build_s
+        "   wall {:.2} s (cached build): model {:.2} s, RTL sim {:.2} s ({:.2} s CPU: {:.1} M PE-updates per CPU second), harness I/O {:.2} s; first Verilator build {:.1} s",
+        f.wall_s, t.model_s, t.rtl_s, t.rtl_cpu_s, r.pe_updates_per_cpu_second / 1e6, t.io_s, f.first_build_s
     );
     serde_json::json!({
         "name": f.name,
@@ -84,6 +84,8 @@ fn print(f: &Figure) -> serde_json::Value {
         "wall_s": f.wall_s,
         "model_s": t.model_s,
         "rtl_s": t.rtl_s,
+        "rtl_cpu_s": t.rtl_cpu_s,
+        "pe_updates_per_cpu_s": r.pe_updates_per_cpu_second,
         "io_s": t.io_s,
         "first_build_s": f.first_build_s,
         "cycles_per_s_rtl": r.cycles_per_second,

@@ -108,3 +108,32 @@ fn membrane_saturation_is_reached_and_matches_with_a_narrow_membrane() {
         r.table()
     );
 }
+
+#[test]
+fn int8_mac_baseline_matches_on_every_layer() {
+    let p = params(
+        "spikelm-bert-tiny",
+        &[
+            "model.hidden=16",
+            "model.ffn=32",
+            "model.heads=1",
+            "model.seq_len=8",
+            "array=4x4",
+            "array.pe=int8_mac",
+        ],
+    );
+    let cases: Vec<Case> = Case::ALL.into_iter().filter(|c| c.applies(&p)).collect();
+    assert!(
+        !cases.contains(&Case::FiringTie),
+        "ties need the spiking neuron"
+    );
+    let mut o = options(&p, "int8", &cases, &LayerKind::ALL, None);
+    o.stall = Some(0.0);
+    let r = sim::run(&p, &o).expect("co-simulation runs");
+    assert_passed(&r);
+    assert_cycles_match_model(&r);
+    let mut o = options(&p, "int8-stall", &[Case::Random], &LayerKind::ALL, None);
+    o.stall = Some(0.4);
+    let r = sim::run(&p, &o).expect("co-simulation runs");
+    assert_passed(&r);
+}

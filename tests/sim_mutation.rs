@@ -125,3 +125,40 @@ fn dropped_carry_in_is_caught_in_the_accumulators() {
     assert_ne!(first.expected, first.actual);
     assert!(r.table().contains("FIRST MISMATCH"));
 }
+
+#[test]
+fn start_while_busy_must_be_ignored() {
+    // The engine gates START with BUSY in the top and again in the controller; remove both.
+    let (p, dir) = mutated_tree(
+        "mutant-restart",
+        "rtl/spikelm_engine.v",
+        "go = start & ~busy;",
+        "go = start;",
+    );
+    mutate(
+        &dir,
+        "rtl/spikelm_controller.v",
+        "go = start & ~busy_q;",
+        "go = start;",
+    );
+    let mut o = options(
+        &p,
+        "mutant-restart-run",
+        &[Case::Random],
+        &[LayerKind::AttnOut],
+        Some(16),
+    );
+    o.rtl_dir = Some(dir);
+    o.stall = Some(0.0);
+    let r = sim::run(&p, &o).expect("co-simulation runs");
+    assert!(
+        !r.passed,
+        "a second START while busy must not restart the run"
+    );
+    let first = r.first_mismatch.clone().expect("a located mismatch");
+    let poke = r.runs[0].cycles_model.expect("cycle model") / 3;
+    assert!(
+        first.cycle >= poke / 2,
+        "the run goes wrong after the second START, not before: {first}"
+    );
+}

@@ -42,6 +42,10 @@ pub struct SimArgs {
     /// Build cache directory (default $SPIKELM_HW_CACHE or target/spikelm-hw-cache).
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
+    /// Where the generated RTL, vector files, results and waveforms go (default
+    /// <cache>/runs/<config hash>; give concurrent runs of one configuration different ones).
+    #[arg(long, value_name = "DIR")]
+    pub work: Option<PathBuf>,
     /// Keep running the remaining cases and layers after a failure.
     #[arg(long)]
     pub keep_going: bool,
@@ -88,6 +92,7 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
     opts.stall = args.stall;
     opts.trace = args.trace;
     opts.cache_dir = args.cache.clone();
+    opts.work_dir = args.work.clone();
     opts.progress = !args.json;
     opts.stop_on_failure = !args.keep_going;
     if args.layer != "all" {
@@ -100,7 +105,10 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
         opts.layers = vec![params.derived.shape(kind)];
     }
     opts.cases = if args.case == "all" {
-        Case::ALL.to_vec()
+        Case::ALL
+            .into_iter()
+            .filter(|c| c.applies(&params))
+            .collect()
     } else {
         match Case::from_name(&args.case) {
             Some(c) => vec![c],

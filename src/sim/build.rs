@@ -168,6 +168,9 @@ pub fn ensure_built(
     cache: &Path,
 ) -> Result<BuiltHarness, SimError> {
     let key = build_key(verilator, config_hash, tree, harness_src, trace)?;
+    // Absolute, so the printed commands can be pasted from any directory.
+    std::fs::create_dir_all(cache).map_err(|e| SimError::io(cache, e))?;
+    let cache = &cache.canonicalize().map_err(|e| SimError::io(cache, e))?;
     let name = format!("{key}{}", if trace { "-fst" } else { "" });
     let final_dir = cache.join(&name);
     let binary = final_dir.join("obj").join("harness");

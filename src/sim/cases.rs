@@ -3,7 +3,7 @@
 use super::codes::{clamp_alpha, clamp_scale};
 use super::rng::SplitMix64;
 use super::stimulus::{signed_range, weight_max, LayerStimulus};
-use crate::config::{LayerShape, Params};
+use crate::config::{LayerShape, Params, PeKind};
 use crate::model::neuron;
 
 /// A stimulus case, selectable by name with `--case`.
@@ -65,6 +65,13 @@ impl Case {
         Case::ALL.map(Case::name).join(", ")
     }
 
+    /// Whether the case means anything for this engine (ties and membrane saturation need the
+    /// spiking neuron, which the int8_mac baseline does not have).
+    pub fn applies(self, params: &Params) -> bool {
+        params.array().pe == PeKind::Ternary
+            || !matches!(self, Case::FiringTie | Case::MembraneSaturation)
+    }
+
     /// Stall probability per stream and cycle when `--stall` is not given.
     pub fn default_stall(self) -> f64 {
         match self {
@@ -87,21 +94,22 @@ impl Case {
             .fork(self.name())
             .fork(layer.kind.name());
         let f = params.format();
-        let (xlo, xhi) = signed_range(f.input_bits);
+        let (xlo, xhi) = signed_range(super::stimulus::activation_bits(params));
         let wmax = weight_max(params);
+        let int8 = params.array().pe == PeKind::Int8Mac;
         match self {
             Case::Random | Case::Backpressure => {}
             Case::ZeroInput => s.x.fill(0),
             Case::AllNegative => {
                 let alpha = s.alpha.clone();
                 for ((t, _, _), x) in s.x.indexed_iter_mut() {
-                    *x = (-alpha[t]).max(xlo);
+                    *x = if int8 { xlo } else { (-alpha[t]).max(xlo) };
                 }
             }
             Case::AllPositive => {
                 let alpha = s.alpha.clone();
                 for ((t, _, _), x) in s.x.indexed_iter_mut() {
-                    *x = alpha[t].min(xhi);
+                    *x = if int8 { xhi } else { alpha[t].min(xhi) };
                 }
             }
             Case::FiringTie => firing_tie(params, &mut s),
@@ -120,7 +128,7 @@ impl Case {
             Case::OutputSaturation => {
                 let alpha = s.alpha.clone();
                 for ((t, n, _), x) in s.x.indexed_iter_mut() {
-                    let a = alpha[t];
+                    let a = if int8 { xhi } else { alpha[t] };
                     *x = if n % 2 == 0 {
                         a.min(xhi)
                     } else {

@@ -4,9 +4,9 @@
 use super::expected::Expected;
 use super::stimulus::LayerStimulus;
 use super::SimError;
-use crate::config::Params;
-use crate::model::{csd, SpikeLinear};
-use ndarray::Array1;
+use crate::config::{Params, PeKind};
+use crate::model::{csd, Int8Mac, SpikeLinear};
+use ndarray::{Array1, Array3, Axis};
 
 /// One register digit of a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +45,9 @@ pub fn effective_code(params: &Params, code: i64) -> i64 {
 
 /// Run the reference model on `s`.
 pub fn expected(params: &Params, s: &LayerStimulus) -> Result<Expected, SimError> {
+    if params.array().pe == PeKind::Int8Mac {
+        return expected_int8(params, s);
+    }
     let layer = SpikeLinear::new(
         s.w.clone(),
         Array1::from(s.bias.clone()),
@@ -66,5 +69,32 @@ pub fn expected(params: &Params, s: &LayerStimulus) -> Result<Expected, SimError
         pos_count: steps.iter().map(|c| u64::from(c.pos)).collect(),
         neg_count: steps.iter().map(|c| u64::from(c.neg)).collect(),
         add_count: steps.iter().map(|c| u64::from(c.adds)).collect(),
+    })
+}
+
+/// The int8_mac baseline: `model::Int8Mac` with the time-step-0 scale. Its debug taps echo the
+/// activation (dbg_spike = 0, dbg_mem = the INT8 value sign-extended) and it has no spike
+/// counters, so those are expected as zero.
+fn expected_int8(params: &Params, s: &LayerStimulus) -> Result<Expected, SimError> {
+    let layer = Int8Mac::new(
+        s.w.clone(),
+        Array1::from(s.bias.clone()),
+        s.scale[0],
+        s.out_shift,
+        params.format(),
+    )
+    .map_err(|e| SimError::Model(e.to_string()))?;
+    let trace = layer
+        .run(s.x.index_axis(Axis(0), 0))
+        .map_err(|e| SimError::Model(e.to_string()))?;
+    let steps = params.model().time_steps as usize;
+    Ok(Expected {
+        mem: s.x.clone(),
+        spike: Array3::zeros(s.x.dim()),
+        acc: trace.acc.insert_axis(Axis(0)),
+        y: trace.y.insert_axis(Axis(0)),
+        pos_count: vec![0; steps],
+        neg_count: vec![0; steps],
+        add_count: vec![0; steps],
     })
 }

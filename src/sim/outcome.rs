@@ -47,6 +47,8 @@ pub struct HarnessResult {
     pub reg_values: Vec<u32>,
     pub load_seconds: f64,
     pub sim_seconds: f64,
+    /// CPU time of the simulation loop (the machine may be shared).
+    pub sim_cpu_seconds: f64,
     pub checks: BTreeMap<String, CheckResult>,
 }
 
@@ -215,6 +217,12 @@ pub fn decode(
                     ..base
                 }
             }
+            "busy" => Mismatch {
+                signal: "STATUS.BUSY".into(),
+                expected: "1 (busy before DONE)".into(),
+                actual: format!("STATUS = {:#x}", first.actual[0]),
+                ..base
+            },
             "reg" => {
                 let reg = regs.get(first.index as usize);
                 Mismatch {
@@ -282,5 +290,50 @@ fn stream_problem(layer: &str, cycle: u64, detail: String) -> Mismatch {
         actual: detail,
         other_lanes: 0,
         count: 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::LayerKind;
+    use crate::sim::bits::pack_lanes;
+
+    #[test]
+    fn an_output_mismatch_is_located_by_lane() {
+        let p = Params::load("spikelm-bert-tiny", None, &[]).expect("preset");
+        let layer = p.derived.shape(LayerKind::AttnOut);
+        let mut expected = Vec::new();
+        pack_lanes([1i64, 2, 3, 4, 5, 6, 7, 8], 16, 8, &mut expected);
+        let mut actual = Vec::new();
+        pack_lanes([1i64, 2, 3, -4, 5, 6, 7, 9], 16, 8, &mut actual);
+        let json = serde_json::json!({
+            "status": "mismatch", "detail": "", "cycles_total": 500, "start_cycle": 100,
+            "done_cycle": 480, "saw_done": true,
+            "consumed": {"act": 1, "wgt": 1, "out": 1, "spike": 1, "acc": 1},
+            "expected": {"act": 1, "wgt": 1, "out": 1, "spike": 1, "acc": 1},
+            "reg_values": [], "load_seconds": 0.0, "sim_seconds": 0.0, "sim_cpu_seconds": 0.0,
+            "checks": {"out": {"compared": 10, "mismatches": 3, "extra": 0,
+                "first": {"index": 13, "cycle": 350, "expected": expected, "actual": actual}}}
+        });
+        let r: HarnessResult = serde_json::from_value(json).expect("harness result");
+        let m = decode(&p, layer, &r, &[]);
+        assert_eq!(m.len(), 1);
+        let m = &m[0];
+        // Beat 13 = column block 1, row 5 = token 1, t = 1; lane 3 -> output 8 + 3.
+        assert_eq!(m.signal, "m_out_tdata");
+        assert_eq!(
+            (m.token, m.time_step, m.neuron),
+            (Some(1), Some(1), Some(11))
+        );
+        assert_eq!((m.expected.as_str(), m.actual.as_str()), ("4", "-4"));
+        assert_eq!(m.other_lanes, 1);
+        assert_eq!(m.cycle, 250);
+        assert_eq!(m.count, 3);
+        let text = m.to_string();
+        assert!(
+            text.contains("signal m_out_tdata cycle 250 t=1 token=1 output=11"),
+            "{text}"
+        );
     }
 }

@@ -55,6 +55,8 @@ pub struct Timing {
     pub build_s: f64,
     /// The RTL simulation loop, including the inline comparison.
     pub rtl_s: f64,
+    /// CPU time of the RTL simulation loop (less than `rtl_s` when other jobs share the cores).
+    pub rtl_cpu_s: f64,
     /// Vector file writing, harness loading, result parsing, process start.
     pub io_s: f64,
     pub wall_s: f64,
@@ -150,6 +152,8 @@ pub struct SimReport {
     pub pe_updates: u64,
     pub cycles_per_second: f64,
     pub pe_updates_per_second: f64,
+    /// PE-updates per CPU second of the simulation loop.
+    pub pe_updates_per_cpu_second: f64,
     pub timing: Timing,
     pub waveform: Option<Waveform>,
     pub notes: Vec<String>,
@@ -178,6 +182,7 @@ impl SimReport {
             pe_updates: 0,
             cycles_per_second: 0.0,
             pe_updates_per_second: 0.0,
+            pe_updates_per_cpu_second: 0.0,
             timing: Timing::default(),
             waveform: None,
             notes: [counter_note(params), membrane_note(params)].concat(),
@@ -200,6 +205,7 @@ impl SimReport {
             self.pe_updates += r.pe_updates;
             self.timing.model_s += r.timing.model_s;
             self.timing.rtl_s += r.timing.rtl_s;
+            self.timing.rtl_cpu_s += r.timing.rtl_cpu_s;
             self.timing.io_s += r.timing.io_s;
             if self.first_mismatch.is_none() {
                 self.first_mismatch = r.mismatches.first().cloned();
@@ -209,6 +215,9 @@ impl SimReport {
         if self.timing.rtl_s > 0.0 {
             self.cycles_per_second = self.cycles_simulated as f64 / self.timing.rtl_s;
             self.pe_updates_per_second = self.pe_updates as f64 / self.timing.rtl_s;
+        }
+        if self.timing.rtl_cpu_s > 0.0 {
+            self.pe_updates_per_cpu_second = self.pe_updates as f64 / self.timing.rtl_cpu_s;
         }
         self.passed = !self.runs.is_empty() && self.runs.iter().all(RunReport::passed);
     }
@@ -279,18 +288,20 @@ impl SimReport {
         );
         let _ = writeln!(
             s,
-            "simulated {} cycles ({} array-busy, {} PE-updates): {:.0} cycles/s, {:.1} M PE-updates/s",
+            "simulated {} cycles ({} array-busy, {} PE-updates): {:.0} cycles/s, {:.1} M PE-updates/s \
+             ({:.1} M per CPU second)",
             self.cycles_simulated,
             self.busy_cycles,
             self.pe_updates,
             self.cycles_per_second,
-            self.pe_updates_per_second / 1e6
+            self.pe_updates_per_second / 1e6,
+            self.pe_updates_per_cpu_second / 1e6
         );
         let t = &self.timing;
         let _ = writeln!(
             s,
-            "time: model {:.2} s, build {:.2} s, RTL sim {:.2} s, harness I/O {:.2} s, wall {:.2} s",
-            t.model_s, t.build_s, t.rtl_s, t.io_s, t.wall_s
+            "time: model {:.2} s, build {:.2} s, RTL sim {:.2} s ({:.2} s CPU), harness I/O {:.2} s, wall {:.2} s",
+            t.model_s, t.build_s, t.rtl_s, t.rtl_cpu_s, t.io_s, t.wall_s
         );
         for n in &self.notes {
             let _ = writeln!(s, "note: {n}");
@@ -306,6 +317,21 @@ impl SimReport {
         }
         if let Some(w) = &self.waveform {
             let _ = writeln!(s, "waveform: {}\n  open it: {}", w.path, w.open_command);
+        } else {
+            for (r, w) in self
+                .runs
+                .iter()
+                .filter_map(|r| r.waveform.as_ref().map(|w| (r, w)))
+            {
+                let _ = writeln!(
+                    s,
+                    "waveform of {} {}: {}  (open it: {})",
+                    r.case.name(),
+                    r.layer,
+                    w.path,
+                    w.open_command
+                );
+            }
         }
         s
     }
@@ -337,6 +363,13 @@ fn counter_note(params: &Params) -> Vec<String> {
 /// Whether inputs can drive the membrane to its MW-bit bound within T steps: the fastest growth
 /// is a −1 spike at every step, |U_t| ≤ |U_{t-1}|·A_max / 2^(F+1) + 2^(XW-1), with A_max = 2^AW.
 fn membrane_note(params: &Params) -> Vec<String> {
+    if params.array().pe != crate::config::PeKind::Ternary {
+        return vec![
+            "int8_mac baseline: no neuron; dbg_spike/dbg_mem echo each activation (0, x) and the \
+             spike counters read 0"
+                .into(),
+        ];
+    }
     let f = params.format();
     let x_max = 2f64.powi(f.input_bits as i32 - 1);
     let growth = 2f64.powi(f.alpha_bits as i32 - f.frac_bits as i32 - 1);

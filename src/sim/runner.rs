@@ -86,12 +86,11 @@ pub fn check_tokens(params: &Params, tokens: u32) -> Result<(), SimError> {
 /// Co-simulate: every case × layer, stopping at the first failure when asked.
 pub fn run(params: &Params, opts: &SimOptions) -> Result<SimReport, SimError> {
     let wall = Instant::now();
-    if params.array().pe != crate::config::PeKind::Ternary {
-        return Err(SimError::Unsupported(
-            "co-simulation covers the ternary engine (array.pe = ternary); the int8_mac \
-             baseline has no spike taps to compare"
-                .into(),
-        ));
+    if let Some(c) = opts.cases.iter().find(|c| !c.applies(params)) {
+        return Err(SimError::BadRequest(format!(
+            "--case {}: aims at the spiking neuron, which the int8_mac baseline does not have",
+            c.name()
+        )));
     }
     let tokens = opts.tokens.unwrap_or(params.model().seq_len);
     check_tokens(params, tokens)?;
@@ -142,6 +141,16 @@ fn out_beats(params: &Params, layer: LayerShape, tokens: u32) -> u64 {
         * u64::from(params.array().rows)
 }
 
+fn spinner(show: bool, message: &str) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let s = ProgressBar::new_spinner();
+    s.set_message(message.to_string());
+    s.enable_steady_tick(std::time::Duration::from_millis(200));
+    s
+}
+
 fn progress_bar(show: bool, total: u64) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
@@ -171,6 +180,7 @@ impl<'a> Session<'a> {
         };
         let src = harness::render(params, opts.trace)?;
         let started = Instant::now();
+        let spinner = spinner(opts.progress, "Verilator: building or fetching the harness");
         let build = ensure_built(
             &verilator,
             &params.derived.config_hash,
@@ -178,7 +188,9 @@ impl<'a> Session<'a> {
             &src,
             opts.trace,
             &cache,
-        )?;
+        );
+        spinner.finish_and_clear();
+        let build = build?;
         Ok(Session {
             params,
             verilator,
@@ -240,7 +252,7 @@ impl<'a> Session<'a> {
             accumulators: check("acc") * cols,
             outputs: check("out") * cols,
             tlast: check("tlast"),
-            registers: check("reg"),
+            registers: check("reg") + check("busy"),
         };
         let io_s = write_s
             + result.load_seconds
@@ -268,6 +280,7 @@ impl<'a> Session<'a> {
                 model_s,
                 build_s: 0.0,
                 rtl_s: result.sim_seconds,
+                rtl_cpu_s: result.sim_cpu_seconds,
                 io_s,
                 wall_s: model_s + write_s + exec_s,
             },

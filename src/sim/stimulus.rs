@@ -2,8 +2,25 @@
 
 use super::codes;
 use super::rng::SplitMix64;
-use crate::config::{LayerShape, Params};
+use crate::config::{LayerShape, Params, PeKind};
 use ndarray::{Array2, Array3};
+
+/// Rows of the input per token: T time steps for the ternary engine, one INT8 vector for the
+/// int8_mac baseline.
+pub fn input_steps(params: &Params) -> usize {
+    match params.array().pe {
+        PeKind::Ternary => params.model().time_steps as usize,
+        PeKind::Int8Mac => 1,
+    }
+}
+
+/// Width of one activation beat: XW, or 8 for the int8_mac baseline.
+pub fn activation_bits(params: &Params) -> u32 {
+    match params.array().pe {
+        PeKind::Ternary => params.format().input_bits,
+        PeKind::Int8Mac => 8,
+    }
+}
 
 /// Everything one START of the engine consumes, in the reference model's layout.
 #[derive(Debug, Clone)]
@@ -11,7 +28,8 @@ pub struct LayerStimulus {
     pub layer: LayerShape,
     /// Tokens N of this run (a multiple of tokens per row block).
     pub tokens: usize,
-    /// Input codes X_t[n][i], shape [T, N, Din], each within XW signed bits.
+    /// Input codes X_t[n][i], shape [T, N, Din], each within XW signed bits (int8_mac: [1, N, Din]
+    /// INT8 activations).
     pub x: Array3<i64>,
     /// Weights W[j][i], shape [Dout, Din], each within ±(2^(WB-1) - 1).
     pub w: Array2<i64>,
@@ -46,7 +64,7 @@ impl LayerStimulus {
         LayerStimulus {
             layer,
             tokens,
-            x: Array3::zeros((t, tokens, layer.din as usize)),
+            x: Array3::zeros((input_steps(params), tokens, layer.din as usize)),
             w: Array2::zeros((layer.dout as usize, layer.din as usize)),
             bias: vec![0; layer.dout as usize],
             alpha: vec![one_alpha; t],
@@ -72,12 +90,19 @@ impl LayerStimulus {
         for m in s.scale.iter_mut() {
             *m = codes::clamp_scale(params, rng.range((scale_hi / 8).max(1), scale_hi));
         }
-        let (xlo, xhi) = signed_range(f.input_bits);
+        let (xlo, xhi) = signed_range(activation_bits(params));
+        let int8 = params.array().pe == PeKind::Int8Mac;
         let mut rng = root.fork("x");
         let alphas = s.alpha.clone();
         for ((t, _, _), x) in s.x.indexed_iter_mut() {
             let a = alphas[t];
-            *x = if rng.chance(0.04) {
+            *x = if int8 {
+                if rng.chance(0.1) {
+                    0
+                } else {
+                    rng.range(xlo, xhi)
+                }
+            } else if rng.chance(0.04) {
                 rng.range(xlo, xhi)
             } else if rng.chance(0.04) {
                 0
@@ -98,12 +123,17 @@ impl LayerStimulus {
     }
 }
 
-/// An output shift that keeps a typical |ACC·M| (about √Din·wmax, M near 2^MBW) a few bits
+/// An output shift that keeps a typical |ACC·M| (about √Din·wmax, ×|x| for INT8, M near 2^MBW) a few bits
 /// inside YW, so random runs exercise both ordinary and saturated outputs.
 pub fn typical_out_shift(params: &Params, layer: LayerShape) -> u32 {
     let f = params.format();
+    let activation_bits = match params.array().pe {
+        PeKind::Ternary => 0,
+        PeKind::Int8Mac => 6,
+    };
     let acc_typ_bits = (64 - (weight_max(params) as u64).leading_zeros())
-        + (64 - (layer.din as u64).leading_zeros()).div_ceil(2);
+        + (64 - (layer.din as u64).leading_zeros()).div_ceil(2)
+        + activation_bits;
     let product_bits = acc_typ_bits + f.scale_bits;
     let max_shift = params.derived.acc_bits + f.scale_bits;
     product_bits

@@ -5,7 +5,7 @@
 use super::bits::{pack_lanes, truncate, words_for};
 use super::codes::register_words;
 use super::expected::{spike_code, Expected};
-use super::stimulus::LayerStimulus;
+use super::stimulus::{activation_bits, input_steps, LayerStimulus};
 use crate::config::Params;
 use std::path::Path;
 
@@ -72,7 +72,7 @@ pub struct RegCheck {
 
 /// Where row `r` of row block `rb` lives: (token n, time step t).
 pub fn row_position(params: &Params, rb: usize, r: usize) -> (usize, usize) {
-    let t_steps = params.model().time_steps as usize;
+    let t_steps = input_steps(params);
     let tpr = params.derived.tokens_per_row_block as usize;
     (rb * tpr + r / t_steps, r % t_steps)
 }
@@ -89,7 +89,7 @@ pub fn beat_position(params: &Params, dout: usize, beat: usize) -> (usize, usize
 
 /// Spike pulse `index` of a run: (token n, input i, time step t).
 pub fn spike_position(params: &Params, din: usize, index: usize) -> (usize, usize, usize) {
-    let t_steps = params.model().time_steps as usize;
+    let t_steps = input_steps(params);
     (
         index / (din * t_steps),
         (index / t_steps) % din,
@@ -191,6 +191,19 @@ fn check(name: &str, addr: u32, expected: u32, compare: bool) -> RegCheck {
     }
 }
 
+/// The cycle (after the START write) at which the harness writes START again, which the engine
+/// must ignore while busy: about a third into the stall-free run, between two STATUS polls
+/// (≡ 8 mod 16). 0 = no second START (runs too short to aim inside).
+pub fn start_poke(params: &Params, s: &LayerStimulus) -> u32 {
+    let cycles = super::rtl_bridge::layer_cycles(params, s.layer, s.tokens as u32).unwrap_or(0);
+    let at = (cycles / 3) & !15;
+    if at >= 16 {
+        (at | 8) as u32
+    } else {
+        0
+    }
+}
+
 /// Counts of one vector file, for the report.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct VectorCounts {
@@ -205,7 +218,7 @@ pub struct VectorCounts {
 /// Write the vector file. Layout: a 16-word header (magic, version, counts: csr writes,
 /// activations, weight beats of one row block, row-block repeats, output beats, spike pulses,
 /// accumulator rows, register checks, then words per weight/output/accumulator/membrane value,
-/// the idle limit), then the sections in that order: (addr, data) pairs; one word per
+/// the idle limit, the cycle of a second START to be ignored), then the sections in that order: (addr, data) pairs; one word per
 /// activation; weight beats; (code, membrane words) per spike pulse; accumulator rows; output
 /// beats; (addr, expected, compare) per register check.
 pub fn write(
@@ -225,6 +238,7 @@ pub fn write(
     let row_blocks = tokens / tpr;
     let col_blocks = dout / cols;
     let csr = csr_writes(params, s);
+    let act_bits = activation_bits(params);
 
     let n_act = tokens * din * t_steps;
     let n_wgt_base = col_blocks * din;
@@ -253,7 +267,7 @@ pub fn write(
         words.acc as u32,
         words.mem as u32,
         idle_limit,
-        0,
+        start_poke(params, s),
     ]);
     for (a, d) in &csr {
         v.push(*a);
@@ -262,7 +276,7 @@ pub fn write(
     for n in 0..tokens {
         for i in 0..din {
             for t in 0..t_steps {
-                v.push(truncate(s.x[[t, n, i]], f.input_bits) as u32);
+                v.push(truncate(s.x[[t, n, i]], act_bits) as u32);
             }
         }
     }
@@ -317,4 +331,52 @@ pub fn write(
         acc_rows: n_out as u64,
         bytes: bytes.len() as u64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Params;
+
+    fn tiny() -> Params {
+        Params::load("spikelm-bert-tiny", None, &[]).expect("preset")
+    }
+
+    #[test]
+    fn stream_positions_follow_the_engine_contract() {
+        let p = tiny(); // R = 8, C = 8, T = 4: two tokens per row block
+                        // Beat 0 is row 0 of row block 0, column block 0: token 0, t = 0.
+        assert_eq!(beat_position(&p, 128, 0), (0, 0, 0));
+        // Row 5 = token 1, t = 1.
+        assert_eq!(beat_position(&p, 128, 5), (1, 1, 0));
+        // The next column block (16 of them for Dout = 128) starts after R beats.
+        assert_eq!(beat_position(&p, 128, 8), (0, 0, 1));
+        // Row block 1 starts after 16 column blocks × 8 rows: tokens 2 and 3.
+        assert_eq!(beat_position(&p, 128, 128 + 7), (3, 3, 0));
+        // Spike pulses: n, then i, then t innermost.
+        assert_eq!(spike_position(&p, 128, 0), (0, 0, 0));
+        assert_eq!(spike_position(&p, 128, 5), (0, 1, 1));
+        assert_eq!(spike_position(&p, 128, 128 * 4 + 3), (1, 0, 3));
+    }
+
+    #[test]
+    fn bias_addresses_use_the_upper_half() {
+        let p = tiny(); // CSR_AW = 11, C = 8
+        assert_eq!(bias_addr(&p, 0), 1 << 10);
+        assert_eq!(bias_addr(&p, 9), (1 << 10) | (1 << 3) | 1);
+    }
+
+    #[test]
+    fn register_writes_in_host_order() {
+        let p = tiny();
+        let layer = p.derived.shape(crate::config::LayerKind::FfnIn);
+        let s = LayerStimulus::blank(&p, layer, 4);
+        let w = csr_writes(&p, &s);
+        assert_eq!(w[0], (reg::LAYER, 2));
+        assert_eq!(w[1], (reg::TOKENS, 4));
+        assert_eq!(w[2], (reg::OUT_SHIFT, s.out_shift));
+        assert_eq!(w[3], (reg::alpha(0, 0), s.alpha[0] as u32));
+        assert_eq!(w[4], (reg::scale(0, 0), s.scale[0] as u32));
+        assert_eq!(w.len(), 3 + 2 * 4 + 512);
+    }
 }
