@@ -147,7 +147,9 @@ pub fn run(
         ));
         opts.fallback_fmax_mhz
     });
-    let sim_figs = sim.as_ref().map(sim_figures);
+    let sim_figs = sim
+        .as_ref()
+        .map(|r| sim_figures(r, params.model().time_steps as usize));
     let rate = match sim_figs
         .as_ref()
         .and_then(|s| overall_rate(&s.firing_rate_per_t))
@@ -214,7 +216,7 @@ fn overall_rate(per_t: &[f64]) -> Option<f64> {
     (!per_t.is_empty()).then(|| per_t.iter().sum::<f64>() / per_t.len() as f64)
 }
 
-fn sim_figures(r: &SimReport) -> SimFigures {
+fn sim_figures(r: &SimReport, time_steps: usize) -> SimFigures {
     let layer_cycles = r
         .runs
         .iter()
@@ -227,21 +229,22 @@ fn sim_figures(r: &SimReport) -> SimFigures {
             )
         })
         .collect();
-    let (mut nz, mut all) = (0u64, 0u64);
-    for run in &r.runs {
-        nz += run.coverage.spikes_pos + run.coverage.spikes_neg;
-        all += run.coverage.spikes_pos + run.coverage.spikes_neg + run.coverage.spikes_zero;
-    }
+    // Average the per-time-step rates of the runs that encoded spikes (int8 runs have none).
+    let rates: Vec<Vec<f64>> = r
+        .runs
+        .iter()
+        .map(|run| run.coverage.firing_rate_per_t(time_steps))
+        .filter(|v| !v.is_empty())
+        .collect();
+    let firing_rate_per_t = (0..time_steps)
+        .map(|t| rates.iter().map(|v| v[t]).sum::<f64>() / rates.len().max(1) as f64)
+        .collect();
     SimFigures {
         passed: r.passed,
         values_compared: r.compared.total(),
         mismatches: r.mismatches,
         layer_cycles,
-        firing_rate_per_t: if all > 0 {
-            vec![nz as f64 / all as f64]
-        } else {
-            vec![]
-        },
+        firing_rate_per_t,
         pe_updates_per_s: r.pe_updates_per_second,
         detail: format!(
             "{} runs, {} cycles simulated, Verilator {}",

@@ -21,7 +21,14 @@ fn run_ok(cmd: &mut Command) -> String {
 
 #[test]
 fn bert_base_reaches_95_percent_steady_utilisation_on_16x16() {
-    let json = run_ok(spikelm().args(["perf", "--preset", "spikelm-bert-base", "--set", "array=16x16", "--json"]));
+    let json = run_ok(spikelm().args([
+        "perf",
+        "--preset",
+        "spikelm-bert-base",
+        "--set",
+        "array=16x16",
+        "--json",
+    ]));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let layers = v["layers"].as_array().unwrap();
     assert_eq!(layers.len(), 4);
@@ -38,22 +45,37 @@ fn bert_base_reaches_95_percent_steady_utilisation_on_16x16() {
 
 #[test]
 fn perf_rejects_a_bad_firing_rate() {
-    let out = spikelm().args(["perf", "--firing-rate", "1.5"]).output().unwrap();
+    let out = spikelm()
+        .args(["perf", "--firing-rate", "1.5"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--firing-rate 1.5") && err.contains("between 0 and 1"), "{err}");
+    assert!(
+        err.contains("--firing-rate 1.5") && err.contains("between 0 and 1"),
+        "{err}"
+    );
 }
 
 fn check_report(dir: &Path) {
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(md.contains("PASS") && md.contains("| qkv |"), "{md}");
     // Every layer's cycles measured in the RTL equal the analytic model.
-    let rows: Vec<&str> = md.lines().filter(|l| l.ends_with("| true |") || l.ends_with("| false |")).collect();
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.ends_with("| true |") || l.ends_with("| false |"))
+        .collect();
     assert_eq!(rows.len(), 4, "{md}");
     assert!(rows.iter().all(|r| r.ends_with("| true |")), "{md}");
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
-    assert!(html.matches("<svg").count() >= 4, "expected the cycle, utilisation, energy and firing-rate plots");
-    assert!(!html.contains("<script"), "the report must be self-contained and static");
+    assert!(
+        html.matches("<svg").count() >= 4,
+        "expected the cycle, utilisation, energy and firing-rate plots"
+    );
+    assert!(
+        !html.contains("<script"),
+        "the report must be self-contained and static"
+    );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
     assert_eq!(json["sim"]["mismatches"], 0);
@@ -63,19 +85,36 @@ fn check_report(dir: &Path) {
 fn flow_without_synthesis_writes_a_verified_report_and_refuses_to_overwrite() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("flow");
-    let args = ["flow", "--set", "array=4x4", "--sim-tokens", "2", "--skip-synth", "--out"];
+    let args = [
+        "flow",
+        "--set",
+        "array=4x4",
+        "--sim-tokens",
+        "2",
+        "--skip-synth",
+        "--out",
+    ];
     run_ok(spikelm().args(args).arg(&out));
     check_report(&out);
     let again = spikelm().args(args).arg(&out).output().unwrap();
     assert!(!again.status.success());
     let err = String::from_utf8_lossy(&again.stderr);
-    assert!(err.contains("not empty") && err.contains("--force"), "{err}");
-    assert!(out.join("report.md").exists(), "a refused run must leave the old report alone");
+    assert!(
+        err.contains("not empty") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(
+        out.join("report.md").exists(),
+        "a refused run must leave the old report alone"
+    );
 }
 
 #[test]
 fn sweep_refuses_malformed_vary() {
-    let out = spikelm().args(["sweep", "--vary", "array"]).output().unwrap();
+    let out = spikelm()
+        .args(["sweep", "--vary", "array"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected key=v1,v2"));
 }

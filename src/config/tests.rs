@@ -97,6 +97,19 @@ fn violated_rules_name_field_value_and_rule() {
         ],
     );
     assert!(e.contains("accumulator"), "{e}");
+    let e = err(
+        "spikelm-bert-tiny",
+        &[
+            "array.pe=int8_mac",
+            "format.input_bits=4",
+            "format.frac_bits=3",
+            "format.membrane_bits=6",
+        ],
+    );
+    assert!(
+        e.contains("format.membrane_bits = 6") && e.contains("int8_mac"),
+        "{e}"
+    );
     let e = err("spikelm-bert-nano", &[]);
     assert!(e.contains("spikelm-bert-tiny"), "{e}");
 }

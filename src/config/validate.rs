@@ -73,6 +73,12 @@ pub(super) fn check(c: &Config) -> Result<(), ConfigError> {
                 format!("must be a multiple of array.rows / model.time_steps = {tokens} tokens per row block"),
             ));
         }
+    } else if f.membrane_bits < 8 {
+        return Err(ConfigError::invalid(
+            "format.membrane_bits",
+            f.membrane_bits,
+            "must be at least 8 with array.pe = int8_mac (the dbg_mem tap carries the int8 activation)",
+        ));
     } else if m.seq_len % a.rows != 0 {
         return Err(ConfigError::invalid(
             "model.seq_len",

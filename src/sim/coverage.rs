@@ -21,6 +21,23 @@ pub struct Coverage {
     pub spikes_pos: u64,
     pub spikes_neg: u64,
     pub spikes_zero: u64,
+    /// Non-zero spikes per time step (the firing rate's numerator; T <= 16 by validation).
+    pub nonzero_per_t: [u64; 16],
+    /// Spikes per time step (tokens x Din), the firing rate's denominator.
+    pub spikes_per_t: u64,
+}
+
+impl Coverage {
+    /// Non-zero spikes per neuron and time step, for the time steps that ran.
+    pub fn firing_rate_per_t(&self, time_steps: usize) -> Vec<f64> {
+        if self.spikes_per_t == 0 {
+            return Vec::new();
+        }
+        self.nonzero_per_t[..time_steps.min(16)]
+            .iter()
+            .map(|&n| n as f64 / self.spikes_per_t as f64)
+            .collect()
+    }
 }
 
 pub fn measure(params: &Params, s: &LayerStimulus, e: &Expected) -> Coverage {
@@ -43,7 +60,12 @@ pub fn measure(params: &Params, s: &LayerStimulus, e: &Expected) -> Coverage {
             c.membrane_at_bound += 1;
         }
     }
-    for &q in e.spike.iter() {
+    let (_, n, din) = e.spike.dim();
+    c.spikes_per_t = (n * din) as u64;
+    for ((t, _, _), &q) in e.spike.indexed_iter() {
+        if q != 0 && t < 16 {
+            c.nonzero_per_t[t] += 1;
+        }
         match q {
             1 => c.spikes_pos += 1,
             -1 => c.spikes_neg += 1,
