@@ -1,11 +1,10 @@
 //! Energy conventions used by SpikeLM-style papers, each number labelled with its source.
 //!
-//! Compute: M. Horowitz, "Computing's energy problem (and what we can do about it)", ISSCC 2014,
-//! 45 nm figures: 32-bit float add 0.9 pJ and multiply 3.7 pJ (so E_AC = 0.9 pJ and
-//! E_MAC = 4.6 pJ, the convention of Spikformer, SpikeLM and most SNN papers); 8-bit integer add
-//! 0.03 pJ and multiply 0.2 pJ. Memory, same source, 64-bit access: 8 KB SRAM 10 pJ, DRAM
-//! 1.3–2.6 nJ (the lower bound is used here, which favours neither side).
+//! Compute energies are the constants of `synth::energy` (M. Horowitz, "Computing's energy
+//! problem (and what we can do about it)", ISSCC 2014, 45 nm). Memory, same source, per 64-bit
+//! access: 8 KB SRAM 10 pJ, DRAM 1.3–2.6 nJ (the lower bound is used here).
 
+use crate::synth::energy::{E_AC_FP32_PJ, E_ADD_INT8_PJ, E_MAC_FP32_PJ, E_MUL_INT8_PJ};
 use serde::Serialize;
 
 /// One way of pricing operations and memory traffic.
@@ -23,16 +22,16 @@ pub struct Convention {
 pub const FP32_45NM: Convention = Convention {
     name: "45nm-fp32 (E_AC 0.9 pJ, E_MAC 4.6 pJ)",
     source: "Horowitz, ISSCC 2014",
-    e_ac_pj: 0.9,
-    e_mac_pj: 4.6,
+    e_ac_pj: E_AC_FP32_PJ,
+    e_mac_pj: E_MAC_FP32_PJ,
 };
 
 /// 45 nm, 8-bit integer operations: add 0.03 pJ, MAC = multiply 0.2 + add 0.03 pJ.
 pub const INT8_45NM: Convention = Convention {
     name: "45nm-int8 (add 0.03 pJ, mult 0.2 pJ)",
     source: "Horowitz, ISSCC 2014",
-    e_ac_pj: 0.03,
-    e_mac_pj: 0.23,
+    e_ac_pj: E_ADD_INT8_PJ,
+    e_mac_pj: E_MUL_INT8_PJ + E_ADD_INT8_PJ,
 };
 
 pub const CONVENTIONS: [Convention; 2] = [FP32_45NM, INT8_45NM];
