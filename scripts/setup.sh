@@ -9,6 +9,8 @@ need_apt=()
 for tool in verilator iverilog yosys nextpnr-ice40; do
     command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
+# Verilator's FST waveforms (written on a co-simulation failure) need zlib's headers.
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need_apt+=(zlib1g-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing Debian packages: ${need_apt[*]}"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
