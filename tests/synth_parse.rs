@@ -174,8 +174,9 @@ fn wrappers_serialise_every_port_but_clock_reset_and_debug() {
     assert_eq!(wrapper::serial_bits(&ports), (17, 40));
     let io = wrapper::io_wrapper(&top, &ports).expect("renders");
     assert!(io.contains("localparam integer IW = 17;"));
-    assert!(io.contains(".s_tdata(in_hold[16:1])"), "{io}");
+    assert!(io.contains(".s_tdata(in_shift[16:1])"), "{io}");
     assert!(io.contains(".m_tdata(out_bus[31:0])"), "{io}");
+    assert!(io.contains(".s_tvalid(in_shift[0] & sload)"), "{io}");
     assert!(io.contains(".dbg_count()"), "{io}");
     let ooc = wrapper::ooc_wrapper(&top, &ports).expect("renders");
     assert!(ooc.contains("output wire [31:0] m_tdata"), "{ooc}");

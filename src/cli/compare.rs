@@ -63,8 +63,12 @@ fn goals(args: &CompareArgs, params: &Params) -> anyhow::Result<()> {
     print!("{}", area.render(false));
     let mut sets = args.config.sets.clone();
     sets.push("array=16x16".into());
-    let big = Params::load(&args.config.preset, args.config.config_file.as_deref(), &sets)
-        .context("16x16 configuration")?;
+    let big = Params::load(
+        &args.config.preset,
+        args.config.config_file.as_deref(),
+        &sets,
+    )
+    .context("16x16 configuration")?;
     let ecp5 = SynthOptions {
         seed: args.seed,
         io_top: false,
@@ -74,8 +78,12 @@ fn goals(args: &CompareArgs, params: &Params) -> anyhow::Result<()> {
     let r = run_flow(&big, &ecp5, "goal ecp5-85k 16x16")?;
     let mut sets = args.config.sets.clone();
     sets.extend(UP5K_FIT.iter().map(|s| s.to_string()));
-    let small = Params::load(&args.config.preset, args.config.config_file.as_deref(), &sets)
-        .context("UP5K configuration")?;
+    let small = Params::load(
+        &args.config.preset,
+        args.config.config_file.as_deref(),
+        &sets,
+    )
+    .context("UP5K configuration")?;
     let up5k = SynthOptions {
         seed: args.seed,
         units: false,
@@ -83,8 +91,14 @@ fn goals(args: &CompareArgs, params: &Params) -> anyhow::Result<()> {
     };
     let s = run_flow(&small, &up5k, "goal ice40-up5k")?;
     let line = |name: &str, f: Option<f64>, goal: f64, extra: String| {
-        let v = f.map(|f| format!("{f:.1} MHz")).unwrap_or_else(|| "-".into());
-        let ok = if f.is_some_and(|f| f >= goal) { "met" } else { "MISSED" };
+        let v = f
+            .map(|f| format!("{f:.1} MHz"))
+            .unwrap_or_else(|| "-".into());
+        let ok = if f.is_some_and(|f| f >= goal) {
+            "met"
+        } else {
+            "MISSED"
+        };
         println!("{name}: {v} (goal >= {goal} MHz: {ok}) {extra}");
     };
     let path = |r: &spikelm_hw::synth::SynthReport| {
@@ -92,10 +106,20 @@ fn goals(args: &CompareArgs, params: &Params) -> anyhow::Result<()> {
             .first()
             .and_then(|i| i.pnr.as_ref())
             .and_then(|p| p.critical_path.as_ref())
-            .map(|c| format!("critical path {} -> {} ({:.2} ns)", c.from, c.to, c.delay_ns))
+            .map(|c| {
+                format!(
+                    "critical path {} -> {} ({:.2} ns)",
+                    c.from, c.to, c.delay_ns
+                )
+            })
             .unwrap_or_default()
     };
-    line("Fmax ecp5-85k 16x16 (out of context)", r.metrics.fmax_mhz, 250.0, path(&r));
+    line(
+        "Fmax ecp5-85k 16x16 (out of context)",
+        r.metrics.fmax_mhz,
+        250.0,
+        path(&r),
+    );
     line(
         &format!("Fmax ice40-up5k ({})", UP5K_FIT.join(" ")),
         s.metrics.fmax_mhz,

@@ -80,7 +80,10 @@ pub fn int8_params(params: &Params) -> Result<Params> {
 /// The variants a comparison synthesizes: (label, PE kind, DSPs allowed).
 pub fn variants(target: Target) -> Vec<(&'static str, PeKind, bool)> {
     match target.family() {
-        Family::Gates => vec![("ternary", PeKind::Ternary, false), ("int8", PeKind::Int8Mac, false)],
+        Family::Gates => vec![
+            ("ternary", PeKind::Ternary, false),
+            ("int8", PeKind::Int8Mac, false),
+        ],
         _ => vec![
             ("ternary", PeKind::Ternary, true),
             ("int8 dsp", PeKind::Int8Mac, true),
@@ -106,17 +109,29 @@ impl Comparison {
         };
         line("PEs", &|r| r.pes.to_string());
         line("LUT4-eq (engine)", &|r| r.lut4_equiv.to_string());
-        line("LUT4-eq per PE (engine / PEs)", &|r| format!("{:.1}", r.lut4_equiv_per_pe));
-        line("LUT4-eq of one PE unit", &|r| opt(r.pe_unit_lut4_equiv, |v| format!("{v:.0}")));
+        line("LUT4-eq per PE (engine / PEs)", &|r| {
+            format!("{:.1}", r.lut4_equiv_per_pe)
+        });
+        line("LUT4-eq of one PE unit", &|r| {
+            opt(r.pe_unit_lut4_equiv, |v| format!("{v:.0}"))
+        });
         line("flip-flops", &|r| r.ffs.to_string());
         line("block RAMs", &|r| r.bram.to_string());
         line("DSPs used", &|r| r.dsp_used.to_string());
-        line("NAND2-eq per PE", &|r| opt(r.nand2_equiv_per_pe, |v| format!("{v:.0}")));
+        line("NAND2-eq per PE", &|r| {
+            opt(r.nand2_equiv_per_pe, |v| format!("{v:.0}"))
+        });
         line("Fmax (MHz)", &|r| opt(r.fmax_mhz, |v| format!("{v:.1}")));
         line("peak ops/s", &|r| opt(r.peak_ops_per_s, si));
-        line("ops/s per LUT4-eq", &|r| opt(r.ops_per_s_per_lut4_equiv, si));
-        line("pJ/op, FP32 convention", &|r| format!("{}", r.pj_per_op_fp32_convention));
-        line("pJ/op, 8-bit convention", &|r| format!("{}", r.pj_per_op_int8_convention));
+        line("ops/s per LUT4-eq", &|r| {
+            opt(r.ops_per_s_per_lut4_equiv, si)
+        });
+        line("pJ/op, FP32 convention", &|r| {
+            format!("{}", r.pj_per_op_fp32_convention)
+        });
+        line("pJ/op, 8-bit convention", &|r| {
+            format!("{}", r.pj_per_op_int8_convention)
+        });
         format!(
             "ternary vs INT8 on {} (an op is one synaptic accumulate for ternary, one \
              multiply-accumulate for INT8)\n{}",
@@ -152,7 +167,8 @@ pub fn compare(
             out_dir: base.out_dir.join(label.replace(' ', "_")),
             ..base.clone()
         };
-        let report = flow::synthesize(&p, &opts, &mut |step| progress(&format!("{label}: {step}")))?;
+        let report =
+            flow::synthesize(&p, &opts, &mut |step| progress(&format!("{label}: {step}")))?;
         rows.push(CompareRow::from_report(label, &report));
     }
     Ok(Comparison {
@@ -224,7 +240,10 @@ pub fn pe_area(
     std::fs::write(
         out.join("bare.ys"),
         script::flat_script(
-            &[bare_file.to_string()],
+            &script::Sources {
+                files: vec![bare_file.to_string()],
+                include_dirs: Vec::new(),
+            },
             family,
             "bare_accumulator",
             false,
@@ -249,7 +268,12 @@ pub fn pe_area(
     }];
     for (label, p, dir, dsp) in [
         ("ternary PE", params.clone(), rtl_dirs.0, true),
-        ("INT8 PE, LUT multiplier", int8_params(params)?, rtl_dirs.1, false),
+        (
+            "INT8 PE, LUT multiplier",
+            int8_params(params)?,
+            rtl_dirs.1,
+            false,
+        ),
     ] {
         progress(label);
         let sub = out.join(label.split(',').next().unwrap_or(label).replace(' ', "_"));
@@ -259,8 +283,7 @@ pub fn pe_area(
         let shell = super::wrapper::ooc_wrapper(&design.top, &design.ports)?;
         std::fs::write(sub.join(format!("wrappers/{OOC_TOP}.v")), shell)
             .map_err(|e| SynthError::io(&sub, e))?;
-        let mut files = design.files.clone();
-        files.push(format!("wrappers/{OOC_TOP}.v"));
+        let files = design.sources_with(&[format!("wrappers/{OOC_TOP}.v")]);
         std::fs::write(
             sub.join("units.ys"),
             script::units_script(&files, family, OOC_TOP, dsp, "units_stat.json"),
