@@ -155,4 +155,41 @@ mod tests {
             layer_cycles(&p, LayerKind::FfnOut, 128)
         );
     }
+
+    #[test]
+    fn closed_form_when_encoding_hides() {
+        for name in crate::config::preset_names() {
+            let p = params(name, &[]);
+            for kind in LayerKind::ALL {
+                let s = layer_schedule(&p, kind, 128);
+                assert!(
+                    s.encode_per_block <= s.compute_per_block + 1,
+                    "{name} {kind:?}"
+                );
+                let closed =
+                    s.encode_per_block + s.row_blocks * (s.compute_per_block + 1) + OUT_LAT;
+                assert_eq!(s.cycles, closed, "{name} {kind:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn encoder_bound_schedule_waits_for_the_encoder() {
+        // 4x8, ffn_out of a model with hidden 16: E = 1*4*32 = 128 > K = 2*(32+2+4) = 76.
+        let p = params(
+            "spikelm-bert-tiny",
+            &[
+                "model.hidden=16",
+                "model.heads=2",
+                "model.ffn=32",
+                "model.seq_len=8",
+                "array=4x8",
+            ],
+        );
+        let s = layer_schedule(&p, LayerKind::FfnOut, 8);
+        assert!(s.encode_per_block > s.compute_per_block);
+        // Every row block after the first starts when its encoding ends.
+        let (e, k) = (s.encode_per_block, s.compute_per_block);
+        assert_eq!(s.cycles, s.row_blocks * e + 1 + k + OUT_LAT);
+    }
 }

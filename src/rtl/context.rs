@@ -86,8 +86,6 @@ pub struct RtlContext {
     pub int8: bool,
     pub alpha_mode: String,
     pub pe: String,
-    pub alpha_amp_params: String,
-    pub scale_amp_params: String,
     pub shapes: Vec<ShapeRow>,
     pub engine_what: &'static str,
     pub lane_what: &'static str,
@@ -132,13 +130,6 @@ impl RtlContext {
             (ashw + 2, sshw + 2)
         } else {
             (f.alpha_bits, f.scale_bits)
-        };
-        let amp = |shw: u32, cw: u32| {
-            if csd {
-                format!(".K({k}), .SHW({shw})")
-            } else {
-                format!(".CW({cw})")
-            }
         };
         let dinw = clog2(d.max_din as u64 + 1);
         let ncbw = clog2((d.max_dout / a.cols) as u64 + 1);
@@ -214,8 +205,6 @@ impl RtlContext {
             int8,
             alpha_mode,
             pe: a.pe.to_string(),
-            alpha_amp_params: amp(ashw, f.alpha_bits),
-            scale_amp_params: amp(sshw, f.scale_bits),
             shapes,
             engine_what: if int8 {
                 "INT8 multiply-accumulate baseline engine"
@@ -316,6 +305,5 @@ mod tests {
         let c = RtlContext::new(&p).unwrap();
         assert!(c.csd);
         assert_eq!(c.acodew, 2 * (c.ashw + 2));
-        assert!(c.alpha_amp_params.contains(".K(2)"));
     }
 }

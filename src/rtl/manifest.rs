@@ -114,6 +114,7 @@ pub fn build(
         "reset": { "name": "rst", "kind": "synchronous", "active": "high" },
         "filelist": "files.f",
         "include_dirs": ["rtl"],
+        "headers": [super::PARAMS_HEADER],
         "files": paths,
         "modules": mods,
         "ports": ports(ctx),

@@ -116,12 +116,12 @@ pub fn generate(params: &Params) -> Result<GeneratedRtl, RtlError> {
         files.push((format!("rtl/{}", unit.file_name()), format!("{head}{body}")));
         modules.push(*unit);
     }
-    let verilog: Vec<String> = modules
-        .iter()
-        .map(|u| format!("rtl/{}", u.file_name()))
+    // The parameter header first (it only defines macros), so that no include path is needed;
+    // then the modules, leaves first.
+    let verilog: Vec<String> = std::iter::once(PARAMS_HEADER.to_string())
+        .chain(modules.iter().map(|u| format!("rtl/{}", u.file_name())))
         .collect();
     let mut filelist = header::file_header(params, "//");
-    filelist.push_str("+incdir+rtl\n");
     for v in &verilog {
         filelist.push_str(v);
         filelist.push('\n');

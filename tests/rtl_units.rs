@@ -1,0 +1,127 @@
+//! Unit-level functional tests of the arithmetic units under Icarus, against hand-derived
+//! values: the neuron (leak/reset mux, rounding, saturation, comparator), the csd amplitude
+//! shifter, and the sign-select adder (exhaustively at small widths).
+//! Run: `cargo test --release --test rtl_units`.
+
+mod rtl_common;
+
+use rtl_common::*;
+use std::process::Command;
+
+/// Generate the configuration, add `tb` (module `tb`), simulate, return stdout.
+fn simulate(sets: &[&str], tb: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate_into(dir.path(), &params("spikelm-bert-tiny", sets));
+    std::fs::write(gen.join("tb.v"), tb).unwrap();
+    let (ok, log) = run(Command::new("iverilog")
+        .current_dir(&gen)
+        .args(["-g2005", "-o", "u.vvp", "-s", "tb", "-c", "files.f", "tb.v"]));
+    assert!(ok, "{log}");
+    let (ok, log) = run(Command::new("vvp").current_dir(&gen).args(["-n", "u.vvp"]));
+    assert!(ok, "{log}");
+    log
+}
+
+/// 8-bit input and membrane, 8-bit alpha codes, F = 2 (alpha 1.0 = code 4).
+const SMALL: [&str; 4] = [
+    "format.input_bits=8",
+    "format.membrane_bits=8",
+    "format.alpha_bits=8",
+    "format.frac_bits=2",
+];
+
+#[test]
+fn neuron_follows_hand_derived_steps() {
+    // (first_t, x, A_{t-1}, A_t) -> (spike, U). Spike codes: +1 = 2, -1 = 3, 0 = 0.
+    //  t0: x=3:    L=0, U=3, 2U=6 > 4                                   -> +1
+    //  t1: x=-3:   after +1 L=0, U=-3, -8 <= 2U=-6 <= 8                 -> 0
+    //  t2: x=-2:   after 0 L=R(-3*8, 4) = (-24+8)>>4 = -1, U=-3, -6<-4 -> -1
+    //  t3: x=127:  after -1 L=R(-3*4, 3) = (-12+4)>>3 = -1, U=126      -> +1
+    //  t0: x=-128: L=0, U=-128                                          -> -1
+    //  t1: x=-128: after -1 L=R(-128*4, 3) = (-512+4)>>3 = -64,
+    //              U=sat8(-192) = -128                                  -> -1
+    //  t2: x=100:  after -1 L=R(-128*8, 3) = -128, U=-28, 2U=-56 < -4   -> -1
+    //  t3: x=0:    after -1 L=R(-28*4, 3) = (-112+4)>>3 = -14 (-13.5 rounds up), U=-14 -> -1
+    let steps: [(u8, i32, u32, u32, u8, i32); 8] = [
+        (1, 3, 0, 4, 2, 3),
+        (0, -3, 4, 8, 0, -3),
+        (0, -2, 8, 4, 3, -3),
+        (0, 127, 4, 4, 2, 126),
+        (1, -128, 4, 4, 3, -128),
+        (0, -128, 4, 8, 3, -128),
+        (0, 100, 8, 4, 3, -28),
+        (0, 0, 4, 4, 3, -14),
+    ];
+    let mut body = String::new();
+    for (k, (first, x, ap, ac, spike, u)) in steps.iter().enumerate() {
+        body.push_str(&format!(
+            "        first_t = {first}; x = {x}; a_prev = {ap}; a_cur = {ac}; #1;\n\
+             \x20       if (spike !== 2'd{spike} || $signed(u) !== {u}) begin\n\
+             \x20           $display(\"FAIL step {k}: spike %0d u %0d\", spike, $signed(u)); errors = errors + 1;\n\
+             \x20       end\n\
+             \x20       step = 1; #1 clk = 1; #1 clk = 0; step = 0;\n"
+        ));
+    }
+    let tb = format!(
+        "`timescale 1ns/1ps\nmodule tb;\n    reg clk = 0, step = 0, first_t = 0;\n\
+         \x20   reg signed [7:0] x;\n    reg [7:0] a_prev;\n    reg [8:0] a_cur;\n\
+         \x20   wire [1:0] spike;\n    wire [7:0] u;\n    integer errors = 0;\n\
+         \x20   spikelm_neuron #(.XW(8), .MW(8), .AW(8), .F(2), .CODEW(8)) dut (\n\
+         \x20       .clk(clk), .step(step), .first_t(first_t), .x(x), .a_prev(a_prev),\n\
+         \x20       .a_cur(a_cur), .spike(spike), .u(u));\n\
+         \x20   initial begin\n{body}        $display(\"ERRORS %0d\", errors);\n        $finish;\n    end\nendmodule\n"
+    );
+    let log = simulate(&SMALL, &tb);
+    assert!(log.contains("ERRORS 0"), "{log}");
+}
+
+#[test]
+fn csd_shifter_sums_signed_power_of_two_terms() {
+    // csd:2, 8-bit alpha codes: shift field clog2(9) = 4 bits; digit word = e | neg<<4 | nz<<5.
+    let d = |e: u32, neg: bool, nz: bool| e | (neg as u32) << 4 | (nz as u32) << 5;
+    // (x, digit0, digit1, x * code)
+    let cases = [
+        (5, d(3, false, true), d(1, true, true), 5 * 6), // 2^3 - 2^1 = 6
+        (-7, d(3, false, true), d(1, true, true), -42),
+        (-128, d(8, false, true), 0, -32768), // code 2^8: one above the 8-bit code range
+        (127, d(0, false, true), d(0, false, true), 254),
+        (99, 0, 0, 0),                                  // all digits zero
+        (-1, d(7, true, true), d(2, false, true), 124), // -(2^7) + 2^2 = -124
+    ];
+    let mut body = String::new();
+    for (k, (x, d0, d1, want)) in cases.iter().enumerate() {
+        body.push_str(&format!(
+            "        x = {x}; code = {{6'd{d1}, 6'd{d0}}}; #1;\n\
+             \x20       if ($signed(p) !== {want}) begin $display(\"FAIL {k}: %0d\", $signed(p)); errors = errors + 1; end\n"
+        ));
+    }
+    let tb = format!(
+        "`timescale 1ns/1ps\nmodule tb;\n    reg signed [7:0] x;\n    reg [11:0] code;\n\
+         \x20   wire [16:0] p;\n    integer errors = 0;\n\
+         \x20   spikelm_amp_shift #(.XW(8), .K(2), .SHW(4), .PW(17)) dut (.x(x), .code(code), .p(p));\n\
+         \x20   initial begin\n{body}        $display(\"ERRORS %0d\", errors);\n        $finish;\n    end\nendmodule\n"
+    );
+    let mut sets = SMALL.to_vec();
+    sets.push("alpha_mode=csd:2");
+    let log = simulate(&sets, &tb);
+    assert!(log.contains("ERRORS 0"), "{log}");
+}
+
+#[test]
+fn signsel_adder_is_exhaustively_correct() {
+    let tb = "`timescale 1ns/1ps\nmodule tb;\n\
+        \x20   reg [6:0] x; reg [3:0] w; reg en, neg;\n    wire [6:0] sum;\n\
+        \x20   integer xi, wi, s, errors = 0, want;\n\
+        \x20   spikelm_signsel_add #(.N(7), .WB(4)) dut (.x(x), .w(w), .en(en), .neg(neg), .sum(sum));\n\
+        \x20   initial begin\n\
+        \x20       for (xi = -64; xi < 64; xi = xi + 1)\n\
+        \x20         for (wi = -7; wi < 8; wi = wi + 1)\n\
+        \x20           for (s = 0; s < 3; s = s + 1) begin\n\
+        \x20             x = xi; w = wi; en = (s != 0); neg = (s == 2); #1;\n\
+        \x20             want = xi + (s == 1 ? wi : (s == 2 ? -wi : 0));\n\
+        \x20             if (sum !== want[6:0]) errors = errors + 1;\n\
+        \x20           end\n\
+        \x20       $display(\"ERRORS %0d\", errors);\n        $finish;\n    end\nendmodule\n";
+    let log = simulate(&[], tb);
+    assert!(log.contains("ERRORS 0"), "{log}");
+}
