@@ -83,20 +83,22 @@ fn int8_baseline_generates_and_synthesizes_without_dsps() {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = params(&["array.pe=int8_mac"]);
     let opts = SynthOptions {
-        io_top: false,
         dsp: false,
-        ..SynthOptions::new(Target::Gates, dir.path())
+        place_and_route: false,
+        ..SynthOptions::new(Target::Ecp5_25k, dir.path())
     };
     let r = run(&p, &opts);
     assert_eq!(r.config.pe, "int8_mac");
-    let g = r.gates.expect("gate estimate");
-    assert!(g.complete && g.transistors > 10_000, "{}", g.transistors);
+    assert_eq!(r.engine.dsp, 0, "-nodsp keeps the multipliers in LUTs");
+    assert!(r.implementations.is_empty(), "no place and route asked");
     let pe = r
         .units
         .iter()
         .find(|u| u.instances == 64)
         .expect("one unit per PE");
     assert!(pe.per_instance.ffs > 0);
+    // A multiply-accumulate in LUTs costs far more than an accumulator.
+    assert!(pe.per_instance.lut4_equiv > 2 * r.config.acc_bits as u64);
 }
 
 #[test]

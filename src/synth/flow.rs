@@ -29,6 +29,8 @@ pub struct SynthOptions {
     pub io_top: bool,
     /// Also run the hierarchical synthesis for resources by unit.
     pub units: bool,
+    /// Place and route (FPGA targets); `false` stops after synthesis.
+    pub place_and_route: bool,
 }
 
 impl SynthOptions {
@@ -42,6 +44,7 @@ impl SynthOptions {
             rtl_dir: None,
             io_top: true,
             units: true,
+            place_and_route: true,
         }
     }
 }
@@ -112,7 +115,7 @@ pub fn synthesize(
         &wrapper::ooc_wrapper(&design.top, &design.ports)?,
     )?;
     let files = design.sources_with(&[format!("wrappers/{OOC_TOP}.v")]);
-    let io_wanted = opts.io_top && family != Family::Gates;
+    let io_wanted = opts.io_top && opts.place_and_route && family != Family::Gates;
     if io_wanted {
         write(
             &wdir.join(format!("{IO_TOP}.v")),
@@ -163,7 +166,7 @@ pub fn synthesize(
     };
 
     let mut implementations = Vec::new();
-    if family == Family::Ecp5 {
+    if family == Family::Ecp5 && opts.place_and_route {
         progress("place and route of the engine (out of context)");
         let args = PnrArgs {
             target: opts.target,
