@@ -174,8 +174,9 @@ fn wrappers_serialise_every_port_but_clock_reset_and_debug() {
     assert_eq!(wrapper::serial_bits(&ports), (17, 40));
     let io = wrapper::io_wrapper(&top, &ports).expect("renders");
     assert!(io.contains("localparam integer IW = 17;"));
-    assert!(io.contains(".s_tdata(in_hold[16:1])"), "{io}");
+    assert!(io.contains(".s_tdata(in_shift[16:1])"), "{io}");
     assert!(io.contains(".m_tdata(out_bus[31:0])"), "{io}");
+    assert!(io.contains(".s_tvalid(in_shift[0] & sload)"), "{io}");
     assert!(io.contains(".dbg_count()"), "{io}");
     let ooc = wrapper::ooc_wrapper(&top, &ports).expect("renders");
     assert!(ooc.contains("output wire [31:0] m_tdata"), "{ooc}");
@@ -203,4 +204,44 @@ fn versions_are_shortened_and_arguments_quoted() {
     );
     assert_eq!(tools::shell_quote("io.json"), "io.json");
     assert_eq!(tools::shell_quote("a b'c"), "'a b'\\''c'");
+}
+
+#[test]
+fn engine_16x16_reports_give_the_pe_unit_and_the_critical_path() {
+    use spikelm_hw::synth::report::Metrics;
+    let units = parse::units(
+        &sample("ecp5_engine16x16_units_yosys0.70.json"),
+        "spikelm_ooc_top",
+        Family::Ecp5,
+    )
+    .expect("parses");
+    let engine = parse::design_cells(
+        &sample("ecp5_engine16x16_flat_yosys0.70.json"),
+        Family::Ecp5,
+    )
+    .expect("parses");
+    assert_eq!(
+        (engine.lut4, engine.carry, engine.dsp, engine.bram),
+        (20312, 3239, 18, 16)
+    );
+    let pnr = parse::nextpnr_report(
+        &sample("ecp5-85k_engine16x16_pnr_nextpnr0.11.json"),
+        Family::Ecp5,
+    )
+    .expect("parses");
+    let m = Metrics::compute(256, &engine, &units, pnr.fmax_mhz);
+    assert_eq!(m.pe_unit.as_deref(), Some("spikelm_pe"));
+    assert_eq!(m.pe_unit_lut4_equiv, Some(62.0));
+    assert_eq!(m.array_unit.as_deref(), Some("spikelm_pe_array"));
+    assert!((m.engine_lut4_equiv_per_pe - 26790.0 / 256.0).abs() < 1e-9);
+    let fmax = m.fmax_mhz.expect("fmax");
+    assert!((fmax - 30.2).abs() < 0.1, "{fmax}");
+    let peak = m.peak_synaptic_ops_per_s.expect("peak");
+    assert!((peak - 256.0 * fmax * 1e6).abs() < 1.0);
+    let cp = pnr.critical_path.as_ref().expect("path");
+    assert!(cp.from.starts_with("u_core.u_rates."), "{}", cp.from);
+    assert_eq!(
+        pnr.used("MULT18X18D").map(|u| (u.used, u.available)),
+        Some((18, 156))
+    );
 }

@@ -144,9 +144,12 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    // Area and Fmax are what is compared: ECP5 places the engine out of context only; iCE40
+    // has no out-of-context mode, so it places the narrow I/O top.
     let base = SynthOptions {
         clock_mhz: args.clock_mhz,
         seed: args.seed,
+        io_top: target.family() == spikelm_hw::synth::Family::Ice40,
         ..SynthOptions::new(target, &args.out)
     };
     let pb = spinner("compare");

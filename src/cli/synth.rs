@@ -37,6 +37,9 @@ pub struct SynthArgs {
     /// Skip the narrow I/O top (out-of-context engine only, ECP5).
     #[arg(long)]
     pub no_io_top: bool,
+    /// Stop after synthesis (no place and route).
+    #[arg(long)]
+    pub synth_only: bool,
 }
 
 /// A spinner on stderr showing the current step; hidden when stderr is not a terminal.
@@ -73,6 +76,7 @@ pub fn run(args: SynthArgs) -> anyhow::Result<()> {
         dsp: !args.no_dsp,
         rtl_dir: args.rtl.clone(),
         io_top: !args.no_io_top,
+        place_and_route: !args.synth_only,
         ..SynthOptions::new(target, &args.out)
     };
     let report = run_flow(&params, &opts, &format!("synth {target}"))?;

@@ -240,7 +240,10 @@ pub fn pe_area(
     std::fs::write(
         out.join("bare.ys"),
         script::flat_script(
-            &[bare_file.to_string()],
+            &script::Sources {
+                files: vec![bare_file.to_string()],
+                include_dirs: Vec::new(),
+            },
             family,
             "bare_accumulator",
             false,
@@ -280,8 +283,7 @@ pub fn pe_area(
         let shell = super::wrapper::ooc_wrapper(&design.top, &design.ports)?;
         std::fs::write(sub.join(format!("wrappers/{OOC_TOP}.v")), shell)
             .map_err(|e| SynthError::io(&sub, e))?;
-        let mut files = design.files.clone();
-        files.push(format!("wrappers/{OOC_TOP}.v"));
+        let files = design.sources_with(&[format!("wrappers/{OOC_TOP}.v")]);
         std::fs::write(
             sub.join("units.ys"),
             script::units_script(&files, family, OOC_TOP, dsp, "units_stat.json"),

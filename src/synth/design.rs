@@ -4,7 +4,7 @@
 
 use super::error::{Result, SynthError};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Direction of a top-level port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -19,6 +19,18 @@ pub struct Port {
     pub name: String,
     pub dir: PortDir,
     pub width: u32,
+}
+
+impl Design {
+    /// The design's sources plus extra files (wrappers), for a Yosys script.
+    pub fn sources_with(&self, extra: &[String]) -> super::script::Sources {
+        let mut files = self.files.clone();
+        files.extend(extra.iter().cloned());
+        super::script::Sources {
+            files,
+            include_dirs: self.include_dirs.clone(),
+        }
+    }
 }
 
 impl Port {
@@ -44,11 +56,43 @@ pub struct Design {
     pub ports: Vec<Port>,
     /// Verilog files in compile order, relative to the work directory.
     pub files: Vec<String>,
+    /// Include directories (`+incdir+` lines of files.f), relative to the work directory.
+    pub include_dirs: Vec<String>,
+    /// `config_hash` of the manifest, when the generator wrote one.
+    pub config_hash: Option<String>,
 }
 
-/// Read `DIR/files.f` and `DIR/manifest.json`, copy the listed files to `work/sub/` keeping
-/// their relative paths.
+/// Copy the design directory `dir` (every file: the Verilog, headers, files.f, manifest) to
+/// `work/sub/` and read it there.
 pub fn import(dir: &Path, work: &Path, sub: &str) -> Result<Design> {
+    let dst = work.join(sub);
+    if dst.exists() {
+        std::fs::remove_dir_all(&dst).map_err(|e| SynthError::io(&dst, e))?;
+    }
+    copy_tree(dir, &dst, 0)?;
+    read_in_place(&dst, work, sub)
+}
+
+fn copy_tree(src: &Path, dst: &Path, depth: u32) -> Result<()> {
+    std::fs::create_dir_all(dst).map_err(|e| SynthError::io(dst, e))?;
+    let entries = std::fs::read_dir(src).map_err(|e| SynthError::io(src, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| SynthError::io(src, e))?;
+        let path = entry.path();
+        let target = dst.join(entry.file_name());
+        if path.is_dir() {
+            if depth < 8 {
+                copy_tree(&path, &target, depth + 1)?;
+            }
+        } else {
+            std::fs::copy(&path, &target).map_err(|e| SynthError::io(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Read `work/sub/files.f` and `work/sub/manifest.json`; paths become relative to `work`.
+pub fn read_in_place(dir: &Path, _work: &Path, sub: &str) -> Result<Design> {
     let list_path = dir.join("files.f");
     let list = std::fs::read_to_string(&list_path).map_err(|e| SynthError::io(&list_path, e))?;
     let manifest_path = dir.join("manifest.json");
@@ -58,25 +102,42 @@ pub fn import(dir: &Path, work: &Path, sub: &str) -> Result<Design> {
         path: manifest_path.clone(),
         message,
     })?;
-    let mut files = Vec::new();
-    for rel in list
+    let config_hash = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| {
+            v.get("config_hash")
+                .and_then(|h| h.as_str())
+                .map(String::from)
+        });
+    let (mut files, mut include_dirs) = (Vec::new(), Vec::new());
+    for entry in list
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("//"))
     {
-        if Path::new(rel).is_absolute() || rel.contains("..") {
+        let (rel, is_dir) = match entry.strip_prefix("+incdir+") {
+            Some(d) => (d, true),
+            None => (entry, false),
+        };
+        if Path::new(rel).is_absolute() || rel.split('/').any(|c| c == "..") {
             return Err(SynthError::Manifest {
                 path: list_path.clone(),
-                message: format!("`{rel}`: entries must be relative paths inside the directory"),
+                message: format!("`{entry}`: entries must be relative paths inside the directory"),
             });
         }
-        let src = dir.join(rel);
-        let dst: PathBuf = work.join(sub).join(rel);
-        if let Some(parent) = dst.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| SynthError::io(parent, e))?;
+        if is_dir {
+            include_dirs.push(format!("{sub}/{rel}"));
+        } else if entry.starts_with('+') || entry.starts_with('-') {
+            continue;
+        } else {
+            if !dir.join(rel).is_file() {
+                return Err(SynthError::Manifest {
+                    path: list_path.clone(),
+                    message: format!("`{rel}` is listed but missing"),
+                });
+            }
+            files.push(format!("{sub}/{rel}"));
         }
-        std::fs::copy(&src, &dst).map_err(|e| SynthError::io(&src, e))?;
-        files.push(format!("{sub}/{rel}"));
     }
     if files.is_empty() {
         return Err(SynthError::Manifest {
@@ -84,7 +145,13 @@ pub fn import(dir: &Path, work: &Path, sub: &str) -> Result<Design> {
             message: "lists no Verilog files".into(),
         });
     }
-    Ok(Design { top, ports, files })
+    Ok(Design {
+        top,
+        ports,
+        files,
+        include_dirs,
+        config_hash,
+    })
 }
 
 /// Parse `{"top": NAME, "ports": [{"name", "dir"|"direction", "width"}, ...]}`.

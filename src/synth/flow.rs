@@ -29,6 +29,8 @@ pub struct SynthOptions {
     pub io_top: bool,
     /// Also run the hierarchical synthesis for resources by unit.
     pub units: bool,
+    /// Place and route (FPGA targets); `false` stops after synthesis.
+    pub place_and_route: bool,
 }
 
 impl SynthOptions {
@@ -42,6 +44,7 @@ impl SynthOptions {
             rtl_dir: None,
             io_top: true,
             units: true,
+            place_and_route: true,
         }
     }
 }
@@ -66,9 +69,18 @@ fn parse_err(what: &str, path: &Path) -> impl FnOnce(String) -> SynthError {
 
 /// Put the design into `out/design/`: copy `--rtl DIR`, or generate it from the parameters.
 pub fn obtain_design(params: &Params, rtl_dir: Option<&Path>, out: &Path) -> Result<Design> {
-    match rtl_dir {
-        Some(dir) => design::import(dir, out, "design"),
-        None => super::generate::generate_into(params, out, "design"),
+    let design = match rtl_dir {
+        Some(dir) => design::import(dir, out, "design")?,
+        None => super::generate::generate_into(params, out, "design")?,
+    };
+    match &design.config_hash {
+        Some(h) if *h != params.derived.config_hash => Err(SynthError::Unsupported(format!(
+            "the RTL in {} was generated for configuration hash {h}, but the configuration \
+             given here has hash {}: pass the same --preset/--config/--set as to `generate`",
+            rtl_dir.map(|d| d.display().to_string()).unwrap_or_default(),
+            params.derived.config_hash
+        ))),
+        _ => Ok(design),
     }
 }
 
@@ -102,9 +114,8 @@ pub fn synthesize(
         &wdir.join(format!("{OOC_TOP}.v")),
         &wrapper::ooc_wrapper(&design.top, &design.ports)?,
     )?;
-    let mut files = design.files.clone();
-    files.push(format!("wrappers/{OOC_TOP}.v"));
-    let io_wanted = opts.io_top && family != Family::Gates;
+    let files = design.sources_with(&[format!("wrappers/{OOC_TOP}.v")]);
+    let io_wanted = opts.io_top && opts.place_and_route && family != Family::Gates;
     if io_wanted {
         write(
             &wdir.join(format!("{IO_TOP}.v")),
@@ -155,7 +166,7 @@ pub fn synthesize(
     };
 
     let mut implementations = Vec::new();
-    if family == Family::Ecp5 {
+    if family == Family::Ecp5 && opts.place_and_route {
         progress("place and route of the engine (out of context)");
         let args = PnrArgs {
             target: opts.target,
@@ -182,11 +193,7 @@ pub fn synthesize(
         write(
             &out.join("io.ys"),
             &script::flat_script(
-                &{
-                    let mut f = design.files.clone();
-                    f.push(format!("wrappers/{IO_TOP}.v"));
-                    f
-                },
+                &design.sources_with(&[format!("wrappers/{IO_TOP}.v")]),
                 family,
                 IO_TOP,
                 opts.dsp,

@@ -24,10 +24,19 @@ fn synth_command(family: Family, top: &str, dsp: bool, flatten: bool) -> String 
     cmd
 }
 
-fn read_sources(files: &[String]) -> String {
-    files
+/// The Verilog a script reads: files in compile order and include directories, relative to the
+/// work directory.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub files: Vec<String>,
+    pub include_dirs: Vec<String>,
+}
+
+fn read_sources(src: &Sources) -> String {
+    let inc: String = src.include_dirs.iter().map(|d| format!(" -I{d}")).collect();
+    src.files
         .iter()
-        .map(|f| format!("read_verilog -sv {f}\n"))
+        .map(|f| format!("read_verilog -sv{inc} {f}\n"))
         .collect()
 }
 
@@ -35,7 +44,7 @@ const GATE_MAPPING: &str = "dfflegalize -cell $_DFF_P_ x\nabc -g cmos2\nopt_clea
 
 /// Hierarchical synthesis of `top`, for resources by unit: writes `stat_json`.
 pub fn units_script(
-    files: &[String],
+    files: &Sources,
     family: Family,
     top: &str,
     dsp: bool,
@@ -57,7 +66,7 @@ pub fn units_script(
 
 /// Flat synthesis of `top` into `netlist` (FPGA) and `stat_json` (+ `stat_txt` for people).
 pub fn flat_script(
-    files: &[String],
+    files: &Sources,
     family: Family,
     top: &str,
     dsp: bool,

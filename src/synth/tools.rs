@@ -36,6 +36,15 @@ impl ToolKind {
         }
     }
 
+    /// The tool's name in messages.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            ToolKind::Yosys => "Yosys",
+            ToolKind::NextpnrEcp5 => "nextpnr-ecp5",
+            ToolKind::NextpnrIce40 => "nextpnr-ice40",
+        }
+    }
+
     fn version_flag(self) -> &'static str {
         match self {
             ToolKind::Yosys => "-V",
@@ -72,7 +81,7 @@ pub fn find(kind: ToolKind) -> Result<Tool> {
             .iter()
             .find_map(|name| search_path(name))
             .ok_or_else(|| SynthError::ToolMissing {
-                tool: format!("{kind:?}"),
+                tool: kind.display_name().to_string(),
                 looked_for: kind.candidates().join(" or "),
                 env_var: kind.env_var().into(),
             })?,

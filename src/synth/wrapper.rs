@@ -72,7 +72,12 @@ pub fn io_wrapper(core: &str, ports: &[Port]) -> Result<String> {
             String::new()
         } else if p.dir == PortDir::Input {
             in_lsb += p.width;
-            slice(in_lsb - p.width, "in_hold")
+            let bits = slice(in_lsb - p.width, "in_shift");
+            if p.width == 1 {
+                format!("{bits} & sload")
+            } else {
+                bits
+            }
         } else {
             out_lsb += p.width;
             slice(out_lsb - p.width, "out_bus")
