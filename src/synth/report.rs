@@ -230,6 +230,17 @@ fn opt(v: Option<f64>, digits: usize) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// A power with a readable unit (W, mW, µW).
+pub fn watts(w: f64) -> String {
+    if w >= 1.0 {
+        format!("{w:.2} W")
+    } else if w >= 1e-3 {
+        format!("{:.2} mW", w * 1e3)
+    } else {
+        format!("{:.2} µW", w * 1e6)
+    }
+}
+
 /// Engineering notation for large rates (e.g. 6.4e10 → "64.0 G").
 pub fn si(v: f64) -> String {
     let (div, unit) = if v >= 1e12 {
@@ -400,7 +411,7 @@ impl SynthReport {
                     "{}{}",
                     f.definition,
                     f.watts_at_peak
-                        .map(|w| format!("; at peak rate {w:.3} W"))
+                        .map(|w| format!("; at the peak rate {}", watts(w)))
                         .unwrap_or_default()
                 ),
             ]);
