@@ -69,10 +69,13 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
     bar.enable_steady_tick(Duration::from_millis(200));
     let started = Instant::now();
     let result = flow::run(&params, &opts, &mut |step| {
-        bar.println(format!(
-            "[{:>6.1}s] {step}",
-            started.elapsed().as_secs_f64()
-        ));
+        let line = format!("[{:>6.1}s] {step}", started.elapsed().as_secs_f64());
+        // Without a terminal the spinner is hidden; the steps still go to stderr.
+        if bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            bar.println(line);
+        }
         bar.set_message(step.to_string());
     });
     bar.finish_and_clear();
