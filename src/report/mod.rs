@@ -386,9 +386,9 @@ impl FlowReport {
             html_escape(&self.title)
         );
         for (caption, svg) in self.plots() {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<figure>{svg}<figcaption>{}</figcaption></figure>\n",
+                "<figure>{svg}<figcaption>{}</figcaption></figure>",
                 html_escape(&caption)
             );
         }

@@ -24,11 +24,21 @@ fn synth_command(family: Family, top: &str, dsp: bool, flatten: bool) -> String 
     cmd
 }
 
+/// `read_verilog` of every source. A design with the ECP5 CCU2C adder (`rtl/CCU2C.v`, whose
+/// simulation model is skipped under SYNTHESIS) first gets Yosys' own ECP5 cells as blackboxes,
+/// so that `hierarchy -check` finds CCU2C before `synth_ecp5` reads its library.
 fn read_sources(files: &[String]) -> String {
-    files
+    let mut s = String::new();
+    if files
         .iter()
-        .map(|f| format!("read_verilog -sv {f}\n"))
-        .collect()
+        .any(|f| f == "CCU2C.v" || f.ends_with("/CCU2C.v"))
+    {
+        s.push_str("read_verilog -lib +/ecp5/cells_sim.v\n");
+    }
+    for f in files {
+        s.push_str(&format!("read_verilog -sv {f}\n"));
+    }
+    s
 }
 
 const GATE_MAPPING: &str = "dfflegalize -cell $_DFF_P_ x\nabc -g cmos2\nopt_clean -purge\n";
@@ -129,5 +139,25 @@ impl PnrArgs<'_> {
             push(c);
         }
         a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ccu2c_designs_read_the_ecp5_cells_first() {
+        let plain = vec!["sub/rtl/spikelm_pe.v".to_string()];
+        assert!(!read_sources(&plain).contains("cells_sim"));
+        let ccu = vec![
+            "sub/rtl/CCU2C.v".to_string(),
+            "sub/rtl/spikelm_pe.v".to_string(),
+        ];
+        let s = units_script(&ccu, Family::Ecp5, "top", false, "u.json");
+        assert!(
+            s.starts_with("read_verilog -lib +/ecp5/cells_sim.v\nread_verilog -sv sub/rtl/CCU2C.v"),
+            "{s}"
+        );
     }
 }
