@@ -107,21 +107,38 @@ fn csd_shifter_sums_signed_power_of_two_terms() {
     assert!(log.contains("ERRORS 0"), "{log}");
 }
 
-#[test]
-fn signsel_adder_is_exhaustively_correct() {
-    let tb = "`timescale 1ns/1ps\nmodule tb;\n\
-        \x20   reg [6:0] x; reg [3:0] w; reg en, neg;\n    wire [6:0] sum;\n\
+/// Every x of N bits, every weight of 4 bits, every spike, against integer arithmetic.
+fn signsel_testbench(n: u32) -> String {
+    let half = 1i64 << (n - 1);
+    format!(
+        "`timescale 1ns/1ps\nmodule tb;\n\
+        \x20   reg [{m}:0] x; reg [3:0] w; reg en, neg;\n    wire [{m}:0] sum;\n\
         \x20   integer xi, wi, s, errors = 0, want;\n\
-        \x20   spikelm_signsel_add #(.N(7), .WB(4)) dut (.x(x), .w(w), .en(en), .neg(neg), .sum(sum));\n\
+        \x20   spikelm_signsel_add #(.N({n}), .WB(4)) dut (.x(x), .w(w), .en(en), .neg(neg), .sum(sum));\n\
         \x20   initial begin\n\
-        \x20       for (xi = -64; xi < 64; xi = xi + 1)\n\
+        \x20       for (xi = -{half}; xi < {half}; xi = xi + 1)\n\
         \x20         for (wi = -7; wi < 8; wi = wi + 1)\n\
         \x20           for (s = 0; s < 3; s = s + 1) begin\n\
         \x20             x = xi; w = wi; en = (s != 0); neg = (s == 2); #1;\n\
         \x20             want = xi + (s == 1 ? wi : (s == 2 ? -wi : 0));\n\
-        \x20             if (sum !== want[6:0]) errors = errors + 1;\n\
+        \x20             if (sum !== want[{m}:0]) errors = errors + 1;\n\
         \x20           end\n\
-        \x20       $display(\"ERRORS %0d\", errors);\n        $finish;\n    end\nendmodule\n";
-    let log = simulate(&[], tb);
+        \x20       $display(\"ERRORS %0d\", errors);\n        $finish;\n    end\nendmodule\n",
+        m = n - 1
+    )
+}
+
+#[test]
+fn signsel_adder_is_exhaustively_correct() {
+    let log = simulate(&[], &signsel_testbench(7));
     assert!(log.contains("ERRORS 0"), "{log}");
+}
+
+#[test]
+fn ccu2c_signsel_adder_is_exhaustively_correct_at_odd_and_even_widths() {
+    // Odd N: the chain ends on a sum half; even N: it ends on a spare half.
+    for n in [7, 8] {
+        let log = simulate(&["array.adder=ecp5_ccu2c"], &signsel_testbench(n));
+        assert!(log.contains("ERRORS 0"), "N = {n}: {log}");
+    }
 }

@@ -66,3 +66,26 @@ fn an_unknown_target_lists_the_known_ones() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("ice40-up5k") && err.contains("gates"), "{err}");
 }
+
+#[test]
+fn ccu2c_adder_is_refused_on_a_non_ecp5_target() {
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let out = spikelm_hw()
+        .args([
+            "synth",
+            "--target",
+            "ice40-up5k",
+            "--set",
+            "array.adder=ecp5_ccu2c",
+            "--out",
+        ])
+        .arg(out_dir.path())
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("array.adder = ecp5_ccu2c") && err.contains("ice40-up5k"),
+        "{err}"
+    );
+}

@@ -164,6 +164,26 @@ impl fmt::Display for PeKind {
     }
 }
 
+/// How the ternary PE's sign-select adder is built.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdderKind {
+    /// Plain Verilog `x + operand + carry`: every target, and the reference.
+    #[default]
+    Plain,
+    /// A chain of Lattice ECP5 `CCU2C` carry cells (ternary PE only).
+    Ecp5Ccu2c,
+}
+
+impl fmt::Display for AdderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AdderKind::Plain => "plain",
+            AdderKind::Ecp5Ccu2c => "ecp5_ccu2c",
+        })
+    }
+}
+
 /// The processing-element array.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -171,6 +191,9 @@ pub struct ArrayConfig {
     pub rows: u32,
     pub cols: u32,
     pub pe: PeKind,
+    /// The PE adder: `plain` (default) or `ecp5_ccu2c` (technology cells, ternary only).
+    #[serde(default)]
+    pub adder: AdderKind,
 }
 
 /// A complete configuration, before validation. Every field is set by a preset.

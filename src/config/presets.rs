@@ -1,6 +1,8 @@
 //! Named configurations. Each sets every field; the tests validate and generate all of them.
 
-use super::{AlphaMode, ArrayConfig, Config, ConfigError, ModelDims, NumericFormat, PeKind};
+use super::{
+    AdderKind, AlphaMode, ArrayConfig, Config, ConfigError, ModelDims, NumericFormat, PeKind,
+};
 
 /// The configuration the main command and the tests use when none is named.
 pub const DEFAULT_PRESET: &str = "spikelm-bert-tiny";
@@ -51,6 +53,7 @@ pub fn preset(name: &str) -> Result<Config, ConfigError> {
             rows: side,
             cols: side,
             pe: PeKind::Ternary,
+            adder: AdderKind::Plain,
         },
     })
 }

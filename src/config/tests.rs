@@ -144,3 +144,31 @@ fn hash_depends_on_every_field() {
     assert_ne!(a.derived.config_hash, b.derived.config_hash);
     assert_eq!(a.derived.config_hash, a2.derived.config_hash);
 }
+
+#[test]
+fn adder_defaults_to_plain_and_ccu2c_needs_the_ternary_pe() {
+    for name in preset_names() {
+        let p = Params::load(name, None, &[]).unwrap();
+        assert_eq!(p.array().adder, AdderKind::Plain, "{name}");
+    }
+    let p = Params::load(
+        "spikelm-bert-tiny",
+        None,
+        &["array.adder=ecp5_ccu2c".to_string()],
+    )
+    .unwrap();
+    assert_eq!(p.array().adder, AdderKind::Ecp5Ccu2c);
+    assert!(toml::to_string(&p.config)
+        .unwrap()
+        .contains("adder = \"ecp5_ccu2c\""));
+    let e = err(
+        "spikelm-bert-tiny",
+        &["array.pe=int8_mac", "array.adder=ecp5_ccu2c"],
+    );
+    assert!(
+        e.contains("array.adder") && e.contains("ecp5_ccu2c") && e.contains("array.pe = ternary"),
+        "{e}"
+    );
+    let e = err("spikelm-bert-tiny", &["array.adder=lut6"]);
+    assert!(e.contains("lut6"), "{e}");
+}

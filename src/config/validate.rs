@@ -1,6 +1,6 @@
 //! The rules a configuration must satisfy before anything is derived from it.
 
-use super::{Config, ConfigError, PeKind};
+use super::{AdderKind, Config, ConfigError, PeKind};
 
 fn range(field: &str, value: u32, lo: u32, hi: u32) -> Result<(), ConfigError> {
     if value < lo || value > hi {
@@ -86,6 +86,17 @@ pub(super) fn check(c: &Config) -> Result<(), ConfigError> {
             format!(
                 "must be a multiple of array.rows = {} (one token per row for int8_mac)",
                 a.rows
+            ),
+        ));
+    }
+    if a.adder == AdderKind::Ecp5Ccu2c && a.pe != PeKind::Ternary {
+        return Err(ConfigError::invalid(
+            "array.adder",
+            a.adder,
+            format!(
+                "requires array.pe = ternary (the CCU2C chain is the sign-select adder; \
+                 array.pe = {} has no sign-select adder)",
+                a.pe
             ),
         ));
     }

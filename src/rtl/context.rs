@@ -3,7 +3,7 @@
 //! and its description cannot disagree.
 
 use super::RtlError;
-use crate::config::{AlphaMode, Params, PeKind};
+use crate::config::{AdderKind, AlphaMode, Params, PeKind};
 use serde::Serialize;
 
 /// Bits to index `n` distinct values (at least 1), as in the configuration's derived sizes.
@@ -86,6 +86,10 @@ pub struct RtlContext {
     pub int8: bool,
     pub alpha_mode: String,
     pub pe: String,
+    /// The PE adder: `plain` or `ecp5_ccu2c`.
+    pub adder: String,
+    /// The ternary PE's adder is a chain of ECP5 `CCU2C` cells.
+    pub ccu2c: bool,
     pub shapes: Vec<ShapeRow>,
     pub engine_what: &'static str,
     pub lane_what: &'static str,
@@ -205,6 +209,8 @@ impl RtlContext {
             int8,
             alpha_mode,
             pe: a.pe.to_string(),
+            adder: a.adder.to_string(),
+            ccu2c: a.adder == AdderKind::Ecp5Ccu2c && !int8,
             shapes,
             engine_what: if int8 {
                 "INT8 multiply-accumulate baseline engine"

@@ -9,6 +9,7 @@ mod bias_mem;
 pub mod context;
 mod controller;
 mod csr;
+mod ecp5_ccu2c;
 mod encoder;
 mod engine;
 mod header;
@@ -77,8 +78,9 @@ impl GeneratedRtl {
 }
 
 /// Every unit in compile order (leaves first, the top last).
-pub fn units() -> [Unit; 15] {
+pub fn units() -> [Unit; 16] {
     [
+        ecp5_ccu2c::UNIT,
         sat::UNIT,
         signsel::UNIT,
         amp_shift::UNIT,
@@ -111,7 +113,7 @@ pub fn generate(params: &Params) -> Result<GeneratedRtl, RtlError> {
         format!("{head}{}", header::params_vh(&ctx)),
     ));
     let mut modules = Vec::new();
-    for unit in units().iter().filter(|u| u.present(ctx.int8)) {
+    for unit in units().iter().filter(|u| u.present(&ctx)) {
         let body = unit.render(&tctx)?;
         files.push((format!("rtl/{}", unit.file_name()), format!("{head}{body}")));
         modules.push(*unit);

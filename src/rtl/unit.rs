@@ -9,6 +9,8 @@ pub enum Applies {
     All,
     /// Only the ternary-spike engine (not the int8_mac baseline).
     Ternary,
+    /// Only the ternary engine with `array.adder = ecp5_ccu2c` (the CCU2C simulation model).
+    Ecp5Ccu2c,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -25,8 +27,12 @@ impl Unit {
         format!("{}.v", self.module)
     }
 
-    pub fn present(&self, int8: bool) -> bool {
-        self.applies == Applies::All || !int8
+    pub fn present(&self, ctx: &super::RtlContext) -> bool {
+        match self.applies {
+            Applies::All => true,
+            Applies::Ternary => !ctx.int8,
+            Applies::Ecp5Ccu2c => ctx.ccu2c,
+        }
     }
 
     /// Render the template body (without the file header).
@@ -76,12 +82,13 @@ pub fn tidy(text: &str) -> String {
 #[cfg(test)]
 pub fn test_configs() -> Vec<(String, crate::config::Params)> {
     use crate::config::Params;
-    let sets: [(&str, &[&str]); 5] = [
+    let sets: [(&str, &[&str]); 6] = [
         ("tiny", &[]),
         ("tiny-csd2", &["alpha_mode=csd:2"]),
         ("tiny-pow2", &["alpha_mode=pow2"]),
         ("tiny-int8", &["array.pe=int8_mac"]),
         ("tiny-12x4", &["array=12x4", "model.seq_len=96"]),
+        ("tiny-ccu2c", &["array.adder=ecp5_ccu2c"]),
     ];
     sets.iter()
         .map(|(name, s)| {
@@ -99,7 +106,7 @@ pub fn render_for_tests(unit: &Unit) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|(name, p)| {
             let ctx = super::context::RtlContext::new(&p).expect("context");
-            if !unit.present(ctx.int8) {
+            if !unit.present(&ctx) {
                 return None;
             }
             let tctx = tera::Context::from_serialize(&ctx).expect("serialize");

@@ -10,7 +10,7 @@ use super::script::{self, PnrArgs};
 use super::target::{Family, Target};
 use super::tools::{self, Runner, Tool, ToolKind};
 use super::wrapper::{self, IO_TOP, OOC_TOP};
-use crate::config::Params;
+use crate::config::{AdderKind, Params};
 use std::path::{Path, PathBuf};
 
 /// What to run.
@@ -102,10 +102,17 @@ pub fn synthesize(
     progress: &mut dyn FnMut(&str),
 ) -> Result<SynthReport> {
     let out = &opts.out_dir;
+    let family = opts.target.family();
+    if params.array().adder == AdderKind::Ecp5Ccu2c && family != Family::Ecp5 {
+        return Err(SynthError::Unsupported(format!(
+            "array.adder = ecp5_ccu2c: the CCU2C carry cells exist only on ECP5 targets, not on \
+             {} (use array.adder = plain)",
+            opts.target
+        )));
+    }
     std::fs::create_dir_all(out).map_err(|e| SynthError::io(out, e))?;
     let tools = resolve_tools(opts.target)?;
     let yosys = &tools[0];
-    let family = opts.target.family();
     progress("preparing the design");
     let design = obtain_design(params, opts.rtl_dir.as_deref(), out)?;
     let wdir = out.join("wrappers");

@@ -32,12 +32,23 @@ pub struct Sources {
     pub include_dirs: Vec<String>,
 }
 
+/// `read_verilog` of every source. A design with the ECP5 CCU2C adder (`rtl/CCU2C.v`, whose
+/// simulation model is skipped under SYNTHESIS) first gets Yosys' own ECP5 cells as a library,
+/// so that `hierarchy -check` finds CCU2C before `synth_ecp5` reads its library.
 fn read_sources(src: &Sources) -> String {
     let inc: String = src.include_dirs.iter().map(|d| format!(" -I{d}")).collect();
-    src.files
+    let mut s = String::new();
+    if src
+        .files
         .iter()
-        .map(|f| format!("read_verilog -sv{inc} {f}\n"))
-        .collect()
+        .any(|f| f == "CCU2C.v" || f.ends_with("/CCU2C.v"))
+    {
+        s.push_str("read_verilog -lib +/ecp5/cells_sim.v\n");
+    }
+    for f in &src.files {
+        s.push_str(&format!("read_verilog -sv{inc} {f}\n"));
+    }
+    s
 }
 
 const GATE_MAPPING: &str = "dfflegalize -cell $_DFF_P_ x\nabc -g cmos2\nopt_clean -purge\n";
@@ -138,5 +149,31 @@ impl PnrArgs<'_> {
             push(c);
         }
         a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ccu2c_designs_read_the_ecp5_cells_first() {
+        let plain = Sources {
+            files: vec!["sub/rtl/spikelm_pe.v".to_string()],
+            include_dirs: vec![],
+        };
+        assert!(!read_sources(&plain).contains("cells_sim"));
+        let ccu = Sources {
+            files: vec![
+                "sub/rtl/CCU2C.v".to_string(),
+                "sub/rtl/spikelm_pe.v".to_string(),
+            ],
+            include_dirs: vec![],
+        };
+        let s = units_script(&ccu, Family::Ecp5, "top", false, "u.json");
+        assert!(
+            s.starts_with("read_verilog -lib +/ecp5/cells_sim.v\nread_verilog -sv sub/rtl/CCU2C.v"),
+            "{s}"
+        );
     }
 }

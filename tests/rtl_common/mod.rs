@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// (name, preset, overrides) of every configuration the quality gates cover.
-pub const CONFIGS: [(&str, &str, &[&str]); 8] = [
+pub const CONFIGS: [(&str, &str, &[&str]); 9] = [
     ("tiny", "spikelm-bert-tiny", &[]),
     ("base", "spikelm-bert-base", &[]),
     ("tiny-4x8", "spikelm-bert-tiny", &["array=4x8"]),
@@ -21,6 +21,11 @@ pub const CONFIGS: [(&str, &str, &[&str]); 8] = [
     ("tiny-pow2", "spikelm-bert-tiny", &["alpha_mode=pow2"]),
     ("tiny-int8", "spikelm-bert-tiny", &["array.pe=int8_mac"]),
     ("base-csd3", "spikelm-bert-base", &["alpha_mode=csd:3"]),
+    (
+        "tiny-ccu2c",
+        "spikelm-bert-tiny",
+        &["array.adder=ecp5_ccu2c"],
+    ),
 ];
 
 pub fn params(preset: &str, sets: &[&str]) -> Params {
