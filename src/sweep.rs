@@ -57,7 +57,9 @@ pub struct SweepPoint {
     pub ok: bool,
     pub error: Option<String>,
     pub pes: u32,
-    pub lut4_eq: f64,
+    /// LUT4-equivalents on FPGA targets, NAND2-equivalents for `gates`.
+    pub area: f64,
+    pub area_unit: String,
     pub fmax_mhz: f64,
     pub tokens_per_s: f64,
     pub on_pareto_front: bool,
@@ -69,7 +71,7 @@ pub fn mark_front(points: &mut [SweepPoint]) {
     let pts: Vec<Point> = ok
         .iter()
         .map(|&i| Point {
-            x: points[i].lut4_eq,
+            x: points[i].area,
             y: points[i].tokens_per_s,
             label: String::new(),
         })
@@ -81,15 +83,16 @@ pub fn mark_front(points: &mut [SweepPoint]) {
 
 /// Markdown table of a sweep.
 pub fn table(points: &[SweepPoint]) -> String {
-    let mut out = String::from("| configuration | PEs | LUT4-eq | Fmax MHz | tokens/s | Pareto |\n|---|---|---|---|---|---|\n");
+    let mut out = String::from("| configuration | PEs | area | Fmax MHz | tokens/s | Pareto |\n|---|---|---|---|---|---|\n");
     for p in points {
         if p.ok {
             let _ = writeln!(
                 out,
-                "| {} | {} | {:.0} | {:.1} | {:.1} | {} |",
+                "| {} | {} | {:.0} {} | {:.1} | {:.1} | {} |",
                 p.sets.join(" "),
                 p.pes,
-                p.lut4_eq,
+                p.area,
+                p.area_unit,
                 p.fmax_mhz,
                 p.tokens_per_s,
                 if p.on_pareto_front { "yes" } else { "" }
@@ -112,12 +115,16 @@ pub fn plot(title: &str, points: &[SweepPoint]) -> String {
         .iter()
         .filter(|p| p.ok)
         .map(|p| Point {
-            x: p.lut4_eq,
+            x: p.area,
             y: p.tokens_per_s,
             label: p.sets.join(" "),
         })
         .collect();
-    svg::scatter(title, "area (LUT4-equivalents)", "tokens per second", &pts)
+    let unit = points
+        .iter()
+        .find(|p| p.ok)
+        .map_or("", |p| p.area_unit.as_str());
+    svg::scatter(title, &format!("area ({unit})"), "tokens per second", &pts)
 }
 
 #[cfg(test)]
@@ -153,7 +160,8 @@ mod tests {
             ok,
             error: None,
             pes: 1,
-            lut4_eq: a,
+            area: a,
+            area_unit: "LUT4-eq".into(),
             fmax_mhz: 1.0,
             tokens_per_s: t,
             on_pareto_front: false,

@@ -118,7 +118,8 @@ fn measure(args: &SweepArgs, target: Target, sets: &[String], dir: &Path) -> Swe
         ok: false,
         error: None,
         pes: 0,
-        lut4_eq: 0.0,
+        area: 0.0,
+        area_unit: String::new(),
         fmax_mhz: 0.0,
         tokens_per_s: 0.0,
         on_pareto_front: false,
@@ -134,7 +135,10 @@ fn measure(args: &SweepArgs, target: Target, sets: &[String], dir: &Path) -> Swe
         let fmax = report.metrics.fmax_mhz.unwrap_or(args.fmax);
         let est = PerfEstimate::compute(&params, fmax, 0.35)?;
         point.pes = params.derived.pes;
-        point.lut4_eq = report.engine.lut4_equiv as f64;
+        (point.area, point.area_unit) = match &report.gates {
+            Some(g) => (g.nand2_equiv, "NAND2-eq".to_string()),
+            None => (report.engine.lut4_equiv as f64, "LUT4-eq".to_string()),
+        };
         point.fmax_mhz = fmax;
         point.tokens_per_s = est.tokens_per_s;
         Ok(())
