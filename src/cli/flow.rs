@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 pub struct FlowArgs {
     #[command(flatten)]
     pub cfg: ConfigArgs,
-    /// Synthesis target: ecp5-25k, ecp5-45k, ecp5-85k, ice40-up5k, ice40-hx8k or gates.
-    #[arg(long, default_value = "ecp5-25k")]
+    /// Synthesis target: ecp5-25k, ecp5-45k, ecp5-85k, ice40-up5k, ice40-hx8k or gates. The
+    /// default is the largest ECP5, where the INT8 baseline with LUT multipliers also fits.
+    #[arg(long, default_value = "ecp5-85k")]
     pub target: String,
     /// Output directory (report.md, report.html, report.json, design/, sim/, synth/).
     #[arg(long, default_value = "build/flow")]
