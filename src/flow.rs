@@ -288,10 +288,18 @@ fn synth_figures(label: &str, r: &SynthReport) -> SynthFigures {
         lut4_eq_per_pe: r.metrics.engine_lut4_equiv_per_pe,
         fmax_mhz: r.metrics.fmax_mhz.unwrap_or(0.0),
         critical_path: critical,
-        by_unit: r
-            .units
-            .iter()
-            .map(|u| (u.unit.clone(), (u.local.lut4_equiv * u.instances) as f64))
-            .collect(),
+        by_unit: by_unit(r),
     }
+}
+
+/// LUT4-equivalents per unit over all its instances, parameterisations summed, largest first.
+fn by_unit(r: &SynthReport) -> Vec<(String, f64)> {
+    let mut sums: std::collections::BTreeMap<String, f64> = std::collections::BTreeMap::new();
+    for u in &r.units {
+        let name = u.unit.trim_start_matches("spikelm_").to_string();
+        *sums.entry(name).or_default() += (u.local.lut4_equiv * u.instances) as f64;
+    }
+    let mut v: Vec<(String, f64)> = sums.into_iter().filter(|(_, x)| *x > 0.0).collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    v
 }

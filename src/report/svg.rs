@@ -113,13 +113,21 @@ pub fn bars(title: &str, y_label: &str, labels: &[String], series: &[(&str, Vec<
                 fmt_num(v)
             );
         }
-        let _ = write!(
-            out,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            gx + group_w * 0.4,
-            H - BOTTOM + 16.0,
-            escape(label)
-        );
+        // Many groups: slant the labels so they do not overlap.
+        let (x, y) = (gx + group_w * 0.4, H - BOTTOM + 14.0);
+        let _ = if labels.len() > 6 {
+            write!(
+                out,
+                r#"<text transform="translate({x:.1} {y:.1}) rotate(-25)" text-anchor="end" font-size="9">{}</text>"#,
+                escape(label)
+            )
+        } else {
+            write!(
+                out,
+                r#"<text x="{x:.1}" y="{y:.1}" text-anchor="middle">{}</text>"#,
+                escape(label)
+            )
+        };
     }
     legend(&mut out, &series.iter().map(|s| s.0).collect::<Vec<_>>());
     out.push_str("</svg>");
