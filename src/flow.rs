@@ -191,7 +191,7 @@ pub fn run(
 }
 
 /// An empty or new directory, or an existing one whose contents `force` allows replacing.
-fn prepare_out(out: &Path, force: bool) -> Result<(), FlowError> {
+pub fn prepare_out(out: &Path, force: bool) -> Result<(), FlowError> {
     if out.exists() {
         let non_empty = std::fs::read_dir(out)
             .map_err(|e| io(out, e))?

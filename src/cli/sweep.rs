@@ -42,17 +42,7 @@ pub struct SweepArgs {
 pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     let target: Target = args.target.parse().context("--target")?;
     let combos = sweep::expand(&args.vary)?;
-    if args.out.exists() && std::fs::read_dir(&args.out)?.next().is_some() {
-        anyhow::ensure!(
-            args.force,
-            "{}: the output directory exists and is not empty; pass --force to replace its contents",
-            args.out.display()
-        );
-        std::fs::remove_dir_all(&args.out)
-            .with_context(|| format!("removing {}", args.out.display()))?;
-    }
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating {}", args.out.display()))?;
+    spikelm_hw::flow::prepare_out(&args.out, args.force)?;
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<SweepPoint>>> = Mutex::new(vec![None; combos.len()]);
     eprintln!(
