@@ -3,7 +3,6 @@
 
 use crate::report::svg::{self, Point};
 use serde::Serialize;
-use std::fmt::Write;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
@@ -83,30 +82,39 @@ pub fn mark_front(points: &mut [SweepPoint]) {
 
 /// Markdown table of a sweep.
 pub fn table(points: &[SweepPoint]) -> String {
-    let mut out = String::from("| configuration | PEs | area | Fmax MHz | tokens/s | Pareto |\n|---|---|---|---|---|---|\n");
-    for p in points {
-        if p.ok {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {:.0} {} | {:.1} | {:.1} | {} |",
-                p.sets.join(" "),
-                p.pes,
-                p.area,
-                p.area_unit,
-                p.fmax_mhz,
-                p.tokens_per_s,
-                if p.on_pareto_front { "yes" } else { "" }
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "| {} | failed: {} | | | | |",
-                p.sets.join(" "),
-                p.error.as_deref().unwrap_or("?")
-            );
-        }
-    }
-    out
+    let rows: Vec<Vec<String>> = points
+        .iter()
+        .map(|p| {
+            if p.ok {
+                vec![
+                    p.sets.join(" "),
+                    p.pes.to_string(),
+                    format!("{:.0} {}", p.area, p.area_unit),
+                    format!("{:.1}", p.fmax_mhz),
+                    format!("{:.1}", p.tokens_per_s),
+                    if p.on_pareto_front { "yes" } else { "" }.to_string(),
+                ]
+            } else {
+                let mut row = vec![
+                    p.sets.join(" "),
+                    format!("failed: {}", p.error.as_deref().unwrap_or("?")),
+                ];
+                row.resize(6, String::new());
+                row
+            }
+        })
+        .collect();
+    crate::report::markdown_table(
+        &[
+            "configuration",
+            "PEs",
+            "area",
+            "Fmax MHz",
+            "tokens/s",
+            "Pareto",
+        ],
+        &rows,
+    )
 }
 
 /// Scatter plot of area against throughput with the front marked.

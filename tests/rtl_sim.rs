@@ -1,6 +1,6 @@
 //! End-to-end Icarus simulation of the generated engine on a small configuration: the output
 //! stream, the spike tap and the firing-rate counters against a direct implementation of
-//! DESIGN.md section 3 written here, under random stalls on all three streams; and, with
+//! docs/arithmetic.md written here, under random stalls on all three streams; and, with
 //! streams always valid and ready, CYCLES == `perf::layer_cycles`.
 //! Run: `cargo test --release --test rtl_sim`.
 
@@ -12,6 +12,7 @@ mod rtl_common;
 use rtl_common::*;
 use spikelm_hw::config::{LayerKind, Params, PeKind};
 use spikelm_hw::perf::layer_cycles;
+use spikelm_hw::rtl::regmap as reg;
 use std::fmt::Write as _;
 use std::process::Command;
 
@@ -269,20 +270,18 @@ fn run_case(case: &Case) {
     };
     for t in 0..t_steps {
         for (k, word) in alpha[t].words.iter().enumerate() {
-            wr(0x100 + 16 * t as u64 + k as u64, *word as u64);
+            wr(reg::ALPHA.at(t as u32, k as u32).into(), *word as u64);
         }
         for (k, word) in scale[t].words.iter().enumerate() {
-            wr(0x200 + 16 * t as u64 + k as u64, *word as u64);
+            wr(reg::SCALE.at(t as u32, k as u32).into(), *word as u64);
         }
     }
-    let cbits = spikelm_hw::rtl::context::clog2(c as u64);
     for (j, b) in bias.iter().enumerate() {
-        let off = ((j / c) << cbits | (j % c)) as u64;
-        wr(1 << (csr_aw - 1) | off, *b as u64);
+        wr(reg::bias_addr(csr_aw, c as u32, j as u32).into(), *b as u64);
     }
-    wr(0x002, shape.index as u64);
-    wr(0x003, case.tokens as u64);
-    wr(0x004, shift as u64);
+    wr(reg::LAYER.addr.into(), shape.index as u64);
+    wr(reg::TOKENS.addr.into(), case.tokens as u64);
+    wr(reg::OUT_SHIFT.addr.into(), shift as u64);
 
     let stall = if case.stall { 1 } else { 0 };
     let tb = format!(
@@ -353,21 +352,21 @@ module tb;
         fo = $fopen("out.txt", "w");
         repeat (3) @(negedge clk);
         rst = 1'b0;
-{csr}        csr_write(0, 1);
+{csr}        csr_write({ctrl}, 1 << {start});
         v = 0;
         guard = 0;
-        while (!v[1] && guard < 2000000) begin
-            csr_read(1, v);
+        while (!v[{done}] && guard < 2000000) begin
+            csr_read({status}, v);
             guard = guard + 1;
         end
-        csr_read(5, v);
+        csr_read({cycles}, v);
         $fwrite(fo, "CYCLES %0d\n", v);
         for (i = 0; i < {t_steps}; i = i + 1) begin
-            csr_read(64 + 4*i, v); $fwrite(fo, "POS %0d\n", v);
-            csr_read(65 + 4*i, v); $fwrite(fo, "NEG %0d\n", v);
-            csr_read(66 + 4*i, v); $fwrite(fo, "ADD %0d\n", v);
+            csr_read({pos} + {stride}*i, v); $fwrite(fo, "POS %0d\n", v);
+            csr_read({neg} + {stride}*i, v); $fwrite(fo, "NEG %0d\n", v);
+            csr_read({add} + {stride}*i, v); $fwrite(fo, "ADD %0d\n", v);
         end
-        csr_read(6, v);
+        csr_read({info}, v);
         $fwrite(fo, "INFO %0d\n", v);
         $fclose(fo);
         $finish;
@@ -376,6 +375,16 @@ endmodule
 `default_nettype wire
 "#,
         seed = case.seed as u32 & 0x7fff_ffff,
+        ctrl = reg::CTRL.addr,
+        start = reg::CTRL.bit("START"),
+        status = reg::STATUS.addr,
+        done = reg::STATUS.bit("DONE"),
+        cycles = reg::CYCLES.addr,
+        pos = reg::POS_COUNT.addr,
+        neg = reg::NEG_COUNT.addr,
+        add = reg::ADD_COUNT.addr,
+        stride = reg::POS_COUNT.at(1, 0) - reg::POS_COUNT.addr,
+        info = reg::INFO.addr,
         wb = f.weight_bits,
         yw = ybits,
         mw = f.membrane_bits,

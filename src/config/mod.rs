@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-pub use derived::{Derived, LayerKind, LayerShape};
+pub use derived::{clog2, Derived, LayerKind, LayerShape};
 pub use presets::{preset, preset_names, DEFAULT_PRESET};
 
 /// Errors from reading or validating a configuration. Each names the field, the value and the rule.
@@ -124,7 +124,7 @@ impl<'de> Deserialize<'de> for AlphaMode {
     }
 }
 
-/// Fixed-point format of DESIGN.md section 3.
+/// Fixed-point format of docs/arithmetic.md.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NumericFormat {

@@ -53,6 +53,13 @@ pub struct FlowReport {
 }
 
 fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
+    out.push_str(&markdown_table(head, rows));
+    out.push('\n');
+}
+
+/// A Markdown table: the header, the rule, one line per row.
+pub fn markdown_table(head: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
     let _ = writeln!(out, "| {} |", head.join(" | "));
     let _ = writeln!(
         out,
@@ -62,7 +69,18 @@ fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
     for r in rows {
         let _ = writeln!(out, "| {} |", r.join(" | "));
     }
-    out.push('\n');
+    out
+}
+
+/// Replace the body of the generated section `name` of a Markdown document, the lines between
+/// `<!-- BEGIN generated: name -->` and `<!-- END generated: name -->`. `None` if the markers
+/// are missing.
+pub fn replace_generated(doc: &str, name: &str, body: &str) -> Option<String> {
+    let begin = format!("<!-- BEGIN generated: {name} -->\n");
+    let end = format!("<!-- END generated: {name} -->");
+    let b = doc.find(&begin)? + begin.len();
+    let e = b + doc[b..].find(&end)?;
+    Some(format!("{}{body}{}", &doc[..b], &doc[e..]))
 }
 
 fn pct(v: f64) -> String {
@@ -382,27 +400,21 @@ impl FlowReport {
              <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}\
              pre{{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:12px}}figure{{display:inline-block;margin:0.5em}}\
              figcaption{{text-align:center;color:#555}}</style></head><body>\n<h1>{}</h1>\n",
-            html_escape(&self.title),
-            html_escape(&self.title)
+            svg::escape(&self.title),
+            svg::escape(&self.title)
         );
         for (caption, svg) in self.plots() {
             let _ = writeln!(
                 out,
                 "<figure>{svg}<figcaption>{}</figcaption></figure>",
-                html_escape(&caption)
+                svg::escape(&caption)
             );
         }
         let _ = write!(
             out,
             "<h2>Figures</h2>\n<pre>{}</pre>\n</body></html>\n",
-            html_escape(&self.to_markdown())
+            svg::escape(&self.to_markdown())
         );
         out
     }
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

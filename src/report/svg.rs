@@ -11,7 +11,8 @@ const TOP: f64 = 36.0;
 const BOTTOM: f64 = 60.0;
 const COLOURS: [&str; 4] = ["#3b6ea8", "#d9822b", "#4a9c5d", "#a33b5c"];
 
-fn escape(s: &str) -> String {
+/// Escape text for HTML and SVG (element content and attribute values).
+pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -3,17 +3,8 @@
 //! and its description cannot disagree.
 
 use super::RtlError;
-use crate::config::{AdderKind, AlphaMode, Params, PeKind};
+use crate::config::{clog2, AdderKind, AlphaMode, Params, PeKind};
 use serde::Serialize;
-
-/// Bits to index `n` distinct values (at least 1), as in the configuration's derived sizes.
-pub fn clog2(n: u64) -> u32 {
-    if n <= 1 {
-        1
-    } else {
-        64 - (n - 1).leading_zeros()
-    }
-}
 
 /// One row of the controller's layer-shape ROM.
 #[derive(Debug, Clone, Serialize)]
@@ -77,6 +68,8 @@ pub struct RtlContext {
     pub sshw: u32,
     pub osb: u32,
     pub csr_aw: u32,
+    /// CYCLES and event counter width.
+    pub cntw: u32,
     /// Output-stage product width ACCW + scale_bits + 1.
     pub opw: u32,
     /// Neuron leak product width MW + AW + 1.
@@ -202,6 +195,7 @@ impl RtlContext {
             sshw,
             osb: d.out_shift_bits,
             csr_aw: d.csr_addr_bits,
+            cntw: d.counter_bits,
             opw: d.acc_bits + f.scale_bits + 1,
             lpw: f.membrane_bits + f.alpha_bits + 1,
             info,
@@ -224,6 +218,19 @@ impl RtlContext {
             },
             sbuf_what: if int8 { "activation" } else { "spike" },
         })
+    }
+
+    /// The context the templates render with: every field, plus the engine's port list and the
+    /// register map.
+    pub fn tera(&self) -> Result<tera::Context, RtlError> {
+        let mut t = tera::Context::from_serialize(self).map_err(|e| RtlError::Template {
+            template: "context".into(),
+            message: e.to_string(),
+        })?;
+        t.insert("port_list", &super::ports::verilog_list());
+        t.insert("regs", &super::regmap::rows());
+        t.insert("regs_offset_bits", &super::regmap::OFFSET_BITS);
+        Ok(t)
     }
 
     /// The `define lines of the parameter header, name and value and meaning.
@@ -281,6 +288,7 @@ impl RtlContext {
             ("SSHW", n(self.sshw), "scale digit shift bits"),
             ("OSB", n(self.osb), "OUT_SHIFT width"),
             ("CSR_AW", n(self.csr_aw), "CSR word address bits"),
+            ("CNTW", n(self.cntw), "CYCLES and event counter width"),
             ("OPW", n(self.opw), "output stage product width"),
             ("LPW", n(self.lpw), "neuron leak product width"),
             ("INFO", format!("32'h{:08x}", self.info), "INFO register"),

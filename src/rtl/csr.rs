@@ -21,8 +21,8 @@ mod tests {
         for (name, text) in render_for_tests(&UNIT) {
             assert!(text.contains("module spikelm_csr"), "{name}");
             assert!(
-                text.contains("10'h006: rmux = INFO"),
-                "{name}: missing 10'h006: rmux = INFO"
+                text.contains("A_INFO:      rmux = INFO"),
+                "{name}: missing A_INFO:      rmux = INFO"
             );
         }
     }

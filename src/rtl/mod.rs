@@ -18,8 +18,10 @@ mod neuron;
 mod out_stage;
 mod pe;
 mod pe_array;
+pub mod ports;
 mod ram;
 mod rate_counters;
+pub mod regmap;
 mod sat;
 mod sbuf;
 mod signsel;
@@ -102,10 +104,7 @@ pub fn units() -> [Unit; 16] {
 /// Render the engine for one configuration.
 pub fn generate(params: &Params) -> Result<GeneratedRtl, RtlError> {
     let ctx = RtlContext::new(params)?;
-    let tctx = tera::Context::from_serialize(&ctx).map_err(|e| RtlError::Template {
-        template: "context".into(),
-        message: e.to_string(),
-    })?;
+    let tctx = ctx.tera()?;
     let head = header::file_header(params, "//");
     let mut files = Vec::new();
     files.push((

@@ -109,7 +109,7 @@ pub fn render_for_tests(unit: &Unit) -> Vec<(String, String)> {
             if !unit.present(&ctx) {
                 return None;
             }
-            let tctx = tera::Context::from_serialize(&ctx).expect("serialize");
+            let tctx = ctx.tera().expect("template context");
             let text = unit.render(&tctx).expect("render");
             assert!(!text.contains("{{"), "{name}: unrendered tag");
             Some((name, text))

@@ -6,6 +6,7 @@ use super::bits::top_word_mask;
 use super::vectors::{PortWords, VERSION};
 use super::SimError;
 use crate::config::Params;
+use crate::rtl::regmap;
 
 /// The harness template, compiled into the tool so an installed binary needs no source tree.
 pub const TEMPLATE: &str = include_str!("../../testbenches/harness.cpp.tera");
@@ -68,6 +69,11 @@ pub fn render(params: &Params, trace: bool) -> Result<String, SimError> {
     ctx.insert("wb", &f.weight_bits);
     ctx.insert("csr_aw", &d.csr_addr_bits);
     ctx.insert("version", &VERSION);
+    ctx.insert("ctrl_addr", &regmap::CTRL.addr);
+    ctx.insert("ctrl_start", &regmap::CTRL.bit("START"));
+    ctx.insert("status_addr", &regmap::STATUS.addr);
+    ctx.insert("status_busy", &regmap::STATUS.bit("BUSY"));
+    ctx.insert("status_done", &regmap::STATUS.bit("DONE"));
     ctx.insert("trace", &trace);
     ctx.insert("wgt_words", &w.wgt);
     ctx.insert("out_words", &w.out);

@@ -7,36 +7,11 @@ use super::codes::register_words;
 use super::expected::{spike_code, Expected};
 use super::stimulus::{activation_bits, input_steps, LayerStimulus};
 use crate::config::Params;
+use crate::rtl::regmap as reg;
 use std::path::Path;
 
 pub const MAGIC: u32 = 0x564D_4C53;
 pub const VERSION: u32 = 1;
-
-/// Register word addresses of docs/engine.md.
-pub mod reg {
-    pub const CTRL: u32 = 0x000;
-    pub const STATUS: u32 = 0x001;
-    pub const LAYER: u32 = 0x002;
-    pub const TOKENS: u32 = 0x003;
-    pub const OUT_SHIFT: u32 = 0x004;
-    pub const CYCLES: u32 = 0x005;
-    pub const INFO: u32 = 0x006;
-    pub fn pos_count(t: u32) -> u32 {
-        0x040 + 4 * t
-    }
-    pub fn neg_count(t: u32) -> u32 {
-        0x041 + 4 * t
-    }
-    pub fn add_count(t: u32) -> u32 {
-        0x042 + 4 * t
-    }
-    pub fn alpha(t: u32, k: u32) -> u32 {
-        0x100 + 16 * t + k
-    }
-    pub fn scale(t: u32, k: u32) -> u32 {
-        0x200 + 16 * t + k
-    }
-}
 
 /// Word widths of the wide ports, shared with the harness template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,15 +72,9 @@ pub fn spike_position(params: &Params, din: usize, index: usize) -> (usize, usiz
     )
 }
 
-/// CSR base address of the bias bank (upper half of the register space).
+/// CSR address of bias `j` (upper half of the register space).
 fn bias_addr(params: &Params, j: u32) -> u32 {
-    let cols = params.array().cols;
-    let col_bits = if cols <= 1 {
-        1
-    } else {
-        32 - (cols - 1).leading_zeros()
-    };
-    (1 << (params.derived.csr_addr_bits - 1)) | ((j / cols) << col_bits) | (j % cols)
+    reg::bias_addr(params.derived.csr_addr_bits, params.array().cols, j)
 }
 
 /// The register writes before START, in the order a host driver issues them.
@@ -113,22 +82,22 @@ pub fn csr_writes(params: &Params, s: &LayerStimulus) -> Vec<(u32, u32)> {
     let f = params.format();
     let d = &params.derived;
     let mut w = vec![
-        (reg::LAYER, s.layer.index),
-        (reg::TOKENS, s.tokens as u32),
-        (reg::OUT_SHIFT, s.out_shift),
+        (reg::LAYER.addr, s.layer.index),
+        (reg::TOKENS.addr, s.tokens as u32),
+        (reg::OUT_SHIFT.addr, s.out_shift),
     ];
     for t in 0..s.alpha.len() as u32 {
         let aw = register_words(f.alpha_mode, s.alpha[t as usize], d.alpha_shift_bits);
         w.extend(
             aw.into_iter()
                 .enumerate()
-                .map(|(k, v)| (reg::alpha(t, k as u32), v)),
+                .map(|(k, v)| (reg::ALPHA.at(t, k as u32), v)),
         );
         let mw = register_words(f.alpha_mode, s.scale[t as usize], d.scale_shift_bits);
         w.extend(
             mw.into_iter()
                 .enumerate()
-                .map(|(k, v)| (reg::scale(t, k as u32), v)),
+                .map(|(k, v)| (reg::SCALE.at(t, k as u32), v)),
         );
     }
     for (j, &b) in s.bias.iter().enumerate() {
@@ -145,47 +114,34 @@ pub fn reg_checks(params: &Params, s: &LayerStimulus, e: &Expected) -> Vec<RegCh
         crate::config::PeKind::Int8Mac => 1,
     };
     let mut v = vec![
-        check("STATUS", reg::STATUS, 0b10, true),
-        check("CYCLES", reg::CYCLES, 0, false),
+        check(&reg::STATUS, None, 1 << reg::STATUS.bit("DONE"), true),
+        check(&reg::CYCLES, None, 0, false),
         check(
-            "INFO",
-            reg::INFO,
+            &reg::INFO,
+            None,
             a.rows | a.cols << 8 | params.model().time_steps << 16 | pe << 24,
             true,
         ),
-        check("LAYER", reg::LAYER, s.layer.index, true),
-        check("TOKENS", reg::TOKENS, s.tokens as u32, true),
-        check("OUT_SHIFT", reg::OUT_SHIFT, s.out_shift, true),
+        check(&reg::LAYER, None, s.layer.index, true),
+        check(&reg::TOKENS, None, s.tokens as u32, true),
+        check(&reg::OUT_SHIFT, None, s.out_shift, true),
     ];
-    let sat = |c: u64| c.min(u64::from(u32::MAX)) as u32;
+    let counter_max = (1u64 << params.derived.counter_bits) - 1;
+    let sat = |c: u64| c.min(counter_max) as u32;
     for t in 0..e.pos_count.len() {
         let tt = t as u32;
-        v.push(check(
-            &format!("POS_COUNT[{t}]"),
-            reg::pos_count(tt),
-            sat(e.pos_count[t]),
-            true,
-        ));
-        v.push(check(
-            &format!("NEG_COUNT[{t}]"),
-            reg::neg_count(tt),
-            sat(e.neg_count[t]),
-            true,
-        ));
-        v.push(check(
-            &format!("ADD_COUNT[{t}]"),
-            reg::add_count(tt),
-            sat(e.add_count[t]),
-            true,
-        ));
+        v.push(check(&reg::POS_COUNT, Some(tt), sat(e.pos_count[t]), true));
+        v.push(check(&reg::NEG_COUNT, Some(tt), sat(e.neg_count[t]), true));
+        v.push(check(&reg::ADD_COUNT, Some(tt), sat(e.add_count[t]), true));
     }
     v
 }
 
-fn check(name: &str, addr: u32, expected: u32, compare: bool) -> RegCheck {
+/// The check of `r`, or of its element for time step `t`.
+fn check(r: &reg::Register, t: Option<u32>, expected: u32, compare: bool) -> RegCheck {
     RegCheck {
-        name: name.to_string(),
-        addr,
+        name: t.map_or_else(|| r.name.to_string(), |t| format!("{}[{t}]", r.name)),
+        addr: r.at(t.unwrap_or(0), 0),
         expected,
         compare,
     }
@@ -360,23 +316,16 @@ mod tests {
     }
 
     #[test]
-    fn bias_addresses_use_the_upper_half() {
-        let p = tiny(); // CSR_AW = 11, C = 8
-        assert_eq!(bias_addr(&p, 0), 1 << 10);
-        assert_eq!(bias_addr(&p, 9), (1 << 10) | (1 << 3) | 1);
-    }
-
-    #[test]
     fn register_writes_in_host_order() {
         let p = tiny();
         let layer = p.derived.shape(crate::config::LayerKind::FfnIn);
         let s = LayerStimulus::blank(&p, layer, 4);
         let w = csr_writes(&p, &s);
-        assert_eq!(w[0], (reg::LAYER, 2));
-        assert_eq!(w[1], (reg::TOKENS, 4));
-        assert_eq!(w[2], (reg::OUT_SHIFT, s.out_shift));
-        assert_eq!(w[3], (reg::alpha(0, 0), s.alpha[0] as u32));
-        assert_eq!(w[4], (reg::scale(0, 0), s.scale[0] as u32));
+        assert_eq!(w[0], (reg::LAYER.addr, 2));
+        assert_eq!(w[1], (reg::TOKENS.addr, 4));
+        assert_eq!(w[2], (reg::OUT_SHIFT.addr, s.out_shift));
+        assert_eq!(w[3], (reg::ALPHA.at(0, 0), s.alpha[0] as u32));
+        assert_eq!(w[4], (reg::SCALE.at(0, 0), s.scale[0] as u32));
         assert_eq!(w.len(), 3 + 2 * 4 + 512);
     }
 }

@@ -23,24 +23,25 @@
 
 `default_nettype none
 
-// Register block (docs/engine.md register map). Word addresses; the lower half
-// (csr_addr[CSR_AW-1] = 0) holds the registers, the upper half the biases, write only, at
-// (j / C) << CB | (j % C). Reads return the word the cycle after csr_re.
+// Register block (docs/engine.md register map; the addresses below are rendered from
+// src/rtl/regmap.rs). Word addresses; the lower half (csr_addr[CSR_AW-1] = 0) holds the
+// registers, the upper half the biases, write only, at (j / C) << CB | (j % C). Reads return
+// the word the cycle after csr_re.
 module spikelm_csr #(
-    parameter integer CSR_AW = 11,
-    parameter integer T      = 4,
-    parameter integer TOKW   = 8,
-    parameter integer SEQ    = 128,
-    parameter integer OSB    = 6,
-    parameter integer AK     = 1,   // alpha words per time step (1 exact, K digits)
-    parameter integer ADW    = 16,  // bits kept per alpha word
-    parameter integer SK     = 1,   // scale words per time step
-    parameter integer SDW    = 16,  // bits kept per scale word
-    parameter integer CB     = 3,
-    parameter integer BAB    = 6,
-    parameter integer YW     = 16,
-    parameter integer CNTW   = 32,
-    parameter [31:0]  INFO   = 32'h0
+    parameter integer CSR_AW = 11,     // CSR word address bits: register offsets + 1 (bias half)
+    parameter integer T      = 4,      // time steps (ALPHA, SCALE and counters per step, <= 16)
+    parameter integer TOKW   = 8,      // TOKENS register width
+    parameter integer SEQ    = 128,    // sequence length: TOKENS after reset and on a bad write
+    parameter integer OSB    = 6,      // OUT_SHIFT register width
+    parameter integer AK     = 1,      // alpha words per time step (1 exact, K digits, <= 16)
+    parameter integer ADW    = 16,     // bits kept per alpha word
+    parameter integer SK     = 1,      // scale words per time step (<= 16)
+    parameter integer SDW    = 16,     // bits kept per scale word
+    parameter integer CB     = 3,      // bias column-bank bits (clog2 C)
+    parameter integer BAB    = 6,      // bias address bits within a bank
+    parameter integer YW     = 16,     // bias (output) width
+    parameter integer CNTW   = 32,     // CYCLES and event counter width (<= 32)
+    parameter [31:0]  INFO   = 32'h0   // INFO register value
 ) (
     input  wire                 clk,
     input  wire                 rst,
@@ -66,26 +67,73 @@ module spikelm_csr #(
     output wire [BAB-1:0]       bias_addr,
     output wire [YW-1:0]        bias_wdata
 );
+    // Bits of a register offset within the lower half.
+    localparam integer OFW = 10;
+
+`ifndef SYNTHESIS
+    // Parameter checks: an unsupported combination stops the simulation before the first cycle.
+    initial begin
+        if (CSR_AW < OFW + 1) begin
+            $display("spikelm_csr: CSR_AW = %0d, needs at least %0d (register offsets + bias half)", CSR_AW, OFW + 1);
+            $finish;
+        end
+        if (CB + BAB > CSR_AW - 1) begin
+            $display("spikelm_csr: CB + BAB = %0d exceeds the bias half (%0d bits)", CB + BAB, CSR_AW - 1);
+            $finish;
+        end
+        if (T > 16 || AK > 16 || SK > 16) begin
+            $display("spikelm_csr: T = %0d, AK = %0d, SK = %0d: at most 16 each (4-bit index fields)", T, AK, SK);
+            $finish;
+        end
+        if (CNTW > 32 || TOKW > 32 || OSB > 32 || ADW > 32 || SDW > 32 || YW > 32) begin
+            $display("spikelm_csr: a register is wider than the 32-bit data word");
+            $finish;
+        end
+    end
+`endif
+
+    // Register offsets (src/rtl/regmap.rs).
+    localparam [OFW-1:0] A_CTRL = 10'h000;  // W 0x000 CTRL
+    localparam [OFW-1:0] A_STATUS = 10'h001;  // R 0x001 STATUS
+    localparam [OFW-1:0] A_LAYER = 10'h002;  // RW 0x002 LAYER
+    localparam [OFW-1:0] A_TOKENS = 10'h003;  // RW 0x003 TOKENS
+    localparam [OFW-1:0] A_OUT_SHIFT = 10'h004;  // RW 0x004 OUT_SHIFT
+    localparam [OFW-1:0] A_CYCLES = 10'h005;  // R 0x005 CYCLES
+    localparam [OFW-1:0] A_INFO = 10'h006;  // R 0x006 INFO
+    localparam [OFW-1:0] A_POS_COUNT = 10'h040;  // R 0x040 + 4t POS_COUNT[t]
+    localparam [OFW-1:0] A_NEG_COUNT = 10'h041;  // R 0x041 + 4t NEG_COUNT[t]
+    localparam [OFW-1:0] A_ADD_COUNT = 10'h042;  // R 0x042 + 4t ADD_COUNT[t]
+    localparam [OFW-1:0] A_ALPHA = 10'h100;  // W 0x100 + 16t + k ALPHA[t]
+    localparam [OFW-1:0] A_SCALE = 10'h200;  // W 0x200 + 16t + k SCALE[t]
+    // Bits of the named register fields.
+    localparam integer CTRL_START = 0;
+    localparam integer STATUS_BUSY = 0;
+    localparam integer STATUS_DONE = 1;
+
     localparam [TOKW-1:0] SEQ_K = SEQ[TOKW-1:0];
 
-    wire              upper   = csr_addr[CSR_AW-1];
-    wire [CSR_AW-2:0] lo      = csr_addr[CSR_AW-2:0];
-    wire              low_reg = ~upper & ((lo >> 10) == 0);
-    wire [9:0]        a       = lo[9:0];
+    wire               upper   = csr_addr[CSR_AW-1];
+    wire [CSR_AW-2:0]  lo      = csr_addr[CSR_AW-2:0];
+    wire               low_reg = ~upper & ((lo >> OFW) == 0);
+    wire [OFW-1:0]     a       = lo[OFW-1:0];
 
-    wire hit_ctrl   = low_reg & (a == 10'h000);
-    wire hit_layer  = low_reg & (a == 10'h002);
-    wire hit_tokens = low_reg & (a == 10'h003);
-    wire hit_shift  = low_reg & (a == 10'h004);
-    wire hit_alpha  = low_reg & (a[9:8] == 2'b01);
-    wire hit_scale  = low_reg & (a[9:8] == 2'b10);
-    wire hit_count  = low_reg & (a[9:6] == 4'b0001) & (a[1:0] != 2'b11);
+    // ALPHA / SCALE: a[9:8] selects the array, a[7:4] the time step, a[3:0] the digit.
+    // Counters: a[9:6] selects the block, a[5:2] the time step, a[1:0] POS / NEG / ADD.
+    wire hit_ctrl   = low_reg & (a == A_CTRL);
+    wire hit_layer  = low_reg & (a == A_LAYER);
+    wire hit_tokens = low_reg & (a == A_TOKENS);
+    wire hit_shift  = low_reg & (a == A_OUT_SHIFT);
+    wire hit_alpha  = low_reg & (a[9:8] == A_ALPHA[9:8]);
+    wire hit_scale  = low_reg & (a[9:8] == A_SCALE[9:8]);
+    wire hit_count  = low_reg & (a[9:6] == A_POS_COUNT[9:6])
+                    & ((a[1:0] == A_POS_COUNT[1:0]) | (a[1:0] == A_NEG_COUNT[1:0])
+                       | (a[1:0] == A_ADD_COUNT[1:0]));
 
     wire [15:0] t_hot  = 16'd1 << a[7:4];   // ALPHA / SCALE time step
     wire [15:0] k_hot  = 16'd1 << a[3:0];   // ALPHA / SCALE digit
     wire [15:0] ct_hot = 16'd1 << a[5:2];   // counter time step
 
-    assign start      = csr_we & hit_ctrl & csr_wdata[0];
+    assign start      = csr_we & hit_ctrl & csr_wdata[CTRL_START];
     assign bias_we    = csr_we & upper;
     assign bias_bank  = csr_addr[CB-1:0];
     assign bias_addr  = csr_addr[CB +: BAB];
@@ -127,6 +175,13 @@ module spikelm_csr #(
         end
     end
 
+    // The counters zero-extended to the data word.
+    reg [31:0] cycles_word;
+    always @* begin
+        cycles_word = 32'd0;
+        cycles_word[CNTW-1:0] = cycles;
+    end
+
     // Read mux, registered.
     reg [31:0] rmux;
     integer    rt;
@@ -134,18 +189,22 @@ module spikelm_csr #(
         rmux = 32'd0;
         if (low_reg) begin
             case (a)
-                10'h001: rmux = {30'd0, done, busy};
-                10'h002: rmux = {30'd0, layer};
-                10'h003: rmux = { {(32-TOKW){1'b0}}, tokens};
-                10'h004: rmux = { {(32-OSB){1'b0}}, out_shift};
-                10'h005: rmux = cycles;
-                10'h006: rmux = INFO;
-                default: rmux = 32'd0;
+                A_STATUS: begin
+                    rmux[STATUS_BUSY] = busy;
+                    rmux[STATUS_DONE] = done;
+                end
+                A_LAYER:     rmux = { {(32-2){1'b0}}, layer};
+                A_TOKENS:    rmux = { {(32-TOKW){1'b0}}, tokens};
+                A_OUT_SHIFT: rmux = { {(32-OSB){1'b0}}, out_shift};
+                A_CYCLES:    rmux = cycles_word;
+                A_INFO:      rmux = INFO;
+                default:     rmux = 32'd0;
             endcase
         end
         for (rt = 0; rt < T; rt = rt + 1) begin
             if (hit_count && ct_hot[rt]) begin
-                rmux = counts[(3*rt + {30'd0, a[1:0]})*CNTW +: CNTW];
+                rmux = 32'd0;
+                rmux[CNTW-1:0] = counts[(3*rt + {30'd0, a[1:0]})*CNTW +: CNTW];
             end
         end
     end

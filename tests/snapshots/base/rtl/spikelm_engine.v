@@ -77,15 +77,15 @@ module spikelm_engine (
     wire [`SPIKELM_CB-1:0]                 bias_bank;
     wire [`SPIKELM_BIAS_AB-1:0]            bias_waddr;
     wire [`SPIKELM_YW-1:0]                 bias_wdata;
-    wire [31:0]                            cycles;
-    wire [`SPIKELM_T*3*32-1:0]             counts;
+    wire [`SPIKELM_CNTW-1:0]               cycles;
+    wire [`SPIKELM_T*3*`SPIKELM_CNTW-1:0]  counts;
     wire                                   go = start & ~busy;
 
     spikelm_csr #(
         .CSR_AW(`SPIKELM_CSR_AW), .T(`SPIKELM_T), .TOKW(`SPIKELM_TOKW), .SEQ(`SPIKELM_SEQ),
         .OSB(`SPIKELM_OSB), .AK(`SPIKELM_AK), .ADW(`SPIKELM_ADW), .SK(`SPIKELM_SK),
         .SDW(`SPIKELM_SDW), .CB(`SPIKELM_CB), .BAB(`SPIKELM_BIAS_AB), .YW(`SPIKELM_YW),
-        .CNTW(32), .INFO(`SPIKELM_INFO)
+        .CNTW(`SPIKELM_CNTW), .INFO(`SPIKELM_INFO)
     ) u_csr (
         .clk(clk), .rst(rst),
         .csr_we(csr_we), .csr_re(csr_re), .csr_addr(csr_addr), .csr_wdata(csr_wdata),
@@ -118,7 +118,7 @@ module spikelm_engine (
         .R(`SPIKELM_R), .RB(`SPIKELM_RB), .ET(`SPIKELM_ET), .TB(`SPIKELM_TB),
         .TPR(`SPIKELM_TPR), .TOKW(`SPIKELM_TOKW), .DINW(`SPIKELM_DINW),
         .NCBW(`SPIKELM_NCBW), .DOUTW(`SPIKELM_DOUTW), .MAXDIN(`SPIKELM_MAXDIN),
-        .SBAB(`SPIKELM_SB_AB), .BAB(`SPIKELM_BIAS_AB), .CNTW(32)
+        .SBAB(`SPIKELM_SB_AB), .BAB(`SPIKELM_BIAS_AB), .CNTW(`SPIKELM_CNTW)
     ) u_ctrl (
         .clk(clk), .rst(rst),
         .start(go), .layer(layer), .tokens(tokens),
@@ -147,7 +147,7 @@ module spikelm_engine (
     );
 
     spikelm_rate_counters #(
-        .T(`SPIKELM_T), .TB(`SPIKELM_TB), .CW(32), .DOUTW(`SPIKELM_DOUTW)
+        .T(`SPIKELM_T), .TB(`SPIKELM_TB), .CW(`SPIKELM_CNTW), .DOUTW(`SPIKELM_DOUTW)
     ) u_rates (
         .clk(clk), .clear(rst | go), .inc(act_fire), .t(enc_t), .spike(spike),
         .dout(run_dout), .counts(counts)

@@ -64,6 +64,7 @@
 `define SPIKELM_SSHW        5            // scale digit shift bits
 `define SPIKELM_OSB         6            // OUT_SHIFT width
 `define SPIKELM_CSR_AW      13           // CSR word address bits
+`define SPIKELM_CNTW        32           // CYCLES and event counter width
 `define SPIKELM_OPW         37           // output stage product width
 `define SPIKELM_LPW         49           // neuron leak product width
 `define SPIKELM_INFO        32'h00041010 // INFO register
