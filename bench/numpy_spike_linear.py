@@ -2,7 +2,7 @@
 """Float32 NumPy version of one SpikeLinear forward pass, the baseline for benches/model.rs.
 
 Same work as the Rust bit-accurate model: the ternary neuron over T time steps (membrane
-recurrence of DESIGN.md section 2, round-half-even comparator) followed by y_t = alpha_t (W q_t) + b.
+recurrence of docs/arithmetic.md section 1, round-half-even comparator) followed by y_t = alpha_t (W q_t) + b.
 Prints one JSON line: {"t", "n", "din", "dout", "repeats", "median_ms", "min_ms", "firing_rate"}.
 """
 

@@ -1,6 +1,6 @@
 //! spikelm-hw: generate, verify and synthesize ternary-spike hardware accelerators for SpikeLM.
 //!
-//! The arithmetic everything implements is DESIGN.md section 3 (see `docs/arithmetic.md`).
+//! The arithmetic everything implements is `docs/arithmetic.md`.
 
 pub mod config;
 pub mod estimate;

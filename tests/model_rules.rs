@@ -1,4 +1,4 @@
-//! Each rule of DESIGN.md section 3 observed through the public layer API (`SpikeLinear` traces),
+//! Each rule of docs/arithmetic.md observed through the public layer API (`SpikeLinear` traces),
 //! one rule per test, with hand-derived small cases.
 
 use ndarray::{Array1, Array2, Array3};

@@ -1,4 +1,4 @@
-//! The two attention products with spiking K and V (DESIGN.md section 2), additions only:
+//! The two attention products with spiking K and V (docs/arithmetic.md section 1), additions only:
 //! scores Q·Kᵀ where K is the ternary output of the K quantiser, and context P·V where V is the
 //! ternary output of the V quantiser. Both are raw integer sums; the α_K/√d_h and α_V scales are
 //! applied afterwards (they are per-time-step constants, like M_t in the amplitude stage).

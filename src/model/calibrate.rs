@@ -1,4 +1,4 @@
-//! From floats to the integer codes of DESIGN.md section 3, and the fidelity of those codes.
+//! From floats to the integer codes of docs/arithmetic.md, and the fidelity of those codes.
 //!
 //! - inputs X = sat_XW(rne(x · 2^F)), biases B = sat_YW(rne(b · 2^F)) (outputs carry F fractional
 //!   bits in YW bits);

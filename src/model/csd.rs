@@ -1,5 +1,5 @@
 //! Rounding a constant code to at most K non-zero signed power-of-two digits, so that a multiply
-//! by it becomes K shifted terms (the `csd:K` and `pow2` alpha modes of DESIGN.md section 3).
+//! by it becomes K shifted terms (the `csd:K` and `pow2` alpha modes of docs/arithmetic.md).
 //!
 //! Rule (docs/arithmetic.md): greedy. Keep a residual r (the code to begin with); pick
 //! e = floor(log2 |r|), and use e + 1 instead if |r| − 2^e > 2^(e+1) − |r| (a tie goes to the

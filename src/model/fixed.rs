@@ -1,4 +1,4 @@
-//! Fixed-point helpers of DESIGN.md section 3: round half to even from floats, the rounding
+//! Fixed-point helpers of docs/arithmetic.md: round half to even from floats, the rounding
 //! right shift R(v, n) and two's-complement saturation.
 
 /// Round a float to the nearest integer, ties to even (NumPy's `round`, PyTorch's `round`).

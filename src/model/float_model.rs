@@ -1,4 +1,4 @@
-//! The float forward pass of DESIGN.md section 2, the model the integer codes approximate:
+//! The float forward pass of docs/arithmetic.md section 1, the model the integer codes approximate:
 //!
 //! ```text
 //! u_0 = x_0;  u_t = 0.25 · α_{t-1} · (1 − q_{t-1}) · u_{t-1} + x_t

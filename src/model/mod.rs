@@ -1,5 +1,5 @@
-//! The bit-accurate reference model of DESIGN.md section 3 (restated with every decision in
-//! `docs/arithmetic.md`), a float model of the same forward pass (section 2), and the
+//! The bit-accurate reference model of `docs/arithmetic.md` (section 2, with the decisions of
+//! section 3), a float model of the same forward pass (section 1), and the
 //! calibration that turns floats into the integer codes the hardware uses.
 //!
 //! One unit per file, each with its unit tests beside it:

@@ -1,4 +1,4 @@
-//! The membrane spike encoder of one (token, input) pair over T time steps (DESIGN.md section 3):
+//! The membrane spike encoder of one (token, input) pair over T time steps (docs/arithmetic.md):
 //!
 //! ```text
 //! L_t = 0                            if t = 0 or q_{t-1} = +1     (reset after +1)

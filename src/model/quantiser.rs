@@ -1,5 +1,5 @@
 //! The memoryless quantiser after the K and V projections: q = clamp(round(y / α), −1, +1) with
-//! the neuron's comparator and no membrane (DESIGN.md section 3).
+//! the neuron's comparator and no membrane (docs/arithmetic.md).
 
 use super::error::check_range;
 use super::neuron::spike;

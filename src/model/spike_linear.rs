@@ -124,7 +124,7 @@ impl OutputStage {
     }
 }
 
-/// One SpikeLinear site in integer codes (DESIGN.md section 3).
+/// One SpikeLinear site in integer codes (docs/arithmetic.md).
 #[derive(Debug, Clone)]
 pub struct SpikeLinear {
     stage: OutputStage,

@@ -23,7 +23,7 @@
 
 `default_nettype none
 
-// Ternary spiking neuron (DESIGN.md section 3), one step per consumed activation code:
+// Ternary spiking neuron (docs/arithmetic.md), one step per consumed activation code:
 //   L_t = 0                       if t = 0 or q_{t-1} = +1
 //       = R(U_{t-1}*A_{t-1}, F+2) if q_{t-1} = 0
 //       = R(U_{t-1}*A_{t-1}, F+1) if q_{t-1} = -1      R(v,n) = (v + 2^(n-1)) >>> n
