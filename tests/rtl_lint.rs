@@ -8,13 +8,17 @@ mod rtl_common;
 
 use rtl_common::*;
 use spikelm_hw::config::AdderKind;
+use spikelm_hw::config::Params;
 use std::process::Command;
 
 #[test]
 fn verilator_lint_wall_is_clean() {
     for (name, preset, sets) in CONFIGS {
         let dir = tempfile::tempdir().unwrap();
-        let gen = generate_into(dir.path(), &params(preset, sets));
+        let gen = generate_into(
+            dir.path(),
+            &Params::preset_with(preset, sets).expect("test configuration"),
+        );
         let (ok, log) = run(Command::new("verilator").current_dir(&gen).args([
             "--lint-only",
             "-Wall",
@@ -31,7 +35,7 @@ fn verilator_lint_wall_is_clean() {
 fn yosys_check_assert_is_clean() {
     for (name, preset, sets) in CONFIGS {
         let dir = tempfile::tempdir().unwrap();
-        let p = params(preset, sets);
+        let p = Params::preset_with(preset, sets).expect("test configuration");
         let gen = generate_into(dir.path(), &p);
         // ECP5 carry cells come from Yosys' own library (the generated model is skipped under
         // SYNTHESIS); read it as blackboxes before the design.

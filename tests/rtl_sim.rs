@@ -483,7 +483,7 @@ fn small(sets: &[&str]) -> Params {
         "model.seq_len=8",
     ];
     all.extend_from_slice(sets);
-    params("spikelm-bert-tiny", &all)
+    Params::preset_with("spikelm-bert-tiny", &all).expect("test configuration")
 }
 
 fn case(name: &str, sets: &[&str], layer: LayerKind, tokens: u32, stall: bool) -> Case {
@@ -575,7 +575,7 @@ fn int8_engine_matches_reference_and_cycle_model() {
 fn tiny_preset_matches_reference_and_cycle_model() {
     let c = Case {
         name: "tiny preset ffn_out".into(),
-        params: params("spikelm-bert-tiny", &[]),
+        params: Params::preset_with("spikelm-bert-tiny", &[]).expect("test configuration"),
         layer: LayerKind::FfnOut,
         tokens: 6,
         stall: false,

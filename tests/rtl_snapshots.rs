@@ -6,7 +6,7 @@
 
 mod rtl_common;
 
-use rtl_common::params;
+use spikelm_hw::config::Params;
 use spikelm_hw::rtl;
 use std::path::PathBuf;
 
@@ -26,7 +26,7 @@ fn tree(g: &rtl::GeneratedRtl) -> Vec<(String, String)> {
 }
 
 fn compare(name: &str, preset: &str) {
-    let p = params(preset, &[]);
+    let p = Params::preset_with(preset, &[]).expect("test configuration");
     let g = rtl::generate(&p).unwrap();
     assert_eq!(g, rtl::generate(&p).unwrap(), "{name}: not deterministic");
     let dir = snapshot_dir(name);

@@ -6,12 +6,16 @@
 mod rtl_common;
 
 use rtl_common::*;
+use spikelm_hw::config::Params;
 use std::process::Command;
 
 /// Generate the configuration, add `tb` (module `tb`), simulate, return stdout.
 fn simulate(sets: &[&str], tb: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let gen = generate_into(dir.path(), &params("spikelm-bert-tiny", sets));
+    let gen = generate_into(
+        dir.path(),
+        &Params::preset_with("spikelm-bert-tiny", sets).expect("test configuration"),
+    );
     std::fs::write(gen.join("tb.v"), tb).unwrap();
     let (ok, log) = run(Command::new("iverilog")
         .current_dir(&gen)

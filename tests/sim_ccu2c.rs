@@ -12,7 +12,7 @@ use std::path::PathBuf;
 const CCU2C: [&str; 2] = ["array.adder=ecp5_ccu2c", "array=4x4"];
 
 fn ccu2c_params() -> Params {
-    let p = params("spikelm-bert-tiny", &CCU2C);
+    let p = Params::preset_with("spikelm-bert-tiny", &CCU2C).expect("test configuration");
     assert_eq!(p.array().adder, AdderKind::Ecp5Ccu2c);
     p
 }

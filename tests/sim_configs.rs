@@ -68,7 +68,7 @@ fn random_configurations_from_a_fixed_seed() {
     for (k, mode) in modes.iter().enumerate() {
         let sets = draw(&mut rng, mode);
         let refs: Vec<&str> = sets.iter().map(String::as_str).collect();
-        let p = params("spikelm-bert-tiny", &refs);
+        let p = Params::preset_with("spikelm-bert-tiny", &refs).expect("test configuration");
         assert_eq!(p.format().alpha_mode.to_string(), *mode);
         eprintln!("config {k}: {}", sets.join(" "));
         check_config(&format!("config-{k}"), &p);
@@ -77,7 +77,7 @@ fn random_configurations_from_a_fixed_seed() {
 
 #[test]
 fn membrane_saturation_is_reached_and_matches_with_a_narrow_membrane() {
-    let p = params(
+    let p = Params::preset_with(
         "spikelm-bert-tiny",
         &[
             "model.hidden=16",
@@ -89,7 +89,8 @@ fn membrane_saturation_is_reached_and_matches_with_a_narrow_membrane() {
             "format.membrane_bits=18",
             "format.alpha_mode=csd:2",
         ],
-    );
+    )
+    .expect("test configuration");
     assert_eq!(p.format().alpha_mode, AlphaMode::Csd(2));
     let mut o = options(
         &p,
@@ -111,7 +112,7 @@ fn membrane_saturation_is_reached_and_matches_with_a_narrow_membrane() {
 
 #[test]
 fn int8_mac_baseline_matches_on_every_layer() {
-    let p = params(
+    let p = Params::preset_with(
         "spikelm-bert-tiny",
         &[
             "model.hidden=16",
@@ -121,7 +122,8 @@ fn int8_mac_baseline_matches_on_every_layer() {
             "array=4x4",
             "array.pe=int8_mac",
         ],
-    );
+    )
+    .expect("test configuration");
     let cases: Vec<Case> = Case::ALL.into_iter().filter(|c| c.applies(&p)).collect();
     assert!(
         !cases.contains(&Case::FiringTie),

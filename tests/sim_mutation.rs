@@ -28,7 +28,7 @@ fn mutate(dir: &Path, rel: &str, from: &str, to: &str) {
 }
 
 fn mutated_tree(name: &str, rel: &str, from: &str, to: &str) -> (Params, PathBuf) {
-    let p = params("spikelm-bert-tiny", &[]);
+    let p = Params::preset_with("spikelm-bert-tiny", &[]).expect("test configuration");
     let dir = work(name).join("rtl");
     generate_into(&p, &dir);
     mutate(&dir, rel, from, to);

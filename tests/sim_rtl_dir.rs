@@ -4,6 +4,7 @@
 mod sim_support;
 
 use sim_support::*;
+use spikelm_hw::config::Params;
 use std::process::Command;
 
 fn spikelm_hw() -> Command {
@@ -15,7 +16,7 @@ fn spikelm_hw() -> Command {
 #[test]
 fn rtl_dir_is_verified_against_its_manifest_configuration() {
     // The narrow-membrane configuration of tests/sim_configs.rs, so the build cache is shared.
-    let p = params(
+    let p = Params::preset_with(
         "spikelm-bert-tiny",
         &[
             "model.hidden=16",
@@ -27,7 +28,8 @@ fn rtl_dir_is_verified_against_its_manifest_configuration() {
             "format.membrane_bits=18",
             "format.alpha_mode=csd:2",
         ],
-    );
+    )
+    .expect("test configuration");
     let dir = work("rtl-dir").join("rtl");
     let rtl = spikelm_hw::rtl::generate(&p).expect("generate");
     spikelm_hw::rtl::write_tree(&dir, &rtl, true).expect("write tree");

@@ -5,11 +5,12 @@ mod sim_support;
 
 use sim_support::*;
 use spikelm_hw::config::LayerKind;
+use spikelm_hw::config::Params;
 use spikelm_hw::sim::{self, Case};
 
 #[test]
 fn tiny_all_layers_all_tokens_bit_exact_and_cycles_match_the_model() {
-    let p = params("spikelm-bert-tiny", &[]);
+    let p = Params::preset_with("spikelm-bert-tiny", &[]).expect("test configuration");
     let mut o = options(&p, "tiny-all", &[Case::Random], &LayerKind::ALL, None);
     o.stall = Some(0.0);
     let r = sim::run(&p, &o).expect("co-simulation runs");
@@ -38,7 +39,7 @@ fn tiny_all_layers_all_tokens_bit_exact_and_cycles_match_the_model() {
 
 #[test]
 fn tiny_random_with_stalls_on_every_stream() {
-    let p = params("spikelm-bert-tiny", &[]);
+    let p = Params::preset_with("spikelm-bert-tiny", &[]).expect("test configuration");
     let mut o = options(
         &p,
         "tiny-stall",
@@ -63,7 +64,7 @@ fn tiny_random_with_stalls_on_every_stream() {
 
 #[test]
 fn tiny_directed_cases_reach_their_corners() {
-    let p = params("spikelm-bert-tiny", &[]);
+    let p = Params::preset_with("spikelm-bert-tiny", &[]).expect("test configuration");
     let cases: Vec<Case> = Case::ALL
         .into_iter()
         .filter(|c| *c != Case::Random)

@@ -8,8 +8,7 @@ use spikelm_hw::config::Params;
 use spikelm_hw::synth::{self, SynthOptions, Target, UP5K_FIT};
 
 fn params(sets: &[&str]) -> Params {
-    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-    Params::load("spikelm-bert-tiny", None, &sets).expect("valid configuration")
+    Params::preset_with("spikelm-bert-tiny", sets).expect("valid configuration")
 }
 
 fn run(p: &Params, opts: &SynthOptions) -> synth::SynthReport {

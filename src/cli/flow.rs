@@ -3,11 +3,10 @@
 use super::common::ConfigArgs;
 use anyhow::Context;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use spikelm_hw::flow::{self, FlowOptions};
 use spikelm_hw::synth::Target;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[derive(Debug, Args)]
 pub struct FlowArgs {
@@ -65,9 +64,7 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
         fallback_fmax_mhz: args.fmax,
         fallback_firing_rate: args.firing_rate,
     };
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed}] {msg}")?);
-    bar.enable_steady_tick(Duration::from_millis(200));
+    let bar = spikelm_hw::report::progress::spinner("{spinner} [{elapsed}] {msg}");
     let started = Instant::now();
     let result = flow::run(&params, &opts, &mut |step| {
         let line = format!("[{:>6.1}s] {step}", started.elapsed().as_secs_f64());

@@ -3,11 +3,10 @@
 use super::common::ConfigArgs;
 use anyhow::Context;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use spikelm_hw::config::Params;
 use spikelm_hw::synth::{self, SynthOptions, SynthReport, Target};
 use std::path::PathBuf;
-use std::time::Duration;
 
 #[derive(Debug, Args)]
 pub struct SynthArgs {
@@ -44,12 +43,8 @@ pub struct SynthArgs {
 
 /// A spinner on stderr showing the current step; hidden when stderr is not a terminal.
 pub fn spinner(prefix: &str) -> ProgressBar {
-    let pb = ProgressBar::new_spinner();
-    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed}] {prefix}: {msg}") {
-        pb.set_style(style);
-    }
+    let pb = spikelm_hw::report::progress::spinner("{spinner} [{elapsed}] {prefix}: {msg}");
     pb.set_prefix(prefix.to_string());
-    pb.enable_steady_tick(Duration::from_millis(200));
     pb
 }
 

@@ -234,6 +234,12 @@ impl Params {
         Params::new(config)
     }
 
+    /// A preset with `key=value` overrides, no configuration file (tests, examples).
+    pub fn preset_with(preset_name: &str, sets: &[&str]) -> Result<Self, ConfigError> {
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        Params::load(preset_name, None, &sets)
+    }
+
     pub fn model(&self) -> &ModelDims {
         &self.config.model
     }

@@ -1,6 +1,16 @@
 //! A small deterministic random source (SplitMix64 + Box–Muller) for test data, benchmarks and
 //! the fidelity measurement, so that every figure is reproducible from a seed.
 
+/// One step of SplitMix64: advance `state` and return the next 64 random bits. The one
+/// implementation of the generator (also behind `sim::rng`).
+pub fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// Deterministic pseudo-random numbers: uniform integers and standard normal floats.
 #[derive(Debug, Clone)]
 pub struct Gauss {
@@ -16,13 +26,8 @@ impl Gauss {
         }
     }
 
-    /// SplitMix64.
     pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        splitmix64(&mut self.state)
     }
 
     /// Uniform in [0, 1).

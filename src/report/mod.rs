@@ -1,6 +1,7 @@
 //! The flow's report: the same figures as Markdown (`report.md`) and as one self-contained HTML
 //! page with inline SVG plots (`report.html`).
 
+pub mod progress;
 pub mod svg;
 
 use crate::estimate::PerfEstimate;

@@ -92,8 +92,7 @@ pub fn test_configs() -> Vec<(String, crate::config::Params)> {
     ];
     sets.iter()
         .map(|(name, s)| {
-            let s: Vec<String> = s.iter().map(|x| x.to_string()).collect();
-            let p = Params::load("spikelm-bert-tiny", None, &s).expect("test configuration");
+            let p = Params::preset_with("spikelm-bert-tiny", s).expect("test configuration");
             (name.to_string(), p)
         })
         .collect()

@@ -2,11 +2,47 @@
 //! word (exact mode) or K digit words (csd:K, pow2), per docs/engine.md "Digit word".
 
 use crate::config::{AlphaMode, Params};
+use crate::model::csd;
+
+/// One register digit of a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Digit {
+    pub nonzero: bool,
+    pub negative: bool,
+    pub shift: u32,
+}
+
+/// The K digits of `code` as the host writes them, `model::csd::digits(code, K)` padded with
+/// zero digits.
+pub fn code_digits(code: i64, k: u32) -> Vec<Digit> {
+    let mut out: Vec<Digit> = csd::digits(code, k)
+        .into_iter()
+        .map(|d| Digit {
+            nonzero: true,
+            negative: d.neg,
+            shift: d.shift,
+        })
+        .collect();
+    out.resize(
+        k as usize,
+        Digit {
+            nonzero: false,
+            negative: false,
+            shift: 0,
+        },
+    );
+    out
+}
+
+/// `code` rounded to the digit budget of the configured alpha mode.
+pub fn effective_code(params: &Params, code: i64) -> i64 {
+    csd::effective_code(code, params.format().alpha_mode)
+}
 
 fn representable(params: &Params, code: i64, bits: u32) -> i64 {
     // Exact codes are unsigned `bits`-bit; rounded codes may reach 2^bits (docs/arithmetic.md).
     let code = code.clamp(1, (1i64 << bits) - 1);
-    super::model_bridge::effective_code(params, code).clamp(1, 1i64 << bits)
+    effective_code(params, code).clamp(1, 1i64 << bits)
 }
 
 /// The nearest legal α code (≥ 1, within AW bits, within the digit budget).
@@ -29,7 +65,7 @@ pub fn digit_word(nonzero: bool, negative: bool, shift: u32, shw: u32) -> u32 {
 pub fn register_words(mode: AlphaMode, code: i64, shw: u32) -> Vec<u32> {
     match mode.digits() {
         None => vec![code as u32],
-        Some(k) => super::model_bridge::code_digits(code, k)
+        Some(k) => code_digits(code, k)
             .into_iter()
             .map(|d| digit_word(d.nonzero, d.negative, d.shift, shw))
             .collect(),

@@ -145,9 +145,8 @@ fn spinner(show: bool, message: &str) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
-    let s = ProgressBar::new_spinner();
+    let s = crate::report::progress::spinner("{spinner} {msg}");
     s.set_message(message.to_string());
-    s.enable_steady_tick(std::time::Duration::from_millis(200));
     s
 }
 

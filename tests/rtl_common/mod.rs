@@ -28,11 +28,6 @@ pub const CONFIGS: [(&str, &str, &[&str]); 9] = [
     ),
 ];
 
-pub fn params(preset: &str, sets: &[&str]) -> Params {
-    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-    Params::load(preset, None, &sets).expect("configuration")
-}
-
 /// Generate into `dir/gen` and return that path.
 pub fn generate_into(dir: &Path, p: &Params) -> PathBuf {
     let out = dir.join("gen");

@@ -25,11 +25,6 @@ pub fn work(name: &str) -> PathBuf {
     dir
 }
 
-pub fn params(preset: &str, sets: &[&str]) -> Params {
-    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-    Params::load(preset, None, &sets).expect("valid test configuration")
-}
-
 pub fn options(
     p: &Params,
     name: &str,
