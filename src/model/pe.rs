@@ -1,4 +1,5 @@
-//! `ACC_t[n][j] = Σ_i q_t[n][i] · W[j][i]`, with additions and subtractions only (docs/arithmetic.md), and the INT8 baseline's multiply-accumulate.
+//! `ACC_t[n][j] = Σ_i q_t[n][i] · W[j][i]`, with additions and subtractions only
+//! (docs/arithmetic.md), and the INT8 baseline's multiply-accumulate.
 //!
 //! [`accumulate_reference`] is the rule written literally. [`accumulate_spikes`] computes the same
 //! sums fast, the way an event-driven engine would: for every non-zero spike of a row it adds (or

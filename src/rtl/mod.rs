@@ -1,31 +1,16 @@
 //! Verilog generation for the SpikeLinear engine (docs/engine.md, docs/rtl.md).
 //!
 //! [`generate`] renders every unit of the engine for one validated configuration into memory;
-//! [`write_tree`] writes it atomically into a directory. Each unit is one Rust module here
-//! with its template in `rtl_templates/` and its tests beside it.
+//! [`write_tree`] writes it atomically into a directory. Each unit is one row of the table
+//! in `units.rs`, with its template in `rtl_templates/`; see docs/adding-a-unit.md.
 
-mod amp_shift;
-mod bias_mem;
 pub mod context;
-mod controller;
-mod csr;
-mod ecp5_ccu2c;
-mod encoder;
-mod engine;
 mod header;
 mod manifest;
-mod neuron;
-mod out_stage;
-mod pe;
-mod pe_array;
 pub mod ports;
-mod ram;
-mod rate_counters;
 pub mod regmap;
-mod sat;
-mod sbuf;
-mod signsel;
 pub mod unit;
+mod units;
 mod write;
 
 use crate::config::Params;
@@ -81,24 +66,7 @@ impl GeneratedRtl {
 
 /// Every unit in compile order (leaves first, the top last).
 pub fn units() -> [Unit; 16] {
-    [
-        ecp5_ccu2c::UNIT,
-        sat::UNIT,
-        signsel::UNIT,
-        amp_shift::UNIT,
-        neuron::UNIT,
-        encoder::UNIT,
-        rate_counters::UNIT,
-        ram::UNIT,
-        sbuf::UNIT,
-        bias_mem::UNIT,
-        pe::UNIT,
-        pe_array::UNIT,
-        out_stage::UNIT,
-        controller::UNIT,
-        csr::UNIT,
-        engine::UNIT,
-    ]
+    units::UNITS
 }
 
 /// Render the engine for one configuration.

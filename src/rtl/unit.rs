@@ -1,5 +1,5 @@
-//! A generated Verilog unit: its module name, role, template, and the configurations it is
-//! part of. Rendering is deterministic: same context, same bytes.
+//! A generated Verilog unit: its module name, role, template, reference, and the
+//! configurations it is part of (the table of every unit is `units.rs`). Rendering is deterministic: same context, same bytes.
 
 use super::RtlError;
 
@@ -20,6 +20,8 @@ pub struct Unit {
     pub role: &'static str,
     pub applies: Applies,
     pub template: &'static str,
+    /// What the unit is checked against: its reference model file (first word), or how else.
+    pub reference: &'static str,
 }
 
 impl Unit {
