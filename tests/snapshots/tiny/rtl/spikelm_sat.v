@@ -25,12 +25,22 @@
 
 // Signed saturation: clamp a two's-complement IW-bit value into OW bits (IW > OW).
 module spikelm_sat #(
-    parameter integer IW = 33,
-    parameter integer OW = 32
+    parameter integer IW = 33,  // input width
+    parameter integer OW = 32   // output width, less than IW
 ) (
     input  wire [IW-1:0] in,
     output wire [OW-1:0] out
 );
+`ifndef SYNTHESIS
+    // Parameter check: stop before the first cycle when the combination is unsupported.
+    initial begin
+        if (OW < 1 || IW <= OW) begin
+            $display("spikelm_sat: IW = %0d, OW = %0d: needs IW > OW >= 1", IW, OW);
+            $finish;
+        end
+    end
+`endif
+
     wire          sign = in[IW-1];
     // The value fits when every bit from the output's sign bit upwards equals the input's sign.
     wire [IW-OW:0] upper = in[IW-1:OW-1];
