@@ -3,11 +3,11 @@
 use ndarray::{Array1, Array2, Array3, Axis};
 use proptest::prelude::*;
 use spikelm_hw::config::{preset, NumericFormat};
-use spikelm_hw::model::pe::{accumulate_reference, accumulate_spikes, PackedWeights};
-use spikelm_hw::model::out_stage::amplitude;
 use spikelm_hw::model::calibrate::{alpha_codes, alphas_from_data, input_codes, spike_agreement};
 use spikelm_hw::model::csd::{digits, round};
 use spikelm_hw::model::neuron::{encode, encode_layer, spike};
+use spikelm_hw::model::out_stage::amplitude;
+use spikelm_hw::model::pe::{accumulate_reference, accumulate_spikes, PackedWeights};
 use spikelm_hw::model::{float_model, SpikeLinear};
 
 fn format() -> NumericFormat {

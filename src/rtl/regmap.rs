@@ -159,7 +159,7 @@ pub const INFO: Register = Register {
     width: "32",
     reset: "INFO",
     fields: &[],
-    meaning: "`R | C << 8 | T << 16 | pe << 24` (pe: 0 ternary, 1 int8_mac)",
+    meaning: "`R \\| C << 8 \\| T << 16 \\| pe << 24` (pe: 0 ternary, 1 int8_mac)",
 };
 pub const POS_COUNT: Register = Register {
     name: "POS_COUNT",
