@@ -23,6 +23,7 @@ pub mod attention;
 pub mod calibrate;
 pub mod counters;
 pub mod csd;
+pub mod encoder;
 mod error;
 pub mod fixed;
 pub mod float_model;
