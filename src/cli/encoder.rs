@@ -28,6 +28,10 @@ pub struct EncoderArgs {
     /// The checkpoint, if it moved since the import (default: the path the package records).
     #[arg(long, value_name = "DIR_OR_FILE")]
     pub checkpoint: Option<PathBuf>,
+    /// Also run the float forward with every site weight perturbed by a relative EPS (e.g. 1e-5)
+    /// and report its hidden-state cosine per layer: how robust the float reference itself is.
+    #[arg(long, value_name = "EPS")]
+    pub sensitivity: Option<f64>,
     /// Print JSON instead of tables.
     #[arg(long)]
     pub json: bool,
@@ -37,7 +41,19 @@ pub fn run(a: EncoderArgs) -> anyhow::Result<()> {
     let pkg =
         Package::read(&a.package).with_context(|| format!("--package {}", a.package.display()))?;
     let text = read_text(&a.text, &a.text_file)?.unwrap_or_default();
-    let r = evaluate(&pkg, a.checkpoint.as_deref(), &text, a.layers)?;
+    if let Some(eps) = a.sensitivity {
+        anyhow::ensure!(
+            eps.is_finite() && eps > 0.0 && eps < 1.0,
+            "--sensitivity {eps}: must be in (0, 1)"
+        );
+    }
+    let r = evaluate(
+        &pkg,
+        a.checkpoint.as_deref(),
+        &text,
+        a.layers,
+        a.sensitivity,
+    )?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(());
@@ -85,5 +101,12 @@ pub fn run(a: EncoderArgs) -> anyhow::Result<()> {
         100.0 * r.worst_output_rel_error,
         r.final_cosine
     );
+    if let (Some(eps), Some(cos)) = (r.sensitivity_eps, &r.float_sensitivity) {
+        let shown: Vec<String> = cos.iter().map(|c| format!("{c:.5}")).collect();
+        println!(
+            "float reference under a relative weight perturbation of {eps:e}: cosine per layer {}",
+            shown.join(" ")
+        );
+    }
     Ok(())
 }

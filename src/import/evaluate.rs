@@ -21,6 +21,43 @@ pub struct EncoderReport {
     pub worst_output_rel_error: f64,
     pub worst_spike_agreement_e2e: f64,
     pub final_cosine: f64,
+    /// How robust the float reference itself is: per layer, the hidden-state cosine between the
+    /// float forward and the float forward with every site weight multiplied by (1 + ε·N(0,1)),
+    /// ε = `sensitivity_eps`. A reference that moves this much under a perturbation far below any
+    /// fixed-point format bounds what any integer model can reach.
+    pub sensitivity_eps: Option<f64>,
+    pub float_sensitivity: Option<Vec<f64>>,
+}
+
+/// Per-layer hidden-state cosine of the float forward against itself with site weights
+/// perturbed by a relative `eps` (seeded, deterministic).
+pub fn float_sensitivity(
+    ck: &Checkpoint,
+    alphas: &[LayerAlphas],
+    batch: &Batch,
+    layers: usize,
+    reference: &[float::LayerTrace],
+    eps: f64,
+) -> Result<Vec<f64>, ImportError> {
+    let mut w = ck.weights.clone();
+    let mut g = crate::model::gauss::Gauss::new(1);
+    for l in w.layers.iter_mut() {
+        for s in l.sites.iter_mut() {
+            s.w.mapv_inplace(|v| v * (1.0 + eps * g.normal()));
+        }
+    }
+    let mut a = alphas.to_vec();
+    let perturbed = float::forward(&w, batch, layers, &mut a)?;
+    Ok(reference
+        .iter()
+        .zip(&perturbed)
+        .map(|(x, y)| {
+            let m = |t: &float::LayerTrace| {
+                crate::model::encoder::host::mean_over_steps(t.output.view())
+            };
+            crate::model::encoder::stats::hidden_cosines(m(x).view(), m(y).view()).0
+        })
+        .collect())
 }
 
 /// α of every site and quantiser as the package holds them.
@@ -88,6 +125,7 @@ pub fn evaluate(
     checkpoint: Option<&Path>,
     text: &str,
     layers: Option<usize>,
+    sensitivity_eps: Option<f64>,
 ) -> Result<EncoderReport, ImportError> {
     let ck = package_checkpoint(pkg, checkpoint)?;
     let batch = batch_of(&ck, text)?;
@@ -96,6 +134,17 @@ pub fn evaluate(
     let ft = float::forward(&ck.weights, &batch, n, &mut alphas)?;
     let it = integer::forward(&ck.weights, &pkg.layers, &batch, n)?;
     let stats = compare(&pkg.layers, &ft, &it)?;
+    let float_sensitivity = match sensitivity_eps {
+        Some(eps) => Some(float_sensitivity(
+            &ck,
+            &package_alphas(pkg),
+            &batch,
+            n,
+            &ft,
+            eps,
+        )?),
+        None => None,
+    };
     let sites = || stats.iter().flat_map(|l| l.sites.iter());
     Ok(EncoderReport {
         package: pkg.dir.display().to_string(),
@@ -109,6 +158,8 @@ pub fn evaluate(
         worst_output_rel_error: sites().map(|s| s.output_rel_error).fold(0.0, f64::max),
         worst_spike_agreement_e2e: sites().map(|s| s.spike_agreement_e2e).fold(1.0, f64::min),
         final_cosine: stats.last().map_or(1.0, |l| l.cosine),
+        sensitivity_eps,
+        float_sensitivity,
         layers: stats,
     })
 }
