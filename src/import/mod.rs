@@ -8,6 +8,7 @@ pub mod calibrate;
 pub mod checkpoint;
 pub mod evaluate;
 pub mod package;
+pub mod replay;
 pub mod text;
 
 pub use calibrate::{import, ImportOptions, ImportSummary};

@@ -1,0 +1,76 @@
+//! `sim --package`: a real site's activations and weights replayed through the RTL, bit-exact;
+//! per-channel sites refused with a clear error until the RTL has a per-column scale.
+
+mod import_support;
+mod sim_support;
+
+use spikelm_hw::config::{LayerKind, Params, DEFAULT_PRESET};
+use spikelm_hw::import::replay::site_stimulus;
+use spikelm_hw::import::{import, ImportOptions, Package};
+use spikelm_hw::model::encoder::site::WeightScale;
+use spikelm_hw::model::encoder::Site;
+use spikelm_hw::sim::{self, Case};
+
+fn package(dir: &std::path::Path, mode: WeightScale) -> Package {
+    let ck = dir.join("ck");
+    import_support::write_tiny(&ck, "bert.", false);
+    let out = dir.join(format!("pkg-{mode}"));
+    import(&ImportOptions {
+        checkpoint: ck,
+        out: out.clone(),
+        text: None,
+        weight_scale: mode,
+        time_steps: 4,
+        frac_in: 8..=14,
+        frac_out_max: 14,
+        base: Params::load(DEFAULT_PRESET, None, &[]).expect("preset"),
+        force: false,
+    })
+    .expect("imports");
+    Package::read(&out).expect("reads")
+}
+
+const TEXT: &str = "A small model runs a sentence of ordinary English through every site.";
+
+#[test]
+fn real_activations_replay_bit_exactly_per_tensor() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pkg = package(tmp.path(), WeightScale::PerTensor);
+    let (params, stim) = site_stimulus(&pkg, None, TEXT, 0, Site::FfnOut).expect("stimulus");
+    let site = pkg.site(0, Site::FfnOut).expect("site");
+    assert_eq!(params.format().frac_bits, site.format.frac_bits);
+    assert_eq!(stim.layer.kind, LayerKind::FfnOut);
+    assert!(stim.tokens >= 2 && stim.x.iter().any(|&v| v != 0));
+    let mut opts = sim_support::options(
+        &params,
+        "sim_package",
+        &[Case::Random],
+        &[LayerKind::FfnOut],
+        Some(stim.tokens as u32),
+    );
+    opts.stimulus = Some(stim);
+    let report = sim::run(&params, &opts).expect("runs");
+    sim_support::assert_passed(&report);
+    assert!(report.runs[0].compared.spikes > 0);
+}
+
+#[test]
+fn per_channel_sites_and_fused_qkv_are_refused_with_the_remedy() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pkg = package(tmp.path(), WeightScale::PerChannel);
+    let e = site_stimulus(&pkg, None, TEXT, 0, Site::FfnIn)
+        .expect_err("per channel")
+        .to_string();
+    assert!(
+        e.contains("per-channel") && e.contains("--weight-scale per-tensor"),
+        "{e}"
+    );
+    let e = site_stimulus(&pkg, None, TEXT, 0, Site::Query)
+        .expect_err("fused")
+        .to_string();
+    assert!(e.contains("fused"), "{e}");
+    let e = site_stimulus(&pkg, None, TEXT, 3, Site::FfnIn)
+        .expect_err("no layer 3")
+        .to_string();
+    assert!(e.contains("layer 3"), "{e}");
+}
