@@ -74,3 +74,36 @@ fn per_channel_sites_and_fused_qkv_are_refused_with_the_remedy() {
         .to_string();
     assert!(e.contains("layer 3"), "{e}");
 }
+
+#[test]
+fn flow_estimates_with_the_real_firing_rates() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pkg = package(tmp.path(), WeightScale::PerChannel);
+    let rates = spikelm_hw::import::evaluate::real_firing_rates(&pkg, None, TEXT).expect("rates");
+    assert_eq!(rates.sites.len(), 6);
+    assert!(rates
+        .sites
+        .iter()
+        .all(|(_, _, r)| r.len() == 4 && r.iter().all(|v| (0.0..=1.0).contains(v))));
+    let overall = rates.overall().expect("some sites");
+    let opts = spikelm_hw::flow::FlowOptions {
+        out: tmp.path().join("flow"),
+        force: false,
+        target: "gates".parse().expect("target"),
+        sim_tokens: None,
+        seed: 1,
+        skip_sim: true,
+        skip_synth: true,
+        int8: false,
+        fallback_fmax_mhz: 100.0,
+        fallback_firing_rate: 0.99,
+    };
+    let report = spikelm_hw::flow::run_with_rates(&pkg.params, &opts, Some(rates), &mut |_| {})
+        .expect("runs");
+    assert_eq!(report.perf.firing_rate, overall);
+    let md = std::fs::read_to_string(tmp.path().join("flow/report.md")).expect("report");
+    assert!(
+        md.contains("Firing rates on real text") && md.contains("0.ffn_out"),
+        "{md}"
+    );
+}

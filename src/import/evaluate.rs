@@ -163,3 +163,33 @@ pub fn evaluate(
         layers: stats,
     })
 }
+
+/// Firing rates per site and t of the package's integer model on `text` (for `flow --package`).
+pub fn real_firing_rates(
+    pkg: &Package,
+    checkpoint: Option<&Path>,
+    text: &str,
+) -> Result<crate::report::RealFiringRates, ImportError> {
+    let ck = package_checkpoint(pkg, checkpoint)?;
+    let batch = batch_of(&ck, text)?;
+    let traces = integer::forward(&ck.weights, &pkg.layers, &batch, pkg.layers.len())?;
+    let sites = traces
+        .iter()
+        .enumerate()
+        .flat_map(|(l, tr)| {
+            Site::ALL.iter().map(move |&s| {
+                let st = tr.site(s);
+                (
+                    format!("{l}.{}", s.name()),
+                    st.x.dim().2,
+                    crate::model::encoder::stats::firing_rate(st.q.view()),
+                )
+            })
+        })
+        .collect();
+    Ok(crate::report::RealFiringRates {
+        package: pkg.dir.display().to_string(),
+        tokens: batch.tokens(),
+        sites,
+    })
+}
