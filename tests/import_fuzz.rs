@@ -67,18 +67,10 @@ fn package_dir() -> &'static std::path::PathBuf {
         let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("import-fuzz");
         let ck = base.join("ck");
         import_support::write_tiny(&ck, "", false);
-        let opts = spikelm_hw::import::ImportOptions {
-            checkpoint: ck,
-            out: base.join("pkg"),
-            text: Some("a short line of text".into()),
-            weight_scale: Default::default(),
-            time_steps: 4,
-            frac_in: 8..=12,
-            frac_out_max: 14,
-            base: spikelm_hw::config::Params::load(spikelm_hw::config::DEFAULT_PRESET, None, &[])
-                .expect("preset"),
-            force: true,
-        };
+        let mut opts = import_support::options(&ck, &base.join("pkg"), Default::default());
+        opts.text = Some("a short line of text".into());
+        opts.frac_in = 8..=12;
+        opts.force = true;
         spikelm_hw::import::import(&opts).expect("imports");
         base.join("pkg")
     })

@@ -3,30 +3,14 @@
 
 mod import_support;
 
-use import_support::{minilm, write_tiny, TINY};
-use spikelm_hw::config::{Params, DEFAULT_PRESET};
+use import_support::{minilm, options, write_tiny, TINY};
 use spikelm_hw::import::evaluate::evaluate;
-use spikelm_hw::import::{import, ImportOptions, Package};
+use spikelm_hw::import::{import, Package};
 use spikelm_hw::model::encoder::site::WeightScale;
 use spikelm_hw::model::encoder::Site;
-use std::path::Path;
 
 const TEXT: &str = "The quick brown fox jumps over the lazy dog near the river bank.\n\
                     Researchers measured the energy of every layer on a small board.";
-
-fn options(checkpoint: &Path, out: &Path, mode: WeightScale) -> ImportOptions {
-    ImportOptions {
-        checkpoint: checkpoint.to_path_buf(),
-        out: out.to_path_buf(),
-        text: None,
-        weight_scale: mode,
-        time_steps: 4,
-        frac_in: 8..=14,
-        frac_out_max: 14,
-        base: Params::load(DEFAULT_PRESET, None, &[]).expect("preset"),
-        force: false,
-    }
-}
 
 #[test]
 fn minilm_imports_and_keeps_spikes_and_outputs_close() {

@@ -4,9 +4,9 @@
 mod import_support;
 mod sim_support;
 
-use spikelm_hw::config::{LayerKind, Params, DEFAULT_PRESET};
+use spikelm_hw::config::LayerKind;
 use spikelm_hw::import::replay::site_stimulus;
-use spikelm_hw::import::{import, ImportOptions, Package};
+use spikelm_hw::import::{import, Package};
 use spikelm_hw::model::encoder::site::WeightScale;
 use spikelm_hw::model::encoder::Site;
 use spikelm_hw::sim::{self, Case};
@@ -15,18 +15,7 @@ fn package(dir: &std::path::Path, mode: WeightScale) -> Package {
     let ck = dir.join("ck");
     import_support::write_tiny(&ck, "bert.", false);
     let out = dir.join(format!("pkg-{mode}"));
-    import(&ImportOptions {
-        checkpoint: ck,
-        out: out.clone(),
-        text: None,
-        weight_scale: mode,
-        time_steps: 4,
-        frac_in: 8..=14,
-        frac_out_max: 14,
-        base: Params::load(DEFAULT_PRESET, None, &[]).expect("preset"),
-        force: false,
-    })
-    .expect("imports");
+    import(&import_support::options(&ck, &out, mode)).expect("imports");
     Package::read(&out).expect("reads")
 }
 

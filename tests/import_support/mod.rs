@@ -4,6 +4,9 @@
 
 use safetensors::tensor::TensorView;
 use safetensors::Dtype;
+use spikelm_hw::config::{Params, DEFAULT_PRESET};
+use spikelm_hw::import::ImportOptions;
+use spikelm_hw::model::encoder::site::WeightScale;
 use spikelm_hw::model::gauss::Gauss;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -162,4 +165,19 @@ pub fn write_tiny(dir: &Path, prefix: &str, alphas: bool) {
     .expect("write");
     std::fs::write(dir.join("config.json"), tiny_config(&TINY)).expect("write");
     std::fs::copy(minilm().join("tokenizer.json"), dir.join("tokenizer.json")).expect("copy");
+}
+
+/// Import options with the defaults of the command line (default preset, F_in 8..=14).
+pub fn options(checkpoint: &Path, out: &Path, mode: WeightScale) -> ImportOptions {
+    ImportOptions {
+        checkpoint: checkpoint.to_path_buf(),
+        out: out.to_path_buf(),
+        text: None,
+        weight_scale: mode,
+        time_steps: 4,
+        frac_in: 8..=14,
+        frac_out_max: 14,
+        base: Params::load(DEFAULT_PRESET, None, &[]).expect("preset"),
+        force: false,
+    }
 }
