@@ -154,3 +154,62 @@ fn mismatched_checkpoints_name_the_tensor_and_leave_nothing() {
         "{e}"
     );
 }
+
+#[test]
+fn cli_imports_and_reports_an_encoder_as_json() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let ck = tmp.path().join("ck");
+    write_tiny(&ck, "bert.", false);
+    let pkg = tmp.path().join("pkg");
+    let bin = env!("CARGO_BIN_EXE_spikelm-hw");
+    let run = |args: &[&str]| {
+        std::process::Command::new(bin)
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let (ck_s, pkg_s) = (ck.to_str().expect("utf-8"), pkg.to_str().expect("utf-8"));
+    let out = run(&["import", "--checkpoint", ck_s, "--out", pkg_s, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(summary["sites"].as_array().map(Vec::len), Some(6));
+    let out = run(&[
+        "model",
+        "encoder",
+        "--package",
+        pkg_s,
+        "--text",
+        TEXT,
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let site = &r["layers"][0]["sites"][5];
+    assert_eq!(site["site"], "ffn_out");
+    assert_eq!(site["firing_rate"].as_array().map(Vec::len), Some(4));
+    assert!(r["ops"].as_array().is_some_and(|o| o.len() >= 8));
+    // A second import into the same package is refused and names --force.
+    let out = run(&["import", "--checkpoint", ck_s, "--out", pkg_s]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    // A bad --frac-bits is an error naming the flag.
+    let out = run(&[
+        "import",
+        "--checkpoint",
+        ck_s,
+        "--out",
+        pkg_s,
+        "--force",
+        "--frac-bits",
+        "9",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--frac-bits 9"));
+}
