@@ -53,7 +53,10 @@ pub fn derived_config(
 ) -> Result<Params, ImportError> {
     let to_u32 = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
     let config = Config {
-        preset: base.config.preset.clone(),
+        preset: format!(
+            "imported {}x{}x{} (format and array of {})",
+            dims.layers, dims.hidden, dims.ffn, base.config.preset
+        ),
         model: ModelDims {
             layers: to_u32(dims.layers),
             hidden: to_u32(dims.hidden),
