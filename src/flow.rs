@@ -4,7 +4,7 @@
 
 use crate::config::{Params, PeKind};
 use crate::estimate::{EstimateError, PerfEstimate};
-use crate::report::{FlowReport, SimFigures, SynthFigures};
+use crate::report::{FlowReport, RealFiringRates, SimFigures, SynthFigures};
 use crate::rtl::{self, RtlError};
 use crate::sim::{self, SimError, SimOptions, SimReport};
 use crate::synth::{self, SynthError, SynthOptions, SynthReport, Target};
@@ -63,6 +63,17 @@ pub struct FlowOptions {
 pub fn run(
     params: &Params,
     opts: &FlowOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<FlowReport, FlowError> {
+    run_with_rates(params, opts, None, progress)
+}
+
+/// [`run`], with the firing rates of an imported model on real text (`flow --package`): the
+/// estimate uses them instead of the co-simulation's random stimulus, and the report lists them.
+pub fn run_with_rates(
+    params: &Params,
+    opts: &FlowOptions,
+    real: Option<RealFiringRates>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<FlowReport, FlowError> {
     prepare_out(&opts.out, opts.force)?;
@@ -157,17 +168,28 @@ pub fn run(
     let sim_figs = sim
         .as_ref()
         .map(|r| sim_figures(r, params.model().time_steps as usize));
-    let rate = match sim_figs
+    let measured = sim_figs
         .as_ref()
-        .and_then(|s| overall_rate(&s.firing_rate_per_t))
-    {
-        Some(r) => {
+        .and_then(|s| overall_rate(&s.firing_rate_per_t));
+    let rate = match (real.as_ref().and_then(RealFiringRates::overall), measured) {
+        (Some(r), sim_rate) => {
+            let sim_note = if sim_rate.is_some() {
+                "; the co-simulation ran on random stimulus"
+            } else {
+                ""
+            };
+            notes.push(format!(
+                "firing rate {r:.3} measured by the integer model on real text (every site, weighted by Din){sim_note}"
+            ));
+            r
+        }
+        (None, Some(r)) => {
             notes.push(format!(
                 "firing rate {r:.3} measured in co-simulation on random stimulus, not on a trained model's activations"
             ));
             r
         }
-        None => opts.fallback_firing_rate,
+        (None, None) => opts.fallback_firing_rate,
     };
     let perf = PerfEstimate::compute(params, fmax_mhz, rate)?;
     let report = FlowReport {
@@ -183,6 +205,7 @@ pub fn run(
         sim: sim_figs,
         synth: synth_figs,
         notes,
+        real_firing_rates: real,
     };
     write_text(&opts.out.join("report.md"), &report.to_markdown())?;
     write_text(&opts.out.join("report.html"), &report.to_html())?;

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod estimate;
 pub mod flow;
+pub mod import;
 pub mod model;
 pub mod perf;
 pub mod report;

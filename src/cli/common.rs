@@ -24,3 +24,8 @@ impl ConfigArgs {
             .with_context(|| format!("invalid configuration (preset {})", self.preset))
     }
 }
+
+/// The configuration of an imported package (`spikelm-hw import`), for `--package PKG`.
+pub fn package_params(dir: &std::path::Path) -> anyhow::Result<spikelm_hw::import::Package> {
+    spikelm_hw::import::Package::read(dir).with_context(|| format!("--package {}", dir.display()))
+}

@@ -4,6 +4,8 @@ use super::common::ConfigArgs;
 use anyhow::Context;
 use clap::Args;
 use spikelm_hw::flow::{self, FlowOptions};
+use spikelm_hw::import::evaluate::real_firing_rates;
+use spikelm_hw::import::Package;
 use spikelm_hw::synth::Target;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -44,13 +46,32 @@ pub struct FlowArgs {
     /// Firing rate for the estimate when co-simulation is skipped.
     #[arg(long, default_value_t = 0.35)]
     pub firing_rate: f64,
+    /// An imported model (`spikelm-hw import`): the engine is built for its configuration and
+    /// the estimate uses its real firing rates per site and t on --text.
+    #[arg(long, value_name = "PKG")]
+    pub package: Option<PathBuf>,
+    /// Text for --package's firing rates (default: the built-in English calibration sentences).
+    #[arg(long, requires = "package")]
+    pub text: Option<String>,
     /// Print the report as JSON on stdout.
     #[arg(long)]
     pub json: bool,
 }
 
 pub fn run(args: FlowArgs) -> anyhow::Result<()> {
-    let params = args.cfg.load()?;
+    let (params, real) = match &args.package {
+        None => (args.cfg.load()?, None),
+        Some(dir) => {
+            let pkg = Package::read(dir).with_context(|| format!("--package {}", dir.display()))?;
+            let text = args
+                .text
+                .clone()
+                .unwrap_or_else(|| spikelm_hw::import::text::DEFAULT_CALIBRATION.to_string());
+            let rates = real_firing_rates(&pkg, None, &text)
+                .with_context(|| format!("firing rates of {} on the text", dir.display()))?;
+            (pkg.params.clone(), Some(rates))
+        }
+    };
     let target: Target = args.target.parse().context("--target")?;
     let opts = FlowOptions {
         out: args.out.clone(),
@@ -66,7 +87,7 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
     };
     let bar = spikelm_hw::report::progress::spinner("{spinner} [{elapsed}] {msg}");
     let started = Instant::now();
-    let result = flow::run(&params, &opts, &mut |step| {
+    let result = flow::run_with_rates(&params, &opts, real, &mut |step| {
         let line = format!("[{:>6.1}s] {step}", started.elapsed().as_secs_f64());
         // Without a terminal the spinner is hidden; the steps still go to stderr.
         if bar.is_hidden() {

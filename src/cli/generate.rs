@@ -16,13 +16,19 @@ pub struct GenerateArgs {
     /// Replace a non-empty output directory.
     #[arg(long)]
     pub force: bool,
+    /// Generate the engine for an imported package's configuration (`spikelm-hw import`).
+    #[arg(long, value_name = "PKG")]
+    pub package: Option<PathBuf>,
     /// Print the manifest as JSON instead of a summary.
     #[arg(long)]
     pub json: bool,
 }
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
-    let params = args.config.load()?;
+    let params = match &args.package {
+        Some(dir) => super::common::package_params(dir)?.params,
+        None => args.config.load()?,
+    };
     let generated = rtl::generate(&params).context("generating the RTL")?;
     rtl::write_tree(&args.out, &generated, args.force)
         .with_context(|| format!("writing {}", args.out.display()))?;

@@ -3,8 +3,10 @@
 mod common;
 mod compare;
 mod config_cmd;
+mod encoder;
 mod flow;
 mod generate;
+mod import;
 mod model;
 mod perf;
 mod sim;
@@ -32,6 +34,8 @@ pub enum Command {
     /// Run the bit-accurate reference model on NumPy data.
     #[command(subcommand)]
     Model(model::ModelCommand),
+    /// Import a trained BERT/SpikeLM checkpoint into a package of quantised sites.
+    Import(import::ImportArgs),
     /// Emit the Verilog engine for a configuration.
     Generate(generate::GenerateArgs),
     /// Co-simulate the RTL under Verilator against the reference model, bit for bit.
@@ -53,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Presets(a) => config_cmd::presets(a),
         Command::Config(a) => config_cmd::config(a),
         Command::Model(a) => model::run(a),
+        Command::Import(a) => import::run(a),
         Command::Generate(a) => generate::run(a),
         Command::Sim(a) => sim::run(a),
         Command::Synth(a) => synth::run(a),

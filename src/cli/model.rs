@@ -24,6 +24,8 @@ pub enum ModelCommand {
     /// Spike agreement of each alpha mode (exact, csd:3, csd:2, pow2) with exact codes and with
     /// the float model, on Gaussian inputs.
     Fidelity(FidelityArgs),
+    /// Whole encoder layers of an imported package on real text, integer beside float SpikeLM.
+    Encoder(super::encoder::EncoderArgs),
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +95,7 @@ pub fn run(cmd: ModelCommand) -> anyhow::Result<()> {
     match cmd {
         ModelCommand::SpikeLinear(a) => spike_linear(a),
         ModelCommand::Fidelity(a) => fidelity_table(a),
+        ModelCommand::Encoder(a) => super::encoder::run(a),
     }
 }
 

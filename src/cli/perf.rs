@@ -4,6 +4,9 @@ use super::common::ConfigArgs;
 use clap::Args;
 use spikelm_hw::estimate::PerfEstimate;
 
+/// SpikeLM's typical firing rate, when none is given or measured.
+const DEFAULT_FIRING_RATE: f64 = 0.35;
+
 #[derive(Debug, Args)]
 pub struct PerfArgs {
     #[command(flatten)]
@@ -11,18 +14,41 @@ pub struct PerfArgs {
     /// Clock in MHz for latency and throughput (use the Fmax `synth` reported).
     #[arg(long, default_value_t = 100.0)]
     pub fmax: f64,
-    /// Non-zero spikes per neuron per time step (SpikeLM's typical rates are 0.3-0.45; `sim`
-    /// measures it).
-    #[arg(long, default_value_t = 0.35)]
-    pub firing_rate: f64,
+    /// Non-zero spikes per neuron per time step (default 0.35; SpikeLM's typical rates are
+    /// 0.3-0.45; `sim` measures it).
+    #[arg(long)]
+    pub firing_rate: Option<f64>,
+    /// An imported package: its configuration, and (unless --firing-rate is given) the firing
+    /// rate its integer model measures on the built-in English sentences.
+    #[arg(long, value_name = "PKG")]
+    pub package: Option<std::path::PathBuf>,
     /// Print JSON instead of tables.
     #[arg(long)]
     pub json: bool,
 }
 
 pub fn run(args: PerfArgs) -> anyhow::Result<()> {
-    let params = args.cfg.load()?;
-    let est = PerfEstimate::compute(&params, args.fmax, args.firing_rate)?;
+    let (params, rate) = match &args.package {
+        Some(dir) => {
+            let pkg = super::common::package_params(dir)?;
+            let rate = match args.firing_rate {
+                Some(r) => r,
+                None => spikelm_hw::import::evaluate::real_firing_rates(
+                    &pkg,
+                    None,
+                    spikelm_hw::import::text::DEFAULT_CALIBRATION,
+                )?
+                .overall()
+                .unwrap_or(DEFAULT_FIRING_RATE),
+            };
+            (pkg.params, rate)
+        }
+        None => (
+            args.cfg.load()?,
+            args.firing_rate.unwrap_or(DEFAULT_FIRING_RATE),
+        ),
+    };
+    let est = PerfEstimate::compute(&params, args.fmax, rate)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&est)?);
         return Ok(());

@@ -4,6 +4,9 @@ use super::common::ConfigArgs;
 use anyhow::{bail, Context};
 use clap::Args;
 use spikelm_hw::config::{LayerKind, Params, DEFAULT_PRESET};
+use spikelm_hw::import::replay::site_stimulus;
+use spikelm_hw::import::Package;
+use spikelm_hw::model::encoder::Site;
 use spikelm_hw::sim::rtl_tree::RtlTree;
 use spikelm_hw::sim::{self, Case, SimOptions};
 use std::path::PathBuf;
@@ -19,9 +22,20 @@ pub struct SimArgs {
     /// manifest's configuration is used unless --preset/--config/--set name another.
     #[arg(long, value_name = "DIR")]
     pub rtl: Option<PathBuf>,
-    /// Layer shape: qkv, attn_out, ffn_in, ffn_out or all.
+    /// Layer shape: qkv, attn_out, ffn_in, ffn_out or all. With --package: the site to replay,
+    /// `L.SITE` or `SITE` (layer 0), SITE one of attn_out, ffn_in, ffn_out.
     #[arg(long, default_value = "all")]
     pub layer: String,
+    /// Replay a real site of this package (from `spikelm-hw import`) on --text instead of random
+    /// stimulus; the configuration is the package's, with the site's F_in.
+    #[arg(long, value_name = "PKG", conflicts_with_all = ["rtl", "case"])]
+    pub package: Option<PathBuf>,
+    /// The text whose activations --package replays (one sequence per line).
+    #[arg(long, requires = "package", conflicts_with = "text_file")]
+    pub text: Option<String>,
+    /// The text from a file.
+    #[arg(long, value_name = "FILE", requires = "package")]
+    pub text_file: Option<PathBuf>,
     /// Tokens per run (a multiple of array.rows / model.time_steps); default: model.seq_len.
     #[arg(long)]
     pub tokens: Option<u32>,
@@ -83,8 +97,47 @@ fn resolve_params(args: &SimArgs) -> anyhow::Result<Params> {
     }
 }
 
+/// `--layer` with `--package`: (layer, site).
+fn package_site(arg: &str) -> anyhow::Result<(usize, Site)> {
+    let (layer, site) = match arg.split_once('.') {
+        Some((l, s)) => (
+            l.parse::<usize>()
+                .with_context(|| format!("--layer {arg}: expected L.SITE, e.g. 0.ffn_out"))?,
+            s,
+        ),
+        None => (0, arg),
+    };
+    let site = Site::from_name(site).with_context(|| {
+        format!("--layer {arg}: unknown site `{site}`; expected attn_out, ffn_in or ffn_out")
+    })?;
+    Ok((layer, site))
+}
+
 pub fn run(args: SimArgs) -> anyhow::Result<()> {
-    let params = resolve_params(&args)?;
+    let replay = match &args.package {
+        None => None,
+        Some(dir) => {
+            let pkg = Package::read(dir).with_context(|| format!("--package {}", dir.display()))?;
+            let text = super::import::read_text(&args.text, &args.text_file)?
+                .context("--package needs --text or --text-file: the activations to replay")?;
+            let (layer, site) = package_site(&args.layer)?;
+            let (params, stim) = site_stimulus(&pkg, None, &text, layer, site)?;
+            if !args.json {
+                println!(
+                    "replaying layer {layer} site {} of {} on {} tokens of real text (F_in = {})",
+                    site.name(),
+                    dir.display(),
+                    stim.tokens,
+                    params.format().frac_bits
+                );
+            }
+            Some((params, stim))
+        }
+    };
+    let params = match &replay {
+        Some((p, _)) => p.clone(),
+        None => resolve_params(&args)?,
+    };
     let mut opts = SimOptions::new(&params);
     opts.seed = args.seed;
     opts.rtl_dir = args.rtl.clone();
@@ -95,7 +148,11 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
     opts.work_dir = args.work.clone();
     opts.progress = !args.json;
     opts.stop_on_failure = !args.keep_going;
-    if args.layer != "all" {
+    if let Some((_, stim)) = replay {
+        opts.layers = vec![stim.layer];
+        opts.tokens = Some(stim.tokens as u32);
+        opts.stimulus = Some(stim);
+    } else if args.layer != "all" {
         let kind = LayerKind::from_name(&args.layer).with_context(|| {
             format!(
                 "--layer {}: expected qkv, attn_out, ffn_in, ffn_out or all",

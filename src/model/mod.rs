@@ -21,6 +21,7 @@
 pub mod attention;
 pub mod calibrate;
 pub mod csd;
+pub mod encoder;
 mod error;
 pub mod fixed;
 pub mod float_model;

@@ -51,6 +51,31 @@ pub struct FlowReport {
     pub synth: Vec<SynthFigures>,
     /// Steps that did not run or failed, with the reason, so the report never hides a gap.
     pub notes: Vec<String>,
+    /// Firing rates per site and time step of an imported model on real text (`flow --package`).
+    pub real_firing_rates: Option<RealFiringRates>,
+}
+
+/// Firing rates of every site of an imported model, measured by the integer model on real text.
+#[derive(Debug, Clone, Serialize)]
+pub struct RealFiringRates {
+    pub package: String,
+    pub tokens: usize,
+    /// (layer.site, Din, rate per t).
+    pub sites: Vec<(String, usize, Vec<f64>)>,
+}
+
+impl RealFiringRates {
+    /// The rate the estimate uses: non-zero spikes over all sites, weighted by each site's Din.
+    pub fn overall(&self) -> Option<f64> {
+        let (mut num, mut den) = (0.0, 0.0);
+        for (_, din, rates) in &self.sites {
+            for r in rates {
+                num += r * *din as f64;
+                den += *din as f64;
+            }
+        }
+        (den > 0.0).then(|| num / den)
+    }
 }
 
 fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
@@ -139,6 +164,27 @@ impl FlowReport {
                 .map(|(t, r)| vec![t.to_string(), pct(*r)])
                 .collect();
             table(&mut out, &["time step", "firing rate"], &rows);
+        }
+        if let Some(real) = &self.real_firing_rates {
+            let _ = writeln!(
+                out,
+                "## Firing rates on real text\n\n{} tokens through {} (integer model).\n",
+                real.tokens, real.package
+            );
+            let rows: Vec<Vec<String>> = real
+                .sites
+                .iter()
+                .map(|(site, din, rates)| {
+                    let mut row = vec![site.clone(), din.to_string()];
+                    row.extend(rates.iter().map(|r| pct(*r)));
+                    row
+                })
+                .collect();
+            let steps = real.sites.first().map_or(0, |s| s.2.len());
+            let heads: Vec<String> = (0..steps).map(|t| format!("t = {t}")).collect();
+            let mut head = vec!["site", "Din"];
+            head.extend(heads.iter().map(String::as_str));
+            table(&mut out, &head, &rows);
         }
         if !self.synth.is_empty() {
             let _ = writeln!(out, "## Synthesis\n");

@@ -5,6 +5,7 @@ use super::cases::Case;
 use super::outcome::{decode, HarnessResult};
 use super::report::{ClassCounts, RunReport, SimReport, Timing, Waveform};
 use super::rtl_tree::RtlTree;
+use super::stimulus::LayerStimulus;
 use super::vectors::{self, reg_checks};
 use super::{coverage, harness, model_bridge, rtl_bridge, SimError};
 use crate::config::{LayerShape, Params};
@@ -38,6 +39,9 @@ pub struct SimOptions {
     pub progress: bool,
     /// Stop at the first failing run.
     pub stop_on_failure: bool,
+    /// Replay this stimulus (e.g. a real site's activations from `import::replay`) instead of
+    /// the case's.
+    pub stimulus: Option<LayerStimulus>,
 }
 
 impl SimOptions {
@@ -56,6 +60,7 @@ impl SimOptions {
             work_dir: None,
             progress: false,
             stop_on_failure: true,
+            stimulus: None,
         }
     }
 }
@@ -212,7 +217,10 @@ impl<'a> Session<'a> {
         let params = self.params;
         let stall = opts.stall.unwrap_or_else(|| case.default_stall());
         let t_model = Instant::now();
-        let stim = case.stimulus(params, layer, tokens as usize, opts.seed);
+        let stim = match &opts.stimulus {
+            Some(s) => s.clone(),
+            None => case.stimulus(params, layer, tokens as usize, opts.seed),
+        };
         let expected = model_bridge::expected(params, &stim)?;
         let cover = coverage::measure(params, &stim, &expected);
         let model_s = t_model.elapsed().as_secs_f64();

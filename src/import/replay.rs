@@ -1,0 +1,86 @@
+//! Real activations for the co-simulation: one site of a package, fed the input the integer
+//! encoder gives it on some text, as the stimulus `sim --package` replays through the RTL.
+
+use super::evaluate::{batch_of, package_checkpoint};
+use super::package::Package;
+use super::ImportError;
+use crate::config::{LayerKind, NumericFormat, Params};
+use crate::model::encoder::{integer, Site};
+use crate::sim::stimulus::LayerStimulus;
+use std::path::Path;
+
+/// The engine layer a site runs on, or why it cannot run there yet.
+fn engine_kind(site: Site) -> Result<LayerKind, String> {
+    match site {
+        Site::AttnOut => Ok(LayerKind::AttnOut),
+        Site::FfnIn => Ok(LayerKind::FfnIn),
+        Site::FfnOut => Ok(LayerKind::FfnOut),
+        Site::Query | Site::Key | Site::Value => Err(format!(
+            "site {}: the engine runs query, key and value as one fused layer (Dout = 3·hidden) \
+             with one scale per time step, while the package quantises them as three sites with \
+             their own scales; replay attn_out, ffn_in or ffn_out",
+            site.name()
+        )),
+    }
+}
+
+/// The configuration and stimulus that replay `site` of `layer` on `text`: the package's
+/// configuration with F = the site's F_in, the first tokens (a whole number of row blocks, at
+/// most seq_len) of the site's integer input codes, its weights, biases, α and scale codes.
+pub fn site_stimulus(
+    pkg: &Package,
+    checkpoint: Option<&Path>,
+    text: &str,
+    layer: usize,
+    site: Site,
+) -> Result<(Params, LayerStimulus), ImportError> {
+    let bad = |detail: String| ImportError::Package {
+        path: pkg.dir.display().to_string(),
+        detail,
+    };
+    let q = pkg.site(layer, site).ok_or_else(|| {
+        bad(format!(
+            "layer {layer}: the package has layers 0..{}",
+            pkg.layers.len()
+        ))
+    })?;
+    let kind = engine_kind(site).map_err(&bad)?;
+    let Some(linear) = q.spike_linear() else {
+        return Err(bad(format!(
+            "layer {layer} site {}: its weights have a scale per output column (per-channel); the \
+             RTL's amplitude stage holds one scale per time step until its per-column scale \
+             lands. Re-import with `--weight-scale per-tensor` to co-simulate this site bit-exactly",
+            site.name()
+        )));
+    };
+    let mut config = pkg.params.config.clone();
+    config.format = NumericFormat {
+        frac_bits: q.format.frac_bits,
+        ..config.format
+    };
+    let params = Params::new(config)?;
+    let ck = package_checkpoint(pkg, checkpoint)?;
+    let batch = batch_of(&ck, text)?;
+    let traces = integer::forward(&ck.weights, &pkg.layers, &batch, layer + 1)?;
+    let x = &traces[layer].site(site).x;
+    let tpr = params.derived.tokens_per_row_block as usize;
+    let tokens = (x.dim().1.min(params.model().seq_len as usize) / tpr) * tpr;
+    if tokens == 0 {
+        return Err(bad(format!(
+            "the text has {} tokens; the engine needs at least {tpr} (one row block)",
+            x.dim().1
+        )));
+    }
+    let codes = q.input_codes(x.slice(ndarray::s![.., ..tokens, ..]))?;
+    let stim = LayerStimulus {
+        layer: params.derived.shape(kind),
+        tokens,
+        x: codes,
+        w: q.w.clone(),
+        bias: q.bias.to_vec(),
+        alpha: linear.alpha_codes().to_vec(),
+        scale: linear.scale_codes().to_vec(),
+        out_shift: linear.out_shift(),
+    };
+    Ok((params, stim))
+}

@@ -1,0 +1,215 @@
+//! `import` and `model encoder` on a real checkpoint (all-MiniLM-L6-v2 from the .venv) and on tiny
+//! synthetic ones: packages, α from checkpoints, errors that name the tensor.
+
+mod import_support;
+
+use import_support::{minilm, options, write_tiny, TINY};
+use spikelm_hw::import::evaluate::evaluate;
+use spikelm_hw::import::{import, Package};
+use spikelm_hw::model::encoder::site::WeightScale;
+use spikelm_hw::model::encoder::Site;
+
+const TEXT: &str = "The quick brown fox jumps over the lazy dog near the river bank.\n\
+                    Researchers measured the energy of every layer on a small board.";
+
+#[test]
+fn minilm_imports_and_keeps_spikes_and_outputs_close() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("pkg");
+    let summary = import(&options(&minilm(), &out, WeightScale::PerChannel)).expect("imports");
+    assert_eq!(summary.alpha_source, "calibrated");
+    assert_eq!(summary.sites.len(), 6 * 6);
+    for s in &summary.sites {
+        assert!((8..=14).contains(&s.frac_in), "{s:?}");
+        assert!(s.calibration_agreement >= 0.9995, "{s:?}");
+        assert!(
+            s.alphas.iter().all(|&a| a > 0.0) && s.alphas.len() == 4,
+            "{s:?}"
+        );
+    }
+    let pkg = Package::read(&out).expect("reads back");
+    assert_eq!(pkg.manifest.dims.hidden, 384);
+    assert_eq!(pkg.params.model().ffn, 1536);
+    let ffn_out = pkg.site(0, Site::FfnOut).expect("site");
+    assert!(
+        !ffn_out.is_per_tensor(),
+        "per-channel scales differ by column"
+    );
+
+    let r = evaluate(&pkg, None, TEXT, Some(2), None).expect("runs");
+    assert_eq!(r.layers.len(), 2);
+    for s in r.layers.iter().flat_map(|l| &l.sites) {
+        assert!(s.spike_agreement >= 0.999, "{s:?}");
+        assert!(s.output_rel_error < 0.06, "{s:?}");
+        let rate = s.firing_rate.iter().sum::<f64>() / 4.0;
+        assert!((0.05..0.7).contains(&rate), "{s:?}");
+    }
+    // Q, K and V see the same input: the same spikes at their neurons.
+    let l0 = &r.layers[0];
+    assert_eq!(l0.sites[0].firing_rate, l0.sites[1].firing_rate);
+    assert!(l0.cosine > 0.97, "layer 0 cosine {}", l0.cosine);
+
+    // A package is not overwritten without --force, and a forced import replaces it.
+    let e = import(&options(&minilm(), &out, WeightScale::PerChannel)).expect_err("exists");
+    assert!(e.to_string().contains("--force"), "{e}");
+
+    // Per tensor: FFN-out's outlier weights flatten the other columns (the issue's 44.9 %).
+    let mut o = options(&minilm(), &out, WeightScale::PerTensor);
+    o.force = true;
+    import(&o).expect("imports per tensor");
+    let pt = Package::read(&out).expect("reads back");
+    assert!(pt.site(0, Site::FfnOut).expect("site").is_per_tensor());
+    let rt = evaluate(&pt, None, TEXT, Some(1), None).expect("runs");
+    let err =
+        |r: &spikelm_hw::import::evaluate::EncoderReport| r.layers[0].sites[5].output_rel_error;
+    assert!(
+        err(&rt) > 3.0 * err(&r),
+        "per tensor {} vs per channel {}",
+        err(&rt),
+        err(&r)
+    );
+}
+
+#[test]
+fn spikelm_alpha_tensors_are_used_and_prefixes_found() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for prefix in ["bert.", "0.auto_model.", ""] {
+        let ck = tmp.path().join(format!("ck{prefix}"));
+        write_tiny(&ck, prefix, true);
+        let out = tmp.path().join(format!("pkg{prefix}"));
+        let s = import(&options(&ck, &out, WeightScale::PerChannel)).expect("imports");
+        assert_eq!(s.alpha_source, "checkpoint", "{prefix}");
+        let pkg = Package::read(&out).expect("reads");
+        let q = pkg.site(0, Site::FfnIn).expect("site");
+        // act_clip_val.t = 0.5 + 0.1·t + 0.01·site (f32), site index 4.
+        for (t, a) in q.alphas.iter().enumerate() {
+            assert!((a - (0.54 + 0.1 * t as f64)).abs() < 1e-6, "{a}");
+        }
+        let kq = &pkg.manifest.quantisers[0];
+        assert!(kq.alphas.iter().all(|a| (a - 0.7).abs() < 1e-6), "{kq:?}");
+    }
+    // Without α tensors they are calibrated.
+    let ck = tmp.path().join("plain");
+    write_tiny(&ck, "", false);
+    let s = import(&options(
+        &ck,
+        &tmp.path().join("p2"),
+        WeightScale::PerTensor,
+    ))
+    .expect("imports");
+    assert_eq!(s.alpha_source, "calibrated");
+    let _ = TINY;
+}
+
+#[test]
+fn mismatched_checkpoints_name_the_tensor_and_leave_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let ck = tmp.path().join("ck");
+    write_tiny(&ck, "", false);
+    // config.json says a wider FFN than the tensors hold.
+    let cfg = std::fs::read_to_string(ck.join("config.json")).expect("read");
+    std::fs::write(
+        ck.join("config.json"),
+        cfg.replace("\"intermediate_size\": 16", "\"intermediate_size\": 17"),
+    )
+    .expect("write");
+    let out = tmp.path().join("pkg");
+    let e = import(&options(&ck, &out, WeightScale::PerChannel))
+        .expect_err("mismatch")
+        .to_string();
+    assert!(
+        e.contains("encoder.layer.0.intermediate.dense.weight")
+            && e.contains("[16, 8]")
+            && e.contains("[17, 8]"),
+        "{e}"
+    );
+    assert!(!out.exists());
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("ls")
+        .filter_map(|e| e.ok())
+        .collect();
+    assert_eq!(left.len(), 1, "only the checkpoint directory: {left:?}");
+
+    // A truncated file.
+    write_tiny(&ck, "", false);
+    let bytes = std::fs::read(ck.join("model.safetensors")).expect("read");
+    std::fs::write(ck.join("model.safetensors"), &bytes[..bytes.len() / 2]).expect("write");
+    let e = import(&options(&ck, &out, WeightScale::PerChannel))
+        .expect_err("truncated")
+        .to_string();
+    assert!(
+        e.contains("model.safetensors") && e.contains("safetensors"),
+        "{e}"
+    );
+
+    // A missing tensor.
+    let mut t = import_support::tiny_tensors(&TINY, "", false);
+    t.remove("encoder.layer.0.output.LayerNorm.bias");
+    std::fs::write(ck.join("model.safetensors"), import_support::serialize(&t)).expect("write");
+    let e = import(&options(&ck, &out, WeightScale::PerChannel))
+        .expect_err("missing")
+        .to_string();
+    assert!(
+        e.contains("encoder.layer.0.output.LayerNorm.bias") && e.contains("missing"),
+        "{e}"
+    );
+}
+
+#[test]
+fn cli_imports_and_reports_an_encoder_as_json() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let ck = tmp.path().join("ck");
+    write_tiny(&ck, "bert.", false);
+    let pkg = tmp.path().join("pkg");
+    let bin = env!("CARGO_BIN_EXE_spikelm-hw");
+    let run = |args: &[&str]| {
+        std::process::Command::new(bin)
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let (ck_s, pkg_s) = (ck.to_str().expect("utf-8"), pkg.to_str().expect("utf-8"));
+    let out = run(&["import", "--checkpoint", ck_s, "--out", pkg_s, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(summary["sites"].as_array().map(Vec::len), Some(6));
+    let out = run(&[
+        "model",
+        "encoder",
+        "--package",
+        pkg_s,
+        "--text",
+        TEXT,
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let site = &r["layers"][0]["sites"][5];
+    assert_eq!(site["site"], "ffn_out");
+    assert_eq!(site["firing_rate"].as_array().map(Vec::len), Some(4));
+    assert!(r["ops"].as_array().is_some_and(|o| o.len() >= 8));
+    // A second import into the same package is refused and names --force.
+    let out = run(&["import", "--checkpoint", ck_s, "--out", pkg_s]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    // A bad --frac-bits is an error naming the flag.
+    let out = run(&[
+        "import",
+        "--checkpoint",
+        ck_s,
+        "--out",
+        pkg_s,
+        "--force",
+        "--frac-bits",
+        "9",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--frac-bits 9"));
+}
