@@ -1,4 +1,4 @@
-//! The float SpikeLM forward of DESIGN.md section 2 on real weights, and the official α
+//! The float SpikeLM forward of docs/arithmetic.md section 1 on real weights, and the official α
 //! calibration: a site or quantiser without α gets α_t = 2·mean|u_t| (for a quantiser: of its
 //! input y_t) over the whole batch the first time it runs, sequentially over t and layer by
 //! layer, exactly as SpikeLM initialises its frozen α on the first batch.

@@ -1,4 +1,4 @@
-//! A whole SpikeLM BERT encoder on real weights (DESIGN.md section 2): the six SpikeLinear sites
+//! A whole SpikeLM BERT encoder on real weights (docs/arithmetic.md section 1): the six SpikeLinear sites
 //! of every layer where the official code puts neurons (query, key, value, attention output,
 //! FFN in, FFN out), the K/V quantisers, attention with ternary K and V, softmax, LayerNorm,
 //! GELU, residuals and the mean over T.

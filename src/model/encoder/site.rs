@@ -2,7 +2,7 @@
 //! and its own fixed-point formats: F_in for inputs, membranes and α codes, F_out for outputs
 //! and biases.
 //!
-//! The arithmetic is DESIGN.md section 3 with the amplitude stage's scale indexed by column:
+//! The arithmetic is docs/arithmetic.md section 2 with the amplitude stage's scale indexed by column:
 //! `Y_t[n][j] = sat_YW(R(ACC_t[n][j] · M_t[j], S) + B[j])`, M_t[j] / 2^S = α_t · s_j · 2^F_out,
 //! s_j the weight scale of output column j. With one scale per tensor every column holds the
 //! same M_t and the site is exactly [`SpikeLinear`] (the tests check it).
