@@ -1,5 +1,6 @@
 //! Command-line front end: argument structs and dispatch. Library code does the work.
 
+mod backend;
 mod common;
 mod compare;
 mod config_cmd;
@@ -7,6 +8,7 @@ mod flow;
 mod generate;
 mod model;
 mod perf;
+mod seeds;
 mod sim;
 mod sweep;
 mod synth;

@@ -3,9 +3,10 @@
 use super::common::ConfigArgs;
 use anyhow::{bail, Context};
 use clap::Args;
-use spikelm_hw::config::{LayerKind, Params, DEFAULT_PRESET};
+use spikelm_hw::batch::seeds::SimSpec;
+use spikelm_hw::config::{Params, DEFAULT_PRESET};
+use spikelm_hw::sim;
 use spikelm_hw::sim::rtl_tree::RtlTree;
-use spikelm_hw::sim::{self, Case, SimOptions};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -49,6 +50,8 @@ pub struct SimArgs {
     /// Keep running the remaining cases and layers after a failure.
     #[arg(long)]
     pub keep_going: bool,
+    #[command(flatten)]
+    pub regression: super::seeds::RegressionArgs,
 }
 
 /// The configuration to verify: the given one, or with `--rtl` and no configuration options,
@@ -83,42 +86,29 @@ fn resolve_params(args: &SimArgs) -> anyhow::Result<Params> {
     }
 }
 
+/// What each run simulates, as the command line gives it.
+pub fn spec(args: &SimArgs) -> SimSpec {
+    SimSpec {
+        layer: args.layer.clone(),
+        case: args.case.clone(),
+        tokens: args.tokens,
+        stall: args.stall,
+    }
+}
+
 pub fn run(args: SimArgs) -> anyhow::Result<()> {
+    if args.regression.is_requested() {
+        return super::seeds::run(&args);
+    }
     let params = resolve_params(&args)?;
-    let mut opts = SimOptions::new(&params);
+    let mut opts = spec(&args).options(&params)?;
     opts.seed = args.seed;
     opts.rtl_dir = args.rtl.clone();
-    opts.tokens = args.tokens;
-    opts.stall = args.stall;
     opts.trace = args.trace;
     opts.cache_dir = args.cache.clone();
     opts.work_dir = args.work.clone();
     opts.progress = !args.json;
     opts.stop_on_failure = !args.keep_going;
-    if args.layer != "all" {
-        let kind = LayerKind::from_name(&args.layer).with_context(|| {
-            format!(
-                "--layer {}: expected qkv, attn_out, ffn_in, ffn_out or all",
-                args.layer
-            )
-        })?;
-        opts.layers = vec![params.derived.shape(kind)];
-    }
-    opts.cases = if args.case == "all" {
-        Case::ALL
-            .into_iter()
-            .filter(|c| c.applies(&params))
-            .collect()
-    } else {
-        match Case::from_name(&args.case) {
-            Some(c) => vec![c],
-            None => bail!(
-                "--case {}: known cases are {}, or all",
-                args.case,
-                Case::names()
-            ),
-        }
-    };
     let report = sim::run(&params, &opts).context("co-simulation could not run")?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
