@@ -27,9 +27,87 @@ pub fn write(path: &Path, contents: impl AsRef<[u8]>) -> std::io::Result<()> {
     result
 }
 
+/// Exclusive use of a working directory by one run: a second run given the same directory fails
+/// at once instead of overwriting the first one's files while it reads them. The lock file names
+/// its holder; one left by a process that no longer exists on this host is taken over.
+#[derive(Debug)]
+pub struct DirLock(PathBuf);
+
+const LOCK_NAME: &str = ".spikelm-hw.lock";
+
+fn this_host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default()
+}
+
+impl DirLock {
+    /// Lock `dir` (which must exist).
+    pub fn acquire(dir: &Path) -> std::io::Result<Self> {
+        use std::io::Write as _;
+        let path = dir.join(LOCK_NAME);
+        let me = format!("{} {}", this_host(), std::process::id());
+        for _ in 0..3 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    f.write_all(me.as_bytes())?;
+                    return Ok(DirLock(path));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                    let dead = match holder.split_once(' ') {
+                        Some((host, pid)) => {
+                            host == this_host() && !Path::new("/proc").join(pid.trim()).exists()
+                        }
+                        None => false,
+                    };
+                    if !dead {
+                        return Err(std::io::Error::other(format!(
+                            "in use by another run (host and process: {}); give this run \
+                             another output directory, or remove {} if that run is gone",
+                            holder.trim(),
+                            path.display()
+                        )));
+                    }
+                    let _ = std::fs::remove_file(&path);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(std::io::Error::other("could not take the directory lock"))
+    }
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_lock_excludes_a_second_run_and_is_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = DirLock::acquire(dir.path()).unwrap();
+        let err = DirLock::acquire(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("in use by another run"), "{err}");
+        drop(first);
+        DirLock::acquire(dir.path()).unwrap();
+        // A lock left by a process that is gone is taken over.
+        std::fs::write(
+            dir.path().join(LOCK_NAME),
+            format!("{} 4000000000", this_host()),
+        )
+        .unwrap();
+        DirLock::acquire(dir.path()).unwrap();
+    }
 
     #[test]
     fn replaces_the_file_and_leaves_no_temporary() {
