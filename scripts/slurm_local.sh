@@ -88,10 +88,15 @@ JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU_Memory
+# A job that asks for no memory gets this much per CPU, not the whole node.
+DefMemPerCPU=$((mem_mb / cpus / 2))
 MpiDefault=none
 SwitchType=switch/none
 ReturnToService=2
-SchedulerType=sched/backfill
+SchedulerType=sched/builtin
+# Start dependent jobs as soon as their dependency ends (tests wait on them).
+SchedulerParameters=sched_min_interval=0,defer_batch=0
+MessageTimeout=10
 MinJobAge=600
 InactiveLimit=0
 KillWait=5

@@ -217,7 +217,6 @@ pub fn submit(
             output: dir.join("logs").join("%a.log"),
             array: Some(slurm::array_spec(&tasks)),
             dependency: None,
-            wait: false,
         },
         opts,
     )?;
@@ -235,10 +234,12 @@ pub fn submit(
             output: dir.join("logs").join("collect.log"),
             array: None,
             dependency: Some(format!("afterany:{array_job}")),
-            wait,
         },
         &collect_opts,
     )?;
+    if wait {
+        slurm::wait_for(&collect_job)?;
+    }
     Ok(Submission {
         array_job,
         collect_job,

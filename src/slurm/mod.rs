@@ -102,8 +102,6 @@ pub struct Job {
     pub array: Option<String>,
     /// `afterany:<id>` and the like.
     pub dependency: Option<String>,
-    /// Block until the job ends (`sbatch --wait`).
-    pub wait: bool,
 }
 
 /// The id of the job `sbatch` accepted.
@@ -124,9 +122,6 @@ pub fn submit(job: &Job, opts: &SlurmOptions) -> Result<String, SlurmError> {
     }
     if let Some(d) = &job.dependency {
         args.push(format!("--dependency={d}"));
-    }
-    if job.wait {
-        args.push("--wait".into());
     }
     args.extend(opts.args());
     args.push(job.script.display().to_string());
@@ -155,6 +150,34 @@ pub fn submit(job: &Job, opts: &SlurmOptions) -> Result<String, SlurmError> {
         .filter(|id| id.chars().all(|c| c.is_ascii_digit()) && !id.is_empty())
         .map(str::to_string)
         .ok_or_else(|| SlurmError::NoJobId(stdout.trim().to_string()))
+}
+
+/// Block until job `id` has ended, asking `squeue` every second (`sbatch --wait` polls with a
+/// growing interval, which adds half a minute to short jobs).
+pub fn wait_for(id: &str) -> Result<(), SlurmError> {
+    loop {
+        let out = Command::new("squeue")
+            .args(["-h", "-j", id, "-o", "%T"])
+            .args([
+                "-t",
+                "PENDING,RUNNING,CONFIGURING,COMPLETING,SUSPENDED,REQUEUED",
+            ])
+            .output()
+            .map_err(|e| SlurmError::NoSbatch(format!("squeue: {e}")))?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // A job gone from the queue is reported as an invalid id: it has ended too.
+        if !out.status.success() && !stderr.contains("Invalid job id") {
+            return Err(SlurmError::Refused {
+                command: format!("squeue -h -j {id}"),
+                status: out.status.to_string(),
+                stderr: stderr.trim().to_string(),
+            });
+        }
+        if String::from_utf8_lossy(&out.stdout).trim().is_empty() {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
 }
 
 /// The array index of the running task (`SLURM_ARRAY_TASK_ID`).
