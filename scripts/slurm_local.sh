@@ -51,7 +51,7 @@ done
 mkdir -p "$dir"/state "$dir"/spool
 dir=$(cd "$dir" && pwd)
 user=$(id -un)
-host=$(hostname -s)
+host=$(uname -n | cut -d. -f1)
 cpus=$(nproc)
 # Slurm wants RealMemory no larger than what slurmd measures; keep a margin.
 mem_mb=$(awk '/MemTotal/ {print int($2 / 1024 * 0.9)}' /proc/meminfo)
@@ -93,6 +93,9 @@ DefMemPerCPU=$((mem_mb / cpus / 2))
 MpiDefault=none
 SwitchType=switch/none
 ReturnToService=2
+# Trust the node line below rather than drain the node when a container's view of the hardware
+# (CPU affinity, cgroup limits) differs from it.
+SlurmdParameters=config_overrides
 SchedulerType=sched/builtin
 # Start dependent jobs as soon as their dependency ends (tests wait on them).
 SchedulerParameters=sched_min_interval=0,defer_batch=0
