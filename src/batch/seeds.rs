@@ -286,3 +286,70 @@ impl SeedSummary {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(cache: &Path) -> SeedPlan {
+        SeedPlan {
+            preset: "spikelm-bert-tiny".into(),
+            config_file: None,
+            sets: vec!["array=4x4".into()],
+            spec: SimSpec {
+                layer: "qkv".into(),
+                case: "random".into(),
+                tokens: Some(8),
+                stall: None,
+            },
+            first: 10,
+            count: 4,
+            per_task: 2,
+            cache: cache.to_path_buf(),
+        }
+    }
+
+    fn result(seed: u64, passed: bool, mismatches: u64) -> SeedResult {
+        SeedResult {
+            seed,
+            passed,
+            runs: 1,
+            values_compared: 100,
+            mismatches,
+            first_mismatch: (!passed).then(|| format!("mismatch of seed {seed}")),
+            error: None,
+            harness_cached: true,
+        }
+    }
+
+    #[test]
+    fn collect_counts_and_names_the_first_failing_seed_with_its_rerun_command() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = plan(tmp.path());
+        let dir = super::super::prepare(&tmp.path().join("r"), &p, false).unwrap();
+        // Seed 10 passes, 11 mismatches, 12 never reported, 13 passes.
+        write_json(&super::super::result_path(&dir, 0), &result(10, true, 0)).unwrap();
+        write_json(&super::super::result_path(&dir, 1), &result(11, false, 3)).unwrap();
+        write_json(&super::super::result_path(&dir, 3), &result(13, true, 0)).unwrap();
+        let s = collect(&dir).unwrap();
+        assert_eq!((s.seeds, s.finished, s.passed), (4, 3, 2));
+        assert_eq!((s.runs, s.values_compared, s.mismatches), (3, 300, 3));
+        assert_eq!(s.failing_seeds, vec![11, 12]);
+        assert_eq!(s.first_failing_seed, Some(11));
+        assert_eq!(s.first_failure.as_deref(), Some("mismatch of seed 11"));
+        let cmd = s.rerun_command.unwrap();
+        assert!(cmd.ends_with("--tokens 8 --seed 11"), "{cmd}");
+        assert!(
+            cmd.contains("--set array=4x4 --layer qkv --case random"),
+            "{cmd}"
+        );
+        assert_eq!(
+            read_json::<SeedSummary>(&dir.join("summary.json"))
+                .unwrap()
+                .passed,
+            2
+        );
+        // The unreported seed is pending; the mismatching one is done (a result, not a crash).
+        assert_eq!(pending(&dir, &p), vec![2]);
+    }
+}

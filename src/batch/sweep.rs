@@ -178,3 +178,66 @@ pub fn failure_report(failed: &[FailedPoint]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(sets: &[&str], area: f64, tps: f64) -> SweepPoint {
+        SweepPoint {
+            sets: sets.iter().map(|s| s.to_string()).collect(),
+            ok: true,
+            error: None,
+            pes: 4,
+            area,
+            area_unit: "LUT4-eq".into(),
+            fmax_mhz: 100.0,
+            tokens_per_s: tps,
+            on_pareto_front: false,
+        }
+    }
+
+    #[test]
+    fn collect_merges_results_and_lists_points_without_one_as_failed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let plan = SweepPlan {
+            preset: "spikelm-bert-tiny".into(),
+            config_file: None,
+            sets: vec![],
+            points: vec![
+                vec!["array=4x1".into()],
+                vec!["array=4x2".into()],
+                vec!["array=8x8".into()],
+            ],
+            target: "ice40-up5k".into(),
+            fmax: 100.0,
+            synth_only: true,
+        };
+        let dir = super::super::prepare(&tmp.path().join("s"), &plan, false).unwrap();
+        write_json(
+            &super::super::result_path(&dir, 0),
+            &point(&["array=4x1"], 10.0, 1.0),
+        )
+        .unwrap();
+        write_json(
+            &super::super::result_path(&dir, 1),
+            &point(&["array=4x2"], 20.0, 2.0),
+        )
+        .unwrap();
+        std::fs::write(dir.join("logs/2.log"), "line 1\nkilled by the OOM killer\n").unwrap();
+        let c = collect(&dir).unwrap();
+        assert_eq!(c.points.len(), 3);
+        assert!(c.points[0].on_pareto_front && c.points[1].on_pareto_front);
+        assert!(!c.points[2].ok);
+        assert_eq!(c.failed.len(), 1);
+        assert_eq!(c.failed[0].index, 2);
+        assert!(c.failed[0].log_tail.ends_with("killed by the OOM killer"));
+        assert!(failure_report(&c.failed).contains("point 2 (array=8x8): no result"));
+        let md = std::fs::read_to_string(dir.join("sweep.md")).unwrap();
+        assert!(md.starts_with("# spikelm-bert-tiny on "), "{md}");
+        assert!(md.contains("| array=8x8 | failed: no result"), "{md}");
+        let json: Vec<SweepPoint> = read_json(&dir.join("sweep.json")).unwrap();
+        assert_eq!(json, c.points);
+        assert_eq!(pending(&dir, &plan), vec![2]);
+    }
+}
