@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything spikelm-hw needs on a fresh Debian machine: Verilator, Icarus Verilog,
-# Debian's Yosys/nextpnr-ice40 (fallback), and a Python virtual environment (.venv) with the
-# pinned yowasp Yosys/nextpnr builds and NumPy. Safe to run again; it skips what is present.
+# Debian's Yosys/nextpnr-ice40 (fallback), Slurm and munge (the Slurm backend's test), and a
+# Python virtual environment (.venv) with the pinned yowasp Yosys/nextpnr builds and NumPy. Safe to run again; it skips what is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,9 @@ for tool in verilator iverilog yosys nextpnr-ice40; do
 done
 # Verilator's FST waveforms (written on a co-simulation failure) need zlib's headers.
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need_apt+=(zlib1g-dev)
+# The Slurm backend's test starts a single-node Slurm (scripts/slurm_local.sh).
+command -v sbatch >/dev/null 2>&1 || need_apt+=(slurm-wlm)
+[ -x /usr/sbin/munged ] || need_apt+=(munge)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing Debian packages: ${need_apt[*]}"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

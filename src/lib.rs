@@ -2,6 +2,8 @@
 //!
 //! The arithmetic everything implements is `docs/arithmetic.md`.
 
+pub mod atomic;
+pub mod batch;
 pub mod config;
 pub mod estimate;
 pub mod flow;
@@ -11,5 +13,6 @@ pub mod perf;
 pub mod report;
 pub mod rtl;
 pub mod sim;
+pub mod slurm;
 pub mod sweep;
 pub mod synth;

@@ -2,7 +2,7 @@
 //! of `key=value` overrides, and the table and plot of their results.
 
 use crate::report::svg::{self, Point};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
@@ -50,7 +50,7 @@ pub fn expand(varies: &[String]) -> Result<Vec<Vec<String>>, SweepError> {
 }
 
 /// One measured configuration.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepPoint {
     pub sets: Vec<String>,
     pub ok: bool,

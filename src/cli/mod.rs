@@ -1,5 +1,6 @@
 //! Command-line front end: argument structs and dispatch. Library code does the work.
 
+mod backend;
 mod common;
 mod compare;
 mod config_cmd;
@@ -9,6 +10,7 @@ mod generate;
 mod import;
 mod model;
 mod perf;
+mod seeds;
 mod sim;
 mod sweep;
 mod synth;

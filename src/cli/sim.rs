@@ -3,12 +3,13 @@
 use super::common::ConfigArgs;
 use anyhow::{bail, Context};
 use clap::Args;
-use spikelm_hw::config::{LayerKind, Params, DEFAULT_PRESET};
+use spikelm_hw::batch::seeds::SimSpec;
+use spikelm_hw::config::{Params, DEFAULT_PRESET};
 use spikelm_hw::import::replay::site_stimulus;
 use spikelm_hw::import::Package;
 use spikelm_hw::model::encoder::Site;
+use spikelm_hw::sim;
 use spikelm_hw::sim::rtl_tree::RtlTree;
-use spikelm_hw::sim::{self, Case, SimOptions};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -63,6 +64,8 @@ pub struct SimArgs {
     /// Keep running the remaining cases and layers after a failure.
     #[arg(long)]
     pub keep_going: bool,
+    #[command(flatten)]
+    pub regression: super::seeds::RegressionArgs,
 }
 
 /// The configuration to verify: the given one, or with `--rtl` and no configuration options,
@@ -97,6 +100,16 @@ fn resolve_params(args: &SimArgs) -> anyhow::Result<Params> {
     }
 }
 
+/// What each run simulates, as the command line gives it.
+pub fn spec(args: &SimArgs) -> SimSpec {
+    SimSpec {
+        layer: args.layer.clone(),
+        case: args.case.clone(),
+        tokens: args.tokens,
+        stall: args.stall,
+    }
+}
+
 /// `--layer` with `--package`: (layer, site).
 fn package_site(arg: &str) -> anyhow::Result<(usize, Site)> {
     let (layer, site) = match arg.split_once('.') {
@@ -114,6 +127,12 @@ fn package_site(arg: &str) -> anyhow::Result<(usize, Site)> {
 }
 
 pub fn run(args: SimArgs) -> anyhow::Result<()> {
+    if args.regression.is_requested() {
+        if args.package.is_some() {
+            bail!("--seeds runs random stimulus; it cannot be combined with --package");
+        }
+        return super::seeds::run(&args);
+    }
     let replay = match &args.package {
         None => None,
         Some(dir) => {
@@ -138,11 +157,13 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
         Some((p, _)) => p.clone(),
         None => resolve_params(&args)?,
     };
-    let mut opts = SimOptions::new(&params);
+    let mut spec = spec(&args);
+    if replay.is_some() {
+        spec.layer = "all".into(); // the replayed site's shape is set below
+    }
+    let mut opts = spec.options(&params)?;
     opts.seed = args.seed;
     opts.rtl_dir = args.rtl.clone();
-    opts.tokens = args.tokens;
-    opts.stall = args.stall;
     opts.trace = args.trace;
     opts.cache_dir = args.cache.clone();
     opts.work_dir = args.work.clone();
@@ -152,30 +173,7 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
         opts.layers = vec![stim.layer];
         opts.tokens = Some(stim.tokens as u32);
         opts.stimulus = Some(stim);
-    } else if args.layer != "all" {
-        let kind = LayerKind::from_name(&args.layer).with_context(|| {
-            format!(
-                "--layer {}: expected qkv, attn_out, ffn_in, ffn_out or all",
-                args.layer
-            )
-        })?;
-        opts.layers = vec![params.derived.shape(kind)];
     }
-    opts.cases = if args.case == "all" {
-        Case::ALL
-            .into_iter()
-            .filter(|c| c.applies(&params))
-            .collect()
-    } else {
-        match Case::from_name(&args.case) {
-            Some(c) => vec![c],
-            None => bail!(
-                "--case {}: known cases are {}, or all",
-                args.case,
-                Case::names()
-            ),
-        }
-    };
     let report = sim::run(&params, &opts).context("co-simulation could not run")?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

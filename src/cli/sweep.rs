@@ -1,18 +1,19 @@
-//! `sweep`: synthesize many configurations in parallel and plot area against throughput.
+//! `sweep`: synthesize many configurations, on local threads or as a Slurm job array, and plot
+//! area against throughput.
 
+use super::backend::{self, BackendArgs, BackendKind};
 use super::common::ConfigArgs;
 use anyhow::Context;
-use clap::Args;
-use spikelm_hw::config::Params;
-use spikelm_hw::estimate::PerfEstimate;
-use spikelm_hw::sweep::{self, SweepPoint};
-use spikelm_hw::synth::{self, SynthOptions, Target};
+use clap::{Args, Subcommand};
+use spikelm_hw::batch::{self, sweep as bsweep};
+use spikelm_hw::synth::Target;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct SweepArgs {
+    #[command(subcommand)]
+    pub action: Option<SweepAction>,
     #[command(flatten)]
     pub cfg: ConfigArgs,
     /// A key and its values, e.g. `--vary array=4x4,8x8,16x16 --vary alpha_mode=exact,csd:2`;
@@ -22,120 +23,193 @@ pub struct SweepArgs {
     /// Synthesis target (see `synth --help`).
     #[arg(long, default_value = "ecp5-25k")]
     pub target: String,
-    /// Configurations synthesized at once.
+    /// Configurations synthesized at once (local backend).
     #[arg(short = 'j', long, default_value_t = 2)]
     pub jobs: usize,
-    /// Output directory (sweep.md, sweep.json, sweep.svg, one folder per configuration).
+    /// Output directory (sweep.md, sweep.json, sweep.svg, one folder per configuration). Running
+    /// the same sweep into it again runs only the points not done.
     #[arg(long, default_value = "build/sweep")]
     pub out: PathBuf,
     /// Replace the contents of a non-empty output directory.
     #[arg(long)]
     pub force: bool,
-    /// Clock for throughput where the target reports no Fmax (gates), MHz.
+    /// Clock for throughput where no Fmax is measured (gates, --synth-only), MHz.
     #[arg(long, default_value_t = 100.0)]
     pub fmax: f64,
+    /// Synthesis only, no place and route: area, and throughput at --fmax.
+    #[arg(long)]
+    pub synth_only: bool,
     /// Print JSON instead of the table.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub backend: BackendArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SweepAction {
+    /// Merge the points' results in DIR into sweep.md, sweep.json and sweep.svg, and list the
+    /// failed points (run automatically after a Slurm array).
+    Collect {
+        dir: PathBuf,
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the points of the sweep in DIR that are not done (missing or failed).
+    Resume {
+        dir: PathBuf,
+        /// Configurations synthesized at once (local backend).
+        #[arg(short = 'j', long, default_value_t = 2)]
+        jobs: usize,
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
+    /// Measure the point of one Slurm array task (SLURM_ARRAY_TASK_ID, or --index).
+    #[command(hide = true)]
+    Task {
+        dir: PathBuf,
+        #[arg(long)]
+        index: Option<usize>,
+    },
 }
 
 pub fn run(args: SweepArgs) -> anyhow::Result<()> {
-    let target: Target = args.target.parse().context("--target")?;
-    let combos = sweep::expand(&args.vary)?;
-    spikelm_hw::flow::prepare_out(&args.out, args.force)?;
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<SweepPoint>>> = Mutex::new(vec![None; combos.len()]);
-    eprintln!(
-        "sweep: {} configurations on {} with {} jobs",
-        combos.len(),
-        target.name(),
-        args.jobs.max(1)
-    );
-    std::thread::scope(|s| {
-        for _ in 0..args.jobs.max(1) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(sets) = combos.get(i) else { break };
-                let point = measure(&args, target, sets, &args.out.join(format!("{i:03}")));
-                eprintln!(
-                    "sweep: [{}/{}] {}: {}",
-                    i + 1,
-                    combos.len(),
-                    sets.join(" "),
-                    point.error.as_deref().unwrap_or("done")
-                );
-                if let Ok(mut r) = results.lock() {
-                    r[i] = Some(point);
-                }
-            });
+    match args.action {
+        Some(SweepAction::Collect { dir, json }) => collect(&dir, json),
+        Some(SweepAction::Resume {
+            dir,
+            jobs,
+            json,
+            backend,
+        }) => execute(&dir, jobs, &backend, json),
+        Some(SweepAction::Task { dir, index }) => task(&dir, index),
+        None => {
+            let target: Target = args.target.parse().context("--target")?;
+            let config_file = match &args.cfg.config_file {
+                Some(f) => Some(
+                    f.canonicalize()
+                        .with_context(|| format!("--config {}", f.display()))?,
+                ),
+                None => None,
+            };
+            let plan = bsweep::SweepPlan {
+                preset: args.cfg.preset.clone(),
+                config_file,
+                sets: args.cfg.sets.clone(),
+                points: spikelm_hw::sweep::expand(&args.vary)?,
+                target: target.to_string(),
+                fmax: args.fmax,
+                synth_only: args.synth_only,
+            };
+            // Fail here, not in every task, on a configuration that cannot load.
+            spikelm_hw::config::Params::load(&plan.preset, plan.config_file.as_deref(), &plan.sets)
+                .context("invalid base configuration")?;
+            let dir = batch::prepare(&args.out, &plan, args.force)?;
+            execute(&dir, args.jobs, &args.backend, args.json)
         }
-    });
-    let mut points: Vec<SweepPoint> = results
-        .into_inner()
-        .map_err(|_| anyhow::anyhow!("a sweep worker panicked"))?
-        .into_iter()
-        .flatten()
-        .collect();
-    sweep::mark_front(&mut points);
-    let title = format!(
-        "{} on {}: area against throughput",
-        args.cfg.preset,
-        target.name()
+    }
+}
+
+/// Run the pending points of the sweep in `dir` on the chosen backend.
+fn execute(dir: &Path, jobs: usize, backend: &BackendArgs, json: bool) -> anyhow::Result<()> {
+    let plan = bsweep::load_plan(dir)?;
+    let pending = bsweep::pending(dir, &plan);
+    eprintln!(
+        "sweep: {} configurations on {}, {} to run ({} done)",
+        plan.points.len(),
+        plan.target,
+        pending.len(),
+        plan.points.len() - pending.len()
     );
-    let table = sweep::table(&points);
-    std::fs::write(args.out.join("sweep.md"), format!("# {title}\n\n{table}"))?;
-    std::fs::write(
-        args.out.join("sweep.json"),
-        serde_json::to_string_pretty(&points)?,
-    )?;
-    std::fs::write(args.out.join("sweep.svg"), sweep::plot(&title, &points))?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&points)?);
+    if pending.is_empty() {
+        return collect(dir, json);
+    }
+    match backend.backend {
+        BackendKind::Local => {
+            batch::run_local(&pending, jobs, |i| {
+                let msg = match bsweep::run_point(&plan, dir, i) {
+                    Ok(p) => p.error.unwrap_or_else(|| "done".into()),
+                    Err(e) => format!("{e}"),
+                };
+                eprintln!(
+                    "sweep: [{}/{}] {}: {msg}",
+                    i + 1,
+                    plan.points.len(),
+                    plan.points[i].join(" ")
+                );
+            });
+            collect(dir, json)
+        }
+        BackendKind::Slurm => {
+            let sub = backend::submit(
+                dir,
+                "spikelm-sweep",
+                &pending,
+                1,
+                &["sweep", "task"],
+                &["sweep", "collect"],
+                backend,
+            )?;
+            if backend.wait {
+                collect(dir, json)
+            } else {
+                eprintln!(
+                    "sweep: the results appear in {} when job {} has run (or: spikelm-hw sweep collect {})",
+                    dir.join("sweep.md").display(),
+                    sub.collect_job,
+                    dir.display()
+                );
+                Ok(())
+            }
+        }
+    }
+}
+
+fn collect(dir: &Path, json: bool) -> anyhow::Result<()> {
+    let c = bsweep::collect(dir).with_context(|| format!("collecting {}", dir.display()))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&c.points)?);
     } else {
-        println!("{table}\nplot: {}", args.out.join("sweep.svg").display());
+        println!("{}\nplot: {}", c.table, dir.join("sweep.svg").display());
+    }
+    if !c.failed.is_empty() {
+        eprint!(
+            "sweep: {} of {} points failed:\n{}",
+            c.failed.len(),
+            c.points.len(),
+            bsweep::failure_report(&c.failed)
+        );
+        eprintln!(
+            "sweep: rerun only them with:\n  {}",
+            backend::resume_command("sweep", dir)
+        );
     }
     anyhow::ensure!(
-        points.iter().any(|p| p.ok),
+        c.points.iter().any(|p| p.ok),
         "no configuration of the sweep succeeded"
     );
     Ok(())
 }
 
-/// Synthesize one configuration and estimate its throughput at the routed Fmax.
-fn measure(args: &SweepArgs, target: Target, sets: &[String], dir: &Path) -> SweepPoint {
-    let mut point = SweepPoint {
-        sets: sets.to_vec(),
-        ok: false,
-        error: None,
-        pes: 0,
-        area: 0.0,
-        area_unit: String::new(),
-        fmax_mhz: 0.0,
-        tokens_per_s: 0.0,
-        on_pareto_front: false,
-    };
-    let outcome = (|| -> anyhow::Result<()> {
-        let mut all = args.cfg.sets.clone();
-        all.extend(sets.iter().cloned());
-        let params = Params::load(&args.cfg.preset, args.cfg.config_file.as_deref(), &all)?;
-        let mut opts = SynthOptions::new(target, dir);
-        opts.io_top = false;
-        opts.units = false;
-        let report = synth::synthesize(&params, &opts, &mut |_| {})?;
-        let fmax = report.metrics.fmax_mhz.unwrap_or(args.fmax);
-        let est = PerfEstimate::compute(&params, fmax, 0.35)?;
-        point.pes = params.derived.pes;
-        (point.area, point.area_unit) = match &report.gates {
-            Some(g) => (g.nand2_equiv, "NAND2-eq".to_string()),
-            None => (report.engine.lut4_equiv as f64, "LUT4-eq".to_string()),
-        };
-        point.fmax_mhz = fmax;
-        point.tokens_per_s = est.tokens_per_s;
-        Ok(())
-    })();
-    match outcome {
-        Ok(()) => point.ok = true,
-        Err(e) => point.error = Some(format!("{e:#}")),
+fn task(dir: &Path, index: Option<usize>) -> anyhow::Result<()> {
+    let i = index
+        .or_else(spikelm_hw::slurm::array_task_id)
+        .context("no --index and no SLURM_ARRAY_TASK_ID")?;
+    let plan = bsweep::load_plan(dir)?;
+    if !bsweep::pending(dir, &plan).contains(&i) {
+        eprintln!("sweep: point {i} is done already");
+        return Ok(());
     }
-    point
+    let point = bsweep::run_point(&plan, dir, i)?;
+    eprintln!(
+        "sweep: point {i} ({}): {}",
+        plan.points.get(i).map(|s| s.join(" ")).unwrap_or_default(),
+        point.error.as_deref().unwrap_or("done")
+    );
+    anyhow::ensure!(point.ok, "point {i} failed");
+    Ok(())
 }

@@ -200,7 +200,8 @@ pub fn ensure_built(
             dir: final_dir,
         });
     }
-    let work = cache.join(format!("{name}.tmp-{}", std::process::id()));
+    // Built under a name unique to this process and call, then renamed whole into place.
+    let work = crate::atomic::temp_sibling(&final_dir);
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| SimError::io(&work, e))?;
     std::fs::write(work.join("harness.cpp"), harness_src).map_err(|e| SimError::io(&work, e))?;

@@ -49,8 +49,9 @@ impl SynthOptions {
     }
 }
 
+/// Whole or not at all: a reader never sees half of an intermediate file.
 fn write(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| SynthError::io(path, e))
+    crate::atomic::write(path, text).map_err(|e| SynthError::io(path, e))
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -111,6 +112,8 @@ pub fn synthesize(
         )));
     }
     std::fs::create_dir_all(out).map_err(|e| SynthError::io(out, e))?;
+    // Two runs in one directory would read each other's half-written netlists.
+    let _lock = crate::atomic::DirLock::acquire(out).map_err(|e| SynthError::io(out, e))?;
     let tools = resolve_tools(opts.target)?;
     let yosys = &tools[0];
     progress("preparing the design");

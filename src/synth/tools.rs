@@ -194,9 +194,13 @@ impl Runner {
         self.write_commands()?;
         let log = File::create(&log_abs).map_err(|e| SynthError::io(&log_abs, e))?;
         let log_err = log.try_clone().map_err(|e| SynthError::io(&log_abs, e))?;
+        // The yowasp tools' scratch files go under this run's directory, not a shared /tmp.
+        let tmp = self.dir.join("tmp");
+        std::fs::create_dir_all(&tmp).map_err(|e| SynthError::io(&tmp, e))?;
         let status = Command::new(&tool.path)
             .args(args)
             .current_dir(&self.dir)
+            .env("TMPDIR", &tmp)
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err)
@@ -226,7 +230,7 @@ impl Runner {
             text.push_str(c);
             text.push('\n');
         }
-        std::fs::write(&path, text).map_err(|e| SynthError::io(&path, e))
+        crate::atomic::write(&path, text).map_err(|e| SynthError::io(&path, e))
     }
 }
 
