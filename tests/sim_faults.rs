@@ -38,16 +38,29 @@ const ENGINE: &str = "rtl/spikelm_engine.v";
 const OUT_DONE: &str =
     "wire                          out_done = m_out_tvalid & m_out_tready & m_out_tlast;";
 
+/// The output stage's port connections in the engine, renamed so the fault can drive the port.
+const RAW_VALID: Edit = Edit {
+    file: ENGINE,
+    pattern: ".out_valid(m_out_tvalid),",
+    replacement: ".out_valid(out_valid_raw),",
+};
+const RAW_LAST: Edit = Edit {
+    file: ENGINE,
+    pattern: ".out_last(m_out_tlast)",
+    replacement: ".out_last(out_last_raw)",
+};
+const RAW_DATA: Edit = Edit {
+    file: ENGINE,
+    pattern: ".out_data(m_out_tdata),",
+    replacement: ".out_data(out_data_raw),",
+};
+
 /// Every fault class; see the module comment.
 const FAULTS: &[Fault] = &[
     Fault {
         name: "dropped-last-beat",
         edits: &[
-            Edit {
-                file: ENGINE,
-                pattern: ".out_valid(m_out_tvalid),",
-                replacement: ".out_valid(out_valid_raw),",
-            },
+            RAW_VALID,
             Edit {
                 file: ENGINE,
                 pattern: OUT_DONE,
@@ -62,11 +75,7 @@ const FAULTS: &[Fault] = &[
     Fault {
         name: "extra-beat",
         edits: &[
-            Edit {
-                file: ENGINE,
-                pattern: ".out_valid(m_out_tvalid),",
-                replacement: ".out_valid(out_valid_raw),",
-            },
+            RAW_VALID,
             Edit {
                 file: ENGINE,
                 pattern: OUT_DONE,
@@ -94,11 +103,7 @@ const FAULTS: &[Fault] = &[
     Fault {
         name: "wrong-tlast",
         edits: &[
-            Edit {
-                file: ENGINE,
-                pattern: ".out_last(m_out_tlast)",
-                replacement: ".out_last(out_last_raw)",
-            },
+            RAW_LAST,
             Edit {
                 file: ENGINE,
                 pattern: OUT_DONE,
@@ -114,16 +119,8 @@ const FAULTS: &[Fault] = &[
         name: "stuck-valid",
         // The hang the issue reports: tvalid stuck high, tlast never set.
         edits: &[
-            Edit {
-                file: ENGINE,
-                pattern: ".out_valid(m_out_tvalid),",
-                replacement: ".out_valid(out_valid_raw),",
-            },
-            Edit {
-                file: ENGINE,
-                pattern: ".out_last(m_out_tlast)",
-                replacement: ".out_last(out_last_raw)",
-            },
+            RAW_VALID,
+            RAW_LAST,
             Edit {
                 file: ENGINE,
                 pattern: OUT_DONE,
@@ -139,11 +136,7 @@ const FAULTS: &[Fault] = &[
     Fault {
         name: "never-valid",
         edits: &[
-            Edit {
-                file: ENGINE,
-                pattern: ".out_valid(m_out_tvalid),",
-                replacement: ".out_valid(out_valid_raw),",
-            },
+            RAW_VALID,
             Edit {
                 file: ENGINE,
                 pattern: OUT_DONE,
@@ -158,11 +151,7 @@ const FAULTS: &[Fault] = &[
     Fault {
         name: "tdata-changes-while-stalled",
         edits: &[
-            Edit {
-                file: ENGINE,
-                pattern: ".out_data(m_out_tdata),",
-                replacement: ".out_data(out_data_raw),",
-            },
+            RAW_DATA,
             Edit {
                 file: ENGINE,
                 pattern: OUT_DONE,
