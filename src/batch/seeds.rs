@@ -3,7 +3,7 @@
 
 use super::{read_json, read_result, write_json, BatchError};
 use crate::config::{LayerKind, Params};
-use crate::sim::build::{ensure_built, shell_word, BuiltHarness, Verilator};
+use crate::sim::build::{ensure_built, shell_word, BuiltHarness, Verilator, XMode};
 use crate::sim::rtl_tree::RtlTree;
 use crate::sim::{self, harness, Case, SimOptions};
 use serde::{Deserialize, Serialize};
@@ -122,6 +122,7 @@ pub fn prebuild(plan: &SeedPlan, dir: &Path) -> Result<BuiltHarness, BatchError>
         &tree,
         &src,
         false,
+        XMode::Fast,
         &plan.cache,
     )?)
 }

@@ -66,6 +66,13 @@ pub struct SimArgs {
     pub keep_going: bool,
     #[command(flatten)]
     pub regression: super::seeds::RegressionArgs,
+    /// X-propagation run: build with `--x-initial unique --x-assign unique` and start every
+    /// register without a reset from random values drawn from --seed, so a missing reset fails.
+    #[arg(long)]
+    pub x_random: bool,
+    /// Wall-clock limit of one harness run in seconds (default: derived from its cycle cap).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
 }
 
 /// The configuration to verify: the given one, or with `--rtl` and no configuration options,
@@ -169,6 +176,8 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
     opts.work_dir = args.work.clone();
     opts.progress = !args.json;
     opts.stop_on_failure = !args.keep_going;
+    opts.x_random = args.x_random;
+    opts.timeout = args.timeout.map(std::time::Duration::from_secs);
     if let Some((_, stim)) = replay {
         opts.layers = vec![stim.layer];
         opts.tokens = Some(stim.tokens as u32);

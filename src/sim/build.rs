@@ -67,7 +67,32 @@ pub struct BuiltHarness {
 
 const TOP: &str = "spikelm_engine";
 
-fn verilator_args(tree: &RtlTree, trace: bool) -> Vec<String> {
+/// How Verilator treats X: `Fast` (zeros, the fastest code) for ordinary runs; `Unique` for
+/// X-propagation runs, where every X and every register without a reset gets a value drawn at
+/// run time (`+verilator+rand+reset+2`, `+verilator+seed+N`), so a missing reset shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XMode {
+    Fast,
+    Unique,
+}
+
+impl XMode {
+    pub fn of(random: bool) -> Self {
+        if random {
+            XMode::Unique
+        } else {
+            XMode::Fast
+        }
+    }
+    fn flag(self) -> &'static str {
+        match self {
+            XMode::Fast => "fast",
+            XMode::Unique => "unique",
+        }
+    }
+}
+
+fn verilator_args(tree: &RtlTree, trace: bool, x: XMode) -> Vec<String> {
     let mut a: Vec<String> = [
         "--cc",
         "--exe",
@@ -81,9 +106,9 @@ fn verilator_args(tree: &RtlTree, trace: bool) -> Vec<String> {
         "-Wno-lint",
         "-Wno-style",
         "--x-assign",
-        "fast",
+        x.flag(),
         "--x-initial",
-        "fast",
+        x.flag(),
         "-MAKEFLAGS",
         "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O1",
         "-Mdir",
@@ -136,12 +161,13 @@ pub fn build_key(
     tree: &RtlTree,
     harness_src: &str,
     trace: bool,
+    x: XMode,
 ) -> Result<String, SimError> {
     let mut h = Sha256::new();
     h.update(b"spikelm-hw harness build v1\0");
     h.update(verilator.version.as_bytes());
     h.update(config_hash.as_bytes());
-    h.update(verilator_args(tree, trace).join(" ").as_bytes());
+    h.update(verilator_args(tree, trace, x).join(" ").as_bytes());
     // Every file of the tree, not only those files.f lists: headers come in through +incdir.
     for file in tree.all_files()? {
         let text = std::fs::read(&file).map_err(|e| SimError::io(&file, e))?;
@@ -165,16 +191,17 @@ pub fn ensure_built(
     tree: &RtlTree,
     harness_src: &str,
     trace: bool,
+    x: XMode,
     cache: &Path,
 ) -> Result<BuiltHarness, SimError> {
-    let key = build_key(verilator, config_hash, tree, harness_src, trace)?;
+    let key = build_key(verilator, config_hash, tree, harness_src, trace, x)?;
     // Absolute, so the printed commands can be pasted from any directory.
     std::fs::create_dir_all(cache).map_err(|e| SimError::io(cache, e))?;
     let cache = &cache.canonicalize().map_err(|e| SimError::io(cache, e))?;
     let name = format!("{key}{}", if trace { "-fst" } else { "" });
     let final_dir = cache.join(&name);
     let binary = final_dir.join("obj").join("harness");
-    let args = verilator_args(tree, trace);
+    let args = verilator_args(tree, trace, x);
     if binary.is_file() {
         return Ok(BuiltHarness {
             command: shell_line(&final_dir, &verilator.program, &args),

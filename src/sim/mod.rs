@@ -14,6 +14,7 @@ pub mod codes;
 pub mod coverage;
 pub mod expected;
 pub mod harness;
+pub mod limits;
 pub mod model_bridge;
 pub mod outcome;
 pub mod report;

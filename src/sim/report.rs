@@ -88,7 +88,8 @@ pub struct RunReport {
     pub tokens: u32,
     pub seed: u64,
     pub stall: f64,
-    /// `ok`, `mismatch` or `hang`.
+    /// The harness's verdict: `ok`, `mismatch`, `hang` (no DONE within the cycle cap), `extra`
+    /// (a beat or pulse after the last), `early_done` or `protocol` (AXI4-Stream violation).
     pub status: String,
     pub compared: ClassCounts,
     pub mismatch_count: u64,
@@ -117,7 +118,10 @@ pub struct RunReport {
 
 impl RunReport {
     pub fn passed(&self) -> bool {
-        self.status == "ok" && self.mismatch_count == 0 && self.mismatches.is_empty()
+        self.status == "ok"
+            && self.mismatch_count == 0
+            && self.mismatches.is_empty()
+            && self.cycles_agree() != Some(false)
     }
 
     /// Whether CYCLES equals the cycle model; `None` when streams stalled or no model exists.
@@ -199,7 +203,10 @@ impl SimReport {
         for r in &self.runs {
             c.add(&r.compared);
             self.mismatches += r.mismatch_count
-                + r.mismatches.iter().filter(|m| m.signal == "stream").count() as u64;
+                + r.mismatches
+                    .iter()
+                    .filter(|m| m.signal == "stream" || m.signal == "CYCLES")
+                    .count() as u64;
             self.cycles_simulated += r.cycles_simulated;
             self.busy_cycles += r.busy_cycles;
             self.pe_updates += r.pe_updates;

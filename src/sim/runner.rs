@@ -1,19 +1,19 @@
 //! Orchestration: RTL tree, harness build, and one harness run per (case, layer).
 
-use super::build::{cache_root, ensure_built, shell_line, BuiltHarness, Verilator};
+use super::build::{cache_root, ensure_built, shell_line, BuiltHarness, Verilator, XMode};
 use super::cases::Case;
-use super::outcome::{decode, HarnessResult};
+use super::outcome::{decode, HarnessResult, Mismatch};
 use super::report::{ClassCounts, RunReport, SimReport, Timing, Waveform};
 use super::rtl_tree::RtlTree;
 use super::stimulus::LayerStimulus;
 use super::vectors::{self, reg_checks};
-use super::{coverage, harness, model_bridge, rtl_bridge, SimError};
+use super::{coverage, harness, limits, model_bridge, rtl_bridge, SimError};
 use crate::config::{LayerShape, Params};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What to simulate.
 #[derive(Debug, Clone)]
@@ -42,6 +42,12 @@ pub struct SimOptions {
     /// Replay this stimulus (e.g. a real site's activations from `import::replay`) instead of
     /// the case's.
     pub stimulus: Option<LayerStimulus>,
+    /// X-propagation mode: build with `--x-assign unique --x-initial unique` and give every
+    /// register without a reset a random initial value drawn from `seed`
+    /// (`+verilator+rand+reset+2`), so a missing reset shows as a failure.
+    pub x_random: bool,
+    /// Wall-clock limit of one harness process; `None` = [`limits::wall_limit`] of its cycle cap.
+    pub timeout: Option<Duration>,
 }
 
 impl SimOptions {
@@ -61,6 +67,8 @@ impl SimOptions {
             progress: false,
             stop_on_failure: true,
             stimulus: None,
+            x_random: false,
+            timeout: None,
         }
     }
 }
@@ -191,6 +199,7 @@ impl<'a> Session<'a> {
             &tree,
             &src,
             opts.trace,
+            XMode::of(opts.x_random),
             &cache,
         );
         spinner.finish_and_clear();
@@ -235,22 +244,27 @@ impl<'a> Session<'a> {
         let write_s = t_io.elapsed().as_secs_f64();
 
         let trace_path = opts.trace.then(|| self.work.join(format!("{stem}.fst")));
+        let cycles_model = rtl_bridge::layer_cycles(params, layer, tokens);
+        let limit = RunLimit::new(cycles_model, stall, opts);
         let (result, command, exec_s) = execute(
             &self.build.binary,
             &vec_path,
             &res_path,
-            opts.seed,
+            opts,
             stall,
+            &limit,
             trace_path.as_deref(),
             bar,
         )?;
-        let mismatches = decode(params, layer, &result, &checks);
+        let mut mismatches = decode(params, layer, &result, &checks);
         let cycles_register = checks
             .iter()
             .position(|c| c.name == "CYCLES")
             .and_then(|k| result.reg_values.get(k).copied())
             .unwrap_or(0);
-        let cycles_model = rtl_bridge::layer_cycles(params, layer, tokens);
+        if let Some(m) = cycles_mismatch(layer, &result, stall, cycles_model, cycles_register) {
+            mismatches.push(m);
+        }
         let cols = u64::from(params.array().cols);
         let check = |k: &str| result.checks.get(k).map(|c| c.compared).unwrap_or(0);
         let compared = ClassCounts {
@@ -259,7 +273,7 @@ impl<'a> Session<'a> {
             accumulators: check("acc") * cols,
             outputs: check("out") * cols,
             tlast: check("tlast"),
-            registers: check("reg") + check("busy"),
+            registers: check("reg") + check("busy") + check("reset"),
         };
         let io_s = write_s
             + result.load_seconds
@@ -316,18 +330,21 @@ impl<'a> Session<'a> {
             &self.tree,
             &src,
             true,
+            XMode::of(opts.x_random),
             &self.cache,
         )?;
         report.timing.build_s += started.elapsed().as_secs_f64();
         let vec_path = PathBuf::from(&last.vectors);
         let fst = vec_path.with_extension("fst");
         let res = vec_path.with_extension("trace.json");
+        let limit = RunLimit::new(last.cycles_model, last.stall, opts);
         let (_, command, _) = execute(
             &built.binary,
             &vec_path,
             &res,
-            opts.seed,
+            opts,
             last.stall,
+            &limit,
             Some(&fst),
             &ProgressBar::hidden(),
         )?;
@@ -338,72 +355,145 @@ impl<'a> Session<'a> {
     }
 }
 
-/// Run the harness, feeding its progress lines to `bar`; returns the parsed result, the command
-/// line to rerun it, and the wall time.
+/// The cycle cap and wall-clock limit of one harness run.
+struct RunLimit {
+    cycle_cap: u64,
+    wall: Duration,
+}
+
+impl RunLimit {
+    fn new(model: Option<u64>, stall: f64, opts: &SimOptions) -> Self {
+        // Without a model (none today) the cap falls back to a generous fixed budget.
+        let cycle_cap = limits::cycle_cap(model.unwrap_or(5_000_000), stall);
+        let wall = opts
+            .timeout
+            .unwrap_or_else(|| limits::wall_limit(cycle_cap));
+        RunLimit { cycle_cap, wall }
+    }
+}
+
+/// A stall-free run whose CYCLES register differs from the cycle model fails (under stalls the
+/// register counts stall cycles too and is only reported).
+fn cycles_mismatch(
+    layer: LayerShape,
+    result: &HarnessResult,
+    stall: f64,
+    model: Option<u64>,
+    register: u32,
+) -> Option<Mismatch> {
+    let model = model?;
+    if stall > 0.0 || result.status != "ok" || model == u64::from(register) {
+        return None;
+    }
+    Some(Mismatch {
+        layer: layer.kind.name().to_string(),
+        signal: "CYCLES".into(),
+        cycle: result.done_cycle.saturating_sub(result.start_cycle),
+        time_step: None,
+        token: None,
+        neuron: None,
+        position: 0,
+        expected: format!("{model} (perf::cycles model)"),
+        actual: format!("{register} (CYCLES register)"),
+        other_lanes: 0,
+        count: 1,
+    })
+}
+
+/// Run the harness under `limit`, feeding its progress lines to `bar`; returns the parsed
+/// result, the command line to rerun it, and the wall time. A harness still running at the
+/// wall-clock limit is killed and reported as [`SimError::HarnessFailed`].
+#[allow(clippy::too_many_arguments)]
 fn execute(
     binary: &Path,
     vectors: &Path,
     result: &Path,
-    seed: u64,
+    opts: &SimOptions,
     stall: f64,
+    limit: &RunLimit,
     trace: Option<&Path>,
     bar: &ProgressBar,
 ) -> Result<(HarnessResult, String, f64), SimError> {
     let mut args: Vec<String> = vec![
         vectors.display().to_string(),
         result.display().to_string(),
-        seed.to_string(),
+        opts.seed.to_string(),
         format!("{stall}"),
+        limit.cycle_cap.to_string(),
     ];
     if let Some(t) = trace {
         args.push(t.display().to_string());
+    }
+    if opts.x_random {
+        // Verilator's seed 0 means "pick one"; keep runs reproducible.
+        args.push(format!("+verilator+seed+{}", opts.seed.max(1)));
+        args.push("+verilator+rand+reset+2".into());
     }
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let command = shell_line(&here, &binary.display().to_string(), &args);
     let _ = std::fs::remove_file(result);
     let started = Instant::now();
     let base = bar.position();
+    let failed = |detail: String| SimError::HarnessFailed {
+        command: command.clone(),
+        detail,
+    };
     let mut child = Command::new(binary)
         .args(&args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| SimError::HarnessFailed {
-            command: command.clone(),
-            detail: e.to_string(),
-        })?;
-    if let Some(out) = child.stdout.take() {
-        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-            if let Some(beats) = line
-                .strip_prefix("progress ")
-                .and_then(|r| r.split(' ').next())
-            {
-                if let Ok(b) = beats.parse::<u64>() {
-                    bar.set_position(base + b);
+        .map_err(|e| failed(e.to_string()))?;
+    let progress = child.stdout.take().map(|out| {
+        let bar = bar.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                if let Some(beats) = line
+                    .strip_prefix("progress ")
+                    .and_then(|r| r.split(' ').next())
+                {
+                    if let Ok(b) = beats.parse::<u64>() {
+                        bar.set_position(base + b);
+                    }
                 }
             }
+        })
+    });
+    let stderr = child.stderr.take().map(|mut err| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut err, &mut text);
+            text
+        })
+    });
+    let status = loop {
+        match child.try_wait().map_err(|e| failed(e.to_string()))? {
+            Some(status) => break status,
+            None if started.elapsed() > limit.wall => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(failed(format!(
+                    "killed after the wall-clock limit of {} s (cycle cap {} cycles)",
+                    limit.wall.as_secs(),
+                    limit.cycle_cap
+                )));
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
         }
+    };
+    if let Some(t) = progress {
+        let _ = t.join();
     }
-    let output = child
-        .wait_with_output()
-        .map_err(|e| SimError::HarnessFailed {
-            command: command.clone(),
-            detail: e.to_string(),
-        })?;
+    let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
     let exec_s = started.elapsed().as_secs_f64();
-    let text = std::fs::read_to_string(result).map_err(|_| SimError::HarnessFailed {
-        command: command.clone(),
-        detail: format!(
-            "exit status {}, no result file; stderr: {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim()
-        ),
+    let text = std::fs::read_to_string(result).map_err(|_| {
+        failed(format!(
+            "exit status {status}, no result file; stderr: {}",
+            stderr.trim()
+        ))
     })?;
-    let parsed: HarnessResult =
-        serde_json::from_str(&text).map_err(|e| SimError::HarnessFailed {
-            command: command.clone(),
-            detail: format!("unreadable result {}: {e}", result.display()),
-        })?;
+    let parsed: HarnessResult = serde_json::from_str(&text)
+        .map_err(|e| failed(format!("unreadable result {}: {e}", result.display())))?;
     bar.set_position(base + parsed.consumed.out.min(parsed.expected.out));
     Ok((parsed, command, exec_s))
 }

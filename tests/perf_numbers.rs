@@ -1,0 +1,79 @@
+//! `spikelm-hw perf` against figures worked out by hand for a small configuration: tiny
+//! (hidden 128, FFN 512, 2 encoder layers, T = 4, 8 × 8 array) with a sequence of 2 tokens, so
+//! that one row block (rows / T = 2 tokens) holds the whole sequence and the schedule is serial.
+
+use std::process::Command;
+
+fn perf(args: &[&str]) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_spikelm-hw"))
+        .args(["perf", "--json", "--set", "model.seq_len=2"])
+        .args(args)
+        .output()
+        .expect("run spikelm-hw perf");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// (layer, Din, Dout) of a tiny encoder layer: QKV 128→384, attention out 128→128, FFN
+/// 128→512 and 512→128.
+const LAYERS: [(&str, u64, u64); 4] = [
+    ("qkv", 128, 384),
+    ("attn_out", 128, 128),
+    ("ffn_in", 128, 512),
+    ("ffn_out", 512, 128),
+];
+
+/// One row block, no overlap, CYCLES counted from the START write (cycle 0): the encode phase
+/// takes cycles 1..=E (one activation beat per cycle: 2 tokens × T = 4 × Din), one cycle hands
+/// the buffer to the array, the reduction runs from cycle E + 2 for K cycles (per column block of
+/// 8 outputs: Din weight beats, 2 pipeline cycles, 8 drain beats), and the last output beat
+/// leaves 2 cycles after the last drain: CYCLES = E + 1 + K + 2.
+fn hand_cycles(din: u64, dout: u64) -> u64 {
+    let encode = 2 * 4 * din;
+    let compute = (dout / 8) * (din + 2 + 8);
+    encode + 1 + compute + 2
+}
+
+#[test]
+fn cycles_ops_and_latency_match_a_hand_derivation() {
+    let v = perf(&["--fmax", "50", "--firing-rate", "0.25"]);
+    let layers = v["layers"].as_array().expect("layers");
+    assert_eq!(layers.len(), 4);
+    let mut per_layer_sum = 0;
+    let mut macs = 0;
+    for (l, (name, din, dout)) in layers.iter().zip(LAYERS) {
+        assert_eq!(l["layer"], name);
+        assert_eq!(
+            (l["din"].as_u64(), l["dout"].as_u64()),
+            (Some(din), Some(dout))
+        );
+        // Every synapse once per token and time step.
+        let syn = 2 * 4 * din * dout;
+        assert_eq!(l["synaptic_ops"].as_u64(), Some(syn), "{name}");
+        // Additions: only non-zero spikes add, a quarter of them at firing rate 0.25.
+        let adds = l["additions"].as_f64().expect("additions");
+        assert!((adds - syn as f64 / 4.0).abs() < 1e-6, "{name}: {adds}");
+        let cycles = hand_cycles(din, dout);
+        assert_eq!(l["cycles"].as_u64(), Some(cycles), "{name}");
+        // Useful PE-cycles (tokens × T × Din × Dout) over cycles × 64 PEs.
+        let util = l["utilisation"].as_f64().expect("utilisation");
+        assert!(
+            (util - syn as f64 / (cycles as f64 * 64.0)).abs() < 1e-12,
+            "{name}"
+        );
+        per_layer_sum += cycles;
+        macs += 2 * din * dout;
+    }
+    // Two encoder layers, one after the other.
+    assert_eq!(v["cycles_per_sequence"].as_u64(), Some(2 * per_layer_sum));
+    assert_eq!(v["int8_macs_per_sequence"].as_u64(), Some(2 * macs));
+    // At 50 MHz a cycle is 20 ns.
+    let latency_ms = v["latency_ms"].as_f64().expect("latency");
+    assert!((latency_ms - 2.0 * per_layer_sum as f64 * 20e-6).abs() < 1e-9);
+    let tps = v["tokens_per_s"].as_f64().expect("tokens/s");
+    assert!((tps - 2.0 / (latency_ms / 1e3)).abs() < 1e-6);
+}
