@@ -40,8 +40,8 @@ fn flipped_comparator_is_caught_at_the_first_tie_through_the_cli() {
     let (_, dir) = mutated_tree(
         "mutant-comparator",
         "rtl/spikelm_neuron.v",
-        "(u2 > a_pos)",
-        "(u2 >= a_pos)",
+        "(u2 > a_pos_q)",
+        "(u2 >= a_pos_q)",
     );
     let out = Command::new(env!("CARGO_BIN_EXE_spikelm-hw"))
         .args(["sim", "--rtl"])

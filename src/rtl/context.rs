@@ -81,6 +81,8 @@ pub struct RtlContext {
     pub opw: u32,
     /// Neuron leak product width MW + AW + 1.
     pub lpw: u32,
+    /// Latency of the pipelined amplitude shifter (`perf::pipeline::amp_latency`).
+    pub amp_lat: u32,
     pub info: u32,
     pub csd: bool,
     pub int8: bool,
@@ -204,6 +206,7 @@ impl RtlContext {
             csr_aw: d.csr_addr_bits,
             opw: d.acc_bits + f.scale_bits + 1,
             lpw: f.membrane_bits + f.alpha_bits + 1,
+            amp_lat: crate::perf::pipeline::amp_latency(p) as u32,
             info,
             csd,
             int8,
@@ -283,6 +286,17 @@ impl RtlContext {
             ("CSR_AW", n(self.csr_aw), "CSR word address bits"),
             ("OPW", n(self.opw), "output stage product width"),
             ("LPW", n(self.lpw), "neuron leak product width"),
+            ("AMP_LAT", n(self.amp_lat), "amplitude shifter latency"),
+            (
+                "OUT_FD",
+                n(crate::perf::pipeline::OUT_FIFO_DEPTH),
+                "output FIFO entries",
+            ),
+            (
+                "OUT_FB",
+                n(crate::perf::pipeline::OUT_FIFO_DEPTH.trailing_zeros()),
+                "output FIFO pointer bits",
+            ),
             ("INFO", format!("32'h{:08x}", self.info), "INFO register"),
         ]
     }

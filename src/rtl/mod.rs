@@ -9,6 +9,7 @@ mod bias_mem;
 pub mod context;
 mod controller;
 mod csr;
+mod delay;
 mod ecp5_ccu2c;
 mod encoder;
 mod engine;
@@ -78,10 +79,11 @@ impl GeneratedRtl {
 }
 
 /// Every unit in compile order (leaves first, the top last).
-pub fn units() -> [Unit; 16] {
+pub fn units() -> [Unit; 17] {
     [
         ecp5_ccu2c::UNIT,
         sat::UNIT,
+        delay::UNIT,
         signsel::UNIT,
         amp_shift::UNIT,
         neuron::UNIT,

@@ -22,8 +22,8 @@ mod tests {
         for (name, text) in render_for_tests(&UNIT) {
             assert!(text.contains("module spikelm_out_stage"), "{name}");
             assert!(
-                text.contains("wire en = ~v2 | out_ready"),
-                "{name}: missing wire en = ~v2 | out_ready"
+                text.contains("ready_q <= (occ_next < FULL)"),
+                "{name}: missing the registered credit ready_q"
             );
         }
     }

@@ -17,7 +17,7 @@ pub mod wrapper;
 pub use error::{SynthError, INSTALL_HINT};
 pub use flow::{synthesize, SynthOptions};
 pub use report::SynthReport;
-pub use target::{Family, Target};
+pub use target::{Family, SpeedGrade, Target};
 pub mod compare;
 
 /// The smallest override that makes the `spikelm-bert-tiny` engine fit an iCE40UP5K (SG48):

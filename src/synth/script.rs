@@ -1,7 +1,7 @@
 //! Yosys scripts and nextpnr argument lists of the flows. Every path is relative to the work
 //! directory (the yowasp builds only see the directory they run in).
 
-use super::target::{Family, Target};
+use super::target::{Family, SpeedGrade, Target};
 
 /// Yosys synthesis command for a family, with the DSP choice applied.
 fn synth_command(family: Family, top: &str, dsp: bool, flatten: bool) -> String {
@@ -110,6 +110,8 @@ pub struct PnrArgs<'a> {
     pub report: &'a str,
     pub clock_mhz: f64,
     pub seed: u64,
+    /// ECP5 speed grade.
+    pub speed: SpeedGrade,
     /// `Some(file)`: constrain pins with this LPF/PCF; `None`: out of context (ECP5 only).
     pub pins: Option<&'a str>,
     /// Write the routed configuration (ECP5 text config / iCE40 ASCII bitstream) here.
@@ -118,7 +120,7 @@ pub struct PnrArgs<'a> {
 
 impl PnrArgs<'_> {
     pub fn to_args(&self) -> Vec<String> {
-        let mut a = self.target.nextpnr_device_args();
+        let mut a = self.target.nextpnr_device_args(self.speed);
         let mut push = |x: &str| a.push(x.to_string());
         push("--json");
         push(self.netlist);

@@ -23,21 +23,76 @@
 
 `default_nettype none
 
-// Amplitude multiplier, alpha_mode = exact: p = x * code with a true multiplier
-// (x signed, code unsigned).
+// Pipelined amplitude multiplier, alpha_mode = exact: p = x * code (x signed, code unsigned).
+// x is split into CHUNK-bit slices (the low ones unsigned, the top one signed) so each partial
+// product is one (CHUNK+1) x (CW+1) signed multiply, the size of an 18 x 18 DSP block. Two
+// registered stages: 1. the partial products; 2. their shifted sum (NCH - 1 chained adders,
+// one for a membrane of up to 2 * CHUNK bits). p is valid LAT = 2 cycles after x and code.
 module spikelm_amp_shift #(
-    parameter integer XW = 32,  // signed operand width
-    parameter integer CW = 16,  // unsigned code width
-    parameter integer PW = 49   // product width (XW + CW + 1 is exact)
+    parameter integer XW    = 32,  // signed operand width
+    parameter integer CW    = 16,  // unsigned code width
+    parameter integer PW    = 49,  // product width (XW + CW + 1 is exact)
+    parameter integer CHUNK = 17,  // bits of x per partial product (17: 18 x 18 signed DSP)
+    parameter integer LAT   = 2    // latency in cycles; must equal this form's two stages
 ) (
+    input  wire          clk,
     input  wire [XW-1:0] x,
     input  wire [CW-1:0] code,
     output wire [PW-1:0] p
 );
-    wire signed [PW-1:0] x_ext = { {(PW-XW){x[XW-1]}}, x};
-    wire signed [PW-1:0] c_ext = { {(PW-CW){1'b0}}, code};
+    localparam integer NCH = (XW + CHUNK - 1) / CHUNK;  // partial products
 
-    assign p = x_ext * c_ext;
+    generate
+        if (LAT != 2) begin : g_bad_lat
+            initial begin
+                $display("ERROR: spikelm_amp_shift: the exact form has LAT = 2");
+                $finish;
+            end
+        end
+        if (PW < XW + 1 || CHUNK < 2) begin : g_bad_width
+            initial begin
+                $display("ERROR: spikelm_amp_shift: needs PW > XW and CHUNK >= 2");
+                $finish;
+            end
+        end
+    endgenerate
+
+    wire signed [CW:0]   c_s = {1'b0, code};
+
+    genvar k;
+    generate
+        for (k = 0; k < NCH; k = k + 1) begin : g_part
+            localparam integer LO  = k * CHUNK;
+            localparam integer W   = (k == NCH - 1) ? XW - LO : CHUNK;  // slice width
+            localparam integer MPW = W + CW + 2;                        // partial product width
+            // Low slices are unsigned (a 0 above them), the top slice carries the sign.
+            wire                  top = (k == NCH - 1);
+            wire signed [W:0]     x_s = {top & x[LO+W-1], x[LO +: W]};
+            reg  signed [MPW-1:0] pp_q;  // stage 1
+            always @(posedge clk) begin
+                pp_q <= x_s * c_s;
+            end
+            wire [PW-1:0] pp_ext;  // sign-extended (or truncated) to PW bits
+            if (MPW >= PW) begin : g_wide
+                assign pp_ext = pp_q[PW-1:0];
+                wire unused_top = &{1'b0, pp_q[MPW-1:PW]};  // beyond the exact product width
+            end else begin : g_narrow
+                assign pp_ext = { {(PW-MPW){pp_q[MPW-1]}}, pp_q};
+            end
+            wire [PW-1:0] total;  // partial products 0..k
+            if (k == 0) begin : g_first
+                assign total = pp_ext;
+            end else begin : g_next
+                assign total = g_part[k-1].total + (pp_ext << LO);
+            end
+        end
+    endgenerate
+
+    reg [PW-1:0] p_q;  // stage 2
+    always @(posedge clk) begin
+        p_q <= g_part[NCH-1].total;
+    end
+    assign p = p_q;
 endmodule
 
 `default_nettype wire

@@ -27,13 +27,15 @@
 // (C lanes); the row operands (spikes / codes, R lanes) arrive one cycle later from the
 // synchronous spike buffer. Both are registered once more (pipelined broadcasts) before they
 // reach the PEs, so a step updates the accumulators 2 cycles after it enters; busy covers
-// those cycles. shift moves every accumulator one row up; row 0 is out_row.
+// those cycles. The PE controls (update, first, shift) are registered per row, so each copy
+// drives C PEs only (replicated fan-out, kept apart in synthesis). shift is the drain command:
+// one cycle after it, every accumulator moves one row up; row 0 is out_row.
 module spikelm_pe_array #(
-    parameter integer R    = 8,
-    parameter integer C    = 8,
+    parameter integer R    = 8,   // rows
+    parameter integer C    = 8,   // columns
     parameter integer XDW  = 2,   // row operand width: 2 (spike) or 8 (int8)
-    parameter integer WB   = 8,
-    parameter integer ACCW = 20
+    parameter integer WB   = 8,   // weight width
+    parameter integer ACCW = 20   // accumulator width
 ) (
     input  wire              clk,
     input  wire              rst,
@@ -41,40 +43,52 @@ module spikelm_pe_array #(
     input  wire              in_first,
     input  wire [C*WB-1:0]   in_w,
     input  wire [R*XDW-1:0]  in_x,     // valid the cycle after in_valid
-    input  wire              shift,
+    input  wire              shift,    // drain command: the array shifts up one cycle later
     output wire              busy,
     output wire [C*ACCW-1:0] out_row
 );
+    generate
+        if (R < 1 || C < 1 || ACCW <= WB) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_pe_array: needs R, C >= 1 and ACCW > WB");
+                $finish;
+            end
+        end
+    endgenerate
+
     // Stage 1: weight beat waits for the buffer read.
-    reg            v_s1;
-    reg            f_s1;
-    reg [C*WB-1:0] w_s1;
-    // Stage 2: broadcast registers.
-    reg             v_b;
-    reg             f_b;
-    reg [C*WB-1:0]  w_b;
-    reg [R*XDW-1:0] x_b;
+    reg            v_s1_q;
+    reg            f_s1_q;
+    reg [C*WB-1:0] w_s1_q;
+    // Stage 2: broadcast registers; the controls once per row.
+    (* keep *) reg [R-1:0] upd_q;
+    (* keep *) reg [R-1:0] first_q;
+    (* keep *) reg [R-1:0] shift_q;
+    reg [C*WB-1:0]  w_b_q;
+    reg [R*XDW-1:0] x_b_q;
 
     always @(posedge clk) begin
         if (rst) begin
-            v_s1 <= 1'b0;
-            v_b  <= 1'b0;
+            v_s1_q  <= 1'b0;
+            upd_q   <= {R{1'b0}};
+            shift_q <= {R{1'b0}};
         end else begin
-            v_s1 <= in_valid;
-            v_b  <= v_s1;
+            v_s1_q  <= in_valid;
+            upd_q   <= {R{v_s1_q}};
+            shift_q <= {R{shift}};
         end
         if (in_valid) begin
-            f_s1 <= in_first;
-            w_s1 <= in_w;
+            f_s1_q <= in_first;
+            w_s1_q <= in_w;
         end
-        if (v_s1) begin
-            f_b <= f_s1;
-            w_b <= w_s1;
-            x_b <= in_x;
+        if (v_s1_q) begin
+            first_q <= {R{f_s1_q}};
+            w_b_q   <= w_s1_q;
+            x_b_q   <= in_x;
         end
     end
 
-    assign busy = v_s1 | v_b;
+    assign busy = v_s1_q | upd_q[0];
 
     // accs row r at [r*C*ACCW +: C*ACCW]; row R is the zero fill of the drain.
     wire [(R+1)*C*ACCW-1:0] accs;
@@ -86,11 +100,11 @@ module spikelm_pe_array #(
             for (c = 0; c < C; c = c + 1) begin : g_col
                 spikelm_pe #(.ACCW(ACCW), .WB(WB)) u_pe (
                     .clk(clk),
-                    .upd(v_b),
-                    .first(f_b),
-                    .shift(shift),
-                    .x(x_b[r*XDW +: XDW]),
-                    .w(w_b[c*WB +: WB]),
+                    .upd(upd_q[r]),
+                    .first(first_q[r]),
+                    .shift(shift_q[r]),
+                    .x(x_b_q[r*XDW +: XDW]),
+                    .w(w_b_q[c*WB +: WB]),
                     .acc_in(accs[((r+1)*C + c)*ACCW +: ACCW]),
                     .acc(accs[(r*C + c)*ACCW +: ACCW])
                 );
