@@ -21,8 +21,8 @@ use crate::config::{LayerKind, Params, PeKind};
 use serde::Serialize;
 
 /// Cycles between the last reduction step of a column block and its first drain beat (the
-/// spike-buffer read and the broadcast registers).
-pub const PIPE: u64 = 2;
+/// spike-buffer read and output registers and the broadcast registers).
+pub const PIPE: u64 = 3;
 
 /// The schedule of one layer run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -127,13 +127,13 @@ mod tests {
     #[test]
     fn one_row_block_is_encode_then_compute() {
         let p = params("spikelm-bert-tiny", &[]);
-        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*4*128, K = 48*(128+2+8).
+        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*4*128, K = 48*(128+3+8).
         let s = layer_schedule(&p, LayerKind::Qkv, 2);
         assert_eq!(s.row_blocks, 1);
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,
-            1024 + 1 + lat + 48 * 138 + pipeline::out_latency(&p)
+            1024 + 1 + lat + 48 * 139 + pipeline::out_latency(&p)
         );
     }
 
@@ -181,7 +181,7 @@ mod tests {
 
     #[test]
     fn encoder_bound_schedule_waits_for_the_encoder() {
-        // 4x8, ffn_out of a model with hidden 16: E = 1*4*32 = 128 > K = 2*(32+2+4) = 76.
+        // 4x8, ffn_out of a model with hidden 16: E = 1*4*32 = 128 > K = 2*(32+3+4) = 78.
         let p = params(
             "spikelm-bert-tiny",
             &[

@@ -24,10 +24,10 @@
 `default_nettype none
 
 // R x C output-stationary PE array. A reduction step enters as in_valid with the weight beat
-// (C lanes); the row operands (spikes / codes, R lanes) arrive one cycle later from the
-// synchronous spike buffer. Both are registered once more (pipelined broadcasts) before they
-// reach the PEs, so a step updates the accumulators 2 cycles after it enters; busy covers
-// those cycles. The PE controls (update, first, shift) are registered per row, so each copy
+// (C lanes); the row operands (spikes / codes, R lanes) arrive two cycles later from the
+// spike buffer (read register and output register). Both are registered once more (pipelined
+// broadcasts) before they reach the PEs, so a step updates the accumulators 3 cycles after it
+// enters; busy covers those cycles. The PE controls (update, first, shift) are registered per row, so each copy
 // drives C PEs only (replicated fan-out, kept apart in synthesis). shift is the drain command:
 // one cycle after it, every accumulator moves one row up; row 0 is out_row.
 module spikelm_pe_array #(
@@ -42,7 +42,7 @@ module spikelm_pe_array #(
     input  wire              in_valid,
     input  wire              in_first,
     input  wire [C*WB-1:0]   in_w,
-    input  wire [R*XDW-1:0]  in_x,     // valid the cycle after in_valid
+    input  wire [R*XDW-1:0]  in_x,     // valid two cycles after in_valid
     input  wire              shift,    // drain command: the array shifts up one cycle later
     output wire              busy,
     output wire [C*ACCW-1:0] out_row
@@ -56,10 +56,13 @@ module spikelm_pe_array #(
         end
     endgenerate
 
-    // Stage 1: weight beat waits for the buffer read.
+    // Stages 1, 2: the weight beat waits for the buffer read.
     reg            v_s1_q;
     reg            f_s1_q;
     reg [C*WB-1:0] w_s1_q;
+    reg            v_s2_q;
+    reg            f_s2_q;
+    reg [C*WB-1:0] w_s2_q;
     // Stage 2: broadcast registers; the controls once per row.
     (* keep *) reg [R-1:0] upd_q;
     (* keep *) reg [R-1:0] first_q;
@@ -70,11 +73,13 @@ module spikelm_pe_array #(
     always @(posedge clk) begin
         if (rst) begin
             v_s1_q  <= 1'b0;
+            v_s2_q  <= 1'b0;
             upd_q   <= {R{1'b0}};
             shift_q <= {R{1'b0}};
         end else begin
             v_s1_q  <= in_valid;
-            upd_q   <= {R{v_s1_q}};
+            v_s2_q  <= v_s1_q;
+            upd_q   <= {R{v_s2_q}};
             shift_q <= {R{shift}};
         end
         if (in_valid) begin
@@ -82,13 +87,17 @@ module spikelm_pe_array #(
             w_s1_q <= in_w;
         end
         if (v_s1_q) begin
-            first_q <= {R{f_s1_q}};
-            w_b_q   <= w_s1_q;
+            f_s2_q <= f_s1_q;
+            w_s2_q <= w_s1_q;
+        end
+        if (v_s2_q) begin
+            first_q <= {R{f_s2_q}};
+            w_b_q   <= w_s2_q;
             x_b_q   <= in_x;
         end
     end
 
-    assign busy = v_s1_q | upd_q[0];
+    assign busy = v_s1_q | v_s2_q | upd_q[0];
 
     // accs row r at [r*C*ACCW +: C*ACCW]; row R is the zero fill of the drain.
     wire [(R+1)*C*ACCW-1:0] accs;
