@@ -4,12 +4,13 @@
 
 use crate::config::{Params, PeKind};
 
-/// Latency of `spikelm_amp_shift`: 2 for a true multiplier (partial products, their sum), 3 for
-/// csd/pow2 digits (shift and invert, negate, sum).
+/// Latency of `spikelm_amp_shift`: 4 for a true multiplier (the DSP block's input, pipeline and
+/// output registers, then the sum of the partial products), 3 for csd/pow2 digits (shift and
+/// invert, negate, sum).
 pub fn amp_latency(params: &Params) -> u64 {
     match params.format().alpha_mode.digits() {
         Some(_) => 3,
-        None => 2,
+        None => 4,
     }
 }
 

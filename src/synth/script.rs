@@ -34,7 +34,7 @@ pub struct Sources {
 
 /// `read_verilog` of every source. On ECP5 the design's block RAMs are the hand-instantiated
 /// DP16KD form (`SPIKELM_ECP5_EBR`, output registers on), and Yosys' own ECP5 cells are read
-/// first as a library so that `hierarchy -check` finds DP16KD (and the CCU2C adder cells, whose
+/// first as a library so that `hierarchy -check` finds them (and the CCU2C adder cells, whose
 /// simulation model `rtl/CCU2C.v` is skipped under SYNTHESIS) before `synth_ecp5` reads it.
 fn read_sources(src: &Sources, family: Family) -> String {
     let inc: String = src.include_dirs.iter().map(|d| format!(" -I{d}")).collect();

@@ -40,7 +40,7 @@ module spikelm_out_stage #(
     parameter integer OSB   = 6,   // width of the shift S
     parameter integer SCW   = 16,  // bits of one output-scale code (or its digit words)
     parameter integer PW    = 37,  // product width ACCW + scale_bits + 1
-    parameter integer LAT   = 2,   // latency of spikelm_amp_shift
+    parameter integer LAT   = 4,   // latency of spikelm_amp_shift
     parameter integer FD    = 16,  // FIFO entries (a power of 2, at least LAT + 7)
     parameter integer FB    = 4    // FIFO pointer bits, log2(FD)
 ) (

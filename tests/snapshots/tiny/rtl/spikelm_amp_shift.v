@@ -25,15 +25,20 @@
 
 // Pipelined amplitude multiplier, alpha_mode = exact: p = x * code (x signed, code unsigned).
 // x is split into CHUNK-bit slices (the low ones unsigned, the top one signed) so each partial
-// product is one (CHUNK+1) x (CW+1) signed multiply, the size of an 18 x 18 DSP block. Two
-// registered stages: 1. the partial products; 2. their shifted sum (NCH - 1 chained adders,
-// one for a membrane of up to 2 * CHUNK bits). p is valid LAT = 2 cycles after x and code.
+// product is one (CHUNK+1) x (CW+1) signed multiply, the size of an 18 x 18 DSP block, with
+// the registers of a fully registered DSP around it: input (stage 1), pipeline (2) and output
+// (3); stage 4 is the shifted sum of the partial products (NCH - 1 chained adders, one for a
+// membrane of up to 2 * CHUNK bits). p is valid LAT = 4 cycles after x and code.
+// Yosys 0.70 does not absorb these registers into an inferred MULT18X18D (DESIGN.md section 4),
+// so on ECP5 the multiply itself stays unregistered inside the block; a hand-instantiated
+// MULT18X18D with its registers on made Yosys 0.70's ABC9 (WebAssembly build) exit without a
+// message and is not used (docs/synthesis.md).
 module spikelm_amp_shift #(
     parameter integer XW    = 32,  // signed operand width
-    parameter integer CW    = 16,  // unsigned code width
+    parameter integer CW    = 16,  // unsigned code width (at most 17 for the DSP form)
     parameter integer PW    = 49,  // product width (XW + CW + 1 is exact)
     parameter integer CHUNK = 17,  // bits of x per partial product (17: 18 x 18 signed DSP)
-    parameter integer LAT   = 2    // latency in cycles; must equal this form's two stages
+    parameter integer LAT   = 4    // latency in cycles; must equal this form's four stages
 ) (
     input  wire          clk,
     input  wire [XW-1:0] x,
@@ -43,15 +48,15 @@ module spikelm_amp_shift #(
     localparam integer NCH = (XW + CHUNK - 1) / CHUNK;  // partial products
 
     generate
-        if (LAT != 2) begin : g_bad_lat
+        if (LAT != 4) begin : g_bad_lat
             initial begin
-                $display("ERROR: spikelm_amp_shift: the exact form has LAT = 2");
+                $display("ERROR: spikelm_amp_shift: the exact form has LAT = 4");
                 $finish;
             end
         end
-        if (PW < XW + 1 || CHUNK < 2) begin : g_bad_width
+        if (PW < XW + 1 || CHUNK < 2 || CHUNK > 17 || CW > 17) begin : g_bad_width
             initial begin
-                $display("ERROR: spikelm_amp_shift: needs PW > XW and CHUNK >= 2");
+                $display("ERROR: spikelm_amp_shift: needs PW > XW, 2 <= CHUNK <= 17, CW <= 17");
                 $finish;
             end
         end
@@ -68,10 +73,18 @@ module spikelm_amp_shift #(
             // Low slices are unsigned (a 0 above them), the top slice carries the sign.
             wire                  top = (k == NCH - 1);
             wire signed [W:0]     x_s = {top & x[LO+W-1], x[LO +: W]};
-            reg  signed [MPW-1:0] pp_q;  // stage 1
+            wire signed [MPW-1:0] pp_q;  // stages 1-3
+            reg signed [W:0]      xa_q;  // stage 1: input registers
+            reg signed [CW:0]     cb_q;
+            reg signed [MPW-1:0]  m_q;   // stage 2: pipeline register
+            reg signed [MPW-1:0]  o_q;   // stage 3: output register
             always @(posedge clk) begin
-                pp_q <= x_s * c_s;
+                xa_q <= x_s;
+                cb_q <= c_s;
+                m_q  <= xa_q * cb_q;
+                o_q  <= m_q;
             end
+            assign pp_q = o_q;
             wire [PW-1:0] pp_ext;  // sign-extended (or truncated) to PW bits
             if (MPW >= PW) begin : g_wide
                 assign pp_ext = pp_q[PW-1:0];
@@ -88,7 +101,7 @@ module spikelm_amp_shift #(
         end
     endgenerate
 
-    reg [PW-1:0] p_q;  // stage 2
+    reg [PW-1:0] p_q;  // stage 4
     always @(posedge clk) begin
         p_q <= g_part[NCH-1].total;
     end

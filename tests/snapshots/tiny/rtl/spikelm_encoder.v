@@ -40,7 +40,7 @@ module spikelm_encoder #(
     parameter integer T     = 4,   // time steps
     parameter integer TB    = 2,   // time step index bits
     parameter integer CODEW = 16,  // bits of one alpha code (exact) or of its K digit words
-    parameter integer LAT   = 2,   // latency of spikelm_amp_shift
+    parameter integer LAT   = 4,   // latency of spikelm_amp_shift
     parameter integer TAGW  = 8    // bits of the tag that travels with a pair (buffer address)
 ) (
     input  wire               clk,

@@ -45,7 +45,7 @@ module spikelm_neuron #(
     parameter integer F     = 10,  // fractional bits
     parameter integer FIRST = 0,   // 1: time step 0 (no leak), 0: a later time step
     parameter integer CODEW = 16,  // one alpha code: the code (exact) or K digit words (csd)
-    parameter integer LAT   = 2    // latency of spikelm_amp_shift
+    parameter integer LAT   = 4    // latency of spikelm_amp_shift
 ) (
     input  wire             clk,
     input  wire [MW-1:0]    u_prev,   // U_{t-1} (unused when FIRST)

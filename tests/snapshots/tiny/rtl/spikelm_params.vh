@@ -66,7 +66,7 @@
 `define SPIKELM_CSR_AW      11           // CSR word address bits
 `define SPIKELM_OPW         34           // output stage product width
 `define SPIKELM_LPW         49           // neuron leak product width
-`define SPIKELM_AMP_LAT     2            // amplitude shifter latency
+`define SPIKELM_AMP_LAT     4            // amplitude shifter latency
 `define SPIKELM_OUT_FD      16           // output FIFO entries
 `define SPIKELM_OUT_FB      4            // output FIFO pointer bits
 `define SPIKELM_INFO        32'h00040808 // INFO register
