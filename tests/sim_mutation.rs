@@ -162,3 +162,35 @@ fn start_while_busy_must_be_ignored() {
         "the run goes wrong after the second START, not before: {first}"
     );
 }
+
+#[test]
+fn register_writes_while_busy_must_be_refused() {
+    // The harness writes OUT_SHIFT, ALPHA[0], SCALE[0], BIAS[0], LAYER and TOKENS right after
+    // its second START; the CSR refuses them while busy. Accept them again and the run breaks.
+    let (p, dir) = mutated_tree(
+        "mutant-busy-writes",
+        "rtl/spikelm_csr.v",
+        "end else if (csr_we && !busy) begin",
+        "end else if (csr_we) begin",
+    );
+    mutate(
+        &dir,
+        "rtl/spikelm_csr.v",
+        "assign bias_we    = csr_we & upper & ~busy;",
+        "assign bias_we    = csr_we & upper;",
+    );
+    let mut o = options(
+        &p,
+        "mutant-busy-writes-run",
+        &[Case::Random],
+        &[LayerKind::AttnOut],
+        Some(16),
+    );
+    o.rtl_dir = Some(dir);
+    o.stall = Some(0.0);
+    let r = sim::run(&p, &o).expect("co-simulation runs");
+    assert!(
+        !r.passed,
+        "register writes while busy must not change the run"
+    );
+}
