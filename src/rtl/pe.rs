@@ -21,8 +21,8 @@ mod tests {
         for (name, text) in render_for_tests(&UNIT) {
             assert!(text.contains("module spikelm_pe"), "{name}");
             assert!(
-                text.contains("acc_q <= acc_in"),
-                "{name}: missing acc_q <= acc_in"
+                text.contains("acc_q <= {ACCW{1'b0}}"),
+                "{name}: missing the synchronous clear acc_q <= 0"
             );
         }
     }

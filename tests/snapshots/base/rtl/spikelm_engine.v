@@ -106,7 +106,6 @@ module spikelm_engine (
     wire                          enc_bank;
     wire                          wr_block_end;
     wire                          wr_bank;
-    wire                          red_first;
     wire [`SPIKELM_SB_AB-1:0]     red_addr;
     wire                          bias_re;
     wire [`SPIKELM_BIAS_AB-1:0]   bias_raddr;
@@ -132,7 +131,7 @@ module spikelm_engine (
         .enc_block_end(enc_block_end), .enc_bank(enc_bank),
         .wr_block_end(wr_block_end), .wr_bank(wr_bank),
         .wgt_valid(s_wgt_tvalid), .wgt_ready(s_wgt_tready),
-        .red_first(red_first), .red_addr(red_addr),
+        .red_addr(red_addr),
         .bias_re(bias_re), .bias_addr(bias_raddr),
         .array_busy(array_busy), .stage_ready(stage_ready),
         .drain_fire(drain_fire), .drain_t(drain_t), .drain_last(drain_last),
@@ -216,7 +215,7 @@ module spikelm_engine (
         .ACCW(`SPIKELM_ACCW)
     ) u_array (
         .clk(clk), .rst(rst),
-        .in_valid(wgt_fire), .in_first(red_first), .in_w(s_wgt_tdata), .in_x(row_data),
+        .in_valid(wgt_fire), .in_w(s_wgt_tdata), .in_x(row_data),
         .shift(drain_fire), .busy(array_busy), .out_row(acc_row)
     );
 

@@ -27,9 +27,11 @@
 // (C lanes); the row operands (spikes / codes, R lanes) arrive two cycles later from the
 // spike buffer (read register and output register). Both are registered once more (pipelined
 // broadcasts) before they reach the PEs, so a step updates the accumulators 3 cycles after it
-// enters; busy covers those cycles. The PE controls (update, first, shift) are registered per row, so each copy
-// drives C PEs only (replicated fan-out, kept apart in synthesis). shift is the drain command:
-// one cycle after it, every accumulator moves one row up; row 0 is out_row.
+// enters; busy covers those cycles. The PE controls (update, shift, clear) are registered per
+// row, so each copy drives C PEs only (replicated fan-out, kept apart in synthesis). shift is
+// the drain command: one cycle after it, every accumulator moves one row up and the zero row
+// below the array enters row R-1, so a drained array is clear for the next reduction; row 0
+// is out_row.
 module spikelm_pe_array #(
     parameter integer R    = 8,   // rows
     parameter integer C    = 8,   // columns
@@ -40,7 +42,6 @@ module spikelm_pe_array #(
     input  wire              clk,
     input  wire              rst,
     input  wire              in_valid,
-    input  wire              in_first,
     input  wire [C*WB-1:0]   in_w,
     input  wire [R*XDW-1:0]  in_x,     // valid two cycles after in_valid
     input  wire              shift,    // drain command: the array shifts up one cycle later
@@ -58,15 +59,13 @@ module spikelm_pe_array #(
 
     // Stages 1, 2: the weight beat waits for the buffer read.
     reg            v_s1_q;
-    reg            f_s1_q;
     reg [C*WB-1:0] w_s1_q;
     reg            v_s2_q;
-    reg            f_s2_q;
     reg [C*WB-1:0] w_s2_q;
     // Stage 2: broadcast registers; the controls once per row.
     (* keep *) reg [R-1:0] upd_q;
-    (* keep *) reg [R-1:0] first_q;
     (* keep *) reg [R-1:0] shift_q;
+    (* keep *) reg [R-1:0] rst_q;    // the PEs' synchronous clear
     reg [C*WB-1:0]  w_b_q;
     reg [R*XDW-1:0] x_b_q;
 
@@ -82,18 +81,16 @@ module spikelm_pe_array #(
             upd_q   <= {R{v_s2_q}};
             shift_q <= {R{shift}};
         end
+        rst_q <= {R{rst}};
         if (in_valid) begin
-            f_s1_q <= in_first;
             w_s1_q <= in_w;
         end
         if (v_s1_q) begin
-            f_s2_q <= f_s1_q;
             w_s2_q <= w_s1_q;
         end
         if (v_s2_q) begin
-            first_q <= {R{f_s2_q}};
-            w_b_q   <= w_s2_q;
-            x_b_q   <= in_x;
+            w_b_q <= w_s2_q;
+            x_b_q <= in_x;
         end
     end
 
@@ -109,8 +106,8 @@ module spikelm_pe_array #(
             for (c = 0; c < C; c = c + 1) begin : g_col
                 spikelm_pe #(.ACCW(ACCW), .WB(WB)) u_pe (
                     .clk(clk),
+                    .rst(rst_q[r]),
                     .upd(upd_q[r]),
-                    .first(first_q[r]),
                     .shift(shift_q[r]),
                     .x(x_b_q[r*XDW +: XDW]),
                     .w(w_b_q[c*WB +: WB]),

@@ -70,7 +70,6 @@ module spikelm_controller #(
     // weight stream, buffer read, bias read
     input  wire             wgt_valid,
     output wire             wgt_ready,
-    output wire             red_first,
     output wire [SBAB-1:0]  red_addr,
     output wire             bias_re,
     output wire [BAB-1:0]   bias_addr,
@@ -311,7 +310,7 @@ module spikelm_controller #(
         end
     end
 
-    assign red_first  = (c_i == {DINW{1'b0}});
+    wire   red_first  = (c_i == {DINW{1'b0}});
     assign red_addr   = (c_bank ? BANK1 : {SBAB{1'b0}}) + { {(SBAB-DINW){1'b0}}, c_i};
     assign bias_re    = c_fire & red_first;
     assign bias_addr  = c_cb[BAB-1:0];
