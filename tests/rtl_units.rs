@@ -36,7 +36,7 @@ const SMALL: [&str; 4] = [
 
 #[test]
 fn neuron_follows_hand_derived_steps() {
-    // (first_t, x, A_{t-1}, A_t) -> (spike, U). Spike codes: +1 = 2, -1 = 3, 0 = 0.
+    // (first, x, A_{t-1}, A_t) -> (spike, U). Spike codes: +1 = 2, -1 = 3, 0 = 0.
     //  t0: x=3:    L=0, U=3, 2U=6 > 4                                   -> +1
     //  t1: x=-3:   after +1 L=0, U=-3, -8 <= 2U=-6 <= 8                 -> 0
     //  t2: x=-2:   after 0 L=R(-3*8, 4) = (-24+8)>>4 = -1, U=-3, -6<-4 -> -1
@@ -56,23 +56,31 @@ fn neuron_follows_hand_derived_steps() {
         (0, 100, 8, 4, 3, -28),
         (0, 0, 4, 4, 3, -14),
     ];
+    // Each step is checked in isolation on the unrolled step module (FIRST = 1 for t = 0),
+    // fed the previous step's expected U and spike, inputs held until the pipeline settles.
     let mut body = String::new();
+    let mut prev = (0u8, 0i32);
     for (k, (first, x, ap, ac, spike, u)) in steps.iter().enumerate() {
+        let (ps, pu) = prev;
         body.push_str(&format!(
-            "        first_t = {first}; x = {x}; a_prev = {ap}; a_cur = {ac}; #1;\n\
-             \x20       if (spike !== 2'd{spike} || $signed(u) !== {u}) begin\n\
-             \x20           $display(\"FAIL step {k}: spike %0d u %0d\", spike, $signed(u)); errors = errors + 1;\n\
-             \x20       end\n\
-             \x20       step = 1; #1 clk = 1; #1 clk = 0; step = 0;\n"
+            "        x = {x}; a_prev = {ap}; a_cur = {ac}; u_prev = {pu}; q_prev = 2'd{ps};\n\
+             \x20       repeat (12) begin #1 clk = 1; #1 clk = 0; end\n\
+             \x20       if ({first} ? (q0 !== 2'd{spike} || $signed(u0) !== {u}) : (q1 !== 2'd{spike} || $signed(u1) !== {u})) begin\n\
+             \x20           $display(\"FAIL step {k}: %0d %0d / %0d %0d\", q0, $signed(u0), q1, $signed(u1)); errors = errors + 1;\n\
+             \x20       end\n"
         ));
+        prev = (*spike, *u);
     }
     let tb = format!(
-        "`timescale 1ns/1ps\nmodule tb;\n    reg clk = 0, step = 0, first_t = 0;\n\
-         \x20   reg signed [7:0] x;\n    reg [7:0] a_prev;\n    reg [8:0] a_cur;\n\
-         \x20   wire [1:0] spike;\n    wire [7:0] u;\n    integer errors = 0;\n\
-         \x20   spikelm_neuron #(.XW(8), .MW(8), .AW(8), .F(2), .CODEW(8)) dut (\n\
-         \x20       .clk(clk), .step(step), .first_t(first_t), .x(x), .a_prev(a_prev),\n\
-         \x20       .a_cur(a_cur), .spike(spike), .u(u));\n\
+        "`timescale 1ns/1ps\nmodule tb;\n    reg clk = 0;\n\
+         \x20   reg signed [7:0] x, u_prev;\n    reg [1:0] q_prev;\n    reg [7:0] a_prev;\n    reg [8:0] a_cur;\n\
+         \x20   wire [1:0] q0, q1;\n    wire [7:0] u0, u1;\n    integer errors = 0;\n\
+         \x20   spikelm_neuron #(.XW(8), .MW(8), .AW(8), .F(2), .FIRST(1), .CODEW(8)) dut0 (\n\
+         \x20       .clk(clk), .u_prev(u_prev), .q_prev(q_prev), .x(x), .a_prev(a_prev),\n\
+         \x20       .a_cur(a_cur), .u_q(u0), .q_q(q0));\n\
+         \x20   spikelm_neuron #(.XW(8), .MW(8), .AW(8), .F(2), .FIRST(0), .CODEW(8)) dut1 (\n\
+         \x20       .clk(clk), .u_prev(u_prev), .q_prev(q_prev), .x(x), .a_prev(a_prev),\n\
+         \x20       .a_cur(a_cur), .u_q(u1), .q_q(q1));\n\
          \x20   initial begin\n{body}        $display(\"ERRORS %0d\", errors);\n        $finish;\n    end\nendmodule\n"
     );
     let log = simulate(&SMALL, &tb);
@@ -95,14 +103,14 @@ fn csd_shifter_sums_signed_power_of_two_terms() {
     let mut body = String::new();
     for (k, (x, d0, d1, want)) in cases.iter().enumerate() {
         body.push_str(&format!(
-            "        x = {x}; code = {{6'd{d1}, 6'd{d0}}}; #1;\n\
+            "        x = {x}; code = {{6'd{d1}, 6'd{d0}}}; repeat (3) begin #1 clk = 1; #1 clk = 0; end\n\
              \x20       if ($signed(p) !== {want}) begin $display(\"FAIL {k}: %0d\", $signed(p)); errors = errors + 1; end\n"
         ));
     }
     let tb = format!(
-        "`timescale 1ns/1ps\nmodule tb;\n    reg signed [7:0] x;\n    reg [11:0] code;\n\
+        "`timescale 1ns/1ps\nmodule tb;\n    reg clk = 0;\n    reg signed [7:0] x;\n    reg [11:0] code;\n\
          \x20   wire [16:0] p;\n    integer errors = 0;\n\
-         \x20   spikelm_amp_shift #(.XW(8), .K(2), .SHW(4), .PW(17)) dut (.x(x), .code(code), .p(p));\n\
+         \x20   spikelm_amp_shift #(.XW(8), .K(2), .SHW(4), .PW(17), .LAT(3)) dut (.clk(clk), .x(x), .code(code), .p(p));\n\
          \x20   initial begin\n{body}        $display(\"ERRORS %0d\", errors);\n        $finish;\n    end\nendmodule\n"
     );
     let mut sets = SMALL.to_vec();
@@ -111,20 +119,24 @@ fn csd_shifter_sums_signed_power_of_two_terms() {
     assert!(log.contains("ERRORS 0"), "{log}");
 }
 
-/// Every x of N bits, every weight of 4 bits, every spike, against integer arithmetic.
+/// Every x of N bits, every weight of 4 bits, every spike, against integer arithmetic; and the
+/// drain (shift with en = 0) passes `below` through for every x.
 fn signsel_testbench(n: u32) -> String {
     let half = 1i64 << (n - 1);
     format!(
         "`timescale 1ns/1ps\nmodule tb;\n\
-        \x20   reg [{m}:0] x; reg [3:0] w; reg en, neg;\n    wire [{m}:0] sum;\n\
+        \x20   reg [{m}:0] x, below; reg [3:0] w; reg en, neg, shift;\n    wire [{m}:0] sum;\n\
         \x20   integer xi, wi, s, errors = 0, want;\n\
-        \x20   spikelm_signsel_add #(.N({n}), .WB(4)) dut (.x(x), .w(w), .en(en), .neg(neg), .sum(sum));\n\
+        \x20   spikelm_signsel_add #(.N({n}), .WB(4)) dut (.x(x), .w(w), .en(en), .neg(neg), .below(below), .shift(shift), .sum(sum));\n\
         \x20   initial begin\n\
         \x20       for (xi = -{half}; xi < {half}; xi = xi + 1)\n\
         \x20         for (wi = -7; wi < 8; wi = wi + 1)\n\
         \x20           for (s = 0; s < 3; s = s + 1) begin\n\
-        \x20             x = xi; w = wi; en = (s != 0); neg = (s == 2); #1;\n\
+        \x20             x = xi; w = wi; en = (s != 0); neg = (s == 2); shift = 0; below = ~xi; #1;\n\
         \x20             want = xi + (s == 1 ? wi : (s == 2 ? -wi : 0));\n\
+        \x20             if (sum !== want[{m}:0]) errors = errors + 1;\n\
+        \x20             en = 0; neg = (s == 2); shift = 1; below = xi + 3 * wi; #1;\n\
+        \x20             want = xi + 3 * wi;\n\
         \x20             if (sum !== want[{m}:0]) errors = errors + 1;\n\
         \x20           end\n\
         \x20       $display(\"ERRORS %0d\", errors);\n        $finish;\n    end\nendmodule\n",

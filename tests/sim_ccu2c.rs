@@ -52,13 +52,13 @@ fn a_wrong_ccu2c_init_is_caught_in_the_accumulators() {
     let dir: PathBuf = work("mutant-ccu2c-init").join("rtl");
     let rtl = spikelm_hw::rtl::generate(&p).expect("generate");
     spikelm_hw::rtl::write_tree(&dir, &rtl, true).expect("write tree");
-    // The odd sum halves' propagate LUT: 16'h96AA -> 16'h96A9 (wrong where en = 0 and where the
-    // generate term is formed).
+    // The odd sum halves' LUT: 16'hCC5A -> 16'hCC59 (wrong propagate where op = x = 0 and a
+    // wrong generate term).
     let path = dir.join("rtl/spikelm_signsel_add.v");
     let text = std::fs::read_to_string(&path).expect("read generated adder");
-    let from = ".INIT1(16'h96AA)";
+    let from = ".INIT1(16'hCC5A)";
     assert_eq!(text.matches(from).count(), 1, "{from} occurs once");
-    std::fs::write(&path, text.replacen(from, ".INIT1(16'h96A9)", 1)).expect("write mutant");
+    std::fs::write(&path, text.replacen(from, ".INIT1(16'hCC59)", 1)).expect("write mutant");
 
     let mut o = options(
         &p,

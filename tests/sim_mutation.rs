@@ -40,8 +40,8 @@ fn flipped_comparator_is_caught_at_the_first_tie_through_the_cli() {
     let (_, dir) = mutated_tree(
         "mutant-comparator",
         "rtl/spikelm_neuron.v",
-        "(u2 > a_pos)",
-        "(u2 >= a_pos)",
+        "(u2 > a_pos_q)",
+        "(u2 >= a_pos_q)",
     );
     let out = Command::new(env!("CARGO_BIN_EXE_spikelm-hw"))
         .args(["sim", "--rtl"])
@@ -160,5 +160,37 @@ fn start_while_busy_must_be_ignored() {
     assert!(
         first.cycle >= poke / 2,
         "the run goes wrong after the second START, not before: {first}"
+    );
+}
+
+#[test]
+fn register_writes_while_busy_must_be_refused() {
+    // The harness writes OUT_SHIFT, ALPHA[0], SCALE[0], BIAS[0], LAYER and TOKENS right after
+    // its second START; the CSR refuses them while busy. Accept them again and the run breaks.
+    let (p, dir) = mutated_tree(
+        "mutant-busy-writes",
+        "rtl/spikelm_csr.v",
+        "end else if (csr_we && !busy) begin",
+        "end else if (csr_we) begin",
+    );
+    mutate(
+        &dir,
+        "rtl/spikelm_csr.v",
+        "assign bias_we    = csr_we & upper & ~busy;",
+        "assign bias_we    = csr_we & upper;",
+    );
+    let mut o = options(
+        &p,
+        "mutant-busy-writes-run",
+        &[Case::Random],
+        &[LayerKind::AttnOut],
+        Some(16),
+    );
+    o.rtl_dir = Some(dir);
+    o.stall = Some(0.0);
+    let r = sim::run(&p, &o).expect("co-simulation runs");
+    assert!(
+        !r.passed,
+        "register writes while busy must not change the run"
     );
 }

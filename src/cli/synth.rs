@@ -5,7 +5,7 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::ProgressBar;
 use spikelm_hw::config::Params;
-use spikelm_hw::synth::{self, SynthOptions, SynthReport, Target};
+use spikelm_hw::synth::{self, SpeedGrade, SynthOptions, SynthReport, Target};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -24,6 +24,9 @@ pub struct SynthArgs {
     /// Placer seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// ECP5 speed grade for nextpnr: 6 (ULX3S), 7 or 8. Recorded in the report.
+    #[arg(long, default_value_t = 6)]
+    pub speed: u8,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -68,6 +71,7 @@ pub fn run(args: SynthArgs) -> anyhow::Result<()> {
     let opts = SynthOptions {
         clock_mhz: args.clock_mhz,
         seed: args.seed,
+        speed: SpeedGrade::new(args.speed)?,
         dsp: !args.no_dsp,
         rtl_dir: args.rtl.clone(),
         io_top: !args.no_io_top,

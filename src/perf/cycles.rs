@@ -11,19 +11,18 @@
 //! enc_start[b] = max(enc_end[b-1], free[b-2]) + 1        free[-1] = 0
 //! enc_end[b]   = enc_start[b] + E - 1
 //! wait[b]      = 1 if b = 0 else free[b-1] + 1             (controller polls for a full bank)
-//! red_start[b] = max(wait[b], enc_end[b] + 1) + 1
+//! red_start[b] = max(wait[b], enc_end[b] + 1 + L) + 1      L = pipeline::encoder_latency
 //! free[b]      = red_start[b] + K - 1                      (last drain beat of the block)
-//! CYCLES       = free[NRB-1] + OUT_LAT                     NRB = ceil(N / TPR)
+//! CYCLES       = free[NRB-1] + O                           O = pipeline::out_latency
 //! ```
 
+use super::pipeline;
 use crate::config::{LayerKind, Params, PeKind};
 use serde::Serialize;
 
 /// Cycles between the last reduction step of a column block and its first drain beat (the
-/// spike-buffer read and the broadcast registers).
-pub const PIPE: u64 = 2;
-/// Cycles from the last drain beat to the final output beat (the output stage's two stages).
-pub const OUT_LAT: u64 = 2;
+/// spike-buffer read and output registers and the broadcast registers).
+pub const PIPE: u64 = 3;
 
 /// The schedule of one layer run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -76,6 +75,7 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
     let nrb = (tokens as u64).div_ceil(tpr);
     let e = tpr * et * din;
     let k = ncb * (din + PIPE + r);
+    let enc_lat = pipeline::encoder_latency(params);
 
     let mut enc_end: Vec<u64> = Vec::with_capacity(nrb as usize);
     let mut free: Vec<u64> = Vec::with_capacity(nrb as usize);
@@ -88,10 +88,10 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
         };
         enc_end.push(enc_start + e - 1);
         let wait = if b == 0 { 1 } else { free[b - 1] + 1 };
-        let red_start = wait.max(enc_end[b] + 1) + 1;
+        let red_start = wait.max(enc_end[b] + 1 + enc_lat) + 1;
         free.push(red_start + k - 1);
     }
-    let cycles = free.last().copied().unwrap_or(0) + OUT_LAT;
+    let cycles = free.last().copied().unwrap_or(0) + pipeline::out_latency(params);
     let useful = nrb * tpr * et * din * shape.dout as u64;
     LayerSchedule {
         layer,
@@ -127,10 +127,14 @@ mod tests {
     #[test]
     fn one_row_block_is_encode_then_compute() {
         let p = params("spikelm-bert-tiny", &[]);
-        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*4*128, K = 48*(128+2+8).
+        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*4*128, K = 48*(128+3+8).
         let s = layer_schedule(&p, LayerKind::Qkv, 2);
         assert_eq!(s.row_blocks, 1);
-        assert_eq!(s.cycles, 1024 + 1 + 48 * 138 + OUT_LAT);
+        let lat = pipeline::encoder_latency(&p);
+        assert_eq!(
+            s.cycles,
+            1024 + 1 + lat + 48 * 139 + pipeline::out_latency(&p)
+        );
     }
 
     #[test]
@@ -166,8 +170,10 @@ mod tests {
                     s.encode_per_block <= s.compute_per_block + 1,
                     "{name} {kind:?}"
                 );
-                let closed =
-                    s.encode_per_block + s.row_blocks * (s.compute_per_block + 1) + OUT_LAT;
+                let closed = s.encode_per_block
+                    + pipeline::encoder_latency(&p)
+                    + s.row_blocks * (s.compute_per_block + 1)
+                    + pipeline::out_latency(&p);
                 assert_eq!(s.cycles, closed, "{name} {kind:?}");
             }
         }
@@ -175,7 +181,7 @@ mod tests {
 
     #[test]
     fn encoder_bound_schedule_waits_for_the_encoder() {
-        // 4x8, ffn_out of a model with hidden 16: E = 1*4*32 = 128 > K = 2*(32+2+4) = 76.
+        // 4x8, ffn_out of a model with hidden 16: E = 1*4*32 = 128 > K = 2*(32+3+4) = 78.
         let p = params(
             "spikelm-bert-tiny",
             &[
@@ -190,6 +196,10 @@ mod tests {
         assert!(s.encode_per_block > s.compute_per_block);
         // Every row block after the first starts when its encoding ends.
         let (e, k) = (s.encode_per_block, s.compute_per_block);
-        assert_eq!(s.cycles, s.row_blocks * e + 1 + k + OUT_LAT);
+        let lat = pipeline::encoder_latency(&p);
+        assert_eq!(
+            s.cycles,
+            s.row_blocks * e + 1 + lat + k + pipeline::out_latency(&p)
+        );
     }
 }

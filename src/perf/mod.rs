@@ -1,5 +1,6 @@
 //! Analytic performance model of the generated engine.
 
 pub mod cycles;
+pub mod pipeline;
 
 pub use cycles::{layer_cycles, layer_schedule, LayerSchedule};

@@ -74,6 +74,8 @@ pub struct RtlContext {
     pub opw: u32,
     /// Neuron leak product width MW + AW + 1.
     pub lpw: u32,
+    /// Latency of the pipelined amplitude shifter (`perf::pipeline::amp_latency`).
+    pub amp_lat: u32,
     pub info: u32,
     pub csd: bool,
     pub int8: bool,
@@ -198,6 +200,7 @@ impl RtlContext {
             cntw: d.counter_bits,
             opw: d.acc_bits + f.scale_bits + 1,
             lpw: f.membrane_bits + f.alpha_bits + 1,
+            amp_lat: crate::perf::pipeline::amp_latency(p) as u32,
             info,
             csd,
             int8,
@@ -291,6 +294,17 @@ impl RtlContext {
             ("CNTW", n(self.cntw), "CYCLES and event counter width"),
             ("OPW", n(self.opw), "output stage product width"),
             ("LPW", n(self.lpw), "neuron leak product width"),
+            ("AMP_LAT", n(self.amp_lat), "amplitude shifter latency"),
+            (
+                "OUT_FD",
+                n(crate::perf::pipeline::OUT_FIFO_DEPTH),
+                "output FIFO entries",
+            ),
+            (
+                "OUT_FB",
+                n(crate::perf::pipeline::OUT_FIFO_DEPTH.trailing_zeros()),
+                "output FIFO pointer bits",
+            ),
             ("INFO", format!("32'h{:08x}", self.info), "INFO register"),
         ]
     }

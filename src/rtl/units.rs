@@ -11,7 +11,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 16] = [
+pub const UNITS: [Unit; 17] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -25,6 +25,13 @@ pub const UNITS: [Unit; 16] = [
         applies: Applies::All,
         template: template!("spikelm_sat.v.tera"),
         reference: "src/model/fixed.rs",
+    },
+    Unit {
+        module: "spikelm_delay",
+        role: "Delay line of N registers, optionally cleared by a synchronous reset.",
+        applies: Applies::All,
+        template: template!("spikelm_delay.v.tera"),
+        reference: "src/perf/pipeline.rs (the depths it realises)",
     },
     Unit {
         module: "spikelm_signsel_add",

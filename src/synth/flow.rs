@@ -7,7 +7,7 @@ use super::error::{Result, SynthError};
 use super::parse;
 use super::report::{ConfigSummary, Implementation, Metrics, SynthReport};
 use super::script::{self, PnrArgs};
-use super::target::{Family, Target};
+use super::target::{Family, SpeedGrade, Target};
 use super::tools::{self, Runner, Tool, ToolKind};
 use super::wrapper::{self, IO_TOP, OOC_TOP};
 use crate::config::{AdderKind, Params};
@@ -20,6 +20,8 @@ pub struct SynthOptions {
     /// Clock asked of nextpnr, MHz (default: the target's goal).
     pub clock_mhz: Option<f64>,
     pub seed: u64,
+    /// ECP5 speed grade for nextpnr (ignored by the other families).
+    pub speed: SpeedGrade,
     pub out_dir: PathBuf,
     /// Let synthesis use hard multipliers (ECP5 default on; iCE40 `-dsp`).
     pub dsp: bool,
@@ -39,6 +41,7 @@ impl SynthOptions {
             target,
             clock_mhz: None,
             seed: 1,
+            speed: SpeedGrade::DEFAULT,
             out_dir: out_dir.into(),
             dsp: true,
             rtl_dir: None,
@@ -184,6 +187,7 @@ pub fn synthesize(
             report: "engine_pnr_report.json",
             clock_mhz: clock,
             seed: opts.seed,
+            speed: opts.speed,
             pins: None,
             config_out: None,
         };
@@ -233,6 +237,7 @@ pub fn synthesize(
             report: "io_pnr_report.json",
             clock_mhz: clock,
             seed: opts.seed,
+            speed: opts.speed,
             pins: Some(pin_file),
             config_out: Some(config_out),
         };
@@ -260,6 +265,12 @@ pub fn synthesize(
         config: summary(params),
         requested_clock_mhz: fpga.then_some(clock),
         seed: opts.seed,
+        speed_grade: (family == Family::Ecp5).then_some(opts.speed.0),
+        bram_limit_mhz: if family == Family::Ecp5 {
+            opts.speed.bram_limit_mhz()
+        } else {
+            None
+        },
         dsp: opts.dsp,
         tools,
         engine,

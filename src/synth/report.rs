@@ -177,6 +177,10 @@ pub struct SynthReport {
     pub config: ConfigSummary,
     pub requested_clock_mhz: Option<f64>,
     pub seed: u64,
+    /// ECP5 speed grade given to nextpnr (`None` for other families).
+    pub speed_grade: Option<u8>,
+    /// Highest clock the block RAM's minimum pulse width allows at that grade, if known.
+    pub bram_limit_mhz: Option<f64>,
     pub dsp: bool,
     pub tools: Vec<Tool>,
     /// Flat synthesis of the engine without its debug taps.
@@ -286,6 +290,17 @@ impl SynthReport {
             ),
             "",
         ]);
+        if let Some(g) = self.speed_grade {
+            let limit = self
+                .bram_limit_mhz
+                .map(|l| format!("block-RAM pulse-width limit {l:.0} MHz"))
+                .unwrap_or_else(|| "block-RAM pulse-width limit not known here".into());
+            table.row(&[
+                "speed grade",
+                &g.to_string(),
+                &format!("nextpnr-ecp5 --speed; {limit}"),
+            ]);
+        }
         let e = &self.engine;
         let fam_note = "engine, flat synthesis, debug taps removed";
         if self.target != "gates" {
@@ -320,9 +335,15 @@ impl SynthReport {
         for imp in &self.implementations {
             let Some(p) = &imp.pnr else { continue };
             let tag = &imp.what;
+            let beyond = match (p.fmax_mhz, self.bram_limit_mhz) {
+                (Some(f), Some(l)) if f > l && self.engine.bram > 0 => {
+                    format!(" (beyond the block-RAM pulse-width limit {l:.0} MHz: not usable)")
+                }
+                _ => String::new(),
+            };
             table.row(&[
                 &format!("Fmax [{tag}]"),
-                &format!("{} MHz", opt(p.fmax_mhz, 1)),
+                &format!("{} MHz{beyond}", opt(p.fmax_mhz, 1)),
                 &format!(
                     "after routing, clock {}, asked {} MHz",
                     p.clock.as_deref().unwrap_or("-"),

@@ -1,7 +1,7 @@
 //! Yosys scripts and nextpnr argument lists of the flows. Every path is relative to the work
 //! directory (the yowasp builds only see the directory they run in).
 
-use super::target::{Family, Target};
+use super::target::{Family, SpeedGrade, Target};
 
 /// Yosys synthesis command for a family, with the DSP choice applied.
 fn synth_command(family: Family, top: &str, dsp: bool, flatten: bool) -> String {
@@ -32,21 +32,27 @@ pub struct Sources {
     pub include_dirs: Vec<String>,
 }
 
-/// `read_verilog` of every source. A design with the ECP5 CCU2C adder (`rtl/CCU2C.v`, whose
-/// simulation model is skipped under SYNTHESIS) first gets Yosys' own ECP5 cells as a library,
-/// so that `hierarchy -check` finds CCU2C before `synth_ecp5` reads its library.
-fn read_sources(src: &Sources) -> String {
+/// `read_verilog` of every source. On ECP5 the design's block RAMs are the hand-instantiated
+/// DP16KD form (`SPIKELM_ECP5_EBR`, output registers on), and Yosys' own ECP5 cells are read
+/// first as a library so that `hierarchy -check` finds them (and the CCU2C adder cells, whose
+/// simulation model `rtl/CCU2C.v` is skipped under SYNTHESIS) before `synth_ecp5` reads it.
+fn read_sources(src: &Sources, family: Family) -> String {
     let inc: String = src.include_dirs.iter().map(|d| format!(" -I{d}")).collect();
     let mut s = String::new();
-    if src
+    let ccu2c = src
         .files
         .iter()
-        .any(|f| f == "CCU2C.v" || f.ends_with("/CCU2C.v"))
-    {
+        .any(|f| f == "CCU2C.v" || f.ends_with("/CCU2C.v"));
+    let defines = if family == Family::Ecp5 {
+        " -DSPIKELM_ECP5_EBR"
+    } else {
+        ""
+    };
+    if ccu2c || family == Family::Ecp5 {
         s.push_str("read_verilog -lib +/ecp5/cells_sim.v\n");
     }
     for f in &src.files {
-        s.push_str(&format!("read_verilog -sv{inc} {f}\n"));
+        s.push_str(&format!("read_verilog -sv{defines}{inc} {f}\n"));
     }
     s
 }
@@ -61,7 +67,7 @@ pub fn units_script(
     dsp: bool,
     stat_json: &str,
 ) -> String {
-    let mut s = read_sources(files);
+    let mut s = read_sources(files, family);
     s.push_str(&format!("hierarchy -check -top {top}\n"));
     s.push_str(&synth_command(family, top, dsp, false));
     s.push('\n');
@@ -85,7 +91,7 @@ pub fn flat_script(
     stat_json: &str,
     stat_txt: &str,
 ) -> String {
-    let mut s = read_sources(files);
+    let mut s = read_sources(files, family);
     s.push_str(&format!("hierarchy -check -top {top}\n"));
     s.push_str(&synth_command(family, top, dsp, true));
     s.push('\n');
@@ -110,6 +116,8 @@ pub struct PnrArgs<'a> {
     pub report: &'a str,
     pub clock_mhz: f64,
     pub seed: u64,
+    /// ECP5 speed grade.
+    pub speed: SpeedGrade,
     /// `Some(file)`: constrain pins with this LPF/PCF; `None`: out of context (ECP5 only).
     pub pins: Option<&'a str>,
     /// Write the routed configuration (ECP5 text config / iCE40 ASCII bitstream) here.
@@ -118,7 +126,7 @@ pub struct PnrArgs<'a> {
 
 impl PnrArgs<'_> {
     pub fn to_args(&self) -> Vec<String> {
-        let mut a = self.target.nextpnr_device_args();
+        let mut a = self.target.nextpnr_device_args(self.speed);
         let mut push = |x: &str| a.push(x.to_string());
         push("--json");
         push(self.netlist);
@@ -157,12 +165,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ccu2c_designs_read_the_ecp5_cells_first() {
+    fn ecp5_designs_read_the_ecp5_cells_first_and_use_the_ebr_form() {
         let plain = Sources {
             files: vec!["sub/rtl/spikelm_pe.v".to_string()],
             include_dirs: vec![],
         };
-        assert!(!read_sources(&plain).contains("cells_sim"));
+        let ice = read_sources(&plain, Family::Ice40);
+        assert!(
+            !ice.contains("cells_sim") && !ice.contains("SPIKELM_ECP5_EBR"),
+            "{ice}"
+        );
         let ccu = Sources {
             files: vec![
                 "sub/rtl/CCU2C.v".to_string(),
@@ -172,7 +184,10 @@ mod tests {
         };
         let s = units_script(&ccu, Family::Ecp5, "top", false, "u.json");
         assert!(
-            s.starts_with("read_verilog -lib +/ecp5/cells_sim.v\nread_verilog -sv sub/rtl/CCU2C.v"),
+            s.starts_with(
+                "read_verilog -lib +/ecp5/cells_sim.v\n\
+                 read_verilog -sv -DSPIKELM_ECP5_EBR sub/rtl/CCU2C.v"
+            ),
             "{s}"
         );
     }

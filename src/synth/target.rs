@@ -127,17 +127,22 @@ impl Target {
         }
     }
 
-    /// nextpnr's device and package arguments.
-    pub fn nextpnr_device_args(self) -> Vec<String> {
+    /// nextpnr's device and package arguments; `speed` is the ECP5 speed grade (6, 7 or 8).
+    pub fn nextpnr_device_args(self, speed: SpeedGrade) -> Vec<String> {
         let v: &[&str] = match self {
-            Target::Ecp5_25k => &["--25k", "--package", "CABGA381", "--speed", "6"],
-            Target::Ecp5_45k => &["--45k", "--package", "CABGA381", "--speed", "6"],
-            Target::Ecp5_85k => &["--85k", "--package", "CABGA381", "--speed", "6"],
+            Target::Ecp5_25k => &["--25k", "--package", "CABGA381"],
+            Target::Ecp5_45k => &["--45k", "--package", "CABGA381"],
+            Target::Ecp5_85k => &["--85k", "--package", "CABGA381"],
             Target::Ice40Up5k => &["--up5k", "--package", "sg48"],
             Target::Ice40Hx8k => &["--hx8k", "--package", "ct256"],
             Target::Gates => &[],
         };
-        v.iter().map(|s| s.to_string()).collect()
+        let mut a: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+        if self.family() == Family::Ecp5 {
+            a.push("--speed".into());
+            a.push(speed.0.to_string());
+        }
+        a
     }
 
     fn known() -> String {
@@ -158,5 +163,35 @@ impl FromStr for Target {
             .into_iter()
             .find(|t| t.name() == s)
             .ok_or_else(|| SynthError::UnknownTarget(s.to_string(), Target::known()))
+    }
+}
+
+/// ECP5 speed grade (`--speed` of nextpnr-ecp5): 6 (the ULX3S part), 7 or 8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SpeedGrade(pub u8);
+
+impl SpeedGrade {
+    pub const DEFAULT: SpeedGrade = SpeedGrade(6);
+
+    /// A grade nextpnr-ecp5 knows.
+    pub fn new(grade: u8) -> Result<SpeedGrade, SynthError> {
+        if (6..=8).contains(&grade) {
+            Ok(SpeedGrade(grade))
+        } else {
+            Err(SynthError::Unsupported(format!(
+                "speed grade {grade}: ECP5 grades are 6, 7 and 8"
+            )))
+        }
+    }
+
+    /// Highest clock the ECP5 block RAM's minimum clock pulse width allows (prjtrellis timing
+    /// database, DESIGN.md section 4): 212 MHz at grade 6, 271 MHz at grade 8; `None` for grade
+    /// 7, which the project has not taken from the database. nextpnr does not check it.
+    pub fn bram_limit_mhz(self) -> Option<f64> {
+        match self.0 {
+            6 => Some(212.0),
+            8 => Some(271.0),
+            _ => None,
+        }
     }
 }

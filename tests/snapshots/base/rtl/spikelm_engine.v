@@ -100,9 +100,12 @@ module spikelm_engine (
     wire                          act_fire = s_act_tvalid & s_act_tready;
     wire                          wgt_fire = s_wgt_tvalid & s_wgt_tready;
     wire [`SPIKELM_TB-1:0]        enc_t;
-    wire [`SPIKELM_RB-1:0]        enc_row;
+    wire [`SPIKELM_RB-1:0]        enc_grp;
     wire [`SPIKELM_SB_AB-1:0]     enc_addr;
-    wire                          red_first;
+    wire                          enc_block_end;
+    wire                          enc_bank;
+    wire                          wr_block_end;
+    wire                          wr_bank;
     wire [`SPIKELM_SB_AB-1:0]     red_addr;
     wire                          bias_re;
     wire [`SPIKELM_BIAS_AB-1:0]   bias_raddr;
@@ -124,50 +127,83 @@ module spikelm_engine (
         .start(go), .layer(layer), .tokens(tokens),
         .busy(busy), .done(done), .cycles(cycles), .run_dout(run_dout),
         .act_valid(s_act_tvalid), .act_ready(s_act_tready),
-        .enc_t(enc_t), .enc_row(enc_row), .enc_addr(enc_addr),
+        .enc_t(enc_t), .enc_grp(enc_grp), .enc_addr(enc_addr),
+        .enc_block_end(enc_block_end), .enc_bank(enc_bank),
+        .wr_block_end(wr_block_end), .wr_bank(wr_bank),
         .wgt_valid(s_wgt_tvalid), .wgt_ready(s_wgt_tready),
-        .red_first(red_first), .red_addr(red_addr),
+        .red_addr(red_addr),
         .bias_re(bias_re), .bias_addr(bias_raddr),
         .array_busy(array_busy), .stage_ready(stage_ready),
         .drain_fire(drain_fire), .drain_t(drain_t), .drain_last(drain_last),
         .out_done(out_done)
     );
 
-    // ---- Spike encoder lane and firing-rate counters ----
-    wire [1:0]              spike;
-    wire [`SPIKELM_MW-1:0]  mem_u;
-    wire [`SPIKELM_XDW-1:0] enc_data = spike;
+    // Buffer write: row group, address, the G entries of the group.
+    wire                               wr_we;
+    wire [`SPIKELM_RB-1:0]             wr_grp;
+    wire [`SPIKELM_SB_AB-1:0]          wr_addr;
+    wire [`SPIKELM_ET*`SPIKELM_XDW-1:0] wr_data;
+
+    // ---- Spike encoder (T neuron steps unrolled in time) and firing-rate counters ----
+    localparam integer TAGW = 2 + `SPIKELM_RB + `SPIKELM_SB_AB;
+    wire [`SPIKELM_T*2-1:0]             enc_spikes;
+    wire [`SPIKELM_T*`SPIKELM_MW-1:0]   enc_u;
 
     spikelm_encoder #(
         .XW(`SPIKELM_XW), .MW(`SPIKELM_MW), .AW(`SPIKELM_AW), .F(`SPIKELM_F),
-        .T(`SPIKELM_T), .TB(`SPIKELM_TB), .CODEW(`SPIKELM_ACODEW)
+        .T(`SPIKELM_T), .TB(`SPIKELM_TB), .CODEW(`SPIKELM_ACODEW),
+        .LAT(`SPIKELM_AMP_LAT), .TAGW(TAGW)
     ) u_enc (
-        .clk(clk), .step(act_fire), .t(enc_t), .x(s_act_tdata), .alpha(alpha),
-        .spike(spike), .u(mem_u)
+        .clk(clk), .rst(rst), .in_valid(act_fire), .in_t(enc_t), .x(s_act_tdata),
+        .in_tag({enc_block_end, enc_bank, enc_grp, enc_addr}), .alpha(alpha),
+        .out_valid(wr_we), .out_tag({wr_block_end, wr_bank, wr_grp, wr_addr}),
+        .spikes(enc_spikes), .u(enc_u)
     );
+    assign wr_data = enc_spikes;
 
     spikelm_rate_counters #(
-        .T(`SPIKELM_T), .TB(`SPIKELM_TB), .CW(`SPIKELM_CNTW), .DOUTW(`SPIKELM_DOUTW)
+        .T(`SPIKELM_T), .CW(`SPIKELM_CNTW), .DOUTW(`SPIKELM_DOUTW)
     ) u_rates (
-        .clk(clk), .clear(rst | go), .inc(act_fire), .t(enc_t), .spike(spike),
+        .clk(clk), .clear(rst | go), .inc(wr_we), .spikes(enc_spikes),
         .dout(run_dout), .counts(counts)
     );
 
+    // Debug taps: the T spikes and membranes of a pair, one per cycle in stream order (pairs
+    // are at least T cycles apart, one activation beat per code).
+    reg [`SPIKELM_T*2-1:0]           dbg_s_q;
+    reg [`SPIKELM_T*`SPIKELM_MW-1:0] dbg_u_q;
+    reg [`SPIKELM_TB:0]              dbg_n_q;
+    localparam [`SPIKELM_TB:0]       T_REST = `SPIKELM_T - 1;
     always @(posedge clk) begin
-        dbg_spike_valid <= act_fire & ~rst;
-        dbg_spike       <= spike;
-        dbg_mem         <= mem_u;
+        dbg_spike_valid <= 1'b0;
+        if (rst) begin
+            dbg_n_q <= {(`SPIKELM_TB+1){1'b0}};
+        end else if (wr_we) begin
+            dbg_spike_valid <= 1'b1;
+            dbg_spike       <= enc_spikes[1:0];
+            dbg_mem         <= enc_u[`SPIKELM_MW-1:0];
+            dbg_s_q         <= enc_spikes >> 2;
+            dbg_u_q         <= enc_u >> `SPIKELM_MW;
+            dbg_n_q         <= T_REST;
+        end else if (dbg_n_q != {(`SPIKELM_TB+1){1'b0}}) begin
+            dbg_spike_valid <= 1'b1;
+            dbg_spike       <= dbg_s_q[1:0];
+            dbg_mem         <= dbg_u_q[`SPIKELM_MW-1:0];
+            dbg_s_q         <= dbg_s_q >> 2;
+            dbg_u_q         <= dbg_u_q >> `SPIKELM_MW;
+            dbg_n_q         <= dbg_n_q - 1'b1;
+        end
     end
 
     // ---- spike buffer ----
     wire [`SPIKELM_R*`SPIKELM_XDW-1:0] row_data;
 
     spikelm_sbuf #(
-        .R(`SPIKELM_R), .RB(`SPIKELM_RB), .DW(`SPIKELM_XDW), .DEPTH(`SPIKELM_SB_DEPTH),
-        .AB(`SPIKELM_SB_AB)
+        .R(`SPIKELM_R), .G(`SPIKELM_ET), .GB(`SPIKELM_RB), .DW(`SPIKELM_XDW),
+        .DEPTH(`SPIKELM_SB_DEPTH), .AB(`SPIKELM_SB_AB)
     ) u_sbuf (
         .clk(clk),
-        .we(act_fire), .wrow(enc_row), .waddr(enc_addr), .wdata(enc_data),
+        .we(wr_we), .wgrp(wr_grp), .waddr(wr_addr), .wdata(wr_data),
         .re(wgt_fire), .raddr(red_addr), .rdata(row_data)
     );
 
@@ -179,7 +215,7 @@ module spikelm_engine (
         .ACCW(`SPIKELM_ACCW)
     ) u_array (
         .clk(clk), .rst(rst),
-        .in_valid(wgt_fire), .in_first(red_first), .in_w(s_wgt_tdata), .in_x(row_data),
+        .in_valid(wgt_fire), .in_w(s_wgt_tdata), .in_x(row_data),
         .shift(drain_fire), .busy(array_busy), .out_row(acc_row)
     );
 
@@ -195,34 +231,34 @@ module spikelm_engine (
         .re(bias_re), .raddr(bias_raddr), .rdata(bias_row)
     );
 
-    // ---- Output scale of the row entering the output stage (M_t, t = row % T) ----
-    wire [`SPIKELM_T-1:0]           dt_hot = { {(`SPIKELM_T-1){1'b0}}, 1'b1} << drain_t;
-    reg  [`SPIKELM_SCODEW-1:0]      row_scale;
-    integer k;
-    always @* begin
-        row_scale = {`SPIKELM_SCODEW{1'b0}};
-        for (k = 0; k < `SPIKELM_T; k = k + 1) begin
-            if (dt_hot[k]) begin
-                row_scale = row_scale | scale[k*`SPIKELM_SCODEW +: `SPIKELM_SCODEW];
-            end
-        end
+    // ---- Drain, registered: a drain beat shifts the array and enters the output stage one
+    // cycle after the controller issues it, with the scale M_t of its row (t = row % T). ----
+    reg                        drain_q;
+    reg                        drain_last_q;
+    reg [`SPIKELM_SCODEW-1:0]  row_scale_q;
+    always @(posedge clk) begin
+        drain_q      <= drain_fire & ~rst;
+        drain_last_q <= drain_last;
+        row_scale_q  <= scale[drain_t*`SPIKELM_SCODEW +: `SPIKELM_SCODEW];
     end
 
     // ---- Output stage ----
     spikelm_out_stage #(
         .C(`SPIKELM_C), .ACCW(`SPIKELM_ACCW), .YW(`SPIKELM_YW), .OSB(`SPIKELM_OSB),
-        .SCW(`SPIKELM_SCODEW), .PW(`SPIKELM_OPW)
+        .SCW(`SPIKELM_SCODEW), .PW(`SPIKELM_OPW),
+        .LAT(`SPIKELM_AMP_LAT), .FD(`SPIKELM_OUT_FD), .FB(`SPIKELM_OUT_FB)
     ) u_out (
         .clk(clk), .rst(rst),
-        .in_valid(drain_fire), .in_ready(stage_ready),
-        .in_acc(acc_row), .in_scale(row_scale), .in_bias(bias_row), .in_last(drain_last),
+        .in_take(drain_fire), .in_ready(stage_ready),
+        .in_valid(drain_q), .in_acc(acc_row), .in_scale(row_scale_q), .in_bias(bias_row),
+        .in_last(drain_last_q),
         .shift(out_shift),
         .out_valid(m_out_tvalid), .out_ready(m_out_tready), .out_data(m_out_tdata),
         .out_last(m_out_tlast)
     );
 
     always @(posedge clk) begin
-        dbg_acc_valid <= drain_fire & ~rst;
+        dbg_acc_valid <= drain_q & ~rst;
         dbg_acc       <= acc_row;
     end
 endmodule

@@ -25,100 +25,143 @@
 
 // Amplitude / bias output stage, one lane per array column:
 //   Y = sat_YW(R(ACC * M_t, S) + B[j]),  R(v, S) = (v + 2^(S-1)) >>> S  (R(v, 0) = v).
-// Two pipeline stages (product; round, bias, saturate) under one stall-safe enable: the stage
-// advances when its output register is empty or accepted, so data is held while
-// out_valid && !out_ready.
+// A pipeline that never stalls, then a FIFO that absorbs the output stream's back-pressure:
+//   product (spikelm_amp_shift, LAT cycles) -> rounding add -> shift by S -> bias add ->
+//   saturation, each stage registered (PL = LAT + 4 cycles), then the FIFO (FD entries,
+//   first-word fall-through, LUT RAM).
+// Flow control by credit: in_take claims a FIFO slot for a row (in_ready must be high), the
+// row itself arrives one cycle later as in_valid. in_ready is a register: it is high while
+// fewer than FD rows are claimed and not yet accepted on the output, so no combinational path
+// runs from out_ready back into the array.
 module spikelm_out_stage #(
-    parameter integer C     = 8,
-    parameter integer ACCW  = 20,
-    parameter integer YW    = 16,
+    parameter integer C     = 8,   // lanes (array columns)
+    parameter integer ACCW  = 20,  // accumulator width
+    parameter integer YW    = 16,  // output width
     parameter integer OSB   = 6,   // width of the shift S
     parameter integer SCW   = 16,  // bits of one output-scale code (or its digit words)
-    parameter integer PW    = 37   // product width ACCW + scale_bits + 1
+    parameter integer PW    = 37,  // product width ACCW + scale_bits + 1
+    parameter integer LAT   = 4,   // latency of spikelm_amp_shift
+    parameter integer FD    = 16,  // FIFO entries (a power of 2, at least LAT + 7)
+    parameter integer FB    = 4    // FIFO pointer bits, log2(FD)
 ) (
-    input  wire            clk,
-    input  wire            rst,
-    input  wire            in_valid,
-    output wire            in_ready,
+    input  wire              clk,
+    input  wire              rst,
+    input  wire              in_take,   // a row is sent next cycle (claims a slot)
+    output wire              in_ready,  // a slot is free: in_take is allowed
+    input  wire              in_valid,  // the row (one cycle after its in_take)
     input  wire [C*ACCW-1:0] in_acc,
-    input  wire [SCW-1:0]  in_scale,  // M_t of the row entering
-    input  wire [C*YW-1:0] in_bias,   // B[j] of the current column block
-    input  wire            in_last,
-    input  wire [OSB-1:0]  shift,
-    output wire            out_valid,
-    input  wire            out_ready,
-    output wire [C*YW-1:0] out_data,
-    output wire            out_last
+    input  wire [SCW-1:0]    in_scale,  // M_t of the row
+    input  wire [C*YW-1:0]   in_bias,   // B[j] of the current column block
+    input  wire              in_last,
+    input  wire [OSB-1:0]    shift,     // S, static during a run
+    output wire              out_valid,
+    input  wire              out_ready,
+    output wire [C*YW-1:0]   out_data,
+    output wire              out_last
 );
     localparam integer SUMW = ((PW + 1 > YW) ? PW + 1 : YW) + 1;
+    localparam integer PL   = LAT + 4;       // pipeline stages
+    localparam integer DW   = C * YW + 1;    // FIFO word: the lanes and last
     localparam [PW:0]  ONE  = { {PW{1'b0}}, 1'b1};
+    localparam [FB:0]  FULL = FD[FB:0];
 
-    reg v1;
-    reg last1;
-    reg v2;
-    reg last2;
-    wire en = ~v2 | out_ready;
+    generate
+        if ((1 << FB) != FD || FD < LAT + 7) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_out_stage: needs FD = 2^FB and FD >= LAT + 7");
+                $finish;
+            end
+        end
+    endgenerate
 
-    assign in_ready  = en;
-    assign out_valid = v2;
-    assign out_last  = last2;
-
+    // ---- Static rounding constant 2^(S-1) (0 for S = 0); a shift of PW or more leaves 0,
+    // since |ACC * M| < 2^(PW-2). ----
+    reg          big_q;
+    reg [PW:0]   rc_q;
     always @(posedge clk) begin
-        if (rst) begin
-            v1 <= 1'b0;
-            v2 <= 1'b0;
-        end else if (en) begin
-            v1 <= in_valid;
-            v2 <= v1;
-        end
-        if (en) begin
-            last1 <= in_last;
-            last2 <= last1;
-        end
+        big_q <= ({ {(32-OSB){1'b0}}, shift} >= PW);
+        rc_q  <= (shift == {OSB{1'b0}}) ? {(PW+1){1'b0}} : (ONE << (shift - 1'b1));
     end
 
-    // Rounding constant 2^(S-1) (0 for S = 0); a shift of PW or more leaves 0, since
-    // |ACC * M| < 2^(PW-2).
-    wire            big = ({ {(32-OSB){1'b0}}, shift} >= PW);
-    wire [PW:0]     rc  = (shift == {OSB{1'b0}}) ? {(PW+1){1'b0}} : (ONE << (shift - 1'b1));
+    // ---- Valid and last through the pipeline ----
+    wire y_valid;
+    wire y_last;
+    spikelm_delay #(.W(2), .N(PL), .RESET(1)) u_ctl (
+        .clk(clk), .rst(rst), .in({in_valid & ~rst, in_last}), .out({y_valid, y_last})
+    );
 
+    wire [C*YW-1:0] y_row;
     genvar c;
     generate
         for (c = 0; c < C; c = c + 1) begin : g_lane
             wire [PW-1:0] prod;
             spikelm_amp_shift #(
-                .XW(ACCW), .CW(SCW), .PW(PW)
+                .XW(ACCW), .CW(SCW), .PW(PW), .LAT(LAT)
             ) u_scale (
-                .x(in_acc[c*ACCW +: ACCW]), .code(in_scale), .p(prod)
+                .clk(clk), .x(in_acc[c*ACCW +: ACCW]), .code(in_scale), .p(prod)
             );
 
-            reg [PW-1:0] p_s1;
-            reg [YW-1:0] b_s1;
-            reg [YW-1:0] y_s2;
-            always @(posedge clk) begin
-                if (en) begin
-                    p_s1 <= prod;
-                    b_s1 <= in_bias[c*YW +: YW];
-                end
-            end
+            // The bias waits for the product and the two rounding stages.
+            wire [YW-1:0] bias;
+            spikelm_delay #(.W(YW), .N(LAT + 2), .RESET(0)) u_bias (
+                .clk(clk), .rst(1'b0), .in(in_bias[c*YW +: YW]), .out(bias)
+            );
 
-            wire signed [PW:0]   v       = {p_s1[PW-1], p_s1};
-            wire signed [PW:0]   v_rc    = v + rc;
-            wire signed [PW:0]   shifted = v_rc >>> shift;  // arithmetic: both operands signed
-            wire        [PW:0]   rounded = big ? {(PW+1){1'b0}} : shifted;
-            wire        [SUMW-1:0] total = { {(SUMW-PW-1){rounded[PW]}}, rounded}
-                                         + { {(SUMW-YW){b_s1[YW-1]}}, b_s1};
-            wire        [YW-1:0] y;
-            spikelm_sat #(.IW(SUMW), .OW(YW)) u_sat (.in(total), .out(y));
-
+            reg signed [PW:0]     v_q;  // + 2^(S-1)
+            reg        [PW:0]     r_q;  // >>> S
+            reg        [SUMW-1:0] t_q;  // + B[j]
+            reg        [YW-1:0]   y_q;  // saturated
+            wire signed [PW:0]    shifted = v_q >>> shift;  // arithmetic: both operands signed
+            wire        [YW-1:0]  y;
+            spikelm_sat #(.IW(SUMW), .OW(YW)) u_sat (.in(t_q), .out(y));
             always @(posedge clk) begin
-                if (en) begin
-                    y_s2 <= y;
-                end
+                v_q <= {prod[PW-1], prod} + rc_q;
+                r_q <= big_q ? {(PW+1){1'b0}} : shifted;
+                t_q <= { {(SUMW-PW-1){r_q[PW]}}, r_q} + { {(SUMW-YW){bias[YW-1]}}, bias};
+                y_q <= y;
             end
-            assign out_data[c*YW +: YW] = y_s2;
+            assign y_row[c*YW +: YW] = y_q;
         end
     endgenerate
+
+    // ---- Output FIFO (first-word fall-through) ----
+    reg [DW-1:0] fifo_q [0:FD-1];
+    reg [FB-1:0] wr_q;
+    reg [FB-1:0] rd_q;
+    reg [FB:0]   fill_q;  // rows in the FIFO
+    reg [FB:0]   occ_q;   // rows claimed and not yet accepted on the output
+    reg          ready_q;
+    wire         out_fire = out_valid & out_ready;
+    wire [FB:0]  occ_next = occ_q + { {FB{1'b0}}, in_take & ready_q} - { {FB{1'b0}}, out_fire};
+
+    always @(posedge clk) begin
+        if (y_valid) begin
+            fifo_q[wr_q] <= {y_last, y_row};
+        end
+        if (rst) begin
+            wr_q    <= {FB{1'b0}};
+            rd_q    <= {FB{1'b0}};
+            fill_q  <= {(FB+1){1'b0}};
+            occ_q   <= {(FB+1){1'b0}};
+            ready_q <= 1'b0;
+        end else begin
+            if (y_valid) begin
+                wr_q <= wr_q + 1'b1;
+            end
+            if (out_fire) begin
+                rd_q <= rd_q + 1'b1;
+            end
+            fill_q  <= fill_q + { {FB{1'b0}}, y_valid} - { {FB{1'b0}}, out_fire};
+            occ_q   <= occ_next;
+            ready_q <= (occ_next < FULL);
+        end
+    end
+
+    wire [DW-1:0] head = fifo_q[rd_q];
+    assign in_ready  = ready_q;
+    assign out_valid = (fill_q != {(FB+1){1'b0}});
+    assign out_data  = head[C*YW-1:0];
+    assign out_last  = head[C*YW];
 endmodule
 
 `default_nettype wire

@@ -24,57 +24,77 @@
 `default_nettype none
 
 // R x C output-stationary PE array. A reduction step enters as in_valid with the weight beat
-// (C lanes); the row operands (spikes / codes, R lanes) arrive one cycle later from the
-// synchronous spike buffer. Both are registered once more (pipelined broadcasts) before they
-// reach the PEs, so a step updates the accumulators 2 cycles after it enters; busy covers
-// those cycles. shift moves every accumulator one row up; row 0 is out_row.
+// (C lanes); the row operands (spikes / codes, R lanes) arrive two cycles later from the
+// spike buffer (read register and output register). Both are registered once more (pipelined
+// broadcasts) before they reach the PEs, so a step updates the accumulators 3 cycles after it
+// enters; busy covers those cycles. The PE controls (update, shift, clear) are registered per
+// row, so each copy drives C PEs only (replicated fan-out, kept apart in synthesis). shift is
+// the drain command: one cycle after it, every accumulator moves one row up and the zero row
+// below the array enters row R-1, so a drained array is clear for the next reduction; row 0
+// is out_row.
 module spikelm_pe_array #(
-    parameter integer R    = 8,
-    parameter integer C    = 8,
+    parameter integer R    = 8,   // rows
+    parameter integer C    = 8,   // columns
     parameter integer XDW  = 2,   // row operand width: 2 (spike) or 8 (int8)
-    parameter integer WB   = 8,
-    parameter integer ACCW = 20
+    parameter integer WB   = 8,   // weight width
+    parameter integer ACCW = 20   // accumulator width
 ) (
     input  wire              clk,
     input  wire              rst,
     input  wire              in_valid,
-    input  wire              in_first,
     input  wire [C*WB-1:0]   in_w,
-    input  wire [R*XDW-1:0]  in_x,     // valid the cycle after in_valid
-    input  wire              shift,
+    input  wire [R*XDW-1:0]  in_x,     // valid two cycles after in_valid
+    input  wire              shift,    // drain command: the array shifts up one cycle later
     output wire              busy,
     output wire [C*ACCW-1:0] out_row
 );
-    // Stage 1: weight beat waits for the buffer read.
-    reg            v_s1;
-    reg            f_s1;
-    reg [C*WB-1:0] w_s1;
-    // Stage 2: broadcast registers.
-    reg             v_b;
-    reg             f_b;
-    reg [C*WB-1:0]  w_b;
-    reg [R*XDW-1:0] x_b;
+    generate
+        if (R < 1 || C < 1 || ACCW <= WB) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_pe_array: needs R, C >= 1 and ACCW > WB");
+                $finish;
+            end
+        end
+    endgenerate
+
+    // Stages 1, 2: the weight beat waits for the buffer read.
+    reg            v_s1_q;
+    reg [C*WB-1:0] w_s1_q;
+    reg            v_s2_q;
+    reg [C*WB-1:0] w_s2_q;
+    // Stage 2: broadcast registers; the controls once per row.
+    (* keep *) reg [R-1:0] upd_q;
+    (* keep *) reg [R-1:0] shift_q;
+    (* keep *) reg [R-1:0] rst_q;    // the PEs' synchronous clear
+    reg [C*WB-1:0]  w_b_q;
+    reg [R*XDW-1:0] x_b_q;
 
     always @(posedge clk) begin
         if (rst) begin
-            v_s1 <= 1'b0;
-            v_b  <= 1'b0;
+            v_s1_q  <= 1'b0;
+            v_s2_q  <= 1'b0;
+            upd_q   <= {R{1'b0}};
+            shift_q <= {R{1'b0}};
         end else begin
-            v_s1 <= in_valid;
-            v_b  <= v_s1;
+            v_s1_q  <= in_valid;
+            v_s2_q  <= v_s1_q;
+            upd_q   <= {R{v_s2_q}};
+            shift_q <= {R{shift}};
         end
+        rst_q <= {R{rst}};
         if (in_valid) begin
-            f_s1 <= in_first;
-            w_s1 <= in_w;
+            w_s1_q <= in_w;
         end
-        if (v_s1) begin
-            f_b <= f_s1;
-            w_b <= w_s1;
-            x_b <= in_x;
+        if (v_s1_q) begin
+            w_s2_q <= w_s1_q;
+        end
+        if (v_s2_q) begin
+            w_b_q <= w_s2_q;
+            x_b_q <= in_x;
         end
     end
 
-    assign busy = v_s1 | v_b;
+    assign busy = v_s1_q | v_s2_q | upd_q[0];
 
     // accs row r at [r*C*ACCW +: C*ACCW]; row R is the zero fill of the drain.
     wire [(R+1)*C*ACCW-1:0] accs;
@@ -86,11 +106,11 @@ module spikelm_pe_array #(
             for (c = 0; c < C; c = c + 1) begin : g_col
                 spikelm_pe #(.ACCW(ACCW), .WB(WB)) u_pe (
                     .clk(clk),
-                    .upd(v_b),
-                    .first(f_b),
-                    .shift(shift),
-                    .x(x_b[r*XDW +: XDW]),
-                    .w(w_b[c*WB +: WB]),
+                    .rst(rst_q[r]),
+                    .upd(upd_q[r]),
+                    .shift(shift_q[r]),
+                    .x(x_b_q[r*XDW +: XDW]),
+                    .w(w_b_q[c*WB +: WB]),
                     .acc_in(accs[((r+1)*C + c)*ACCW +: ACCW]),
                     .acc(accs[(r*C + c)*ACCW +: ACCW])
                 );

@@ -23,31 +23,125 @@
 
 `default_nettype none
 
-// Simple dual-port memory: one write port, one synchronous read port with read enable
-// (inferred as block RAM).
+// Simple dual-port memory: one write port, one read port with read enable and a read latency
+// of 2 cycles (the read register, then an output register), so the block RAM's slow
+// clock-to-out never meets logic in the same cycle.
+//
+// Two forms of the same behaviour:
+//  * SPIKELM_ECP5_EBR defined (set by `spikelm-hw synth` for ECP5 targets): hand-instantiated
+//    DP16KD blocks with REGMODE_B = "OUTREG" (Yosys does not absorb an output register into an
+//    inferred block RAM, DESIGN.md section 4). The widest DP16KD mode deep enough for DEPTH is
+//    chosen (x18 1K, x9 2K, x4 4K, x2 8K, x1 16K) and ceil(DW / width) blocks are placed side by
+//    side; DEPTH above 16K is not supported in this form.
+//  * otherwise (simulation, other targets): an inferred memory plus a fabric output register;
+//    the reference the DP16KD form is checked against.
 module spikelm_ram_sdp #(
-    parameter integer DW    = 2,
-    parameter integer DEPTH = 256,
-    parameter integer AB    = 8
+    parameter integer DW    = 2,    // bits per entry
+    parameter integer DEPTH = 256,  // entries
+    parameter integer AB    = 8     // address bits
 ) (
     input  wire          clk,
     input  wire          we,
     input  wire [AB-1:0] waddr,
     input  wire [DW-1:0] wdata,
-    input  wire          re,
+    input  wire          re,     // read enable: rdata shows mem[raddr] two cycles later
     input  wire [AB-1:0] raddr,
-    output reg  [DW-1:0] rdata
+    output wire [DW-1:0] rdata
 );
+    generate
+        if (DW < 1 || (1 << AB) < DEPTH) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_ram_sdp: needs DW >= 1 and 2^AB >= DEPTH");
+                $finish;
+            end
+        end
+    endgenerate
+
+`ifdef SPIKELM_ECP5_EBR
+    // Mode: data width MDW of one block and the address bits below the word address (LW).
+    localparam integer MDW = (DEPTH <= 1024) ? 18 : (DEPTH <= 2048) ? 9 :
+                             (DEPTH <= 4096) ? 4 : (DEPTH <= 8192) ? 2 : 1;
+    localparam integer LW  = (MDW == 18) ? 4 : (MDW == 9) ? 3 : (MDW == 4) ? 2 : (MDW == 2) ? 1 : 0;
+    localparam integer NB  = (DW + MDW - 1) / MDW;  // blocks side by side
+    localparam integer WAB = 14 - LW;               // word address bits of the mode
+
+    generate
+        if (DEPTH > 16384 || AB > WAB) begin : g_bad_depth
+            initial begin
+                $display("ERROR: spikelm_ram_sdp: the DP16KD form holds at most 16K entries");
+                $finish;
+            end
+        end
+    endgenerate
+
+    // Word address shifted above the mode's low bits; x18: the two low bits are the byte
+    // enables (both on for writes).
+    wire [13:0] wa14 = waddr;  // zero-extended (AB <= WAB)
+    wire [13:0] ra14 = raddr;
+    wire [13:0] ada  = (wa14 << LW) | ((MDW == 18) ? 14'd3 : 14'd0);
+    wire [13:0] adb  = (ra14 << LW);
+    wire [NB*MDW-1:0] wd = { {(NB*MDW-DW){1'b0}}, wdata};
+    wire [NB*18-1:0]  rd;
+
+    genvar b;
+    generate
+        for (b = 0; b < NB; b = b + 1) begin : g_block
+            wire [17:0] dia = { {(18-MDW){1'b0}}, wd[b*MDW +: MDW]};
+            wire [17:0] dob;
+            DP16KD #(
+                .DATA_WIDTH_A(MDW), .DATA_WIDTH_B(MDW),
+                .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
+                .RESETMODE("SYNC"), .CSDECODE_A("0b000"), .CSDECODE_B("0b000"),
+                .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"), .GSR("AUTO")
+            ) u_ebr (
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(we), .RSTA(1'b0),
+                .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .ADA0(ada[0]), .ADA1(ada[1]), .ADA2(ada[2]), .ADA3(ada[3]), .ADA4(ada[4]),
+                .ADA5(ada[5]), .ADA6(ada[6]), .ADA7(ada[7]), .ADA8(ada[8]), .ADA9(ada[9]),
+                .ADA10(ada[10]), .ADA11(ada[11]), .ADA12(ada[12]), .ADA13(ada[13]),
+                .DIA0(dia[0]), .DIA1(dia[1]), .DIA2(dia[2]), .DIA3(dia[3]), .DIA4(dia[4]),
+                .DIA5(dia[5]), .DIA6(dia[6]), .DIA7(dia[7]), .DIA8(dia[8]), .DIA9(dia[9]),
+                .DIA10(dia[10]), .DIA11(dia[11]), .DIA12(dia[12]), .DIA13(dia[13]),
+                .DIA14(dia[14]), .DIA15(dia[15]), .DIA16(dia[16]), .DIA17(dia[17]),
+                .CLKB(clk), .CEB(re), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0),
+                .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .ADB0(adb[0]), .ADB1(adb[1]), .ADB2(adb[2]), .ADB3(adb[3]), .ADB4(adb[4]),
+                .ADB5(adb[5]), .ADB6(adb[6]), .ADB7(adb[7]), .ADB8(adb[8]), .ADB9(adb[9]),
+                .ADB10(adb[10]), .ADB11(adb[11]), .ADB12(adb[12]), .ADB13(adb[13]),
+                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0),
+                .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0),
+                .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0),
+                .DIB16(1'b0), .DIB17(1'b0),
+                .DOB0(dob[0]), .DOB1(dob[1]), .DOB2(dob[2]), .DOB3(dob[3]), .DOB4(dob[4]),
+                .DOB5(dob[5]), .DOB6(dob[6]), .DOB7(dob[7]), .DOB8(dob[8]), .DOB9(dob[9]),
+                .DOB10(dob[10]), .DOB11(dob[11]), .DOB12(dob[12]), .DOB13(dob[13]),
+                .DOB14(dob[14]), .DOB15(dob[15]), .DOB16(dob[16]), .DOB17(dob[17])
+            );
+            assign rd[b*18 +: 18] = dob;
+        end
+        for (b = 0; b < NB; b = b + 1) begin : g_pick
+            if (b * MDW < DW) begin : g_lane
+                localparam integer N = (DW - b * MDW < MDW) ? DW - b * MDW : MDW;
+                assign rdata[b*MDW +: N] = rd[b*18 +: N];
+            end
+        end
+    endgenerate
+`else
     reg [DW-1:0] mem [0:DEPTH-1];
+    reg [DW-1:0] rd_q;   // read register (the block RAM's own)
+    reg [DW-1:0] out_q;  // output register
 
     always @(posedge clk) begin
         if (we) begin
             mem[waddr] <= wdata;
         end
         if (re) begin
-            rdata <= mem[raddr];
+            rd_q <= mem[raddr];
         end
+        out_q <= rd_q;
     end
+    assign rdata = out_q;
+`endif
 endmodule
 
 `default_nettype wire

@@ -25,47 +25,66 @@
 
 // Firing-rate counters: per time step, +1 spikes, -1 spikes and synaptic additions issued
 // (each non-zero spike meets every one of the Dout weights of its row: + dout). CW-bit,
-// saturating. counts: time step t, kind k (0 pos, 1 neg, 2 add) at [(3*t + k)*CW +: CW].
+// saturating. One encoded pair brings all T spikes at once, so each time step's counters see
+// their own spike (no time-step decoder). The inputs are registered first; each counter is
+// then one carry chain whose carry out holds it at its maximum.
+// counts: time step t, kind k (0 pos, 1 neg, 2 add) at [(3*t + k)*CW +: CW].
 module spikelm_rate_counters #(
-    parameter integer T     = 4,
-    parameter integer TB    = 2,
-    parameter integer CW    = 32,
-    parameter integer DOUTW = 12
+    parameter integer T     = 4,   // time steps
+    parameter integer CW    = 32,  // counter width
+    parameter integer DOUTW = 12   // width of dout
 ) (
     input  wire               clk,
-    input  wire               clear,
-    input  wire               inc,
-    input  wire [TB-1:0]      t,
-    input  wire [1:0]         spike,
-    input  wire [DOUTW-1:0]   dout,
+    input  wire               clear,   // synchronous clear (reset or START)
+    input  wire               inc,     // one encoded pair: count its spikes
+    input  wire [T*2-1:0]     spikes,  // q_t at [2*t +: 2]
+    input  wire [DOUTW-1:0]   dout,    // Dout of this run
     output wire [T*3*CW-1:0]  counts
 );
-    wire [T-1:0]  t_hot = { {(T-1){1'b0}}, 1'b1} << t;
-    wire [CW-1:0] ones  = {CW{1'b1}};
+    generate
+        if (T < 1 || CW <= DOUTW) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_rate_counters: needs T >= 1 and CW > DOUTW");
+                $finish;
+            end
+        end
+    endgenerate
+
+    // Registered inputs.
+    reg             inc_q;
+    reg [T*2-1:0]   spikes_q;
+    reg [DOUTW-1:0] dout_q;
+    always @(posedge clk) begin
+        inc_q    <= inc & ~clear;
+        spikes_q <= spikes;
+        dout_q   <= dout;
+    end
 
     genvar tt;
     generate
         for (tt = 0; tt < T; tt = tt + 1) begin : g_step
+            wire [1:0]    s = spikes_q[2*tt +: 2];
             reg  [CW-1:0] pos_q;
             reg  [CW-1:0] neg_q;
             reg  [CW-1:0] add_q;
-            wire [CW:0]   add_sum = {1'b0, add_q} + { {(CW+1-DOUTW){1'b0}}, dout};
-            wire          here    = inc & t_hot[tt];
+            wire [CW:0]   pos_inc = {1'b0, pos_q} + 1'b1;
+            wire [CW:0]   neg_inc = {1'b0, neg_q} + 1'b1;
+            wire [CW:0]   add_sum = {1'b0, add_q} + { {(CW+1-DOUTW){1'b0}}, dout_q};
 
             always @(posedge clk) begin
                 if (clear) begin
                     pos_q <= {CW{1'b0}};
                     neg_q <= {CW{1'b0}};
                     add_q <= {CW{1'b0}};
-                end else if (here) begin
-                    if (spike == 2'b10 && pos_q != ones) begin
-                        pos_q <= pos_q + 1'b1;
+                end else if (inc_q) begin
+                    if (s == 2'b10 && !pos_inc[CW]) begin
+                        pos_q <= pos_inc[CW-1:0];
                     end
-                    if (spike == 2'b11 && neg_q != ones) begin
-                        neg_q <= neg_q + 1'b1;
+                    if (s == 2'b11 && !neg_inc[CW]) begin
+                        neg_q <= neg_inc[CW-1:0];
                     end
-                    if (spike[1]) begin
-                        add_q <= add_sum[CW] ? ones : add_sum[CW-1:0];
+                    if (s[1]) begin
+                        add_q <= add_sum[CW] ? {CW{1'b1}} : add_sum[CW-1:0];
                     end
                 end
             end

@@ -23,21 +23,89 @@
 
 `default_nettype none
 
-// Amplitude multiplier, alpha_mode = exact: p = x * code with a true multiplier
-// (x signed, code unsigned).
+// Pipelined amplitude multiplier, alpha_mode = exact: p = x * code (x signed, code unsigned).
+// x is split into CHUNK-bit slices (the low ones unsigned, the top one signed) so each partial
+// product is one (CHUNK+1) x (CW+1) signed multiply, the size of an 18 x 18 DSP block, with
+// the registers of a fully registered DSP around it: input (stage 1), pipeline (2) and output
+// (3); stage 4 is the shifted sum of the partial products (NCH - 1 chained adders, one for a
+// membrane of up to 2 * CHUNK bits). p is valid LAT = 4 cycles after x and code.
+// Yosys 0.70 does not absorb these registers into an inferred MULT18X18D (DESIGN.md section 4),
+// so on ECP5 the multiply itself stays unregistered inside the block; a hand-instantiated
+// MULT18X18D with its registers on made Yosys 0.70's ABC9 (WebAssembly build) exit without a
+// message and is not used (docs/synthesis.md).
 module spikelm_amp_shift #(
-    parameter integer XW = 32,  // signed operand width
-    parameter integer CW = 16,  // unsigned code width
-    parameter integer PW = 49   // product width (XW + CW + 1 is exact)
+    parameter integer XW    = 32,  // signed operand width
+    parameter integer CW    = 16,  // unsigned code width (at most 17 for the DSP form)
+    parameter integer PW    = 49,  // product width (XW + CW + 1 is exact)
+    parameter integer CHUNK = 17,  // bits of x per partial product (17: 18 x 18 signed DSP)
+    parameter integer LAT   = 4    // latency in cycles; must equal this form's four stages
 ) (
+    input  wire          clk,
     input  wire [XW-1:0] x,
     input  wire [CW-1:0] code,
     output wire [PW-1:0] p
 );
-    wire signed [PW-1:0] x_ext = { {(PW-XW){x[XW-1]}}, x};
-    wire signed [PW-1:0] c_ext = { {(PW-CW){1'b0}}, code};
+    localparam integer NCH = (XW + CHUNK - 1) / CHUNK;  // partial products
 
-    assign p = x_ext * c_ext;
+    generate
+        if (LAT != 4) begin : g_bad_lat
+            initial begin
+                $display("ERROR: spikelm_amp_shift: the exact form has LAT = 4");
+                $finish;
+            end
+        end
+        if (PW < XW + 1 || CHUNK < 2 || CHUNK > 17 || CW > 17) begin : g_bad_width
+            initial begin
+                $display("ERROR: spikelm_amp_shift: needs PW > XW, 2 <= CHUNK <= 17, CW <= 17");
+                $finish;
+            end
+        end
+    endgenerate
+
+    wire signed [CW:0]   c_s = {1'b0, code};
+
+    genvar k;
+    generate
+        for (k = 0; k < NCH; k = k + 1) begin : g_part
+            localparam integer LO  = k * CHUNK;
+            localparam integer W   = (k == NCH - 1) ? XW - LO : CHUNK;  // slice width
+            localparam integer MPW = W + CW + 2;                        // partial product width
+            // Low slices are unsigned (a 0 above them), the top slice carries the sign.
+            wire                  top = (k == NCH - 1);
+            wire signed [W:0]     x_s = {top & x[LO+W-1], x[LO +: W]};
+            wire signed [MPW-1:0] pp_q;  // stages 1-3
+            reg signed [W:0]      xa_q;  // stage 1: input registers
+            reg signed [CW:0]     cb_q;
+            reg signed [MPW-1:0]  m_q;   // stage 2: pipeline register
+            reg signed [MPW-1:0]  o_q;   // stage 3: output register
+            always @(posedge clk) begin
+                xa_q <= x_s;
+                cb_q <= c_s;
+                m_q  <= xa_q * cb_q;
+                o_q  <= m_q;
+            end
+            assign pp_q = o_q;
+            wire [PW-1:0] pp_ext;  // sign-extended (or truncated) to PW bits
+            if (MPW >= PW) begin : g_wide
+                assign pp_ext = pp_q[PW-1:0];
+                wire unused_top = &{1'b0, pp_q[MPW-1:PW]};  // beyond the exact product width
+            end else begin : g_narrow
+                assign pp_ext = { {(PW-MPW){pp_q[MPW-1]}}, pp_q};
+            end
+            wire [PW-1:0] total;  // partial products 0..k
+            if (k == 0) begin : g_first
+                assign total = pp_ext;
+            end else begin : g_next
+                assign total = g_part[k-1].total + (pp_ext << LO);
+            end
+        end
+    endgenerate
+
+    reg [PW-1:0] p_q;  // stage 4
+    always @(posedge clk) begin
+        p_q <= g_part[NCH-1].total;
+    end
+    assign p = p_q;
 endmodule
 
 `default_nettype wire

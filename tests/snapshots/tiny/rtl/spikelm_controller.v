@@ -24,8 +24,10 @@
 `default_nettype none
 
 // Controller. Two processes share the double-buffered spike buffer:
-//  * encode: for each row block (TPR tokens) consume TPR * Din * ET activation beats into the
-//    free bank (row = token-in-block * ET + t, address = bank * MAXDIN + i), then mark it full;
+//  * encode: for each row block (TPR tokens) consume TPR * Din * ET activation beats for the
+//    free bank (row group = token-in-block, row = group * ET + t, address = bank * MAXDIN + i);
+//    the bank is marked full when the block's last buffer write lands (wr_block_end, which the
+//    engine returns after the encoder pipeline);
 //  * compute: for each full bank, for each column block: Din reduction steps (one weight beat
 //    and one buffer read each), wait for the array pipeline, drain R rows through the output
 //    stage, then free the bank.
@@ -59,12 +61,15 @@ module spikelm_controller #(
     input  wire             act_valid,
     output wire             act_ready,
     output wire [TB-1:0]    enc_t,
-    output wire [RB-1:0]    enc_row,
+    output wire [RB-1:0]    enc_grp,       // row group (token in the row block)
     output wire [SBAB-1:0]  enc_addr,
+    output wire             enc_block_end, // this beat completes the row block
+    output wire             enc_bank,      // bank of this beat
+    input  wire             wr_block_end,  // the last write of a row block lands in the buffer
+    input  wire             wr_bank,       // ... of this bank
     // weight stream, buffer read, bias read
     input  wire             wgt_valid,
     output wire             wgt_ready,
-    output wire             red_first,
     output wire [SBAB-1:0]  red_addr,
     output wire             bias_re,
     output wire [BAB-1:0]   bias_addr,
@@ -78,8 +83,9 @@ module spikelm_controller #(
 );
     localparam integer RM1 = R - 1;
     localparam integer ETM1 = ET - 1;
+    localparam integer TPRM1 = TPR - 1;
     localparam [RB-1:0]   R_LAST  = RM1[RB-1:0];
-    localparam [RB-1:0]   ET_BACK = ETM1[RB-1:0];
+    localparam [RB-1:0]   G_LAST  = TPRM1[RB-1:0];
     localparam [TB-1:0]   T_LAST  = ETM1[TB-1:0];
     localparam [TOKW:0]   TPR_K   = TPR[TOKW:0];
     localparam [SBAB-1:0] BANK1   = MAXDIN[SBAB-1:0];
@@ -168,15 +174,14 @@ module spikelm_controller #(
     reg  [1:0] full;
     reg        e_bank;
     reg        c_bank;
-    wire       enc_block_end;
     wire       cmp_block_end;
 
     always @(posedge clk) begin
         if (rst || go) begin
             full <= 2'b00;
         end else begin
-            if (enc_block_end) begin
-                full[e_bank] <= 1'b1;
+            if (wr_block_end) begin
+                full[wr_bank] <= 1'b1;
             end
             if (cmp_block_end) begin
                 full[c_bank] <= 1'b0;
@@ -187,7 +192,7 @@ module spikelm_controller #(
     // ---- Encode process ----
     reg [TB-1:0]   e_t;
     reg [DINW-1:0] e_i;
-    reg [RB-1:0]   e_row;
+    reg [RB-1:0]   e_grp;
     reg [TOKW:0]   e_tokens;   // tokens of fully encoded blocks
     wire           e_more = (e_tokens < {1'b0, tokens_q});
     wire           e_fire = act_valid & act_ready;
@@ -195,30 +200,28 @@ module spikelm_controller #(
     wire           e_i_end = (e_i == din_m1);
 
     assign act_ready     = busy_q & e_more & ~full[e_bank];
-    assign enc_block_end = e_fire & e_t_end & e_i_end & (e_row == R_LAST);
+    assign enc_block_end = e_fire & e_t_end & e_i_end & (e_grp == G_LAST);
 
     always @(posedge clk) begin
         if (rst || go) begin
             e_t      <= {TB{1'b0}};
             e_i      <= {DINW{1'b0}};
-            e_row    <= {RB{1'b0}};
+            e_grp    <= {RB{1'b0}};
             e_bank   <= 1'b0;
             e_tokens <= {(TOKW+1){1'b0}};
         end else if (e_fire) begin
             if (!e_t_end) begin
-                e_t   <= e_t + 1'b1;
-                e_row <= e_row + 1'b1;
+                e_t <= e_t + 1'b1;
             end else begin
                 e_t <= {TB{1'b0}};
                 if (!e_i_end) begin
-                    e_i   <= e_i + 1'b1;
-                    e_row <= e_row - ET_BACK;       // same token, next input: back to t = 0
+                    e_i <= e_i + 1'b1;
                 end else begin
                     e_i <= {DINW{1'b0}};
-                    if (e_row != R_LAST) begin
-                        e_row <= e_row + 1'b1;      // next token of the block
+                    if (e_grp != G_LAST) begin
+                        e_grp <= e_grp + 1'b1;      // next token of the block
                     end else begin
-                        e_row    <= {RB{1'b0}};     // block complete
+                        e_grp    <= {RB{1'b0}};     // block complete
                         e_bank   <= ~e_bank;
                         e_tokens <= e_tokens + TPR_K;
                     end
@@ -228,7 +231,8 @@ module spikelm_controller #(
     end
 
     assign enc_t    = e_t;
-    assign enc_row  = e_row;
+    assign enc_grp  = e_grp;
+    assign enc_bank = e_bank;
     assign enc_addr = (e_bank ? BANK1 : {SBAB{1'b0}}) + { {(SBAB-DINW){1'b0}}, e_i};
 
     // ---- Compute process ----
@@ -306,7 +310,7 @@ module spikelm_controller #(
         end
     end
 
-    assign red_first  = (c_i == {DINW{1'b0}});
+    wire   red_first  = (c_i == {DINW{1'b0}});
     assign red_addr   = (c_bank ? BANK1 : {SBAB{1'b0}}) + { {(SBAB-DINW){1'b0}}, c_i};
     assign bias_re    = c_fire & red_first;
     assign bias_addr  = c_cb[BAB-1:0];

@@ -134,7 +134,7 @@ module spikelm_csr #(
     wire [15:0] ct_hot = 16'd1 << a[5:2];   // counter time step
 
     assign start      = csr_we & hit_ctrl & csr_wdata[CTRL_START];
-    assign bias_we    = csr_we & upper;
+    assign bias_we    = csr_we & upper & ~busy;  // refused while busy
     assign bias_bank  = csr_addr[CB-1:0];
     assign bias_addr  = csr_addr[CB +: BAB];
     assign bias_wdata = csr_wdata[YW-1:0];
@@ -150,7 +150,7 @@ module spikelm_csr #(
             out_shift <= {OSB{1'b0}};
             alpha     <= {(T*AK*ADW){1'b0}};
             scale     <= {(T*SK*SDW){1'b0}};
-        end else if (csr_we) begin
+        end else if (csr_we && !busy) begin  // run parameters are refused while busy
             if (hit_layer) begin
                 layer <= csr_wdata[1:0];
             end

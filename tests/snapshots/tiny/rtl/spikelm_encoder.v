@@ -23,60 +23,118 @@
 
 `default_nettype none
 
-// Spike encoder lane: one activation code per consumed beat, time step innermost. Selects the
-// alpha codes of time steps t-1 (leak) and t (threshold) from the ALPHA registers and runs the
-// neuron; the membrane stays in the neuron's register for the T steps of one (token, input).
+// Spike encoder: one activation code per consumed beat, time step innermost. The T codes of one
+// (token, input) pair are collected, then launched together into T neuron steps unrolled in
+// time (spikelm_neuron): step t takes U_{t-1}, q_{t-1} from step t-1's registers, so the
+// membrane recurrence is a pipeline of STEP = LAT + 3 cycles per time step, not a loop.
+//
+// Timing, cycle 0 = the launch (the cycle after the beat of time step T-1 is consumed):
+// U_t is registered at cycle 1 + t*STEP, q_t at 2 + t*STEP; X_t reaches step t at cycle
+// t*STEP - 1 through a delay line. All T spikes (and membranes) leave together with the tag of
+// the pair at cycle OUT = 2 + (T-1)*STEP (out_valid). A new pair can be launched every cycle.
 module spikelm_encoder #(
-    parameter integer XW    = 16,
-    parameter integer MW    = 32,
-    parameter integer AW    = 16,
-    parameter integer F     = 10,
-    parameter integer T     = 4,
-    parameter integer TB    = 2,
-    parameter integer CODEW = 16   // bits of one alpha code (exact) or of its K digit words
+    parameter integer XW    = 16,  // input code width
+    parameter integer MW    = 32,  // membrane width
+    parameter integer AW    = 16,  // alpha code width
+    parameter integer F     = 10,  // fractional bits
+    parameter integer T     = 4,   // time steps
+    parameter integer TB    = 2,   // time step index bits
+    parameter integer CODEW = 16,  // bits of one alpha code (exact) or of its K digit words
+    parameter integer LAT   = 4,   // latency of spikelm_amp_shift
+    parameter integer TAGW  = 8    // bits of the tag that travels with a pair (buffer address)
 ) (
-    input  wire             clk,
-    input  wire             step,
-    input  wire [TB-1:0]    t,
-    input  wire [XW-1:0]    x,
-    input  wire [T*CODEW-1:0] alpha,  // ALPHA registers, time step k at [k*CODEW +: CODEW]
-    output wire [1:0]       spike,
-    output wire [MW-1:0]    u
+    input  wire               clk,
+    input  wire               rst,
+    input  wire               in_valid,  // an activation code is consumed
+    input  wire [TB-1:0]      in_t,      // its time step
+    input  wire [XW-1:0]      x,
+    input  wire [TAGW-1:0]    in_tag,    // sampled with the code of time step T-1
+    input  wire [T*CODEW-1:0] alpha,     // ALPHA registers, time step k at [k*CODEW +: CODEW]
+    output wire               out_valid,
+    output wire [TAGW-1:0]    out_tag,
+    output wire [T*2-1:0]     spikes,    // q_t at [2*t +: 2]
+    output wire [T*MW-1:0]    u          // U_t at [t*MW +: MW]
 );
-    wire [TB-1:0] t_prev   = t - 1'b1;
-    wire [T-1:0]  cur_hot  = { {(T-1){1'b0}}, 1'b1} << t;
-    wire [T-1:0]  prev_hot = { {(T-1){1'b0}}, 1'b1} << t_prev;
+    localparam integer STEP = LAT + 3;             // cycles per unrolled time step
+    localparam integer OUT  = 2 + (T - 1) * STEP;  // launch to out_valid
+    localparam integer TM1 = T - 1;
+    localparam [TB-1:0] T_LAST = TM1[TB-1:0];
 
-    reg [CODEW-1:0] a_prev;
-    reg [CODEW-1:0] a_now;
-    integer k;
-    always @* begin
-        a_prev = {CODEW{1'b0}};
-        a_now  = {CODEW{1'b0}};
-        for (k = 0; k < T; k = k + 1) begin
-            if (prev_hot[k]) begin
-                a_prev = a_prev | alpha[k*CODEW +: CODEW];
+    generate
+        if (T < 1 || (1 << TB) < T) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_encoder: needs T >= 1 and 2^TB >= T");
+                $finish;
             end
-            if (cur_hot[k]) begin
-                a_now = a_now | alpha[k*CODEW +: CODEW];
-            end
+        end
+    endgenerate
+
+    // ---- Collect the T codes of a pair; launch on the cycle after the last one ----
+    reg [T*XW-1:0] xs_q;
+    reg            launch_q;
+    reg [TAGW-1:0] tag_q;
+    always @(posedge clk) begin
+        if (in_valid) begin
+            xs_q[in_t*XW +: XW] <= x;
+        end
+        launch_q <= in_valid & (in_t == T_LAST) & ~rst;
+        if (in_valid) begin
+            tag_q <= in_tag;
         end
     end
 
-    wire [AW:0] a_cur = {1'b0, a_now};
-
-    spikelm_neuron #(
-        .XW(XW), .MW(MW), .AW(AW), .F(F), .CODEW(CODEW)
-    ) u_neuron (
-        .clk(clk),
-        .step(step),
-        .first_t(t == {TB{1'b0}}),
-        .x(x),
-        .a_prev(a_prev),
-        .a_cur(a_cur),
-        .spike(spike),
-        .u(u)
+    spikelm_delay #(.W(1 + TAGW), .N(OUT), .RESET(1)) u_valid (
+        .clk(clk), .rst(rst), .in({launch_q, tag_q}), .out({out_valid, out_tag})
     );
+
+    // ---- The unrolled time steps ----
+    wire [(T+1)*MW-1:0] u_chain;   // U_{t-1} into step t at [t*MW +: MW]
+    wire [(T+1)*2-1:0]  q_chain;
+    assign u_chain[0 +: MW] = {MW{1'b0}};
+    assign q_chain[0 +: 2]  = 2'b00;
+
+    genvar t;
+    generate
+        for (t = 0; t < T; t = t + 1) begin : g_step
+            wire [CODEW-1:0] a_code = alpha[t*CODEW +: CODEW];
+            wire [CODEW-1:0] a_prev = alpha[((t == 0) ? 0 : t - 1)*CODEW +: CODEW];
+            wire [AW:0] a_cur = {1'b0, a_code};
+
+            // X_t waits t*STEP - 1 cycles (step 0: none).
+            wire [XW-1:0] x_t;
+            spikelm_delay #(.W(XW), .N((t == 0) ? 0 : t * STEP - 1), .RESET(0)) u_x (
+                .clk(clk), .rst(1'b0), .in(xs_q[t*XW +: XW]), .out(x_t)
+            );
+
+            wire [MW-1:0] u_t;
+            wire [1:0]    q_t;
+            spikelm_neuron #(
+                .XW(XW), .MW(MW), .AW(AW), .F(F), .FIRST((t == 0) ? 1 : 0),
+                .CODEW(CODEW), .LAT(LAT)
+            ) u_neuron (
+                .clk(clk),
+                .u_prev(u_chain[t*MW +: MW]),
+                .q_prev(q_chain[t*2 +: 2]),
+                .x(x_t),
+                .a_prev(a_prev),
+                .a_cur(a_cur),
+                .u_q(u_t),
+                .q_q(q_t)
+            );
+            assign u_chain[(t+1)*MW +: MW] = u_t;
+            assign q_chain[(t+1)*2 +: 2]   = q_t;
+
+            // Align every step's results with the last one.
+            spikelm_delay #(.W(2), .N((T - 1 - t) * STEP), .RESET(0)) u_q_align (
+                .clk(clk), .rst(1'b0), .in(q_t), .out(spikes[t*2 +: 2])
+            );
+            spikelm_delay #(.W(MW), .N((T - 1 - t) * STEP + 1), .RESET(0)) u_u_align (
+                .clk(clk), .rst(1'b0), .in(u_t), .out(u[t*MW +: MW])
+            );
+        end
+    endgenerate
+
+    wire unused_chain = &{1'b0, u_chain[T*MW +: MW], q_chain[T*2 +: 2]};
 endmodule
 
 `default_nettype wire

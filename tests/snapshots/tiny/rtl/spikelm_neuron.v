@@ -23,69 +23,129 @@
 
 `default_nettype none
 
-// Ternary spiking neuron (docs/arithmetic.md), one step per consumed activation code:
+// One time step of the ternary spiking neuron (docs/arithmetic.md), unrolled in time: the
+// encoder chains T of these, step t taking U_{t-1}, q_{t-1} from step t-1's registers, so the
+// recurrence U_t <- U_{t-1} is a pipeline without a feedback loop.
 //   L_t = 0                       if t = 0 or q_{t-1} = +1
 //       = R(U_{t-1}*A_{t-1}, F+2) if q_{t-1} = 0
 //       = R(U_{t-1}*A_{t-1}, F+1) if q_{t-1} = -1      R(v,n) = (v + 2^(n-1)) >>> n
 //   U_t = sat_MW(L_t + X_t);  q_t = +1 if 2U_t > A_t, -1 if 2U_t < -A_t, else 0.
 // The product U*A is formed at full width (LPW bits); only L + X saturates.
-// spike and u are combinational for the current beat; the state updates when step is high.
+//
+// Timing, cycle 0 = the cycle u_prev is valid (step 0: the cycle x is valid):
+//   FIRST = 0: product (amp_shift, LAT cycles) -> rounding add (1) -> select + X add (1) ->
+//              saturation (1): u_q valid at cycle LAT + 3 = STEP; q_prev is expected at
+//              cycle 1, x at cycle LAT + 1.
+//   FIRST = 1: U_0 = sat_MW(X_0): u_q valid at cycle 1.
+//   q_q is valid one cycle after u_q (the comparator stage). Every stage runs each cycle.
 module spikelm_neuron #(
     parameter integer XW    = 16,  // input code width
     parameter integer MW    = 32,  // membrane width
     parameter integer AW    = 16,  // alpha code width
     parameter integer F     = 10,  // fractional bits
-    parameter integer CODEW = 16   // one alpha code: the code (exact) or K digit words (csd)
+    parameter integer FIRST = 0,   // 1: time step 0 (no leak), 0: a later time step
+    parameter integer CODEW = 16,  // one alpha code: the code (exact) or K digit words (csd)
+    parameter integer LAT   = 4    // latency of spikelm_amp_shift
 ) (
     input  wire             clk,
-    input  wire             step,     // an activation code is consumed this cycle
-    input  wire             first_t,  // the code is time step 0 of a new (token, input) pair
-    input  wire [XW-1:0]    x,
-    input  wire [CODEW-1:0] a_prev,   // alpha code of the previous time step
-    input  wire [AW:0]      a_cur,    // alpha value of this time step (csd may round up to 2^AW)
-    output wire [1:0]       spike,    // {non-zero, negative}
-    output wire [MW-1:0]    u         // membrane after saturation
+    input  wire [MW-1:0]    u_prev,   // U_{t-1} (unused when FIRST)
+    input  wire [1:0]       q_prev,   // q_{t-1}, one cycle after u_prev (unused when FIRST)
+    input  wire [XW-1:0]    x,        // X_t
+    input  wire [CODEW-1:0] a_prev,   // alpha code A_{t-1} (unused when FIRST)
+    input  wire [AW:0]      a_cur,    // alpha value A_t (csd may round up to 2^AW)
+    output reg  [MW-1:0]    u_q,      // U_t after saturation
+    output reg  [1:0]       q_q       // spike q_t = {non-zero, negative}
 );
-    localparam integer LPW = MW + AW + 1;                          // full-width product
+    localparam integer LPW = MW + AW + 1;                                // full-width product
+    localparam integer LW  = LPW - F - 1;                                // leak after >>> (F+1)
+    localparam integer SW  = ((LW > XW) ? LW : XW) + 1;                  // L + X
     localparam integer CMW = ((MW + 1 > AW + 2) ? MW + 1 : AW + 2) + 1;  // comparator width
     localparam [LPW-1:0] ONE = { {(LPW-1){1'b0}}, 1'b1};
 
-    reg [MW-1:0] u_q;
-    reg [1:0]    q_q;
+    generate
+        if (XW > MW || LAT < 2 || F + 2 >= LPW) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_neuron: needs XW <= MW, LAT >= 2, F + 2 < MW + AW + 1");
+                $finish;
+            end
+        end
+    endgenerate
 
-    // Leak: U_{t-1} * A_{t-1}, then the two roundings.
-    wire [LPW-1:0] prod;
-    spikelm_amp_shift #(
-        .XW(MW), .CW(CODEW), .PW(LPW)
-    ) u_leak (
-        .x(u_q), .code(a_prev), .p(prod)
-    );
+    wire [SW-1:0] x_ext = { {(SW-XW){x[XW-1]}}, x};
+    wire [SW-1:0] sum;
 
-    wire signed [LPW-1:0] v_leak = prod + (ONE << (F + 1));
-    wire signed [LPW-1:0] v_half = prod + (ONE << F);
-    wire signed [LPW-1:0] l_leak = v_leak >>> (F + 2);  // after no spike: 0.25 * alpha
-    wire signed [LPW-1:0] l_half = v_half >>> (F + 1);  // after a -1 spike: 0.5 * alpha
-    wire                  zero_l = first_t | (q_q == 2'b10);
-    wire [LPW-1:0]        l      = zero_l ? {LPW{1'b0}} : ((q_q == 2'b11) ? l_half : l_leak);
+    generate
+        if (FIRST != 0) begin : g_first
+            assign sum = x_ext;
+            wire unused_first = &{1'b0, u_prev, q_prev, a_prev};
+        end else begin : g_leak
+            // Leak: U_{t-1} * A_{t-1}, LAT cycles.
+            wire [LPW-1:0] prod;
+            spikelm_amp_shift #(
+                .XW(MW), .CW(CODEW), .PW(LPW), .LAT(LAT)
+            ) u_leak (
+                .clk(clk), .x(u_prev), .code(a_prev), .p(prod)
+            );
+
+            // q_{t-1} delayed by LAT - 1 cycles to meet the product (it arrives one cycle after
+            // u_prev); stage k of the delay line at [2*k +: 2].
+            reg [2*(LAT-1)-1:0] q_d_q;
+            if (LAT == 2) begin : g_qd1
+                always @(posedge clk) q_d_q <= q_prev;
+            end else begin : g_qdn
+                always @(posedge clk) q_d_q <= {q_d_q[2*(LAT-2)-1:0], q_prev};
+            end
+            wire [1:0] q_at = q_d_q[2*(LAT-1)-1 -: 2];
+
+            // Rounding add: + 2^F after a -1 spike (then >>> F+1), + 2^(F+1) otherwise.
+            reg  signed [LPW-1:0] v_q;
+            reg                   half_q;  // q_{t-1} = -1: 0.5 * alpha
+            reg                   zero_q;  // q_{t-1} = +1: reset
+            always @(posedge clk) begin
+                v_q    <= prod + ((q_at == 2'b11) ? (ONE << F) : (ONE << (F + 1)));
+                half_q <= (q_at == 2'b11);
+                zero_q <= (q_at == 2'b10);
+            end
+
+            // Select the leak and add X_t.
+            wire signed [LPW-1:0] l_leak = v_q >>> (F + 2);  // after no spike: 0.25 * alpha
+            wire signed [LPW-1:0] l_half = v_q >>> (F + 1);  // after a -1 spike: 0.5 * alpha
+            wire        [LW-1:0]  l      = zero_q ? {LW{1'b0}} : (half_q ? l_half[LW-1:0] : l_leak[LW-1:0]);
+            wire        [SW-1:0]  l_ext  = { {(SW-LW){l[LW-1]}}, l};
+            reg         [SW-1:0]  sum_q;
+            always @(posedge clk) begin
+                sum_q <= l_ext + x_ext;
+            end
+            assign sum = sum_q;
+            wire unused_l = &{1'b0, l_leak[LPW-1:LW], l_half[LPW-1:LW]};
+        end
+    endgenerate
 
     // U_t = sat_MW(L_t + X_t).
-    wire [LPW:0] sum = {l[LPW-1], l} + { {(LPW+1-XW){x[XW-1]}}, x};
-    spikelm_sat #(.IW(LPW + 1), .OW(MW)) u_sat (.in(sum), .out(u));
+    wire [MW-1:0] u;
+    generate
+        if (SW > MW) begin : g_sat
+            spikelm_sat #(.IW(SW), .OW(MW)) u_sat (.in(sum), .out(u));
+        end else begin : g_fits
+            assign u = { {(MW-SW){sum[SW-1]}}, sum};
+        end
+    endgenerate
 
-    // Ternary comparator: 2U > A -> +1, 2U < -A -> -1.
-    wire signed [CMW-1:0] u2    = { {(CMW-MW-1){u[MW-1]}}, u, 1'b0};
-    wire signed [CMW-1:0] a_pos = { {(CMW-AW-1){1'b0}}, a_cur};
-    wire signed [CMW-1:0] a_neg = -a_pos;
-    wire                  fire_pos = (u2 > a_pos);
-    wire                  fire_neg = (u2 < a_neg);
-
-    assign spike = {fire_pos | fire_neg, fire_neg};
+    // Ternary comparator on the registered membrane: 2U > A -> +1, 2U < -A -> -1.
+    wire signed [CMW-1:0] u2    = { {(CMW-MW-1){u_q[MW-1]}}, u_q, 1'b0};
+    // A_t is static during a run; its two comparator operands are registered here.
+    reg  signed [CMW-1:0] a_pos_q;
+    reg  signed [CMW-1:0] a_neg_q;
+    always @(posedge clk) begin
+        a_pos_q <= { {(CMW-AW-1){1'b0}}, a_cur};
+        a_neg_q <= -{ {(CMW-AW-1){1'b0}}, a_cur};
+    end
+    wire                  fire_pos = (u2 > a_pos_q);
+    wire                  fire_neg = (u2 < a_neg_q);
 
     always @(posedge clk) begin
-        if (step) begin
-            u_q <= u;
-            q_q <= spike;
-        end
+        u_q <= u;
+        q_q <= {fire_pos | fire_neg, fire_neg};
     end
 endmodule
 

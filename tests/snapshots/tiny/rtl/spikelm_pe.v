@@ -23,34 +23,38 @@
 
 `default_nettype none
 
-// Ternary processing element: acc <= (first ? 0 : acc) + signsel(spike, w), or shift in the
-// accumulator of the PE below during the drain (output-stationary, shift-up drain).
+// Ternary processing element (output-stationary, shift-up drain):
+//   acc <= shift ? acc_in : acc + signsel(en, neg, w),  en = spike non-zero AND upd,
+// loaded every cycle (a step without a non-zero spike adds 0). No clear before a reduction:
+// the drain shifts the zero row below the array into every PE, and rst clears at power-up,
+// so the `first` mux of a clear-on-first PE is gone (synchronous reset is the FF's own).
 module spikelm_pe #(
-    parameter integer ACCW = 20,
-    parameter integer WB   = 8
+    parameter integer ACCW = 20,  // accumulator width
+    parameter integer WB   = 8    // weight width
 ) (
     input  wire            clk,
+    input  wire            rst,     // synchronous clear
     input  wire            upd,     // a reduction step reaches this PE
-    input  wire            first,   // first reduction index: start from 0
-    input  wire            shift,   // drain: take the accumulator of the PE below
+    input  wire            shift,   // drain: take the accumulator of the PE below (never with upd)
     input  wire [1:0]      x,       // spike {non-zero, negative} of this row
     input  wire [WB-1:0]   w,       // weight of this column
     input  wire [ACCW-1:0] acc_in,
     output wire [ACCW-1:0] acc
 );
     reg  [ACCW-1:0] acc_q;
-    wire [ACCW-1:0] base = first ? {ACCW{1'b0}} : acc_q;
     wire [ACCW-1:0] next;
 
+    // The drain mux is part of the adder unit (folded into the carry chain in the CCU2C form).
     spikelm_signsel_add #(.N(ACCW), .WB(WB)) u_add (
-        .x(base), .w(w), .en(x[1]), .neg(x[0]), .sum(next)
+        .x(acc_q), .w(w), .en(x[1] & upd), .neg(x[0]), .below(acc_in), .shift(shift),
+        .sum(next)
     );
 
     always @(posedge clk) begin
-        if (upd) begin
+        if (rst) begin
+            acc_q <= {ACCW{1'b0}};
+        end else begin
             acc_q <= next;
-        end else if (shift) begin
-            acc_q <= acc_in;
         end
     end
 

@@ -24,34 +24,45 @@
 `default_nettype none
 
 // Double-buffered spike buffer: one memory per array row, 2 banks of MAXDIN entries
-// (bank b at addresses b*MAXDIN ..). Written one entry per encoded code (row selected by wrow),
-// read at one address for all rows at once.
+// (bank b at addresses b*MAXDIN ..). A write carries the G entries of one row group (the T
+// time steps of one token; G = 1 for int8 codes): row g*G + k takes wdata[k*DW +: DW]. A read
+// is one address for all rows at once.
 module spikelm_sbuf #(
-    parameter integer R     = 8,
-    parameter integer RB    = 3,
-    parameter integer DW    = 2,
-    parameter integer DEPTH = 256,
-    parameter integer AB    = 8
+    parameter integer R     = 8,    // array rows
+    parameter integer G     = 4,    // rows per write (row group)
+    parameter integer GB    = 1,    // row group index bits
+    parameter integer DW    = 2,    // bits per entry
+    parameter integer DEPTH = 256,  // entries per row (both banks)
+    parameter integer AB    = 8     // address bits
 ) (
-    input  wire          clk,
-    input  wire          we,
-    input  wire [RB-1:0] wrow,
-    input  wire [AB-1:0] waddr,
-    input  wire [DW-1:0] wdata,
-    input  wire          re,
-    input  wire [AB-1:0] raddr,
+    input  wire            clk,
+    input  wire            we,
+    input  wire [GB-1:0]   wgrp,   // row group
+    input  wire [AB-1:0]   waddr,
+    input  wire [G*DW-1:0] wdata,
+    input  wire            re,
+    input  wire [AB-1:0]   raddr,
     output wire [R*DW-1:0] rdata
 );
-    wire [R-1:0] row_hot = { {(R-1){1'b0}}, 1'b1} << wrow;
+    generate
+        if (G < 1 || R % G != 0 || (1 << GB) < R / G) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_sbuf: needs R a multiple of G and 2^GB >= R / G");
+                $finish;
+            end
+        end
+    endgenerate
 
     genvar r;
     generate
         for (r = 0; r < R; r = r + 1) begin : g_row
+            localparam integer  GI    = r / G;
+            localparam [GB-1:0] GROUP = GI[GB-1:0];
             spikelm_ram_sdp #(.DW(DW), .DEPTH(DEPTH), .AB(AB)) u_mem (
                 .clk(clk),
-                .we(we & row_hot[r]),
+                .we(we & (wgrp == GROUP)),
                 .waddr(waddr),
-                .wdata(wdata),
+                .wdata(wdata[(r % G)*DW +: DW]),
                 .re(re),
                 .raddr(raddr),
                 .rdata(rdata[r*DW +: DW])

@@ -23,8 +23,10 @@
 
 `default_nettype none
 
-// Sign-select adder of a ternary PE: sum = x + (en ? (neg ? -w : w) : 0), built as ONE adder
-// with a carry-in, x + ((w ^ {N{neg}}) & {N{en}}) + (en & neg), not as an add/sub mux.
+// Sign-select adder of a ternary PE with the drain mux:
+//   sum = shift ? below : x + (en ? (neg ? -w : w) : 0),
+// the addition built as ONE adder with a carry-in, x + ((w ^ {N{neg}}) & {N{en}}) + (en & neg),
+// not as an add/sub mux.
 module spikelm_signsel_add #(
     parameter integer N  = 20,  // accumulator width
     parameter integer WB = 8    // weight width (N > WB)
@@ -33,13 +35,15 @@ module spikelm_signsel_add #(
     input  wire [WB-1:0] w,
     input  wire          en,
     input  wire          neg,
+    input  wire [N-1:0]  below,  // the accumulator of the PE below (drain)
+    input  wire          shift,  // drain: sum = below
     output wire [N-1:0]  sum
 );
     wire [N-1:0] w_ext   = { {(N-WB){w[WB-1]}}, w};
     wire [N-1:0] operand = (w_ext ^ {N{neg}}) & {N{en}};
     wire [N-1:0] carry   = { {(N-1){1'b0}}, en & neg};
 
-    assign sum = x + operand + carry;
+    assign sum = shift ? below : x + operand + carry;
 endmodule
 
 `default_nettype wire

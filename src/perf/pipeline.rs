@@ -1,0 +1,42 @@
+//! Pipeline depths of the generated engine, one declaration each: the RTL generator passes
+//! them to the templates (`define macros of `spikelm_params.vh`, checked by the templates at
+//! elaboration) and the cycle model ([`super::cycles`]) counts them.
+
+use crate::config::{Params, PeKind};
+
+/// Latency of `spikelm_amp_shift`: 4 for a true multiplier (the DSP block's input, pipeline and
+/// output registers, then the sum of the partial products), 3 for csd/pow2 digits (shift and
+/// invert, negate, sum).
+pub fn amp_latency(params: &Params) -> u64 {
+    match params.format().alpha_mode.digits() {
+        Some(_) => 3,
+        None => 4,
+    }
+}
+
+/// Cycles per unrolled neuron time step: the product, the rounding add, the leak select and
+/// X add, the saturation (`spikelm_neuron`).
+pub fn neuron_step(params: &Params) -> u64 {
+    amp_latency(params) + 3
+}
+
+/// Extra cycles between consuming the activation beat of a row block's last code and that
+/// block's bank being marked full, compared with a buffer written in the consuming cycle: the
+/// launch register, the unrolled neuron (U_0 and q_0 take 2 cycles, every further time step
+/// [`neuron_step`]) and the buffer write. 0 for int8_mac, which writes as it consumes.
+pub fn encoder_latency(params: &Params) -> u64 {
+    match params.array().pe {
+        PeKind::Ternary => 3 + (params.model().time_steps as u64 - 1) * neuron_step(params),
+        PeKind::Int8Mac => 0,
+    }
+}
+
+/// Entries of the output stage's FIFO (a power of 2, at least the stage's pipeline depth plus
+/// the credit round trip, so a stall-free drain never waits for a slot).
+pub const OUT_FIFO_DEPTH: u32 = 16;
+
+/// Cycles from the last drain beat to the final output beat: the drain register, the output
+/// stage's pipeline (the product, rounding, shift, bias, saturation) and the FIFO write.
+pub fn out_latency(params: &Params) -> u64 {
+    amp_latency(params) + 6
+}
