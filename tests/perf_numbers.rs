@@ -28,14 +28,21 @@ const LAYERS: [(&str, u64, u64); 4] = [
 ];
 
 /// One row block, no overlap, CYCLES counted from the START write (cycle 0): the encode phase
-/// takes cycles 1..=E (one activation beat per cycle: 2 tokens × T = 4 × Din), one cycle hands
-/// the buffer to the array, the reduction runs from cycle E + 2 for K cycles (per column block of
-/// 8 outputs: Din weight beats, 2 pipeline cycles, 8 drain beats), and the last output beat
-/// leaves 2 cycles after the last drain: CYCLES = E + 1 + K + 2.
+/// takes cycles 1..=E (one activation beat per cycle: 2 tokens × T = 4 × Din); the bank is full
+/// L = 24 cycles after the last beat (the launch register and U_0/q_0: 3 cycles; each of the 3
+/// further time steps: a multiplier of latency 4 — input, pipeline and output registers, sum of
+/// the partial products — plus rounding, leak select + X and saturation: 7 cycles); one cycle
+/// hands the buffer to the array; the reduction runs for K cycles (per column block of 8 outputs:
+/// Din weight beats, 3 pipeline cycles — buffer read with its output register and the broadcast
+/// registers — and 8 drain beats); the last output beat leaves O = 10 cycles after the last drain
+/// (drain register, multiplier 4, rounding, shift, bias, saturation, FIFO write):
+/// CYCLES = E + L + 1 + K + O.
 fn hand_cycles(din: u64, dout: u64) -> u64 {
     let encode = 2 * 4 * din;
-    let compute = (dout / 8) * (din + 2 + 8);
-    encode + 1 + compute + 2
+    let encoder_latency = 3 + 3 * (4 + 3);
+    let compute = (dout / 8) * (din + 3 + 8);
+    let out_latency = 1 + 4 + 5;
+    encode + encoder_latency + 1 + compute + out_latency
 }
 
 #[test]
