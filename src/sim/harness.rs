@@ -84,7 +84,10 @@ pub fn render(params: &Params, trace: bool) -> Result<String, SimError> {
         regmap::LAYER.addr,
         regmap::TOKENS.addr,
     ];
-    ctx.insert("busy_write_addrs", &busy_writes.map(|x| format!("{x:#x}u")).join(", "));
+    ctx.insert(
+        "busy_write_addrs",
+        &busy_writes.map(|x| format!("{x:#x}u")).join(", "),
+    );
     ctx.insert("trace", &trace);
     ctx.insert("wgt_words", &w.wgt);
     ctx.insert("out_words", &w.out);
