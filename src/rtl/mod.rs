@@ -65,7 +65,7 @@ impl GeneratedRtl {
 }
 
 /// Every unit in compile order (leaves first, the top last).
-pub fn units() -> [Unit; 17] {
+pub fn units() -> [Unit; 18] {
     units::UNITS
 }
 

@@ -11,7 +11,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 17] = [
+pub const UNITS: [Unit; 18] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -32,6 +32,13 @@ pub const UNITS: [Unit; 17] = [
         applies: Applies::All,
         template: template!("spikelm_delay.v.tera"),
         reference: "src/perf/pipeline.rs (the depths it realises)",
+    },
+    Unit {
+        module: "spikelm_rep_reg",
+        role: "One register copy of a fanned-out control, kept apart from its siblings in synthesis.",
+        applies: Applies::All,
+        template: template!("spikelm_rep_reg.v.tera"),
+        reference: "rtl_templates/spikelm_pe_array.v.tera (the per-row PE controls)",
     },
     Unit {
         module: "spikelm_signsel_add",

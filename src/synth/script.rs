@@ -57,6 +57,10 @@ fn read_sources(src: &Sources, family: Family) -> String {
     s
 }
 
+/// After a flat synthesis: dissolve the modules kept apart only so that their replicated
+/// registers survive opt_merge (`spikelm_rep_reg`), so the netlist is flat for nextpnr.
+const FLATTEN_KEPT: &str = "setattr -mod -unset keep_hierarchy spikelm_rep_reg\nflatten\nopt_clean\n";
+
 const GATE_MAPPING: &str = "dfflegalize -cell $_DFF_P_ x\nabc -g cmos2\nopt_clean -purge\n";
 
 /// Hierarchical synthesis of `top`, for resources by unit: writes `stat_json`.
@@ -95,6 +99,7 @@ pub fn flat_script(
     s.push_str(&format!("hierarchy -check -top {top}\n"));
     s.push_str(&synth_command(family, top, dsp, true));
     s.push('\n');
+    s.push_str(FLATTEN_KEPT);
     let tech = if family == Family::Gates {
         s.push_str(GATE_MAPPING);
         " -tech cmos"

@@ -24,6 +24,7 @@
 rtl/spikelm_params.vh
 rtl/spikelm_sat.v
 rtl/spikelm_delay.v
+rtl/spikelm_rep_reg.v
 rtl/spikelm_signsel_add.v
 rtl/spikelm_amp_shift.v
 rtl/spikelm_neuron.v

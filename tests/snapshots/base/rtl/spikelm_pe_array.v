@@ -62,10 +62,10 @@ module spikelm_pe_array #(
     reg [C*WB-1:0] w_s1_q;
     reg            v_s2_q;
     reg [C*WB-1:0] w_s2_q;
-    // Stage 2: broadcast registers; the controls once per row.
-    (* keep *) reg [R-1:0] upd_q;
-    (* keep *) reg [R-1:0] shift_q;
-    (* keep *) reg [R-1:0] rst_q;    // the PEs' synchronous clear
+    // Stage 2: broadcast registers; the controls once per row (spikelm_rep_reg copies).
+    wire [R-1:0] upd_q;
+    wire [R-1:0] shift_q;
+    wire [R-1:0] rst_q;    // the PEs' synchronous clear
     reg [C*WB-1:0]  w_b_q;
     reg [R*XDW-1:0] x_b_q;
 
@@ -73,15 +73,10 @@ module spikelm_pe_array #(
         if (rst) begin
             v_s1_q  <= 1'b0;
             v_s2_q  <= 1'b0;
-            upd_q   <= {R{1'b0}};
-            shift_q <= {R{1'b0}};
         end else begin
             v_s1_q  <= in_valid;
             v_s2_q  <= v_s1_q;
-            upd_q   <= {R{v_s2_q}};
-            shift_q <= {R{shift}};
         end
-        rst_q <= {R{rst}};
         if (in_valid) begin
             w_s1_q <= in_w;
         end
@@ -103,6 +98,11 @@ module spikelm_pe_array #(
     genvar r, c;
     generate
         for (r = 0; r < R; r = r + 1) begin : g_row
+            spikelm_rep_reg #(.W(3)) u_ctl (
+                .clk(clk),
+                .d({v_s2_q & ~rst, shift & ~rst, rst}),
+                .q({upd_q[r], shift_q[r], rst_q[r]})
+            );
             for (c = 0; c < C; c = c + 1) begin : g_col
                 spikelm_pe #(.ACCW(ACCW), .WB(WB)) u_pe (
                     .clk(clk),

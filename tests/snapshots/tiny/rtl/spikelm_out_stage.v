@@ -131,8 +131,10 @@ module spikelm_out_stage #(
     reg [FB:0]   fill_q;  // rows in the FIFO
     reg [FB:0]   occ_q;   // rows claimed and not yet accepted on the output
     reg          ready_q;
+    reg          fired_q;  // a row left last cycle: the credit returns one cycle late, so no
+                           // path runs from the out_ready port into the credit compare
     wire         out_fire = out_valid & out_ready;
-    wire [FB:0]  occ_next = occ_q + { {FB{1'b0}}, in_take & ready_q} - { {FB{1'b0}}, out_fire};
+    wire [FB:0]  occ_next = occ_q + { {FB{1'b0}}, in_take & ready_q} - { {FB{1'b0}}, fired_q};
 
     always @(posedge clk) begin
         if (y_valid) begin
@@ -144,6 +146,7 @@ module spikelm_out_stage #(
             fill_q  <= {(FB+1){1'b0}};
             occ_q   <= {(FB+1){1'b0}};
             ready_q <= 1'b0;
+            fired_q <= 1'b0;
         end else begin
             if (y_valid) begin
                 wr_q <= wr_q + 1'b1;
@@ -154,6 +157,7 @@ module spikelm_out_stage #(
             fill_q  <= fill_q + { {FB{1'b0}}, y_valid} - { {FB{1'b0}}, out_fire};
             occ_q   <= occ_next;
             ready_q <= (occ_next < FULL);
+            fired_q <= out_fire;
         end
     end
 
