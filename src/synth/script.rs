@@ -59,7 +59,8 @@ fn read_sources(src: &Sources, family: Family) -> String {
 
 /// After a flat synthesis: dissolve the modules kept apart only so that their replicated
 /// registers survive opt_merge (`spikelm_rep_reg`), so the netlist is flat for nextpnr.
-const FLATTEN_KEPT: &str = "setattr -mod -unset keep_hierarchy spikelm_rep_reg\nflatten\nopt_clean\n";
+const FLATTEN_KEPT: &str =
+    "setattr -mod -unset keep_hierarchy spikelm_rep_reg\nflatten\nopt_clean\n";
 
 const GATE_MAPPING: &str = "dfflegalize -cell $_DFF_P_ x\nabc -g cmos2\nopt_clean -purge\n";
 
