@@ -64,6 +64,23 @@ pub struct SweepPoint {
     pub on_pareto_front: bool,
 }
 
+impl SweepPoint {
+    /// A point that produced no figures, with the reason.
+    pub fn failed(sets: Vec<String>, error: Option<String>) -> Self {
+        SweepPoint {
+            sets,
+            ok: false,
+            error,
+            pes: 0,
+            area: 0.0,
+            area_unit: String::new(),
+            fmax_mhz: 0.0,
+            tokens_per_s: 0.0,
+            on_pareto_front: false,
+        }
+    }
+}
+
 /// Mark the Pareto front (less area, more throughput) among the points that succeeded.
 pub fn mark_front(points: &mut [SweepPoint]) {
     let ok: Vec<usize> = (0..points.len()).filter(|&i| points[i].ok).collect();

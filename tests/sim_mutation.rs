@@ -35,6 +35,15 @@ fn mutated_tree(name: &str, rel: &str, from: &str, to: &str) -> (Params, PathBuf
     (p, dir)
 }
 
+/// Stall-free random attn_out run of 16 tokens on the mutated tree `dir` (long enough for the
+/// harness's second START and its register writes while busy).
+fn run_attn_out_without_stalls(p: &Params, name: &str, dir: PathBuf) -> sim::SimReport {
+    let mut o = options(p, name, &[Case::Random], &[LayerKind::AttnOut], Some(16));
+    o.rtl_dir = Some(dir);
+    o.stall = Some(0.0);
+    sim::run(p, &o).expect("co-simulation runs")
+}
+
 #[test]
 fn flipped_comparator_is_caught_at_the_first_tie_through_the_cli() {
     let (_, dir) = mutated_tree(
@@ -141,16 +150,7 @@ fn start_while_busy_must_be_ignored() {
         "go = start & ~busy_q;",
         "go = start;",
     );
-    let mut o = options(
-        &p,
-        "mutant-restart-run",
-        &[Case::Random],
-        &[LayerKind::AttnOut],
-        Some(16),
-    );
-    o.rtl_dir = Some(dir);
-    o.stall = Some(0.0);
-    let r = sim::run(&p, &o).expect("co-simulation runs");
+    let r = run_attn_out_without_stalls(&p, "mutant-restart-run", dir);
     assert!(
         !r.passed,
         "a second START while busy must not restart the run"
@@ -179,16 +179,7 @@ fn register_writes_while_busy_must_be_refused() {
         "assign bias_we    = csr_we & upper & ~busy;",
         "assign bias_we    = csr_we & upper;",
     );
-    let mut o = options(
-        &p,
-        "mutant-busy-writes-run",
-        &[Case::Random],
-        &[LayerKind::AttnOut],
-        Some(16),
-    );
-    o.rtl_dir = Some(dir);
-    o.stall = Some(0.0);
-    let r = sim::run(&p, &o).expect("co-simulation runs");
+    let r = run_attn_out_without_stalls(&p, "mutant-busy-writes-run", dir);
     assert!(
         !r.passed,
         "register writes while busy must not change the run"

@@ -42,17 +42,7 @@ impl SweepPlan {
 /// are part of the point, not an error.
 pub fn measure(plan: &SweepPlan, dir: &Path, i: usize) -> SweepPoint {
     let sets = plan.points.get(i).cloned().unwrap_or_default();
-    let mut point = SweepPoint {
-        sets: sets.clone(),
-        ok: false,
-        error: None,
-        pes: 0,
-        area: 0.0,
-        area_unit: String::new(),
-        fmax_mhz: 0.0,
-        tokens_per_s: 0.0,
-        on_pareto_front: false,
-    };
+    let mut point = SweepPoint::failed(sets.clone(), None);
     let outcome = (|| -> Result<(), Box<dyn std::error::Error>> {
         if i >= plan.points.len() {
             return Err(format!("no point {i}: the sweep has {}", plan.points.len()).into());
@@ -127,16 +117,11 @@ pub fn collect(dir: &Path) -> Result<Collected, BatchError> {
     let mut failed = Vec::new();
     let mut points: Vec<SweepPoint> = (0..plan.points.len())
         .map(|i| {
-            read_result::<SweepPoint>(dir, i).unwrap_or_else(|| SweepPoint {
-                sets: plan.points[i].clone(),
-                ok: false,
-                error: Some("no result: the point's task did not finish".into()),
-                pes: 0,
-                area: 0.0,
-                area_unit: String::new(),
-                fmax_mhz: 0.0,
-                tokens_per_s: 0.0,
-                on_pareto_front: false,
+            read_result::<SweepPoint>(dir, i).unwrap_or_else(|| {
+                SweepPoint::failed(
+                    plan.points[i].clone(),
+                    Some("no result: the point's task did not finish".into()),
+                )
             })
         })
         .collect();

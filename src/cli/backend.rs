@@ -108,6 +108,34 @@ pub fn submit(
     Ok(sub)
 }
 
+/// Submit the pending items (see [`submit`]); with `--wait`, run `collect` once the collecting
+/// job has run, otherwise say where `result_file` will appear.
+#[allow(clippy::too_many_arguments)]
+pub fn submit_then_collect(
+    dir: &Path,
+    name: &str,
+    pending: &[usize],
+    per_task: usize,
+    task: &[&str],
+    collect_words: &[&str],
+    args: &BackendArgs,
+    result_file: &str,
+    collect: impl FnOnce() -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let sub = submit(dir, name, pending, per_task, task, collect_words, args)?;
+    if args.wait {
+        return collect();
+    }
+    eprintln!(
+        "{name}: {result_file} appears in {} when job {} has run (or: spikelm-hw {} {})",
+        dir.display(),
+        sub.collect_job,
+        collect_words.join(" "),
+        dir.display()
+    );
+    Ok(())
+}
+
 /// The command that reruns the items of the batch in `dir` that are not done, on the backend
 /// that ran it (a directory with a submitted array script ran on Slurm; its sbatch options are
 /// reused).

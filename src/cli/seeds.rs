@@ -138,28 +138,17 @@ fn execute(
             });
             collect(dir, json)
         }
-        BackendKind::Slurm => {
-            let sub = backend::submit(
-                dir,
-                "spikelm-seeds",
-                &pending,
-                plan.per_task,
-                &["sim", "--seed-task"],
-                &["sim", "--collect"],
-                backend,
-            )?;
-            if backend.wait {
-                collect(dir, json)
-            } else {
-                eprintln!(
-                    "sim: the summary appears in {} when job {} has run (or: spikelm-hw sim --collect {})",
-                    dir.join("summary.md").display(),
-                    sub.collect_job,
-                    dir.display()
-                );
-                Ok(())
-            }
-        }
+        BackendKind::Slurm => backend::submit_then_collect(
+            dir,
+            "spikelm-seeds",
+            &pending,
+            plan.per_task,
+            &["sim", "--seed-task"],
+            &["sim", "--collect"],
+            backend,
+            "summary.md",
+            || collect(dir, json),
+        ),
     }
 }
 

@@ -144,28 +144,17 @@ fn execute(dir: &Path, jobs: usize, backend: &BackendArgs, json: bool) -> anyhow
             });
             collect(dir, json)
         }
-        BackendKind::Slurm => {
-            let sub = backend::submit(
-                dir,
-                "spikelm-sweep",
-                &pending,
-                1,
-                &["sweep", "task"],
-                &["sweep", "collect"],
-                backend,
-            )?;
-            if backend.wait {
-                collect(dir, json)
-            } else {
-                eprintln!(
-                    "sweep: the results appear in {} when job {} has run (or: spikelm-hw sweep collect {})",
-                    dir.join("sweep.md").display(),
-                    sub.collect_job,
-                    dir.display()
-                );
-                Ok(())
-            }
-        }
+        BackendKind::Slurm => backend::submit_then_collect(
+            dir,
+            "spikelm-sweep",
+            &pending,
+            1,
+            &["sweep", "task"],
+            &["sweep", "collect"],
+            backend,
+            "sweep.md",
+            || collect(dir, json),
+        ),
     }
 }
 
