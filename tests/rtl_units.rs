@@ -158,3 +158,138 @@ fn ccu2c_signsel_adder_is_exhaustively_correct_at_odd_and_even_widths() {
         assert!(log.contains("ERRORS 0"), "N = {n}: {log}");
     }
 }
+
+/// The exact amplitude multiplier (32-bit x, 16-bit code: two 17-bit slices) in its plain form
+/// and in its ECP5 DSP form (registered MULT18X18D, simulation model), fed a new operand pair
+/// every cycle: each p must be x * code, four cycles later, against 128-bit integer arithmetic.
+#[test]
+fn exact_multiplier_plain_and_dsp_forms_are_x_times_code_every_cycle() {
+    let mut cases: Vec<(i64, u64)> = vec![
+        (i32::MIN as i64, 0xffff),
+        (i32::MAX as i64, 0xffff),
+        (-1, 0xffff),
+        (0x1_ffff, 0x8000),
+        (-0x2_0000, 1),
+        (0, 0xffff),
+    ];
+    let mut s = 0x5eed_u64;
+    for _ in 0..200 {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        cases.push(((s >> 32) as u32 as i32 as i64, (s >> 7) & 0xffff));
+    }
+    let mut body = String::new();
+    for (x, c) in &cases {
+        body.push_str(&format!(
+            "        x = {x}; code = 16'd{c}; #1 clk = 1; #1 clk = 0;\n"
+        ));
+    }
+    // The pipeline is flushed with five more edges; p is printed on every edge from the 4th on.
+    let tb = format!(
+        "`timescale 1ns/1ps\nmodule tb;\n    reg clk = 0;\n    reg signed [31:0] x;\n    reg [15:0] code;\n\
+         \x20   wire [48:0] p;\n    integer n = 0;\n\
+         \x20   spikelm_amp_shift #(.XW(32), .CW(16), .PW(49), .LAT(4)) dut (.clk(clk), .x(x), .code(code), .p(p));\n\
+         \x20   always @(posedge clk) begin #0.5 n = n + 1; if (n >= 4) $display(\"P %0d\", $signed(p)); end\n\
+         \x20   initial begin\n{body}        repeat (5) begin #1 clk = 1; #1 clk = 0; end\n        $finish;\n    end\nendmodule\n"
+    );
+    for define in [None, Some("SPIKELM_ECP5_DSP")] {
+        let dir = tempfile::tempdir().unwrap();
+        let gen = generate_into(
+            dir.path(),
+            &Params::preset_with("spikelm-bert-tiny", &[]).expect("test configuration"),
+        );
+        std::fs::write(gen.join("tb.v"), &tb).unwrap();
+        let mut args = vec![
+            "-g2005".to_string(),
+            "-o".into(),
+            "u.vvp".into(),
+            "-s".into(),
+            "tb".into(),
+        ];
+        if let Some(d) = define {
+            args.push(format!("-D{d}"));
+        }
+        args.extend(["-c".into(), "files.f".into(), "tb.v".into()]);
+        let (ok, log) = run(Command::new("iverilog").current_dir(&gen).args(&args));
+        assert!(ok, "{log}");
+        let (ok, log) = run(Command::new("vvp").current_dir(&gen).args(["-n", "u.vvp"]));
+        assert!(ok, "{log}");
+        let got: Vec<i128> = log
+            .lines()
+            .filter_map(|l| l.strip_prefix("P "))
+            .map(|v| v.trim().parse().expect("a product"))
+            .collect();
+        // Case k is applied before edge k + 1 and is p after edge k + 4 (n counts edges).
+        assert!(
+            got.len() >= cases.len(),
+            "{define:?}: {} products\n{log}",
+            got.len()
+        );
+        for (k, (x, c)) in cases.iter().enumerate() {
+            let want = *x as i128 * *c as i128;
+            assert_eq!(got[k], want, "{define:?}: case {k}: {x} * {c}");
+        }
+    }
+}
+
+/// The output stage (exact mode, one lane: 20-bit ACC, 16-bit M, 16-bit Y) for every shift S
+/// its 6-bit register can hold, extreme and random operands, against the reference model
+/// `model::out_stage::amplitude`: Y = sat(R(ACC * M, S) + B).
+#[test]
+fn output_stage_rounds_shifts_and_saturates_like_the_model_for_every_shift() {
+    use spikelm_hw::model::out_stage::amplitude;
+    let (accw, yw) = (20u32, 16u32);
+    let mut s = 0xfeed_u64;
+    let mut next = |m: u64| {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 20) % m
+    };
+    let mut rows: Vec<(u32, i64, i64, i64)> = Vec::new(); // (S, acc, m, b)
+    for shift in 0..64u32 {
+        for k in 0..6 {
+            let acc = match k {
+                0 => -(1 << (accw - 1)),
+                1 => (1 << (accw - 1)) - 1,
+                _ => next(1 << accw) as i64 - (1 << (accw - 1)),
+            };
+            let m = if k < 2 { 0xffff } else { next(1 << 16) as i64 };
+            let b = next(1 << yw) as i64 - (1 << (yw - 1));
+            rows.push((shift, acc, m, b));
+        }
+    }
+    let mut body = String::new();
+    for (shift, acc, m, b) in &rows {
+        body.push_str(&format!(
+            "        shift = {shift}; repeat (2) @(negedge clk);\n\
+             \x20       in_take = 1; @(negedge clk); in_take = 0;\n\
+             \x20       in_valid = 1; in_acc = {acc}; in_scale = {m}; in_bias = {b}; @(negedge clk); in_valid = 0;\n\
+             \x20       repeat (12) @(negedge clk);\n"
+        ));
+    }
+    let tb = format!(
+        "`timescale 1ns/1ps\nmodule tb;\n    reg clk = 0; always #1 clk = ~clk;\n    reg rst = 1;\n\
+         \x20   reg in_take = 0, in_valid = 0; reg signed [19:0] in_acc = 0; reg [15:0] in_scale = 0;\n\
+         \x20   reg signed [15:0] in_bias = 0; reg [5:0] shift = 0;\n\
+         \x20   wire in_ready, out_valid, out_last; wire [15:0] out_data;\n\
+         \x20   spikelm_out_stage #(.C(1), .ACCW(20), .YW(16), .OSB(6), .SCW(16), .PW(37), .LAT(4), .FD(16), .FB(4)) dut (\n\
+         \x20       .clk(clk), .rst(rst), .in_take(in_take), .in_ready(in_ready), .in_valid(in_valid),\n\
+         \x20       .in_acc(in_acc), .in_scale(in_scale), .in_bias(in_bias), .in_last(1'b0), .shift(shift),\n\
+         \x20       .out_valid(out_valid), .out_ready(1'b1), .out_data(out_data), .out_last(out_last));\n\
+         \x20   always @(posedge clk) if (out_valid) $display(\"Y %0d\", $signed(out_data));\n\
+         \x20   initial begin\n        repeat (2) @(negedge clk); rst = 0;\n{body}        $finish;\n    end\nendmodule\n"
+    );
+    let log = simulate(&[], &tb);
+    let got: Vec<i64> = log
+        .lines()
+        .filter_map(|l| l.strip_prefix("Y "))
+        .map(|v| v.trim().parse().expect("an output"))
+        .collect();
+    assert_eq!(got.len(), rows.len(), "{log}");
+    for (k, ((shift, acc, m, b), y)) in rows.iter().zip(&got).enumerate() {
+        let want = amplitude(*acc, *m, *shift, *b, yw);
+        assert_eq!(*y, want, "row {k}: acc {acc} m {m} S {shift} b {b}");
+    }
+}

@@ -65,7 +65,7 @@ impl GeneratedRtl {
 }
 
 /// Every unit in compile order (leaves first, the top last).
-pub fn units() -> [Unit; 18] {
+pub fn units() -> [Unit; 19] {
     units::UNITS
 }
 

@@ -11,6 +11,9 @@ pub enum Applies {
     Ternary,
     /// Only the ternary engine with `array.adder = ecp5_ccu2c` (the CCU2C simulation model).
     Ecp5Ccu2c,
+    /// Only engines whose amplitude multiplier is a true multiplier (`alpha_mode = exact`):
+    /// the MULT18X18D simulation model of its ECP5 DSP form.
+    ExactMultiplier,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +37,7 @@ impl Unit {
             Applies::All => true,
             Applies::Ternary => !ctx.int8,
             Applies::Ecp5Ccu2c => ctx.ccu2c,
+            Applies::ExactMultiplier => !ctx.csd,
         }
     }
 

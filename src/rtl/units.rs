@@ -11,13 +11,20 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 18] = [
+pub const UNITS: [Unit; 19] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
         applies: Applies::Ecp5Ccu2c,
         template: template!("CCU2C.v.tera"),
         reference: "tests/rtl_units.rs (the adder built from it, exhaustively)",
+    },
+    Unit {
+        module: "MULT18X18D",
+        role: "Simulation model of the ECP5 MULT18X18D multiplier with its registers, skipped under SYNTHESIS.",
+        applies: Applies::ExactMultiplier,
+        template: template!("MULT18X18D.v.tera"),
+        reference: "tests/rtl_units.rs (the exact amplitude multiplier in its DSP form against the plain one)",
     },
     Unit {
         module: "spikelm_sat",

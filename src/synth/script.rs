@@ -33,23 +33,24 @@ pub struct Sources {
 }
 
 /// `read_verilog` of every source. On ECP5 the design's block RAMs are the hand-instantiated
-/// DP16KD form (`SPIKELM_ECP5_EBR`, output registers on), and Yosys' own ECP5 cells are read
-/// first as a library so that `hierarchy -check` finds them (and the CCU2C adder cells, whose
+/// DP16KD form (`SPIKELM_ECP5_EBR`, output registers on), the exact multipliers the registered
+/// MULT18X18D form when DSPs are on (`SPIKELM_ECP5_DSP`), and Yosys' own ECP5 cells are read
+/// first as a library (cells_sim and cells_bb) so that `hierarchy -check` finds them (and the CCU2C adder cells, whose
 /// simulation model `rtl/CCU2C.v` is skipped under SYNTHESIS) before `synth_ecp5` reads it.
-fn read_sources(src: &Sources, family: Family) -> String {
+fn read_sources(src: &Sources, family: Family, dsp: bool) -> String {
     let inc: String = src.include_dirs.iter().map(|d| format!(" -I{d}")).collect();
     let mut s = String::new();
     let ccu2c = src
         .files
         .iter()
         .any(|f| f == "CCU2C.v" || f.ends_with("/CCU2C.v"));
-    let defines = if family == Family::Ecp5 {
-        " -DSPIKELM_ECP5_EBR"
-    } else {
-        ""
+    let defines = match (family, dsp) {
+        (Family::Ecp5, true) => " -DSPIKELM_ECP5_EBR -DSPIKELM_ECP5_DSP",
+        (Family::Ecp5, false) => " -DSPIKELM_ECP5_EBR",
+        _ => "",
     };
     if ccu2c || family == Family::Ecp5 {
-        s.push_str("read_verilog -lib +/ecp5/cells_sim.v\n");
+        s.push_str("read_verilog -lib +/ecp5/cells_sim.v +/ecp5/cells_bb.v\n");
     }
     for f in &src.files {
         s.push_str(&format!("read_verilog -sv{defines}{inc} {f}\n"));
@@ -72,7 +73,7 @@ pub fn units_script(
     dsp: bool,
     stat_json: &str,
 ) -> String {
-    let mut s = read_sources(files, family);
+    let mut s = read_sources(files, family, dsp);
     s.push_str(&format!("hierarchy -check -top {top}\n"));
     s.push_str(&synth_command(family, top, dsp, false));
     s.push('\n');
@@ -96,7 +97,7 @@ pub fn flat_script(
     stat_json: &str,
     stat_txt: &str,
 ) -> String {
-    let mut s = read_sources(files, family);
+    let mut s = read_sources(files, family, dsp);
     s.push_str(&format!("hierarchy -check -top {top}\n"));
     s.push_str(&synth_command(family, top, dsp, true));
     s.push('\n');
@@ -176,7 +177,7 @@ mod tests {
             files: vec!["sub/rtl/spikelm_pe.v".to_string()],
             include_dirs: vec![],
         };
-        let ice = read_sources(&plain, Family::Ice40);
+        let ice = read_sources(&plain, Family::Ice40, true);
         assert!(
             !ice.contains("cells_sim") && !ice.contains("SPIKELM_ECP5_EBR"),
             "{ice}"
@@ -191,7 +192,7 @@ mod tests {
         let s = units_script(&ccu, Family::Ecp5, "top", false, "u.json");
         assert!(
             s.starts_with(
-                "read_verilog -lib +/ecp5/cells_sim.v\n\
+                "read_verilog -lib +/ecp5/cells_sim.v +/ecp5/cells_bb.v\n\
                  read_verilog -sv -DSPIKELM_ECP5_EBR sub/rtl/CCU2C.v"
             ),
             "{s}"

@@ -22,6 +22,7 @@
 //   preset = "spikelm-bert-base"
 
 rtl/spikelm_params.vh
+rtl/MULT18X18D.v
 rtl/spikelm_sat.v
 rtl/spikelm_delay.v
 rtl/spikelm_rep_reg.v

@@ -26,9 +26,14 @@
 // Amplitude / bias output stage, one lane per array column:
 //   Y = sat_YW(R(ACC * M_t, S) + B[j]),  R(v, S) = (v + 2^(S-1)) >>> S  (R(v, 0) = v).
 // A pipeline that never stalls, then a FIFO that absorbs the output stream's back-pressure:
-//   product (spikelm_amp_shift, LAT cycles) -> rounding add -> shift by S -> bias add ->
-//   saturation, each stage registered (PL = LAT + 4 cycles), then the FIFO (FD entries,
-//   first-word fall-through, LUT RAM).
+//   product P (spikelm_amp_shift, LAT cycles) -> 2P >>> (S rounded down to a multiple of 8)
+//   -> >>> (S mod 8) -> + (2B + 1) -> >>> 1 and saturation, each stage registered
+//   (PL = LAT + 4 cycles), then the FIFO (FD entries, first-word fall-through, LUT RAM).
+// The rounding needs no adder of its own: with Q = floor(2P / 2^S),
+//   R(P, S) + B = floor((P + 2^(S-1)) / 2^S) + B = floor((Q + 1 + 2B) / 2)   (S >= 0),
+// since floor((x + 1) / 2) = floor((floor(x) + 1) / 2) for x = 2P / 2^S; a shift of PW or more
+// leaves Q in {-1, 0} and so R = 0, as the contract says. The shifter is split in two
+// stages of at most 8:1 multiplexers, each fed its own copy of S (static during a run).
 // Flow control by credit: in_take claims a FIFO slot for a row (in_ready must be high), the
 // row itself arrives one cycle later as in_valid. in_ready is a register: it is high while
 // fewer than FD rows are claimed and not yet accepted on the output, so no combinational path
@@ -59,10 +64,11 @@ module spikelm_out_stage #(
     output wire [C*YW-1:0]   out_data,
     output wire              out_last
 );
-    localparam integer SUMW = ((PW + 1 > YW) ? PW + 1 : YW) + 1;
+    localparam integer SUMW = ((PW + 1 > YW) ? PW + 1 : YW) + 1;  // R + B, before saturation
+    localparam integer FSB  = (OSB > 3) ? 3 : OSB;                  // bits of S in the fine stage
+    localparam [OSB-1:0] FMASK = (1 << FSB) - 1;
     localparam integer PL   = LAT + 4;       // pipeline stages
     localparam integer DW   = C * YW + 1;    // FIFO word: the lanes and last
-    localparam [PW:0]  ONE  = { {PW{1'b0}}, 1'b1};
     localparam [FB:0]  FULL = FD[FB:0];
 
     generate
@@ -73,15 +79,6 @@ module spikelm_out_stage #(
             end
         end
     endgenerate
-
-    // ---- Static rounding constant 2^(S-1) (0 for S = 0); a shift of PW or more leaves 0,
-    // since |ACC * M| < 2^(PW-2). ----
-    reg          big_q;
-    reg [PW:0]   rc_q;
-    always @(posedge clk) begin
-        big_q <= ({ {(32-OSB){1'b0}}, shift} >= PW);
-        rc_q  <= (shift == {OSB{1'b0}}) ? {(PW+1){1'b0}} : (ONE << (shift - 1'b1));
-    end
 
     // ---- Valid and last through the pipeline ----
     wire y_valid;
@@ -107,19 +104,22 @@ module spikelm_out_stage #(
                 .clk(clk), .rst(1'b0), .in(in_bias[c*YW +: YW]), .out(bias)
             );
 
-            reg signed [PW:0]     v_q;  // + 2^(S-1)
-            reg        [PW:0]     r_q;  // >>> S
-            reg        [SUMW-1:0] t_q;  // + B[j]
+            reg        [OSB-1:0]  s_q;  // this lane's copy of S
+            reg signed [PW:0]     c_q;  // 2P >>> coarse part of S
+            reg signed [PW:0]     f_q;  // ... >>> fine part: Q
+            reg        [SUMW:0]   t_q;  // Q + 2B + 1
             reg        [YW-1:0]   y_q;  // saturated
-            wire signed [PW:0]    shifted = v_q >>> shift;  // arithmetic: both operands signed
+            wire signed [PW:0]    p2 = {prod, 1'b0};
             wire        [YW-1:0]  y;
-            spikelm_sat #(.IW(SUMW), .OW(YW)) u_sat (.in(t_q), .out(y));
+            spikelm_sat #(.IW(SUMW), .OW(YW)) u_sat (.in(t_q[SUMW:1]), .out(y));
             always @(posedge clk) begin
-                v_q <= {prod[PW-1], prod} + rc_q;
-                r_q <= big_q ? {(PW+1){1'b0}} : shifted;
-                t_q <= { {(SUMW-PW-1){r_q[PW]}}, r_q} + { {(SUMW-YW){bias[YW-1]}}, bias};
+                s_q <= shift;
+                c_q <= p2 >>> (s_q & ~FMASK);  // arithmetic: both operands signed
+                f_q <= c_q >>> (s_q & FMASK);
+                t_q <= { {(SUMW-PW){f_q[PW]}}, f_q} + { {(SUMW-YW){bias[YW-1]}}, bias, 1'b1};
                 y_q <= y;
             end
+            wire unused_t0 = t_q[0];
             assign y_row[c*YW +: YW] = y_q;
         end
     endgenerate

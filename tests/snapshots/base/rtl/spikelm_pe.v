@@ -24,8 +24,10 @@
 `default_nettype none
 
 // Ternary processing element (output-stationary, shift-up drain):
-//   acc <= shift ? acc_in : acc + signsel(en, neg, w),  en = spike non-zero AND upd,
-// loaded every cycle (a step without a non-zero spike adds 0). No clear before a reduction:
+//   acc <= shift ? acc_in : acc + signsel(en, neg, w),  x = {en, neg},
+// loaded every cycle (a step without a non-zero spike adds 0). The array ANDs the spike's
+// non-zero bit with the reduction step before its tile register, so en is both: this PE has
+// no separate update input. No clear before a reduction:
 // the drain shifts the zero row below the array into every PE, and rst clears at power-up,
 // so the `first` mux of a clear-on-first PE is gone (synchronous reset is the FF's own).
 module spikelm_pe #(
@@ -34,9 +36,8 @@ module spikelm_pe #(
 ) (
     input  wire            clk,
     input  wire            rst,     // synchronous clear
-    input  wire            upd,     // a reduction step reaches this PE
-    input  wire            shift,   // drain: take the accumulator of the PE below (never with upd)
-    input  wire [1:0]      x,       // spike {non-zero, negative} of this row
+    input  wire            shift,   // drain: take the accumulator of the PE below (never with en)
+    input  wire [1:0]      x,       // {en: non-zero spike in a reduction step, negative}
     input  wire [WB-1:0]   w,       // weight of this column
     input  wire [ACCW-1:0] acc_in,
     output wire [ACCW-1:0] acc
@@ -46,7 +47,7 @@ module spikelm_pe #(
 
     // The drain mux is part of the adder unit (folded into the carry chain in the CCU2C form).
     spikelm_signsel_add #(.N(ACCW), .WB(WB)) u_add (
-        .x(acc_q), .w(w), .en(x[1] & upd), .neg(x[0]), .below(acc_in), .shift(shift),
+        .x(acc_q), .w(w), .en(x[1]), .neg(x[0]), .below(acc_in), .shift(shift),
         .sum(next)
     );
 

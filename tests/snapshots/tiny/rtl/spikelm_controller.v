@@ -193,8 +193,8 @@ module spikelm_controller #(
     reg [TB-1:0]   e_t;
     reg [DINW-1:0] e_i;
     reg [RB-1:0]   e_grp;
-    reg [TOKW:0]   e_tokens;   // tokens of fully encoded blocks
-    wire           e_more = (e_tokens < {1'b0, tokens_q});
+    reg [TOKW:0]   e_next;     // tokens encoded once the current block completes
+    reg            e_more;     // blocks remain to encode: a register, so act_ready is one LUT
     wire           e_fire = act_valid & act_ready;
     wire           e_t_end = (e_t == T_LAST);
     wire           e_i_end = (e_i == din_m1);
@@ -208,7 +208,8 @@ module spikelm_controller #(
             e_i      <= {DINW{1'b0}};
             e_grp    <= {RB{1'b0}};
             e_bank   <= 1'b0;
-            e_tokens <= {(TOKW+1){1'b0}};
+            e_next   <= TPR_K;
+            e_more   <= ~rst & (tokens != {TOKW{1'b0}});
         end else if (e_fire) begin
             if (!e_t_end) begin
                 e_t <= e_t + 1'b1;
@@ -223,7 +224,8 @@ module spikelm_controller #(
                     end else begin
                         e_grp    <= {RB{1'b0}};     // block complete
                         e_bank   <= ~e_bank;
-                        e_tokens <= e_tokens + TPR_K;
+                        e_next   <= e_next + TPR_K;
+                        e_more   <= (e_next < {1'b0, tokens_q});
                     end
                 end
             end

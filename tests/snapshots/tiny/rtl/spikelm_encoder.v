@@ -70,17 +70,17 @@ module spikelm_encoder #(
     endgenerate
 
     // ---- Collect the T codes of a pair; launch on the cycle after the last one ----
+    // The slot of time step in_t and the tag are written every cycle, consumed or not, so the
+    // only net the stream handshake drives here is launch_q: a slot not yet consumed is
+    // rewritten until its beat is, and all slots are read at the launch, before the next
+    // pair's first beat can land.
     reg [T*XW-1:0] xs_q;
     reg            launch_q;
     reg [TAGW-1:0] tag_q;
     always @(posedge clk) begin
-        if (in_valid) begin
-            xs_q[in_t*XW +: XW] <= x;
-        end
+        xs_q[in_t*XW +: XW] <= x;
         launch_q <= in_valid & (in_t == T_LAST) & ~rst;
-        if (in_valid) begin
-            tag_q <= in_tag;
-        end
+        tag_q <= in_tag;
     end
 
     spikelm_delay #(.W(1 + TAGW), .N(OUT), .RESET(1)) u_valid (

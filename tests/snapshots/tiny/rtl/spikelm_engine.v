@@ -129,7 +129,7 @@ module spikelm_engine (
         .act_valid(s_act_tvalid), .act_ready(s_act_tready),
         .enc_t(enc_t), .enc_grp(enc_grp), .enc_addr(enc_addr),
         .enc_block_end(enc_block_end), .enc_bank(enc_bank),
-        .wr_block_end(wr_block_end), .wr_bank(wr_bank),
+        .wr_block_end(wr_block_end & wr_we), .wr_bank(wr_bank),  // the tag only means something with its write
         .wgt_valid(s_wgt_tvalid), .wgt_ready(s_wgt_tready),
         .red_addr(red_addr),
         .bias_re(bias_re), .bias_addr(bias_raddr),

@@ -25,19 +25,24 @@
 
 // R x C output-stationary PE array. A reduction step enters as in_valid with the weight beat
 // (C lanes); the row operands (spikes / codes, R lanes) arrive two cycles later from the
-// spike buffer (read register and output register). Both are registered once more (pipelined
-// broadcasts) before they reach the PEs, so a step updates the accumulators 3 cycles after it
-// enters; busy covers those cycles. The PE controls (update, shift, clear) are registered per
-// row, so each copy drives C PEs only (replicated fan-out, kept apart in synthesis). shift is
-// the drain command: one cycle after it, every accumulator moves one row up and the zero row
-// below the array enters row R-1, so a drained array is clear for the next reduction; row 0
-// is out_row.
+// spike buffer (read register and output register). Both are registered once more before they
+// reach the PEs, so a step updates the accumulators 3 cycles after it enters; busy covers
+// those cycles. That last register is copied once per TR x TC tile of PEs (spikelm_rep_reg
+// copies, kept apart in synthesis and placed beside their tile): each row's controls and
+// operand once per column tile, each column's weight once per row tile, so no net reaches
+// across the array in the cycle a PE adds. The spike's non-zero bit is ANDed
+// with the step before that register, so a ternary PE sees one enable and no separate update.
+// shift is the drain command: one cycle after it, every accumulator moves one row up and the
+// zero row below the array enters row R-1, so a drained array is clear for the next
+// reduction; row 0 is out_row.
 module spikelm_pe_array #(
     parameter integer R    = 8,   // rows
     parameter integer C    = 8,   // columns
     parameter integer XDW  = 2,   // row operand width: 2 (spike) or 8 (int8)
     parameter integer WB   = 8,   // weight width
-    parameter integer ACCW = 20   // accumulator width
+    parameter integer ACCW = 20,  // accumulator width
+    parameter integer TR   = 4,   // rows of PEs per broadcast tile
+    parameter integer TC   = 4    // columns of PEs per broadcast tile
 ) (
     input  wire              clk,
     input  wire              rst,
@@ -48,69 +53,83 @@ module spikelm_pe_array #(
     output wire              busy,
     output wire [C*ACCW-1:0] out_row
 );
+    localparam integer NRT = (R + TR - 1) / TR;  // row tiles
+    localparam integer NCT = (C + TC - 1) / TC;  // column tiles
+    localparam integer CTLW = 2 + XDW;           // per-row copy: shift, clear, {en, neg}
+
     generate
-        if (R < 1 || C < 1 || ACCW <= WB) begin : g_bad_param
+        if (R < 1 || C < 1 || ACCW <= WB || TR < 1 || TC < 1) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_pe_array: needs R, C >= 1 and ACCW > WB");
+                $display("ERROR: spikelm_pe_array: needs R, C, TR, TC >= 1 and ACCW > WB");
                 $finish;
             end
         end
     endgenerate
 
-    // Stages 1, 2: the weight beat waits for the buffer read.
+    // Stages 1, 2: the weight beat waits for the buffer read. The data registers load every
+    // cycle: only the valid bits say a step is there, and a PE ignores its operands without an
+    // update, so no enable net fans out over the data.
     reg            v_s1_q;
     reg [C*WB-1:0] w_s1_q;
     reg            v_s2_q;
     reg [C*WB-1:0] w_s2_q;
-    // Stage 2: broadcast registers; the controls once per row (spikelm_rep_reg copies).
-    wire [R-1:0] upd_q;
-    wire [R-1:0] shift_q;
-    wire [R-1:0] rst_q;    // the PEs' synchronous clear
-    reg [C*WB-1:0]  w_b_q;
-    reg [R*XDW-1:0] x_b_q;
+    reg            v_s3_q;  // the step is in the PEs' registers (busy)
 
     always @(posedge clk) begin
         if (rst) begin
-            v_s1_q  <= 1'b0;
-            v_s2_q  <= 1'b0;
+            v_s1_q <= 1'b0;
+            v_s2_q <= 1'b0;
+            v_s3_q <= 1'b0;
         end else begin
-            v_s1_q  <= in_valid;
-            v_s2_q  <= v_s1_q;
+            v_s1_q <= in_valid;
+            v_s2_q <= v_s1_q;
+            v_s3_q <= v_s2_q;
         end
-        if (in_valid) begin
-            w_s1_q <= in_w;
-        end
-        if (v_s1_q) begin
-            w_s2_q <= w_s1_q;
-        end
-        if (v_s2_q) begin
-            w_b_q <= w_s2_q;
-            x_b_q <= in_x;
-        end
+        w_s1_q <= in_w;
+        w_s2_q <= w_s1_q;
     end
 
-    assign busy = v_s1_q | v_s2_q | upd_q[0];
+    assign busy = v_s1_q | v_s2_q | v_s3_q;
 
     // accs row r at [r*C*ACCW +: C*ACCW]; row R is the zero fill of the drain.
     wire [(R+1)*C*ACCW-1:0] accs;
     assign accs[R*C*ACCW +: C*ACCW] = {(C*ACCW){1'b0}};
 
     genvar r, c;
+    // Stage 3, per row tile: the weights of every column.
+    wire [NRT*C*WB-1:0] w_tile;
+    generate
+        for (r = 0; r < NRT; r = r + 1) begin : g_wtile
+            for (c = 0; c < C; c = c + 1) begin : g_w
+                spikelm_rep_reg #(.W(WB)) u_w (
+                    .clk(clk), .d(w_s2_q[c*WB +: WB]), .q(w_tile[(r*C + c)*WB +: WB])
+                );
+            end
+        end
+    endgenerate
+
     generate
         for (r = 0; r < R; r = r + 1) begin : g_row
-            spikelm_rep_reg #(.W(3)) u_ctl (
-                .clk(clk),
-                .d({v_s2_q & ~rst, shift & ~rst, rst}),
-                .q({upd_q[r], shift_q[r], rst_q[r]})
-            );
+            // Stage 3, per row and column tile: update, shift, clear and the row operand.
+            wire [NCT*CTLW-1:0] ctl_q;
+            wire [XDW-1:0]      x_r = in_x[r*XDW +: XDW];
+            // Ternary: {non-zero AND step, shift, clear, negative} (the update is in the enable).
+            wire [CTLW-1:0]     ctl_d = {shift & ~rst, rst, x_r[1] & v_s2_q & ~rst, x_r[0]};
+            for (c = 0; c < NCT; c = c + 1) begin : g_ctl
+                spikelm_rep_reg #(.W(CTLW)) u_ctl (
+                    .clk(clk), .d(ctl_d), .q(ctl_q[c*CTLW +: CTLW])
+                );
+            end
+            wire [C*WB-1:0] w_q = w_tile[(r / TR)*C*WB +: C*WB];
+
             for (c = 0; c < C; c = c + 1) begin : g_col
+                wire [CTLW-1:0] ctl = ctl_q[(c / TC)*CTLW +: CTLW];
                 spikelm_pe #(.ACCW(ACCW), .WB(WB)) u_pe (
                     .clk(clk),
-                    .rst(rst_q[r]),
-                    .upd(upd_q[r]),
-                    .shift(shift_q[r]),
-                    .x(x_b_q[r*XDW +: XDW]),
-                    .w(w_b_q[c*WB +: WB]),
+                    .rst(ctl[XDW]),
+                    .shift(ctl[XDW+1]),
+                    .x(ctl[XDW-1:0]),
+                    .w(w_q[c*WB +: WB]),
                     .acc_in(accs[((r+1)*C + c)*ACCW +: ACCW]),
                     .acc(accs[(r*C + c)*ACCW +: ACCW])
                 );
