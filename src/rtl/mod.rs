@@ -2,7 +2,11 @@
 //!
 //! [`generate`] renders every unit of the engine for one validated configuration into memory;
 //! [`write_tree`] writes it atomically into a directory. Each unit is one row of the table
-//! in `units.rs`, with its template in `rtl_templates/`; see docs/adding-a-unit.md.
+//! in `units.rs` (compile order, engines it belongs to); its template, reference model and
+//! unit tests are together in `src/units/<unit>/` ([`crate::units`]); see docs/adding-a-unit.md.
+//! Shared here: the template context (`context.rs`, every `{{ value }}` and `SPIKELM_*` macro),
+//! the register map (`regmap.rs`), the top-level ports (`ports.rs`), the file header and the
+//! manifest.
 
 pub mod context;
 mod header;

@@ -8,9 +8,9 @@
 //! q_t = +1 if 2·U_t > A_t;  -1 if 2·U_t < -A_t;  else 0
 //! ```
 
-use super::fixed::{round_shift, sat};
-use super::ModelError;
 use crate::config::NumericFormat;
+use crate::model::fixed::{round_shift, sat};
+use crate::model::ModelError;
 use ndarray::{Array3, ArrayView3, Axis};
 
 /// The comparator shared by the neuron and the memoryless quantiser: round(u / α) clamped to
@@ -112,7 +112,7 @@ pub fn encode_layer(
         ));
     }
     let amax = 1i64 << format.alpha_bits;
-    super::error::check_range(
+    crate::model::error::check_range(
         "alphas",
         &ndarray::aview1(alphas),
         1,
@@ -127,7 +127,7 @@ pub fn encode_layer(
         return Ok((u, q));
     }
     let threads = if x.len() >= PARALLEL_LANES {
-        super::worker_threads()
+        crate::model::worker_threads()
     } else {
         1
     };
@@ -175,7 +175,7 @@ fn encode_lanes<'x>(
     mut u_out: Vec<&mut [i64]>,
     mut q_out: Vec<&mut [i8]>,
 ) {
-    let (lo, hi) = super::fixed::signed_range(format.membrane_bits);
+    let (lo, hi) = crate::model::fixed::signed_range(format.membrane_bits);
     let f = format.frac_bits;
     let mut prev_alpha = None;
     let mut prev: Option<(&[i64], &[i8])> = None;
@@ -209,115 +209,4 @@ fn encode_lanes<'x>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::preset;
-
-    fn fmt(frac_bits: u32, membrane_bits: u32) -> NumericFormat {
-        let mut f = preset("spikelm-bert-tiny").expect("preset").format;
-        f.frac_bits = frac_bits;
-        f.membrane_bits = membrane_bits;
-        f
-    }
-
-    #[test]
-    fn comparator_ties_give_zero_and_one_lsb_more_fires() {
-        let a = 1024;
-        assert_eq!(spike(512, a), 0); // 2U = A
-        assert_eq!(spike(513, a), 1);
-        assert_eq!(spike(-512, a), 0); // 2U = -A
-        assert_eq!(spike(-513, a), -1);
-        // Odd α: 2U never equals A; U = 512 is above A/2 = 511.5.
-        assert_eq!(spike(511, 1023), 0);
-        assert_eq!(spike(512, 1023), 1);
-        assert_eq!(spike(-512, 1023), -1);
-        assert_eq!(spike(i64::MAX, 1), 1);
-        assert_eq!(spike(i64::MIN, 1), -1);
-    }
-
-    #[test]
-    fn first_step_has_no_leak() {
-        let f = fmt(10, 32);
-        let out = encode(&f, &[300], &[1024]);
-        assert_eq!(out, vec![(300, 0)]);
-    }
-
-    #[test]
-    fn plus_one_resets_the_membrane() {
-        let f = fmt(10, 32);
-        // U_0 = 600 > 512 fires +1; U_1 = 0 + X_1.
-        let out = encode(&f, &[600, 7], &[1024, 1024]);
-        assert_eq!(out, vec![(600, 1), (7, 0)]);
-    }
-
-    #[test]
-    fn no_spike_leaks_by_a_quarter_alpha() {
-        let f = fmt(10, 32);
-        // α = 2.0 (code 2048): L = U·A / 2^12 = 400·2048/4096 = 200 = 0.25·α·U.
-        let out = encode(&f, &[400, 10], &[2048, 2048]);
-        assert_eq!(out, vec![(400, 0), (210, 0)]);
-        // Rounding half up: 3·1024/4096 = 0.75 -> 1; -3·1024/4096 = -0.75 -> -1; -2·1024/4096 = -0.5 -> 0.
-        assert_eq!(encode(&f, &[3, 0], &[1024, 1024])[1].0, 1);
-        assert_eq!(encode(&f, &[-3, 0], &[1024, 1024])[1].0, -1);
-        assert_eq!(encode(&f, &[-2, 0], &[1024, 1024])[1].0, 0);
-    }
-
-    #[test]
-    fn minus_one_keeps_half_alpha() {
-        let f = fmt(10, 32);
-        // U_0 = -600 < -512 fires -1; L_1 = U·A / 2^11 = -600·1024/2048 = -300 = 0.5·α·U.
-        let out = encode(&f, &[-600, 5], &[1024, 1024]);
-        assert_eq!(out, vec![(-600, -1), (-295, 0)]);
-    }
-
-    #[test]
-    fn leak_uses_the_previous_steps_alpha() {
-        let f = fmt(10, 32);
-        // A_0 = 4096 (α = 4): L_1 = 100·4096/4096 = 100, compared against A_1 = 100 -> fires.
-        let out = encode(&f, &[100, 0], &[4096, 100]);
-        assert_eq!(out, vec![(100, 0), (100, 1)]);
-    }
-
-    #[test]
-    fn membrane_saturates_only_after_the_sum() {
-        let f = fmt(10, 16);
-        // U_0 = 10000 with A_0 = 20000 is a tie (2U = A): no spike. L_1 = R(10000·20000, 12)
-        // = 48828 is beyond 16 bits but kept at full width; + X_1 = -20000 gives 28828, which fits.
-        let out = encode(&f, &[10000, -20000], &[20000, 1024]);
-        assert_eq!(out[0], (10000, 0));
-        assert_eq!(out[1].0, 28828);
-        // Without the negative input the sum saturates to 2^15 - 1, and likewise below.
-        let out = encode(&f, &[10000, 10], &[20000, 1024]);
-        assert_eq!(out[1].0, 32767);
-        let out = encode(&f, &[-10000, -10], &[20000, 1024]);
-        assert_eq!(out[1].0, -32768);
-    }
-
-    #[test]
-    fn lane_and_encode_agree() {
-        let f = fmt(8, 24);
-        let x = [120, -40, 300, -500, 7];
-        let a = [256, 300, 200, 256, 1];
-        let mut lane = Neuron::new(&f);
-        let stepped: Vec<_> = x.iter().zip(&a).map(|(&x, &a)| lane.step(x, a)).collect();
-        assert_eq!(stepped, encode(&f, &x, &a));
-    }
-
-    #[test]
-    fn layer_encoding_equals_per_pair_encoding() {
-        let f = fmt(6, 20);
-        let mut g = crate::model::gauss::Gauss::new(11);
-        let x = Array3::from_shape_fn((5, 3, 7), |_| g.uniform_int(-300, 300));
-        let a = [64, 100, 37, 64, 200];
-        let (u, q) = encode_layer(&f, x.view(), &a).expect("shapes match");
-        for n in 0..3 {
-            for i in 0..7 {
-                let xs: Vec<i64> = (0..5).map(|t| x[[t, n, i]]).collect();
-                for (t, &(ue, qe)) in encode(&f, &xs, &a).iter().enumerate() {
-                    assert_eq!((u[[t, n, i]], q[[t, n, i]]), (ue, qe), "t{t} n{n} i{i}");
-                }
-            }
-        }
-        assert!(encode_layer(&f, x.view(), &a[..4]).is_err());
-    }
-}
+mod tests;
