@@ -24,8 +24,8 @@
 //!   beat (a restart would clear it); every read answers the cycle after `csr_re`.
 //!
 //! Depths ([`depths`]): every trace of that many cycles from reset, enough for the longest run at
-//! its stall bound (liveness) or without stalls (the safety properties, which hold under any
-//! stalls). Each property has a mutant of the generated RTL that must fail it. The proofs run on
+//! its stall bound (liveness), without stalls (START gating, which holds under any stalls), and
+//! the longest run but qkv's without stalls (protocol; qkv runs are covered up to that depth). Each property has a mutant of the generated RTL that must fail it. The proofs run on
 //! the generated RTL with the fix of the bug they found ([`QUALIFY`]); without it liveness fails.
 //! Run: `cargo test --release --test formal_engine -- --nocapture` (prints depth and time).
 
@@ -102,12 +102,27 @@ fn run_shapes(p: &Params) -> Vec<RunShape> {
     out
 }
 
-/// The proof depths (liveness, safety): every trace of that many cycles from reset is covered,
-/// enough for reset, a START and the longest run (at its stall bound for liveness, without
-/// stalls for the safety properties, which hold under any stalls), with a cycle to spare.
-fn depths(shapes: &[RunShape]) -> (u64, u64) {
-    let longest = |f: fn(&RunShape) -> u64| shapes.iter().map(f).max().unwrap_or(0) + 4;
-    (longest(|s| s.bound), longest(|s| s.cycles))
+/// The proof depths: every trace of that many cycles from reset is covered.
+struct Depths {
+    /// Reset, a START and the longest run at its stall bound, with a cycle to spare.
+    liveness: u64,
+    /// Reset, a START and the longest run without stalls (START gating holds under any stalls).
+    start: u64,
+    /// The same for every shape but the widest (qkv, 3 × hidden outputs), whose runs are covered
+    /// up to this depth only: the output data path makes each deeper frame cost minutes of
+    /// solver time.
+    protocol: u64,
+}
+
+fn depths(p: &Params, shapes: &[RunShape]) -> Depths {
+    let qkv = p.derived.shape(LayerKind::Qkv).index;
+    let longest =
+        |f: &dyn Fn(&RunShape) -> Option<u64>| shapes.iter().filter_map(f).max().unwrap_or(0) + 4;
+    Depths {
+        liveness: longest(&|s| Some(s.bound)),
+        start: longest(&|s| Some(s.cycles)),
+        protocol: longest(&|s| (s.index != qkv).then_some(s.cycles)),
+    }
 }
 
 /// The formal harness around `spikelm_engine`; `CHECK_<PROPERTY>` selects the assertions.
@@ -318,17 +333,17 @@ endmodule
     )
 }
 
-/// The sby file: one task per property, liveness at `depth.0`, the safety properties at `depth.1`.
-fn sby_file(sources: &[String], (live, safe): (u64, u64)) -> String {
+/// The sby file: one task per property, each at its depth.
+fn sby_file(sources: &[String], d: &Depths) -> String {
     let names: Vec<&str> = sources
         .iter()
         .map(|s| s.rsplit('/').next().unwrap_or(s))
         .collect();
     format!(
         "[tasks]\nliveness\nprotocol\nstart\n\n[options]\nmode bmc\n\
-         liveness: depth {live}\n\
-         protocol: depth {safe}\n\
-         start: depth {safe}\n\
+         liveness: depth {}\n\
+         protocol: depth {}\n\
+         start: depth {}\n\
          multiclock off\n\n[engines]\nabc bmc3\n\n[script]\n\
          liveness: verilog_defines -DCHECK_LIVENESS\n\
          protocol: verilog_defines -DCHECK_PROTOCOL\n\
@@ -341,6 +356,9 @@ fn sby_file(sources: &[String], (live, safe): (u64, u64)) -> String {
          techmap\n\
          opt -fast\n\
          setundef -anyseq\n\n[files]\n{}\n",
+        d.liveness,
+        d.protocol,
+        d.start,
         names.join(" "),
         sources.join("\n")
     )
@@ -353,7 +371,7 @@ fn prepare(name: &str, task: &str, mutate: impl Fn(&str, &str) -> String) -> (Pa
     let dir = work(name);
     let rtl = spikelm_hw::rtl::generate(&p).expect("generate");
     let shapes = run_shapes(&p);
-    let depths = depths(&shapes);
+    let depths = depths(&p, &shapes);
     let mut sources = Vec::new();
     for (path, text) in &rtl.files {
         if path.ends_with(".v") || path.ends_with(".vh") {
@@ -366,15 +384,13 @@ fn prepare(name: &str, task: &str, mutate: impl Fn(&str, &str) -> String) -> (Pa
     let h = dir.join("formal_harness.sv");
     std::fs::write(&h, harness(&p, &shapes)).expect("write harness");
     sources.push(h.display().to_string());
-    std::fs::write(dir.join("engine.sby"), sby_file(&sources, depths)).expect("write sby");
-    (
-        dir,
-        if task == "liveness" {
-            depths.0
-        } else {
-            depths.1
-        },
-    )
+    std::fs::write(dir.join("engine.sby"), sby_file(&sources, &depths)).expect("write sby");
+    let depth = match task {
+        "liveness" => depths.liveness,
+        "protocol" => depths.protocol,
+        _ => depths.start,
+    };
+    (dir, depth)
 }
 
 /// The outcome of one SymbiYosys task.
