@@ -68,8 +68,8 @@ impl GeneratedRtl {
     }
 }
 
-/// Every unit in compile order (leaves first, the top last).
-pub fn units() -> [Unit; 18] {
+/// Every unit in compile order (leaves first, the top last), then the verification checkers.
+pub fn units() -> [Unit; 20] {
     units::UNITS
 }
 
@@ -86,13 +86,15 @@ pub fn generate(params: &Params) -> Result<GeneratedRtl, RtlError> {
     let mut modules = Vec::new();
     for unit in units().iter().filter(|u| u.present(&ctx)) {
         let body = unit.render(&tctx)?;
-        files.push((format!("rtl/{}", unit.file_name()), format!("{head}{body}")));
-        modules.push(*unit);
+        files.push((unit.path(), format!("{head}{body}")));
+        if !unit.is_checker() {
+            modules.push(*unit);
+        }
     }
     // The parameter header first (it only defines macros), so that no include path is needed;
     // then the modules, leaves first.
     let verilog: Vec<String> = std::iter::once(PARAMS_HEADER.to_string())
-        .chain(modules.iter().map(|u| format!("rtl/{}", u.file_name())))
+        .chain(modules.iter().map(|u| u.path()))
         .collect();
     let mut filelist = header::file_header(params, "//");
     for v in &verilog {

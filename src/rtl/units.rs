@@ -1,4 +1,5 @@
-//! Every generated unit in one table, in compile order (leaves first, the top last): its
+//! Every generated unit in one table, in compile order (leaves first, the top last, then the
+//! verification checkers, which are written to `formal/` and never synthesized): its
 //! Verilog module, role, the engines it is part of, its template, and the reference it is
 //! checked against. Each unit's template, model and tests are in its folder `src/units/<unit>/`
 //! (the template path names it); its generated text is pinned by `tests/snapshots/`.
@@ -11,7 +12,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 18] = [
+pub const UNITS: [Unit; 20] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -137,6 +138,20 @@ pub const UNITS: [Unit; 18] = [
         applies: Applies::All,
         template: template!("engine/spikelm_engine.v.tera"),
         reference: "src/model/spike_linear.rs",
+    },
+    Unit {
+        module: "spikelm_axis_checker",
+        role: "Checker (verification only, formal/): valid held until ready, data and last stable while stalled, no beat after the last.",
+        applies: Applies::Checker,
+        template: template!("checkers/spikelm_axis_checker.v.tera"),
+        reference: "tests/formal_engine.rs (asserted on m_out, assumed on s_act and s_wgt)",
+    },
+    Unit {
+        module: "spikelm_csr_checker",
+        role: "Checker (verification only, formal/): the register bus read word is held until the next read.",
+        applies: Applies::Checker,
+        template: template!("checkers/spikelm_csr_checker.v.tera"),
+        reference: "tests/formal_engine.rs (asserted on the register bus)",
     },
 ];
 

@@ -11,6 +11,7 @@
 pub mod amp_shift;
 pub mod bias_mem;
 pub mod ccu2c;
+pub mod checkers;
 pub mod controller;
 pub mod csr;
 pub mod delay;
