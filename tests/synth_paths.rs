@@ -1,8 +1,9 @@
 //! The worst-path-per-unit analysis (`synth::sta`) on SDF files: a hand-made one whose paths
-//! are computed by hand below, and the fan-in cone of nextpnr's critical endpoint from a real
-//! run (the tiny counter of tests/data/tiny_counter on ecp5-25k, nextpnr 0.11, seed 1, 250 MHz;
-//! trimmed with tests/data/sta/trim_cone.py, which keeps every path into that endpoint) checked
-//! against the critical path nextpnr reported on the same run.
+//! are computed by hand below, and two real runs checked against the critical path nextpnr
+//! reported on the same run: the tiny counter of tests/data/tiny_counter (Yosys `synth_ecp5`
+//! of `tiny_counter`, `nextpnr-ecp5 --25k --out-of-context --freq 250`, 0.11, seed 1), cut
+//! to the fan-in cone of nextpnr's critical endpoint by tests/data/sta/trim_cone.py (every
+//! path into that endpoint is kept), and the whole SDF of an 8-bit counter on an iCE40 UP5K.
 
 use spikelm_hw::synth::parse;
 use spikelm_hw::synth::sta::{self, Hierarchy};
@@ -86,18 +87,14 @@ fn hand_made_sdf_gives_the_paths_computed_by_hand() {
     assert_eq!(t.worst(), Some(arr));
 }
 
-#[test]
-fn worst_path_of_a_real_run_agrees_with_nextpnr() {
-    let t = sta::worst_per_unit(&data("counter_ecp5-25k_nextpnr0.11.sdf"), |_| "top".into())
-        .expect("analyses");
-    let report =
-        parse::nextpnr_report(&data("counter_ecp5-25k_pnr_nextpnr0.11.json"), Family::Ecp5)
-            .expect("parses");
+/// Our worst path over the SDF of a run against the critical path nextpnr reported on it.
+fn agrees_with_nextpnr(sdf: &str, pnr_report: &str, family: Family) -> sta::UnitPath {
+    let t = sta::worst_per_unit(&data(sdf), |_| "top".into()).expect("analyses");
+    let report = parse::nextpnr_report(&data(pnr_report), family).expect("parses");
     let cp = report.critical_path.expect("nextpnr's critical path");
-    let ours = t.worst().expect("a path");
+    let ours = t.worst().expect("a path").clone();
     assert_eq!(t.loops_cut, 0);
-    // nextpnr prints its delays rounded to 10 ps per segment in the log; the JSON keeps
-    // more digits, so the two sums agree to a few ps.
+    // nextpnr's JSON keeps its delays as f32 sums: agreement to a few ps.
     assert!(
         (ours.delay_ns - cp.delay_ns).abs() < 0.005,
         "sta {} ns, nextpnr {} ns",
@@ -110,16 +107,37 @@ fn worst_path_of_a_real_run_agrees_with_nextpnr() {
         ours.routing_ns,
         cp.routing_ns
     );
-    assert_eq!(ours.to, cp.to);
-    assert_eq!(ours.from, cp.from);
+    assert_eq!((&ours.from, &ours.to), (&cp.from, &cp.to));
     let fmax = report.fmax_mhz.expect("fmax");
     assert!(
         (ours.fmax_mhz - fmax).abs() / fmax < 0.002,
         "{} vs {fmax}",
         ours.fmax_mhz
     );
-    // The carry chain: most of the cells on this path are carry hops.
+    ours
+}
+
+#[test]
+fn worst_path_of_an_ecp5_run_agrees_with_nextpnr() {
+    let ours = agrees_with_nextpnr(
+        "counter_ecp5-25k_nextpnr0.11.sdf",
+        "counter_ecp5-25k_pnr_nextpnr0.11.json",
+        Family::Ecp5,
+    );
+    // A 16-bit accumulator: most cells on the path are carry hops through CCU2C halves.
     assert!(ours.carry_levels > 0 && ours.carry_levels < ours.levels);
+}
+
+/// iCE40 packs LUT and flip-flop into one logic cell whose setup checks sit on the LUT
+/// inputs; the 8-bit counter tests/data/sta/counter8.v, up5k sg48, nextpnr 0.11 defaults.
+#[test]
+fn worst_path_of_an_ice40_run_agrees_with_nextpnr() {
+    let ours = agrees_with_nextpnr(
+        "counter8_up5k_nextpnr0.11.sdf",
+        "counter8_up5k_pnr_nextpnr0.11.json",
+        Family::Ice40,
+    );
+    assert!(ours.carry_levels > 0, "{ours:?}");
 }
 
 #[test]
