@@ -5,9 +5,10 @@
 //! to the fan-in cone of nextpnr's critical endpoint by tests/data/sta/trim_cone.py (every
 //! path into that endpoint is kept), and the whole SDF of an 8-bit counter on an iCE40 UP5K.
 
-use spikelm_hw::synth::parse;
+use spikelm_hw::synth::design::parse_manifest;
 use spikelm_hw::synth::sta::{self, Hierarchy};
 use spikelm_hw::synth::target::Family;
+use spikelm_hw::synth::{parse, wrapper};
 
 fn data(name: &str) -> String {
     let path = format!("{}/tests/data/sta/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -153,4 +154,42 @@ fn broken_files_are_errors_not_panics() {
             "{bad}"
         );
     }
+}
+
+/// The units of the generated engine (the tiny RTL snapshot inside the out-of-context wrapper),
+/// with cell names as Yosys and nextpnr write them.
+#[test]
+fn engine_cells_map_to_their_units() {
+    let dir = format!("{}/tests/snapshots/tiny", env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(format!("{dir}/manifest.json")).expect("manifest");
+    let (top, ports) = parse_manifest(&manifest).expect("parses");
+    let mut sources = vec![wrapper::ooc_wrapper(&top, &ports).expect("wrapper")];
+    for entry in std::fs::read_dir(format!("{dir}/rtl")).expect("rtl") {
+        let path = entry.expect("entry").path();
+        sources.push(std::fs::read_to_string(&path).expect("source"));
+    }
+    let h = Hierarchy::from_sources(sources.iter().map(String::as_str));
+    let unit = |cell: &str| h.unit_of(cell, wrapper::OOC_TOP, &top);
+    for (inst, module) in [
+        ("u_csr", "spikelm_csr"),
+        ("u_ctrl", "spikelm_controller"),
+        ("u_enc", "spikelm_encoder"),
+        ("u_rates", "spikelm_rate_counters"),
+        ("u_sbuf", "spikelm_sbuf"),
+        ("u_array", "spikelm_pe_array"),
+        ("u_bias", "spikelm_bias_mem"),
+        ("u_out", "spikelm_out_stage"),
+    ] {
+        assert_eq!(unit(&format!("u_core.{inst}.x_TRELLIS_FF_Q")), module);
+    }
+    assert_eq!(
+        unit("u_core.u_out.g_lane[7].u_scale.g_part[0].m_q_TRELLIS_FF_Q_DI_MULT18X18D_P33"),
+        "spikelm_out_stage"
+    );
+    assert_eq!(
+        unit("u_core.u_out.fifo_q.0.8$RAMW_SLICE"),
+        "spikelm_out_stage"
+    );
+    assert_eq!(unit("u_core.go_TRELLIS_FF_Q"), "spikelm_engine");
+    assert_eq!(unit("s_wgt_tready_TRELLIS_FF_Q"), wrapper::OOC_TOP);
 }

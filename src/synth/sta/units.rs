@@ -12,7 +12,7 @@ pub struct Hierarchy {
 }
 
 /// Verilog tokens: identifiers and single punctuation characters; comments, strings and
-/// compiler directives dropped.
+/// macro names dropped.
 fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let b: Vec<char> = text.chars().collect();
@@ -20,7 +20,14 @@ fn tokens(text: &str) -> Vec<String> {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
     while i < b.len() {
         let c = b[i];
-        if c == '/' && b.get(i + 1) == Some(&'/') || c == '`' {
+        if c == '`' {
+            // A macro use or directive name (`SPIKELM_T, `default_nettype): dropped alone, so
+            // the parentheses around it stay balanced.
+            i += 1;
+            while i < b.len() && ident(b[i]) {
+                i += 1;
+            }
+        } else if c == '/' && b.get(i + 1) == Some(&'/') {
             while i < b.len() && b[i] != '\n' {
                 i += 1;
             }
@@ -147,7 +154,7 @@ mod tests {
     const ENG: &str = "`default_nettype none\n\
         module eng(input wire clk);\n\
           // ctrl u_fake (\n\
-          ctrl #(.W(4), .D((2))) u_ctrl (.clk(clk));\n\
+          ctrl #(.W(`W), .D((2)), .E(`E(1))) u_ctrl (.clk(clk));\n\
           arr u_array [1:0] (.clk(clk));\n\
           if (1) begin : g end\n\
         endmodule\n\
