@@ -149,13 +149,12 @@ pub fn split_pin(raw: &str, divider: char) -> (String, String) {
         }
     }
     match last {
-        Some(i) => (unescape(&raw[..i]), unescape(&raw[i + c_len(divider)..])),
+        Some(i) => (
+            unescape(&raw[..i]),
+            unescape(&raw[i + divider.len_utf8()..]),
+        ),
         None => (String::new(), unescape(raw)),
     }
-}
-
-fn c_len(c: char) -> usize {
-    c.len_utf8()
 }
 
 /// A pin: instance name (unescaped, "" for a top-level port) and port name.
