@@ -16,3 +16,4 @@ pub mod sim;
 pub mod slurm;
 pub mod sweep;
 pub mod synth;
+pub mod units;

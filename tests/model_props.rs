@@ -5,10 +5,10 @@ use proptest::prelude::*;
 use spikelm_hw::config::{preset, NumericFormat};
 use spikelm_hw::model::calibrate::{alpha_codes, alphas_from_data, input_codes, spike_agreement};
 use spikelm_hw::model::csd::{digits, round};
-use spikelm_hw::model::neuron::{encode, encode_layer, spike};
-use spikelm_hw::model::out_stage::amplitude;
-use spikelm_hw::model::pe::{accumulate_reference, accumulate_spikes, PackedWeights};
 use spikelm_hw::model::{float_model, SpikeLinear};
+use spikelm_hw::units::neuron::{encode, encode_layer, spike};
+use spikelm_hw::units::out_stage::amplitude;
+use spikelm_hw::units::pe::{accumulate_reference, accumulate_spikes, PackedWeights};
 
 fn format() -> NumericFormat {
     preset("spikelm-bert-base").expect("preset").format

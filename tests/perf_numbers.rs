@@ -84,3 +84,98 @@ fn cycles_ops_and_latency_match_a_hand_derivation() {
     let tps = v["tokens_per_s"].as_f64().expect("tokens/s");
     assert!((tps - 2.0 / (latency_ms / 1e3)).abs() < 1e-6);
 }
+
+/// Energy per 45 nm operation and memory bit (Horowitz, ISSCC 2014; docs/synthesis.md, energy
+/// conventions): FP32 add 0.9 pJ, FP32 MAC 4.6 pJ; INT8 add 0.03 pJ, INT8 MAC 0.2 + 0.03 pJ;
+/// DRAM 1.3 nJ and 8 KB SRAM 10 pJ per 64-bit access.
+const FP32: (f64, f64) = (0.9, 4.6);
+const INT8: (f64, f64) = (0.03, 0.23);
+const DRAM_PJ_PER_BIT: f64 = 1300.0 / 64.0;
+const SRAM_PJ_PER_BIT: f64 = 10.0 / 64.0;
+
+/// The memory traffic of one layer of the same tiny run (N = 2 tokens, T = 4, 8 × 8 array; one
+/// row block holds both tokens), by the rules of docs/synthesis.md ("The `perf` energy
+/// estimate") and docs/decisions.md (loop order): off chip, the weights once per row block
+/// (8 bits), every activation code (16 bits, T per token and input) and every output value
+/// (16 bits, T per token and output); on chip, each 2-bit spike written once and read once per
+/// column block of 8 outputs. The INT8 network streams its weights once per 8 tokens (one row
+/// per token), 8-bit activations once, 16-bit outputs once per token, and reads each activation
+/// once per column block after writing it.
+fn hand_traffic(din: u64, dout: u64) -> [u64; 4] {
+    let snn_off = din * dout * 8 + 2 * din * 4 * 16 + 2 * 4 * dout * 16;
+    let snn_on = 2 * 4 * din * 2 * (1 + dout / 8);
+    let int8_off = din * dout * 8 + 2 * din * 8 + 2 * dout * 16;
+    let int8_on = 2 * din * 8 * (1 + dout / 8);
+    [snn_off, snn_on, int8_off, int8_on]
+}
+
+#[test]
+fn memory_traffic_and_energy_match_a_hand_derivation() {
+    let v = perf(&["--firing-rate", "0.25"]);
+    let layers = v["layers"].as_array().expect("layers");
+    // Worked by hand for attention out (128 -> 128): weights 128·128·8 = 131072 bits,
+    // activations 2·128·4·16 = 16384, outputs 2·4·128·16 = 16384: 163840 bits off chip; spikes
+    // 2·4·128 = 1024 of 2 bits, written once and read by 16 column blocks: 34816 bits on chip.
+    assert_eq!(hand_traffic(128, 128), [163840, 34816, 137216, 34816]);
+    let (mut adds, mut outs, mut macs, mut int8_outs) = (0.0, 0.0, 0.0, 0.0);
+    let mut bits = [0u64; 4];
+    for (l, (name, din, dout)) in layers.iter().zip(LAYERS) {
+        let want = hand_traffic(din, dout);
+        let got = [
+            "off_chip_bits",
+            "on_chip_bits",
+            "int8_off_chip_bits",
+            "int8_on_chip_bits",
+        ]
+        .map(|k| l[k].as_u64().unwrap_or(u64::MAX));
+        assert_eq!(got, want, "{name}: off/on chip bits, SNN then INT8");
+        for (b, w) in bits.iter_mut().zip(want) {
+            *b += w;
+        }
+        // A quarter of the 2·4·Din·Dout synaptic operations add; the amplitude stage multiplies
+        // once per output value (2·4·Dout); the INT8 network multiplies 2·Din·Dout times and
+        // scales each of its 2·Dout outputs once.
+        adds += (2 * 4 * din * dout) as f64 / 4.0;
+        outs += (2 * 4 * dout) as f64;
+        macs += (2 * din * dout) as f64;
+        int8_outs += (2 * dout) as f64;
+    }
+    // Two encoder layers; pJ to µJ.
+    let per_sequence = 2.0 * 1e-6;
+    let memory = |off: u64, on: u64| {
+        (off as f64 * DRAM_PJ_PER_BIT + on as f64 * SRAM_PJ_PER_BIT) * per_sequence
+    };
+    let energy = v["energy"].as_array().expect("energy");
+    assert_eq!(energy.len(), 2);
+    for (row, (e_ac, e_mac)) in energy.iter().zip([FP32, INT8]) {
+        let want = [
+            (adds * e_ac + outs * e_mac) * per_sequence,
+            memory(bits[0], bits[1]),
+            (macs + int8_outs) * e_mac * per_sequence,
+            memory(bits[2], bits[3]),
+        ];
+        let got = [
+            "snn_compute_uj",
+            "snn_memory_uj",
+            "int8_compute_uj",
+            "int8_memory_uj",
+        ]
+        .map(|k| row[k].as_f64().unwrap_or(f64::NAN));
+        for ((k, g), w) in ["SNN compute", "SNN memory", "INT8 compute", "INT8 memory"]
+            .iter()
+            .zip(got)
+            .zip(want)
+        {
+            assert!(
+                (g - w).abs() <= 1e-9 * w.abs(),
+                "{}: {k} {g} µJ, by hand {w} µJ",
+                row["convention"]
+            );
+        }
+    }
+    // The FP32 SNN compute figure in full: additions 2·(98304 + 32768 + 131072 + 131072) =
+    // 786432 at 0.9 pJ, amplitude products 2·8·(384 + 128 + 512 + 128) = 18432 at 4.6 pJ:
+    // 707788.8 + 84787.2 pJ = 0.792576 µJ.
+    let fp32_compute = energy[0]["snn_compute_uj"].as_f64().unwrap_or(f64::NAN);
+    assert!((fp32_compute - 0.792576).abs() < 1e-12, "{fp32_compute}");
+}

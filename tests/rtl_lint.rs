@@ -55,3 +55,28 @@ fn yosys_check_assert_is_clean() {
         assert!(!log.contains("Latch inferred"), "{name}:\n{log}");
     }
 }
+
+/// The verification checkers (`formal/`, not in files.f): lint clean on their own, and absent
+/// from what synthesis and the co-simulation read.
+#[test]
+fn checkers_lint_clean_and_stay_out_of_the_file_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate_into(
+        dir.path(),
+        &Params::preset_with("spikelm-bert-tiny", &[]).expect("tiny"),
+    );
+    let list = std::fs::read_to_string(gen.join("files.f")).expect("files.f");
+    for module in ["spikelm_axis_checker", "spikelm_csr_checker"] {
+        let file = format!("formal/{module}.v");
+        assert!(gen.join(&file).is_file(), "{file} is generated");
+        assert!(!list.contains(module), "{module} must not be in files.f");
+        let (ok, log) = run(Command::new("verilator").current_dir(&gen).args([
+            "--lint-only",
+            "-Wall",
+            &file,
+            "--top-module",
+            module,
+        ]));
+        assert!(ok && !log.contains("%Warning"), "{module}:\n{log}");
+    }
+}

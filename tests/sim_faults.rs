@@ -177,6 +177,17 @@ const FAULTS: &[Fault] = &[
         expected: "signal CYCLES cycle",
     },
     Fault {
+        name: "csr-read-not-held",
+        edits: &[Edit {
+            file: "rtl/spikelm_csr.v",
+            pattern: "end else if (csr_re) begin\n            csr_rdata <= rmux;",
+            replacement: "end else begin\n            csr_rdata <= rmux;",
+        }],
+        stall: 0.0,
+        x_seeds: &[],
+        expected: "csr_rdata changed without a read (csr_re low the cycle before): 0x",
+    },
+    Fault {
         name: "missing-reset",
         edits: &[Edit {
             file: "rtl/spikelm_controller.v",
@@ -339,6 +350,13 @@ fn tdata_changing_while_stalled_is_a_protocol_violation() {
 #[test]
 fn a_cycles_register_off_the_model_fails_the_run() {
     assert_caught("cycles-mismatch");
+}
+
+#[test]
+fn a_read_word_that_moves_without_a_read_is_a_bus_violation() {
+    // The read values the harness compares are still right (it samples the cycle after each
+    // read); only the read-timing check sees the word follow the address between reads.
+    assert_caught("csr-read-not-held");
 }
 
 #[test]

@@ -51,6 +51,28 @@ fn tiny_preset_places_and_routes_on_ecp5_25k_out_of_context() {
     }
     let commands = std::fs::read_to_string(dir.path().join("commands.sh")).expect("commands");
     assert!(commands.contains("--out-of-context") && commands.contains("--25k"));
+    // The worst path per unit, from engine.sdf: its slowest path is nextpnr's critical path
+    // (the end may be another flip-flop on the same net, an equal-delay tie).
+    assert!(commands.contains("--sdf engine.sdf"));
+    let paths = r.implementations[0].paths.as_ref().expect("paths");
+    let worst = paths.worst().expect("a path");
+    let cp = pnr.critical_path.as_ref().expect("critical path");
+    assert!(
+        (worst.delay_ns - cp.delay_ns).abs() < 0.005,
+        "sta {} ns, nextpnr {} ns",
+        worst.delay_ns,
+        cp.delay_ns
+    );
+    for unit in [
+        "spikelm_controller",
+        "spikelm_pe_array",
+        "spikelm_out_stage",
+    ] {
+        assert!(paths.units.iter().any(|u| u.unit == unit), "{unit}");
+    }
+    assert!(r
+        .render(true)
+        .contains("## Worst path per unit [engine, out of context]"));
 }
 
 #[test]

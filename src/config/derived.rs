@@ -1,7 +1,8 @@
 //! Everything the hardware and the model need that follows from a configuration: layer shapes,
 //! accumulator width, buffer depths, address and counter widths, the configuration hash.
 
-use super::{Config, ConfigError, PeKind};
+use super::{clog2, Config, ConfigError, PeKind};
+use crate::rtl::regmap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -88,15 +89,6 @@ pub struct Derived {
     pub counter_bits: u32,
 }
 
-/// Bits to index `n` distinct values (at least 1).
-pub fn clog2(n: u64) -> u32 {
-    if n <= 1 {
-        1
-    } else {
-        64 - (n - 1).leading_zeros()
-    }
-}
-
 /// Bits of a two's-complement number holding every value in ±max.
 pub fn signed_bits(max: u64) -> u32 {
     clog2(max + 1) + 1
@@ -158,9 +150,9 @@ impl Derived {
         let bias_depth = max_dout / a.cols;
         let bias_addr_bits = clog2(bias_depth as u64);
         let col_bits = clog2(a.cols as u64);
-        // Registers live in the lower half of the CSR space, biases in the upper half at
-        // offset (j / cols) << clog2(cols) | (j % cols).
-        let csr_addr_bits = (bias_addr_bits + col_bits).max(10) + 1;
+        // Registers live in the lower half of the CSR space (the register map's own offset
+        // width), biases in the upper half at offset (j / cols) << clog2(cols) | (j % cols).
+        let csr_addr_bits = (bias_addr_bits + col_bits).max(regmap::OFFSET_BITS) + 1;
         let json = serde_json::to_string(c)
             .map_err(|e| ConfigError::invalid("config", "?", e.to_string()))?;
         let hash = Sha256::digest(json.as_bytes());

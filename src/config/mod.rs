@@ -3,6 +3,7 @@
 //! [`Params`], which every other part of the tool (model, RTL, testbenches, flows, reports) uses.
 
 mod derived;
+mod limits;
 mod overrides;
 mod presets;
 mod validate;
@@ -11,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-pub use derived::{clog2, Derived, LayerKind, LayerShape};
+pub use derived::{Derived, LayerKind, LayerShape};
+pub use limits::{clog2, MAX_TIME_STEPS};
 pub use presets::{preset, preset_names, DEFAULT_PRESET};
 
 /// Errors from reading or validating a configuration. Each names the field, the value and the rule.

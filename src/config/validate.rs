@@ -1,6 +1,6 @@
 //! The rules a configuration must satisfy before anything is derived from it.
 
-use super::{AdderKind, Config, ConfigError, PeKind};
+use super::{AdderKind, Config, ConfigError, PeKind, MAX_TIME_STEPS};
 
 fn range(field: &str, value: u32, lo: u32, hi: u32) -> Result<(), ConfigError> {
     if value < lo || value > hi {
@@ -27,7 +27,7 @@ pub(super) fn check(c: &Config) -> Result<(), ConfigError> {
     }
     range("model.ffn", m.ffn, 1, 65536)?;
     range("model.seq_len", m.seq_len, 1, 65536)?;
-    range("model.time_steps", m.time_steps, 1, 16)?;
+    range("model.time_steps", m.time_steps, 1, MAX_TIME_STEPS)?;
 
     let f = &c.format;
     range("format.input_bits", f.input_bits, 2, 32)?;

@@ -12,8 +12,9 @@
 
 use super::csd::effective_code;
 use super::fixed::{rne, sat, unsigned_max};
-use super::{float_model, neuron, ModelError, SpikeLinear};
+use super::{float_model, ModelError, SpikeLinear};
 use crate::config::{AlphaMode, NumericFormat, Params};
+use crate::units::neuron;
 use ndarray::{
     Array1, Array2, Array3, ArrayView1, ArrayView2, ArrayView3, Axis, Dimension, IntoDimension,
 };

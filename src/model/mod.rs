@@ -2,14 +2,14 @@
 //! section 3), a float model of the same forward pass (section 1), and the
 //! calibration that turns floats into the integer codes the hardware uses.
 //!
-//! One unit per file, each with its unit tests beside it, named after the hardware unit it is
-//! the reference for (the table in `src/rtl/units.rs` pairs them):
-//! [`fixed`] (rounding, shifting, saturation), [`csd`] (signed-digit rounding of α and scale
-//! codes), [`neuron`] (the membrane spike encoder), [`quantiser`] (memoryless K/V quantiser),
-//! [`pe`] (spike × weight sums, additions only), [`out_stage`] (the amplitude stage: output
-//! scale, rounding, bias, saturation), [`rate_counters`] (firing-rate counters), [`spike_linear`] (the whole layer with a value-by-value
-//! trace, plus the INT8 baseline), [`attention`] (Q·Kᵀ and P·V with ternary K and V),
-//! [`float_model`], [`calibrate`] and [`gauss`] (deterministic Gaussian test data).
+//! The reference models of single hardware units live with their templates in `src/units/`
+//! ([`crate::units::neuron`], [`crate::units::pe`], [`crate::units::out_stage`],
+//! [`crate::units::rate_counters`]). This module holds what is shared or composed: [`fixed`]
+//! (rounding, shifting, saturation), [`csd`] (signed-digit rounding of α and scale codes),
+//! [`quantiser`] (memoryless K/V quantiser), [`spike_linear`] (the whole layer with a
+//! value-by-value trace, plus the INT8 baseline), [`attention`] (Q·Kᵀ and P·V with ternary K
+//! and V), [`encoder`] (a transformer encoder layer over sites), [`float_model`], [`calibrate`]
+//! and [`gauss`] (deterministic Gaussian test data). Each file has its unit tests beside it.
 //!
 //! For the co-simulation: [`calibrate::quantise_layer`] turns float data into a
 //! [`calibrate::QuantisedLayer`] (codes of x, W, B, α, M, S); [`calibrate::QuantisedLayer::spike_linear`]
@@ -22,22 +22,12 @@ pub mod attention;
 pub mod calibrate;
 pub mod csd;
 pub mod encoder;
-mod error;
+pub(crate) mod error;
 pub mod fixed;
 pub mod float_model;
 pub mod gauss;
-pub mod neuron;
-pub mod out_stage;
-pub mod pe;
 pub mod quantiser;
-pub mod rate_counters;
 pub mod spike_linear;
-
-// The names before the units were named after their hardware (transition re-exports for code
-// written against them; new code uses `pe`, `out_stage`, `rate_counters`).
-pub use out_stage as amplitude;
-pub use pe as accumulate;
-pub use rate_counters as counters;
 
 pub use error::ModelError;
 pub use spike_linear::{int8_mac, Int8Mac, Int8MacTrace, SpikeLinear, SpikeLinearTrace};

@@ -2,8 +2,8 @@
 //! the neuron's comparator and no membrane (docs/arithmetic.md).
 
 use super::error::check_range;
-use super::neuron::spike;
 use super::ModelError;
+use crate::units::neuron::spike;
 use ndarray::{Array3, ArrayView3, Axis};
 
 /// Quantise codes `y` [T, N, D] with one effective α code per time step (`alphas.len() == T`).

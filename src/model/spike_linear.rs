@@ -1,13 +1,13 @@
 //! The whole integer layer: neuron → accumulate → amplitude, with a value-by-value trace for the
 //! co-simulation, and the INT8 multiply-accumulate baseline with the same amplitude stage.
 
-use super::accumulate::{accumulate_int8, accumulate_spikes, PackedWeights};
-use super::counters::Counters;
 use super::error::check_range;
 use super::fixed::{signed_range, unsigned_max};
-use super::neuron::encode_layer;
 use super::ModelError;
 use crate::config::NumericFormat;
+use crate::units::neuron::encode_layer;
+use crate::units::pe::{accumulate_int8, accumulate_spikes, PackedWeights};
+use crate::units::rate_counters::Counters;
 use ndarray::{Array1, Array2, Array3, ArrayView2, ArrayView3};
 
 /// Every value of one SpikeLinear run, all indexed [T, N, ·] (time step, token, feature).
@@ -370,10 +370,10 @@ pub fn int8_mac(
 mod tests {
     use super::*;
     use crate::config::preset;
-    use crate::model::accumulate::accumulate_reference;
-    use crate::model::amplitude::amplitude;
     use crate::model::gauss::Gauss;
-    use crate::model::neuron::encode;
+    use crate::units::neuron::encode;
+    use crate::units::out_stage::amplitude;
+    use crate::units::pe::accumulate_reference;
 
     fn format() -> NumericFormat {
         preset("spikelm-bert-tiny").expect("preset").format

@@ -12,9 +12,15 @@ pub fn build(
 ) -> Result<Value, RtlError> {
     let mods: Vec<Value> = modules
         .iter()
-        .map(|u| json!({ "module": u.module, "file": format!("rtl/{}", u.file_name()), "role": u.role }))
+        .map(|u| json!({ "module": u.module, "file": u.path(), "role": u.role }))
         .collect();
     let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    // Verification checkers: generated beside the engine, never in files.f.
+    let checkers: Vec<&str> = paths
+        .iter()
+        .copied()
+        .filter(|p| p.starts_with("formal/"))
+        .collect();
     Ok(json!({
         "tool": "spikelm-hw",
         "tool_version": p.derived.tool_version,
@@ -31,6 +37,7 @@ pub fn build(
         "headers": [super::PARAMS_HEADER],
         "files": paths,
         "modules": mods,
+        "checkers": checkers,
         "ports": super::ports::manifest(ctx),
         "language": "Verilog-2005",
     }))

@@ -2,7 +2,11 @@
 //!
 //! [`generate`] renders every unit of the engine for one validated configuration into memory;
 //! [`write_tree`] writes it atomically into a directory. Each unit is one row of the table
-//! in `units.rs`, with its template in `rtl_templates/`; see docs/adding-a-unit.md.
+//! in `units.rs` (compile order, engines it belongs to); its template, reference model and
+//! unit tests are together in `src/units/<unit>/` ([`crate::units`]); see docs/adding-a-unit.md.
+//! Shared here: the template context (`context.rs`, every `{{ value }}` and `SPIKELM_*` macro),
+//! the register map (`regmap.rs`), the top-level ports (`ports.rs`), the file header and the
+//! manifest.
 
 pub mod context;
 mod header;
@@ -64,8 +68,8 @@ impl GeneratedRtl {
     }
 }
 
-/// Every unit in compile order (leaves first, the top last).
-pub fn units() -> [Unit; 19] {
+/// Every unit in compile order (leaves first, the top last), then the verification checkers.
+pub fn units() -> [Unit; 21] {
     units::UNITS
 }
 
@@ -82,13 +86,15 @@ pub fn generate(params: &Params) -> Result<GeneratedRtl, RtlError> {
     let mut modules = Vec::new();
     for unit in units().iter().filter(|u| u.present(&ctx)) {
         let body = unit.render(&tctx)?;
-        files.push((format!("rtl/{}", unit.file_name()), format!("{head}{body}")));
-        modules.push(*unit);
+        files.push((unit.path(), format!("{head}{body}")));
+        if !unit.is_checker() {
+            modules.push(*unit);
+        }
     }
     // The parameter header first (it only defines macros), so that no include path is needed;
     // then the modules, leaves first.
     let verilog: Vec<String> = std::iter::once(PARAMS_HEADER.to_string())
-        .chain(modules.iter().map(|u| format!("rtl/{}", u.file_name())))
+        .chain(modules.iter().map(|u| u.path()))
         .collect();
     let mut filelist = header::file_header(params, "//");
     for v in &verilog {

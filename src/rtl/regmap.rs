@@ -218,8 +218,30 @@ pub const REGISTERS: [Register; 12] = [
     SCALE,
 ];
 
-/// Bits of the lower-half register offset the CSR decodes (`a` in the template).
-pub const OFFSET_BITS: u32 = 10;
+/// Bits of the lower-half register offset the CSR decodes (`a` in the template): enough for
+/// one past the highest address of [`REGISTERS`], every index at its limit.
+pub const OFFSET_BITS: u32 = offset_bits(&REGISTERS);
+
+/// Bits to address one past the last word of `regs`, with t < `MAX_TIME_STEPS` and, for
+/// per-digit arrays, k < stride (the digits of one step fill at most its stride).
+const fn offset_bits(regs: &[Register]) -> u32 {
+    let last_t = crate::config::MAX_TIME_STEPS - 1;
+    let mut end = 1;
+    let mut i = 0;
+    while i < regs.len() {
+        let r = &regs[i];
+        let last = match r.index {
+            Index::Single => r.addr,
+            Index::PerStep { .. } => r.at(last_t, 0),
+            Index::PerStepDigit { stride } => r.at(last_t, stride - 1),
+        };
+        if last + 1 > end {
+            end = last + 1;
+        }
+        i += 1;
+    }
+    u32::BITS - (end - 1).leading_zeros()
+}
 
 /// CSR word address of bias `j` (upper half): `(j / C) << clog2(C) | (j % C)`.
 pub fn bias_addr(csr_addr_bits: u32, cols: u32, j: u32) -> u32 {
@@ -286,12 +308,13 @@ mod tests {
 
     #[test]
     fn addresses_are_distinct_and_fit_the_decoder() {
+        use crate::config::MAX_TIME_STEPS;
         let mut seen = std::collections::BTreeSet::new();
         for r in REGISTERS {
             let (ts, ks) = match r.index {
                 Index::Single => (1, 1),
-                Index::PerStep { .. } => (16, 1),
-                Index::PerStepDigit { .. } => (16, 16),
+                Index::PerStep { .. } => (MAX_TIME_STEPS, 1),
+                Index::PerStepDigit { stride } => (MAX_TIME_STEPS, stride),
             };
             for t in 0..ts {
                 for k in 0..ks {
@@ -301,6 +324,12 @@ mod tests {
                 }
             }
         }
+        // OFFSET_BITS is no wider than the map needs: the highest address uses its top bit.
+        let highest = seen.last().copied().unwrap_or(0);
+        assert!(
+            highest >= 1 << (OFFSET_BITS - 1),
+            "OFFSET_BITS {OFFSET_BITS} is wider than 0x{highest:03x} needs"
+        );
     }
 
     /// The CSR template decodes ALPHA/SCALE by `a[9:8]`, t by `a[7:4]`, k by `a[3:0]`, and the

@@ -14,6 +14,9 @@ pub enum Applies {
     /// Only engines whose amplitude multiplier is a true multiplier (`alpha_mode = exact`):
     /// the MULT18X18D simulation model of its ECP5 DSP form.
     ExactMultiplier,
+    /// Every engine, as a verification checker: written under `formal/`, never in `files.f`, so
+    /// neither synthesis nor the co-simulation build reads it.
+    Checker,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -32,9 +35,20 @@ impl Unit {
         format!("{}.v", self.module)
     }
 
+    /// Whether the unit is a verification checker (not part of the engine).
+    pub fn is_checker(&self) -> bool {
+        self.applies == Applies::Checker
+    }
+
+    /// Path of the unit's file in the generated tree: `rtl/` for the engine, `formal/` for checkers.
+    pub fn path(&self) -> String {
+        let dir = if self.is_checker() { "formal" } else { "rtl" };
+        format!("{dir}/{}", self.file_name())
+    }
+
     pub fn present(&self, ctx: &super::RtlContext) -> bool {
         match self.applies {
-            Applies::All => true,
+            Applies::All | Applies::Checker => true,
             Applies::Ternary => !ctx.int8,
             Applies::Ecp5Ccu2c => ctx.ccu2c,
             Applies::ExactMultiplier => !ctx.csd,

@@ -1,149 +1,164 @@
-//! Every generated unit in one table, in compile order (leaves first, the top last): its
+//! Every generated unit in one table, in compile order (leaves first, the top last, then the
+//! verification checkers, which are written to `formal/` and never synthesized): its
 //! Verilog module, role, the engines it is part of, its template, and the reference it is
-//! checked against. The unit's functional tests are named after it in `tests/rtl_units.rs`;
-//! its generated text is pinned by `tests/snapshots/`.
+//! checked against. Each unit's template, model and tests are in its folder `src/units/<unit>/`
+//! (the template path names it); its generated text is pinned by `tests/snapshots/`.
 
 use super::unit::{Applies, Unit};
 
 macro_rules! template {
     ($file:literal) => {
-        include_str!(concat!("../../rtl_templates/", $file))
+        include_str!(concat!("../units/", $file))
     };
 }
 
-pub const UNITS: [Unit; 19] = [
+pub const UNITS: [Unit; 21] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
         applies: Applies::Ecp5Ccu2c,
-        template: template!("CCU2C.v.tera"),
-        reference: "tests/rtl_units.rs (the adder built from it, exhaustively)",
+        template: template!("ccu2c/CCU2C.v.tera"),
+        reference: "src/units/ccu2c/tests.rs (the adder built from it, exhaustively)",
     },
     Unit {
         module: "MULT18X18D",
         role: "Simulation model of the ECP5 MULT18X18D multiplier with its registers, skipped under SYNTHESIS.",
         applies: Applies::ExactMultiplier,
-        template: template!("MULT18X18D.v.tera"),
-        reference: "tests/rtl_units.rs (the exact amplitude multiplier in its DSP form against the plain one)",
+        template: template!("mult18x18d/MULT18X18D.v.tera"),
+        reference: "src/units/amp_shift/tests.rs (the exact amplitude multiplier in its DSP form and its plain form)",
     },
     Unit {
         module: "spikelm_sat",
         role: "Signed saturation of a wide sum into a narrower width (membrane, output).",
         applies: Applies::All,
-        template: template!("spikelm_sat.v.tera"),
+        template: template!("sat/spikelm_sat.v.tera"),
         reference: "src/model/fixed.rs",
     },
     Unit {
         module: "spikelm_delay",
         role: "Delay line of N registers, optionally cleared by a synchronous reset.",
         applies: Applies::All,
-        template: template!("spikelm_delay.v.tera"),
+        template: template!("delay/spikelm_delay.v.tera"),
         reference: "src/perf/pipeline.rs (the depths it realises)",
     },
     Unit {
         module: "spikelm_rep_reg",
         role: "One register copy of a fanned-out control, kept apart from its siblings in synthesis.",
         applies: Applies::All,
-        template: template!("spikelm_rep_reg.v.tera"),
-        reference: "rtl_templates/spikelm_pe_array.v.tera (the per-row PE controls)",
+        template: template!("rep_reg/spikelm_rep_reg.v.tera"),
+        reference: "src/units/rep_reg/mod.rs (a register, checked through the co-simulation)",
     },
     Unit {
         module: "spikelm_signsel_add",
         role: "Sign-select adder of the ternary PE: x + ((w ^ {neg}) & {en}) + (en & neg), one adder with carry-in.",
         applies: Applies::Ternary,
-        template: template!("spikelm_signsel_add.v.tera"),
-        reference: "src/model/pe.rs",
+        template: template!("signsel_add/spikelm_signsel_add.v.tera"),
+        reference: "src/units/pe/mod.rs",
     },
     Unit {
         module: "spikelm_amp_shift",
         role: "Amplitude multiplier: a true multiplier (exact) or K shifted power-of-two terms from runtime digit registers (csd:K, pow2).",
         applies: Applies::All,
-        template: template!("spikelm_amp_shift.v.tera"),
+        template: template!("amp_shift/spikelm_amp_shift.v.tera"),
         reference: "src/model/csd.rs",
     },
     Unit {
         module: "spikelm_neuron",
         role: "Membrane accumulator and ternary comparator: leak/reset mux, full-width U*A product, rounding, saturating add, 2U vs A compare.",
         applies: Applies::Ternary,
-        template: template!("spikelm_neuron.v.tera"),
-        reference: "src/model/neuron.rs",
+        template: template!("neuron/spikelm_neuron.v.tera"),
+        reference: "src/units/neuron/mod.rs",
     },
     Unit {
         module: "spikelm_encoder",
         role: "Spike encoder lane: selects the alpha codes of t-1 and t and steps the neuron once per activation beat.",
         applies: Applies::Ternary,
-        template: template!("spikelm_encoder.v.tera"),
-        reference: "src/model/neuron.rs",
+        template: template!("encoder/spikelm_encoder.v.tera"),
+        reference: "src/units/neuron/mod.rs",
     },
     Unit {
         module: "spikelm_rate_counters",
         role: "Firing-rate counters: +1, -1 spikes and synaptic additions per time step, 32-bit saturating.",
         applies: Applies::Ternary,
-        template: template!("spikelm_rate_counters.v.tera"),
-        reference: "src/model/rate_counters.rs",
+        template: template!("rate_counters/spikelm_rate_counters.v.tera"),
+        reference: "src/units/rate_counters/mod.rs",
     },
     Unit {
         module: "spikelm_ram_sdp",
         role: "Simple dual-port memory with synchronous read and read enable (block RAM).",
         applies: Applies::All,
-        template: template!("spikelm_ram_sdp.v.tera"),
+        template: template!("ram_sdp/spikelm_ram_sdp.v.tera"),
         reference: "tests/sim_tiny.rs (storage, checked through the engine co-simulation)",
     },
     Unit {
         module: "spikelm_sbuf",
         role: "Double-buffered spike (int8: activation) buffer: one memory per array row, 2 x max_din deep.",
         applies: Applies::All,
-        template: template!("spikelm_sbuf.v.tera"),
+        template: template!("sbuf/spikelm_sbuf.v.tera"),
         reference: "tests/sim_tiny.rs (storage, checked through the engine co-simulation)",
     },
     Unit {
         module: "spikelm_bias_mem",
         role: "Bias memory: C banks of max_dout / C entries, written over the CSR bus.",
         applies: Applies::All,
-        template: template!("spikelm_bias_mem.v.tera"),
+        template: template!("bias_mem/spikelm_bias_mem.v.tera"),
         reference: "tests/sim_tiny.rs (storage, checked through the engine co-simulation)",
     },
     Unit {
         module: "spikelm_pe",
         role: "Processing element: ternary sign-select accumulate (or int8 multiply-accumulate) with shift-up drain.",
         applies: Applies::All,
-        template: template!("spikelm_pe.v.tera"),
-        reference: "src/model/pe.rs",
+        template: template!("pe/spikelm_pe.v.tera"),
+        reference: "src/units/pe/mod.rs",
     },
     Unit {
         module: "spikelm_pe_array",
         role: "R x C output-stationary PE array with registered broadcasts and shift-up drain.",
         applies: Applies::All,
-        template: template!("spikelm_pe_array.v.tera"),
-        reference: "src/model/pe.rs",
+        template: template!("pe_array/spikelm_pe_array.v.tera"),
+        reference: "src/units/pe/mod.rs",
     },
     Unit {
         module: "spikelm_out_stage",
         role: "Amplitude/bias output stage: Y = sat(R(ACC*M_t, S) + B[j]), two stages, stall-safe enable.",
         applies: Applies::All,
-        template: template!("spikelm_out_stage.v.tera"),
-        reference: "src/model/out_stage.rs",
+        template: template!("out_stage/spikelm_out_stage.v.tera"),
+        reference: "src/units/out_stage/mod.rs",
     },
     Unit {
         module: "spikelm_controller",
         role: "Controller: encode process and compute process (reduce, drain) over the row and column blocks of the layer in LAYER; layer-shape ROM; CYCLES.",
         applies: Applies::All,
-        template: template!("spikelm_controller.v.tera"),
+        template: template!("controller/spikelm_controller.v.tera"),
         reference: "src/perf/cycles.rs",
     },
     Unit {
         module: "spikelm_csr",
         role: "Register block: CTRL, STATUS, LAYER, TOKENS, OUT_SHIFT, CYCLES, INFO, counters, ALPHA, SCALE, BIAS.",
         applies: Applies::All,
-        template: template!("spikelm_csr.v.tera"),
+        template: template!("csr/spikelm_csr.v.tera"),
         reference: "src/rtl/regmap.rs",
     },
     Unit {
         module: "spikelm_engine",
         role: "Top level: streams, CSR, controller, encoder, buffers, array, output stage, debug taps.",
         applies: Applies::All,
-        template: template!("spikelm_engine.v.tera"),
+        template: template!("engine/spikelm_engine.v.tera"),
         reference: "src/model/spike_linear.rs",
+    },
+    Unit {
+        module: "spikelm_axis_checker",
+        role: "Checker (verification only, formal/): valid held until ready, data and last stable while stalled, no beat after the last.",
+        applies: Applies::Checker,
+        template: template!("checkers/spikelm_axis_checker.v.tera"),
+        reference: "tests/formal_engine.rs (asserted on m_out, assumed on s_act and s_wgt)",
+    },
+    Unit {
+        module: "spikelm_csr_checker",
+        role: "Checker (verification only, formal/): the register bus read word is held until the next read.",
+        applies: Applies::Checker,
+        template: template!("checkers/spikelm_csr_checker.v.tera"),
+        reference: "tests/formal_engine.rs (asserted on the register bus)",
     },
 ];
 

@@ -4,7 +4,7 @@ use super::codes::{clamp_alpha, clamp_scale};
 use super::rng::SplitMix64;
 use super::stimulus::{signed_range, weight_max, LayerStimulus};
 use crate::config::{LayerShape, Params, PeKind};
-use crate::model::neuron;
+use crate::units::neuron;
 
 /// A stimulus case, selectable by name with `--case`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -7,6 +7,7 @@ use super::error::{Result, SynthError};
 use super::parse;
 use super::report::{ConfigSummary, Implementation, Metrics, SynthReport};
 use super::script::{self, PnrArgs};
+use super::sta::{self, Hierarchy, PathTable};
 use super::target::{Family, SpeedGrade, Target};
 use super::tools::{self, Runner, Tool, ToolKind};
 use super::wrapper::{self, IO_TOP, OOC_TOP};
@@ -190,24 +191,29 @@ pub fn synthesize(
             speed: opts.speed,
             pins: None,
             config_out: None,
+            sdf: Some("engine.sdf"),
         };
         runner.run("pnr-engine", &tools[1], &args.to_args())?;
         let p = out.join("engine_pnr_report.json");
         let pnr =
             parse::nextpnr_report(&read(&p)?, family).map_err(parse_err("nextpnr report", &p))?;
+        progress("worst paths per unit (engine)");
+        let paths = worst_paths(out, "engine.sdf", &files, OOC_TOP, &design.top)?;
         implementations.push(Implementation {
             what: "engine, out of context".into(),
             top: OOC_TOP.into(),
             cells: engine.clone(),
             pnr: Some(pnr),
+            paths: Some(paths),
         });
     }
     if io_wanted {
         progress("synthesis of the narrow I/O top");
+        let io_sources = design.sources_with(&[format!("wrappers/{IO_TOP}.v")]);
         write(
             &out.join("io.ys"),
             &script::flat_script(
-                &design.sources_with(&[format!("wrappers/{IO_TOP}.v")]),
+                &io_sources,
                 family,
                 IO_TOP,
                 opts.dsp,
@@ -240,16 +246,20 @@ pub fn synthesize(
             speed: opts.speed,
             pins: Some(pin_file),
             config_out: Some(config_out),
+            sdf: Some("io.sdf"),
         };
         runner.run("pnr-io", &tools[1], &args.to_args())?;
         let p = out.join("io_pnr_report.json");
         let pnr =
             parse::nextpnr_report(&read(&p)?, family).map_err(parse_err("nextpnr report", &p))?;
+        progress("worst paths per unit (I/O top)");
+        let paths = worst_paths(out, "io.sdf", &io_sources, IO_TOP, &design.top)?;
         implementations.push(Implementation {
             what: "narrow I/O top on the package".into(),
             top: IO_TOP.into(),
             cells: io_cells,
             pnr: Some(pnr),
+            paths: Some(paths),
         });
     }
 
@@ -290,6 +300,26 @@ pub fn synthesize(
     write(&out.join("report.json"), &json)?;
     write(&out.join("report.md"), &report.render(true))?;
     Ok(report)
+}
+
+/// The worst path per unit of a routed netlist: its SDF (`sdf`, in `out`) analysed, cells
+/// assigned to the units the Verilog `sources` instantiate under `design_top`.
+fn worst_paths(
+    out: &Path,
+    sdf: &str,
+    sources: &script::Sources,
+    root: &str,
+    design_top: &str,
+) -> Result<PathTable> {
+    let texts = sources
+        .files
+        .iter()
+        .map(|f| read(&out.join(f)))
+        .collect::<Result<Vec<_>>>()?;
+    let hierarchy = Hierarchy::from_sources(texts.iter().map(String::as_str));
+    let p = out.join(sdf);
+    sta::worst_per_unit(&read(&p)?, |cell| hierarchy.unit_of(cell, root, design_top))
+        .map_err(parse_err("routed delays (SDF)", &p))
 }
 
 /// The configuration fields a report shows.

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod parse;
 pub mod report;
 pub mod script;
+pub mod sta;
 pub mod target;
 pub mod tools;
 pub mod wrapper;

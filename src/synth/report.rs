@@ -2,6 +2,7 @@
 //! throughput and energy figures, rendered as a terminal table, JSON and Markdown.
 
 use super::energy::EnergyFigure;
+use super::sta::PathTable;
 use super::target::{Device, Family};
 use super::tools::Tool;
 use serde::Serialize;
@@ -133,6 +134,8 @@ pub struct Implementation {
     pub top: String,
     pub cells: CellCounts,
     pub pnr: Option<PnrResult>,
+    /// Worst path per unit from the routed delays (SDF), slowest first.
+    pub paths: Option<PathTable>,
 }
 
 /// Short description of the configuration that was synthesized.
@@ -473,6 +476,11 @@ impl SynthReport {
                 ]);
             }
             out.push_str(&t.finish());
+        }
+        for imp in &self.implementations {
+            if let Some(p) = &imp.paths {
+                out.push_str(&p.render(&imp.what, markdown));
+            }
         }
         let tools: Vec<String> = self
             .tools

@@ -129,6 +129,8 @@ pub struct PnrArgs<'a> {
     pub pins: Option<&'a str>,
     /// Write the routed configuration (ECP5 text config / iCE40 ASCII bitstream) here.
     pub config_out: Option<&'a str>,
+    /// Write the routed delays (SDF) here, for the worst paths per unit (`sta`).
+    pub sdf: Option<&'a str>,
 }
 
 impl PnrArgs<'_> {
@@ -162,6 +164,10 @@ impl PnrArgs<'_> {
                 "--asc"
             });
             push(c);
+        }
+        if let Some(f) = self.sdf {
+            push("--sdf");
+            push(f);
         }
         a
     }

@@ -1,7 +1,7 @@
 `default_nettype none
 // Sign-select adder sum = x + (en ? (neg ? -w : w) : 0). CCU=0: plain Verilog (one adder with
 // carry-in); CCU=1: hand-mapped ECP5 CCU2C chain (INIT 16'h96AA, injector 16'h0008), as in
-// rtl_templates/spikelm_signsel_add.v.tera.
+// src/units/signsel_add/spikelm_signsel_add.v.tera.
 module ss_add #(
     parameter integer N   = 20,
     parameter integer WB  = 8,

@@ -9,13 +9,13 @@
 
 use super::Linear;
 use crate::config::NumericFormat;
-use crate::model::accumulate::{accumulate_spikes, PackedWeights};
-use crate::model::amplitude::amplitude;
 use crate::model::calibrate::{self, alpha_codes, bias_codes, output_scales};
 use crate::model::csd::effective_code;
 use crate::model::fixed::{rne, unsigned_max};
-use crate::model::neuron::encode_layer;
 use crate::model::{ModelError, SpikeLinear};
+use crate::units::neuron::encode_layer;
+use crate::units::out_stage::amplitude;
+use crate::units::pe::{accumulate_spikes, PackedWeights};
 use ndarray::{Array1, Array2, Array3, ArrayView3, Axis};
 use serde::{Deserialize, Serialize};
 

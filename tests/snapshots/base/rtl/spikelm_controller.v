@@ -33,19 +33,19 @@
 //    stage, then free the bank.
 // CYCLES counts from the START write to the acceptance of the final output beat (DONE).
 module spikelm_controller #(
-    parameter integer R      = 8,
-    parameter integer RB     = 3,
-    parameter integer ET     = 4,   // encoded time steps per token (1 for int8_mac)
-    parameter integer TB     = 2,
-    parameter integer TPR    = 2,
-    parameter integer TOKW   = 8,
-    parameter integer DINW   = 10,
-    parameter integer NCBW   = 7,
-    parameter integer DOUTW  = 10,
-    parameter integer MAXDIN = 512,
-    parameter integer SBAB   = 10,
-    parameter integer BAB    = 6,
-    parameter integer CNTW   = 32
+    parameter integer R      = 8,    // array rows
+    parameter integer RB     = 3,    // row index bits (also indexes row groups)
+    parameter integer ET     = 4,    // encoded time steps per token (1 for int8_mac)
+    parameter integer TB     = 2,    // time step bits
+    parameter integer TPR    = 2,    // tokens per row block
+    parameter integer TOKW   = 8,    // TOKENS register width
+    parameter integer DINW   = 10,   // reduction counter width (holds the largest Din)
+    parameter integer NCBW   = 7,    // column block counter width
+    parameter integer DOUTW  = 10,   // Dout width
+    parameter integer MAXDIN = 512,  // largest reduction length: entries per buffer bank
+    parameter integer SBAB   = 10,   // spike buffer address bits (both banks)
+    parameter integer BAB    = 6,    // bias address bits
+    parameter integer CNTW   = 32    // CYCLES width
 ) (
     input  wire             clk,
     input  wire             rst,
@@ -81,6 +81,16 @@ module spikelm_controller #(
     output wire             drain_last,
     input  wire             out_done      // final output beat accepted
 );
+    generate
+        if (R < 1 || (1 << RB) < R || TPR < 1 || TPR > R || ET < 1 || (1 << TB) < ET
+            || (1 << SBAB) < 2 * MAXDIN || CNTW < 1) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_controller: needs 1 <= TPR <= R <= 2^RB, 1 <= ET <= 2^TB, 2^SBAB >= 2 * MAXDIN, CNTW >= 1");
+                $finish;
+            end
+        end
+    endgenerate
+
     localparam integer RM1 = R - 1;
     localparam integer ETM1 = ET - 1;
     localparam integer TPRM1 = TPR - 1;

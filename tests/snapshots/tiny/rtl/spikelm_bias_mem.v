@@ -26,11 +26,11 @@
 // Bias memory: C banks (one per array column) of DEPTH = max_dout / C entries; bias j lives in
 // bank j % C at address j / C. Written from the CSR bus, read once per column block.
 module spikelm_bias_mem #(
-    parameter integer C     = 8,
-    parameter integer CB    = 3,
-    parameter integer YW    = 16,
-    parameter integer DEPTH = 64,
-    parameter integer AB    = 6
+    parameter integer C     = 8,   // array columns: one bank each
+    parameter integer CB    = 3,   // column (bank) index bits
+    parameter integer YW    = 16,  // bias code width (the output width)
+    parameter integer DEPTH = 64,  // entries per bank (max_dout / C)
+    parameter integer AB    = 6    // address bits within a bank
 ) (
     input  wire            clk,
     input  wire            we,
@@ -41,6 +41,15 @@ module spikelm_bias_mem #(
     input  wire [AB-1:0]   raddr,
     output wire [C*YW-1:0] rdata
 );
+    generate
+        if (C < 1 || (1 << CB) < C || YW < 1 || (1 << AB) < DEPTH) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_bias_mem: needs 1 <= C <= 2^CB, YW >= 1, 2^AB >= DEPTH");
+                $finish;
+            end
+        end
+    endgenerate
+
     wire [C-1:0] bank_hot = { {(C-1){1'b0}}, 1'b1} << wbank;
 
     genvar c;

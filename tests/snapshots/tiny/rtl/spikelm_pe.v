@@ -42,6 +42,15 @@ module spikelm_pe #(
     input  wire [ACCW-1:0] acc_in,
     output wire [ACCW-1:0] acc
 );
+    generate
+        if (WB < 1 || ACCW <= WB) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_pe: needs 1 <= WB < ACCW");
+                $finish;
+            end
+        end
+    endgenerate
+
     reg  [ACCW-1:0] acc_q;
     wire [ACCW-1:0] next;
 

@@ -58,12 +58,14 @@ module spikelm_ram_sdp #(
     endgenerate
 
 `ifdef SPIKELM_ECP5_EBR
+    localparam integer EBR_AW = 14;  // DP16KD address pins (ADA0..13, ADB0..13)
+    localparam integer EBR_DW = 18;  // DP16KD data pins per port (DIA0..17, DOB0..17)
     // Mode: data width MDW of one block and the address bits below the word address (LW).
     localparam integer MDW = (DEPTH <= 1024) ? 18 : (DEPTH <= 2048) ? 9 :
                              (DEPTH <= 4096) ? 4 : (DEPTH <= 8192) ? 2 : 1;
     localparam integer LW  = (MDW == 18) ? 4 : (MDW == 9) ? 3 : (MDW == 4) ? 2 : (MDW == 2) ? 1 : 0;
     localparam integer NB  = (DW + MDW - 1) / MDW;  // blocks side by side
-    localparam integer WAB = 14 - LW;               // word address bits of the mode
+    localparam integer WAB = EBR_AW - LW;           // word address bits of the mode
 
     generate
         if (DEPTH > 16384 || AB > WAB) begin : g_bad_depth
@@ -76,18 +78,19 @@ module spikelm_ram_sdp #(
 
     // Word address shifted above the mode's low bits; x18: the two low bits are the byte
     // enables (both on for writes).
-    wire [13:0] wa14 = waddr;  // zero-extended (AB <= WAB)
-    wire [13:0] ra14 = raddr;
-    wire [13:0] ada  = (wa14 << LW) | ((MDW == 18) ? 14'd3 : 14'd0);
-    wire [13:0] adb  = (ra14 << LW);
-    wire [NB*MDW-1:0] wd = { {(NB*MDW-DW){1'b0}}, wdata};
-    wire [NB*18-1:0]  rd;
+    wire [EBR_AW-1:0] wa_ext = waddr;  // zero-extended (AB <= WAB)
+    wire [EBR_AW-1:0] ra_ext = raddr;
+    wire [EBR_AW-1:0] byte_en = (MDW == 18) ? { {(EBR_AW-2){1'b0}}, 2'b11} : {EBR_AW{1'b0}};
+    wire [EBR_AW-1:0] ada     = (wa_ext << LW) | byte_en;
+    wire [EBR_AW-1:0] adb     = (ra_ext << LW);
+    wire [NB*MDW-1:0]    wd   = { {(NB*MDW-DW){1'b0}}, wdata};
+    wire [NB*EBR_DW-1:0] rd;
 
     genvar b;
     generate
         for (b = 0; b < NB; b = b + 1) begin : g_block
-            wire [17:0] dia = { {(18-MDW){1'b0}}, wd[b*MDW +: MDW]};
-            wire [17:0] dob;
+            wire [EBR_DW-1:0] dia = { {(EBR_DW-MDW){1'b0}}, wd[b*MDW +: MDW]};
+            wire [EBR_DW-1:0] dob;
             DP16KD #(
                 .DATA_WIDTH_A(MDW), .DATA_WIDTH_B(MDW),
                 .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
@@ -117,12 +120,12 @@ module spikelm_ram_sdp #(
                 .DOB10(dob[10]), .DOB11(dob[11]), .DOB12(dob[12]), .DOB13(dob[13]),
                 .DOB14(dob[14]), .DOB15(dob[15]), .DOB16(dob[16]), .DOB17(dob[17])
             );
-            assign rd[b*18 +: 18] = dob;
+            assign rd[b*EBR_DW +: EBR_DW] = dob;
         end
         for (b = 0; b < NB; b = b + 1) begin : g_pick
             if (b * MDW < DW) begin : g_lane
                 localparam integer N = (DW - b * MDW < MDW) ? DW - b * MDW : MDW;
-                assign rdata[b*MDW +: N] = rd[b*18 +: N];
+                assign rdata[b*MDW +: N] = rd[b*EBR_DW +: N];
             end
         end
     endgenerate

@@ -31,15 +31,14 @@ module spikelm_sat #(
     input  wire [IW-1:0] in,
     output wire [OW-1:0] out
 );
-`ifndef SYNTHESIS
-    // Parameter check: stop before the first cycle when the combination is unsupported.
-    initial begin
-        if (OW < 1 || IW <= OW) begin
-            $display("spikelm_sat: IW = %0d, OW = %0d: needs IW > OW >= 1", IW, OW);
-            $finish;
+    generate
+        if (OW < 1 || IW <= OW) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_sat: IW = %0d, OW = %0d: needs IW > OW >= 1", IW, OW);
+                $finish;
+            end
         end
-    end
-`endif
+    endgenerate
 
     wire          sign = in[IW-1];
     // The value fits when every bit from the output's sign bit upwards equals the input's sign.

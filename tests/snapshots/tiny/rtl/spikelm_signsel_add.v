@@ -39,6 +39,15 @@ module spikelm_signsel_add #(
     input  wire          shift,  // drain: sum = below
     output wire [N-1:0]  sum
 );
+    generate
+        if (WB < 1 || N <= WB) begin : g_bad_param
+            initial begin
+                $display("ERROR: spikelm_signsel_add: needs 1 <= WB < N");
+                $finish;
+            end
+        end
+    endgenerate
+
     wire [N-1:0] w_ext   = { {(N-WB){w[WB-1]}}, w};
     wire [N-1:0] operand = (w_ext ^ {N{neg}}) & {N{en}};
     wire [N-1:0] carry   = { {(N-1){1'b0}}, en & neg};

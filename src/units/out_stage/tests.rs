@@ -1,0 +1,84 @@
+//! Unit tests of the output stage: the reference model, and the RTL against it under Icarus.
+
+use super::*;
+use crate::units::testbench::simulate;
+
+#[test]
+fn scales_rounds_adds_bias() {
+    // 100 · 3 / 2^4 = 18.75 -> 19, + 5.
+    assert_eq!(amplitude(100, 3, 4, 5, 16), 24);
+    // -100 · 3 / 16 = -18.75 -> -19; -24 / 16 = -1.5 -> -1 (half up).
+    assert_eq!(amplitude(-100, 3, 4, 0, 16), -19);
+    assert_eq!(amplitude(-24, 1, 4, 0, 16), -1);
+    assert_eq!(amplitude(7, 9, 0, -3, 16), 60);
+}
+
+#[test]
+fn output_saturates_after_the_bias() {
+    assert_eq!(amplitude(1000, 100, 0, 0, 16), 32767);
+    assert_eq!(amplitude(-1000, 100, 0, 0, 16), -32768);
+    // The bias brings an out-of-range product back in range before saturation.
+    assert_eq!(amplitude(330, 100, 0, -1000, 16), 32000);
+    assert_eq!(amplitude(1, 1, 0, 127, 8), 127);
+    assert_eq!(amplitude(2, 1, 0, 127, 8), 127);
+}
+
+/// The output stage (exact mode, one lane: 20-bit ACC, 16-bit M, 16-bit Y) for every shift S
+/// its 6-bit register can hold, extreme and random operands, against the reference model
+/// `amplitude`: Y = sat(R(ACC * M, S) + B).
+#[test]
+fn output_stage_rounds_shifts_and_saturates_like_the_model_for_every_shift() {
+    let (accw, yw) = (20u32, 16u32);
+    let mut s = 0xfeed_u64;
+    let mut next = |m: u64| {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 20) % m
+    };
+    let mut rows: Vec<(u32, i64, i64, i64)> = Vec::new(); // (S, acc, m, b)
+    for shift in 0..64u32 {
+        for k in 0..6 {
+            let acc = match k {
+                0 => -(1 << (accw - 1)),
+                1 => (1 << (accw - 1)) - 1,
+                _ => next(1 << accw) as i64 - (1 << (accw - 1)),
+            };
+            let m = if k < 2 { 0xffff } else { next(1 << 16) as i64 };
+            let b = next(1 << yw) as i64 - (1 << (yw - 1));
+            rows.push((shift, acc, m, b));
+        }
+    }
+    let mut body = String::new();
+    for (shift, acc, m, b) in &rows {
+        body.push_str(&format!(
+            "        shift = {shift}; repeat (2) @(negedge clk);\n\
+             \x20       in_take = 1; @(negedge clk); in_take = 0;\n\
+             \x20       in_valid = 1; in_acc = {acc}; in_scale = {m}; in_bias = {b}; @(negedge clk); in_valid = 0;\n\
+             \x20       repeat (12) @(negedge clk);\n"
+        ));
+    }
+    let tb = format!(
+        "`timescale 1ns/1ps\nmodule tb;\n    reg clk = 0; always #1 clk = ~clk;\n    reg rst = 1;\n\
+         \x20   reg in_take = 0, in_valid = 0; reg signed [19:0] in_acc = 0; reg [15:0] in_scale = 0;\n\
+         \x20   reg signed [15:0] in_bias = 0; reg [5:0] shift = 0;\n\
+         \x20   wire in_ready, out_valid, out_last; wire [15:0] out_data;\n\
+         \x20   spikelm_out_stage #(.C(1), .ACCW(20), .YW(16), .OSB(6), .SCW(16), .PW(37), .LAT(4), .FD(16), .FB(4)) dut (\n\
+         \x20       .clk(clk), .rst(rst), .in_take(in_take), .in_ready(in_ready), .in_valid(in_valid),\n\
+         \x20       .in_acc(in_acc), .in_scale(in_scale), .in_bias(in_bias), .in_last(1'b0), .shift(shift),\n\
+         \x20       .out_valid(out_valid), .out_ready(1'b1), .out_data(out_data), .out_last(out_last));\n\
+         \x20   always @(posedge clk) if (out_valid) $display(\"Y %0d\", $signed(out_data));\n\
+         \x20   initial begin\n        repeat (2) @(negedge clk); rst = 0;\n{body}        $finish;\n    end\nendmodule\n"
+    );
+    let log = simulate(&[], &tb);
+    let got: Vec<i64> = log
+        .lines()
+        .filter_map(|l| l.strip_prefix("Y "))
+        .map(|v| v.trim().parse().expect("an output"))
+        .collect();
+    assert_eq!(got.len(), rows.len(), "{log}");
+    for (k, ((shift, acc, m, b), y)) in rows.iter().zip(&got).enumerate() {
+        let want = amplitude(*acc, *m, *shift, *b, yw);
+        assert_eq!(*y, want, "row {k}: acc {acc} m {m} S {shift} b {b}");
+    }
+}
