@@ -29,7 +29,8 @@ const LAYERS: [(&str, u64, u64); 4] = [
 
 /// One row block, no overlap, CYCLES counted from the START write (cycle 0): the encode phase
 /// takes cycles 1..=E (one activation beat per cycle: 2 tokens × T = 4 × Din); the bank is full
-/// L = 24 cycles after the last beat (the launch register and U_0/q_0: 3 cycles; each of the 3
+/// L = 25 cycles after the last beat (the launch register, U_0, and q_0 after a two-stage
+/// comparator: 4 cycles; each of the 3
 /// further time steps: a multiplier of latency 4 — input, pipeline and output registers, sum of
 /// the partial products — plus rounding, leak select + X and saturation: 7 cycles); one cycle
 /// hands the buffer to the array; the reduction runs for K cycles (per column block of 8 outputs:
@@ -39,7 +40,7 @@ const LAYERS: [(&str, u64, u64); 4] = [
 /// CYCLES = E + L + 1 + K + O.
 fn hand_cycles(din: u64, dout: u64) -> u64 {
     let encode = 2 * 4 * din;
-    let encoder_latency = 3 + 3 * (4 + 3);
+    let encoder_latency = 4 + 3 * (4 + 3);
     let compute = (dout / 8) * (din + 3 + 8);
     let out_latency = 1 + 4 + 5;
     encode + encoder_latency + 1 + compute + out_latency

@@ -20,13 +20,20 @@ pub fn neuron_step(params: &Params) -> u64 {
     amp_latency(params) + 3
 }
 
+/// Cycles from a registered membrane U_t to its registered spike q_t: the two halves of 2U
+/// compared with +-A_t (short carry chains), then combined (`spikelm_neuron`).
+pub const NEURON_CMP_LATENCY: u64 = 2;
+
 /// Extra cycles between consuming the activation beat of a row block's last code and that
 /// block's bank being marked full, compared with a buffer written in the consuming cycle: the
-/// launch register, the unrolled neuron (U_0 and q_0 take 2 cycles, every further time step
-/// [`neuron_step`]) and the buffer write. 0 for int8_mac, which writes as it consumes.
+/// launch register, the unrolled neuron (U_0 takes 1 cycle and q_0 [`NEURON_CMP_LATENCY`] more,
+/// every further time step [`neuron_step`]) and the buffer write. 0 for int8_mac, which writes
+/// as it consumes.
 pub fn encoder_latency(params: &Params) -> u64 {
     match params.array().pe {
-        PeKind::Ternary => 3 + (params.model().time_steps as u64 - 1) * neuron_step(params),
+        PeKind::Ternary => {
+            2 + NEURON_CMP_LATENCY + (params.model().time_steps as u64 - 1) * neuron_step(params)
+        }
         PeKind::Int8Mac => 0,
     }
 }

@@ -76,6 +76,8 @@ pub struct RtlContext {
     pub lpw: u32,
     /// Latency of the pipelined amplitude shifter (`perf::pipeline::amp_latency`).
     pub amp_lat: u32,
+    /// Latency of the neuron's comparator (`perf::pipeline::NEURON_CMP_LATENCY`).
+    pub cmp_lat: u32,
     pub info: u32,
     pub csd: bool,
     pub int8: bool,
@@ -201,6 +203,7 @@ impl RtlContext {
             opw: d.acc_bits + f.scale_bits + 1,
             lpw: f.membrane_bits + f.alpha_bits + 1,
             amp_lat: crate::perf::pipeline::amp_latency(p) as u32,
+            cmp_lat: crate::perf::pipeline::NEURON_CMP_LATENCY as u32,
             info,
             csd,
             int8,
@@ -295,6 +298,7 @@ impl RtlContext {
             ("OPW", n(self.opw), "output stage product width"),
             ("LPW", n(self.lpw), "neuron leak product width"),
             ("AMP_LAT", n(self.amp_lat), "amplitude shifter latency"),
+            ("CMP_LAT", n(self.cmp_lat), "neuron comparator latency"),
             (
                 "OUT_FD",
                 n(crate::perf::pipeline::OUT_FIFO_DEPTH),

@@ -152,7 +152,7 @@ module spikelm_engine (
     spikelm_encoder #(
         .XW(`SPIKELM_XW), .MW(`SPIKELM_MW), .AW(`SPIKELM_AW), .F(`SPIKELM_F),
         .T(`SPIKELM_T), .TB(`SPIKELM_TB), .CODEW(`SPIKELM_ACODEW),
-        .LAT(`SPIKELM_AMP_LAT), .TAGW(TAGW)
+        .LAT(`SPIKELM_AMP_LAT), .CMPL(`SPIKELM_CMP_LAT), .TAGW(TAGW)
     ) u_enc (
         .clk(clk), .rst(rst), .in_valid(act_fire), .in_t(enc_t), .x(s_act_tdata),
         .in_tag({enc_block_end, enc_bank, enc_grp, enc_addr}), .alpha(alpha),

@@ -35,9 +35,11 @@
 // Timing, cycle 0 = the cycle u_prev is valid (step 0: the cycle x is valid):
 //   FIRST = 0: product (amp_shift, LAT cycles) -> rounding add (1) -> select + X add (1) ->
 //              saturation (1): u_q valid at cycle LAT + 3 = STEP; q_prev is expected at
-//              cycle 1, x at cycle LAT + 1.
+//              cycle CMPL, x at cycle LAT + 1.
 //   FIRST = 1: U_0 = sat_MW(X_0): u_q valid at cycle 1.
-//   q_q is valid one cycle after u_q (the comparator stage). Every stage runs each cycle.
+//   q_q is valid CMPL = 2 cycles after u_q: the comparator compares the two halves of 2U
+//   against +-A in one stage (two short carry chains each) and combines them in the next.
+//   Every stage runs each cycle.
 module spikelm_neuron #(
     parameter integer XW    = 16,  // input code width
     parameter integer MW    = 32,  // membrane width
@@ -45,11 +47,12 @@ module spikelm_neuron #(
     parameter integer F     = 10,  // fractional bits
     parameter integer FIRST = 0,   // 1: time step 0 (no leak), 0: a later time step
     parameter integer CODEW = 16,  // one alpha code: the code (exact) or K digit words (csd)
-    parameter integer LAT   = 4    // latency of spikelm_amp_shift
+    parameter integer LAT   = 4,   // latency of spikelm_amp_shift
+    parameter integer CMPL  = 2     // comparator latency, u_q to q_q (this form's two stages)
 ) (
     input  wire             clk,
     input  wire [MW-1:0]    u_prev,   // U_{t-1} (unused when FIRST)
-    input  wire [1:0]       q_prev,   // q_{t-1}, one cycle after u_prev (unused when FIRST)
+    input  wire [1:0]       q_prev,   // q_{t-1}, CMPL cycles after u_prev (unused when FIRST)
     input  wire [XW-1:0]    x,        // X_t
     input  wire [CODEW-1:0] a_prev,   // alpha code A_{t-1} (unused when FIRST)
     input  wire [AW:0]      a_cur,    // alpha value A_t (csd may round up to 2^AW)
@@ -63,9 +66,9 @@ module spikelm_neuron #(
     localparam [LPW-1:0] ONE = { {(LPW-1){1'b0}}, 1'b1};
 
     generate
-        if (XW > MW || LAT < 2 || F + 2 >= LPW) begin : g_bad_param
+        if (XW > MW || LAT < CMPL + 1 || CMPL != 2 || F + 2 >= LPW) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_neuron: needs XW <= MW, LAT >= 2, F + 2 < MW + AW + 1");
+                $display("ERROR: spikelm_neuron: needs XW <= MW, CMPL = 2, LAT > CMPL, F + 2 < MW + AW + 1");
                 $finish;
             end
         end
@@ -87,15 +90,16 @@ module spikelm_neuron #(
                 .clk(clk), .x(u_prev), .code(a_prev), .p(prod)
             );
 
-            // q_{t-1} delayed by LAT - 1 cycles to meet the product (it arrives one cycle after
-            // u_prev); stage k of the delay line at [2*k +: 2].
-            reg [2*(LAT-1)-1:0] q_d_q;
-            if (LAT == 2) begin : g_qd1
+            // q_{t-1} delayed by LAT - CMPL cycles to meet the product (it arrives CMPL cycles
+            // after u_prev); stage k of the delay line at [2*k +: 2].
+            localparam integer QD = LAT - CMPL;
+            reg [2*QD-1:0] q_d_q;
+            if (QD == 1) begin : g_qd1
                 always @(posedge clk) q_d_q <= q_prev;
             end else begin : g_qdn
-                always @(posedge clk) q_d_q <= {q_d_q[2*(LAT-2)-1:0], q_prev};
+                always @(posedge clk) q_d_q <= {q_d_q[2*(QD-1)-1:0], q_prev};
             end
-            wire [1:0] q_at = q_d_q[2*(LAT-1)-1 -: 2];
+            wire [1:0] q_at = q_d_q[2*QD-1 -: 2];
 
             // Rounding add: + 2^F after a -1 spike (then >>> F+1), + 2^(F+1) otherwise.
             reg  signed [LPW-1:0] v_q;
@@ -140,8 +144,20 @@ module spikelm_neuron #(
         a_pos_q <= { {(CMW-AW-1){1'b0}}, a_cur};
         a_neg_q <= -{ {(CMW-AW-1){1'b0}}, a_cur};
     end
-    wire                  fire_pos = (u2 > a_pos_q);
-    wire                  fire_neg = (u2 < a_neg_q);
+    // Stage 1: each half of 2U against the same half of +A and of -A (high halves signed).
+    localparam integer CL = CMW / 2;  // low half
+    reg p_gt_hi_q, p_eq_hi_q, p_gt_lo_q, n_lt_hi_q, n_eq_hi_q, n_lt_lo_q;
+    always @(posedge clk) begin
+        p_gt_hi_q <= $signed(u2[CMW-1:CL]) > $signed(a_pos_q[CMW-1:CL]);
+        p_eq_hi_q <= (u2[CMW-1:CL] == a_pos_q[CMW-1:CL]);
+        p_gt_lo_q <= (u2[CL-1:0] > a_pos_q[CL-1:0]);
+        n_lt_hi_q <= $signed(u2[CMW-1:CL]) < $signed(a_neg_q[CMW-1:CL]);
+        n_eq_hi_q <= (u2[CMW-1:CL] == a_neg_q[CMW-1:CL]);
+        n_lt_lo_q <= (u2[CL-1:0] < a_neg_q[CL-1:0]);
+    end
+    // Stage 2: combine.
+    wire fire_pos = p_gt_hi_q | (p_eq_hi_q & p_gt_lo_q);
+    wire fire_neg = n_lt_hi_q | (n_eq_hi_q & n_lt_lo_q);
 
     always @(posedge clk) begin
         u_q <= u;

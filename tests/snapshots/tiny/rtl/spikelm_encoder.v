@@ -29,9 +29,9 @@
 // membrane recurrence is a pipeline of STEP = LAT + 3 cycles per time step, not a loop.
 //
 // Timing, cycle 0 = the launch (the cycle after the beat of time step T-1 is consumed):
-// U_t is registered at cycle 1 + t*STEP, q_t at 2 + t*STEP; X_t reaches step t at cycle
+// U_t is registered at cycle 1 + t*STEP, q_t at 1 + CMPL + t*STEP; X_t reaches step t at cycle
 // t*STEP - 1 through a delay line. All T spikes (and membranes) leave together with the tag of
-// the pair at cycle OUT = 2 + (T-1)*STEP (out_valid). A new pair can be launched every cycle.
+// the pair at cycle OUT = 1 + CMPL + (T-1)*STEP (out_valid). A new pair can be launched every cycle.
 module spikelm_encoder #(
     parameter integer XW    = 16,  // input code width
     parameter integer MW    = 32,  // membrane width
@@ -41,6 +41,7 @@ module spikelm_encoder #(
     parameter integer TB    = 2,   // time step index bits
     parameter integer CODEW = 16,  // bits of one alpha code (exact) or of its K digit words
     parameter integer LAT   = 4,   // latency of spikelm_amp_shift
+    parameter integer CMPL  = 2,   // latency of the neuron's comparator (u_q to q_q)
     parameter integer TAGW  = 8    // bits of the tag that travels with a pair (buffer address)
 ) (
     input  wire               clk,
@@ -56,7 +57,7 @@ module spikelm_encoder #(
     output wire [T*MW-1:0]    u          // U_t at [t*MW +: MW]
 );
     localparam integer STEP = LAT + 3;             // cycles per unrolled time step
-    localparam integer OUT  = 2 + (T - 1) * STEP;  // launch to out_valid
+    localparam integer OUT  = 1 + CMPL + (T - 1) * STEP;  // launch to out_valid
     localparam integer TM1 = T - 1;
     localparam [TB-1:0] T_LAST = TM1[TB-1:0];
 
@@ -110,7 +111,7 @@ module spikelm_encoder #(
             wire [1:0]    q_t;
             spikelm_neuron #(
                 .XW(XW), .MW(MW), .AW(AW), .F(F), .FIRST((t == 0) ? 1 : 0),
-                .CODEW(CODEW), .LAT(LAT)
+                .CODEW(CODEW), .LAT(LAT), .CMPL(CMPL)
             ) u_neuron (
                 .clk(clk),
                 .u_prev(u_chain[t*MW +: MW]),
@@ -128,7 +129,7 @@ module spikelm_encoder #(
             spikelm_delay #(.W(2), .N((T - 1 - t) * STEP), .RESET(0)) u_q_align (
                 .clk(clk), .rst(1'b0), .in(q_t), .out(spikes[t*2 +: 2])
             );
-            spikelm_delay #(.W(MW), .N((T - 1 - t) * STEP + 1), .RESET(0)) u_u_align (
+            spikelm_delay #(.W(MW), .N((T - 1 - t) * STEP + CMPL), .RESET(0)) u_u_align (
                 .clk(clk), .rst(1'b0), .in(u_t), .out(u[t*MW +: MW])
             );
         end

@@ -68,6 +68,7 @@
 `define SPIKELM_OPW         34           // output stage product width
 `define SPIKELM_LPW         49           // neuron leak product width
 `define SPIKELM_AMP_LAT     4            // amplitude shifter latency
+`define SPIKELM_CMP_LAT     2            // neuron comparator latency
 `define SPIKELM_OUT_FD      16           // output FIFO entries
 `define SPIKELM_OUT_FB      4            // output FIFO pointer bits
 `define SPIKELM_INFO        32'h00040808 // INFO register
