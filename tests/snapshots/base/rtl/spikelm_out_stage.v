@@ -24,10 +24,12 @@
 `default_nettype none
 
 // Amplitude / bias output stage, one lane per array column:
-//   Y = sat_YW(R(ACC * M_t, S) + B[j]),  R(v, S) = (v + 2^(S-1)) >>> S  (R(v, 0) = v).
+//   Y = sat_YW(R(ACC * M_t[j], S) + B[j]),  R(v, S) = (v + 2^(S-1)) >>> S  (R(v, 0) = v),
+// with a scale code per time step and column (docs/arithmetic.md, "Per-column scale").
 // A pipeline that never stalls, then a FIFO that absorbs the output stream's back-pressure:
+//   accumulator register (waits one cycle for the row's scale codes from the scale memory) ->
 //   product (spikelm_amp_shift, LAT cycles) -> rounding add -> shift by S -> bias add ->
-//   saturation, each stage registered (PL = LAT + 4 cycles), then the FIFO (FD entries,
+//   saturation, each stage registered (PL = LAT + 5 cycles), then the FIFO (FD entries,
 //   first-word fall-through, LUT RAM).
 // Flow control by credit: in_take claims a FIFO slot for a row (in_ready must be high), the
 // row itself arrives one cycle later as in_valid. in_ready is a register: it is high while
@@ -41,7 +43,7 @@ module spikelm_out_stage #(
     parameter integer SCW   = 16,  // bits of one output-scale code (or its digit words)
     parameter integer PW    = 37,  // product width ACCW + scale_bits + 1
     parameter integer LAT   = 4,   // latency of spikelm_amp_shift
-    parameter integer FD    = 16,  // FIFO entries (a power of 2, at least LAT + 7)
+    parameter integer FD    = 16,  // FIFO entries (a power of 2, at least LAT + 8)
     parameter integer FB    = 4    // FIFO pointer bits, log2(FD)
 ) (
     input  wire              clk,
@@ -50,7 +52,7 @@ module spikelm_out_stage #(
     output wire              in_ready,  // a slot is free: in_take is allowed
     input  wire              in_valid,  // the row (one cycle after its in_take)
     input  wire [C*ACCW-1:0] in_acc,
-    input  wire [SCW-1:0]    in_scale,  // M_t of the row
+    input  wire [C*SCW-1:0]  in_scale,  // M_t[j] of the row's lanes, one cycle after in_valid
     input  wire [C*YW-1:0]   in_bias,   // B[j] of the current column block
     input  wire              in_last,
     input  wire [OSB-1:0]    shift,     // S, static during a run
@@ -60,15 +62,15 @@ module spikelm_out_stage #(
     output wire              out_last
 );
     localparam integer SUMW = ((PW + 1 > YW) ? PW + 1 : YW) + 1;
-    localparam integer PL   = LAT + 4;       // pipeline stages
+    localparam integer PL   = LAT + 5;       // pipeline stages
     localparam integer DW   = C * YW + 1;    // FIFO word: the lanes and last
     localparam [PW:0]  ONE  = { {PW{1'b0}}, 1'b1};
     localparam [FB:0]  FULL = FD[FB:0];
 
     generate
-        if ((1 << FB) != FD || FD < LAT + 7) begin : g_bad_param
+        if ((1 << FB) != FD || FD < LAT + 8) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_out_stage: needs FD = 2^FB and FD >= LAT + 7");
+                $display("ERROR: spikelm_out_stage: needs FD = 2^FB and FD >= LAT + 8");
                 $finish;
             end
         end
@@ -94,16 +96,23 @@ module spikelm_out_stage #(
     genvar c;
     generate
         for (c = 0; c < C; c = c + 1) begin : g_lane
+            // The accumulator waits one cycle for its scale code (block RAM read latency).
+            reg  [ACCW-1:0] acc_q;
+            always @(posedge clk) begin
+                acc_q <= in_acc[c*ACCW +: ACCW];
+            end
+
             wire [PW-1:0] prod;
             spikelm_amp_shift #(
                 .XW(ACCW), .CW(SCW), .PW(PW), .LAT(LAT)
             ) u_scale (
-                .clk(clk), .x(in_acc[c*ACCW +: ACCW]), .code(in_scale), .p(prod)
+                .clk(clk), .x(acc_q), .code(in_scale[c*SCW +: SCW]), .p(prod)
             );
 
-            // The bias waits for the product and the two rounding stages.
+            // The bias (sampled with the row) waits for the scale, the product and the two
+            // rounding stages.
             wire [YW-1:0] bias;
-            spikelm_delay #(.W(YW), .N(LAT + 2), .RESET(0)) u_bias (
+            spikelm_delay #(.W(YW), .N(LAT + 3), .RESET(0)) u_bias (
                 .clk(clk), .rst(1'b0), .in(in_bias[c*YW +: YW]), .out(bias)
             );
 

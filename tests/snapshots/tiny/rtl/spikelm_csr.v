@@ -25,17 +25,21 @@
 
 // Register block (docs/engine.md register map; the addresses below are rendered from
 // src/rtl/regmap.rs). Word addresses; the lower half (csr_addr[CSR_AW-1] = 0) holds the
-// registers, the upper half the biases, write only, at (j / C) << CB | (j % C). Reads return
-// the word the cycle after csr_re.
+// registers, the upper half the two per-column memories, write only, selected by
+// csr_addr[CSR_AW-2] (regmap::UpperHalf): BIAS[j] at (j / C) << CB | (j % C), and digit word k
+// of SCALE[t][j] at ((t << SKB | k) << (BAB + CB)) | (j / C) << CB | (j % C). Reads return the
+// word the cycle after csr_re.
 module spikelm_csr #(
     parameter integer CSR_AW = 11,     // CSR word address bits: register offsets + 1 (bias half)
     parameter integer T      = 4,      // time steps (ALPHA, SCALE and counters per step, <= 16)
+    parameter integer TB     = 2,      // time step bits of a SCALE address, clog2(T) (>= 1)
     parameter integer TOKW   = 8,      // TOKENS register width
     parameter integer SEQ    = 128,    // sequence length: TOKENS after reset and on a bad write
     parameter integer OSB    = 6,      // OUT_SHIFT register width
     parameter integer AK     = 1,      // alpha words per time step (1 exact, K digits, <= 16)
     parameter integer ADW    = 16,     // bits kept per alpha word
-    parameter integer SK     = 1,      // scale words per time step (<= 16)
+    parameter integer SK     = 1,      // scale words per code (<= 16)
+    parameter integer SKB    = 1,      // digit index bits of a SCALE address, clog2(SK) (>= 1)
     parameter integer SDW    = 16,     // bits kept per scale word
     parameter integer CB     = 3,      // bias column-bank bits (clog2 C)
     parameter integer BAB    = 6,      // bias address bits within a bank
@@ -61,11 +65,15 @@ module spikelm_csr #(
     output reg  [TOKW-1:0]      tokens,
     output reg  [OSB-1:0]       out_shift,
     output reg  [T*AK*ADW-1:0]  alpha,
-    output reg  [T*SK*SDW-1:0]  scale,
     output wire                 bias_we,
     output wire [CB-1:0]        bias_bank,
     output wire [BAB-1:0]       bias_addr,
-    output wire [YW-1:0]        bias_wdata
+    output wire [YW-1:0]        bias_wdata,
+    output wire                 scale_we,
+    output wire [CB-1:0]        scale_bank,
+    output wire [SKB-1:0]       scale_word,   // digit k
+    output wire [BAB+TB-1:0]    scale_addr,   // {entry j / C, t}
+    output wire [SDW-1:0]       scale_wdata
 );
     // Bits of a register offset within the lower half.
     localparam integer OFW = 10;
@@ -77,8 +85,12 @@ module spikelm_csr #(
             $display("spikelm_csr: CSR_AW = %0d, needs at least %0d (register offsets + bias half)", CSR_AW, OFW + 1);
             $finish;
         end
-        if (CB + BAB > CSR_AW - 1) begin
-            $display("spikelm_csr: CB + BAB = %0d exceeds the bias half (%0d bits)", CB + BAB, CSR_AW - 1);
+        if (CB + BAB + SKB + TB > CSR_AW - 2) begin
+            $display("spikelm_csr: CB + BAB + SKB + TB = %0d exceeds a memory's quarter (%0d bits)", CB + BAB + SKB + TB, CSR_AW - 2);
+            $finish;
+        end
+        if ((1 << TB) < T || (1 << SKB) < SK) begin
+            $display("spikelm_csr: TB = %0d, SKB = %0d cannot index T = %0d, SK = %0d", TB, SKB, T, SK);
             $finish;
         end
         if (T > 16 || AK > 16 || SK > 16) begin
@@ -104,7 +116,6 @@ module spikelm_csr #(
     localparam [OFW-1:0] A_NEG_COUNT = 10'h041;  // R 0x041 + 4t NEG_COUNT[t]
     localparam [OFW-1:0] A_ADD_COUNT = 10'h042;  // R 0x042 + 4t ADD_COUNT[t]
     localparam [OFW-1:0] A_ALPHA = 10'h100;  // W 0x100 + 16t + k ALPHA[t]
-    localparam [OFW-1:0] A_SCALE = 10'h200;  // W 0x200 + 16t + k SCALE[t]
     // Bits of the named register fields.
     localparam integer CTRL_START = 0;
     localparam integer STATUS_BUSY = 0;
@@ -117,27 +128,34 @@ module spikelm_csr #(
     wire               low_reg = ~upper & ((lo >> OFW) == 0);
     wire [OFW-1:0]     a       = lo[OFW-1:0];
 
-    // ALPHA / SCALE: a[9:8] selects the array, a[7:4] the time step, a[3:0] the digit.
+    // ALPHA: a[9:8] selects the array, a[7:4] the time step, a[3:0] the digit.
     // Counters: a[9:6] selects the block, a[5:2] the time step, a[1:0] POS / NEG / ADD.
     wire hit_ctrl   = low_reg & (a == A_CTRL);
     wire hit_layer  = low_reg & (a == A_LAYER);
     wire hit_tokens = low_reg & (a == A_TOKENS);
     wire hit_shift  = low_reg & (a == A_OUT_SHIFT);
     wire hit_alpha  = low_reg & (a[9:8] == A_ALPHA[9:8]);
-    wire hit_scale  = low_reg & (a[9:8] == A_SCALE[9:8]);
     wire hit_count  = low_reg & (a[9:6] == A_POS_COUNT[9:6])
                     & ((a[1:0] == A_POS_COUNT[1:0]) | (a[1:0] == A_NEG_COUNT[1:0])
                        | (a[1:0] == A_ADD_COUNT[1:0]));
 
-    wire [15:0] t_hot  = 16'd1 << a[7:4];   // ALPHA / SCALE time step
-    wire [15:0] k_hot  = 16'd1 << a[3:0];   // ALPHA / SCALE digit
+    wire [15:0] t_hot  = 16'd1 << a[7:4];   // ALPHA time step
+    wire [15:0] k_hot  = 16'd1 << a[3:0];   // ALPHA digit
     wire [15:0] ct_hot = 16'd1 << a[5:2];   // counter time step
 
     assign start      = csr_we & hit_ctrl & csr_wdata[CTRL_START];
-    assign bias_we    = csr_we & upper & ~busy;  // refused while busy
-    assign bias_bank  = csr_addr[CB-1:0];
-    assign bias_addr  = csr_addr[CB +: BAB];
-    assign bias_wdata = csr_wdata[YW-1:0];
+    // The memories: writes refused while busy.
+    wire   mem_we      = csr_we & upper & ~busy;
+    wire   sel_scale   = csr_addr[CSR_AW-2];
+    assign bias_we     = mem_we & ~sel_scale;
+    assign bias_bank   = csr_addr[CB-1:0];
+    assign bias_addr   = csr_addr[CB +: BAB];
+    assign bias_wdata  = csr_wdata[YW-1:0];
+    assign scale_we    = mem_we & sel_scale;
+    assign scale_bank  = csr_addr[CB-1:0];
+    assign scale_word  = csr_addr[CB+BAB +: SKB];
+    assign scale_addr  = {csr_addr[CB +: BAB], csr_addr[CB+BAB+SKB +: TB]};
+    assign scale_wdata = csr_wdata[SDW-1:0];
 
     wire tokens_bad = (csr_wdata == 32'd0) || (csr_wdata > SEQ);
 
@@ -149,7 +167,6 @@ module spikelm_csr #(
             tokens    <= SEQ_K;
             out_shift <= {OSB{1'b0}};
             alpha     <= {(T*AK*ADW){1'b0}};
-            scale     <= {(T*SK*SDW){1'b0}};
         end else if (csr_we && !busy) begin  // run parameters are refused while busy
             if (hit_layer) begin
                 layer <= csr_wdata[1:0];
@@ -164,11 +181,6 @@ module spikelm_csr #(
                 for (kk = 0; kk < AK; kk = kk + 1) begin
                     if (hit_alpha && t_hot[tt] && k_hot[kk]) begin
                         alpha[(tt*AK + kk)*ADW +: ADW] <= csr_wdata[ADW-1:0];
-                    end
-                end
-                for (kk = 0; kk < SK; kk = kk + 1) begin
-                    if (hit_scale && t_hot[tt] && k_hot[kk]) begin
-                        scale[(tt*SK + kk)*SDW +: SDW] <= csr_wdata[SDW-1:0];
                     end
                 end
             end
