@@ -96,8 +96,8 @@ fn per_channel_sites_and_query_key_value_replay_bit_exactly() {
     assert!(e.contains("layer 3"), "{e}");
 }
 
-/// The real checkpoint: layer 0's FFN-out (the outlier columns that need per-channel scales)
-/// and key, a few tokens each.
+/// The real checkpoint, a few tokens each: layer 1's FFN-out (the outlier columns that need
+/// per-channel scales) and layer 0's query, both at F_in = 15 so they share one engine build.
 #[test]
 fn minilm_per_channel_sites_replay_bit_exactly() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -109,15 +109,15 @@ fn minilm_per_channel_sites_replay_bit_exactly() {
     ))
     .expect("imports");
     let pkg = Package::read(&out).expect("reads");
-    for site in [Site::FfnOut, Site::Key] {
-        let (params, stim) = site_stimulus(&pkg, None, TEXT, 0, site, Some(2)).expect("stimulus");
-        assert!(!pkg.site(0, site).expect("site").is_per_tensor());
+    for (layer, site) in [(1, Site::FfnOut), (0, Site::Query)] {
+        let q = pkg.site(layer, site).expect("site");
+        assert!(!q.is_per_tensor());
+        let (params, stim) =
+            site_stimulus(&pkg, None, TEXT, layer, site, Some(2)).expect("stimulus");
+        assert_eq!(params.format().frac_bits, q.format.frac_bits);
         assert!(stim.tokens <= 2 && stim.x.iter().any(|&v| v != 0));
-        replay(
-            &params,
-            stim,
-            &format!("sim_package_minilm_{}", site.name()),
-        );
+        let name = format!("sim_package_minilm_{layer}_{}", site.name());
+        replay(&params, stim, &name);
     }
 }
 
