@@ -20,7 +20,7 @@ fn minilm_imports_and_keeps_spikes_and_outputs_close() {
     assert_eq!(summary.alpha_source, "calibrated");
     assert_eq!(summary.sites.len(), 6 * 6);
     for s in &summary.sites {
-        assert!((8..=14).contains(&s.frac_in), "{s:?}");
+        assert!((8..=15).contains(&s.frac_in), "{s:?}");
         assert!(s.calibration_agreement >= 0.9995, "{s:?}");
         assert!(
             s.alphas.iter().all(|&a| a > 0.0) && s.alphas.len() == 4,
@@ -212,4 +212,20 @@ fn cli_imports_and_reports_an_encoder_as_json() {
         "9",
     ]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("--frac-bits 9"));
+    // F_in above XW − 1 would give a package the engine's configuration refuses.
+    let out = run(&[
+        "import",
+        "--checkpoint",
+        ck_s,
+        "--out",
+        pkg_s,
+        "--force",
+        "--frac-bits",
+        "8:16",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("format.input_bits − 1 = 15"),
+        "{err}"
+    );
 }

@@ -35,14 +35,15 @@ const LAYERS: [(&str, u64, u64); 4] = [
 /// the partial products — plus rounding, leak select + X and saturation: 7 cycles); one cycle
 /// hands the buffer to the array; the reduction runs for K cycles (per column block of 8 outputs:
 /// Din weight beats, 3 pipeline cycles — buffer read with its output register and the broadcast
-/// registers — and 8 drain beats); the last output beat leaves O = 10 cycles after the last drain
-/// (drain register, multiplier 4, rounding, shift, bias, saturation, FIFO write):
+/// registers — and 8 drain beats); the last output beat leaves O = 11 cycles after the last drain
+/// (drain register, the wait for the scale memory, multiplier 4, rounding, shift, bias,
+/// saturation, FIFO write):
 /// CYCLES = E + L + 1 + K + O.
 fn hand_cycles(din: u64, dout: u64) -> u64 {
     let encode = 2 * 4 * din;
     let encoder_latency = 4 + 3 * (4 + 3);
     let compute = (dout / 8) * (din + 3 + 8);
-    let out_latency = 1 + 4 + 5;
+    let out_latency = 1 + 1 + 4 + 5;
     encode + encoder_latency + 1 + compute + out_latency
 }
 
@@ -179,4 +180,44 @@ fn memory_traffic_and_energy_match_a_hand_derivation() {
     // 707788.8 + 84787.2 pJ = 0.792576 µJ.
     let fp32_compute = energy[0]["snn_compute_uj"].as_f64().unwrap_or(f64::NAN);
     assert!((fp32_compute - 0.792576).abs() < 1e-12, "{fp32_compute}");
+}
+
+/// `spikelm-hw perf | head`: a reader that goes away ends the command quietly (SIGPIPE), with
+/// no panic about a broken pipe. The pipe's read end is closed before the command starts, so
+/// its first line already meets no reader.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_perf_quietly() {
+    use std::os::unix::io::FromRawFd;
+    let mut fds = [0i32; 2];
+    // SAFETY: pipe() fills two new descriptors; the read end is closed at once, the write end
+    // is owned by the File handed to the child.
+    let write_end = unsafe {
+        assert_eq!(libc::pipe(fds.as_mut_ptr()), 0, "pipe");
+        libc::close(fds[0]);
+        std::fs::File::from_raw_fd(fds[1])
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_spikelm-hw"))
+        .args(["perf"])
+        .stdout(write_end)
+        .output()
+        .expect("run spikelm-hw perf");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+}
+
+/// A configuration error names its cause once (the library's message already holds it).
+#[test]
+fn config_errors_print_their_cause_once() {
+    let out = Command::new(env!("CARGO_BIN_EXE_spikelm-hw"))
+        .args(["perf", "--config", "/nonexistent/spikelm.toml"])
+        .output()
+        .expect("run spikelm-hw perf");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/spikelm.toml"), "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
 }

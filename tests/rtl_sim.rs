@@ -127,10 +127,15 @@ fn run_case(case: &Case) {
             Some(k) => csd_code(&mut rng, k, d.alpha_shift_bits, 8, 11),
         })
         .collect();
-    let scale: Vec<Code> = (0..t_steps)
-        .map(|_| match digits {
-            None => exact_code(rng.range(1, 1 << 12)),
-            Some(k) => csd_code(&mut rng, k, d.scale_shift_bits, 0, 11),
+    // A scale code per time step and output column.
+    let scale: Vec<Vec<Code>> = (0..t_steps)
+        .map(|_| {
+            (0..dout)
+                .map(|_| match digits {
+                    None => exact_code(rng.range(1, 1 << 12)),
+                    Some(k) => csd_code(&mut rng, k, d.scale_shift_bits, 0, 11),
+                })
+                .collect()
         })
         .collect();
     let shift = if int8 { 14u32 } else { 9 };
@@ -207,7 +212,7 @@ fn run_case(case: &Case) {
                 for lane in 0..c {
                     let j = cb * c + lane;
                     let acc: i64 = (0..din).map(|i| q[n][t][i] * w[j][i]).sum();
-                    let mt = scale[if int8 { 0 } else { t }].value as i128;
+                    let mt = scale[if int8 { 0 } else { t }][j].value as i128;
                     let y = sat(
                         round_shift(acc as i128 * mt, shift) + bias[j] as i128,
                         ybits,
@@ -268,16 +273,19 @@ fn run_case(case: &Case) {
         )
         .unwrap();
     };
+    let mem = reg::UpperHalf::of(p);
     for t in 0..t_steps {
         for (k, word) in alpha[t].words.iter().enumerate() {
             wr(reg::ALPHA.at(t as u32, k as u32).into(), *word as u64);
         }
-        for (k, word) in scale[t].words.iter().enumerate() {
-            wr(reg::SCALE.at(t as u32, k as u32).into(), *word as u64);
+        for (j, code) in scale[t].iter().enumerate() {
+            for (k, word) in code.words.iter().enumerate() {
+                wr(mem.scale(t as u32, k as u32, j as u32).into(), *word as u64);
+            }
         }
     }
     for (j, b) in bias.iter().enumerate() {
-        wr(reg::bias_addr(csr_aw, c as u32, j as u32).into(), *b as u64);
+        wr(mem.bias(j as u32).into(), *b as u64);
     }
     wr(reg::LAYER.addr.into(), shape.index as u64);
     wr(reg::TOKENS.addr.into(), case.tokens as u64);

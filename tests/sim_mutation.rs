@@ -165,7 +165,7 @@ fn start_while_busy_must_be_ignored() {
 
 #[test]
 fn register_writes_while_busy_must_be_refused() {
-    // The harness writes OUT_SHIFT, ALPHA[0], SCALE[0], BIAS[0], LAYER and TOKENS right after
+    // The harness writes OUT_SHIFT, ALPHA[0], SCALE[0][0], BIAS[0], LAYER and TOKENS right after
     // its second START; the CSR refuses them while busy. Accept them again and the run breaks.
     let (p, dir) = mutated_tree(
         "mutant-busy-writes",
@@ -176,8 +176,8 @@ fn register_writes_while_busy_must_be_refused() {
     mutate(
         &dir,
         "rtl/spikelm_csr.v",
-        "assign bias_we    = csr_we & upper & ~busy;",
-        "assign bias_we    = csr_we & upper;",
+        "wire   mem_we      = csr_we & upper & ~busy;",
+        "wire   mem_we      = csr_we & upper;",
     );
     let r = run_attn_out_without_stalls(&p, "mutant-busy-writes-run", dir);
     assert!(

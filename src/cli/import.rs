@@ -3,6 +3,7 @@
 use super::common::ConfigArgs;
 use anyhow::{ensure, Context};
 use clap::Args;
+use spikelm_hw::import::calibrate::max_frac_in;
 use spikelm_hw::import::{import, ImportOptions};
 use spikelm_hw::model::encoder::site::WeightScale;
 use std::path::PathBuf;
@@ -28,9 +29,10 @@ pub struct ImportArgs {
     /// Time steps T when the checkpoint's config.json does not name them.
     #[arg(long, default_value_t = 4)]
     pub time_steps: usize,
-    /// Smallest and largest F_in tried per site, as MIN:MAX.
-    #[arg(long, default_value = "8:14", value_name = "MIN:MAX")]
-    pub frac_bits: String,
+    /// Smallest and largest F_in tried per site, as MIN:MAX [default: 8:XW−1, 8:15 at the
+    /// preset's 16-bit inputs; MAX may not exceed format.input_bits − 1].
+    #[arg(long, value_name = "MIN:MAX")]
+    pub frac_bits: Option<String>,
     /// Largest F_out of any site's outputs.
     #[arg(long, default_value_t = 14)]
     pub frac_out_max: u32,
@@ -56,14 +58,18 @@ pub fn read_text(text: &Option<String>, file: &Option<PathBuf>) -> anyhow::Resul
 }
 
 pub fn run(a: ImportArgs) -> anyhow::Result<()> {
-    let (lo, hi) = a
-        .frac_bits
-        .split_once(':')
-        .and_then(|(l, h)| Some((l.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
-        .with_context(|| format!("--frac-bits {}: expected MIN:MAX, e.g. 8:14", a.frac_bits))?;
+    let base = a.config.load()?;
+    let top = max_frac_in(&base);
+    let (lo, hi) = match &a.frac_bits {
+        None => (8.min(top), top),
+        Some(text) => text
+            .split_once(':')
+            .and_then(|(l, h)| Some((l.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+            .with_context(|| format!("--frac-bits {text}: expected MIN:MAX, e.g. 8:14"))?,
+    };
     ensure!(
-        lo <= hi && hi <= 24,
-        "--frac-bits {lo}:{hi}: needs MIN ≤ MAX ≤ 24"
+        lo <= hi && hi <= top,
+        "--frac-bits {lo}:{hi}: needs MIN ≤ MAX ≤ format.input_bits − 1 = {top}"
     );
     ensure!(
         a.time_steps >= 1 && a.time_steps <= 64,
@@ -78,7 +84,7 @@ pub fn run(a: ImportArgs) -> anyhow::Result<()> {
         time_steps: a.time_steps,
         frac_in: lo..=hi,
         frac_out_max: a.frac_out_max.min(24),
-        base: a.config.load()?,
+        base,
         force: a.force,
     };
     let s =

@@ -54,6 +54,21 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
 }
 
+/// The error and its causes, each once. The library's errors spell their cause inside their own
+/// message (so `to_string` is complete), which the cause chain would then repeat: a cause whose
+/// text the message before it already contains is left out.
+pub fn error_message(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if parts.last().is_some_and(|prev| prev.contains(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ")
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Presets(a) => config_cmd::presets(a),

@@ -24,7 +24,8 @@ pub struct SimArgs {
     #[arg(long, value_name = "DIR")]
     pub rtl: Option<PathBuf>,
     /// Layer shape: qkv, attn_out, ffn_in, ffn_out or all. With --package: the site to replay,
-    /// `L.SITE` or `SITE` (layer 0), SITE one of attn_out, ffn_in, ffn_out.
+    /// `L.SITE` or `SITE` (layer 0), SITE one of query, key, value, attn_out, ffn_in, ffn_out
+    /// (query, key and value each run alone, on the attn_out shape).
     #[arg(long, default_value = "all")]
     pub layer: String,
     /// Replay a real site of this package (from `spikelm-hw import`) on --text instead of random
@@ -38,6 +39,7 @@ pub struct SimArgs {
     #[arg(long, value_name = "FILE", requires = "package")]
     pub text_file: Option<PathBuf>,
     /// Tokens per run (a multiple of array.rows / model.time_steps); default: model.seq_len.
+    /// With --package: at most this many tokens of the text.
     #[arg(long)]
     pub tokens: Option<u32>,
     /// Stimulus case (random, zero-input, all-negative, all-positive, firing-tie,
@@ -128,7 +130,7 @@ fn package_site(arg: &str) -> anyhow::Result<(usize, Site)> {
         None => (0, arg),
     };
     let site = Site::from_name(site).with_context(|| {
-        format!("--layer {arg}: unknown site `{site}`; expected attn_out, ffn_in or ffn_out")
+        format!("--layer {arg}: unknown site `{site}`; expected query, key, value, attn_out, ffn_in or ffn_out")
     })?;
     Ok((layer, site))
 }
@@ -147,7 +149,8 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
             let text = super::import::read_text(&args.text, &args.text_file)?
                 .context("--package needs --text or --text-file: the activations to replay")?;
             let (layer, site) = package_site(&args.layer)?;
-            let (params, stim) = site_stimulus(&pkg, None, &text, layer, site)?;
+            let max_tokens = args.tokens.map(|t| t as usize);
+            let (params, stim) = site_stimulus(&pkg, None, &text, layer, site, max_tokens)?;
             if !args.json {
                 println!(
                     "replaying layer {layer} site {} of {} on {} tokens of real text (F_in = {})",

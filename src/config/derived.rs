@@ -86,6 +86,8 @@ pub struct Derived {
     /// Width of the output shift register S.
     pub out_shift_bits: u32,
     pub csr_addr_bits: u32,
+    /// Bits of the digit index k of a SCALE memory address (clog2 of the digits per code).
+    pub scale_digit_bits: u32,
     pub counter_bits: u32,
 }
 
@@ -151,8 +153,14 @@ impl Derived {
         let bias_addr_bits = clog2(bias_depth as u64);
         let col_bits = clog2(a.cols as u64);
         // Registers live in the lower half of the CSR space (the register map's own offset
-        // width), biases in the upper half at offset (j / cols) << clog2(cols) | (j % cols).
-        let csr_addr_bits = (bias_addr_bits + col_bits).max(regmap::OFFSET_BITS) + 1;
+        // width), the BIAS and SCALE memories in the
+        // upper half (rtl::regmap::UpperHalf): a select bit, then SCALE's t and digit k above
+        // the column offset (j / cols) << clog2(cols) | (j % cols).
+        let time_bits = clog2(m.time_steps as u64);
+        let scale_digit_bits = clog2(u64::from(f.alpha_mode.digits().unwrap_or(1)));
+        let csr_addr_bits = (1 + time_bits + scale_digit_bits + bias_addr_bits + col_bits)
+            .max(regmap::OFFSET_BITS)
+            + 1;
         let json = serde_json::to_string(c)
             .map_err(|e| ConfigError::invalid("config", "?", e.to_string()))?;
         let hash = Sha256::digest(json.as_bytes());
@@ -173,7 +181,8 @@ impl Derived {
             bias_addr_bits,
             col_block_bits: clog2(bias_depth as u64),
             token_bits: clog2(m.seq_len as u64 + 1),
-            time_bits: clog2(m.time_steps as u64),
+            time_bits,
+            scale_digit_bits,
             layer_sel_bits: 2,
             alpha_shift_bits: clog2(f.alpha_bits as u64 + 1),
             scale_shift_bits: clog2(f.scale_bits as u64 + 1),

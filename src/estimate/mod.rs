@@ -108,8 +108,10 @@ impl PerfEstimate {
         let m = params.model();
         let a = params.array();
         let d = &params.derived;
+        // Spike buffers, the bias memory and the scale memory.
         let on_chip_buffer_bits = 2 * a.rows as u64 * d.spike_buf_depth as u64 * 2
-            + d.max_dout as u64 * f.output_bits as u64;
+            + d.max_dout as u64 * f.output_bits as u64
+            + crate::rtl::regmap::scale_memory_bits(params);
         let additions_per_sequence =
             n_layers as f64 * layers.iter().map(|l| l.additions).sum::<f64>();
         let int8_macs_per_sequence = n_layers

@@ -136,8 +136,24 @@ pub fn quantise_model(
 }
 
 /// Import a checkpoint into a package (see the module doc).
+/// The largest F_in a site may take: F ≤ XW − 1, the configuration's rule.
+pub fn max_frac_in(base: &Params) -> u32 {
+    base.format().input_bits - 1
+}
+
 pub fn import(opts: &ImportOptions) -> Result<ImportSummary, ImportError> {
     let start = std::time::Instant::now();
+    let top = max_frac_in(&opts.base);
+    if opts.frac_in.is_empty() || *opts.frac_in.end() > top {
+        return Err(ImportError::Field {
+            path: "--frac-bits".into(),
+            field: format!("{}:{}", opts.frac_in.start(), opts.frac_in.end()),
+            detail: format!(
+                "needs MIN ≤ MAX ≤ format.input_bits − 1 = {top} (the largest F the engine's \
+                 configuration accepts); raise format.input_bits for more"
+            ),
+        });
+    }
     package::check_target(&opts.out, opts.force)?;
     let ck = load_checkpoint(&opts.checkpoint, opts.time_steps)?;
     let tokenizer = ck.tokenizer.clone().ok_or_else(|| {

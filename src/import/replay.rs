@@ -9,30 +9,28 @@ use crate::model::encoder::{integer, Site};
 use crate::sim::stimulus::LayerStimulus;
 use std::path::Path;
 
-/// The engine layer a site runs on, or why it cannot run there yet.
-fn engine_kind(site: Site) -> Result<LayerKind, String> {
+/// The engine layer shape a site runs on. Query, key and value each have their own α, F_in, scale
+/// codes and S in a package, so each runs alone rather than in the fused qkv shape (Dout =
+/// 3·hidden): on the attn_out shape, which has the same Din = Dout = hidden.
+fn engine_kind(site: Site) -> LayerKind {
     match site {
-        Site::AttnOut => Ok(LayerKind::AttnOut),
-        Site::FfnIn => Ok(LayerKind::FfnIn),
-        Site::FfnOut => Ok(LayerKind::FfnOut),
-        Site::Query | Site::Key | Site::Value => Err(format!(
-            "site {}: the engine runs query, key and value as one fused layer (Dout = 3·hidden) \
-             with one scale per time step, while the package quantises them as three sites with \
-             their own scales; replay attn_out, ffn_in or ffn_out",
-            site.name()
-        )),
+        Site::Query | Site::Key | Site::Value | Site::AttnOut => LayerKind::AttnOut,
+        Site::FfnIn => LayerKind::FfnIn,
+        Site::FfnOut => LayerKind::FfnOut,
     }
 }
 
 /// The configuration and stimulus that replay `site` of `layer` on `text`: the package's
 /// configuration with F = the site's F_in, the first tokens (a whole number of row blocks, at
-/// most seq_len) of the site's integer input codes, its weights, biases, α and scale codes.
+/// most seq_len and at most `max_tokens`) of the site's integer input codes, its weights, biases,
+/// α codes and scale codes M_t[j].
 pub fn site_stimulus(
     pkg: &Package,
     checkpoint: Option<&Path>,
     text: &str,
     layer: usize,
     site: Site,
+    max_tokens: Option<usize>,
 ) -> Result<(Params, LayerStimulus), ImportError> {
     let bad = |detail: String| ImportError::Package {
         path: pkg.dir.display().to_string(),
@@ -44,15 +42,8 @@ pub fn site_stimulus(
             pkg.layers.len()
         ))
     })?;
-    let kind = engine_kind(site).map_err(&bad)?;
-    let Some(linear) = q.spike_linear() else {
-        return Err(bad(format!(
-            "layer {layer} site {}: its weights have a scale per output column (per-channel); the \
-             RTL's amplitude stage holds one scale per time step until its per-column scale \
-             lands. Re-import with `--weight-scale per-tensor` to co-simulate this site bit-exactly",
-            site.name()
-        )));
-    };
+    let kind = engine_kind(site);
+    let linear = q.spike_linear()?;
     let mut config = pkg.params.config.clone();
     config.format = NumericFormat {
         frac_bits: q.format.frac_bits,
@@ -64,7 +55,8 @@ pub fn site_stimulus(
     let traces = integer::forward(&ck.weights, &pkg.layers, &batch, layer + 1)?;
     let x = &traces[layer].site(site).x;
     let tpr = params.derived.tokens_per_row_block as usize;
-    let tokens = (x.dim().1.min(params.model().seq_len as usize) / tpr) * tpr;
+    let limit = max_tokens.unwrap_or(usize::MAX);
+    let tokens = (x.dim().1.min(params.model().seq_len as usize).min(limit) / tpr) * tpr;
     if tokens == 0 {
         return Err(bad(format!(
             "the text has {} tokens; the engine needs at least {tpr} (one row block)",
@@ -79,7 +71,7 @@ pub fn site_stimulus(
         w: q.w.clone(),
         bias: q.bias.to_vec(),
         alpha: linear.alpha_codes().to_vec(),
-        scale: linear.scale_codes().to_vec(),
+        scale: linear.scale_codes().to_owned(),
         out_shift: linear.out_shift(),
     };
     Ok((params, stim))

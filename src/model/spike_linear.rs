@@ -108,20 +108,39 @@ impl OutputStage {
         })
     }
 
-    /// Y from accumulators `acc` (row-major [rows, Dout]) with scale code `m`: [`amplitude`]
-    /// in 64-bit arithmetic only (|ACC| < 2^31, M ≤ 2^31, S ≤ 62 are checked in `new`, so
-    /// ACC·M + 2^(S-1) < 2^63; the tests compare it with `amplitude`).
-    fn scale_row_major(&self, acc: &[i32], m: i64, y: &mut [i64]) {
+    /// Y from accumulators `acc` (row-major [rows, Dout]) with the scale code `m[j]` of each
+    /// column: [`amplitude`] in 64-bit arithmetic only (|ACC| < 2^31, M ≤ 2^31, S ≤ 62 are
+    /// checked in `new`, so ACC·M + 2^(S-1) < 2^63; the tests compare it with `amplitude`).
+    fn scale_row_major(&self, acc: &[i32], m: &[i64], y: &mut [i64]) {
         let dout = self.weights.dout();
         let s = self.out_shift;
         let half = if s == 0 { 0 } else { 1i64 << (s - 1) };
         let (lo, hi) = signed_range(self.format.output_bits);
         for (acc_row, y_row) in acc.chunks_exact(dout).zip(y.chunks_exact_mut(dout)) {
-            for ((y, &a), &b) in y_row.iter_mut().zip(acc_row).zip(&self.bias) {
+            for (((y, &a), &b), &m) in y_row.iter_mut().zip(acc_row).zip(&self.bias).zip(m) {
                 *y = (((a as i64 * m + half) >> s) + b).clamp(lo, hi);
             }
         }
     }
+
+    /// Check scale codes [steps, Dout]: the shape and the effective range 0..=2^MBW.
+    fn check_scales(&self, scale_codes: &Array2<i64>, steps: usize) -> Result<(), ModelError> {
+        let dout = self.weights.dout();
+        if scale_codes.dim() != (steps, dout) {
+            return Err(ModelError::shape(
+                "scale_codes",
+                scale_codes.shape(),
+                format!("needs one code per time step and column, [T = {steps}, Dout = {dout}]"),
+            ));
+        }
+        let mmax = 1i64 << self.format.scale_bits.min(62);
+        check_range("scale_codes", scale_codes, 0, mmax, "effective scale codes")
+    }
+}
+
+/// Scale codes per time step broadcast to every one of `dout` columns ([T, Dout]).
+fn per_step(scale_codes: &[i64], dout: usize) -> Array2<i64> {
+    Array2::from_shape_fn((scale_codes.len(), dout), |(t, _)| scale_codes[t])
 }
 
 /// One SpikeLinear site in integer codes (docs/arithmetic.md).
@@ -129,18 +148,40 @@ impl OutputStage {
 pub struct SpikeLinear {
     stage: OutputStage,
     alpha_codes: Vec<i64>,
-    scale_codes: Vec<i64>,
+    /// M_t[j], [T, Dout] (every column equal for one scale per tensor).
+    scale_codes: Array2<i64>,
 }
 
 impl SpikeLinear {
     /// `w` [Dout, Din] WB-bit weight codes, `bias` \[Dout\] output codes, `alpha_codes` the
     /// effective α code A_t per time step (1..=2^AW), `scale_codes` the effective output scale
-    /// M_t per time step (0..=2^MBW), `out_shift` S.
+    /// M_t per time step (0..=2^MBW), the same for every column, `out_shift` S.
     pub fn new(
         w: Array2<i64>,
         bias: Array1<i64>,
         alpha_codes: Vec<i64>,
         scale_codes: Vec<i64>,
+        out_shift: u32,
+        format: &NumericFormat,
+    ) -> Result<Self, ModelError> {
+        if scale_codes.len() != alpha_codes.len() {
+            return Err(ModelError::shape(
+                "scale_codes",
+                &[scale_codes.len()],
+                format!("needs one code per time step, T = {}", alpha_codes.len()),
+            ));
+        }
+        let m = per_step(&scale_codes, w.nrows());
+        Self::with_column_scales(w, bias, alpha_codes, m, out_shift, format)
+    }
+
+    /// As [`SpikeLinear::new`] with a scale code per time step and output column:
+    /// `scale_codes[t][j]` = M_t[j], [T, Dout] (docs/arithmetic.md, "Per-column scale").
+    pub fn with_column_scales(
+        w: Array2<i64>,
+        bias: Array1<i64>,
+        alpha_codes: Vec<i64>,
+        scale_codes: Array2<i64>,
         out_shift: u32,
         format: &NumericFormat,
     ) -> Result<Self, ModelError> {
@@ -168,21 +209,7 @@ impl SpikeLinear {
             amax,
             "effective α codes",
         )?;
-        if scale_codes.len() != alpha_codes.len() {
-            return Err(ModelError::shape(
-                "scale_codes",
-                &[scale_codes.len()],
-                format!("needs one code per time step, T = {}", alpha_codes.len()),
-            ));
-        }
-        let mmax = 1i64 << format.scale_bits.min(62);
-        check_range(
-            "scale_codes",
-            &ndarray::aview1(&scale_codes),
-            0,
-            mmax,
-            "effective scale codes",
-        )?;
+        stage.check_scales(&scale_codes, alpha_codes.len())?;
         Ok(SpikeLinear {
             stage,
             alpha_codes,
@@ -202,8 +229,9 @@ impl SpikeLinear {
     pub fn alpha_codes(&self) -> &[i64] {
         &self.alpha_codes
     }
-    pub fn scale_codes(&self) -> &[i64] {
-        &self.scale_codes
+    /// M_t[j], [T, Dout].
+    pub fn scale_codes(&self) -> ArrayView2<'_, i64> {
+        self.scale_codes.view()
     }
     pub fn out_shift(&self) -> u32 {
         self.stage.out_shift
@@ -278,8 +306,9 @@ impl SpikeLinear {
         let acc = accumulate_spikes(q.as_slice().unwrap_or(&[]), &self.stage.weights);
         let mut y = vec![0i64; acc.len()];
         for (step, (acc_t, y_t)) in acc.chunks(n * dout).zip(y.chunks_mut(n * dout)).enumerate() {
+            let m = self.scale_codes.row(step);
             self.stage
-                .scale_row_major(acc_t, self.scale_codes[step], y_t);
+                .scale_row_major(acc_t, m.as_slice().unwrap_or(&[]), y_t);
         }
         let acc = Array3::from_shape_vec((t, n, dout), acc.into_iter().map(i64::from).collect());
         let y = Array3::from_shape_vec((t, n, dout), y);
@@ -304,10 +333,12 @@ pub struct Int8MacTrace {
 #[derive(Debug, Clone)]
 pub struct Int8Mac {
     stage: OutputStage,
-    scale_code: i64,
+    /// M[j] per output column.
+    scale_codes: Vec<i64>,
 }
 
 impl Int8Mac {
+    /// One scale code M for every column.
     pub fn new(
         w: Array2<i64>,
         bias: Array1<i64>,
@@ -315,17 +346,27 @@ impl Int8Mac {
         out_shift: u32,
         format: &NumericFormat,
     ) -> Result<Self, ModelError> {
+        let m = vec![scale_code; w.nrows()];
+        Self::with_column_scales(w, bias, m, out_shift, format)
+    }
+
+    /// A scale code M[j] per output column.
+    pub fn with_column_scales(
+        w: Array2<i64>,
+        bias: Array1<i64>,
+        scale_codes: Vec<i64>,
+        out_shift: u32,
+        format: &NumericFormat,
+    ) -> Result<Self, ModelError> {
         let stage = OutputStage::new(&w, &bias, out_shift, format, 128)?;
-        let mmax = 1i64 << format.scale_bits.min(62);
-        if !(0..=mmax).contains(&scale_code) {
-            return Err(ModelError::value(
-                "scale_code",
-                None,
-                scale_code,
-                format!("must be 0..={mmax}"),
-            ));
-        }
-        Ok(Int8Mac { stage, scale_code })
+        let dout = scale_codes.len();
+        let m = Array2::from_shape_vec((1, dout), scale_codes)
+            .map_err(|e| ModelError::shape("scale_codes", &[dout], e.to_string()))?;
+        stage.check_scales(&m, 1)?;
+        Ok(Int8Mac {
+            stage,
+            scale_codes: m.into_raw_vec_and_offset().0,
+        })
     }
 
     /// Run on INT8 activations `x` [N, Din] (−128..=127).
@@ -342,7 +383,7 @@ impl Int8Mac {
         let packed: Vec<i8> = x.iter().map(|&v| v as i8).collect();
         let acc = accumulate_int8(&packed, &self.stage.weights);
         let mut y = vec![0i64; acc.len()];
-        self.stage.scale_row_major(&acc, self.scale_code, &mut y);
+        self.stage.scale_row_major(&acc, &self.scale_codes, &mut y);
         let dout = self.stage.weights.dout();
         let acc = Array2::from_shape_vec((n, dout), acc.into_iter().map(i64::from).collect());
         let y = Array2::from_shape_vec((n, dout), y);
@@ -417,7 +458,7 @@ mod tests {
             let acc = accumulate_reference(tr.q.index_axis(ndarray::Axis(0), t), w.view());
             assert_eq!(acc, tr.acc.index_axis(ndarray::Axis(0), t));
             for ((n, j), &a) in acc.indexed_iter() {
-                let y = amplitude(a, sl.scale_codes()[t], 3, bias[j], f.output_bits);
+                let y = amplitude(a, sl.scale_codes()[[t, j]], 3, bias[j], f.output_bits);
                 assert_eq!(tr.y[[t, n, j]], y);
             }
         }
@@ -426,6 +467,45 @@ mod tests {
         assert_eq!(c.pos as usize, q2.iter().filter(|&&q| q == 1).count());
         assert_eq!(c.neg as usize, q2.iter().filter(|&&q| q == -1).count());
         assert_eq!(c.adds as usize, (c.pos + c.neg) as usize * dout);
+    }
+
+    #[test]
+    fn column_scales_scale_each_column_with_its_own_code() {
+        let f = format();
+        let mut g = Gauss::new(3);
+        let w = Array2::from_shape_fn((16, 10), |_| g.uniform_int(-127, 127));
+        let bias = Array1::from_shape_fn(16, |_| g.uniform_int(-2000, 2000));
+        let x = Array3::from_shape_fn((4, 3, 10), |_| g.uniform_int(-3000, 3000));
+        let alphas = vec![1600, 1500, 1700, 1024];
+        let build = |m: Array2<i64>| {
+            SpikeLinear::with_column_scales(w.clone(), bias.clone(), alphas.clone(), m, 3, &f)
+        };
+        let cols = Array2::from_shape_fn((4, 16), |(t, j)| (3 + 5 * j + 7 * t) as i64);
+        let tr = build(cols.clone())
+            .expect("valid")
+            .run(x.view())
+            .expect("valid");
+        for ((t, n, j), &a) in tr.acc.indexed_iter() {
+            let want = amplitude(a, cols[[t, j]], 3, bias[j], f.output_bits);
+            assert_eq!(tr.y[[t, n, j]], want);
+        }
+        // Per-step codes are the same layer as every column holding them.
+        let steps = vec![9, 10, 11, 12];
+        let sl = SpikeLinear::new(
+            w.clone(),
+            bias.clone(),
+            alphas.clone(),
+            steps.clone(),
+            3,
+            &f,
+        )
+        .expect("valid");
+        let same = build(per_step(&steps, 16)).expect("valid");
+        assert_eq!(same.run(x.view()).ok(), sl.run(x.view()).ok());
+        let e = build(Array2::zeros((4, 15)))
+            .expect_err("one column short")
+            .to_string();
+        assert!(e.contains("Dout = 16"), "{e}");
     }
 
     #[test]
@@ -490,7 +570,7 @@ mod tests {
             0,
             &f,
         ));
-        assert!(e.contains("scale_codes[0] = -1"), "{e}");
+        assert!(e.contains("scale_codes[0, 0] = -1"), "{e}");
         let e = err(SpikeLinear::new(
             Array2::zeros((0, 3)),
             Array1::zeros(0),

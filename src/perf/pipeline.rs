@@ -42,8 +42,14 @@ pub fn encoder_latency(params: &Params) -> u64 {
 /// the credit round trip, so a stall-free drain never waits for a slot).
 pub const OUT_FIFO_DEPTH: u32 = 16;
 
+/// Cycles the output stage's accumulator register waits for a row's per-column scale codes:
+/// the scale memory is read as the row is issued and its block RAM answers one cycle after the
+/// row enters the stage.
+pub const SCALE_READ_WAIT: u64 = 1;
+
 /// Cycles from the last drain beat to the final output beat: the drain register, the output
-/// stage's pipeline (the product, rounding, shift, bias, saturation) and the FIFO write.
+/// stage's pipeline (the scale wait, the product, rounding, shift, bias, saturation) and the
+/// FIFO write.
 pub fn out_latency(params: &Params) -> u64 {
-    amp_latency(params) + 6
+    amp_latency(params) + SCALE_READ_WAIT + 6
 }

@@ -59,6 +59,8 @@ pub struct RtlContext {
     /// Digits per α / scale code (1 for exact: the code itself).
     pub ak: u32,
     pub sk: u32,
+    /// Bits of the digit index of a SCALE memory address (`derived.scale_digit_bits`).
+    pub skb: u32,
     /// Bits per α / scale register word (the code, or one digit word).
     pub adw: u32,
     pub sdw: u32,
@@ -127,11 +129,8 @@ impl RtlContext {
             ));
         }
         let (ashw, sshw) = (d.alpha_shift_bits, d.scale_shift_bits);
-        let (adw, sdw) = if csd {
-            (ashw + 2, sshw + 2)
-        } else {
-            (f.alpha_bits, f.scale_bits)
-        };
+        let adw = if csd { ashw + 2 } else { f.alpha_bits };
+        let (sk, sdw) = super::regmap::scale_words(p);
         let dinw = clog2(d.max_din as u64 + 1);
         let ncbw = clog2((d.max_dout / a.cols) as u64 + 1);
         let doutw = clog2(d.max_dout as u64 + 1);
@@ -190,11 +189,12 @@ impl RtlContext {
             ncbw,
             doutw,
             ak: k,
-            sk: k,
+            sk,
+            skb: d.scale_digit_bits,
             adw,
             sdw,
             acodew: k * adw,
-            scodew: k * sdw,
+            scodew: sk * sdw,
             ashw,
             sshw,
             osb: d.out_shift_bits,
@@ -277,6 +277,16 @@ impl RtlContext {
                 "bias entries per column bank",
             ),
             ("BIAS_AB", n(self.bias_ab), "bias address bits"),
+            (
+                "SCALE_DEPTH",
+                n(self.bias_depth << self.tb),
+                "scale code entries per column bank ({column block, t})",
+            ),
+            (
+                "SCALE_AB",
+                n(self.bias_ab + self.tb),
+                "scale memory entry address bits",
+            ),
             ("CB", n(self.cb), "column index bits"),
             ("RB", n(self.rb), "row index bits"),
             ("TB", n(self.tb), "time step bits"),
@@ -285,7 +295,8 @@ impl RtlContext {
             ("NCBW", n(self.ncbw), "column block counter width"),
             ("DOUTW", n(self.doutw), "Dout width"),
             ("AK", n(self.ak), "alpha words per time step"),
-            ("SK", n(self.sk), "scale words per time step"),
+            ("SK", n(self.sk), "scale words per code"),
+            ("SKB", n(self.skb), "scale word index bits"),
             ("ADW", n(self.adw), "bits per alpha word"),
             ("SDW", n(self.sdw), "bits per scale word"),
             ("ACODEW", n(self.acodew), "bits of one alpha code"),

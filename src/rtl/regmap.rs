@@ -3,7 +3,7 @@
 //! [`REGISTERS`]; nothing else spells an address.
 //!
 //! Word addresses in the lower half of the CSR space (`csr_addr[CSR_AW-1] = 0`); the upper half
-//! holds the biases (see [`bias_addr`]).
+//! holds the two per-column memories, BIAS[j] and SCALE[t][j] (see [`UpperHalf`]).
 
 use serde::Serialize;
 
@@ -201,21 +201,9 @@ pub const ALPHA: Register = Register {
     fields: &[],
     meaning: "exact: the α code A_t (AW bits, k = 0); csd/pow2: digit k of A_t",
 };
-pub const SCALE: Register = Register {
-    name: "SCALE",
-    addr: 0x200,
-    index: Index::PerStepDigit { stride: 16 },
-    access: Access::W,
-    width: "SDW",
-    reset: "0",
-    fields: &[],
-    meaning: "exact: the output scale M_t (MBW bits, k = 0); csd/pow2: digit k of M_t",
-};
-
 /// Every register, in address order.
-pub const REGISTERS: [Register; 12] = [
+pub const REGISTERS: [Register; 11] = [
     CTRL, STATUS, LAYER, TOKENS, OUT_SHIFT, CYCLES, INFO, POS_COUNT, NEG_COUNT, ADD_COUNT, ALPHA,
-    SCALE,
 ];
 
 /// Bits of the lower-half register offset the CSR decodes (`a` in the template): enough for
@@ -243,10 +231,74 @@ const fn offset_bits(regs: &[Register]) -> u32 {
     u32::BITS - (end - 1).leading_zeros()
 }
 
-/// CSR word address of bias `j` (upper half): `(j / C) << clog2(C) | (j % C)`.
-pub fn bias_addr(csr_addr_bits: u32, cols: u32, j: u32) -> u32 {
-    let col_bits = crate::config::clog2(cols as u64);
-    (1 << (csr_addr_bits - 1)) | ((j / cols) << col_bits) | (j % cols)
+/// The upper half of the CSR space (`csr_addr[CSR_AW-1] = 1`), write only, refused while busy:
+/// two memories with one bank per array column, selected by `csr_addr[CSR_AW-2]`.
+///
+/// - BIAS[j] (0): YW bits, sign-extended in the word, at `(j / C) << CB | (j % C)`.
+/// - SCALE[t][j] (1): the output scale code M_t[j] of time step t and output column j (exact:
+///   MBW bits, k = 0; csd/pow2: digit word k), at
+///   `((t << KB | k) << (BAB + CB)) | (j / C) << CB | (j % C)`.
+///
+/// CB = clog2(C) column bits, BAB = `bias_addr_bits` entry bits, KB = `scale_digit_bits`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpperHalf {
+    pub csr_addr_bits: u32,
+    pub cols: u32,
+    pub col_bits: u32,
+    pub entry_bits: u32,
+    pub digit_bits: u32,
+}
+
+/// SCALE words per code and bits per word: exact, one word holding the MBW-bit code; csd:K and
+/// pow2, K digit words of `scale_shift_bits` + 2 bits (docs/engine.md, "Digit word").
+pub fn scale_words(params: &crate::config::Params) -> (u32, u32) {
+    match params.format().alpha_mode.digits() {
+        None => (1, params.format().scale_bits),
+        Some(k) => (k, params.derived.scale_shift_bits + 2),
+    }
+}
+
+/// Bits of the SCALE memory: a code per time step and column of the widest layer.
+pub fn scale_memory_bits(params: &crate::config::Params) -> u64 {
+    let (words, bits) = scale_words(params);
+    u64::from(params.model().time_steps)
+        * u64::from(params.derived.max_dout)
+        * u64::from(words * bits)
+}
+
+impl UpperHalf {
+    pub fn of(params: &crate::config::Params) -> Self {
+        let d = &params.derived;
+        let cols = params.array().cols;
+        UpperHalf {
+            csr_addr_bits: d.csr_addr_bits,
+            cols,
+            col_bits: crate::config::clog2(cols as u64),
+            entry_bits: d.bias_addr_bits,
+            digit_bits: d.scale_digit_bits,
+        }
+    }
+
+    /// Column j's bank and entry bits.
+    fn column(&self, j: u32) -> u32 {
+        ((j / self.cols) << self.col_bits) | (j % self.cols)
+    }
+
+    /// The memory select bit and the half bit.
+    fn memory(&self, scale: bool) -> u32 {
+        (1 << (self.csr_addr_bits - 1)) | (u32::from(scale) << (self.csr_addr_bits - 2))
+    }
+
+    /// CSR word address of BIAS[j].
+    pub fn bias(&self, j: u32) -> u32 {
+        self.memory(false) | self.column(j)
+    }
+
+    /// CSR word address of digit word `k` of SCALE[t][j].
+    pub fn scale(&self, t: u32, k: u32, j: u32) -> u32 {
+        let tk = (t << self.digit_bits) | k;
+        self.memory(true) | (tk << (self.entry_bits + self.col_bits)) | self.column(j)
+    }
 }
 
 /// One row of the template's view of the map.
@@ -332,14 +384,12 @@ mod tests {
         );
     }
 
-    /// The CSR template decodes ALPHA/SCALE by `a[9:8]`, t by `a[7:4]`, k by `a[3:0]`, and the
-    /// counters by `a[9:6]`, t by `a[5:2]`, which counter by `a[1:0]`.
+    /// The CSR template decodes ALPHA by `a[OFW-1:8]`, t by `a[7:4]`, k by `a[3:0]`, and the
+    /// counters by `a[OFW-1:6]`, t by `a[5:2]`, which counter by `a[1:0]` (OFW >= 9).
     #[test]
     fn array_registers_match_the_template_decode() {
-        for r in [ALPHA, SCALE] {
-            assert_eq!(r.index, Index::PerStepDigit { stride: 16 });
-            assert_eq!(r.addr & 0xff, 0, "{}", r.name);
-        }
+        assert_eq!(ALPHA.index, Index::PerStepDigit { stride: 16 });
+        assert_eq!(ALPHA.addr & 0xff, 0);
         assert_eq!(POS_COUNT.addr & 0x3f, 0);
         for (i, r) in [POS_COUNT, NEG_COUNT, ADD_COUNT].iter().enumerate() {
             assert_eq!(r.index, Index::PerStep { stride: 4 });
@@ -347,10 +397,27 @@ mod tests {
         }
     }
 
+    /// The CSR template decodes the upper half as: `csr_addr[CSR_AW-2]` the memory, bank
+    /// `[CB-1:0]`, entry `[CB +: BAB]`, and for SCALE digit `[CB+BAB +: KB]`, t above it.
     #[test]
-    fn bias_addresses_use_the_upper_half() {
-        assert_eq!(bias_addr(11, 8, 0), 1 << 10);
-        assert_eq!(bias_addr(11, 8, 9), (1 << 10) | (1 << 3) | 1);
+    fn memory_addresses_use_the_upper_half_and_fit_it() {
+        let p = crate::config::Params::load("spikelm-bert-tiny", None, &[]).expect("preset");
+        let u = UpperHalf::of(&p);
+        let (cb, bab, kb) = (u.col_bits, u.entry_bits, u.digit_bits);
+        let top = 1 << (u.csr_addr_bits - 1);
+        assert_eq!(u.bias(0), top);
+        assert_eq!(u.bias(9), top | (1 << cb) | 1);
+        let s = u.scale(3, 1, 9);
+        assert_eq!(
+            s,
+            top | (top >> 1) | (((3 << kb) | 1) << (cb + bab)) | (1 << cb) | 1
+        );
+        // The largest index of each field stays below the memory select bit.
+        let t_max = p.model().time_steps - 1;
+        let j_max = p.derived.max_dout - 1;
+        let k_max = (1 << kb) - 1;
+        assert!(u.scale(t_max, k_max, j_max) < (top | (top >> 1)) + (top >> 1));
+        assert!(u.bias(j_max) < top | (top >> 1));
     }
 
     #[test]

@@ -99,7 +99,7 @@ pub const UNITS: [Unit; 21] = [
     },
     Unit {
         module: "spikelm_bias_mem",
-        role: "Bias memory: C banks of max_dout / C entries, written over the CSR bus.",
+        role: "Per-column memory (bias, and the scale codes M_t[j]): C banks, entries of WORDS words, written over the CSR bus.",
         applies: Applies::All,
         template: template!("bias_mem/spikelm_bias_mem.v.tera"),
         reference: "tests/sim_tiny.rs (storage, checked through the engine co-simulation)",

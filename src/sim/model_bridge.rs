@@ -13,7 +13,7 @@ pub fn expected(params: &Params, s: &LayerStimulus) -> Result<Expected, SimError
     if params.array().pe == PeKind::Int8Mac {
         return expected_int8(params, s);
     }
-    let layer = SpikeLinear::new(
+    let layer = SpikeLinear::with_column_scales(
         s.w.clone(),
         Array1::from(s.bias.clone()),
         s.alpha.clone(),
@@ -37,14 +37,14 @@ pub fn expected(params: &Params, s: &LayerStimulus) -> Result<Expected, SimError
     })
 }
 
-/// The int8_mac baseline: `model::Int8Mac` with the time-step-0 scale. Its debug taps echo the
+/// The int8_mac baseline: `model::Int8Mac` with the time-step-0 column scales. Its debug taps echo the
 /// activation (dbg_spike = 0, dbg_mem = the INT8 value sign-extended) and it has no spike
 /// counters, so those are expected as zero.
 fn expected_int8(params: &Params, s: &LayerStimulus) -> Result<Expected, SimError> {
-    let layer = Int8Mac::new(
+    let layer = Int8Mac::with_column_scales(
         s.w.clone(),
         Array1::from(s.bias.clone()),
-        s.scale[0],
+        s.scale.row(0).to_vec(),
         s.out_shift,
         params.format(),
     )

@@ -37,8 +37,9 @@ pub struct LayerStimulus {
     pub bias: Vec<i64>,
     /// α codes A_t (exact, or representable in the configured digits).
     pub alpha: Vec<i64>,
-    /// Output scale codes M_t.
-    pub scale: Vec<i64>,
+    /// Output scale codes M_t[j], [T, Dout] (docs/arithmetic.md, "Per-column scale"); the
+    /// int8_mac baseline uses row 0.
+    pub scale: Array2<i64>,
     /// Output shift S.
     pub out_shift: u32,
 }
@@ -68,14 +69,14 @@ impl LayerStimulus {
             w: Array2::zeros((layer.dout as usize, layer.din as usize)),
             bias: vec![0; layer.dout as usize],
             alpha: vec![one_alpha; t],
-            scale: vec![one_scale; t],
+            scale: Array2::from_elem((t, layer.dout as usize), one_scale),
             out_shift: f.frac_bits.min(f.scale_bits - 1),
         }
     }
 
     /// Seeded random stimulus with realistic firing: α near 1.0, inputs mostly within ±1.5 α,
-    /// a few at the extremes of XW, uniform weights, moderate biases, an output shift chosen so
-    /// most outputs stay inside YW.
+    /// a few at the extremes of XW, uniform weights, moderate biases, a random scale code per
+    /// time step and column, an output shift chosen so most outputs stay inside YW.
     pub fn random(params: &Params, layer: LayerShape, tokens: usize, seed: u64) -> Self {
         let root = SplitMix64::new(seed).fork(layer.kind.name());
         let f = params.format();

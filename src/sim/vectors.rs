@@ -72,11 +72,6 @@ pub fn spike_position(params: &Params, din: usize, index: usize) -> (usize, usiz
     )
 }
 
-/// CSR address of bias `j` (upper half of the register space).
-fn bias_addr(params: &Params, j: u32) -> u32 {
-    reg::bias_addr(params.derived.csr_addr_bits, params.array().cols, j)
-}
-
 /// The register writes before START, in the order a host driver issues them.
 pub fn csr_writes(params: &Params, s: &LayerStimulus) -> Vec<(u32, u32)> {
     let f = params.format();
@@ -93,15 +88,18 @@ pub fn csr_writes(params: &Params, s: &LayerStimulus) -> Vec<(u32, u32)> {
                 .enumerate()
                 .map(|(k, v)| (reg::ALPHA.at(t, k as u32), v)),
         );
-        let mw = register_words(f.alpha_mode, s.scale[t as usize], d.scale_shift_bits);
+    }
+    let mem = reg::UpperHalf::of(params);
+    for ((t, j), &m) in s.scale.indexed_iter() {
+        let mw = register_words(f.alpha_mode, m, d.scale_shift_bits);
         w.extend(
             mw.into_iter()
                 .enumerate()
-                .map(|(k, v)| (reg::SCALE.at(t, k as u32), v)),
+                .map(|(k, v)| (mem.scale(t as u32, k as u32, j as u32), v)),
         );
     }
     for (j, &b) in s.bias.iter().enumerate() {
-        w.push((bias_addr(params, j as u32), b as i32 as u32));
+        w.push((mem.bias(j as u32), b as i32 as u32));
     }
     w
 }
@@ -325,7 +323,11 @@ mod tests {
         assert_eq!(w[1], (reg::TOKENS.addr, 4));
         assert_eq!(w[2], (reg::OUT_SHIFT.addr, s.out_shift));
         assert_eq!(w[3], (reg::ALPHA.at(0, 0), s.alpha[0] as u32));
-        assert_eq!(w[4], (reg::SCALE.at(0, 0), s.scale[0] as u32));
-        assert_eq!(w.len(), 3 + 2 * 4 + 512);
+        assert_eq!(w[6], (reg::ALPHA.at(3, 0), s.alpha[3] as u32));
+        let mem = reg::UpperHalf::of(&p);
+        assert_eq!(w[7], (mem.scale(0, 0, 0), s.scale[[0, 0]] as u32));
+        assert_eq!(w[8], (mem.scale(0, 0, 1), s.scale[[0, 1]] as u32));
+        assert_eq!(w[7 + 512], (mem.scale(1, 0, 0), s.scale[[1, 0]] as u32));
+        assert_eq!(w.len(), 3 + 4 + 4 * 512 + 512);
     }
 }

@@ -167,7 +167,7 @@ pub fn write_tiny(dir: &Path, prefix: &str, alphas: bool) {
     std::fs::copy(minilm().join("tokenizer.json"), dir.join("tokenizer.json")).expect("copy");
 }
 
-/// Import options with the defaults of the command line (default preset, F_in 8..=14).
+/// Import options with the defaults of the command line (default preset, F_in 8..=XW − 1 = 15).
 pub fn options(checkpoint: &Path, out: &Path, mode: WeightScale) -> ImportOptions {
     ImportOptions {
         checkpoint: checkpoint.to_path_buf(),
@@ -175,7 +175,7 @@ pub fn options(checkpoint: &Path, out: &Path, mode: WeightScale) -> ImportOption
         text: None,
         weight_scale: mode,
         time_steps: 4,
-        frac_in: 8..=14,
+        frac_in: 8..=15,
         frac_out_max: 14,
         base: Params::load(DEFAULT_PRESET, None, &[]).expect("preset"),
         force: false,

@@ -180,27 +180,14 @@ impl QuantSite {
                 format!("needs Dout = {dout} column scales and T = {steps} α"),
             ));
         }
-        // One SpikeLinear per column set checks weights, bias, α and scale ranges, shift and
-        // accumulator width exactly as the per-tensor layer does.
-        let first = scale_codes.row(0).iter().copied().max().unwrap_or(0);
-        let per_t: Vec<i64> = scale_codes
-            .outer_iter()
-            .map(|r| r.iter().copied().max().unwrap_or(first))
-            .collect();
-        SpikeLinear::new(
+        // The engine's layer checks weights, bias, α and scale codes, shift and accumulator width.
+        SpikeLinear::with_column_scales(
             w.clone(),
             bias.clone(),
             alpha_codes.clone(),
-            per_t,
+            scale_codes.clone(),
             out_shift,
             &format,
-        )?;
-        super::super::error::check_range(
-            "scale_codes",
-            &scale_codes,
-            0,
-            1i64 << format.scale_bits.min(62),
-            "effective scale codes",
         )?;
         let packed = PackedWeights::pack(w.view());
         Ok(QuantSite {
@@ -222,27 +209,23 @@ impl QuantSite {
         self.alpha_codes.len()
     }
 
-    /// Whether every column has the same scale codes (the per-tensor hardware runs it as is).
+    /// Whether every column has the same scale codes (one weight scale per tensor).
     pub fn is_per_tensor(&self) -> bool {
         self.scale_codes
             .outer_iter()
             .all(|r| r.iter().all(|&m| m == r[0]))
     }
 
-    /// The site as the per-tensor [`SpikeLinear`] the current RTL runs, when it is one.
-    pub fn spike_linear(&self) -> Option<SpikeLinear> {
-        if !self.is_per_tensor() {
-            return None;
-        }
-        SpikeLinear::new(
+    /// The site as the [`SpikeLinear`] the engine runs (a scale code per time step and column).
+    pub fn spike_linear(&self) -> Result<SpikeLinear, ModelError> {
+        SpikeLinear::with_column_scales(
             self.w.clone(),
             self.bias.clone(),
             self.alpha_codes.clone(),
-            self.scale_codes.column(0).to_vec(),
+            self.scale_codes.clone(),
             self.out_shift,
             &self.format,
         )
-        .ok()
     }
 
     /// Float inputs to input codes X = sat_XW(rne(x · 2^F_in)).
@@ -393,7 +376,7 @@ mod tests {
         assert!(site.is_per_tensor());
         let codes = site.input_codes(x.view()).expect("finite");
         let run = site.run_codes(codes.view()).expect("valid");
-        let sl = site.spike_linear().expect("per tensor");
+        let sl = site.spike_linear().expect("valid");
         let trace = sl.run(codes.view()).expect("valid");
         assert_eq!((run.q, run.acc, run.y), (trace.q, trace.acc, trace.y));
     }
@@ -434,7 +417,16 @@ mod tests {
         );
         let site =
             QuantSite::quantise(&lin, &alphas, &f, 10, WeightScale::PerChannel, 40).expect("valid");
-        assert!(!site.is_per_tensor() && site.spike_linear().is_none());
+        assert!(!site.is_per_tensor());
+        // The per-column site is the engine's layer with column scales, value for value.
+        let codes = site.input_codes(x.view()).expect("finite");
+        let run = site.run_codes(codes.view()).expect("valid");
+        let trace = site
+            .spike_linear()
+            .expect("valid")
+            .run(codes.view())
+            .expect("valid");
+        assert_eq!((run.q, run.acc, run.y), (trace.q, trace.acc, trace.y));
     }
 
     #[test]

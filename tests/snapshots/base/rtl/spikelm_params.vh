@@ -47,6 +47,8 @@
 `define SPIKELM_SB_AB       13           // spike buffer address bits
 `define SPIKELM_BIAS_DEPTH  192          // bias entries per column bank
 `define SPIKELM_BIAS_AB     8            // bias address bits
+`define SPIKELM_SCALE_DEPTH 768          // scale code entries per column bank ({column block, t})
+`define SPIKELM_SCALE_AB    10           // scale memory entry address bits
 `define SPIKELM_CB          4            // column index bits
 `define SPIKELM_RB          4            // row index bits
 `define SPIKELM_TB          2            // time step bits
@@ -55,7 +57,8 @@
 `define SPIKELM_NCBW        8            // column block counter width
 `define SPIKELM_DOUTW       12           // Dout width
 `define SPIKELM_AK          1            // alpha words per time step
-`define SPIKELM_SK          1            // scale words per time step
+`define SPIKELM_SK          1            // scale words per code
+`define SPIKELM_SKB         1            // scale word index bits
 `define SPIKELM_ADW         16           // bits per alpha word
 `define SPIKELM_SDW         16           // bits per scale word
 `define SPIKELM_ACODEW      16           // bits of one alpha code
@@ -63,7 +66,7 @@
 `define SPIKELM_ASHW        5            // alpha digit shift bits
 `define SPIKELM_SSHW        5            // scale digit shift bits
 `define SPIKELM_OSB         6            // OUT_SHIFT width
-`define SPIKELM_CSR_AW      13           // CSR word address bits
+`define SPIKELM_CSR_AW      17           // CSR word address bits
 `define SPIKELM_CNTW        32           // CYCLES and event counter width
 `define SPIKELM_OPW         37           // output stage product width
 `define SPIKELM_LPW         49           // neuron leak product width

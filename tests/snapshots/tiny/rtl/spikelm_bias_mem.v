@@ -23,47 +23,56 @@
 
 `default_nettype none
 
-// Bias memory: C banks (one per array column) of DEPTH = max_dout / C entries; bias j lives in
-// bank j % C at address j / C. Written from the CSR bus, read once per column block.
+// Per-column memory, written from the CSR bus: C banks (one per array column) of DEPTH entries,
+// each entry WORDS words of DW bits written one word at a time. Column j's entry lives in bank
+// j % C. The engine holds two: the biases (WORDS = 1, DW = YW, entry j / C, read once per
+// column block) and the output scale codes M_t[j] (WORDS = digit words per code, DW = their
+// width, entry {j / C, t}, read once per drain row). rdata: bank c's entry at
+// [c*WORDS*DW +: WORDS*DW], word k at [k*DW +: DW] within it; 2 cycles after re (spikelm_ram_sdp).
 module spikelm_bias_mem #(
-    parameter integer C     = 8,   // array columns: one bank each
-    parameter integer CB    = 3,   // column (bank) index bits
-    parameter integer YW    = 16,  // bias code width (the output width)
-    parameter integer DEPTH = 64,  // entries per bank (max_dout / C)
-    parameter integer AB    = 6    // address bits within a bank
+    parameter integer C     = 8,   // banks (array columns)
+    parameter integer CB    = 3,   // bank index bits
+    parameter integer WORDS = 1,   // words per entry
+    parameter integer KB    = 1,   // word index bits (at least 1)
+    parameter integer DW    = 16,  // bits per word
+    parameter integer DEPTH = 64,  // entries per bank
+    parameter integer AB    = 6    // entry address bits
 ) (
-    input  wire            clk,
-    input  wire            we,
-    input  wire [CB-1:0]   wbank,
-    input  wire [AB-1:0]   waddr,
-    input  wire [YW-1:0]   wdata,
-    input  wire            re,
-    input  wire [AB-1:0]   raddr,
-    output wire [C*YW-1:0] rdata
+    input  wire                  clk,
+    input  wire                  we,
+    input  wire [CB-1:0]         wbank,
+    input  wire [KB-1:0]         wword,
+    input  wire [AB-1:0]         waddr,
+    input  wire [DW-1:0]         wdata,
+    input  wire                  re,
+    input  wire [AB-1:0]         raddr,
+    output wire [C*WORDS*DW-1:0] rdata
 );
     generate
-        if (C < 1 || (1 << CB) < C || YW < 1 || (1 << AB) < DEPTH) begin : g_bad_param
+        if (C < 1 || (1 << CB) < C || (1 << KB) < WORDS || WORDS < 1 || DW < 1 || (1 << AB) < DEPTH) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_bias_mem: needs 1 <= C <= 2^CB, YW >= 1, 2^AB >= DEPTH");
+                $display("ERROR: spikelm_bias_mem: needs 1 <= C <= 2^CB, 2^KB >= WORDS >= 1, DW >= 1, 2^AB >= DEPTH");
                 $finish;
             end
         end
     endgenerate
 
-    wire [C-1:0] bank_hot = { {(C-1){1'b0}}, 1'b1} << wbank;
-
-    genvar c;
+    genvar c, k;
     generate
         for (c = 0; c < C; c = c + 1) begin : g_bank
-            spikelm_ram_sdp #(.DW(YW), .DEPTH(DEPTH), .AB(AB)) u_mem (
-                .clk(clk),
-                .we(we & bank_hot[c]),
-                .waddr(waddr),
-                .wdata(wdata),
-                .re(re),
-                .raddr(raddr),
-                .rdata(rdata[c*YW +: YW])
-            );
+            for (k = 0; k < WORDS; k = k + 1) begin : g_word
+                localparam [CB-1:0] BANK = c;
+                localparam [KB-1:0] WORD = k;
+                spikelm_ram_sdp #(.DW(DW), .DEPTH(DEPTH), .AB(AB)) u_mem (
+                    .clk(clk),
+                    .we(we & (wbank == BANK) & (wword == WORD)),
+                    .waddr(waddr),
+                    .wdata(wdata),
+                    .re(re),
+                    .raddr(raddr),
+                    .rdata(rdata[(c*WORDS + k)*DW +: DW])
+                );
+            end
         end
     endgenerate
 endmodule

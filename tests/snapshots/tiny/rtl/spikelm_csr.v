@@ -25,17 +25,21 @@
 
 // Register block (docs/engine.md register map; the addresses below are rendered from
 // src/rtl/regmap.rs). Word addresses; the lower half (csr_addr[CSR_AW-1] = 0) holds the
-// registers, the upper half the biases, write only, at (j / C) << CB | (j % C). Reads return
-// the word the cycle after csr_re.
+// registers, the upper half the two per-column memories, write only, selected by
+// csr_addr[CSR_AW-2] (regmap::UpperHalf): BIAS[j] at (j / C) << CB | (j % C), and digit word k
+// of SCALE[t][j] at ((t << SKB | k) << (BAB + CB)) | (j / C) << CB | (j % C). Reads return the
+// word the cycle after csr_re.
 module spikelm_csr #(
     parameter integer CSR_AW = 11,     // CSR word address bits: register offsets + 1 (bias half)
     parameter integer T      = 4,      // time steps (ALPHA, SCALE and counters per step, <= 16)
+    parameter integer TB     = 2,      // time step bits of a SCALE address, clog2(T) (>= 1)
     parameter integer TOKW   = 8,      // TOKENS register width
     parameter integer SEQ    = 128,    // sequence length: TOKENS after reset and on a bad write
     parameter integer OSB    = 6,      // OUT_SHIFT register width
     parameter integer AK     = 1,      // alpha words per time step (1 exact, K digits, <= 16)
     parameter integer ADW    = 16,     // bits kept per alpha word
-    parameter integer SK     = 1,      // scale words per time step (<= 16)
+    parameter integer SK     = 1,      // scale words per code (<= 16)
+    parameter integer SKB    = 1,      // digit index bits of a SCALE address, clog2(SK) (>= 1)
     parameter integer SDW    = 16,     // bits kept per scale word
     parameter integer CB     = 3,      // bias column-bank bits (clog2 C)
     parameter integer BAB    = 6,      // bias address bits within a bank
@@ -61,24 +65,32 @@ module spikelm_csr #(
     output reg  [TOKW-1:0]      tokens,
     output reg  [OSB-1:0]       out_shift,
     output reg  [T*AK*ADW-1:0]  alpha,
-    output reg  [T*SK*SDW-1:0]  scale,
     output wire                 bias_we,
     output wire [CB-1:0]        bias_bank,
     output wire [BAB-1:0]       bias_addr,
-    output wire [YW-1:0]        bias_wdata
+    output wire [YW-1:0]        bias_wdata,
+    output wire                 scale_we,
+    output wire [CB-1:0]        scale_bank,
+    output wire [SKB-1:0]       scale_word,   // digit k
+    output wire [BAB+TB-1:0]    scale_addr,   // {entry j / C, t}
+    output wire [SDW-1:0]       scale_wdata
 );
     // Bits of a register offset within the lower half.
-    localparam integer OFW = 10;
+    localparam integer OFW = 9;
 
 `ifndef SYNTHESIS
     // Parameter checks: an unsupported combination stops the simulation before the first cycle.
     initial begin
-        if (CSR_AW < OFW + 1) begin
-            $display("spikelm_csr: CSR_AW = %0d, needs at least %0d (register offsets + bias half)", CSR_AW, OFW + 1);
+        if (CSR_AW < OFW + 1 || OFW < 9) begin
+            $display("spikelm_csr: CSR_AW = %0d, OFW = %0d: needs OFW >= 9 (the ALPHA and counter fields) and CSR_AW >= OFW + 1 (register offsets + memory half)", CSR_AW, OFW);
             $finish;
         end
-        if (CB + BAB > CSR_AW - 1) begin
-            $display("spikelm_csr: CB + BAB = %0d exceeds the bias half (%0d bits)", CB + BAB, CSR_AW - 1);
+        if (CB + BAB + SKB + TB > CSR_AW - 2) begin
+            $display("spikelm_csr: CB + BAB + SKB + TB = %0d exceeds a memory's quarter (%0d bits)", CB + BAB + SKB + TB, CSR_AW - 2);
+            $finish;
+        end
+        if ((1 << TB) < T || (1 << SKB) < SK) begin
+            $display("spikelm_csr: TB = %0d, SKB = %0d cannot index T = %0d, SK = %0d", TB, SKB, T, SK);
             $finish;
         end
         if (T > 16 || AK > 16 || SK > 16) begin
@@ -93,18 +105,17 @@ module spikelm_csr #(
 `endif
 
     // Register offsets (src/rtl/regmap.rs).
-    localparam [OFW-1:0] A_CTRL = 10'h000;  // W 0x000 CTRL
-    localparam [OFW-1:0] A_STATUS = 10'h001;  // R 0x001 STATUS
-    localparam [OFW-1:0] A_LAYER = 10'h002;  // RW 0x002 LAYER
-    localparam [OFW-1:0] A_TOKENS = 10'h003;  // RW 0x003 TOKENS
-    localparam [OFW-1:0] A_OUT_SHIFT = 10'h004;  // RW 0x004 OUT_SHIFT
-    localparam [OFW-1:0] A_CYCLES = 10'h005;  // R 0x005 CYCLES
-    localparam [OFW-1:0] A_INFO = 10'h006;  // R 0x006 INFO
-    localparam [OFW-1:0] A_POS_COUNT = 10'h040;  // R 0x040 + 4t POS_COUNT[t]
-    localparam [OFW-1:0] A_NEG_COUNT = 10'h041;  // R 0x041 + 4t NEG_COUNT[t]
-    localparam [OFW-1:0] A_ADD_COUNT = 10'h042;  // R 0x042 + 4t ADD_COUNT[t]
-    localparam [OFW-1:0] A_ALPHA = 10'h100;  // W 0x100 + 16t + k ALPHA[t]
-    localparam [OFW-1:0] A_SCALE = 10'h200;  // W 0x200 + 16t + k SCALE[t]
+    localparam [OFW-1:0] A_CTRL = 9'h000;  // W 0x000 CTRL
+    localparam [OFW-1:0] A_STATUS = 9'h001;  // R 0x001 STATUS
+    localparam [OFW-1:0] A_LAYER = 9'h002;  // RW 0x002 LAYER
+    localparam [OFW-1:0] A_TOKENS = 9'h003;  // RW 0x003 TOKENS
+    localparam [OFW-1:0] A_OUT_SHIFT = 9'h004;  // RW 0x004 OUT_SHIFT
+    localparam [OFW-1:0] A_CYCLES = 9'h005;  // R 0x005 CYCLES
+    localparam [OFW-1:0] A_INFO = 9'h006;  // R 0x006 INFO
+    localparam [OFW-1:0] A_POS_COUNT = 9'h040;  // R 0x040 + 4t POS_COUNT[t]
+    localparam [OFW-1:0] A_NEG_COUNT = 9'h041;  // R 0x041 + 4t NEG_COUNT[t]
+    localparam [OFW-1:0] A_ADD_COUNT = 9'h042;  // R 0x042 + 4t ADD_COUNT[t]
+    localparam [OFW-1:0] A_ALPHA = 9'h100;  // W 0x100 + 16t + k ALPHA[t]
     // Bits of the named register fields.
     localparam integer CTRL_START = 0;
     localparam integer STATUS_BUSY = 0;
@@ -117,27 +128,34 @@ module spikelm_csr #(
     wire               low_reg = ~upper & ((lo >> OFW) == 0);
     wire [OFW-1:0]     a       = lo[OFW-1:0];
 
-    // ALPHA / SCALE: a[9:8] selects the array, a[7:4] the time step, a[3:0] the digit.
-    // Counters: a[9:6] selects the block, a[5:2] the time step, a[1:0] POS / NEG / ADD.
+    // ALPHA: a[OFW-1:8] selects the array, a[7:4] the time step, a[3:0] the digit.
+    // Counters: a[OFW-1:6] selects the block, a[5:2] the time step, a[1:0] POS / NEG / ADD.
     wire hit_ctrl   = low_reg & (a == A_CTRL);
     wire hit_layer  = low_reg & (a == A_LAYER);
     wire hit_tokens = low_reg & (a == A_TOKENS);
     wire hit_shift  = low_reg & (a == A_OUT_SHIFT);
-    wire hit_alpha  = low_reg & (a[9:8] == A_ALPHA[9:8]);
-    wire hit_scale  = low_reg & (a[9:8] == A_SCALE[9:8]);
-    wire hit_count  = low_reg & (a[9:6] == A_POS_COUNT[9:6])
+    wire hit_alpha  = low_reg & (a[OFW-1:8] == A_ALPHA[OFW-1:8]);
+    wire hit_count  = low_reg & (a[OFW-1:6] == A_POS_COUNT[OFW-1:6])
                     & ((a[1:0] == A_POS_COUNT[1:0]) | (a[1:0] == A_NEG_COUNT[1:0])
                        | (a[1:0] == A_ADD_COUNT[1:0]));
 
-    wire [15:0] t_hot  = 16'd1 << a[7:4];   // ALPHA / SCALE time step
-    wire [15:0] k_hot  = 16'd1 << a[3:0];   // ALPHA / SCALE digit
+    wire [15:0] t_hot  = 16'd1 << a[7:4];   // ALPHA time step
+    wire [15:0] k_hot  = 16'd1 << a[3:0];   // ALPHA digit
     wire [15:0] ct_hot = 16'd1 << a[5:2];   // counter time step
 
     assign start      = csr_we & hit_ctrl & csr_wdata[CTRL_START];
-    assign bias_we    = csr_we & upper & ~busy;  // refused while busy
-    assign bias_bank  = csr_addr[CB-1:0];
-    assign bias_addr  = csr_addr[CB +: BAB];
-    assign bias_wdata = csr_wdata[YW-1:0];
+    // The memories: writes refused while busy.
+    wire   mem_we      = csr_we & upper & ~busy;
+    wire   sel_scale   = csr_addr[CSR_AW-2];
+    assign bias_we     = mem_we & ~sel_scale;
+    assign bias_bank   = csr_addr[CB-1:0];
+    assign bias_addr   = csr_addr[CB +: BAB];
+    assign bias_wdata  = csr_wdata[YW-1:0];
+    assign scale_we    = mem_we & sel_scale;
+    assign scale_bank  = csr_addr[CB-1:0];
+    assign scale_word  = csr_addr[CB+BAB +: SKB];
+    assign scale_addr  = {csr_addr[CB +: BAB], csr_addr[CB+BAB+SKB +: TB]};
+    assign scale_wdata = csr_wdata[SDW-1:0];
 
     wire tokens_bad = (csr_wdata == 32'd0) || (csr_wdata > SEQ);
 
@@ -149,7 +167,6 @@ module spikelm_csr #(
             tokens    <= SEQ_K;
             out_shift <= {OSB{1'b0}};
             alpha     <= {(T*AK*ADW){1'b0}};
-            scale     <= {(T*SK*SDW){1'b0}};
         end else if (csr_we && !busy) begin  // run parameters are refused while busy
             if (hit_layer) begin
                 layer <= csr_wdata[1:0];
@@ -164,11 +181,6 @@ module spikelm_csr #(
                 for (kk = 0; kk < AK; kk = kk + 1) begin
                     if (hit_alpha && t_hot[tt] && k_hot[kk]) begin
                         alpha[(tt*AK + kk)*ADW +: ADW] <= csr_wdata[ADW-1:0];
-                    end
-                end
-                for (kk = 0; kk < SK; kk = kk + 1) begin
-                    if (hit_scale && t_hot[tt] && k_hot[kk]) begin
-                        scale[(tt*SK + kk)*SDW +: SDW] <= csr_wdata[SDW-1:0];
                     end
                 end
             end

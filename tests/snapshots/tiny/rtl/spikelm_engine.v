@@ -34,7 +34,7 @@
 //                                        |  one address, all rows
 //   s_wgt ------------------------> R x C PE array (output-stationary)
 //                                        |  shift-up drain, row 0 first
-//   CSR (alpha, scale, bias, counters) -> output stage (ACC*M_t, round, + bias, sat) --> m_out
+//   CSR (alpha, scale, bias, counters) -> output stage (ACC*M_t[j], round, + bias, sat) --> m_out
 module spikelm_engine (
     input  wire                                    clk,
     input  wire                                    rst,
@@ -72,19 +72,23 @@ module spikelm_engine (
     wire [`SPIKELM_TOKW-1:0]               tokens;
     wire [`SPIKELM_OSB-1:0]                out_shift;
     wire [`SPIKELM_T*`SPIKELM_ACODEW-1:0]  alpha;
-    wire [`SPIKELM_T*`SPIKELM_SCODEW-1:0]  scale;
     wire                                   bias_we;
     wire [`SPIKELM_CB-1:0]                 bias_bank;
     wire [`SPIKELM_BIAS_AB-1:0]            bias_waddr;
     wire [`SPIKELM_YW-1:0]                 bias_wdata;
+    wire                                   scale_we;
+    wire [`SPIKELM_CB-1:0]                 scale_bank;
+    wire [`SPIKELM_SKB-1:0]                scale_word;
+    wire [`SPIKELM_SCALE_AB-1:0]           scale_waddr;
+    wire [`SPIKELM_SDW-1:0]                scale_wdata;
     wire [`SPIKELM_CNTW-1:0]               cycles;
     wire [`SPIKELM_T*3*`SPIKELM_CNTW-1:0]  counts;
     wire                                   go = start & ~busy;
 
     spikelm_csr #(
-        .CSR_AW(`SPIKELM_CSR_AW), .T(`SPIKELM_T), .TOKW(`SPIKELM_TOKW), .SEQ(`SPIKELM_SEQ),
-        .OSB(`SPIKELM_OSB), .AK(`SPIKELM_AK), .ADW(`SPIKELM_ADW), .SK(`SPIKELM_SK),
-        .SDW(`SPIKELM_SDW), .CB(`SPIKELM_CB), .BAB(`SPIKELM_BIAS_AB), .YW(`SPIKELM_YW),
+        .CSR_AW(`SPIKELM_CSR_AW), .T(`SPIKELM_T), .TB(`SPIKELM_TB), .TOKW(`SPIKELM_TOKW),
+        .SEQ(`SPIKELM_SEQ), .OSB(`SPIKELM_OSB), .AK(`SPIKELM_AK), .ADW(`SPIKELM_ADW),
+        .SK(`SPIKELM_SK), .SKB(`SPIKELM_SKB), .SDW(`SPIKELM_SDW), .CB(`SPIKELM_CB), .BAB(`SPIKELM_BIAS_AB), .YW(`SPIKELM_YW),
         .CNTW(`SPIKELM_CNTW), .INFO(`SPIKELM_INFO)
     ) u_csr (
         .clk(clk), .rst(rst),
@@ -92,8 +96,10 @@ module spikelm_engine (
         .csr_rdata(csr_rdata),
         .busy(busy), .done(done), .cycles(cycles), .counts(counts),
         .start(start), .layer(layer), .tokens(tokens), .out_shift(out_shift),
-        .alpha(alpha), .scale(scale),
-        .bias_we(bias_we), .bias_bank(bias_bank), .bias_addr(bias_waddr), .bias_wdata(bias_wdata)
+        .alpha(alpha),
+        .bias_we(bias_we), .bias_bank(bias_bank), .bias_addr(bias_waddr), .bias_wdata(bias_wdata),
+        .scale_we(scale_we), .scale_bank(scale_bank), .scale_word(scale_word),
+        .scale_addr(scale_waddr), .scale_wdata(scale_wdata)
     );
 
     // ---- Controller ----
@@ -223,23 +229,35 @@ module spikelm_engine (
     wire [`SPIKELM_C*`SPIKELM_YW-1:0] bias_row;
 
     spikelm_bias_mem #(
-        .C(`SPIKELM_C), .CB(`SPIKELM_CB), .YW(`SPIKELM_YW), .DEPTH(`SPIKELM_BIAS_DEPTH),
-        .AB(`SPIKELM_BIAS_AB)
+        .C(`SPIKELM_C), .CB(`SPIKELM_CB), .WORDS(1), .KB(1), .DW(`SPIKELM_YW),
+        .DEPTH(`SPIKELM_BIAS_DEPTH), .AB(`SPIKELM_BIAS_AB)
     ) u_bias (
         .clk(clk),
-        .we(bias_we), .wbank(bias_bank), .waddr(bias_waddr), .wdata(bias_wdata),
+        .we(bias_we), .wbank(bias_bank), .wword(1'b0), .waddr(bias_waddr), .wdata(bias_wdata),
         .re(bias_re), .raddr(bias_raddr), .rdata(bias_row)
     );
 
+    // ---- Scale memory: M_t[j] of every drain row, read as the row is issued (entry
+    // {column block, t}, t = row % T); it reaches the output stage one cycle after the row. ----
+    wire [`SPIKELM_C*`SPIKELM_SCODEW-1:0] scale_row;
+
+    spikelm_bias_mem #(
+        .C(`SPIKELM_C), .CB(`SPIKELM_CB), .WORDS(`SPIKELM_SK), .KB(`SPIKELM_SKB),
+        .DW(`SPIKELM_SDW), .DEPTH(`SPIKELM_SCALE_DEPTH), .AB(`SPIKELM_SCALE_AB)
+    ) u_scale (
+        .clk(clk),
+        .we(scale_we), .wbank(scale_bank), .wword(scale_word), .waddr(scale_waddr),
+        .wdata(scale_wdata),
+        .re(drain_fire), .raddr({bias_raddr, drain_t}), .rdata(scale_row)
+    );
+
     // ---- Drain, registered: a drain beat shifts the array and enters the output stage one
-    // cycle after the controller issues it, with the scale M_t of its row (t = row % T). ----
+    // cycle after the controller issues it. ----
     reg                        drain_q;
     reg                        drain_last_q;
-    reg [`SPIKELM_SCODEW-1:0]  row_scale_q;
     always @(posedge clk) begin
         drain_q      <= drain_fire & ~rst;
         drain_last_q <= drain_last;
-        row_scale_q  <= scale[drain_t*`SPIKELM_SCODEW +: `SPIKELM_SCODEW];
     end
 
     // ---- Output stage ----
@@ -250,7 +268,7 @@ module spikelm_engine (
     ) u_out (
         .clk(clk), .rst(rst),
         .in_take(drain_fire), .in_ready(stage_ready),
-        .in_valid(drain_q), .in_acc(acc_row), .in_scale(row_scale_q), .in_bias(bias_row),
+        .in_valid(drain_q), .in_acc(acc_row), .in_scale(scale_row), .in_bias(bias_row),
         .in_last(drain_last_q),
         .shift(out_shift),
         .out_valid(m_out_tvalid), .out_ready(m_out_tready), .out_data(m_out_tdata),

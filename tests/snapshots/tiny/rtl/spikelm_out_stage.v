@@ -24,11 +24,13 @@
 `default_nettype none
 
 // Amplitude / bias output stage, one lane per array column:
-//   Y = sat_YW(R(ACC * M_t, S) + B[j]),  R(v, S) = (v + 2^(S-1)) >>> S  (R(v, 0) = v).
+//   Y = sat_YW(R(ACC * M_t[j], S) + B[j]),  R(v, S) = (v + 2^(S-1)) >>> S  (R(v, 0) = v),
+// with a scale code per time step and column (docs/arithmetic.md, "Per-column scale").
 // A pipeline that never stalls, then a FIFO that absorbs the output stream's back-pressure:
+//   accumulator register (waits one cycle for the row's scale codes from the scale memory) ->
 //   product P (spikelm_amp_shift, LAT cycles) -> 2P >>> (S rounded down to a multiple of 8)
 //   -> >>> (S mod 8) -> + (2B + 1) -> >>> 1 and saturation, each stage registered
-//   (PL = LAT + 4 cycles), then the FIFO (FD entries, first-word fall-through, LUT RAM).
+//   (PL = LAT + 5 cycles), then the FIFO (FD entries, first-word fall-through, LUT RAM).
 // The rounding needs no adder of its own: with Q = floor(2P / 2^S),
 //   R(P, S) + B = floor((P + 2^(S-1)) / 2^S) + B = floor((Q + 1 + 2B) / 2)   (S >= 0),
 // since floor((x + 1) / 2) = floor((floor(x) + 1) / 2) for x = 2P / 2^S; a shift of PW or more
@@ -46,7 +48,7 @@ module spikelm_out_stage #(
     parameter integer SCW   = 16,  // bits of one output-scale code (or its digit words)
     parameter integer PW    = 37,  // product width ACCW + scale_bits + 1
     parameter integer LAT   = 4,   // latency of spikelm_amp_shift
-    parameter integer FD    = 16,  // FIFO entries (a power of 2, at least LAT + 7)
+    parameter integer FD    = 16,  // FIFO entries (a power of 2, at least LAT + 8)
     parameter integer FB    = 4    // FIFO pointer bits, log2(FD)
 ) (
     input  wire              clk,
@@ -55,7 +57,7 @@ module spikelm_out_stage #(
     output wire              in_ready,  // a slot is free: in_take is allowed
     input  wire              in_valid,  // the row (one cycle after its in_take)
     input  wire [C*ACCW-1:0] in_acc,
-    input  wire [SCW-1:0]    in_scale,  // M_t of the row
+    input  wire [C*SCW-1:0]  in_scale,  // M_t[j] of the row's lanes, one cycle after in_valid
     input  wire [C*YW-1:0]   in_bias,   // B[j] of the current column block
     input  wire              in_last,
     input  wire [OSB-1:0]    shift,     // S, static during a run
@@ -67,14 +69,14 @@ module spikelm_out_stage #(
     localparam integer SUMW = ((PW + 1 > YW) ? PW + 1 : YW) + 1;  // R + B, before saturation
     localparam integer FSB  = (OSB > 3) ? 3 : OSB;                  // bits of S in the fine stage
     localparam [OSB-1:0] FMASK = (1 << FSB) - 1;
-    localparam integer PL   = LAT + 4;       // pipeline stages
+    localparam integer PL   = LAT + 5;       // pipeline stages
     localparam integer DW   = C * YW + 1;    // FIFO word: the lanes and last
     localparam [FB:0]  FULL = FD[FB:0];
 
     generate
-        if ((1 << FB) != FD || FD < LAT + 7) begin : g_bad_param
+        if ((1 << FB) != FD || FD < LAT + 8) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_out_stage: needs FD = 2^FB and FD >= LAT + 7");
+                $display("ERROR: spikelm_out_stage: needs FD = 2^FB and FD >= LAT + 8");
                 $finish;
             end
         end
@@ -91,16 +93,23 @@ module spikelm_out_stage #(
     genvar c;
     generate
         for (c = 0; c < C; c = c + 1) begin : g_lane
+            // The accumulator waits one cycle for its scale code (block RAM read latency).
+            reg  [ACCW-1:0] acc_q;
+            always @(posedge clk) begin
+                acc_q <= in_acc[c*ACCW +: ACCW];
+            end
+
             wire [PW-1:0] prod;
             spikelm_amp_shift #(
                 .XW(ACCW), .CW(SCW), .PW(PW), .LAT(LAT)
             ) u_scale (
-                .clk(clk), .x(in_acc[c*ACCW +: ACCW]), .code(in_scale), .p(prod)
+                .clk(clk), .x(acc_q), .code(in_scale[c*SCW +: SCW]), .p(prod)
             );
 
-            // The bias waits for the product and the two rounding stages.
+            // The bias (sampled with the row) waits for the scale, the product and the two
+            // rounding stages.
             wire [YW-1:0] bias;
-            spikelm_delay #(.W(YW), .N(LAT + 2), .RESET(0)) u_bias (
+            spikelm_delay #(.W(YW), .N(LAT + 3), .RESET(0)) u_bias (
                 .clk(clk), .rst(1'b0), .in(in_bias[c*YW +: YW]), .out(bias)
             );
 
