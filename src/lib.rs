@@ -4,6 +4,7 @@
 
 pub mod atomic;
 pub mod batch;
+pub mod board;
 pub mod config;
 pub mod estimate;
 pub mod flow;

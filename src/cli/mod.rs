@@ -1,6 +1,7 @@
 //! Command-line front end: argument structs and dispatch. Library code does the work.
 
 mod backend;
+mod board;
 mod common;
 mod compare;
 mod config_cmd;
@@ -10,6 +11,7 @@ mod generate;
 mod import;
 mod model;
 mod perf;
+mod run_board;
 mod seeds;
 mod sim;
 mod sweep;
@@ -52,6 +54,10 @@ pub enum Command {
     Flow(flow::FlowArgs),
     /// Run many configurations and plot area against throughput.
     Sweep(sweep::SweepArgs),
+    /// Build a bitstream with the host link for a real board (ULX3S, OrangeCrab, iCEBreaker).
+    Board(board::BoardArgs),
+    /// Run one layer on a board (or the simulated board) over the host link, checked bit for bit.
+    Run(run_board::RunArgs),
 }
 
 /// The error and its causes, each once. The library's errors spell their cause inside their own
@@ -82,5 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Perf(a) => perf::run(a),
         Command::Flow(a) => flow::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::Board(a) => board::run(a),
+        Command::Run(a) => run_board::run(a),
     }
 }

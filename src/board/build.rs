@@ -1,0 +1,417 @@
+//! `spikelm-hw board`: generate the engine, wrap it in the board top, synthesize, place and
+//! route at the PLL clock on the board's package, pack the bitstream, and write the
+//! constraints, the timing report and the programming command. Reuses the synthesis flow's
+//! design import, scripts, tool runner and report parsers (`crate::synth`).
+
+use super::boards::{Board, BoardFamily};
+use super::constraints;
+use super::error::{BoardError, Result};
+use super::rtl::{board_files, LinkTiming, Platform, BAUD, BOARD_TOP};
+use crate::config::Params;
+use crate::synth::report::{CellCounts, CriticalPath, Utilisation};
+use crate::synth::tools::{self, Runner, Tool, ToolKind};
+use crate::synth::{flow, parse, script, Family, SynthError, Target};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// What one board build produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardBuild {
+    pub board: String,
+    pub part: String,
+    pub preset: String,
+    pub config_hash: String,
+    /// The PLL clock the link and the engine run at, MHz.
+    pub clock_mhz: f64,
+    pub baud: u32,
+    pub clks_per_bit: u32,
+    /// Every clock nextpnr timed: (name, achieved MHz, constraint MHz).
+    pub clocks: Vec<(String, f64, f64)>,
+    pub critical_path: Option<CriticalPath>,
+    pub cells: CellCounts,
+    pub utilisation: Vec<Utilisation>,
+    /// Files in the output directory.
+    pub bitstream: String,
+    pub bitstream_bytes: u64,
+    pub constraints: String,
+    pub timing_report: String,
+    pub program: String,
+    pub tools: Vec<Tool>,
+    pub out_dir: String,
+}
+
+impl BoardBuild {
+    /// The slowest clock's achieved Fmax.
+    pub fn fmax_mhz(&self) -> Option<f64> {
+        self.clocks
+            .iter()
+            .map(|c| c.1)
+            .min_by(|a, b| a.total_cmp(b))
+    }
+
+    /// A short Markdown summary (the file `board.md`).
+    pub fn render(&self) -> String {
+        let mut s = format!(
+            "# {} — spikelm-hw board build\n\n\
+             | field | value |\n|---|---|\n\
+             | part | {} |\n| configuration | {} ({}) |\n| PLL clock | {} MHz |\n\
+             | host link | UART {} baud, {} clocks per bit |\n| bitstream | `{}` ({} bytes) |\n\
+             | constraints | `{}` |\n| timing report | `{}` |\n| program | `{}` |\n\n\
+             ## Timing\n\n| clock | achieved MHz | constraint MHz |\n|---|---|---|\n",
+            self.board,
+            self.part,
+            self.preset,
+            self.config_hash,
+            self.clock_mhz,
+            self.baud,
+            self.clks_per_bit,
+            self.bitstream,
+            self.bitstream_bytes,
+            self.constraints,
+            self.timing_report,
+            self.program
+        );
+        for (name, achieved, constraint) in &self.clocks {
+            s.push_str(&format!("| {name} | {achieved:.1} | {constraint:.1} |\n"));
+        }
+        if let Some(p) = &self.critical_path {
+            s.push_str(&format!(
+                "\nCritical path: {} → {}, {:.2} ns ({:.2} logic, {:.2} routing, {} segments)\n",
+                p.from, p.to, p.delay_ns, p.logic_ns, p.routing_ns, p.segments
+            ));
+        }
+        s.push_str("\n## Resources (after place and route)\n\n| resource | used | available |\n|---|---|---|\n");
+        for u in &self.utilisation {
+            s.push_str(&format!(
+                "| {} | {} | {} |\n",
+                u.resource, u.used, u.available
+            ));
+        }
+        s
+    }
+}
+
+/// The synthesis target whose device budget a board's part has.
+pub fn budget_target(board: &Board) -> Result<Target> {
+    match board.nextpnr_device.as_str() {
+        "--25k" => Ok(Target::Ecp5_25k),
+        "--45k" => Ok(Target::Ecp5_45k),
+        "--85k" => Ok(Target::Ecp5_85k),
+        "--up5k" => Ok(Target::Ice40Up5k),
+        other => Err(BoardError::Data(format!(
+            "board {}: nextpnr device `{other}` has no resource table",
+            board.name
+        ))),
+    }
+}
+
+/// Refuse a synthesized design that cannot fit the board: name the resource and the budget.
+pub fn check_fit(board: &Board, cells: &CellCounts) -> Result<()> {
+    let device = budget_target(board)?
+        .device()
+        .ok_or_else(|| BoardError::Data(format!("board {}: no device", board.name)))?;
+    let logic = match board.family {
+        BoardFamily::Ecp5 => ("LUT4-equivalents (LUT4 + 2 per CCU2C)", cells.lut4_equiv),
+        BoardFamily::Ice40 => ("logic cells (SB_LUT4)", cells.lut4),
+    };
+    let checks = [
+        (logic.0, logic.1, u64::from(device.luts)),
+        ("flip-flops", cells.ffs, u64::from(device.luts)),
+        ("block RAMs", cells.bram, u64::from(device.bram_blocks)),
+        (device.dsp_kind, cells.dsp, u64::from(device.dsp_blocks)),
+    ];
+    for (resource, needed, budget) in checks {
+        if needed > budget {
+            let hint = if board.family == BoardFamily::Ice40 {
+                format!(
+                    "; the fitted iCE40 configuration is --set {}",
+                    crate::synth::UP5K_FIT.join(" --set ")
+                )
+            } else {
+                "; choose a smaller array (--set array=RxC) or a larger board".to_string()
+            };
+            return Err(BoardError::DoesNotFit {
+                board: board.name.clone(),
+                part: board.part.clone(),
+                resource: resource.to_string(),
+                needed,
+                budget,
+                hint,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct ReportClocks {
+    fmax: BTreeMap<String, ClockFmax>,
+}
+
+#[derive(Deserialize)]
+struct ClockFmax {
+    achieved: f64,
+    constraint: f64,
+}
+
+/// Every clock of a nextpnr `--report` JSON: (name, achieved, constraint) in MHz.
+pub fn report_clocks(text: &str) -> std::result::Result<Vec<(String, f64, f64)>, String> {
+    let r: ReportClocks = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    Ok(r.fmax
+        .into_iter()
+        .map(|(k, v)| (k, v.achieved, v.constraint))
+        .collect())
+}
+
+/// The clock that misses its constraint by the most, if any.
+pub fn worst_miss(clocks: &[(String, f64, f64)]) -> Option<&(String, f64, f64)> {
+    clocks
+        .iter()
+        .filter(|c| c.1 < c.2)
+        .max_by(|a, b| (1.0 / a.1 - 1.0 / a.2).total_cmp(&(1.0 / b.1 - 1.0 / b.2)))
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    crate::atomic::write(path, text).map_err(|e| BoardError::io(path, e))
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| BoardError::io(path, e))
+}
+
+fn parse_error(what: &str, path: &Path, message: String) -> BoardError {
+    BoardError::Synth(SynthError::Parse {
+        what: what.to_string(),
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+/// Build the bitstream of `params`' engine for `board` into `out`.
+pub fn build(
+    params: &Params,
+    board: &Board,
+    out: &Path,
+    seed: u64,
+    progress: &mut dyn FnMut(&str),
+) -> Result<BoardBuild> {
+    std::fs::create_dir_all(out).map_err(|e| BoardError::io(out, e))?;
+    let _lock = crate::atomic::DirLock::acquire(out).map_err(|e| BoardError::io(out, e))?;
+    let family = board.family();
+    let (pnr_kind, pack_kind) = match family {
+        Family::Ice40 => (ToolKind::NextpnrIce40, ToolKind::Icepack),
+        _ => (ToolKind::NextpnrEcp5, ToolKind::Ecppack),
+    };
+    let yosys = tools::find(ToolKind::Yosys)?;
+    let nextpnr = tools::find(pnr_kind)?;
+    let pack = tools::find(pack_kind)?;
+
+    progress("generating the engine and the board top");
+    let design = flow::obtain_design(params, None, out)?;
+    let timing = LinkTiming::for_board(board);
+    let files = board_files(&Platform::Board(board), &design.top, &design.ports, timing)?;
+    let bdir = out.join("board");
+    std::fs::create_dir_all(&bdir).map_err(|e| BoardError::io(&bdir, e))?;
+    let mut extra = Vec::new();
+    for (name, text) in &files {
+        write(&bdir.join(name), text)?;
+        extra.push(format!("board/{name}"));
+    }
+    let (pin_name, pin_text) = constraints::pin_file(board);
+    write(&out.join(pin_name), &pin_text)?;
+
+    progress("synthesis of the board top");
+    let mut ys = String::new();
+    // The PLL primitive, as a blackbox for `hierarchy -check`.
+    ys.push_str(match family {
+        Family::Ice40 => "read_verilog -lib +/ice40/cells_sim.v\n",
+        _ => "read_verilog -lib +/ecp5/cells_bb.v\n",
+    });
+    ys.push_str(&script::flat_script(
+        &design.sources_with(&extra),
+        family,
+        BOARD_TOP,
+        true,
+        Some("board_netlist.json"),
+        "board_stat.json",
+        "board_stat.txt",
+    ));
+    write(&out.join("board.ys"), &ys)?;
+    let mut runner = Runner::new(out)?;
+    runner.run("synth-board", &yosys, &["-s".into(), "board.ys".into()])?;
+    let stat_path = out.join("board_stat.json");
+    let cells = parse::design_cells(&read(&stat_path)?, family)
+        .map_err(|m| parse_error("board statistics", &stat_path, m))?;
+    check_fit(board, &cells)?;
+
+    progress("place and route on the board's package");
+    let routed = if family == Family::Ice40 {
+        "board.asc"
+    } else {
+        "board.config"
+    };
+    let mut args: Vec<String> = vec![
+        board.nextpnr_device.clone(),
+        "--package".into(),
+        board.package.clone(),
+    ];
+    if let Some(speed) = board.speed {
+        args.extend(["--speed".into(), speed.to_string()]);
+    }
+    let pin_flag = if family == Family::Ice40 {
+        "--pcf"
+    } else {
+        "--lpf"
+    };
+    let cfg_flag = if family == Family::Ice40 {
+        "--asc"
+    } else {
+        "--textcfg"
+    };
+    args.extend(
+        [
+            "--json",
+            "board_netlist.json",
+            pin_flag,
+            pin_name,
+            "--freq",
+            &format!("{}", board.pll.mhz),
+            "--seed",
+            &seed.to_string(),
+            "--timing-allow-fail",
+            "--report",
+            "board_pnr_report.json",
+            cfg_flag,
+            routed,
+        ]
+        .map(String::from),
+    );
+    let pnr_log = runner.run("pnr-board", &nextpnr, &args)?;
+    let report_path = out.join("board_pnr_report.json");
+    let report_text = read(&report_path)?;
+    let clocks =
+        report_clocks(&report_text).map_err(|m| parse_error("nextpnr report", &report_path, m))?;
+    let pnr = parse::nextpnr_report(&report_text, family)
+        .map_err(|m| parse_error("nextpnr report", &report_path, m))?;
+
+    let bitstream = format!("board.{}", board.bitstream);
+    let mut build = BoardBuild {
+        board: board.name.clone(),
+        part: board.part.clone(),
+        preset: params.config.preset.clone(),
+        config_hash: params.derived.config_hash.clone(),
+        clock_mhz: board.pll.mhz,
+        baud: BAUD,
+        clks_per_bit: timing.clks_per_bit,
+        clocks,
+        critical_path: pnr.critical_path.clone(),
+        cells,
+        utilisation: pnr.utilisation.clone(),
+        bitstream: bitstream.clone(),
+        bitstream_bytes: 0,
+        constraints: pin_name.to_string(),
+        timing_report: "board_pnr_report.json".into(),
+        program: board.program_command(&bitstream),
+        tools: vec![yosys, nextpnr, pack.clone()],
+        out_dir: out.display().to_string(),
+    };
+    write(&out.join("board.md"), &build.render())?;
+    if build.clocks.is_empty() {
+        return Err(BoardError::Link(format!(
+            "nextpnr timed no clock (see {}): the PLL clock did not reach the design",
+            out.join(pnr_log).display()
+        )));
+    }
+    if let Some((_, achieved, constraint)) = worst_miss(&build.clocks) {
+        return Err(BoardError::Timing {
+            board: board.name.clone(),
+            clock: *constraint,
+            achieved: *achieved,
+            short: constraint - achieved,
+            slack_ns: 1000.0 / constraint - 1000.0 / achieved,
+            path: build
+                .critical_path
+                .as_ref()
+                .map(|p| format!("{} → {}, {:.2} ns", p.from, p.to, p.delay_ns))
+                .unwrap_or_else(|| "not reported".into()),
+        });
+    }
+
+    progress("packing the bitstream");
+    let pack_args: Vec<String> = match family {
+        Family::Ice40 => vec![routed.into(), bitstream.clone()],
+        _ => vec![
+            "--compress".into(),
+            "--input".into(),
+            routed.into(),
+            "--bit".into(),
+            bitstream.clone(),
+        ],
+    };
+    runner.run("pack", &pack, &pack_args)?;
+    let bit_path = out.join(&bitstream);
+    build.bitstream_bytes = std::fs::metadata(&bit_path)
+        .map_err(|e| BoardError::io(&bit_path, e))?
+        .len();
+    write(
+        &out.join("program.sh"),
+        &format!(
+            "#!/usr/bin/env bash\n# Load {} onto the {} ({}).\nset -euo pipefail\ncd \"$(dirname \"$0\")\"\n{}\n",
+            bitstream, board.title, board.bridge, build.program
+        ),
+    )?;
+    write(&out.join("board.md"), &build.render())?;
+    let json = serde_json::to_string_pretty(&build)
+        .map_err(|e| parse_error("board report", &out.join("board.json"), e.to_string()))?;
+    write(&out.join("board.json"), &json)?;
+    Ok(build)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::boards::find;
+
+    #[test]
+    fn a_missed_clock_is_named_with_its_shortfall() {
+        let text = r#"{"fmax": {"clk": {"achieved": 61.5, "constraint": 75.0},
+                                "clk_in": {"achieved": 300.0, "constraint": 25.0}}}"#;
+        let clocks = report_clocks(text).expect("parse");
+        assert_eq!(clocks.len(), 2);
+        let miss = worst_miss(&clocks).expect("one clock misses");
+        assert_eq!(miss.0, "clk");
+        let met = [("clk".to_string(), 80.0, 75.0)];
+        assert!(worst_miss(&met).is_none());
+    }
+
+    #[test]
+    fn an_engine_too_large_names_board_resource_and_budget() {
+        let board = find("icebreaker").expect("board");
+        let cells = CellCounts {
+            lut4: 7_182,
+            ..Default::default()
+        };
+        let e = check_fit(&board, &cells)
+            .expect_err("too large")
+            .to_string();
+        assert!(
+            e.contains("icebreaker") && e.contains("7182") && e.contains("5280"),
+            "{e}"
+        );
+        assert!(e.contains("array=4x4"), "{e}");
+        let ulx = find("ulx3s-85f").expect("board");
+        let dsp = CellCounts {
+            dsp: 157,
+            ..Default::default()
+        };
+        let e = check_fit(&ulx, &dsp)
+            .expect_err("too many multipliers")
+            .to_string();
+        assert!(
+            e.contains("MULT18X18D") && e.contains("157") && e.contains("156"),
+            "{e}"
+        );
+        assert!(check_fit(&ulx, &CellCounts::default()).is_ok());
+    }
+}
