@@ -99,6 +99,8 @@ module spikelm_controller #(
     localparam [TB-1:0]   T_LAST  = ETM1[TB-1:0];
     localparam [TOKW:0]   TPR_K   = TPR[TOKW:0];
     localparam [SBAB-1:0] BANK1   = MAXDIN[SBAB-1:0];
+    localparam [DINW-1:0] DIN_TWO = 2;
+    localparam [NCBW-1:0] NCB_TWO = 2;
 
     localparam [2:0] S_IDLE  = 3'd0;  // no run
     localparam [2:0] S_WAITB = 3'd1;  // wait for a full bank
@@ -143,8 +145,10 @@ module spikelm_controller #(
     reg             busy_q;
     reg             done_q;
     reg [CNTW-1:0]  cycles_q;
-    reg [DINW-1:0]  din_m1;    // Din - 1 of this run
-    reg [NCBW-1:0]  ncb_m1;    // column blocks - 1
+    reg [DINW-1:0]  din_m2;    // Din - 2 of this run: a counter at it ends with its next step
+    reg             din_is1;   // Din = 1
+    reg [NCBW-1:0]  ncb_m2;    // column blocks - 2
+    reg             ncb_is1;   // one column block
     reg [DOUTW-1:0] dout_q;
     reg [TOKW-1:0]  tokens_q;
     wire            go = start & ~busy_q;
@@ -168,8 +172,10 @@ module spikelm_controller #(
             end
         end
         if (go) begin
-            din_m1   <= rom_din - 1'b1;
-            ncb_m1   <= rom_ncb - 1'b1;
+            din_m2   <= rom_din - DIN_TWO;
+            din_is1  <= (rom_din == 1);
+            ncb_m2   <= rom_ncb - NCB_TWO;
+            ncb_is1  <= (rom_ncb == 1);
             dout_q   <= rom_dout;
             tokens_q <= tokens;
         end
@@ -207,7 +213,9 @@ module spikelm_controller #(
     reg            e_more;     // blocks remain to encode: a register, so act_ready is one LUT
     wire           e_fire = act_valid & act_ready;
     wire           e_t_end = (e_t == T_LAST);
-    wire           e_i_end = (e_i == din_m1);
+    // The end flags of the counters are registers kept equal to (counter == last), set from
+    // compares of registers when the counter steps, so no compare sits in a handshake path.
+    reg            e_i_end;    // e_i == Din - 1
 
     assign act_ready     = busy_q & e_more & ~full[e_bank];
     assign enc_block_end = e_fire & e_t_end & e_i_end & (e_grp == G_LAST);
@@ -220,15 +228,18 @@ module spikelm_controller #(
             e_bank   <= 1'b0;
             e_next   <= TPR_K;
             e_more   <= ~rst & (tokens != {TOKW{1'b0}});
+            e_i_end  <= (rom_din == 1);
         end else if (e_fire) begin
             if (!e_t_end) begin
                 e_t <= e_t + 1'b1;
             end else begin
                 e_t <= {TB{1'b0}};
                 if (!e_i_end) begin
-                    e_i <= e_i + 1'b1;
+                    e_i     <= e_i + 1'b1;
+                    e_i_end <= (e_i == din_m2);
                 end else begin
-                    e_i <= {DINW{1'b0}};
+                    e_i     <= {DINW{1'b0}};
+                    e_i_end <= din_is1;
                     if (e_grp != G_LAST) begin
                         e_grp <= e_grp + 1'b1;      // next token of the block
                     end else begin
@@ -253,12 +264,14 @@ module spikelm_controller #(
     reg [NCBW-1:0] c_cb;
     reg [RB-1:0]   c_dr;
     reg [TB-1:0]   c_dt;
-    reg [TOKW:0]   c_tokens;   // tokens of fully computed blocks
-    wire           c_last_blk = ((c_tokens + TPR_K) >= {1'b0, tokens_q});
+    reg [TOKW:0]   c_next;     // tokens computed once the current block completes
+    reg            c_last_blk; // the current block is the run's last: c_next >= tokens
+    reg            c_i_end;    // c_i == Din - 1
+    reg            c_first;    // c_i == 0
+    reg            c_cb_end;   // c_cb == column blocks - 1
     wire           c_fire     = wgt_valid & wgt_ready;
-    wire           c_i_end    = (c_i == din_m1);
-    wire           c_cb_end   = (c_cb == ncb_m1);
     wire           c_dr_end   = (c_dr == R_LAST);
+    wire [TOKW+1:0] c_after   = {1'b0, c_next} + {1'b0, TPR_K};  // c_next of the next block
 
     assign wgt_ready     = (state == S_RED);
     assign drain_fire    = (state == S_DRAIN) & ~array_busy & stage_ready;
@@ -274,7 +287,11 @@ module spikelm_controller #(
             c_dr     <= {RB{1'b0}};
             c_dt     <= {TB{1'b0}};
             c_bank   <= 1'b0;
-            c_tokens <= {(TOKW+1){1'b0}};
+            c_next   <= TPR_K;
+            c_last_blk <= ({1'b0, tokens} <= TPR_K);
+            c_i_end  <= (rom_din == 1);
+            c_first  <= 1'b1;
+            c_cb_end <= (rom_ncb == 1);
         end else begin
             case (state)
                 S_WAITB: begin
@@ -285,10 +302,14 @@ module spikelm_controller #(
                 S_RED: begin
                     if (c_fire) begin
                         if (c_i_end) begin
-                            c_i   <= {DINW{1'b0}};
-                            state <= S_DRAIN;
+                            c_i     <= {DINW{1'b0}};
+                            c_i_end <= din_is1;
+                            c_first <= 1'b1;
+                            state   <= S_DRAIN;
                         end else begin
-                            c_i <= c_i + 1'b1;
+                            c_i     <= c_i + 1'b1;
+                            c_i_end <= (c_i == din_m2);
+                            c_first <= 1'b0;
                         end
                     end
                 end
@@ -301,13 +322,16 @@ module spikelm_controller #(
                             c_dr <= {RB{1'b0}};
                             c_dt <= {TB{1'b0}};
                             if (!c_cb_end) begin
-                                c_cb  <= c_cb + 1'b1;
-                                state <= S_RED;
+                                c_cb     <= c_cb + 1'b1;
+                                c_cb_end <= (c_cb == ncb_m2);
+                                state    <= S_RED;
                             end else begin
-                                c_cb     <= {NCBW{1'b0}};
-                                c_bank   <= ~c_bank;
-                                c_tokens <= c_tokens + TPR_K;
-                                state    <= c_last_blk ? S_FLUSH : S_WAITB;
+                                c_cb       <= {NCBW{1'b0}};
+                                c_cb_end   <= ncb_is1;
+                                c_bank     <= ~c_bank;
+                                c_next     <= c_after[TOKW:0];
+                                c_last_blk <= (c_after >= {2'b00, tokens_q});
+                                state      <= c_last_blk ? S_FLUSH : S_WAITB;
                             end
                         end
                     end
@@ -322,9 +346,8 @@ module spikelm_controller #(
         end
     end
 
-    wire   red_first  = (c_i == {DINW{1'b0}});
     assign red_addr   = (c_bank ? BANK1 : {SBAB{1'b0}}) + { {(SBAB-DINW){1'b0}}, c_i};
-    assign bias_re    = c_fire & red_first;
+    assign bias_re    = c_fire & c_first;
     assign bias_addr  = c_cb[BAB-1:0];
     assign drain_t    = c_dt;
     assign drain_last = c_dr_end & c_cb_end & c_last_blk;

@@ -167,10 +167,17 @@ module spikelm_engine (
     );
     assign wr_data = enc_spikes;
 
+    // The counters' clear is registered: it fans out to every counter bit, and the first spike
+    // of a run is written at least the encoder's latency after START.
+    reg rates_clear_q;
+    always @(posedge clk) begin
+        rates_clear_q <= rst | go;
+    end
+
     spikelm_rate_counters #(
         .T(`SPIKELM_T), .CW(`SPIKELM_CNTW), .DOUTW(`SPIKELM_DOUTW)
     ) u_rates (
-        .clk(clk), .clear(rst | go), .inc(wr_we), .spikes(enc_spikes),
+        .clk(clk), .clear(rates_clear_q), .inc(wr_we), .spikes(enc_spikes),
         .dout(run_dout), .counts(counts)
     );
 
