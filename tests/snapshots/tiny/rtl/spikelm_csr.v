@@ -30,7 +30,7 @@
 // of SCALE[t][j] at ((t << SKB | k) << (BAB + CB)) | (j / C) << CB | (j % C). Reads return the
 // word the cycle after csr_re.
 module spikelm_csr #(
-    parameter integer CSR_AW = 11,     // CSR word address bits: register offsets + 1 (bias half)
+    parameter integer CSR_AW = 14,     // CSR word address bits: register offsets + 1 (memory half); the defaults pass the checks below
     parameter integer T      = 4,      // time steps (ALPHA, SCALE and counters per step, <= 16)
     parameter integer TB     = 2,      // time step bits of a SCALE address, clog2(T) (>= 1)
     parameter integer TOKW   = 8,      // TOKENS register width
