@@ -57,8 +57,8 @@ fn run(p: &Params, o: &SimOptions) -> SimReport {
 
 fn events(list: Vec<Event>) -> Control {
     Control {
-        streams: [StallPattern::Random; 3],
         events: Some(list),
+        ..Control::default()
     }
 }
 
@@ -104,13 +104,17 @@ fn run_registers_written_while_busy_are_refused() {
     }
 }
 
-/// Ignored: fails on the current RTL. A reset (or a new START) after the activation stream of
-/// the previous run has been fully encoded starts a run that accepts 11 of 1024 activations,
-/// reads the stale spike buffer, and reports CYCLES 2236 instead of 3283 with POS/NEG/ADD
-/// counts 0 ("activation beats accepted: 11 of 1024, dbg_spike pulses: 8 of 1024"). A reset
-/// 300 cycles into the run passes. Cause (reading of the RTL): the encoder's `tag_q` keeps the
-/// last pair's tag (block end set) and the controller sets `full[wr_bank]` on `wr_block_end`
-/// without `wr_we`, so the stale tag marks bank 0 full right after START.
+/// Ignored: fails on the current RTL. A reset after the activation stream of the run has been
+/// fully encoded (at cycle 1100, 1641 or 3259 of 3283; a reset at cycle 300 passes) is followed
+/// by a run that accepts 11 of 1024 activations, computes on the stale spike buffer and reports
+/// CYCLES 2236 instead of 3283 with POS/NEG/ADD_COUNT 0 ("activation beats accepted: 11 of
+/// 1024, dbg_spike pulses: 8 of 1024"). Cause: the encoder's `tag_q` (no reset, loaded on every
+/// code) keeps the last pair's tag with its block-end bit set; the tag delay line is cleared by
+/// rst but refills from `tag_q`, so `wr_block_end` stays high without `wr_we`, and the
+/// controller sets `full[wr_bank]` on `wr_block_end` alone: bank 0 reads full right after
+/// START. Gating the tag with its valid (`.in({launch_q, tag_q & {TAGW{launch_q}}})` in
+/// spikelm_encoder, or `full` set on `wr_we & wr_block_end`) makes this case and
+/// [`back_to_back_runs_are_each_bit_exact`] pass, CYCLES == model (checked on an edited tree).
 #[test]
 #[ignore = "RTL bug: stale encoder tag marks the spike bank full after a reset (see doc)"]
 fn reset_in_the_middle_of_a_run_then_a_clean_run() {
@@ -181,7 +185,7 @@ fn every_stall_pattern_on_every_stream_is_bit_exact() {
         let name = format!("stall-{}", streams.map(|s| s.name()).join("-"));
         let control = Control {
             streams,
-            events: Some(Vec::new()),
+            ..events(Vec::new())
         };
         let r = run(&p, &opts(&p, &name, stall, control));
         let run = &r.runs[0];
@@ -196,4 +200,21 @@ fn every_stall_pattern_on_every_stream_is_bit_exact() {
         stalled_runs >= 12,
         "only {stalled_runs} of 16 stalled runs took longer"
     );
+}
+
+/// Three runs back to back (registers and START written again after DONE, no reset).
+/// Ignored: fails on the current RTL, for the same reason as the reset case: every second run
+/// starts on the stale spike buffer (8 of 1024 spike pulses; POS_COUNT[0] expected 81, read 0).
+#[test]
+#[ignore = "RTL bug: stale encoder tag marks the spike bank full for the next run (see the reset case)"]
+fn back_to_back_runs_are_each_bit_exact() {
+    let p = tiny();
+    for (name, stall) in [("back-to-back", 0.0), ("back-to-back-stall", 0.3)] {
+        let control = Control {
+            runs: 3,
+            ..events(Vec::new())
+        };
+        let r = run(&p, &opts(&p, name, stall, control));
+        assert_eq!(r.runs[0].runs, 3);
+    }
 }

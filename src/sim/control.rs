@@ -103,6 +103,10 @@ pub struct Control {
     pub streams: [StallPattern; 3],
     /// The host actions; `None` = [`default_events`].
     pub events: Option<Vec<Event>>,
+    /// Runs made back to back, without a reset between them: after DONE, the register reads
+    /// and the drain window, the host writes the registers and START again and every value is
+    /// compared again (≥ 1).
+    pub runs: u32,
 }
 
 impl Default for Control {
@@ -110,6 +114,7 @@ impl Default for Control {
         Control {
             streams: [StallPattern::Random; 3],
             events: None,
+            runs: 1,
         }
     }
 }
@@ -129,8 +134,8 @@ impl Control {
             .fold(0.0, f64::max)
     }
 
-    /// The words of the vector file's control section: three (kind, parameter) pairs, then
-    /// (kind, at, a, b) per event. Events must be at cycle ≥ 1 and, between resets, in
+    /// The words of the vector file's control section: three (kind, parameter) pairs, the
+    /// number of runs, then (kind, at, a, b) per event. Events must be at cycle ≥ 1 and, between resets, in
     /// strictly increasing order (one CSR access per cycle).
     pub fn words(&self, params: &Params, s: &LayerStimulus) -> Result<Vec<u32>, SimError> {
         let events = match &self.events {
@@ -147,6 +152,9 @@ impl Control {
                 p.name()
             )));
         }
+        if self.runs == 0 {
+            return Err(SimError::BadRequest("control: at least one run".into()));
+        }
         let mut last = 0;
         for e in &events {
             if e.at() <= last {
@@ -161,6 +169,7 @@ impl Control {
             };
         }
         let mut v: Vec<u32> = self.streams.iter().flat_map(|s| s.words()).collect();
+        v.push(self.runs);
         v.extend(events.iter().flat_map(|e| e.words()));
         Ok(v)
     }
@@ -253,14 +262,15 @@ mod tests {
                 StallPattern::Late { idle: 9 },
             ],
             events: Some(vec![start_write(3), Event::Reset { at: 7, cycles: 2 }]),
+            runs: 2,
         };
         let w = c.words(&p, &s).expect("valid control");
-        assert_eq!(&w[..6], &[1, 0, 2, 5, 4, 9]);
+        assert_eq!(&w[..7], &[1, 0, 2, 5, 4, 9, 2]);
         assert_eq!(
-            &w[6..10],
+            &w[7..11],
             &[0, 3, reg::CTRL.addr, 1 << reg::CTRL.bit("START")]
         );
-        assert_eq!(&w[10..], &[1, 7, 2, 0]);
+        assert_eq!(&w[11..], &[1, 7, 2, 0]);
         assert_eq!(c.event_count(&p, &s), 2);
     }
 
@@ -268,8 +278,8 @@ mod tests {
     fn events_out_of_order_or_at_start_are_refused() {
         let (p, s) = setup();
         let with = |events| Control {
-            streams: [StallPattern::Random; 3],
             events: Some(events),
+            ..Control::default()
         };
         assert!(with(vec![start_write(0)]).words(&p, &s).is_err());
         assert!(with(vec![start_write(5), start_write(5)])
@@ -281,6 +291,11 @@ mod tests {
         let mut bursts = with(Vec::new());
         bursts.streams[0] = StallPattern::Bursts { mean: 0 };
         assert!(bursts.words(&p, &s).is_err());
+        let none = Control {
+            runs: 0,
+            ..Control::default()
+        };
+        assert!(none.words(&p, &s).is_err());
     }
 
     #[test]

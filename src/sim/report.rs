@@ -92,9 +92,11 @@ pub struct RunReport {
     pub stall_free: bool,
     /// The stall pattern of the activation, weight and output stream.
     pub streams: [String; 3],
-    /// Control events replayed during the run, and how many of them were reset pulses.
+    /// Control events replayed during the run, how many of them were reset pulses, and the
+    /// back-to-back runs made.
     pub events: u64,
     pub resets: u64,
+    pub runs: u64,
     /// The harness's verdict: `ok`, `mismatch`, `hang` (no DONE within the cycle cap), `extra`
     /// (a beat or pulse after the last), `early_done` or `protocol` (AXI4-Stream violation).
     pub status: String,

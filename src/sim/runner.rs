@@ -296,6 +296,7 @@ impl<'a> Session<'a> {
             streams: opts.control.streams.map(|p| p.name()),
             events: result.events,
             resets: result.resets,
+            runs: result.runs,
             status: result.status.clone(),
             compared,
             mismatch_count: result.checks.values().map(|c| c.mismatches + c.extra).sum(),
