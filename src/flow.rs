@@ -250,7 +250,7 @@ fn sim_figures(r: &SimReport, time_steps: usize) -> SimFigures {
     let layer_cycles = r
         .runs
         .iter()
-        .filter(|run| run.stall == 0.0)
+        .filter(|run| run.stall_free)
         .map(|run| {
             (
                 run.layer.clone(),

@@ -74,21 +74,6 @@ pub fn render(params: &Params, trace: bool) -> Result<String, SimError> {
     ctx.insert("status_addr", &regmap::STATUS.addr);
     ctx.insert("status_busy", &regmap::STATUS.bit("BUSY"));
     ctx.insert("status_done", &regmap::STATUS.bit("DONE"));
-    // Run parameters written while busy (refused by the engine): OUT_SHIFT, ALPHA[0],
-    // SCALE[0][0], BIAS[0], LAYER, TOKENS.
-    let mem = regmap::UpperHalf::of(params);
-    let busy_writes = [
-        regmap::OUT_SHIFT.addr,
-        regmap::ALPHA.at(0, 0),
-        mem.scale(0, 0, 0),
-        mem.bias(0),
-        regmap::LAYER.addr,
-        regmap::TOKENS.addr,
-    ];
-    ctx.insert(
-        "busy_write_addrs",
-        &busy_writes.map(|x| format!("{x:#x}u")).join(", "),
-    );
     ctx.insert("trace", &trace);
     ctx.insert("wgt_words", &w.wgt);
     ctx.insert("out_words", &w.out);

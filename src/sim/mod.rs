@@ -11,6 +11,7 @@ pub mod bits;
 pub mod build;
 pub mod cases;
 pub mod codes;
+pub mod control;
 pub mod coverage;
 pub mod expected;
 pub mod harness;
@@ -26,6 +27,7 @@ pub mod stimulus;
 pub mod vectors;
 
 pub use cases::Case;
+pub use control::{Control, Event, StallPattern};
 pub use report::{RunReport, SimReport};
 pub use runner::{run, SimOptions};
 

@@ -38,6 +38,10 @@ pub struct CheckResult {
 pub struct HarnessResult {
     pub status: String,
     pub detail: String,
+    /// Control events replayed, how many of them were reset pulses, and the runs made.
+    pub events: u64,
+    pub resets: u64,
+    pub runs: u64,
     pub cycles_total: u64,
     pub start_cycle: u64,
     pub done_cycle: u64,
@@ -316,7 +320,7 @@ mod tests {
         let mut actual = Vec::new();
         pack_lanes([1i64, 2, 3, -4, 5, 6, 7, 9], 16, 8, &mut actual);
         let json = serde_json::json!({
-            "status": "mismatch", "detail": "", "cycles_total": 500, "start_cycle": 100,
+            "status": "mismatch", "detail": "", "events": 0, "resets": 0, "runs": 1, "cycles_total": 500, "start_cycle": 100,
             "done_cycle": 480, "saw_done": true,
             "consumed": {"act": 1, "wgt": 1, "out": 1, "spike": 1, "acc": 1},
             "expected": {"act": 1, "wgt": 1, "out": 1, "spike": 1, "acc": 1},

@@ -88,6 +88,15 @@ pub struct RunReport {
     pub tokens: u32,
     pub seed: u64,
     pub stall: f64,
+    /// No stream stalled (CYCLES must equal the cycle model).
+    pub stall_free: bool,
+    /// The stall pattern of the activation, weight and output stream.
+    pub streams: [String; 3],
+    /// Control events replayed during the run, how many of them were reset pulses, and the
+    /// back-to-back runs made.
+    pub events: u64,
+    pub resets: u64,
+    pub runs: u64,
     /// The harness's verdict: `ok`, `mismatch`, `hang` (no DONE within the cycle cap), `extra`
     /// (a beat or pulse after the last), `early_done` or `protocol` (AXI4-Stream violation).
     pub status: String,
@@ -126,7 +135,7 @@ impl RunReport {
 
     /// Whether CYCLES equals the cycle model; `None` when streams stalled or no model exists.
     pub fn cycles_agree(&self) -> Option<bool> {
-        if self.stall > 0.0 {
+        if !self.stall_free {
             return None;
         }
         self.cycles_model

@@ -2,6 +2,7 @@
 
 use super::build::{cache_root, ensure_built, shell_line, BuiltHarness, Verilator, XMode};
 use super::cases::Case;
+use super::control::Control;
 use super::outcome::{decode, HarnessResult, Mismatch};
 use super::report::{ClassCounts, RunReport, SimReport, Timing, Waveform};
 use super::rtl_tree::RtlTree;
@@ -48,6 +49,9 @@ pub struct SimOptions {
     pub x_random: bool,
     /// Wall-clock limit of one harness process; `None` = [`limits::wall_limit`] of its cycle cap.
     pub timeout: Option<Duration>,
+    /// Stall pattern per stream and host actions during the run (default: every stream
+    /// stalls at random with `stall`, a second START and refused writes a third into the run).
+    pub control: Control,
 }
 
 impl SimOptions {
@@ -69,6 +73,7 @@ impl SimOptions {
             stimulus: None,
             x_random: false,
             timeout: None,
+            control: Control::default(),
         }
     }
 }
@@ -239,13 +244,13 @@ impl<'a> Session<'a> {
         let vec_path = self.work.join(format!("{stem}.vec"));
         let res_path = self.work.join(format!("{stem}.json"));
         let checks = reg_checks(params, &stim, &expected);
-        let counts = vectors::write(&vec_path, params, &stim, &expected, &checks)
-            .map_err(|e| SimError::io(&vec_path, e))?;
+        let counts = vectors::write(&vec_path, params, &stim, &expected, &checks, &opts.control)?;
         let write_s = t_io.elapsed().as_secs_f64();
 
         let trace_path = opts.trace.then(|| self.work.join(format!("{stem}.fst")));
         let cycles_model = rtl_bridge::layer_cycles(params, layer, tokens);
-        let limit = RunLimit::new(cycles_model, stall, opts);
+        let stall_free = opts.control.stall_free(stall);
+        let limit = RunLimit::new(cycles_model, opts.control.cap_stall(stall), opts);
         let (result, command, exec_s) = execute(
             &self.build.binary,
             &vec_path,
@@ -262,7 +267,8 @@ impl<'a> Session<'a> {
             .position(|c| c.name == "CYCLES")
             .and_then(|k| result.reg_values.get(k).copied())
             .unwrap_or(0);
-        if let Some(m) = cycles_mismatch(layer, &result, stall, cycles_model, cycles_register) {
+        if let Some(m) = cycles_mismatch(layer, &result, stall_free, cycles_model, cycles_register)
+        {
             mismatches.push(m);
         }
         let cols = u64::from(params.array().cols);
@@ -286,6 +292,11 @@ impl<'a> Session<'a> {
             tokens,
             seed: opts.seed,
             stall,
+            stall_free,
+            streams: opts.control.streams.map(|p| p.name()),
+            events: result.events,
+            resets: result.resets,
+            runs: result.runs,
             status: result.status.clone(),
             compared,
             mismatch_count: result.checks.values().map(|c| c.mismatches + c.extra).sum(),
@@ -337,7 +348,7 @@ impl<'a> Session<'a> {
         let vec_path = PathBuf::from(&last.vectors);
         let fst = vec_path.with_extension("fst");
         let res = vec_path.with_extension("trace.json");
-        let limit = RunLimit::new(last.cycles_model, last.stall, opts);
+        let limit = RunLimit::new(last.cycles_model, opts.control.cap_stall(last.stall), opts);
         let (_, command, _) = execute(
             &built.binary,
             &vec_path,
@@ -377,12 +388,12 @@ impl RunLimit {
 fn cycles_mismatch(
     layer: LayerShape,
     result: &HarnessResult,
-    stall: f64,
+    stall_free: bool,
     model: Option<u64>,
     register: u32,
 ) -> Option<Mismatch> {
     let model = model?;
-    if stall > 0.0 || result.status != "ok" || model == u64::from(register) {
+    if !stall_free || result.status != "ok" || model == u64::from(register) {
         return None;
     }
     Some(Mismatch {

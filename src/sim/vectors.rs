@@ -4,14 +4,16 @@
 
 use super::bits::{pack_lanes, truncate, words_for};
 use super::codes::register_words;
+use super::control::Control;
 use super::expected::{spike_code, Expected};
 use super::stimulus::{activation_bits, input_steps, LayerStimulus};
+use super::SimError;
 use crate::config::Params;
 use crate::rtl::regmap as reg;
 use std::path::Path;
 
 pub const MAGIC: u32 = 0x564D_4C53;
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Word widths of the wide ports, shared with the harness template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,19 +147,6 @@ fn check(r: &reg::Register, t: Option<u32>, expected: u32, compare: bool) -> Reg
     }
 }
 
-/// The cycle (after the START write) at which the harness writes START again, which the engine
-/// must ignore while busy: about a third into the stall-free run, between two STATUS polls
-/// (≡ 8 mod 16). 0 = no second START (runs too short to aim inside).
-pub fn start_poke(params: &Params, s: &LayerStimulus) -> u32 {
-    let cycles = super::rtl_bridge::layer_cycles(params, s.layer, s.tokens as u32).unwrap_or(0);
-    let at = (cycles / 3) & !15;
-    if at >= 16 {
-        (at | 8) as u32
-    } else {
-        0
-    }
-}
-
 /// Counts of one vector file, for the report.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct VectorCounts {
@@ -172,16 +161,19 @@ pub struct VectorCounts {
 /// Write the vector file. Layout: a 16-word header (magic, version, counts: csr writes,
 /// activations, weight beats of one row block, row-block repeats, output beats, spike pulses,
 /// accumulator rows, register checks, then words per weight/output/accumulator/membrane value,
-/// the idle limit, the cycle of a second START to be ignored), then the sections in that order: (addr, data) pairs; one word per
-/// activation; weight beats; (code, membrane words) per spike pulse; accumulator rows; output
-/// beats; (addr, expected, compare) per register check.
+/// the idle limit, the number of control events), then the sections in that order: (addr, data)
+/// pairs; one word per activation; weight beats; (code, membrane words) per spike pulse;
+/// accumulator rows; output beats; (addr, expected, compare) per register check; the control
+/// section ([`Control::words`]).
 pub fn write(
     path: &Path,
     params: &Params,
     s: &LayerStimulus,
     e: &Expected,
     checks: &[RegCheck],
-) -> std::io::Result<VectorCounts> {
+    control: &Control,
+) -> Result<VectorCounts, SimError> {
+    let control_words = control.words(params, s)?;
     let f = params.format();
     let words = PortWords::of(params);
     let cols = params.array().cols as usize;
@@ -221,7 +213,7 @@ pub fn write(
         words.acc as u32,
         words.mem as u32,
         idle_limit,
-        start_poke(params, s),
+        control.event_count(params, s) as u32,
     ]);
     for (a, d) in &csr {
         v.push(*a);
@@ -275,8 +267,9 @@ pub fn write(
     for c in checks {
         v.extend_from_slice(&[c.addr, c.expected, u32::from(c.compare)]);
     }
+    v.extend(control_words);
     let bytes: Vec<u8> = v.iter().flat_map(|w| w.to_le_bytes()).collect();
-    std::fs::write(path, &bytes)?;
+    std::fs::write(path, &bytes).map_err(|e| SimError::io(path, e))?;
     Ok(VectorCounts {
         act_beats: n_act as u64,
         wgt_beats: (n_wgt_base * row_blocks) as u64,

@@ -51,7 +51,7 @@ pub fn assert_passed(r: &SimReport) {
 
 /// Every run without stalls must have CYCLES equal to perf::cycles::layer_cycles.
 pub fn assert_cycles_match_model(r: &SimReport) {
-    for run in r.runs.iter().filter(|run| run.stall == 0.0) {
+    for run in r.runs.iter().filter(|run| run.stall_free) {
         assert_eq!(
             Some(u64::from(run.cycles_register)),
             run.cycles_model,
