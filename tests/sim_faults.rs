@@ -180,8 +180,8 @@ const FAULTS: &[Fault] = &[
         name: "csr-read-not-held",
         edits: &[Edit {
             file: "rtl/spikelm_csr.v",
-            pattern: "end else if (csr_re) begin\n            csr_rdata <= rmux;",
-            replacement: "end else begin\n            csr_rdata <= rmux;",
+            pattern: "end else if (csr_re) begin\n            csr_rdata_q <= rmux;",
+            replacement: "end else begin\n            csr_rdata_q <= rmux;",
         }],
         stall: 0.0,
         x_seeds: &[],
@@ -195,7 +195,7 @@ const FAULTS: &[Fault] = &[
             replacement: "done_q   <= 1'b0;\n            cycles_q <= {CNTW{1'b0}};\n        end else if (go)",
         }],
         stall: 0.0,
-        x_seeds: &[1, 2, 3, 4],
+        x_seeds: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
         expected: "signal STATUS after reset cycle 0 (#0): expected 0 (idle), actual STATUS = 0x1",
     },
 ];

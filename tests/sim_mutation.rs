@@ -49,8 +49,8 @@ fn flipped_comparator_is_caught_at_the_first_tie_through_the_cli() {
     let (_, dir) = mutated_tree(
         "mutant-comparator",
         "rtl/spikelm_neuron.v",
-        "(u2 > a_pos_q)",
-        "(u2 >= a_pos_q)",
+        "(u2[CL-1:0] > a_pos_q[CL-1:0])",
+        "(u2[CL-1:0] >= a_pos_q[CL-1:0])",
     );
     let out = Command::new(env!("CARGO_BIN_EXE_spikelm-hw"))
         .args(["sim", "--rtl"])

@@ -23,8 +23,6 @@ pub enum Width {
 pub struct Port {
     pub name: &'static str,
     pub dir: Dir,
-    /// Driven from an `always` block inside the engine (`output reg`).
-    pub reg: bool,
     pub width: Width,
     /// The interface the port belongs to (`clock`, `csr`, `axis:<name>`, `debug`).
     pub protocol: &'static str,
@@ -43,7 +41,6 @@ const fn port(
     Port {
         name,
         dir,
-        reg: false,
         width,
         protocol,
         description,
@@ -57,10 +54,6 @@ const WORD: Width = Width::Bits(32);
 impl Port {
     const fn group(mut self, comment: &'static str) -> Self {
         self.group = Some(comment);
-        self
-    }
-    const fn reg(mut self) -> Self {
-        self.reg = true;
         self
     }
 
@@ -90,8 +83,7 @@ impl Port {
             Dir::In => "input",
             Dir::Out => "output",
         };
-        let kind = if self.reg { "reg" } else { "wire" };
-        format!("{dir:<6} {kind:<4} {:<34} {}", self.range(), self.name)
+        format!("{dir:<6} wire {:<34} {}", self.range(), self.name)
     }
 }
 
@@ -181,40 +173,35 @@ pub const PORTS: [Port; 22] = [
         "debug",
         "one pulse per encoded code",
     )
-    .group("co-simulation taps")
-    .reg(),
+    .group("co-simulation taps"),
     port(
         "dbg_spike",
         Dir::Out,
         Width::Bits(2),
         "debug",
         "spike {non-zero, negative}",
-    )
-    .reg(),
+    ),
     port(
         "dbg_mem",
         Dir::Out,
         Width::Macros(&["MW"]),
         "debug",
         "membrane after saturation",
-    )
-    .reg(),
+    ),
     port(
         "dbg_acc_valid",
         Dir::Out,
         ONE,
         "debug",
         "one pulse per drained accumulator row",
-    )
-    .reg(),
+    ),
     port(
         "dbg_acc",
         Dir::Out,
         Width::Macros(&["C", "ACCW"]),
         "debug",
         "lane c at [c*ACCW +: ACCW]",
-    )
-    .reg(),
+    ),
 ];
 
 /// The port list of the engine's module header (the lines between `(` and `);`).

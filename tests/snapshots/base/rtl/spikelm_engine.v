@@ -58,12 +58,24 @@ module spikelm_engine (
     output wire [`SPIKELM_C*`SPIKELM_YW-1:0]       m_out_tdata,
     output wire                                    m_out_tlast,
     // co-simulation taps
-    output reg                                     dbg_spike_valid,
-    output reg  [1:0]                              dbg_spike,
-    output reg  [`SPIKELM_MW-1:0]                  dbg_mem,
-    output reg                                     dbg_acc_valid,
-    output reg  [`SPIKELM_C*`SPIKELM_ACCW-1:0]     dbg_acc
+    output wire                                    dbg_spike_valid,
+    output wire [1:0]                              dbg_spike,
+    output wire [`SPIKELM_MW-1:0]                  dbg_mem,
+    output wire                                    dbg_acc_valid,
+    output wire [`SPIKELM_C*`SPIKELM_ACCW-1:0]     dbg_acc
 );
+    // ---- Co-simulation taps: the registers behind the debug ports ----
+    reg                                   dbg_spike_valid_q;
+    reg [1:0]                             dbg_spike_q;
+    reg [`SPIKELM_MW-1:0]                 dbg_mem_q;
+    reg                                   dbg_acc_valid_q;
+    reg [`SPIKELM_C*`SPIKELM_ACCW-1:0]    dbg_acc_q;
+    assign dbg_spike_valid = dbg_spike_valid_q;
+    assign dbg_spike       = dbg_spike_q;
+    assign dbg_mem         = dbg_mem_q;
+    assign dbg_acc_valid   = dbg_acc_valid_q;
+    assign dbg_acc         = dbg_acc_q;
+
     // ---- Registers ----
     wire                                   start;
     wire                                   busy;
@@ -188,20 +200,20 @@ module spikelm_engine (
     reg [`SPIKELM_TB:0]              dbg_n_q;
     localparam [`SPIKELM_TB:0]       T_REST = `SPIKELM_T - 1;
     always @(posedge clk) begin
-        dbg_spike_valid <= 1'b0;
+        dbg_spike_valid_q <= 1'b0;
         if (rst) begin
             dbg_n_q <= {(`SPIKELM_TB+1){1'b0}};
         end else if (wr_we) begin
-            dbg_spike_valid <= 1'b1;
-            dbg_spike       <= enc_spikes[1:0];
-            dbg_mem         <= enc_u[`SPIKELM_MW-1:0];
+            dbg_spike_valid_q <= 1'b1;
+            dbg_spike_q       <= enc_spikes[1:0];
+            dbg_mem_q         <= enc_u[`SPIKELM_MW-1:0];
             dbg_s_q         <= enc_spikes >> 2;
             dbg_u_q         <= enc_u >> `SPIKELM_MW;
             dbg_n_q         <= T_REST;
         end else if (dbg_n_q != {(`SPIKELM_TB+1){1'b0}}) begin
-            dbg_spike_valid <= 1'b1;
-            dbg_spike       <= dbg_s_q[1:0];
-            dbg_mem         <= dbg_u_q[`SPIKELM_MW-1:0];
+            dbg_spike_valid_q <= 1'b1;
+            dbg_spike_q       <= dbg_s_q[1:0];
+            dbg_mem_q         <= dbg_u_q[`SPIKELM_MW-1:0];
             dbg_s_q         <= dbg_s_q >> 2;
             dbg_u_q         <= dbg_u_q >> `SPIKELM_MW;
             dbg_n_q         <= dbg_n_q - 1'b1;
@@ -283,8 +295,8 @@ module spikelm_engine (
     );
 
     always @(posedge clk) begin
-        dbg_acc_valid <= drain_q & ~rst;
-        dbg_acc       <= acc_row;
+        dbg_acc_valid_q <= drain_q & ~rst;
+        dbg_acc_q       <= acc_row;
     end
 endmodule
 

@@ -143,7 +143,7 @@ module spikelm_out_stage #(
     reg          fired_q;  // a row left last cycle: the credit returns one cycle late, so no
                            // path runs from the out_ready port into the credit compare
     wire         out_fire = out_valid & out_ready;
-    wire [FB:0]  occ_next = occ_q + { {FB{1'b0}}, in_take & ready_q} - { {FB{1'b0}}, fired_q};
+    wire [FB:0]  occ_d = occ_q + { {FB{1'b0}}, in_take & ready_q} - { {FB{1'b0}}, fired_q};
 
     always @(posedge clk) begin
         if (y_valid) begin
@@ -164,8 +164,8 @@ module spikelm_out_stage #(
                 rd_q <= rd_q + 1'b1;
             end
             fill_q  <= fill_q + { {FB{1'b0}}, y_valid} - { {FB{1'b0}}, out_fire};
-            occ_q   <= occ_next;
-            ready_q <= (occ_next < FULL);
+            occ_q   <= occ_d;
+            ready_q <= (occ_d < FULL);
             fired_q <= out_fire;
         end
     end

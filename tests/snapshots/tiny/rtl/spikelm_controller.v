@@ -145,10 +145,10 @@ module spikelm_controller #(
     reg             busy_q;
     reg             done_q;
     reg [CNTW-1:0]  cycles_q;
-    reg [DINW-1:0]  din_m2;    // Din - 2 of this run: a counter at it ends with its next step
-    reg             din_is1;   // Din = 1
-    reg [NCBW-1:0]  ncb_m2;    // column blocks - 2
-    reg             ncb_is1;   // one column block
+    reg [DINW-1:0]  din_m2_q;    // Din - 2 of this run: a counter at it ends with its next step
+    reg             din_is1_q;   // Din = 1
+    reg [NCBW-1:0]  ncb_m2_q;    // column blocks - 2
+    reg             ncb_is1_q;   // one column block
     reg [DOUTW-1:0] dout_q;
     reg [TOKW-1:0]  tokens_q;
     wire            go = start & ~busy_q;
@@ -172,10 +172,10 @@ module spikelm_controller #(
             end
         end
         if (go) begin
-            din_m2   <= rom_din - DIN_TWO;
-            din_is1  <= (rom_din == 1);
-            ncb_m2   <= rom_ncb - NCB_TWO;
-            ncb_is1  <= (rom_ncb == 1);
+            din_m2_q   <= rom_din - DIN_TWO;
+            din_is1_q  <= (rom_din == 1);
+            ncb_m2_q   <= rom_ncb - NCB_TWO;
+            ncb_is1_q  <= (rom_ncb == 1);
             dout_q   <= rom_dout;
             tokens_q <= tokens;
         end
@@ -187,170 +187,170 @@ module spikelm_controller #(
     assign run_dout = dout_q;
 
     // ---- Bank flags ----
-    reg  [1:0] full;
-    reg        e_bank;
-    reg        c_bank;
+    reg  [1:0] full_q;
+    reg        e_bank_q;
+    reg        c_bank_q;
     wire       cmp_block_end;
 
     always @(posedge clk) begin
         if (rst || go) begin
-            full <= 2'b00;
+            full_q <= 2'b00;
         end else begin
             if (wr_block_end) begin
-                full[wr_bank] <= 1'b1;
+                full_q[wr_bank] <= 1'b1;
             end
             if (cmp_block_end) begin
-                full[c_bank] <= 1'b0;
+                full_q[c_bank_q] <= 1'b0;
             end
         end
     end
 
     // ---- Encode process ----
-    reg [TB-1:0]   e_t;
-    reg [DINW-1:0] e_i;
-    reg [RB-1:0]   e_grp;
-    reg [TOKW:0]   e_next;     // tokens encoded once the current block completes
-    reg            e_more;     // blocks remain to encode: a register, so act_ready is one LUT
+    reg [TB-1:0]   e_t_q;
+    reg [DINW-1:0] e_i_q;
+    reg [RB-1:0]   e_grp_q;
+    reg [TOKW:0]   e_next_q;     // tokens encoded once the current block completes
+    reg            e_more_q;     // blocks remain to encode: a register, so act_ready is one LUT
     wire           e_fire = act_valid & act_ready;
-    wire           e_t_end = (e_t == T_LAST);
+    wire           e_t_end = (e_t_q == T_LAST);
     // The end flags of the counters are registers kept equal to (counter == last), set from
     // compares of registers when the counter steps, so no compare sits in a handshake path.
-    reg            e_i_end;    // e_i == Din - 1
+    reg            e_i_end_q;    // e_i == Din - 1
 
-    assign act_ready     = busy_q & e_more & ~full[e_bank];
-    assign enc_block_end = e_fire & e_t_end & e_i_end & (e_grp == G_LAST);
+    assign act_ready     = busy_q & e_more_q & ~full_q[e_bank_q];
+    assign enc_block_end = e_fire & e_t_end & e_i_end_q & (e_grp_q == G_LAST);
 
     always @(posedge clk) begin
         if (rst || go) begin
-            e_t      <= {TB{1'b0}};
-            e_i      <= {DINW{1'b0}};
-            e_grp    <= {RB{1'b0}};
-            e_bank   <= 1'b0;
-            e_next   <= TPR_K;
-            e_more   <= ~rst & (tokens != {TOKW{1'b0}});
-            e_i_end  <= (rom_din == 1);
+            e_t_q      <= {TB{1'b0}};
+            e_i_q      <= {DINW{1'b0}};
+            e_grp_q    <= {RB{1'b0}};
+            e_bank_q   <= 1'b0;
+            e_next_q   <= TPR_K;
+            e_more_q   <= ~rst & (tokens != {TOKW{1'b0}});
+            e_i_end_q  <= (rom_din == 1);
         end else if (e_fire) begin
             if (!e_t_end) begin
-                e_t <= e_t + 1'b1;
+                e_t_q <= e_t_q + 1'b1;
             end else begin
-                e_t <= {TB{1'b0}};
-                if (!e_i_end) begin
-                    e_i     <= e_i + 1'b1;
-                    e_i_end <= (e_i == din_m2);
+                e_t_q <= {TB{1'b0}};
+                if (!e_i_end_q) begin
+                    e_i_q     <= e_i_q + 1'b1;
+                    e_i_end_q <= (e_i_q == din_m2_q);
                 end else begin
-                    e_i     <= {DINW{1'b0}};
-                    e_i_end <= din_is1;
-                    if (e_grp != G_LAST) begin
-                        e_grp <= e_grp + 1'b1;      // next token of the block
+                    e_i_q     <= {DINW{1'b0}};
+                    e_i_end_q <= din_is1_q;
+                    if (e_grp_q != G_LAST) begin
+                        e_grp_q <= e_grp_q + 1'b1;      // next token of the block
                     end else begin
-                        e_grp    <= {RB{1'b0}};     // block complete
-                        e_bank   <= ~e_bank;
-                        e_next   <= e_next + TPR_K;
-                        e_more   <= (e_next < {1'b0, tokens_q});
+                        e_grp_q    <= {RB{1'b0}};     // block complete
+                        e_bank_q   <= ~e_bank_q;
+                        e_next_q   <= e_next_q + TPR_K;
+                        e_more_q   <= (e_next_q < {1'b0, tokens_q});
                     end
                 end
             end
         end
     end
 
-    assign enc_t    = e_t;
-    assign enc_grp  = e_grp;
-    assign enc_bank = e_bank;
-    assign enc_addr = (e_bank ? BANK1 : {SBAB{1'b0}}) + { {(SBAB-DINW){1'b0}}, e_i};
+    assign enc_t    = e_t_q;
+    assign enc_grp  = e_grp_q;
+    assign enc_bank = e_bank_q;
+    assign enc_addr = (e_bank_q ? BANK1 : {SBAB{1'b0}}) + { {(SBAB-DINW){1'b0}}, e_i_q};
 
     // ---- Compute process ----
-    reg [2:0]      state;
-    reg [DINW-1:0] c_i;
-    reg [NCBW-1:0] c_cb;
-    reg [RB-1:0]   c_dr;
-    reg [TB-1:0]   c_dt;
-    reg [TOKW:0]   c_next;     // tokens computed once the current block completes
-    reg            c_last_blk; // the current block is the run's last: c_next >= tokens
-    reg            c_i_end;    // c_i == Din - 1
-    reg            c_first;    // c_i == 0
-    reg            c_cb_end;   // c_cb == column blocks - 1
+    reg [2:0]      state_q;
+    reg [DINW-1:0] c_i_q;
+    reg [NCBW-1:0] c_cb_q;
+    reg [RB-1:0]   c_dr_q;
+    reg [TB-1:0]   c_dt_q;
+    reg [TOKW:0]   c_next_q;     // tokens computed once the current block completes
+    reg            c_last_blk_q; // the current block is the run's last: c_next >= tokens
+    reg            c_i_end_q;    // c_i == Din - 1
+    reg            c_first_q;    // c_i == 0
+    reg            c_cb_end_q;   // c_cb == column blocks - 1
     wire           c_fire     = wgt_valid & wgt_ready;
-    wire           c_dr_end   = (c_dr == R_LAST);
-    wire [TOKW+1:0] c_after   = {1'b0, c_next} + {1'b0, TPR_K};  // c_next of the next block
+    wire           c_dr_end   = (c_dr_q == R_LAST);
+    wire [TOKW+1:0] c_after   = {1'b0, c_next_q} + {1'b0, TPR_K};  // c_next of the next block
 
-    assign wgt_ready     = (state == S_RED);
-    assign drain_fire    = (state == S_DRAIN) & ~array_busy & stage_ready;
-    assign cmp_block_end = drain_fire & c_dr_end & c_cb_end;
+    assign wgt_ready     = (state_q == S_RED);
+    assign drain_fire    = (state_q == S_DRAIN) & ~array_busy & stage_ready;
+    assign cmp_block_end = drain_fire & c_dr_end & c_cb_end_q;
 
     always @(posedge clk) begin
         if (rst) begin
-            state <= S_IDLE;
+            state_q <= S_IDLE;
         end else if (go) begin
-            state    <= S_WAITB;
-            c_i      <= {DINW{1'b0}};
-            c_cb     <= {NCBW{1'b0}};
-            c_dr     <= {RB{1'b0}};
-            c_dt     <= {TB{1'b0}};
-            c_bank   <= 1'b0;
-            c_next   <= TPR_K;
-            c_last_blk <= ({1'b0, tokens} <= TPR_K);
-            c_i_end  <= (rom_din == 1);
-            c_first  <= 1'b1;
-            c_cb_end <= (rom_ncb == 1);
+            state_q    <= S_WAITB;
+            c_i_q      <= {DINW{1'b0}};
+            c_cb_q     <= {NCBW{1'b0}};
+            c_dr_q     <= {RB{1'b0}};
+            c_dt_q     <= {TB{1'b0}};
+            c_bank_q   <= 1'b0;
+            c_next_q   <= TPR_K;
+            c_last_blk_q <= ({1'b0, tokens} <= TPR_K);
+            c_i_end_q  <= (rom_din == 1);
+            c_first_q  <= 1'b1;
+            c_cb_end_q <= (rom_ncb == 1);
         end else begin
-            case (state)
+            case (state_q)
                 S_WAITB: begin
-                    if (full[c_bank]) begin
-                        state <= S_RED;
+                    if (full_q[c_bank_q]) begin
+                        state_q <= S_RED;
                     end
                 end
                 S_RED: begin
                     if (c_fire) begin
-                        if (c_i_end) begin
-                            c_i     <= {DINW{1'b0}};
-                            c_i_end <= din_is1;
-                            c_first <= 1'b1;
-                            state   <= S_DRAIN;
+                        if (c_i_end_q) begin
+                            c_i_q     <= {DINW{1'b0}};
+                            c_i_end_q <= din_is1_q;
+                            c_first_q <= 1'b1;
+                            state_q   <= S_DRAIN;
                         end else begin
-                            c_i     <= c_i + 1'b1;
-                            c_i_end <= (c_i == din_m2);
-                            c_first <= 1'b0;
+                            c_i_q     <= c_i_q + 1'b1;
+                            c_i_end_q <= (c_i_q == din_m2_q);
+                            c_first_q <= 1'b0;
                         end
                     end
                 end
                 S_DRAIN: begin
                     if (drain_fire) begin
-                        c_dt <= (c_dt == T_LAST) ? {TB{1'b0}} : c_dt + 1'b1;
+                        c_dt_q <= (c_dt_q == T_LAST) ? {TB{1'b0}} : c_dt_q + 1'b1;
                         if (!c_dr_end) begin
-                            c_dr <= c_dr + 1'b1;
+                            c_dr_q <= c_dr_q + 1'b1;
                         end else begin
-                            c_dr <= {RB{1'b0}};
-                            c_dt <= {TB{1'b0}};
-                            if (!c_cb_end) begin
-                                c_cb     <= c_cb + 1'b1;
-                                c_cb_end <= (c_cb == ncb_m2);
-                                state    <= S_RED;
+                            c_dr_q <= {RB{1'b0}};
+                            c_dt_q <= {TB{1'b0}};
+                            if (!c_cb_end_q) begin
+                                c_cb_q     <= c_cb_q + 1'b1;
+                                c_cb_end_q <= (c_cb_q == ncb_m2_q);
+                                state_q    <= S_RED;
                             end else begin
-                                c_cb       <= {NCBW{1'b0}};
-                                c_cb_end   <= ncb_is1;
-                                c_bank     <= ~c_bank;
-                                c_next     <= c_after[TOKW:0];
-                                c_last_blk <= (c_after >= {2'b00, tokens_q});
-                                state      <= c_last_blk ? S_FLUSH : S_WAITB;
+                                c_cb_q       <= {NCBW{1'b0}};
+                                c_cb_end_q   <= ncb_is1_q;
+                                c_bank_q     <= ~c_bank_q;
+                                c_next_q     <= c_after[TOKW:0];
+                                c_last_blk_q <= (c_after >= {2'b00, tokens_q});
+                                state_q      <= c_last_blk_q ? S_FLUSH : S_WAITB;
                             end
                         end
                     end
                 end
                 S_FLUSH: begin
                     if (out_done) begin
-                        state <= S_IDLE;
+                        state_q <= S_IDLE;
                     end
                 end
-                default: state <= S_IDLE;
+                default: state_q <= S_IDLE;
             endcase
         end
     end
 
-    assign red_addr   = (c_bank ? BANK1 : {SBAB{1'b0}}) + { {(SBAB-DINW){1'b0}}, c_i};
-    assign bias_re    = c_fire & c_first;
-    assign bias_addr  = c_cb[BAB-1:0];
-    assign drain_t    = c_dt;
-    assign drain_last = c_dr_end & c_cb_end & c_last_blk;
+    assign red_addr   = (c_bank_q ? BANK1 : {SBAB{1'b0}}) + { {(SBAB-DINW){1'b0}}, c_i_q};
+    assign bias_re    = c_fire & c_first_q;
+    assign bias_addr  = c_cb_q[BAB-1:0];
+    assign drain_t    = c_dt_q;
+    assign drain_last = c_dr_end & c_cb_end_q & c_last_blk_q;
 endmodule
 
 `default_nettype wire

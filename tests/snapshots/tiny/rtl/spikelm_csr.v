@@ -53,7 +53,7 @@ module spikelm_csr #(
     input  wire                 csr_re,
     input  wire [CSR_AW-1:0]    csr_addr,
     input  wire [31:0]          csr_wdata,
-    output reg  [31:0]          csr_rdata,
+    output wire [31:0]          csr_rdata,
     // status
     input  wire                 busy,
     input  wire                 done,
@@ -61,10 +61,10 @@ module spikelm_csr #(
     input  wire [T*3*CNTW-1:0]  counts,
     // configuration
     output wire                 start,
-    output reg  [1:0]           layer,
-    output reg  [TOKW-1:0]      tokens,
-    output reg  [OSB-1:0]       out_shift,
-    output reg  [T*AK*ADW-1:0]  alpha,
+    output wire [1:0]           layer,
+    output wire [TOKW-1:0]      tokens,
+    output wire [OSB-1:0]       out_shift,
+    output wire [T*AK*ADW-1:0]  alpha,
     output wire                 bias_we,
     output wire [CB-1:0]        bias_bank,
     output wire [BAB-1:0]       bias_addr,
@@ -75,6 +75,18 @@ module spikelm_csr #(
     output wire [BAB+TB-1:0]    scale_addr,   // {entry j / C, t}
     output wire [SDW-1:0]       scale_wdata
 );
+    // The registers behind the output ports.
+    reg [31:0]         csr_rdata_q;
+    reg [1:0]          layer_q;
+    reg [TOKW-1:0]     tokens_q;
+    reg [OSB-1:0]      out_shift_q;
+    reg [T*AK*ADW-1:0] alpha_q;
+    assign csr_rdata = csr_rdata_q;
+    assign layer     = layer_q;
+    assign tokens    = tokens_q;
+    assign out_shift = out_shift_q;
+    assign alpha     = alpha_q;
+
     // Bits of a register offset within the lower half.
     localparam integer OFW = 9;
 
@@ -163,24 +175,24 @@ module spikelm_csr #(
     integer kk;
     always @(posedge clk) begin
         if (rst) begin
-            layer     <= 2'd0;
-            tokens    <= SEQ_K;
-            out_shift <= {OSB{1'b0}};
-            alpha     <= {(T*AK*ADW){1'b0}};
+            layer_q     <= 2'd0;
+            tokens_q    <= SEQ_K;
+            out_shift_q <= {OSB{1'b0}};
+            alpha_q     <= {(T*AK*ADW){1'b0}};
         end else if (csr_we && !busy) begin  // run parameters are refused while busy
             if (hit_layer) begin
-                layer <= csr_wdata[1:0];
+                layer_q <= csr_wdata[1:0];
             end
             if (hit_tokens) begin
-                tokens <= tokens_bad ? SEQ_K : csr_wdata[TOKW-1:0];
+                tokens_q <= tokens_bad ? SEQ_K : csr_wdata[TOKW-1:0];
             end
             if (hit_shift) begin
-                out_shift <= csr_wdata[OSB-1:0];
+                out_shift_q <= csr_wdata[OSB-1:0];
             end
             for (tt = 0; tt < T; tt = tt + 1) begin
                 for (kk = 0; kk < AK; kk = kk + 1) begin
                     if (hit_alpha && t_hot[tt] && k_hot[kk]) begin
-                        alpha[(tt*AK + kk)*ADW +: ADW] <= csr_wdata[ADW-1:0];
+                        alpha_q[(tt*AK + kk)*ADW +: ADW] <= csr_wdata[ADW-1:0];
                     end
                 end
             end
@@ -205,9 +217,9 @@ module spikelm_csr #(
                     rmux[STATUS_BUSY] = busy;
                     rmux[STATUS_DONE] = done;
                 end
-                A_LAYER:     rmux = { {(32-2){1'b0}}, layer};
-                A_TOKENS:    rmux = { {(32-TOKW){1'b0}}, tokens};
-                A_OUT_SHIFT: rmux = { {(32-OSB){1'b0}}, out_shift};
+                A_LAYER:     rmux = { {(32-2){1'b0}}, layer_q};
+                A_TOKENS:    rmux = { {(32-TOKW){1'b0}}, tokens_q};
+                A_OUT_SHIFT: rmux = { {(32-OSB){1'b0}}, out_shift_q};
                 A_CYCLES:    rmux = cycles_word;
                 A_INFO:      rmux = INFO;
                 default:     rmux = 32'd0;
@@ -223,9 +235,9 @@ module spikelm_csr #(
 
     always @(posedge clk) begin
         if (rst) begin
-            csr_rdata <= 32'd0;
+            csr_rdata_q <= 32'd0;
         end else if (csr_re) begin
-            csr_rdata <= rmux;
+            csr_rdata_q <= rmux;
         end
     end
 
