@@ -223,11 +223,11 @@ pub fn build(
 
     progress("synthesis of the board top");
     let mut ys = String::new();
-    // The PLL primitive, as a blackbox for `hierarchy -check`.
-    ys.push_str(match family {
-        Family::Ice40 => "read_verilog -lib +/ice40/cells_sim.v\n",
-        _ => "read_verilog -lib +/ecp5/cells_bb.v\n",
-    });
+    // The iCE40 PLL primitive, as a blackbox for `hierarchy -check` (flat_script already reads
+    // the ECP5 cell libraries, EHXPLLL included).
+    if family == Family::Ice40 {
+        ys.push_str("read_verilog -lib +/ice40/cells_sim.v\n");
+    }
     ys.push_str(&script::flat_script(
         &design.sources_with(&extra),
         family,

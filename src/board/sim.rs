@@ -47,27 +47,14 @@ pub fn build(params: &Params, dir: &Path) -> Result<SimBoard> {
     }
     let h = dir.join("board_harness.cpp");
     std::fs::write(&h, HARNESS).map_err(|e| BoardError::io(&h, e))?;
-    let verilator = std::env::var("SPIKELM_HW_VERILATOR").unwrap_or_else(|_| "verilator".into());
+    let verilator =
+        std::env::var(crate::sim::build::VERILATOR_ENV).unwrap_or_else(|_| "verilator".into());
     let mut cmd = Command::new(&verilator);
-    cmd.current_dir(dir).args([
-        "--cc",
-        "--exe",
-        "--build",
-        "-j",
-        "2",
-        "-O3",
-        "--top-module",
-        super::rtl::BOARD_TOP,
-        "-Wno-fatal",
-        "-Wno-lint",
-        "-Wno-style",
-        "-MAKEFLAGS",
-        "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O1",
-        "-Mdir",
-        "obj",
-        "-o",
-        "board_sim",
-    ]);
+    cmd.current_dir(dir)
+        .args(crate::sim::build::verilator_build_args(
+            super::rtl::BOARD_TOP,
+            "board_sim",
+        ));
     for inc in &design.include_dirs {
         cmd.arg(format!("-I{inc}"));
     }

@@ -92,8 +92,11 @@ impl XMode {
     }
 }
 
-fn verilator_args(tree: &RtlTree, trace: bool, x: XMode) -> Vec<String> {
-    let mut a: Vec<String> = [
+/// The Verilator arguments every harness build shares: a C++ model of `top` with its driver
+/// built in `obj/` as `exe`, lint warnings off (the lint test runs `-Wall` on its own), the
+/// model compiled at -O2 and the rest at -O1 (build time, not run time, dominates small runs).
+pub(crate) fn verilator_build_args(top: &str, exe: &str) -> Vec<String> {
+    [
         "--cc",
         "--exe",
         "--build",
@@ -101,24 +104,28 @@ fn verilator_args(tree: &RtlTree, trace: bool, x: XMode) -> Vec<String> {
         "2",
         "-O3",
         "--top-module",
-        TOP,
+        top,
         "-Wno-fatal",
         "-Wno-lint",
         "-Wno-style",
-        "--x-assign",
-        x.flag(),
-        "--x-initial",
-        x.flag(),
         "-MAKEFLAGS",
         "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O1",
         "-Mdir",
         "obj",
         "-o",
-        "harness",
+        exe,
     ]
     .iter()
     .map(|s| s.to_string())
-    .collect();
+    .collect()
+}
+
+fn verilator_args(tree: &RtlTree, trace: bool, x: XMode) -> Vec<String> {
+    let mut a = verilator_build_args(TOP, "harness");
+    for opt in ["--x-assign", "--x-initial"] {
+        a.push(opt.into());
+        a.push(x.flag().into());
+    }
     if trace {
         a.push("--trace-fst".into());
     }

@@ -34,9 +34,10 @@ pub struct Sources {
 
 /// `read_verilog` of every source. On ECP5 the design's block RAMs are the hand-instantiated
 /// DP16KD form (`SPIKELM_ECP5_EBR`, output registers on), the exact multipliers the registered
-/// MULT18X18D form when DSPs are on (`SPIKELM_ECP5_DSP`), and Yosys' own ECP5 cells are read
-/// first as a library (cells_sim and cells_bb) so that `hierarchy -check` finds them (and the CCU2C adder cells, whose
-/// simulation model `rtl/CCU2C.v` is skipped under SYNTHESIS) before `synth_ecp5` reads it.
+/// MULT18X18D form when DSPs are on (`SPIKELM_ECP5_DSP`), and Yosys' own ECP5 cells (cells_sim
+/// and cells_bb) are read first as a library so that `hierarchy -check` finds them (and the
+/// CCU2C adder cells, whose simulation model `rtl/CCU2C.v` is skipped under SYNTHESIS) before
+/// `synth_ecp5` reads it.
 fn read_sources(src: &Sources, family: Family, dsp: bool) -> String {
     let inc: String = src.include_dirs.iter().map(|d| format!(" -I{d}")).collect();
     let mut s = String::new();
