@@ -530,8 +530,8 @@ fn a_controller_that_stops_taking_weights_fails_liveness() {
         "stuck-reduce",
         &[(
             "spikelm_controller.v",
-            "assign wgt_ready     = (state_q == S_RED);",
-            "assign wgt_ready     = (state_q == S_RED) & ~c_i_end_q;",
+            "assign wgt_ready     = state_q[I_RED];",
+            "assign wgt_ready     = state_q[I_RED] & ~c_i_end_q;",
         )],
     );
 }

@@ -20,9 +20,8 @@ use super::pipeline;
 use crate::config::{LayerKind, Params, PeKind};
 use serde::Serialize;
 
-/// Cycles between the last reduction step of a column block and its first drain beat (the
-/// spike-buffer read and output registers and the broadcast registers).
-pub const PIPE: u64 = 3;
+/// Cycles between the last reduction step of a column block and its first drain beat.
+pub const PIPE: u64 = pipeline::ARRAY_PIPE;
 
 /// The schedule of one layer run.
 #[derive(Debug, Clone, PartialEq, Serialize)]

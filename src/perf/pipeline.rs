@@ -26,13 +26,13 @@ pub const NEURON_CMP_LATENCY: u64 = 2;
 
 /// Extra cycles between consuming the activation beat of a row block's last code and that
 /// block's bank being marked full, compared with a buffer written in the consuming cycle: the
-/// launch register, the unrolled neuron (U_0 takes 1 cycle and q_0 [`NEURON_CMP_LATENCY`] more,
-/// every further time step [`neuron_step`]) and the buffer write. 0 for int8_mac, which writes
-/// as it consumes.
+/// input register, the launch register, the unrolled neuron (U_0 takes 1 cycle and q_0
+/// [`NEURON_CMP_LATENCY`] more, every further time step [`neuron_step`]) and the buffer write.
+/// 0 for int8_mac, which writes as it consumes.
 pub fn encoder_latency(params: &Params) -> u64 {
     match params.array().pe {
         PeKind::Ternary => {
-            2 + NEURON_CMP_LATENCY + (params.model().time_steps as u64 - 1) * neuron_step(params)
+            3 + NEURON_CMP_LATENCY + (params.model().time_steps as u64 - 1) * neuron_step(params)
         }
         PeKind::Int8Mac => 0,
     }
@@ -47,9 +47,24 @@ pub const OUT_FIFO_DEPTH: u32 = 16;
 /// row enters the stage.
 pub const SCALE_READ_WAIT: u64 = 1;
 
-/// Cycles from the last drain beat to the final output beat: the drain register, the output
-/// stage's pipeline (the scale wait, the product, rounding, shift, bias, saturation) and the
-/// FIFO write.
+/// Cycles from the controller's drain beat to its row entering the output stage: the drain
+/// register (copied beside the array and the scale memory, so the controller's handshake drives
+/// no net across the chip) and the array's shift-command register. The scale memory is read
+/// from the first, the row leaves the array after the second.
+pub const DRAIN_DELAY: u64 = 2;
+
+/// Cycles from a reduction step's buffer read request to its row operands at the array: the
+/// read-request register (copied beside each row tile's block RAMs), the block RAM's read
+/// register and its output register (`spikelm_sbuf`). The weight beat waits as long.
+pub const SBUF_READ_LATENCY: u64 = 3;
+
+/// Cycles between the last reduction step of a column block and its first drain beat: the
+/// buffer read ([`SBUF_READ_LATENCY`]) and the PEs' broadcast register.
+pub const ARRAY_PIPE: u64 = SBUF_READ_LATENCY + 1;
+
+/// Cycles from the last drain beat to the final output beat: the drain registers
+/// ([`DRAIN_DELAY`]), the output stage's pipeline (the scale wait, the product, rounding, shift,
+/// bias, saturation) and the FIFO write.
 pub fn out_latency(params: &Params) -> u64 {
-    amp_latency(params) + SCALE_READ_WAIT + 6
+    DRAIN_DELAY + amp_latency(params) + SCALE_READ_WAIT + 5
 }

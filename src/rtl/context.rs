@@ -311,6 +311,11 @@ impl RtlContext {
             ("AMP_LAT", n(self.amp_lat), "amplitude shifter latency"),
             ("CMP_LAT", n(self.cmp_lat), "neuron comparator latency"),
             (
+                "SB_RL",
+                n(crate::perf::pipeline::SBUF_READ_LATENCY as u32),
+                "spike buffer read latency",
+            ),
+            (
                 "OUT_FD",
                 n(crate::perf::pipeline::OUT_FIFO_DEPTH),
                 "output FIFO entries",

@@ -61,6 +61,7 @@ module spikelm_controller #(
     input  wire             act_valid,
     output wire             act_ready,
     output wire [TB-1:0]    enc_t,
+    output wire             enc_t_last,    // enc_t is the last time step (a register)
     output wire [RB-1:0]    enc_grp,       // row group (token in the row block)
     output wire [SBAB-1:0]  enc_addr,
     output wire             enc_block_end, // this beat completes the row block
@@ -93,20 +94,29 @@ module spikelm_controller #(
 
     localparam integer RM1 = R - 1;
     localparam integer ETM1 = ET - 1;
+    localparam integer ETM2 = (ET >= 2) ? ET - 2 : 0;
     localparam integer TPRM1 = TPR - 1;
     localparam [RB-1:0]   R_LAST  = RM1[RB-1:0];
     localparam [RB-1:0]   G_LAST  = TPRM1[RB-1:0];
     localparam [TB-1:0]   T_LAST  = ETM1[TB-1:0];
+    localparam [TB-1:0]   T_PEN   = ETM2[TB-1:0];  // the step before the last (ET >= 2)
+    localparam            ET_ONE  = (ET == 1);
     localparam [TOKW:0]   TPR_K   = TPR[TOKW:0];
     localparam [SBAB-1:0] BANK1   = MAXDIN[SBAB-1:0];
     localparam [DINW-1:0] DIN_TWO = 2;
     localparam [NCBW-1:0] NCB_TWO = 2;
 
-    localparam [2:0] S_IDLE  = 3'd0;  // no run
-    localparam [2:0] S_WAITB = 3'd1;  // wait for a full bank
-    localparam [2:0] S_RED   = 3'd2;  // reduction: one weight beat per step
-    localparam [2:0] S_DRAIN = 3'd3;  // drain R rows through the output stage
-    localparam [2:0] S_FLUSH = 3'd4;  // wait for the final output beat
+    // One-hot states: a handshake reads one state bit, not a compare.
+    localparam integer I_IDLE  = 0;  // no run
+    localparam integer I_WAITB = 1;  // wait for a full bank
+    localparam integer I_RED   = 2;  // reduction: one weight beat per step
+    localparam integer I_DRAIN = 3;  // drain R rows through the output stage
+    localparam integer I_FLUSH = 4;  // wait for the final output beat
+    localparam [4:0] S_IDLE  = 5'b1 << I_IDLE;
+    localparam [4:0] S_WAITB = 5'b1 << I_WAITB;
+    localparam [4:0] S_RED   = 5'b1 << I_RED;
+    localparam [4:0] S_DRAIN = 5'b1 << I_DRAIN;
+    localparam [4:0] S_FLUSH = 5'b1 << I_FLUSH;
 
     // ---- Layer shape ROM (derived.layer_shapes) ----
     reg [DINW-1:0]  rom_din;
@@ -188,21 +198,29 @@ module spikelm_controller #(
 
     // ---- Bank flags ----
     reg  [1:0] full_q;
+    reg  [1:0] full_d;
     reg        e_bank_q;
     reg        c_bank_q;
     wire       cmp_block_end;
+    wire       e_bank_d;
+    reg        e_blocked_q;  // full_q[e_bank_q], a register of its own so act_ready is one LUT
+
+    always @* begin
+        full_d = full_q;
+        if (wr_block_end) begin
+            full_d[wr_bank] = 1'b1;
+        end
+        if (cmp_block_end) begin
+            full_d[c_bank_q] = 1'b0;
+        end
+        if (rst || go) begin
+            full_d = 2'b00;
+        end
+    end
 
     always @(posedge clk) begin
-        if (rst || go) begin
-            full_q <= 2'b00;
-        end else begin
-            if (wr_block_end) begin
-                full_q[wr_bank] <= 1'b1;
-            end
-            if (cmp_block_end) begin
-                full_q[c_bank_q] <= 1'b0;
-            end
-        end
+        full_q      <= full_d;
+        e_blocked_q <= full_d[e_bank_d];
     end
 
     // ---- Encode process ----
@@ -212,17 +230,19 @@ module spikelm_controller #(
     reg [TOKW:0]   e_next_q;     // tokens encoded once the current block completes
     reg            e_more_q;     // blocks remain to encode: a register, so act_ready is one LUT
     wire           e_fire = act_valid & act_ready;
-    wire           e_t_end = (e_t_q == T_LAST);
     // The end flags of the counters are registers kept equal to (counter == last), set from
     // compares of registers when the counter steps, so no compare sits in a handshake path.
+    reg            e_t_end_q;    // e_t == ET - 1
     reg            e_i_end_q;    // e_i == Din - 1
 
-    assign act_ready     = busy_q & e_more_q & ~full_q[e_bank_q];
-    assign enc_block_end = e_fire & e_t_end & e_i_end_q & (e_grp_q == G_LAST);
+    assign act_ready     = busy_q & e_more_q & ~e_blocked_q;
+    assign enc_block_end = e_fire & e_t_end_q & e_i_end_q & (e_grp_q == G_LAST);
+    assign e_bank_d      = (rst || go) ? 1'b0 : e_bank_q ^ enc_block_end;  // e_bank_q's next value
 
     always @(posedge clk) begin
         if (rst || go) begin
             e_t_q      <= {TB{1'b0}};
+            e_t_end_q  <= ET_ONE;
             e_i_q      <= {DINW{1'b0}};
             e_grp_q    <= {RB{1'b0}};
             e_bank_q   <= 1'b0;
@@ -230,10 +250,12 @@ module spikelm_controller #(
             e_more_q   <= ~rst & (tokens != {TOKW{1'b0}});
             e_i_end_q  <= (rom_din == 1);
         end else if (e_fire) begin
-            if (!e_t_end) begin
-                e_t_q <= e_t_q + 1'b1;
+            if (!e_t_end_q) begin
+                e_t_q     <= e_t_q + 1'b1;
+                e_t_end_q <= (e_t_q == T_PEN);
             end else begin
-                e_t_q <= {TB{1'b0}};
+                e_t_q     <= {TB{1'b0}};
+                e_t_end_q <= ET_ONE;
                 if (!e_i_end_q) begin
                     e_i_q     <= e_i_q + 1'b1;
                     e_i_end_q <= (e_i_q == din_m2_q);
@@ -253,13 +275,14 @@ module spikelm_controller #(
         end
     end
 
-    assign enc_t    = e_t_q;
+    assign enc_t      = e_t_q;
+    assign enc_t_last = e_t_end_q;
     assign enc_grp  = e_grp_q;
     assign enc_bank = e_bank_q;
     assign enc_addr = (e_bank_q ? BANK1 : {SBAB{1'b0}}) + { {(SBAB-DINW){1'b0}}, e_i_q};
 
     // ---- Compute process ----
-    reg [2:0]      state_q;
+    reg [4:0]      state_q;
     reg [DINW-1:0] c_i_q;
     reg [NCBW-1:0] c_cb_q;
     reg [RB-1:0]   c_dr_q;
@@ -273,8 +296,8 @@ module spikelm_controller #(
     wire           c_dr_end   = (c_dr_q == R_LAST);
     wire [TOKW+1:0] c_after   = {1'b0, c_next_q} + {1'b0, TPR_K};  // c_next of the next block
 
-    assign wgt_ready     = (state_q == S_RED);
-    assign drain_fire    = (state_q == S_DRAIN) & ~array_busy & stage_ready;
+    assign wgt_ready     = state_q[I_RED];
+    assign drain_fire    = state_q[I_DRAIN] & ~array_busy & stage_ready;
     assign cmp_block_end = drain_fire & c_dr_end & c_cb_end_q;
 
     always @(posedge clk) begin
@@ -293,13 +316,13 @@ module spikelm_controller #(
             c_first_q  <= 1'b1;
             c_cb_end_q <= (rom_ncb == 1);
         end else begin
-            case (state_q)
-                S_WAITB: begin
+            case (1'b1)  // one-hot: the set bit selects the branch
+                state_q[I_WAITB]: begin
                     if (full_q[c_bank_q]) begin
                         state_q <= S_RED;
                     end
                 end
-                S_RED: begin
+                state_q[I_RED]: begin
                     if (c_fire) begin
                         if (c_i_end_q) begin
                             c_i_q     <= {DINW{1'b0}};
@@ -313,7 +336,7 @@ module spikelm_controller #(
                         end
                     end
                 end
-                S_DRAIN: begin
+                state_q[I_DRAIN]: begin
                     if (drain_fire) begin
                         c_dt_q <= (c_dt_q == T_LAST) ? {TB{1'b0}} : c_dt_q + 1'b1;
                         if (!c_dr_end) begin
@@ -336,7 +359,7 @@ module spikelm_controller #(
                         end
                     end
                 end
-                S_FLUSH: begin
+                state_q[I_FLUSH]: begin
                     if (out_done) begin
                         state_q <= S_IDLE;
                     end

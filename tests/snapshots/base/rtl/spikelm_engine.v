@@ -118,6 +118,7 @@ module spikelm_engine (
     wire                          act_fire = s_act_tvalid & s_act_tready;
     wire                          wgt_fire = s_wgt_tvalid & s_wgt_tready;
     wire [`SPIKELM_TB-1:0]        enc_t;
+    wire                          enc_t_last;
     wire [`SPIKELM_RB-1:0]        enc_grp;
     wire [`SPIKELM_SB_AB-1:0]     enc_addr;
     wire                          enc_block_end;
@@ -145,7 +146,7 @@ module spikelm_engine (
         .start(go), .layer(layer), .tokens(tokens),
         .busy(busy), .done(done), .cycles(cycles), .run_dout(run_dout),
         .act_valid(s_act_tvalid), .act_ready(s_act_tready),
-        .enc_t(enc_t), .enc_grp(enc_grp), .enc_addr(enc_addr),
+        .enc_t(enc_t), .enc_t_last(enc_t_last), .enc_grp(enc_grp), .enc_addr(enc_addr),
         .enc_block_end(enc_block_end), .enc_bank(enc_bank),
         .wr_block_end(wr_block_end & wr_we), .wr_bank(wr_bank),  // the tag only means something with its write
         .wgt_valid(s_wgt_tvalid), .wgt_ready(s_wgt_tready),
@@ -172,7 +173,8 @@ module spikelm_engine (
         .T(`SPIKELM_T), .TB(`SPIKELM_TB), .CODEW(`SPIKELM_ACODEW),
         .LAT(`SPIKELM_AMP_LAT), .CMPL(`SPIKELM_CMP_LAT), .TAGW(TAGW)
     ) u_enc (
-        .clk(clk), .rst(rst), .in_valid(act_fire), .in_t(enc_t), .x(s_act_tdata),
+        .clk(clk), .rst(rst), .in_valid(act_fire), .in_t(enc_t), .in_last(enc_t_last),
+        .x(s_act_tdata),
         .in_tag({enc_block_end, enc_bank, enc_grp, enc_addr}), .alpha(alpha),
         .out_valid(wr_we), .out_tag({wr_block_end, wr_bank, wr_grp, wr_addr}),
         .spikes(enc_spikes), .u(enc_u)
@@ -225,26 +227,48 @@ module spikelm_engine (
 
     spikelm_sbuf #(
         .R(`SPIKELM_R), .G(`SPIKELM_ET), .GB(`SPIKELM_RB), .DW(`SPIKELM_XDW),
-        .DEPTH(`SPIKELM_SB_DEPTH), .AB(`SPIKELM_SB_AB)
+        .DEPTH(`SPIKELM_SB_DEPTH), .AB(`SPIKELM_SB_AB), .RL(`SPIKELM_SB_RL)
     ) u_sbuf (
         .clk(clk),
         .we(wr_we), .wgrp(wr_grp), .waddr(wr_addr), .wdata(wr_data),
         .re(wgt_fire), .raddr(red_addr), .rdata(row_data)
     );
 
+    // ---- Drain, registered twice (perf::pipeline::DRAIN_DELAY): the controller's drain beat
+    // is copied beside the array (its shift command; the scale memory takes its own copy of
+    // the beat's read per bank); the array shifts one cycle after its command, so the row
+    // leaves it, and enters the output stage, two cycles after the beat. The output stage's
+    // credit is claimed with the beat itself. ----
+    wire drain_shift;
+    spikelm_rep_reg #(.W(1)) u_drain_array (
+        .clk(clk), .d(drain_fire & ~rst), .q(drain_shift)
+    );
+    reg drain_row_q;   // the drained row is on acc_row
+    reg drain_last_q;
+    reg drain_row_last_q;
+    always @(posedge clk) begin
+        drain_row_q      <= drain_shift & ~rst;
+        drain_last_q     <= drain_last;
+        drain_row_last_q <= drain_last_q;
+    end
+
     // ---- PE array ----
     wire [`SPIKELM_C*`SPIKELM_ACCW-1:0] acc_row;
 
     spikelm_pe_array #(
         .R(`SPIKELM_R), .C(`SPIKELM_C), .XDW(`SPIKELM_XDW), .WB(`SPIKELM_WB),
-        .ACCW(`SPIKELM_ACCW)
+        .ACCW(`SPIKELM_ACCW), .XLAT(`SPIKELM_SB_RL)
     ) u_array (
         .clk(clk), .rst(rst),
         .in_valid(wgt_fire), .in_w(s_wgt_tdata), .in_x(row_data),
-        .shift(drain_fire), .busy(array_busy), .out_row(acc_row)
+        .shift(drain_shift), .busy(array_busy), .out_row(acc_row)
     );
 
-    // ---- Bias memory ----
+    // ---- Bias memory: read with a column block's first reduction step. The next block's
+    // first step fires at the earliest one cycle after the last drain beat, and its bias shows
+    // three cycles later, after the last row entered the output stage (two cycles after its
+    // beat), which sampled the old bias with the row; the block's own rows come more than
+    // ARRAY_PIPE + DRAIN_DELAY cycles after its read. ----
     wire [`SPIKELM_C*`SPIKELM_YW-1:0] bias_row;
 
     spikelm_bias_mem #(
@@ -256,7 +280,7 @@ module spikelm_engine (
         .re(bias_re), .raddr(bias_raddr), .rdata(bias_row)
     );
 
-    // ---- Scale memory: M_t[j] of every drain row, read as the row is issued (entry
+    // ---- Scale memory: M_t[j] of every drain row, read with the drain beat (entry
     // {column block, t}, t = row % T); it reaches the output stage one cycle after the row. ----
     wire [`SPIKELM_C*`SPIKELM_SCODEW-1:0] scale_row;
 
@@ -270,15 +294,6 @@ module spikelm_engine (
         .re(drain_fire), .raddr({bias_raddr, drain_t}), .rdata(scale_row)
     );
 
-    // ---- Drain, registered: a drain beat shifts the array and enters the output stage one
-    // cycle after the controller issues it. ----
-    reg                        drain_q;
-    reg                        drain_last_q;
-    always @(posedge clk) begin
-        drain_q      <= drain_fire & ~rst;
-        drain_last_q <= drain_last;
-    end
-
     // ---- Output stage ----
     spikelm_out_stage #(
         .C(`SPIKELM_C), .ACCW(`SPIKELM_ACCW), .YW(`SPIKELM_YW), .OSB(`SPIKELM_OSB),
@@ -287,15 +302,15 @@ module spikelm_engine (
     ) u_out (
         .clk(clk), .rst(rst),
         .in_take(drain_fire), .in_ready(stage_ready),
-        .in_valid(drain_q), .in_acc(acc_row), .in_scale(scale_row), .in_bias(bias_row),
-        .in_last(drain_last_q),
+        .in_valid(drain_row_q), .in_acc(acc_row), .in_scale(scale_row), .in_bias(bias_row),
+        .in_last(drain_row_last_q),
         .shift(out_shift),
         .out_valid(m_out_tvalid), .out_ready(m_out_tready), .out_data(m_out_tdata),
         .out_last(m_out_tlast)
     );
 
     always @(posedge clk) begin
-        dbg_acc_valid_q <= drain_q & ~rst;
+        dbg_acc_valid_q <= drain_row_q & ~rst;
         dbg_acc_q       <= acc_row;
     end
 endmodule

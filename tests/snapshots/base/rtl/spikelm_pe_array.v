@@ -24,10 +24,10 @@
 `default_nettype none
 
 // R x C output-stationary PE array. A reduction step enters as in_valid with the weight beat
-// (C lanes); the row operands (spikes / codes, R lanes) arrive two cycles later from the
-// spike buffer (read register and output register). Both are registered once more before they
-// reach the PEs, so a step updates the accumulators 3 cycles after it enters; busy covers
-// those cycles. That last register is copied once per TR x TC tile of PEs (spikelm_rep_reg
+// (C lanes); the row operands (spikes / codes, R lanes) arrive XLAT cycles later from the
+// spike buffer (spikelm_sbuf's read latency). Both are registered once more before they
+// reach the PEs, so a step updates the accumulators XLAT + 1 cycles after it enters; busy
+// covers those cycles. That last register is copied once per TR x TC tile of PEs (spikelm_rep_reg
 // copies, kept apart in synthesis and placed beside their tile): each row's controls and
 // operand once per column tile, each column's weight once per row tile, so no net reaches
 // across the array in the cycle a PE adds. The spike's non-zero bit is ANDed
@@ -42,13 +42,14 @@ module spikelm_pe_array #(
     parameter integer WB   = 8,   // weight width
     parameter integer ACCW = 20,  // accumulator width
     parameter integer TR   = 4,   // rows of PEs per broadcast tile
-    parameter integer TC   = 4    // columns of PEs per broadcast tile
+    parameter integer TC   = 4,   // columns of PEs per broadcast tile
+    parameter integer XLAT = 3    // cycles from in_valid to its in_x (the buffer's read latency)
 ) (
     input  wire              clk,
     input  wire              rst,
     input  wire              in_valid,
     input  wire [C*WB-1:0]   in_w,
-    input  wire [R*XDW-1:0]  in_x,     // valid two cycles after in_valid
+    input  wire [R*XDW-1:0]  in_x,     // valid XLAT cycles after in_valid
     input  wire              shift,    // drain command: the array shifts up one cycle later
     output wire              busy,
     output wire [C*ACCW-1:0] out_row
@@ -58,38 +59,41 @@ module spikelm_pe_array #(
     localparam integer CTLW = 2 + XDW;           // per-row copy: shift, clear, {en, neg}
 
     generate
-        if (R < 1 || C < 1 || ACCW <= WB || TR < 1 || TC < 1) begin : g_bad_param
+        if (R < 1 || C < 1 || ACCW <= WB || TR < 1 || TC < 1 || XLAT < 1) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_pe_array: needs R, C, TR, TC >= 1 and ACCW > WB");
+                $display("ERROR: spikelm_pe_array: needs R, C, TR, TC, XLAT >= 1 and ACCW > WB");
                 $finish;
             end
         end
     endgenerate
 
-    // Stages 1, 2: the weight beat waits for the buffer read. The data registers load every
-    // cycle: only the valid bits say a step is there, and a PE ignores its operands without an
-    // update, so no enable net fans out over the data.
-    reg            v_s1_q;
-    reg [C*WB-1:0] w_s1_q;
-    reg            v_s2_q;
-    reg [C*WB-1:0] w_s2_q;
-    reg            v_s3_q;  // the step is in the PEs' registers (busy)
+    // Stages 1 .. XLAT: the weight beat waits for the buffer read. The data registers load
+    // every cycle: only the valid bits say a step is there, and a PE ignores its operands
+    // without an update, so no enable net fans out over the data.
+    reg  [XLAT-1:0] v_q;     // stage k + 1 holds a step
+    wire [C*WB-1:0] w_wait;  // the weight beat of the step in stage XLAT
+    // busy = a step in stage 1 .. XLAT or in the PEs' registers (stage XLAT + 1), kept as a
+    // register of its own (set from the stages' inputs) so the drain handshake reads one
+    // flip-flop.
+    reg             busy_q;
+    wire [XLAT:0]   v_in = {v_q, in_valid};  // stage k's input at [k]
 
     always @(posedge clk) begin
         if (rst) begin
-            v_s1_q <= 1'b0;
-            v_s2_q <= 1'b0;
-            v_s3_q <= 1'b0;
+            v_q    <= {XLAT{1'b0}};
+            busy_q <= 1'b0;
         end else begin
-            v_s1_q <= in_valid;
-            v_s2_q <= v_s1_q;
-            v_s3_q <= v_s2_q;
+            v_q    <= v_in[XLAT-1:0];
+            busy_q <= |v_in;  // the next values of stages 1 .. XLAT + 1
         end
-        w_s1_q <= in_w;
-        w_s2_q <= w_s1_q;
     end
 
-    assign busy = v_s1_q | v_s2_q | v_s3_q;
+    spikelm_delay #(.W(C * WB), .N(XLAT), .RESET(0)) u_w_wait (
+        .clk(clk), .rst(1'b0), .in(in_w), .out(w_wait)
+    );
+
+    wire v_last = v_q[XLAT-1];  // the step's row operands are on in_x
+    assign busy = busy_q;
 
     // accs row r at [r*C*ACCW +: C*ACCW]; row R is the zero fill of the drain.
     wire [(R+1)*C*ACCW-1:0] accs;
@@ -102,7 +106,7 @@ module spikelm_pe_array #(
         for (r = 0; r < NRT; r = r + 1) begin : g_wtile
             for (c = 0; c < C; c = c + 1) begin : g_w
                 spikelm_rep_reg #(.W(WB)) u_w (
-                    .clk(clk), .d(w_s2_q[c*WB +: WB]), .q(w_tile[(r*C + c)*WB +: WB])
+                    .clk(clk), .d(w_wait[c*WB +: WB]), .q(w_tile[(r*C + c)*WB +: WB])
                 );
             end
         end
@@ -114,7 +118,7 @@ module spikelm_pe_array #(
             wire [NCT*CTLW-1:0] ctl_q;
             wire [XDW-1:0]      x_r = in_x[r*XDW +: XDW];
             // Ternary: {non-zero AND step, shift, clear, negative} (the update is in the enable).
-            wire [CTLW-1:0]     ctl_d = {shift & ~rst, rst, x_r[1] & v_s2_q & ~rst, x_r[0]};
+            wire [CTLW-1:0]     ctl_d = {shift & ~rst, rst, x_r[1] & v_last & ~rst, x_r[0]};
             for (c = 0; c < NCT; c = c + 1) begin : g_ctl
                 spikelm_rep_reg #(.W(CTLW)) u_ctl (
                     .clk(clk), .d(ctl_d), .q(ctl_q[c*CTLW +: CTLW])

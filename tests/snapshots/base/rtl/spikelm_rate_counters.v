@@ -26,8 +26,10 @@
 // Firing-rate counters: per time step, +1 spikes, -1 spikes and synaptic additions issued
 // (each non-zero spike meets every one of the Dout weights of its row: + dout). CW-bit,
 // saturating. One encoded pair brings all T spikes at once, so each time step's counters see
-// their own spike (no time-step decoder). The inputs are registered first; each counter is
-// then one carry chain whose carry out holds it at its maximum.
+// their own spike (no time-step decoder). The inputs are registered first. A +1 counter holds
+// at its maximum by a flag register kept equal to (count = max), set from the count before the
+// step, so its enable is one LUT and its carry chain ends in its own flip-flops; the add counter
+// is one carry chain whose carry out selects the maximum.
 // counts: time step t, kind k (0 pos, 1 neg, 2 add) at [(3*t + k)*CW +: CW].
 module spikelm_rate_counters #(
     parameter integer T     = 4,   // time steps
@@ -50,6 +52,8 @@ module spikelm_rate_counters #(
         end
     endgenerate
 
+    localparam [CW-1:0] MAX_M1 = { {(CW-1){1'b1}}, 1'b0};  // one below the maximum
+
     // Registered inputs.
     reg             inc_q;
     reg [T*2-1:0]   spikes_q;
@@ -67,21 +71,25 @@ module spikelm_rate_counters #(
             reg  [CW-1:0] pos_q;
             reg  [CW-1:0] neg_q;
             reg  [CW-1:0] add_q;
-            wire [CW:0]   pos_inc = {1'b0, pos_q} + 1'b1;
-            wire [CW:0]   neg_inc = {1'b0, neg_q} + 1'b1;
+            reg           pos_max_q;  // pos_q = 2^CW - 1
+            reg           neg_max_q;  // neg_q = 2^CW - 1
             wire [CW:0]   add_sum = {1'b0, add_q} + { {(CW+1-DOUTW){1'b0}}, dout_q};
 
             always @(posedge clk) begin
                 if (clear) begin
-                    pos_q <= {CW{1'b0}};
-                    neg_q <= {CW{1'b0}};
-                    add_q <= {CW{1'b0}};
+                    pos_q     <= {CW{1'b0}};
+                    neg_q     <= {CW{1'b0}};
+                    add_q     <= {CW{1'b0}};
+                    pos_max_q <= 1'b0;
+                    neg_max_q <= 1'b0;
                 end else if (inc_q) begin
-                    if (s == 2'b10 && !pos_inc[CW]) begin
-                        pos_q <= pos_inc[CW-1:0];
+                    if (s == 2'b10 && !pos_max_q) begin
+                        pos_q     <= pos_q + 1'b1;
+                        pos_max_q <= (pos_q == MAX_M1);
                     end
-                    if (s == 2'b11 && !neg_inc[CW]) begin
-                        neg_q <= neg_inc[CW-1:0];
+                    if (s == 2'b11 && !neg_max_q) begin
+                        neg_q     <= neg_q + 1'b1;
+                        neg_max_q <= (neg_q == MAX_M1);
                     end
                     if (s[1]) begin
                         add_q <= add_sum[CW] ? {CW{1'b1}} : add_sum[CW-1:0];

@@ -26,14 +26,21 @@
 // Double-buffered spike buffer: one memory per array row, 2 banks of MAXDIN entries
 // (bank b at addresses b*MAXDIN ..). A write carries the G entries of one row group (the T
 // time steps of one token; G = 1 for int8 codes): row g*G + k takes wdata[k*DW +: DW]. A read
-// is one address for all rows at once.
+// is one address for all rows at once. Both requests are registered once per tile of RT rows
+// (spikelm_rep_reg copies placed beside their block RAMs, so no net from the controller or
+// the encoder spans the chip in the cycle it reaches a RAM): a write lands one cycle after
+// we, and a read's data leaves RL = 3 cycles after re (the copy, then the RAM's read and
+// output registers). A bank is marked full with its last write request and read at the
+// earliest 2 cycles later, so its read copy follows the write.
 module spikelm_sbuf #(
     parameter integer R     = 8,    // array rows
     parameter integer G     = 4,    // rows per write (row group)
     parameter integer GB    = 1,    // row group index bits
     parameter integer DW    = 2,    // bits per entry
     parameter integer DEPTH = 256,  // entries per row (both banks)
-    parameter integer AB    = 8     // address bits
+    parameter integer AB    = 8,    // address bits
+    parameter integer RT    = 4,    // rows per copy of the read request
+    parameter integer RL    = 3     // read latency, re to rdata: must be 3 (the structure above)
 ) (
     input  wire            clk,
     input  wire            we,
@@ -45,26 +52,45 @@ module spikelm_sbuf #(
     output wire [R*DW-1:0] rdata
 );
     generate
-        if (G < 1 || R % G != 0 || (1 << GB) < R / G) begin : g_bad_param
+        if (G < 1 || R % G != 0 || (1 << GB) < R / G || RT < 1 || RL != 3) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_sbuf: needs R a multiple of G and 2^GB >= R / G");
+                $display("ERROR: spikelm_sbuf: needs R a multiple of G, 2^GB >= R / G, RT >= 1 and RL = 3");
                 $finish;
             end
         end
     endgenerate
 
+    localparam integer NT  = (R + RT - 1) / RT;  // request copies
+    localparam integer WRW = 1 + GB + AB + G*DW;  // {we, wgrp, waddr, wdata}
+    wire [NT*(AB+1)-1:0] rd_q;                   // copy k: {re, raddr} at [k*(AB+1) +: AB+1]
+    wire [NT*WRW-1:0]    wr_q;                   // copy k: the write at [k*WRW +: WRW]
+
     genvar r;
     generate
+        for (r = 0; r < NT; r = r + 1) begin : g_req
+            spikelm_rep_reg #(.W(AB + 1)) u_rd (
+                .clk(clk), .d({re, raddr}), .q(rd_q[r*(AB+1) +: AB+1])
+            );
+            spikelm_rep_reg #(.W(WRW)) u_wr (
+                .clk(clk), .d({we, wgrp, waddr, wdata}), .q(wr_q[r*WRW +: WRW])
+            );
+        end
         for (r = 0; r < R; r = r + 1) begin : g_row
             localparam integer  GI    = r / G;
             localparam [GB-1:0] GROUP = GI[GB-1:0];
+            wire [AB:0]     rd = rd_q[(r / RT)*(AB+1) +: AB+1];
+            wire [WRW-1:0]  wr = wr_q[(r / RT)*WRW +: WRW];
+            wire            wr_we   = wr[WRW-1];
+            wire [GB-1:0]   wr_grp  = wr[WRW-2 -: GB];
+            wire [AB-1:0]   wr_addr = wr[G*DW +: AB];
+            wire [DW-1:0]   wr_data = wr[(r % G)*DW +: DW];  // this row's entry of the group
             spikelm_ram_sdp #(.DW(DW), .DEPTH(DEPTH), .AB(AB)) u_mem (
                 .clk(clk),
-                .we(we & (wgrp == GROUP)),
-                .waddr(waddr),
-                .wdata(wdata[(r % G)*DW +: DW]),
-                .re(re),
-                .raddr(raddr),
+                .we(wr_we & (wr_grp == GROUP)),
+                .waddr(wr_addr),
+                .wdata(wr_data),
+                .re(rd[AB]),
+                .raddr(rd[AB-1:0]),
                 .rdata(rdata[r*DW +: DW])
             );
         end

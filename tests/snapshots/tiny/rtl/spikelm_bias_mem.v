@@ -28,7 +28,12 @@
 // j % C. The engine holds two: the biases (WORDS = 1, DW = YW, entry j / C, read once per
 // column block) and the output scale codes M_t[j] (WORDS = digit words per code, DW = their
 // width, entry {j / C, t}, read once per drain row). rdata: bank c's entry at
-// [c*WORDS*DW +: WORDS*DW], word k at [k*DW +: DW] within it; 2 cycles after re (spikelm_ram_sdp).
+// [c*WORDS*DW +: WORDS*DW], word k at [k*DW +: DW] within it, 3 cycles after re.
+// Each bank takes its own registered copy of the write and of the read request
+// (spikelm_rep_reg, placed beside its block RAM), so no bus decode nor a net across the chip
+// sits in front of a block-RAM port: a write lands one cycle after the bus writes it (writes
+// come from the host before START), and a read is the copy's cycle plus the RAM's 2
+// (spikelm_ram_sdp).
 module spikelm_bias_mem #(
     parameter integer C     = 8,   // banks (array columns)
     parameter integer CB    = 3,   // bank index bits
@@ -60,16 +65,31 @@ module spikelm_bias_mem #(
     genvar c, k;
     generate
         for (c = 0; c < C; c = c + 1) begin : g_bank
-            for (k = 0; k < WORDS; k = k + 1) begin : g_word
-                localparam [CB-1:0] BANK = c;
+            localparam [CB-1:0] BANK = c;
+            wire [WORDS-1:0] we_d;
+            wire [WORDS-1:0] we_q;
+            wire [AB-1:0]    waddr_q;
+            wire [DW-1:0]    wdata_q;
+            wire             re_q;
+            wire [AB-1:0]    raddr_q;
+            for (k = 0; k < WORDS; k = k + 1) begin : g_we
                 localparam [KB-1:0] WORD = k;
+                assign we_d[k] = we & (wbank == BANK) & (wword == WORD);
+            end
+            spikelm_rep_reg #(.W(WORDS + AB + DW)) u_wr (
+                .clk(clk), .d({we_d, waddr, wdata}), .q({we_q, waddr_q, wdata_q})
+            );
+            spikelm_rep_reg #(.W(1 + AB)) u_rd (
+                .clk(clk), .d({re, raddr}), .q({re_q, raddr_q})
+            );
+            for (k = 0; k < WORDS; k = k + 1) begin : g_word
                 spikelm_ram_sdp #(.DW(DW), .DEPTH(DEPTH), .AB(AB)) u_mem (
                     .clk(clk),
-                    .we(we & (wbank == BANK) & (wword == WORD)),
-                    .waddr(waddr),
-                    .wdata(wdata),
-                    .re(re),
-                    .raddr(raddr),
+                    .we(we_q[k]),
+                    .waddr(waddr_q),
+                    .wdata(wdata_q),
+                    .re(re_q),
+                    .raddr(raddr_q),
                     .rdata(rdata[(c*WORDS + k)*DW +: DW])
                 );
             end

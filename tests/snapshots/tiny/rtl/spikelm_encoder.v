@@ -28,7 +28,9 @@
 // time (spikelm_neuron): step t takes U_{t-1}, q_{t-1} from step t-1's registers, so the
 // membrane recurrence is a pipeline of STEP = LAT + 3 cycles per time step, not a loop.
 //
-// Timing, cycle 0 = the launch (the cycle after the beat of time step T-1 is consumed):
+// The consumed beat is registered first (code, step, tag, last flag), so the slot decode below
+// reads registers placed beside it, not the controller's counters across the chip.
+// Timing, cycle 0 = the launch (two cycles after the beat of time step T-1 is consumed):
 // U_t is registered at cycle 1 + t*STEP, q_t at 1 + CMPL + t*STEP; X_t reaches step t at cycle
 // t*STEP - 1 through a delay line. All T spikes (and membranes) leave together with the tag of
 // the pair at cycle OUT = 1 + CMPL + (T-1)*STEP (out_valid). A new pair can be launched every cycle.
@@ -48,6 +50,7 @@ module spikelm_encoder #(
     input  wire               rst,
     input  wire               in_valid,  // an activation code is consumed
     input  wire [TB-1:0]      in_t,      // its time step
+    input  wire               in_last,   // in_t = T - 1 (the controller's register, no compare)
     input  wire [XW-1:0]      x,
     input  wire [TAGW-1:0]    in_tag,    // sampled with the code of time step T-1
     input  wire [T*CODEW-1:0] alpha,     // ALPHA registers, time step k at [k*CODEW +: CODEW]
@@ -58,8 +61,6 @@ module spikelm_encoder #(
 );
     localparam integer STEP = LAT + 3;             // cycles per unrolled time step
     localparam integer OUT  = 1 + CMPL + (T - 1) * STEP;  // launch to out_valid
-    localparam integer TM1 = T - 1;
-    localparam [TB-1:0] T_LAST = TM1[TB-1:0];
 
     generate
         if (T < 1 || (1 << TB) < T) begin : g_bad_param
@@ -70,19 +71,46 @@ module spikelm_encoder #(
         end
     endgenerate
 
+    // ---- Input register ----
+    reg            in_valid_q;
+    reg            in_last_q;
+    reg [XW-1:0]   x_q;
+    reg [TAGW-1:0] in_tag_q;
+    always @(posedge clk) begin
+        in_valid_q <= in_valid & ~rst;
+        in_last_q  <= in_last;
+        x_q        <= x;
+        in_tag_q   <= in_tag;
+    end
+
     // ---- Collect the T codes of a pair; launch on the cycle after the last one ----
     // The slot of time step in_t and the tag are written every cycle, consumed or not, so the
     // only net the stream handshake drives here is launch_q: a slot not yet consumed is
     // rewritten until its beat is, and all slots are read at the launch, before the next
     // pair's first beat can land.
-    reg [T*XW-1:0] xs_q;
-    reg            launch_q;
-    reg [TAGW-1:0] tag_q;
+    wire [T*XW-1:0] xs;  // slot t at [t*XW +: XW]
+    reg             launch_q;
+    reg  [TAGW-1:0] tag_q;
     always @(posedge clk) begin
-        xs_q[in_t*XW +: XW] <= x;
-        launch_q <= in_valid & (in_t == T_LAST) & ~rst;
-        tag_q <= in_tag;
+        launch_q <= in_valid_q & in_last_q & ~rst;
+        tag_q <= in_tag_q;
     end
+
+    genvar t;
+    generate
+        for (t = 0; t < T; t = t + 1) begin : g_slot
+            localparam [TB-1:0] STEP_T = t;
+            reg          sel_q;   // in_t = t, decoded as the beat is registered
+            reg [XW-1:0] slot_q;
+            always @(posedge clk) begin
+                sel_q <= (in_t == STEP_T);
+                if (sel_q) begin
+                    slot_q <= x_q;
+                end
+            end
+            assign xs[t*XW +: XW] = slot_q;
+        end
+    endgenerate
 
     spikelm_delay #(.W(1 + TAGW), .N(OUT), .RESET(1)) u_valid (
         .clk(clk), .rst(rst), .in({launch_q, tag_q}), .out({out_valid, out_tag})
@@ -94,7 +122,6 @@ module spikelm_encoder #(
     assign u_chain[0 +: MW] = {MW{1'b0}};
     assign q_chain[0 +: 2]  = 2'b00;
 
-    genvar t;
     generate
         for (t = 0; t < T; t = t + 1) begin : g_step
             wire [CODEW-1:0] a_code = alpha[t*CODEW +: CODEW];
@@ -104,7 +131,7 @@ module spikelm_encoder #(
             // X_t waits t*STEP - 1 cycles (step 0: none).
             wire [XW-1:0] x_t;
             spikelm_delay #(.W(XW), .N((t == 0) ? 0 : t * STEP - 1), .RESET(0)) u_x (
-                .clk(clk), .rst(1'b0), .in(xs_q[t*XW +: XW]), .out(x_t)
+                .clk(clk), .rst(1'b0), .in(xs[t*XW +: XW]), .out(x_t)
             );
 
             wire [MW-1:0] u_t;

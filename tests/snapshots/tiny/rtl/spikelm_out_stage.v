@@ -29,8 +29,9 @@
 // A pipeline that never stalls, then a FIFO that absorbs the output stream's back-pressure:
 //   accumulator register (waits one cycle for the row's scale codes from the scale memory) ->
 //   product P (spikelm_amp_shift, LAT cycles) -> 2P >>> (S rounded down to a multiple of 8)
-//   -> >>> (S mod 8) -> + (2B + 1) -> >>> 1 and saturation, each stage registered
-//   (PL = LAT + 5 cycles), then the FIFO (FD entries, first-word fall-through, LUT RAM).
+//   -> >>> (S mod 8) -> + (2B + 1) -> >>> 1 and the saturation's range test, each stage
+//   registered (PL = LAT + 5 cycles), then the clamp into the FIFO (FD entries, first-word
+//   fall-through, LUT RAM).
 // The rounding needs no adder of its own: with Q = floor(2P / 2^S),
 //   R(P, S) + B = floor((P + 2^(S-1)) / 2^S) + B = floor((Q + 1 + 2B) / 2)   (S >= 0),
 // since floor((x + 1) / 2) = floor((floor(x) + 1) / 2) for x = 2P / 2^S; a shift of PW or more
@@ -39,7 +40,9 @@
 // Flow control by credit: in_take claims a FIFO slot for a row (in_ready must be high), the
 // row itself arrives one cycle later as in_valid. in_ready is a register: it is high while
 // fewer than FD rows are claimed and not yet accepted on the output, so no combinational path
-// runs from out_ready back into the array.
+// runs from out_ready back into the array. The claimed count is a thermometer code
+// (bit k = more than k rows claimed), so a claim or a return is a shift and in_ready's next
+// value is one multiplexer, not an adder and a compare.
 module spikelm_out_stage #(
     parameter integer C     = 8,   // lanes (array columns)
     parameter integer ACCW  = 20,  // accumulator width
@@ -71,7 +74,6 @@ module spikelm_out_stage #(
     localparam [OSB-1:0] FMASK = (1 << FSB) - 1;
     localparam integer PL   = LAT + 5;       // pipeline stages
     localparam integer DW   = C * YW + 1;    // FIFO word: the lanes and last
-    localparam [FB:0]  FULL = FD[FB:0];
 
     generate
         if ((1 << FB) != FD || FD < LAT + 8) begin : g_bad_param
@@ -116,20 +118,26 @@ module spikelm_out_stage #(
             reg        [OSB-1:0]  s_q;  // this lane's copy of S
             reg signed [PW:0]     c_q;  // 2P >>> coarse part of S
             reg signed [PW:0]     f_q;  // ... >>> fine part: Q
-            reg        [SUMW:0]   t_q;  // Q + 2B + 1
-            reg        [YW-1:0]   y_q;  // saturated
+            reg        [SUMW:0]   t_q;    // Q + 2B + 1
+            // Saturation of v = t >> 1 in two halves: the range test (every bit from the
+            // output's sign bit up equals v's sign) is registered with v's low bits and sign,
+            // and the clamp is one multiplexer in front of the FIFO write.
+            wire       [SUMW-1:0] v = t_q[SUMW:1];
+            reg                   fits_q;
+            reg                   sign_q;
+            reg        [YW-1:0]   low_q;
             wire signed [PW:0]    p2 = {prod, 1'b0};
-            wire        [YW-1:0]  y;
-            spikelm_sat #(.IW(SUMW), .OW(YW)) u_sat (.in(t_q[SUMW:1]), .out(y));
             always @(posedge clk) begin
-                s_q <= shift;
-                c_q <= p2 >>> (s_q & ~FMASK);  // arithmetic: both operands signed
-                f_q <= c_q >>> (s_q & FMASK);
-                t_q <= { {(SUMW-PW){f_q[PW]}}, f_q} + { {(SUMW-YW){bias[YW-1]}}, bias, 1'b1};
-                y_q <= y;
+                s_q    <= shift;
+                c_q    <= p2 >>> (s_q & ~FMASK);  // arithmetic: both operands signed
+                f_q    <= c_q >>> (s_q & FMASK);
+                t_q    <= { {(SUMW-PW){f_q[PW]}}, f_q} + { {(SUMW-YW){bias[YW-1]}}, bias, 1'b1};
+                fits_q <= (v[SUMW-1:YW-1] == {(SUMW-YW+1){v[SUMW-1]}});
+                sign_q <= v[SUMW-1];
+                low_q  <= v[YW-1:0];
             end
             wire unused_t0 = t_q[0];
-            assign y_row[c*YW +: YW] = y_q;
+            assign y_row[c*YW +: YW] = fits_q ? low_q : {sign_q, {(YW-1){~sign_q}}};
         end
     endgenerate
 
@@ -138,12 +146,21 @@ module spikelm_out_stage #(
     reg [FB-1:0] wr_q;
     reg [FB-1:0] rd_q;
     reg [FB:0]   fill_q;  // rows in the FIFO
-    reg [FB:0]   occ_q;   // rows claimed and not yet accepted on the output
+    reg [FD-1:0] occ_q;   // rows claimed and not yet accepted on the output, thermometer code
     reg          ready_q;
     reg          fired_q;  // a row left last cycle: the credit returns one cycle late, so no
-                           // path runs from the out_ready port into the credit compare
+                           // path runs from the out_ready port into the credit logic
     wire         out_fire = out_valid & out_ready;
-    wire [FB:0]  occ_d = occ_q + { {FB{1'b0}}, in_take & ready_q} - { {FB{1'b0}}, fired_q};
+    wire         claim    = in_take & ready_q;
+    reg [FD-1:0] occ_d;
+    always @* begin
+        occ_d = occ_q;
+        if (claim & ~fired_q) begin
+            occ_d = {occ_q[FD-2:0], 1'b1};
+        end else if (fired_q & ~claim) begin
+            occ_d = {1'b0, occ_q[FD-1:1]};
+        end
+    end
 
     always @(posedge clk) begin
         if (y_valid) begin
@@ -153,7 +170,7 @@ module spikelm_out_stage #(
             wr_q    <= {FB{1'b0}};
             rd_q    <= {FB{1'b0}};
             fill_q  <= {(FB+1){1'b0}};
-            occ_q   <= {(FB+1){1'b0}};
+            occ_q   <= {FD{1'b0}};
             ready_q <= 1'b0;
             fired_q <= 1'b0;
         end else begin
@@ -165,7 +182,7 @@ module spikelm_out_stage #(
             end
             fill_q  <= fill_q + { {FB{1'b0}}, y_valid} - { {FB{1'b0}}, out_fire};
             occ_q   <= occ_d;
-            ready_q <= (occ_d < FULL);
+            ready_q <= ~occ_d[FD-1];  // fewer than FD claimed
             fired_q <= out_fire;
         end
     end
