@@ -165,7 +165,7 @@ pub fn run_with_rates(
                     if !opts.full {
                         notes.push(
                             "INT8 twin: Yosys synthesis only (area), not placed and routed, so it \
-                             has no Fmax; `--full` places and routes it"
+                             has no Fmax; --full places and routes it"
                                 .to_string(),
                         );
                     }

@@ -106,7 +106,7 @@ impl FlowReport {
             None => Some((
                 tokens * self.perf.fmax_mhz * 1e6 / cycles,
                 format!(
-                    "INT8 twin not placed and routed: both at {} MHz (pass --compare-int8 for its own Fmax)",
+                    "INT8 twin not placed and routed: both at {} MHz (pass --full for its own Fmax)",
                     sig(self.perf.fmax_mhz)
                 ),
             )),
@@ -249,7 +249,7 @@ impl FlowReport {
                     "n/a".into(),
                     "n/a".into(),
                     format!(
-                        "INT8 twin {}: pass --compare-int8 to place and route it",
+                        "INT8 twin {}: pass --full to place and route it",
                         b.kind_of_run()
                     ),
                 ]),

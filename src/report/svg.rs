@@ -140,7 +140,10 @@ pub fn bars(title: &str, y_label: &str, labels: &[String], series: &[(&str, Vec<
             )
         };
     }
-    legend(&mut out, &series.iter().map(|s| s.0).collect::<Vec<_>>());
+    // One series: the title names it, and a legend would only crowd the slanted labels.
+    if series.len() > 1 {
+        legend(&mut out, &series.iter().map(|s| s.0).collect::<Vec<_>>());
+    }
     out.push_str("</svg>");
     out
 }
@@ -273,7 +276,14 @@ mod tests {
         let svg = bars("t<1>", "y", &["a&b".into()], &[("s", vec![3.0])]);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("a&amp;b") && svg.contains("t&lt;1&gt;"));
-        assert_eq!(svg.matches("<rect").count(), 2); // one bar, one legend swatch
+        assert_eq!(svg.matches("<rect").count(), 1); // one bar, no legend for one series
+        let two = bars(
+            "t",
+            "y",
+            &["a".into()],
+            &[("s", vec![3.0]), ("u", vec![1.0])],
+        );
+        assert_eq!(two.matches("<rect").count(), 4); // two bars, two legend swatches
     }
 
     #[test]
