@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything spikelm-hw needs on a fresh Debian machine: Verilator, Icarus Verilog,
-# Debian's Yosys/nextpnr-ice40 (fallback), Slurm and munge (the Slurm backend's test), and a
+# Debian's Yosys/nextpnr-ice40 (fallback), Slurm and munge (the Slurm backend's test), headless
+# Chromium (the HTML report's test), and a
 # Python virtual environment (.venv) with the pinned yowasp Yosys/nextpnr builds and NumPy. Safe to run again; it skips what is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,11 +15,19 @@ dpkg -s zlib1g-dev >/dev/null 2>&1 || need_apt+=(zlib1g-dev)
 # The Slurm backend's test starts a single-node Slurm (scripts/slurm_local.sh).
 command -v sbatch >/dev/null 2>&1 || need_apt+=(slurm-wlm)
 [ -x /usr/sbin/munged ] || need_apt+=(munge)
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+apt_updated=""
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing Debian packages: ${need_apt[*]}"
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq
+    $SUDO apt-get update -qq && apt_updated=1
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+# Headless Chromium renders report.html in its test (tests/report_html.rs); without the
+# recommended packages it is a fraction of the download.
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "setup: installing Debian chromium (--no-install-recommends) for the report's browser test"
+    [ -n "$apt_updated" ] || $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ] || ! cmp -s requirements.txt .venv/requirements.installed; then

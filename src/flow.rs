@@ -1,6 +1,12 @@
 //! The one-command flow: generate, co-simulate, synthesize (the engine and its INT8 twin) and
 //! estimate, then write `report.md`, `report.html` and `report.json` into the output directory.
 //! A step that cannot run is recorded in the report's notes, never silently left out.
+//!
+//! By default the INT8 twin is synthesized only (its area; Yosys), which keeps the default job
+//! within minutes; `full` also places and routes it (its Fmax) and the engine's narrow I/O top.
+//! Synthesis figures are reused from a cache keyed by everything they depend on (`cache`).
+
+pub mod cache;
 
 use crate::config::{Params, PeKind};
 use crate::estimate::{EstimateError, PerfEstimate};
@@ -53,6 +59,11 @@ pub struct FlowOptions {
     pub skip_synth: bool,
     /// Also synthesize the INT8 multiply-accumulate twin for the comparison.
     pub int8: bool,
+    /// The full comparison: place and route the INT8 twin too (its Fmax; the slow step) and
+    /// the engine's narrow I/O top on the package. Otherwise the twin gets Yosys synthesis only.
+    pub full: bool,
+    /// Synthesis cache directory; `None` disables the cache.
+    pub cache_dir: Option<PathBuf>,
     /// Clock for the estimate when synthesis does not run, MHz.
     pub fallback_fmax_mhz: f64,
     /// Firing rate for the estimate when co-simulation does not run.
@@ -124,31 +135,45 @@ pub fn run_with_rates(
         ));
         let mut so = SynthOptions::new(opts.target, opts.out.join("synth"));
         so.rtl_dir = Some(design.clone());
-        let report = synth::synthesize(params, &so, &mut |s| {
-            progress(&format!("synthesize (ternary): {s}"))
+        so.io_top = opts.full;
+        let fig = cached_synthesis(params, "ternary", &so, opts, &mut |s| {
+            progress(&format!("synthesize (ternary engine): {s}"))
         })?;
-        fmax = report.metrics.fmax_mhz;
-        synth_figs.push(synth_figures("ternary", &report));
+        fmax = fig.fmax_mhz;
+        synth_figs.push(fig);
         if opts.int8 {
             let mut c = params.config.clone();
             c.array.pe = PeKind::Int8Mac;
             match Params::new(c) {
                 Ok(p8) => {
-                    progress(&format!(
-                        "synthesize: INT8 baseline on {}",
-                        opts.target.name()
-                    ));
                     // Multipliers in LUTs: the comparison DESIGN.md section 4 makes, and one
-                    // that fits every target (a 25k has 28 DSPs for 64 PEs).
+                    // that fits every target (a 25k has 28 DSPs for 64 PEs). Placing it is
+                    // the slowest step of the flow, so only `full` does.
+                    let design8 = opts.out.join("design-int8");
+                    rtl::write_tree(&design8, &rtl::generate(&p8)?, true)?;
                     let mut so = SynthOptions::new(opts.target, opts.out.join("synth-int8"));
+                    so.rtl_dir = Some(design8);
                     so.io_top = false;
                     so.units = false;
                     so.dsp = false;
-                    let r8 = synth::synthesize(&p8, &so, &mut |s| {
-                        progress(&format!("synthesize (INT8, no DSPs): {s}"))
+                    so.place_and_route = opts.full;
+                    progress(&format!(
+                        "synthesize: INT8 twin on {}{}",
+                        opts.target.name(),
+                        if opts.full { "" } else { " (synthesis only)" }
+                    ));
+                    if !opts.full {
+                        notes.push(
+                            "INT8 twin: Yosys synthesis only (area), not placed and routed, so it \
+                             has no Fmax; --full places and routes it"
+                                .to_string(),
+                        );
+                    }
+                    let r8 = cached_synthesis(&p8, INT8_LABEL, &so, opts, &mut |s| {
+                        progress(&format!("synthesize (INT8 twin, no DSPs): {s}"))
                     });
                     match r8 {
-                        Ok(r8) => synth_figs.push(synth_figures("int8_mac (LUT multipliers)", &r8)),
+                        Ok(f) => synth_figs.push(f),
                         Err(e) => notes.push(format!("INT8 baseline did not synthesize: {e}")),
                     }
                 }
@@ -193,6 +218,7 @@ pub fn run_with_rates(
     };
     let perf = PerfEstimate::compute(params, fmax_mhz, rate)?;
     let report = FlowReport {
+        seq_len: params.model().seq_len,
         title: format!(
             "spikelm-hw {}: {} on a {}x{} array",
             env!("CARGO_PKG_VERSION"),
@@ -285,7 +311,48 @@ fn sim_figures(r: &SimReport, time_steps: usize) -> SimFigures {
     }
 }
 
-fn synth_figures(label: &str, r: &SynthReport) -> SynthFigures {
+/// The INT8 twin's label in the report.
+pub const INT8_LABEL: &str = "int8_mac (LUT multipliers)";
+
+/// Synthesize `params` with `so`, or reuse the figures of an identical earlier synthesis from
+/// the cache (the report then says so and names the run); a fresh result is stored. The cache
+/// key hashes the RTL in `so.rtl_dir`; without one the cache is not used.
+fn cached_synthesis(
+    params: &Params,
+    label: &str,
+    so: &SynthOptions,
+    opts: &FlowOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<SynthFigures, FlowError> {
+    let key = match (&opts.cache_dir, &so.rtl_dir) {
+        (Some(_), Some(rtl_dir)) => {
+            let tools = synth::flow::resolve_tools(so.target)?;
+            Some(
+                cache::key(label, &params.derived.config_hash, rtl_dir, &tools, so)
+                    .map_err(|e| io(rtl_dir, e))?,
+            )
+        }
+        _ => None,
+    };
+    if let (Some(dir), Some(key)) = (&opts.cache_dir, &key) {
+        if let Some(fig) = cache::load(dir, key) {
+            progress(&format!(
+                "reusing the cached result {}",
+                dir.join(key).display()
+            ));
+            cache::restore_reports(dir, key, &so.out_dir).map_err(|e| io(&so.out_dir, e))?;
+            return Ok(fig);
+        }
+    }
+    let report = synth::synthesize(params, so, progress)?;
+    let fig = synth_figures(label, &report, so.place_and_route);
+    if let (Some(dir), Some(key)) = (&opts.cache_dir, &key) {
+        cache::store(dir, key, &fig, &so.out_dir, &opts.out).map_err(|e| io(dir, e))?;
+    }
+    Ok(fig)
+}
+
+fn synth_figures(label: &str, r: &SynthReport, placed: bool) -> SynthFigures {
     let critical = r
         .implementations
         .iter()
@@ -309,9 +376,11 @@ fn synth_figures(label: &str, r: &SynthReport) -> SynthFigures {
         dsp: r.engine.dsp,
         lut4_eq: r.engine.lut4_equiv as f64,
         lut4_eq_per_pe: r.metrics.engine_lut4_equiv_per_pe,
-        fmax_mhz: r.metrics.fmax_mhz.unwrap_or(0.0),
+        placed,
+        fmax_mhz: r.metrics.fmax_mhz,
         critical_path: critical,
         by_unit: by_unit(r),
+        cached: None,
     }
 }
 

