@@ -11,8 +11,8 @@ use crate::units::softmax::{self, SoftmaxFormat};
 use ndarray::{Array2, Array3, ArrayView2, ArrayView3, Axis, Zip};
 
 /// Residual sums (the LayerNorm inputs): FR fractional bits in RW signed bits.
-pub const RESIDUAL_FRAC: u32 = 18;
-pub const RESIDUAL_BITS: u32 = 28;
+pub const RESIDUAL_FRAC: u32 = 16;
+pub const RESIDUAL_BITS: u32 = 26;
 /// The hidden state between layers (LayerNorm outputs), the GELU outputs and the encoder output:
 /// HIDDEN_FRAC fractional bits in HIDDEN_BITS signed bits.
 pub const HIDDEN_FRAC: u32 = 14;

@@ -18,7 +18,7 @@ pub const INDEX_BITS: u32 = RANGE_BITS + 1 + STEP_BITS;
 /// The widths and formats of one GELU unit (the RTL's parameters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GeluFormat {
-    /// Signed input width XW and fractional bits FX (FX ≥ STEP_BITS).
+    /// Signed input width XW and fractional bits FX (FX > STEP_BITS).
     pub xw: u32,
     pub fx: u32,
     /// Signed output width YW and fractional bits FY (FY ≤ TABLE_FRAC).
@@ -29,9 +29,9 @@ pub struct GeluFormat {
 impl GeluFormat {
     /// Why the combination is invalid, if it is (the RTL checks the same at elaboration).
     pub fn check(&self) -> Result<(), String> {
-        if self.fx < STEP_BITS || self.fy > TABLE_FRAC {
+        if self.fx <= STEP_BITS || self.fy > TABLE_FRAC {
             return Err(format!(
-                "GELU needs FX ≥ {STEP_BITS} and FY ≤ {TABLE_FRAC} (FX = {}, FY = {})",
+                "GELU needs FX > {STEP_BITS} and FY ≤ {TABLE_FRAC} (FX = {}, FY = {})",
                 self.fx, self.fy
             ));
         }
@@ -54,6 +54,30 @@ pub fn table() -> InterpTable {
         let x = i as f64 / f64::from(1u32 << STEP_BITS) - f64::from(1u32 << RANGE_BITS);
         host::gelu(x) * f64::from(TABLE_FRAC).exp2()
     })
+}
+
+/// The values `spikelm_gelu.v.tera` renders: the table's constants, widths and ROM literal.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TemplateValues {
+    pub range_bits: u32,
+    pub step_bits: u32,
+    pub table_frac: u32,
+    pub sample_bits: u32,
+    pub delta_bits: u32,
+    pub rom: String,
+}
+
+pub fn template_values() -> TemplateValues {
+    let t = table();
+    let (vw, dw) = t.widths();
+    TemplateValues {
+        range_bits: RANGE_BITS,
+        step_bits: STEP_BITS,
+        table_frac: TABLE_FRAC,
+        sample_bits: vw,
+        delta_bits: dw,
+        rom: t.verilog_literal(vw, dw),
+    }
 }
 
 /// `v` with `from` fractional bits in `to` fractional bits: a left shift, or R (half up).
