@@ -27,8 +27,8 @@
 // one enable (a stalled pipeline holds every stage):
 //   1. ROM read        word = {d, v} = TABLE word idx
 //   2. ROM output register (keeps a block RAM's slow clock-to-out away from logic)
-//   3. product         p = d * frac + 2^(FB-1)        (d signed, frac unsigned)
-//   4. sum             y = v + (p >>> FB)             = v + R(d * frac, FB), R rounds half up
+//   3. product         p = d * frac                   (d signed, frac unsigned)
+//   4. sum             y = v + R(p, FB)               R rounds half up
 // y lies between v_idx and v_idx+1, so it fits VW bits (the sum is taken in VW bits). The ROM is an inferred memory read
 // synchronously (block RAM or LUT ROM, as synthesis chooses), initialised from TABLE.
 module spikelm_interp #(
@@ -70,11 +70,13 @@ module spikelm_interp #(
     reg [VW-1:0] v_q, y_q;
     wire signed [DW-1:0] d_w    = word_out_q[WW-1:VW];
     wire signed [FB:0]   frac_w = {1'b0, frac_out_q};
-    wire signed [PW-1:0] round  = { {(PW-1){1'b0}}, 1'b1} << (FB - 1);  // 2^(FB-1)
     wire signed [PW-1:0] prod_w = d_w * frac_w;
-    wire        [DW:0]   step   = prod_q[PW-1:FB];  // R(d * frac, FB), signed
-    wire        [VW-1:0] sum_w  = v_q + { {(VW-DW-1){step[DW]}}, step};
-    wire unused_low = &{1'b0, prod_q[FB-1:0]};  // below the rounding point
+    // v + R(p, FB) = the bits above FB of v * 2^FB + 2^(FB-1) + p: v and the rounding constant
+    // are wiring, so the sum is one adder.
+    wire [VW+FB-1:0] v_half = {v_q, {FB{1'b0}}} | ({ {(VW+FB-1){1'b0}}, 1'b1} << (FB - 1));
+    wire [VW+FB-1:0] p_ext  = { {(VW-DW-1){prod_q[PW-1]}}, prod_q};
+    wire [VW+FB-1:0] sum_w  = v_half + p_ext;
+    wire unused_low = &{1'b0, sum_w[FB-1:0]};  // below the rounding point
 
     always @(posedge clk) begin
         if (en) begin
@@ -82,9 +84,9 @@ module spikelm_interp #(
             frac_q     <= frac;
             word_out_q <= word_q;
             frac_out_q <= frac_q;
-            prod_q     <= prod_w + round;
+            prod_q     <= prod_w;
             v_q        <= word_out_q[VW-1:0];
-            y_q        <= sum_w;
+            y_q        <= sum_w[VW+FB-1:FB];
         end
     end
     assign y = y_q;
