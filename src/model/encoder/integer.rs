@@ -32,7 +32,7 @@ pub const OPS: [(&str, &str); 11] = [
     ),
     (
         "P·V context",
-        "integer: sums of P codes (15 fractional bits, host-rounded) over ternary V",
+        "integer: sums of P codes (15 fractional bits, from the softmax unit) over ternary V",
     ),
     ("context scale α_V", "float (host)"),
     (
@@ -45,7 +45,7 @@ pub const OPS: [(&str, &str); 11] = [
     ),
     (
         "embeddings, mean over T",
-        "embedding sum float (host), then integer LayerNorm; mean over T in float",
+        "embedding sum float (host), then integer LayerNorm; mean over T integer: R(Σ_t h_t, log2 T)",
     ),
 ];
 

@@ -20,8 +20,8 @@ pub const HIDDEN_BITS: u32 = 22;
 
 pub const LAYER_NORM: LayerNormFormat = LayerNormFormat {
     fx: RESIDUAL_FRAC,
-    fn_: 12,
-    fg: 12,
+    fn_: 14,
+    fg: 15,
     yw: HIDDEN_BITS,
     fy: HIDDEN_FRAC,
 };
@@ -100,6 +100,13 @@ pub fn mean_over_steps(x: ArrayView3<i64>) -> Array2<i64> {
     x.sum_axis(Axis(0)).mapv(|s| round_shift(s * m, 16))
 }
 
+/// The mean over T of hidden states given as floats that are exact HIDDEN_FRAC codes (the
+/// integer forward's outputs), by [`mean_over_steps`], back to floats.
+pub fn mean_of_hidden(x: ArrayView3<f64>) -> Array2<f64> {
+    let codes = x.mapv(|v| rne(v * f64::from(HIDDEN_FRAC).exp2()));
+    mean_over_steps(codes.view()).mapv(|v| v as f64 * (-f64::from(HIDDEN_FRAC)).exp2())
+}
+
 /// LayerNorm of every row of [T, N, H] residual codes.
 pub fn layer_norm(x: ArrayView3<i64>, codes: &LayerNormCodes, tables: &Tables) -> Array3<i64> {
     let mut out = Array3::zeros(x.raw_dim());
@@ -110,15 +117,15 @@ pub fn layer_norm(x: ArrayView3<i64>, codes: &LayerNormCodes, tables: &Tables) -
     out
 }
 
-/// γ, β, ε of one LayerNorm as codes, refusing a γ too large for 16-bit codes.
+/// γ, β, ε of one LayerNorm as codes, refusing a γ too large for 18-bit codes.
 pub fn layer_norm_codes(
     w: &super::LayerNormWeights,
     eps: f64,
 ) -> Result<LayerNormCodes, EncoderError> {
     let c = LayerNormCodes::new(&w.gamma.to_vec(), &w.beta.to_vec(), eps, &LAYER_NORM);
-    if let Some(g) = c.gamma.iter().find(|g| g.abs() >= 1 << 15) {
+    if let Some(g) = c.gamma.iter().find(|g| g.abs() >= 1 << 17) {
         return Err(EncoderError::Shape(format!(
-            "LayerNorm γ code {g} does not fit 16 bits at {} fractional bits",
+            "LayerNorm γ code {g} does not fit 18 bits at {} fractional bits",
             LAYER_NORM.fg
         )));
     }
@@ -162,4 +169,36 @@ pub fn scale_code(x: f64) -> (i64, u32) {
         s -= 1;
     }
     (rne(x * f64::from(s).exp2()), s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array3;
+
+    #[test]
+    fn mean_over_steps_rounds_half_up_and_divides_by_any_t() {
+        let x = Array3::from_shape_vec((4, 1, 2), vec![1, -1, 2, -2, 3, -3, 4, -4]).unwrap();
+        // 10 / 4 = 2.5 -> 3, -2.5 -> -2 (half up).
+        assert_eq!(
+            mean_over_steps(x.view()).into_raw_vec_and_offset().0,
+            vec![3, -2]
+        );
+        let y = Array3::from_shape_vec((3, 1, 1), vec![1, 1, 1]).unwrap();
+        assert_eq!(mean_over_steps(y.view())[[0, 0]], 1);
+    }
+
+    #[test]
+    fn residual_aligns_both_operands_and_saturates() {
+        let a = Array3::from_elem((1, 1, 1), 3i64); // 3 / 2^12
+        let b = Array3::from_elem((1, 1, 1), 5i64); // 5 / 2^14
+        let r = residual(a.view(), 12, b.view(), 14);
+        assert_eq!(
+            r[[0, 0, 0]],
+            (3 << (RESIDUAL_FRAC - 12)) + (5 << (RESIDUAL_FRAC - 14))
+        );
+        let big = Array3::from_elem((1, 1, 1), 1i64 << 30);
+        let r = residual(big.view(), RESIDUAL_FRAC, big.view(), RESIDUAL_FRAC);
+        assert_eq!(r[[0, 0, 0]], (1 << (RESIDUAL_BITS - 1)) - 1);
+    }
 }
