@@ -7,7 +7,9 @@
 use super::float::LayerTrace;
 use super::host;
 use super::integer::{QuantLayer, PROB_FRAC_BITS};
-use super::nonlinear::{self as nl, Tables, HIDDEN_FRAC, RESIDUAL_BITS, RESIDUAL_FRAC};
+use super::nonlinear::{
+    self as nl, Tables, HIDDEN_BITS, HIDDEN_FRAC, RESIDUAL_BITS, RESIDUAL_FRAC,
+};
 use super::{Batch, BertWeights, EncoderError, LayerAlphas, LayerNormWeights, Site};
 use crate::model::attention;
 use crate::model::fixed::{rne, sat};
@@ -108,6 +110,7 @@ pub fn measure(
     let dims = &weights.dims;
     let eps = dims.layer_norm_eps;
     let (mut ln, mut ge, mut sm) = (Acc::default(), Acc::default(), Acc::default());
+    let mut res = Acc::default();
     let emb = host::embedding_sum(weights, batch)?;
     layer_norm_error(
         &mut ln,
@@ -132,6 +135,24 @@ pub fn measure(
                 }
             }
         }
+        // Residuals: a site's output codes plus the hidden state's codes, against the float sum
+        // of the same dequantised codes (exact unless it saturates).
+        for (site, hidden) in [
+            (Site::AttnOut, &h_prev),
+            (Site::FfnOut, &fl.site(Site::FfnIn).x),
+        ] {
+            let fa = ql.site(site).frac_out;
+            let a = codes3(fl.site(site).y.view(), fa, 16);
+            let hc = codes3(hidden.view(), HIDDEN_FRAC, HIDDEN_BITS);
+            let r = nl::residual(a.view(), fa, hc.view(), HIDDEN_FRAC);
+            let want = nl::to_float(a.view(), fa) + nl::to_float(hc.view(), HIDDEN_FRAC);
+            for (g, w) in nl::to_float(r.view(), RESIDUAL_FRAC)
+                .iter()
+                .zip(want.iter())
+            {
+                res.add(*g, *w);
+            }
+        }
         // LayerNorm after attention and after the FFN, on the float run's residual sums.
         let attn_sum = &fl.site(Site::AttnOut).y + &h_prev;
         layer_norm_error(&mut ln, attn_sum.view(), &lw.attn_norm, eps, &tables)?;
@@ -153,5 +174,6 @@ pub fn measure(
         sm.finish("softmax", lsb(PROB_FRAC_BITS)),
         ln.finish("layernorm", lsb(HIDDEN_FRAC)),
         ge.finish("gelu", lsb(HIDDEN_FRAC)),
+        res.finish("residual", lsb(RESIDUAL_FRAC)),
     ])
 }
