@@ -74,10 +74,11 @@ impl LayerNormCodes {
 
 /// (t, s) with t ≈ 2^(RSQRT_FRAC + s) / √d for d ≥ 1: d = m · 4^k with m of MANT_BITS bits
 /// (truncated when k > 0), t the table at m / 2^(MANT_BITS − 2), s = k + (MANT_BITS − 2) / 2.
-pub fn rsqrt(d: i64, table: &InterpTable) -> (i64, i32) {
-    let w = 64 - d.leading_zeros() as i32;
+pub fn rsqrt(d: i128, table: &InterpTable) -> (i64, i32) {
+    let w = 128 - d.leading_zeros() as i32;
     let k = (w - MANT_BITS as i32 + 1).div_euclid(2);
-    let m = if k >= 0 { d >> (2 * k) } else { d << (-2 * k) };
+    // m < 2^MANT_BITS: exact in i64.
+    let m = (if k >= 0 { d >> (2 * k) } else { d << (-2 * k) }) as i64;
     let fb = MANT_BITS - 2 - RSQRT_STEP_BITS;
     let t = table.lookup((m >> fb) as usize, m & ((1 << fb) - 1), fb);
     (t, k + (MANT_BITS as i32 - 2) / 2)
@@ -102,8 +103,8 @@ pub fn layer_norm_row(
     let h = x.len() as i64;
     let s: i64 = x.iter().sum();
     let q: i128 = x.iter().map(|&v| i128::from(v) * i128::from(v)).sum();
+    // Exact in 128 bits for rows of up to 2^20 values of up to 48 bits.
     let d = (i128::from(h) * q - i128::from(s) * i128::from(s) + i128::from(codes.eps)).max(1);
-    let d = i64::try_from(d).unwrap_or(i64::MAX);
     let (t, sh) = rsqrt(d, table);
     x.iter()
         .zip(codes.gamma.iter().zip(&codes.beta))
