@@ -80,3 +80,43 @@ fn checkers_lint_clean_and_stay_out_of_the_file_list() {
         assert!(ok && !log.contains("%Warning"), "{module}:\n{log}");
     }
 }
+
+/// The units no engine instantiates yet (`standalone/`, not in files.f): each one as the top,
+/// read with the engine's files (its leaves), Verilator `-Wall` clean and Yosys `check -assert`
+/// without latches.
+#[test]
+fn standalone_units_lint_clean_and_latch_free() {
+    use spikelm_hw::rtl::unit::Applies;
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate_into(
+        dir.path(),
+        &Params::preset_with("spikelm-bert-tiny", &[]).expect("tiny"),
+    );
+    let list = std::fs::read_to_string(gen.join("files.f")).expect("files.f");
+    let standalone: Vec<_> = spikelm_hw::rtl::units()
+        .into_iter()
+        .filter(|u| u.applies == Applies::Standalone)
+        .collect();
+    assert!(!standalone.is_empty());
+    let files: Vec<String> = standalone.iter().map(|u| u.path()).collect();
+    for unit in &standalone {
+        assert!(!list.contains(unit.module), "{} is in files.f", unit.module);
+        let (ok, log) = run(Command::new("verilator")
+            .current_dir(&gen)
+            .args(["--lint-only", "-Wall", "-f", "files.f"])
+            .args(&files)
+            .args(["--top-module", unit.module]));
+        assert!(ok && !log.contains("%Warning"), "{}:\n{log}", unit.module);
+        let script = format!(
+            "read_verilog -Irtl {} {}; hierarchy -check -top {}; proc; check -assert; select -assert-none t:$dlatch t:$adlatch t:$dlatchsr",
+            sources(&gen).join(" "),
+            files.join(" "),
+            unit.module
+        );
+        let (ok, log) = run(Command::new(yosys_bin())
+            .current_dir(&gen)
+            .args(["-q", "-p", &script]));
+        assert!(ok, "{}:\n{log}", unit.module);
+        assert!(!log.contains("Latch inferred"), "{}:\n{log}", unit.module);
+    }
+}

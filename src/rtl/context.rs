@@ -236,6 +236,7 @@ impl RtlContext {
         t.insert("port_list", &super::ports::verilog_list());
         t.insert("regs", &super::regmap::rows());
         t.insert("regs_offset_bits", &super::regmap::OFFSET_BITS);
+        t.insert("gelu", &crate::units::gelu::template_values());
         Ok(t)
     }
 

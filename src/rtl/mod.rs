@@ -69,7 +69,7 @@ impl GeneratedRtl {
 }
 
 /// Every unit in compile order (leaves first, the top last), then the verification checkers.
-pub fn units() -> [Unit; 21] {
+pub fn units() -> [Unit; 23] {
     units::UNITS
 }
 
@@ -87,7 +87,7 @@ pub fn generate(params: &Params) -> Result<GeneratedRtl, RtlError> {
     for unit in units().iter().filter(|u| u.present(&ctx)) {
         let body = unit.render(&tctx)?;
         files.push((unit.path(), format!("{head}{body}")));
-        if !unit.is_checker() {
+        if unit.in_engine() {
             modules.push(*unit);
         }
     }

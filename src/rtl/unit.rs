@@ -14,6 +14,9 @@ pub enum Applies {
     /// Only engines whose amplitude multiplier is a true multiplier (`alpha_mode = exact`):
     /// the MULT18X18D simulation model of its ECP5 DSP form.
     ExactMultiplier,
+    /// Not yet part of any engine (the non-linear units of the encoder layer): written under
+    /// `standalone/`, never in `files.f`; linted, co-simulated and synthesized on their own.
+    Standalone,
     /// Every engine, as a verification checker: written under `formal/`, never in `files.f`, so
     /// neither synthesis nor the co-simulation build reads it.
     Checker,
@@ -40,15 +43,25 @@ impl Unit {
         self.applies == Applies::Checker
     }
 
-    /// Path of the unit's file in the generated tree: `rtl/` for the engine, `formal/` for checkers.
+    /// Whether the unit is part of the engine (in `files.f`).
+    pub fn in_engine(&self) -> bool {
+        !matches!(self.applies, Applies::Checker | Applies::Standalone)
+    }
+
+    /// Path of the unit's file in the generated tree: `rtl/` for the engine, `formal/` for
+    /// checkers, `standalone/` for units no engine instantiates yet.
     pub fn path(&self) -> String {
-        let dir = if self.is_checker() { "formal" } else { "rtl" };
+        let dir = match self.applies {
+            Applies::Checker => "formal",
+            Applies::Standalone => "standalone",
+            _ => "rtl",
+        };
         format!("{dir}/{}", self.file_name())
     }
 
     pub fn present(&self, ctx: &super::RtlContext) -> bool {
         match self.applies {
-            Applies::All | Applies::Checker => true,
+            Applies::All | Applies::Checker | Applies::Standalone => true,
             Applies::Ternary => !ctx.int8,
             Applies::Ecp5Ccu2c => ctx.ccu2c,
             Applies::ExactMultiplier => !ctx.csd,

@@ -12,7 +12,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 21] = [
+pub const UNITS: [Unit; 23] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -145,6 +145,20 @@ pub const UNITS: [Unit; 21] = [
         applies: Applies::All,
         template: template!("engine/spikelm_engine.v.tera"),
         reference: "src/model/spike_linear.rs",
+    },
+    Unit {
+        module: "spikelm_interp",
+        role: "Table lookup with linear interpolation: ROM word {d, v}, v + R(d * frac, FB), four stages under one enable (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("interp/spikelm_interp.v.tera"),
+        reference: "src/units/interp/mod.rs",
+    },
+    Unit {
+        module: "spikelm_gelu",
+        role: "Exact-form GELU of one code per beat: table over [-4, 4) with interpolation, 0 below, the input above; valid/ready (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("gelu/spikelm_gelu.v.tera"),
+        reference: "src/units/gelu/mod.rs",
     },
     Unit {
         module: "spikelm_axis_checker",

@@ -17,6 +17,9 @@ pub mod csr;
 pub mod delay;
 pub mod encoder;
 pub mod engine;
+pub mod gelu;
+pub mod interp;
+pub mod layernorm;
 pub mod mult18x18d;
 pub mod neuron;
 pub mod out_stage;
@@ -28,6 +31,7 @@ pub mod rep_reg;
 pub mod sat;
 pub mod sbuf;
 pub mod signsel_add;
+pub mod softmax;
 
 #[cfg(test)]
 mod testbench;

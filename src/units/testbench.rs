@@ -34,6 +34,23 @@ pub fn simulate_with_defines(sets: &[&str], tb: &str, defines: &[&str]) -> Strin
     run(Command::new("vvp").current_dir(&gen).args(["-n", "u.vvp"]))
 }
 
+/// As [`simulate`] for units outside `files.f` (`standalone/`): compiles only `files` (paths in
+/// the generated tree, leaves first) and `tb`.
+pub fn simulate_files(files: &[&str], tb: &str) -> String {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let gen = dir.path().join("gen");
+    let params = Params::preset_with("spikelm-bert-tiny", &[]).expect("test configuration");
+    let rtl = crate::rtl::generate(&params).expect("generate");
+    crate::rtl::write_tree(&gen, &rtl, false).expect("write");
+    std::fs::write(gen.join("tb.v"), tb).expect("write tb.v");
+    run(Command::new("iverilog")
+        .current_dir(&gen)
+        .args(["-g2005", "-o", "u.vvp", "-s", "tb"])
+        .args(files)
+        .arg("tb.v"));
+    run(Command::new("vvp").current_dir(&gen).args(["-n", "u.vvp"]))
+}
+
 fn run(cmd: &mut Command) -> String {
     let shown = format!("{cmd:?}");
     let out = cmd

@@ -7,6 +7,13 @@ use ndarray::{Array2, Array3, ArrayView2, ArrayView3, Axis};
 
 /// Word + position + token-type embeddings, then LayerNorm: [N, H].
 pub fn embed(weights: &BertWeights, batch: &Batch) -> Result<Array2<f64>, EncoderError> {
+    let sum = embedding_sum(weights, batch)?;
+    let e = &weights.embeddings;
+    Ok(layer_norm(sum.view(), &e.norm, weights.dims.layer_norm_eps))
+}
+
+/// Word + position + token-type embeddings (before their LayerNorm): [N, H].
+pub fn embedding_sum(weights: &BertWeights, batch: &Batch) -> Result<Array2<f64>, EncoderError> {
     let e = &weights.embeddings;
     let h = weights.dims.hidden;
     let mut out = Array2::<f64>::zeros((batch.tokens(), h));
@@ -41,7 +48,7 @@ pub fn embed(weights: &BertWeights, batch: &Batch) -> Result<Array2<f64>, Encode
             row += &table.row(i);
         }
     }
-    Ok(layer_norm(out.view(), &e.norm, weights.dims.layer_norm_eps))
+    Ok(out)
 }
 
 /// LayerNorm over the last axis of rows [N, H] (biased variance, as PyTorch).

@@ -2,11 +2,12 @@
 //! hardware leaves the work to a host. [`OPS`] lists which is which; the report prints it.
 
 use super::float::{LayerTrace as FloatLayer, SiteTrace};
-use super::host::{embed, gelu, layer_norm_steps, repeat_steps, softmax_rows};
+use super::host::embedding_sum;
+use super::nonlinear::{self as nl, Tables, HIDDEN_FRAC, RESIDUAL_BITS, RESIDUAL_FRAC};
 use super::site::QuantSite;
 use super::{Batch, BertWeights, EncoderError, Site};
 use crate::model::{attention, quantiser};
-use ndarray::{s, Array3, ArrayView3};
+use ndarray::{s, Array3, ArrayView3, Axis};
 
 /// Every operation of a layer and whether the integer model computes it as the engine does
 /// (`integer`) or leaves it to the host in float (`float (host)`).
@@ -25,18 +26,27 @@ pub const OPS: [(&str, &str); 11] = [
         "integer: comparator on the K/V output codes",
     ),
     ("Q·Kᵀ scores", "integer: sums of Q codes over ternary K"),
-    ("score scale α_K/√d_h, mask, softmax", "float (host)"),
+    (
+        "score scale α_K/√d_h, mask, softmax",
+        "integer: score·M >> S into log2 domain, exp2 and reciprocal tables (arithmetic.md 4.2)",
+    ),
     (
         "P·V context",
-        "integer: sums of P codes (15 fractional bits, host-rounded) over ternary V",
+        "integer: sums of P codes (15 fractional bits, from the softmax unit) over ternary V",
     ),
     ("context scale α_V", "float (host)"),
     (
         "site input codes X = sat(rne(x·2^F_in))",
         "float to integer (host)",
     ),
-    ("residual, LayerNorm, GELU (erf)", "float (host)"),
-    ("embeddings, mean over T", "float (host)"),
+    (
+        "residual, LayerNorm, GELU (erf)",
+        "integer: aligned saturating add; exact Σx, Σx², rsqrt table; GELU table (4.3–4.5)",
+    ),
+    (
+        "embeddings, mean over T",
+        "embedding sum float (host), then integer LayerNorm; mean over T integer: R(Σ_t h_t, log2 T)",
+    ),
 ];
 
 /// Fractional bits of the softmax probabilities the host hands the P·V sums.
@@ -76,6 +86,7 @@ pub fn attention_codes(
     let dh = hidden / heads.max(1);
     let mut ctx = Array3::<f64>::zeros(q.raw_dim());
     let pscale = (PROB_FRAC_BITS as f64).exp2();
+    let tables = Tables::new();
     for seg in &batch.segments {
         for h in 0..heads {
             let cols = h * dh..(h + 1) * dh;
@@ -84,10 +95,12 @@ pub fn attention_codes(
             let mut p = Array3::<i64>::zeros(scores.raw_dim());
             for (t, &ak) in alpha_k.iter().enumerate().take(steps) {
                 let k = (-(frac_q as f64)).exp2() * ak / (dh as f64).sqrt();
-                let mut st = scores.slice(s![t, .., ..]).mapv(|v| v as f64 * k);
-                softmax_rows(&mut st);
-                p.slice_mut(s![t, .., ..])
-                    .assign(&st.mapv(|v| (v * pscale).round_ties_even() as i64));
+                p.slice_mut(s![t, .., ..]).assign(&nl::softmax_codes(
+                    scores.slice(s![t, .., ..]),
+                    k,
+                    PROB_FRAC_BITS,
+                    &tables,
+                ));
             }
             let c = attention::pv_context(p.view(), v_spikes.slice(sl))?;
             for (t, &av) in alpha_v.iter().enumerate().take(steps) {
@@ -116,13 +129,25 @@ pub fn forward(
     layers: usize,
 ) -> Result<Vec<FloatLayer>, EncoderError> {
     let dims = &weights.dims;
-    let emb = embed(weights, batch)?;
-    let mut h = repeat_steps(emb.view(), dims.time_steps);
+    let tables = Tables::new();
+    let emb = nl::to_codes(
+        embedding_sum(weights, batch)?.view(),
+        RESIDUAL_FRAC,
+        RESIDUAL_BITS,
+    );
+    let emb_norm = nl::layer_norm_codes(&weights.embeddings.norm, dims.layer_norm_eps)?;
+    let emb = nl::layer_norm(emb.insert_axis(Axis(0)).view(), &emb_norm, &tables);
+    // The hidden state as codes (HIDDEN_FRAC fractional bits), repeated over T.
+    let mut h = emb
+        .broadcast((dims.time_steps, emb.dim().1, emb.dim().2))
+        .ok_or_else(|| EncoderError::Shape("embedding output".into()))?
+        .to_owned();
     let mut traces = Vec::with_capacity(layers);
     for (lw, ql) in weights.layers.iter().zip(quant).take(layers) {
-        let (tq, yq) = site_step(ql.site(Site::Query), h.clone())?;
-        let (tk, yk) = site_step(ql.site(Site::Key), h.clone())?;
-        let (tv, yv) = site_step(ql.site(Site::Value), h.clone())?;
+        let hf = nl::to_float(h.view(), HIDDEN_FRAC);
+        let (tq, yq) = site_step(ql.site(Site::Query), hf.clone())?;
+        let (tk, yk) = site_step(ql.site(Site::Key), hf.clone())?;
+        let (tv, yv) = site_step(ql.site(Site::Value), hf)?;
         let ks = quantiser::quantise(yk.view(), &ql.key_codes)?;
         let vs = quantiser::quantise(yv.view(), &ql.value_codes)?;
         let code_alpha = |codes: &[i64], f: u32| -> Vec<f64> {
@@ -141,17 +166,31 @@ pub fn forward(
             batch,
             dims.heads,
         )?;
-        let (ta, _) = site_step(ql.site(Site::AttnOut), ctx)?;
-        let h1 = layer_norm_steps((&ta.y + &h).view(), &lw.attn_norm, dims.layer_norm_eps);
-        let (tf, _) = site_step(ql.site(Site::FfnIn), h1.clone())?;
-        let g = tf.y.mapv(gelu);
-        let (to, _) = site_step(ql.site(Site::FfnOut), g)?;
-        h = layer_norm_steps((&to.y + &h1).view(), &lw.out_norm, dims.layer_norm_eps);
+        let (ta, ya) = site_step(ql.site(Site::AttnOut), ctx)?;
+        let attn_norm = nl::layer_norm_codes(&lw.attn_norm, dims.layer_norm_eps)?;
+        let r1 = nl::residual(
+            ya.view(),
+            ql.site(Site::AttnOut).frac_out,
+            h.view(),
+            HIDDEN_FRAC,
+        );
+        let h1 = nl::layer_norm(r1.view(), &attn_norm, &tables);
+        let (tf, yf) = site_step(ql.site(Site::FfnIn), nl::to_float(h1.view(), HIDDEN_FRAC))?;
+        let g = nl::gelu_codes(yf.view(), ql.site(Site::FfnIn).frac_out, &tables);
+        let (to, yo) = site_step(ql.site(Site::FfnOut), nl::to_float(g.view(), HIDDEN_FRAC))?;
+        let out_norm = nl::layer_norm_codes(&lw.out_norm, dims.layer_norm_eps)?;
+        let r2 = nl::residual(
+            yo.view(),
+            ql.site(Site::FfnOut).frac_out,
+            h1.view(),
+            HIDDEN_FRAC,
+        );
+        h = nl::layer_norm(r2.view(), &out_norm, &tables);
         traces.push(FloatLayer {
             sites: vec![tq, tk, tv, ta, tf, to],
             key_spikes: ks,
             value_spikes: vs,
-            output: h.clone(),
+            output: nl::to_float(h.view(), HIDDEN_FRAC),
         });
     }
     Ok(traces)

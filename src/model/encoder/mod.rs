@@ -11,8 +11,10 @@
 pub mod float;
 pub mod host;
 pub mod integer;
+pub mod nonlinear;
 pub mod site;
 pub mod stats;
+pub mod unit_errors;
 mod weights;
 
 pub use weights::{BertDims, BertWeights, Embeddings, LayerNormWeights, LayerWeights, Linear};

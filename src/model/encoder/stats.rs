@@ -121,8 +121,9 @@ pub fn compare(
                 spike_agreement_e2e: spike_agreement(is.q.view(), fs.q.view())?,
             });
         }
-        let mean = |t: &LayerTrace| super::host::mean_over_steps(t.output.view());
-        let (fm, im) = (mean(fl), mean(il));
+        // The float run's mean in float, the integer run's by the integer rule.
+        let fm = super::host::mean_over_steps(fl.output.view());
+        let im = super::nonlinear::mean_of_hidden(il.output.view());
         let (cos, worst) = hidden_cosines(im.view(), fm.view());
         out.push(LayerStats {
             layer: l,

@@ -1,0 +1,119 @@
+//! LayerNorm of one row in fixed point (docs/arithmetic.md section 4.4): exact integer sums,
+//! the biased variance as one exact integer D = H·Σx² − (Σx)², its reciprocal square root by
+//! an even normalisation shift and an interpolated table, then γ and β.
+
+use crate::model::fixed::{rne, round_shift, sat};
+use crate::units::interp::InterpTable;
+
+/// Table of 1/√u on u ∈ [0, 4): 2^(RSQRT_STEP_BITS + 2) intervals (those below u = 1 are never
+/// read and hold 1/√1), samples in RSQRT_FRAC fractional bits.
+pub const RSQRT_STEP_BITS: u32 = 6;
+pub const RSQRT_FRAC: u32 = 16;
+/// The normalised variance m has MANT_BITS bits: m ∈ [2^(MANT_BITS−2), 2^MANT_BITS).
+pub const MANT_BITS: u32 = 24;
+
+/// The formats of one LayerNorm unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayerNormFormat {
+    /// Fractional bits of the input codes x.
+    pub fx: u32,
+    /// Fractional bits of the normalised value z = (x − μ)/σ.
+    pub fn_: u32,
+    /// Fractional bits of the γ codes.
+    pub fg: u32,
+    /// Signed output width YW and fractional bits FY (β codes share them).
+    pub yw: u32,
+    pub fy: u32,
+}
+
+impl LayerNormFormat {
+    pub fn check(&self) -> Result<(), String> {
+        if self.fg + self.fn_ < self.fy || self.yw > 32 {
+            return Err(format!(
+                "LayerNorm needs FY ≤ FG + FN and YW ≤ 32 (FY = {}, FG = {}, FN = {}, YW = {})",
+                self.fy, self.fg, self.fn_, self.yw
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// 2^RSQRT_FRAC / √u for u = max(1, i / 2^RSQRT_STEP_BITS).
+pub fn rsqrt_table() -> InterpTable {
+    InterpTable::sample(RSQRT_STEP_BITS + 2, |i| {
+        let u = (i as f64 / f64::from(1u32 << RSQRT_STEP_BITS)).max(1.0);
+        f64::from(RSQRT_FRAC).exp2() / u.sqrt()
+    })
+}
+
+/// γ, β and ε of one LayerNorm as codes: G = rne(γ·2^FG), B = sat_YW(rne(β·2^FY)),
+/// E = rne(ε · 2^(2·FX) · H²) (the ε of D, whose unit is 2^(−2·FX) / H²).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerNormCodes {
+    pub gamma: Vec<i64>,
+    pub beta: Vec<i64>,
+    pub eps: i64,
+}
+
+impl LayerNormCodes {
+    pub fn new(gamma: &[f64], beta: &[f64], eps: f64, fmt: &LayerNormFormat) -> Self {
+        let h = gamma.len() as f64;
+        LayerNormCodes {
+            gamma: gamma
+                .iter()
+                .map(|g| rne(g * f64::from(fmt.fg).exp2()))
+                .collect(),
+            beta: beta
+                .iter()
+                .map(|b| sat(rne(b * f64::from(fmt.fy).exp2()), fmt.yw))
+                .collect(),
+            eps: rne(eps * f64::from(2 * fmt.fx).exp2() * h * h),
+        }
+    }
+}
+
+/// (t, s) with t ≈ 2^(RSQRT_FRAC + s) / √d for d ≥ 1: d = m · 4^k with m of MANT_BITS bits
+/// (truncated when k > 0), t the table at m / 2^(MANT_BITS − 2), s = k + (MANT_BITS − 2) / 2.
+pub fn rsqrt(d: i128, table: &InterpTable) -> (i64, i32) {
+    let w = 128 - d.leading_zeros() as i32;
+    let k = (w - MANT_BITS as i32 + 1).div_euclid(2);
+    // m < 2^MANT_BITS: exact in i64.
+    let m = (if k >= 0 { d >> (2 * k) } else { d << (-2 * k) }) as i64;
+    let fb = MANT_BITS - 2 - RSQRT_STEP_BITS;
+    let t = table.lookup((m >> fb) as usize, m & ((1 << fb) - 1), fb);
+    (t, k + (MANT_BITS as i32 - 2) / 2)
+}
+
+/// R(v, n) for n ≥ 0, v · 2^−n for n < 0.
+fn shift(v: i64, n: i32) -> i64 {
+    if n >= 0 {
+        round_shift(v, n as u32)
+    } else {
+        v << -n
+    }
+}
+
+/// One row: x (FX fractional bits) to y (FY fractional bits, YW bits).
+pub fn layer_norm_row(
+    x: &[i64],
+    codes: &LayerNormCodes,
+    fmt: &LayerNormFormat,
+    table: &InterpTable,
+) -> Vec<i64> {
+    let h = x.len() as i64;
+    let s: i64 = x.iter().sum();
+    let q: i128 = x.iter().map(|&v| i128::from(v) * i128::from(v)).sum();
+    // Exact in 128 bits for rows of up to 2^20 values of up to 48 bits.
+    let d = (i128::from(h) * q - i128::from(s) * i128::from(s) + i128::from(codes.eps)).max(1);
+    let (t, sh) = rsqrt(d, table);
+    x.iter()
+        .zip(codes.gamma.iter().zip(&codes.beta))
+        .map(|(&v, (&g, &b))| {
+            let z = shift((h * v - s) * t, RSQRT_FRAC as i32 + sh - fmt.fn_ as i32);
+            sat(round_shift(z * g, fmt.fg + fmt.fn_ - fmt.fy) + b, fmt.yw)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,131 @@
+//! Softmax of one score row with the additive padding mask, in fixed point (docs/arithmetic.md
+//! section 4.2): score scale into the log2 domain, max-subtract, exp2 by an integer shift and an
+//! interpolated table of 2^−f, the sum, an interpolated reciprocal of the normalised sum, and the
+//! normalising multiply. A masked position (additive −∞) gets probability 0 exactly.
+
+use crate::model::fixed::{round_shift, sat};
+use crate::units::interp::InterpTable;
+
+/// Table of 2^−f on f ∈ [0, 1): 2^EXP_STEP_BITS intervals, samples in EXP_FRAC fractional bits.
+pub const EXP_STEP_BITS: u32 = 6;
+pub const EXP_FRAC: u32 = 16;
+/// Table of 1/u on u ∈ [1, 2): 2^RECIP_STEP_BITS intervals, interpolated by RECIP_FRAC_BITS
+/// more bits of the sum, samples in RECIP_FRAC fractional bits.
+pub const RECIP_STEP_BITS: u32 = 6;
+pub const RECIP_FRAC_BITS: u32 = 10;
+pub const RECIP_FRAC: u32 = 16;
+
+/// The formats of one softmax unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SoftmaxFormat {
+    /// Fractional bits FZ of the log2-domain score z (FZ ≥ EXP_STEP_BITS).
+    pub fz: u32,
+    /// Signed width ZW of z (saturating).
+    pub zw: u32,
+    /// Fractional bits PF of the probabilities (unsigned, PF + 1 bits: 1.0 is 2^PF).
+    pub pf: u32,
+}
+
+impl SoftmaxFormat {
+    pub fn check(&self) -> Result<(), String> {
+        if self.fz < EXP_STEP_BITS || self.zw <= self.fz + 1 || self.zw > 40 || self.pf > 30 {
+            return Err(format!(
+                "softmax needs {EXP_STEP_BITS} ≤ FZ < ZW − 1, ZW ≤ 40, PF ≤ 30 (FZ = {}, ZW = {}, PF = {})",
+                self.fz, self.zw, self.pf
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// 2^−f · 2^EXP_FRAC for f = i / 2^EXP_STEP_BITS.
+pub fn exp2_table() -> InterpTable {
+    InterpTable::sample(EXP_STEP_BITS, |i| {
+        (EXP_FRAC as f64 - i as f64 / f64::from(1u32 << EXP_STEP_BITS)).exp2()
+    })
+}
+
+/// 2^RECIP_FRAC / u for u = 1 + i / 2^RECIP_STEP_BITS.
+pub fn recip_table() -> InterpTable {
+    InterpTable::sample(RECIP_STEP_BITS, |i| {
+        f64::from(RECIP_FRAC).exp2() / (1.0 + i as f64 / f64::from(1u32 << RECIP_STEP_BITS))
+    })
+}
+
+/// z = sat_ZW(R(s · M, S)): a score code into the log2 domain (M / 2^S = the score's float scale
+/// · log2 e · 2^FZ).
+pub fn log2_score(s: i64, m: i64, shift: u32, fmt: &SoftmaxFormat) -> i64 {
+    sat(round_shift(s.saturating_mul(m), shift), fmt.zw)
+}
+
+/// 2^−d in EXP_FRAC fractional bits, d ≥ 0 with FZ fractional bits: the table at d's fraction,
+/// shifted right by its integer part with R (0 once the shift passes EXP_FRAC + 1).
+pub fn exp2_neg(d: i64, fz: u32, table: &InterpTable) -> i64 {
+    let n = d >> fz;
+    if n > i64::from(EXP_FRAC) + 1 {
+        return 0;
+    }
+    let f = d & ((1 << fz) - 1);
+    let fb = fz - EXP_STEP_BITS;
+    let e = table.lookup((f >> fb) as usize, f & ((1 << fb) - 1), fb);
+    round_shift(e, n as u32)
+}
+
+/// (r, k) with r ≈ 2^(RECIP_FRAC + k) / sum: k = ⌊log2 sum⌋, the sum truncated to
+/// 1 + RECIP_STEP_BITS + RECIP_FRAC_BITS bits and the reciprocal table read at it. sum ≥ 1.
+pub fn reciprocal(sum: i64, table: &InterpTable) -> (i64, u32) {
+    let k = 63 - sum.leading_zeros();
+    let top = RECIP_STEP_BITS + RECIP_FRAC_BITS;
+    let a = if k >= top {
+        sum >> (k - top)
+    } else {
+        sum << (top - k)
+    };
+    let u = a - (1 << top);
+    let r = table.lookup(
+        (u >> RECIP_FRAC_BITS) as usize,
+        u & ((1 << RECIP_FRAC_BITS) - 1),
+        RECIP_FRAC_BITS,
+    );
+    (r, k)
+}
+
+/// Probabilities of one row of log2-domain scores `z`; `keep[i] = false` is a masked position.
+/// A row with every position masked gives all zeros.
+pub fn softmax_row(
+    z: &[i64],
+    keep: &[bool],
+    fmt: &SoftmaxFormat,
+    exp: &InterpTable,
+    recip: &InterpTable,
+) -> Vec<i64> {
+    let Some(zmax) = z
+        .iter()
+        .zip(keep)
+        .filter(|(_, &k)| k)
+        .map(|(&v, _)| v)
+        .max()
+    else {
+        return vec![0; z.len()];
+    };
+    let e: Vec<i64> = z
+        .iter()
+        .zip(keep)
+        .map(|(&v, &k)| {
+            if k {
+                exp2_neg(zmax - v, fmt.fz, exp)
+            } else {
+                0
+            }
+        })
+        .collect();
+    let sum: i64 = e.iter().sum();
+    let (r, k) = reciprocal(sum, recip);
+    let one = 1i64 << fmt.pf;
+    e.iter()
+        .map(|&v| round_shift(v * r, RECIP_FRAC + k - fmt.pf).min(one))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
