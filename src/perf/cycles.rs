@@ -126,13 +126,14 @@ mod tests {
     #[test]
     fn one_row_block_is_encode_then_compute() {
         let p = params("spikelm-bert-tiny", &[]);
-        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*4*128, K = 48*(128+3+8).
+        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*4*128, K = 48*(128+4+8) (4: the
+        // buffer's read-request copy, read and output registers, the broadcast register).
         let s = layer_schedule(&p, LayerKind::Qkv, 2);
         assert_eq!(s.row_blocks, 1);
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,
-            1024 + 1 + lat + 48 * 139 + pipeline::out_latency(&p)
+            1024 + 1 + lat + 48 * 140 + pipeline::out_latency(&p)
         );
     }
 
@@ -180,7 +181,7 @@ mod tests {
 
     #[test]
     fn encoder_bound_schedule_waits_for_the_encoder() {
-        // 4x8, ffn_out of a model with hidden 16: E = 1*4*32 = 128 > K = 2*(32+3+4) = 78.
+        // 4x8, ffn_out of a model with hidden 16: E = 1*4*32 = 128 > K = 2*(32+4+4) = 80.
         let p = params(
             "spikelm-bert-tiny",
             &[
