@@ -137,7 +137,8 @@ fn dropped_carry_in_is_caught_in_the_accumulators() {
 
 #[test]
 fn start_while_busy_must_be_ignored() {
-    // The engine gates START with BUSY in the top and again in the controller; remove both.
+    // The engine gates START with BUSY in the top and again in the controller (for each of
+    // its processes); remove every gate.
     let (p, dir) = mutated_tree(
         "mutant-restart",
         "rtl/spikelm_engine.v",
@@ -149,6 +150,12 @@ fn start_while_busy_must_be_ignored() {
         "rtl/spikelm_controller.v",
         "go = start & ~busy_q;",
         "go = start;",
+    );
+    mutate(
+        &dir,
+        "rtl/spikelm_controller.v",
+        "go_e = start & ~busy_e;",
+        "go_e = start;",
     );
     let r = run_attn_out_without_stalls(&p, "mutant-restart-run", dir);
     assert!(
