@@ -555,17 +555,12 @@ fn a_start_that_restarts_a_busy_run_fails_start_gating() {
         "start",
         "restart",
         &[
-            // Every gate: the engine's (for the counters) and the controller's own (one per process).
+            // Both gates: the engine's (for the counters) and the controller's own.
             ("spikelm_engine.v", "go = start & ~busy;", "go = start;"),
             (
                 "spikelm_controller.v",
                 "go = start & ~busy_q;",
                 "go = start;",
-            ),
-            (
-                "spikelm_controller.v",
-                "go_e = start & ~busy_e;",
-                "go_e = start;",
             ),
         ],
     );

@@ -162,22 +162,14 @@ module spikelm_controller #(
     reg [DOUTW-1:0] dout_q;
     reg [TOKW-1:0]  tokens_q;
     wire            go = start & ~busy_q;
-    // busy's next value, loaded by busy_q and by two kept copies, so the START qualifier and
-    // the write gating do not hang on one register: busy_e for the encode process (its own
-    // START qualifier and act_ready), busy_o for the busy output (the CSR's write gating).
-    wire            busy_d = rst ? 1'b0 : go ? 1'b1 : (busy_q & out_done) ? 1'b0 : busy_q;
-    wire            busy_e;
-    wire            busy_o;
-    wire            go_e = start & ~busy_e;  // = go
-    spikelm_rep_reg #(.W(1)) u_busy_e (.clk(clk), .d(busy_d), .q(busy_e));
-    spikelm_rep_reg #(.W(1)) u_busy_o (.clk(clk), .d(busy_d), .q(busy_o));
 
     always @(posedge clk) begin
-        busy_q <= busy_d;
         if (rst) begin
+            busy_q   <= 1'b0;
             done_q   <= 1'b0;
             cycles_q <= {CNTW{1'b0}};
         end else if (go) begin
+            busy_q   <= 1'b1;
             done_q   <= 1'b0;
             cycles_q <= {CNTW{1'b0}};
         end else if (busy_q) begin
@@ -185,6 +177,7 @@ module spikelm_controller #(
                 cycles_q <= cycles_q + 1'b1;
             end
             if (out_done) begin
+                busy_q <= 1'b0;
                 done_q <= 1'b1;
             end
         end
@@ -198,7 +191,7 @@ module spikelm_controller #(
         end
     end
 
-    assign busy     = busy_o;
+    assign busy     = busy_q;
     assign done     = done_q;
     assign cycles   = cycles_q;
     assign run_dout = dout_q;
@@ -242,12 +235,12 @@ module spikelm_controller #(
     reg            e_t_end_q;    // e_t == ET - 1
     reg            e_i_end_q;    // e_i == Din - 1
 
-    assign act_ready     = busy_e & e_more_q & ~e_blocked_q;
+    assign act_ready     = busy_q & e_more_q & ~e_blocked_q;
     assign enc_block_end = e_fire & e_t_end_q & e_i_end_q & (e_grp_q == G_LAST);
-    assign e_bank_d      = (rst || go_e) ? 1'b0 : e_bank_q ^ enc_block_end;  // e_bank_q's next value
+    assign e_bank_d      = (rst || go) ? 1'b0 : e_bank_q ^ enc_block_end;  // e_bank_q's next value
 
     always @(posedge clk) begin
-        if (rst || go_e) begin
+        if (rst || go) begin
             e_t_q      <= {TB{1'b0}};
             e_t_end_q  <= ET_ONE;
             e_i_q      <= {DINW{1'b0}};
