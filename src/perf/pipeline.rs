@@ -53,6 +53,11 @@ pub const SCALE_READ_WAIT: u64 = 1;
 /// from the first, the row leaves the array after the second.
 pub const DRAIN_DELAY: u64 = 2;
 
+/// Rows (and columns) of PEs that share one registered copy of a broadcast: the array's row
+/// controls per column tile and weights per row tile, and the spike buffer's read and write
+/// requests per row tile (`spikelm_pe_array` TR/TC, `spikelm_sbuf` RT).
+pub const BROADCAST_TILE: u32 = 4;
+
 /// Cycles from a reduction step's buffer read request to its row operands at the array: the
 /// read-request register (copied beside each row tile's block RAMs), the block RAM's read
 /// register and its output register (`spikelm_sbuf`). The weight beat waits as long.

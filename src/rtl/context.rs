@@ -312,6 +312,11 @@ impl RtlContext {
             ("AMP_LAT", n(self.amp_lat), "amplitude shifter latency"),
             ("CMP_LAT", n(self.cmp_lat), "neuron comparator latency"),
             (
+                "TILE",
+                n(crate::perf::pipeline::BROADCAST_TILE),
+                "PEs / buffer rows per broadcast copy",
+            ),
+            (
                 "SB_RL",
                 n(crate::perf::pipeline::SBUF_READ_LATENCY as u32),
                 "spike buffer read latency",

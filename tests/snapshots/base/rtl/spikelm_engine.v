@@ -227,7 +227,7 @@ module spikelm_engine (
 
     spikelm_sbuf #(
         .R(`SPIKELM_R), .G(`SPIKELM_ET), .GB(`SPIKELM_RB), .DW(`SPIKELM_XDW),
-        .DEPTH(`SPIKELM_SB_DEPTH), .AB(`SPIKELM_SB_AB), .RL(`SPIKELM_SB_RL)
+        .DEPTH(`SPIKELM_SB_DEPTH), .AB(`SPIKELM_SB_AB), .RT(`SPIKELM_TILE), .RL(`SPIKELM_SB_RL)
     ) u_sbuf (
         .clk(clk),
         .we(wr_we), .wgrp(wr_grp), .waddr(wr_addr), .wdata(wr_data),
@@ -257,7 +257,7 @@ module spikelm_engine (
 
     spikelm_pe_array #(
         .R(`SPIKELM_R), .C(`SPIKELM_C), .XDW(`SPIKELM_XDW), .WB(`SPIKELM_WB),
-        .ACCW(`SPIKELM_ACCW), .XLAT(`SPIKELM_SB_RL)
+        .ACCW(`SPIKELM_ACCW), .TR(`SPIKELM_TILE), .TC(`SPIKELM_TILE), .XLAT(`SPIKELM_SB_RL)
     ) u_array (
         .clk(clk), .rst(rst),
         .in_valid(wgt_fire), .in_w(s_wgt_tdata), .in_x(row_data),
