@@ -20,6 +20,21 @@ pub fn simulate(sets: &[&str], tb: &str) -> String {
 
 /// As [`simulate`], with Verilog macros defined for the compile (e.g. a technology form).
 pub fn simulate_with_defines(sets: &[&str], tb: &str, defines: &[&str]) -> String {
+    let mut sources: Vec<String> = defines.iter().map(|d| format!("-D{d}")).collect();
+    sources.extend(["-c".to_string(), "files.f".to_string()]);
+    simulate_sources(sets, tb, &sources)
+}
+
+/// As [`simulate`] for units outside `files.f` (`standalone/`): compiles only `files` (paths in
+/// the generated tree, leaves first) and `tb`.
+pub fn simulate_files(files: &[&str], tb: &str) -> String {
+    let sources: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+    simulate_sources(&[], tb, &sources)
+}
+
+/// Generate the configuration into a temporary tree, add `tb`, compile `sources` (iverilog
+/// arguments: macros and files) with it, simulate.
+fn simulate_sources(sets: &[&str], tb: &str, sources: &[String]) -> String {
     let dir = tempfile::tempdir().expect("temporary directory");
     let gen = dir.path().join("gen");
     let params = Params::preset_with("spikelm-bert-tiny", sets).expect("test configuration");
@@ -29,24 +44,7 @@ pub fn simulate_with_defines(sets: &[&str], tb: &str, defines: &[&str]) -> Strin
     run(Command::new("iverilog")
         .current_dir(&gen)
         .args(["-g2005", "-o", "u.vvp", "-s", "tb"])
-        .args(defines.iter().map(|d| format!("-D{d}")))
-        .args(["-c", "files.f", "tb.v"]));
-    run(Command::new("vvp").current_dir(&gen).args(["-n", "u.vvp"]))
-}
-
-/// As [`simulate`] for units outside `files.f` (`standalone/`): compiles only `files` (paths in
-/// the generated tree, leaves first) and `tb`.
-pub fn simulate_files(files: &[&str], tb: &str) -> String {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let gen = dir.path().join("gen");
-    let params = Params::preset_with("spikelm-bert-tiny", &[]).expect("test configuration");
-    let rtl = crate::rtl::generate(&params).expect("generate");
-    crate::rtl::write_tree(&gen, &rtl, false).expect("write");
-    std::fs::write(gen.join("tb.v"), tb).expect("write tb.v");
-    run(Command::new("iverilog")
-        .current_dir(&gen)
-        .args(["-g2005", "-o", "u.vvp", "-s", "tb"])
-        .args(files)
+        .args(sources)
         .arg("tb.v"));
     run(Command::new("vvp").current_dir(&gen).args(["-n", "u.vvp"]))
 }

@@ -220,6 +220,7 @@ module spikelm_controller #(
 
     always @(posedge clk) begin
         full_q      <= full_d;
+        e_bank_q    <= e_bank_d;
         e_blocked_q <= full_d[e_bank_d];
     end
 
@@ -237,7 +238,7 @@ module spikelm_controller #(
 
     assign act_ready     = busy_q & e_more_q & ~e_blocked_q;
     assign enc_block_end = e_fire & e_t_end_q & e_i_end_q & (e_grp_q == G_LAST);
-    assign e_bank_d      = (rst || go) ? 1'b0 : e_bank_q ^ enc_block_end;  // e_bank_q's next value
+    assign e_bank_d      = (rst || go) ? 1'b0 : e_bank_q ^ enc_block_end;  // a block ends: next bank
 
     always @(posedge clk) begin
         if (rst || go) begin
@@ -245,7 +246,6 @@ module spikelm_controller #(
             e_t_end_q  <= ET_ONE;
             e_i_q      <= {DINW{1'b0}};
             e_grp_q    <= {RB{1'b0}};
-            e_bank_q   <= 1'b0;
             e_next_q   <= TPR_K;
             e_more_q   <= ~rst & (tokens != {TOKW{1'b0}});
             e_i_end_q  <= (rom_din == 1);
@@ -265,8 +265,7 @@ module spikelm_controller #(
                     if (e_grp_q != G_LAST) begin
                         e_grp_q <= e_grp_q + 1'b1;      // next token of the block
                     end else begin
-                        e_grp_q    <= {RB{1'b0}};     // block complete
-                        e_bank_q   <= ~e_bank_q;
+                        e_grp_q    <= {RB{1'b0}};     // block complete (e_bank_d flips)
                         e_next_q   <= e_next_q + TPR_K;
                         e_more_q   <= (e_next_q < {1'b0, tokens_q});
                     end
