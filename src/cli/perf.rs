@@ -71,7 +71,7 @@ pub fn run(args: PerfArgs) -> anyhow::Result<()> {
             100.0 * l.utilisation,
             100.0 * l.steady_utilisation,
             l.int8_cycles.map_or("n/a".into(), |c| c.to_string()),
-            l.off_chip_bits as f64 / 8e6
+            l.traffic.off_chip as f64 / 8e6
         );
     }
     println!(

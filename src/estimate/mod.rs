@@ -9,7 +9,7 @@
 pub mod energy;
 
 use crate::config::{LayerKind, Params, PeKind};
-use crate::perf::cycles::layer_cycles;
+use crate::perf::cycles::{layer_cycles, layer_schedule};
 use energy::{Convention, CONVENTIONS, DRAM_PJ_PER_BIT, SRAM_PJ_PER_BIT};
 use serde::Serialize;
 
@@ -39,12 +39,63 @@ pub struct LayerPerf {
     pub steady_utilisation: f64,
     /// Additions issued at the firing rate.
     pub additions: f64,
-    pub off_chip_bits: u64,
-    pub on_chip_bits: u64,
-    /// Cycles and traffic of the dense INT8 network of the same shape on the same array.
+    pub traffic: Traffic,
+    /// Cycles and traffic of the dense INT8 network of the same shape on the same array (its
+    /// twin configuration, `Config::int8_twin`), if that configuration is valid.
     pub int8_cycles: Option<u64>,
-    pub int8_off_chip_bits: u64,
-    pub int8_on_chip_bits: u64,
+    pub int8_traffic: Option<Traffic>,
+}
+
+/// Memory traffic of one layer run over the whole sequence, bits.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Traffic {
+    /// Off chip: every weight once per bank of resident tokens.
+    pub weights: u64,
+    /// Off chip: every activation beat (T codes of `format.input_bits` per token and input for
+    /// the ternary engine, one 8-bit code for INT8).
+    pub activations: u64,
+    /// Off chip: every output value (T per token and output for the ternary engine).
+    pub outputs: u64,
+    /// weights + activations + outputs.
+    pub off_chip: u64,
+    /// On chip: the spike (code) buffer written once per code and read once per column block,
+    /// and the weight buffer written once per bank and read by the bank's other row blocks.
+    pub on_chip: u64,
+}
+
+impl Traffic {
+    /// The traffic of `params`' engine running `kind` over the whole sequence.
+    pub fn of(params: &Params, kind: LayerKind) -> Traffic {
+        let s = layer_schedule(params, kind, params.model().seq_len);
+        let (f, a) = (params.format(), params.array());
+        let act_bits = match a.pe {
+            PeKind::Ternary => f.input_bits as u64,
+            PeKind::Int8Mac => 8,
+        };
+        let (din, dout) = (s.din as u64, s.dout as u64);
+        let weight_pass = din * dout * f.weight_bits as u64;
+        let weights = s.banks * weight_pass;
+        let activations = s.act_beats * act_bits;
+        let outputs = s.out_beats * a.cols as u64 * f.output_bits as u64;
+        let codes = s.act_beats * params.derived.code_bits as u64;
+        let weight_buffer = if params.derived.blocks_per_bank > 1 {
+            weights + (s.row_blocks - s.banks) * weight_pass
+        } else {
+            0
+        };
+        Traffic {
+            weights,
+            activations,
+            outputs,
+            off_chip: weights + activations + outputs,
+            on_chip: codes * (1 + s.col_blocks) + weight_buffer,
+        }
+    }
+
+    /// Memory energy, pJ.
+    fn energy_pj(&self) -> f64 {
+        self.off_chip as f64 * DRAM_PJ_PER_BIT + self.on_chip as f64 * SRAM_PJ_PER_BIT
+    }
 }
 
 /// Energy of one sequence under one convention, µJ.
@@ -104,14 +155,9 @@ impl PerfEstimate {
             .sum::<Option<u64>>()
             .map(|c| c * n_layers);
         let latency_s = cycles_per_sequence as f64 / (fmax_mhz * 1e6);
-        let f = params.format();
         let m = params.model();
         let a = params.array();
-        let d = &params.derived;
-        // Spike buffers, the bias memory and the scale memory.
-        let on_chip_buffer_bits = 2 * a.rows as u64 * d.spike_buf_depth as u64 * 2
-            + d.max_dout as u64 * f.output_bits as u64
-            + crate::rtl::regmap::scale_memory_bits(params);
+        let on_chip_buffer_bits = on_chip_buffer_bits(params);
         let additions_per_sequence =
             n_layers as f64 * layers.iter().map(|l| l.additions).sum::<f64>();
         let int8_macs_per_sequence = n_layers
@@ -144,21 +190,24 @@ impl PerfEstimate {
     }
 }
 
+/// Bits the engine holds on chip: the spike (code) buffers, the weight buffer, the bias memory
+/// and the scale memory.
+pub fn on_chip_buffer_bits(params: &Params) -> u64 {
+    let (f, a, d) = (params.format(), params.array(), &params.derived);
+    2 * a.rows as u64 * d.spike_buf_depth as u64 * d.code_bits as u64
+        + d.weight_buf_depth as u64 * a.cols as u64 * f.weight_bits as u64
+        + d.max_dout as u64 * f.output_bits as u64
+        + crate::rtl::regmap::scale_memory_bits(params)
+}
+
 /// The same model on the same array with INT8 multiply-accumulate PEs, if that configuration is valid.
 fn int8_twin(params: &Params) -> Option<Params> {
-    let mut c = params.config.clone();
-    c.array.pe = PeKind::Int8Mac;
-    Params::new(c).ok()
+    Params::new(params.config.int8_twin()).ok()
 }
 
 fn layer_perf(params: &Params, int8: Option<&Params>, kind: LayerKind, rate: f64) -> LayerPerf {
     let shape = params.derived.shape(kind);
-    let (m, f, a, d) = (
-        params.model(),
-        params.format(),
-        params.array(),
-        &params.derived,
-    );
+    let (m, a, d) = (params.model(), params.array(), &params.derived);
     let (n, t) = (m.seq_len as u64, m.time_steps as u64);
     let (din, dout) = (shape.din as u64, shape.dout as u64);
     let pes = (a.rows * a.cols) as u64;
@@ -172,13 +221,6 @@ fn layer_perf(params: &Params, int8: Option<&Params>, kind: LayerKind, rate: f64
     } else {
         f64::NAN
     };
-    let row_blocks = d.row_blocks as u64;
-    let off_chip_bits = row_blocks * din * dout * f.weight_bits as u64
-        + n * din * t * f.input_bits as u64
-        + n * t * dout * f.output_bits as u64;
-    // Spike buffer: written once per spike, read once per column block.
-    let on_chip_bits = n * t * din * 2 * (1 + dout / a.cols as u64);
-    let int8_rows = a.rows as u64;
     LayerPerf {
         layer: kind.name(),
         din: shape.din,
@@ -188,13 +230,9 @@ fn layer_perf(params: &Params, int8: Option<&Params>, kind: LayerKind, rate: f64
         utilisation: synaptic_ops as f64 / (cycles * pes) as f64,
         steady_utilisation,
         additions: rate * synaptic_ops as f64,
-        off_chip_bits,
-        on_chip_bits,
+        traffic: Traffic::of(params, kind),
         int8_cycles: int8.map(|p| layer_cycles(p, kind, m.seq_len)),
-        int8_off_chip_bits: n.div_ceil(int8_rows) * din * dout * f.weight_bits as u64
-            + n * din * 8
-            + n * dout * f.output_bits as u64,
-        int8_on_chip_bits: n * din * 8 * (1 + dout / a.cols as u64),
+        int8_traffic: int8.map(|p| Traffic::of(p, kind)),
     }
 }
 
@@ -213,11 +251,10 @@ fn energy_row(c: &Convention, params: &Params, layers: &[LayerPerf], n_layers: u
         let (din, dout) = (l.din as f64, l.dout as f64);
         // The amplitude stage multiplies once per output value.
         row.snn_compute_uj += l.additions * c.e_ac_pj + n * t * dout * c.e_mac_pj;
-        row.snn_memory_uj +=
-            l.off_chip_bits as f64 * DRAM_PJ_PER_BIT + l.on_chip_bits as f64 * SRAM_PJ_PER_BIT;
+        row.snn_memory_uj += l.traffic.energy_pj();
         row.int8_compute_uj += n * din * dout * c.e_mac_pj + n * dout * c.e_mac_pj;
-        row.int8_memory_uj += l.int8_off_chip_bits as f64 * DRAM_PJ_PER_BIT
-            + l.int8_on_chip_bits as f64 * SRAM_PJ_PER_BIT;
+        // NaN (null in JSON) when the INT8 twin is not a valid configuration.
+        row.int8_memory_uj += l.int8_traffic.map_or(f64::NAN, |t| t.energy_pj());
     }
     let scale = n_layers as f64 * 1e-6;
     row.snn_compute_uj *= scale;
