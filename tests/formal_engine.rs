@@ -82,7 +82,6 @@ struct RunShape {
 }
 
 fn run_shapes(p: &Params) -> Vec<RunShape> {
-    let rows = u64::from(p.array().rows);
     let mut out = Vec::new();
     for kind in LayerKind::ALL {
         for tokens in 1..=p.model().seq_len {

@@ -34,15 +34,15 @@ const LAYERS: [(&str, u64, u64); 4] = [
 /// multiplier of latency 4 — input, pipeline and output registers, sum of the partial
 /// products — plus rounding, leak select + X and saturation: 7 cycles); one cycle hands the
 /// buffer to the array; the reduction runs for K cycles (per column block of 8 outputs: Din
-/// weight beats, 4 pipeline cycles — the buffer's read-request copy, its read and output
-/// registers, and the broadcast registers — and 8 drain beats); the last output beat leaves
+/// weight beats, 5 pipeline cycles — the buffer's read-request copy, its read and output
+/// registers, its landing register, and the broadcast registers — and 8 drain beats); the last output beat leaves
 /// O = 12 cycles after the last drain (drain register, the array's shift register, the wait
 /// for the scale memory, multiplier 4, rounding, shift, bias, saturation, FIFO write):
 /// CYCLES = E + L + 1 + K + O.
 fn hand_cycles(din: u64, dout: u64) -> u64 {
     let encode = 2 * 4 * din;
     let encoder_latency = 5 + 3 * (4 + 3);
-    let compute = (dout / 8) * (din + 4 + 8);
+    let compute = (dout / 8) * (din + 5 + 8);
     let out_latency = 2 + 1 + 4 + 5;
     encode + encoder_latency + 1 + compute + out_latency
 }

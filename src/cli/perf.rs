@@ -90,6 +90,17 @@ pub fn run(args: PerfArgs) -> anyhow::Result<()> {
             e.convention, e.snn_compute_uj, e.snn_memory_uj, e.int8_compute_uj, e.int8_memory_uj
         );
     }
+    println!(
+        "SNN energy per sequence (µJ, compute + memory) by firing rate; cycles do not change:"
+    );
+    for point in &est.energy_vs_firing_rate {
+        let totals: Vec<String> = point
+            .energy
+            .iter()
+            .map(|e| format!("{:.1}", e.snn_compute_uj + e.snn_memory_uj))
+            .collect();
+        println!("  rate {:.2}: {}", point.firing_rate, totals.join("  "));
+    }
     println!("scope: {}", est.scope);
     Ok(())
 }

@@ -35,7 +35,7 @@ pub struct LayerPerf {
     pub cycles: u64,
     /// Useful PE-cycles / (cycles × PEs) over the whole run, fill and drain included.
     pub utilisation: f64,
-    /// The same for one more row block in the steady state (marginal cycles).
+    /// The same for one more bank of resident tokens in the steady state (marginal cycles).
     pub steady_utilisation: f64,
     /// Additions issued at the firing rate.
     pub additions: f64,
@@ -109,6 +109,16 @@ pub struct EnergyRow {
     pub int8_memory_uj: f64,
 }
 
+/// Energy of one sequence at one firing rate, both conventions.
+#[derive(Debug, Clone, Serialize)]
+pub struct RateEnergy {
+    pub firing_rate: f64,
+    pub energy: Vec<EnergyRow>,
+}
+
+/// Firing rates of the energy sweep: SpikeLM's measured 0.23-0.43 and around it.
+pub const SWEEP_RATES: [f64; 6] = [0.05, 0.15, 0.25, 0.35, 0.45, 0.6];
+
 /// The whole estimate.
 #[derive(Debug, Clone, Serialize)]
 pub struct PerfEstimate {
@@ -127,6 +137,9 @@ pub struct PerfEstimate {
     pub int8_macs_per_sequence: u64,
     pub on_chip_buffer_bits: u64,
     pub energy: Vec<EnergyRow>,
+    /// The same energies at other firing rates (cycles do not depend on it: the schedule is
+    /// dense; a zero spike only gates its PE's adder operand, so it toggles nothing there).
+    pub energy_vs_firing_rate: Vec<RateEnergy>,
     pub scope: &'static str,
 }
 
@@ -167,7 +180,25 @@ impl PerfEstimate {
                 .sum::<u64>();
         let energy = CONVENTIONS
             .iter()
-            .map(|c| energy_row(c, params, &layers, n_layers))
+            .map(|c| energy_row(c, params, &layers, n_layers, 1.0))
+            .collect();
+        // Additions scale with the rate; everything else in the energy does not.
+        let energy_vs_firing_rate = SWEEP_RATES
+            .iter()
+            .map(|&r| RateEnergy {
+                firing_rate: r,
+                energy: CONVENTIONS
+                    .iter()
+                    .map(|c| {
+                        let scale = if firing_rate > 0.0 {
+                            r / firing_rate
+                        } else {
+                            0.0
+                        };
+                        energy_row(c, params, &layers, n_layers, scale)
+                    })
+                    .collect(),
+            })
             .collect();
         Ok(PerfEstimate {
             preset: params.config.preset.clone(),
@@ -184,6 +215,7 @@ impl PerfEstimate {
             on_chip_buffer_bits,
             layers,
             energy,
+            energy_vs_firing_rate,
             scope: "the four linear sites of every encoder layer (QKV, attention output, FFN in, FFN out); \
                     attention products, softmax, LayerNorm and GELU are not included",
         })
@@ -213,11 +245,12 @@ fn layer_perf(params: &Params, int8: Option<&Params>, kind: LayerKind, rate: f64
     let pes = (a.rows * a.cols) as u64;
     let synaptic_ops = n * t * din * dout;
     let cycles = layer_cycles(params, kind, m.seq_len);
-    // One row block more, in the steady state: marginal cycles against its useful work.
-    let tpr = d.tokens_per_row_block;
-    let steady_utilisation = if m.seq_len >= 2 * tpr {
-        let marginal = layer_cycles(params, kind, 2 * tpr) - layer_cycles(params, kind, tpr);
-        (tpr as u64 * t * din * dout) as f64 / (marginal * pes) as f64
+    // One bank (of resident tokens) more, in the steady state: marginal cycles against its
+    // useful work.
+    let bank = d.tokens_per_row_block * d.blocks_per_bank;
+    let steady_utilisation = if m.seq_len >= 2 * bank {
+        let marginal = layer_cycles(params, kind, 2 * bank) - layer_cycles(params, kind, bank);
+        (bank as u64 * t * din * dout) as f64 / (marginal * pes) as f64
     } else {
         f64::NAN
     };
@@ -236,7 +269,14 @@ fn layer_perf(params: &Params, int8: Option<&Params>, kind: LayerKind, rate: f64
     }
 }
 
-fn energy_row(c: &Convention, params: &Params, layers: &[LayerPerf], n_layers: u64) -> EnergyRow {
+/// Energy of one sequence; the additions are the layers' own times `additions_scale`.
+fn energy_row(
+    c: &Convention,
+    params: &Params,
+    layers: &[LayerPerf],
+    n_layers: u64,
+    additions_scale: f64,
+) -> EnergyRow {
     let m = params.model();
     let (n, t) = (m.seq_len as f64, m.time_steps as f64);
     let mut row = EnergyRow {
@@ -250,7 +290,7 @@ fn energy_row(c: &Convention, params: &Params, layers: &[LayerPerf], n_layers: u
     for l in layers {
         let (din, dout) = (l.din as f64, l.dout as f64);
         // The amplitude stage multiplies once per output value.
-        row.snn_compute_uj += l.additions * c.e_ac_pj + n * t * dout * c.e_mac_pj;
+        row.snn_compute_uj += l.additions * additions_scale * c.e_ac_pj + n * t * dout * c.e_mac_pj;
         row.snn_memory_uj += l.traffic.energy_pj();
         row.int8_compute_uj += n * din * dout * c.e_mac_pj + n * dout * c.e_mac_pj;
         // NaN (null in JSON) when the INT8 twin is not a valid configuration.

@@ -143,14 +143,15 @@ mod tests {
     #[test]
     fn one_row_block_is_encode_then_compute() {
         let p = params("spikelm-bert-tiny", &[]);
-        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*4*128, K = 48*(128+4+8) (4: the
-        // buffer's read-request copy, read and output registers, the broadcast register).
+        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*4*128, K = 48*(128+5+8) (5: the
+        // buffer's read-request copy, read and output registers, its landing register, the
+        // broadcast register).
         let s = layer_schedule(&p, LayerKind::Qkv, 2);
         assert_eq!(s.row_blocks, 1);
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,
-            1024 + 1 + lat + 48 * 140 + pipeline::out_latency(&p)
+            1024 + 1 + lat + 48 * 141 + pipeline::out_latency(&p)
         );
     }
 

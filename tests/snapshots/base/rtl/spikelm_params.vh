@@ -77,7 +77,7 @@
 `define SPIKELM_AMP_LAT     4            // amplitude shifter latency
 `define SPIKELM_CMP_LAT     2            // neuron comparator latency
 `define SPIKELM_TILE        4            // PEs / buffer rows per broadcast copy
-`define SPIKELM_SB_RL       3            // spike buffer read latency
+`define SPIKELM_SB_RL       4            // spike buffer read latency
 `define SPIKELM_OUT_FD      16           // output FIFO entries
 `define SPIKELM_OUT_FB      4            // output FIFO pointer bits
 `define SPIKELM_INFO        32'h00041010 // INFO register

@@ -27,13 +27,15 @@
 // Double-buffered spike buffer: one memory per array row, 2 banks of DEPTH / 2
 // entries (a bank holds its row blocks, MAXDIN entries each; the controller forms the
 // addresses). A write carries the G entries of one row group (the T time steps of one token;
-// G = 1 for int8 codes): row g*G + k takes wdata[k*DW +: DW]. A read
-// is one address for all rows at once. Both requests are registered once per tile of RT rows
-// (spikelm_rep_reg copies placed beside their block RAMs, so no net from the controller or
-// the encoder spans the chip in the cycle it reaches a RAM): a write lands one cycle after
-// we, and a read's data leaves RL = 3 cycles after re (the copy, then the RAM's read and
-// output registers). A bank is marked full with its last write request and read at the
-// earliest 2 cycles later, so its read copy follows the write.
+// G = 1 for int8 codes): row g*G + k takes wdata[k*DW +: DW]. A read is one address for all
+// rows at once. Requests are registered beside their block RAMs (spikelm_rep_reg copies, so
+// no net from the controller or the encoder spans the chip in the cycle it reaches a RAM):
+// reads once per tile of RT rows, writes once per row (a deep row memory is several block
+// RAMs, each with its own write enable). A write lands one cycle after we; a read's data
+// leaves RL = 4 cycles after re (the copy, the RAM's read and output registers, and a landing
+// register per row, which takes the long route from the block RAM towards the array). A bank
+// is marked full with its last write request and read at the earliest 2 cycles later, so its
+// read copy follows the write.
 module spikelm_sbuf #(
     parameter integer R     = 8,    // array rows
     parameter integer G     = 4,    // rows per write (row group)
@@ -42,7 +44,7 @@ module spikelm_sbuf #(
     parameter integer DEPTH = 256,  // entries per row (both banks)
     parameter integer AB    = 8,    // address bits
     parameter integer RT    = 4,    // rows per copy of the read request
-    parameter integer RL    = 3     // read latency, re to rdata: must be 3 (the structure above)
+    parameter integer RL    = 4     // read latency, re to rdata: must be 4 (the structure above)
 ) (
     input  wire            clk,
     input  wire            we,
@@ -54,18 +56,17 @@ module spikelm_sbuf #(
     output wire [R*DW-1:0] rdata
 );
     generate
-        if (G < 1 || R % G != 0 || (1 << GB) < R / G || RT < 1 || RL != 3) begin : g_bad_param
+        if (G < 1 || R % G != 0 || (1 << GB) < R / G || RT < 1 || RL != 4) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_sbuf: needs R a multiple of G, 2^GB >= R / G, RT >= 1 and RL = 3");
+                $display("ERROR: spikelm_sbuf: needs R a multiple of G, 2^GB >= R / G, RT >= 1 and RL = 4");
                 $finish;
             end
         end
     endgenerate
 
-    localparam integer NT  = (R + RT - 1) / RT;  // request copies
-    localparam integer WRW = 1 + GB + AB + G*DW;  // {we, wgrp, waddr, wdata}
+    localparam integer NT  = (R + RT - 1) / RT;  // read request copies
+    localparam integer WRW = 1 + AB + DW;        // a row's write copy: {we, waddr, wdata}
     wire [NT*(AB+1)-1:0] rd_q;                   // copy k: {re, raddr} at [k*(AB+1) +: AB+1]
-    wire [NT*WRW-1:0]    wr_q;                   // copy k: the write at [k*WRW +: WRW]
 
     genvar r;
     generate
@@ -73,28 +74,31 @@ module spikelm_sbuf #(
             spikelm_rep_reg #(.W(AB + 1)) u_rd (
                 .clk(clk), .d({re, raddr}), .q(rd_q[r*(AB+1) +: AB+1])
             );
-            spikelm_rep_reg #(.W(WRW)) u_wr (
-                .clk(clk), .d({we, wgrp, waddr, wdata}), .q(wr_q[r*WRW +: WRW])
-            );
         end
         for (r = 0; r < R; r = r + 1) begin : g_row
             localparam integer  GI    = r / G;
             localparam [GB-1:0] GROUP = GI[GB-1:0];
-            wire [AB:0]     rd = rd_q[(r / RT)*(AB+1) +: AB+1];
-            wire [WRW-1:0]  wr = wr_q[(r / RT)*WRW +: WRW];
-            wire            wr_we   = wr[WRW-1];
-            wire [GB-1:0]   wr_grp  = wr[WRW-2 -: GB];
-            wire [AB-1:0]   wr_addr = wr[G*DW +: AB];
-            wire [DW-1:0]   wr_data = wr[(r % G)*DW +: DW];  // this row's entry of the group
+            wire [AB:0]    rd = rd_q[(r / RT)*(AB+1) +: AB+1];
+            wire [WRW-1:0] wr;
+            // The row's write: its group selected, its entry of the group picked.
+            spikelm_rep_reg #(.W(WRW)) u_wr (
+                .clk(clk), .d({we & (wgrp == GROUP), waddr, wdata[(r % G)*DW +: DW]}), .q(wr)
+            );
+            wire [DW-1:0] mem_q;
             spikelm_ram_sdp #(.DW(DW), .DEPTH(DEPTH), .AB(AB)) u_mem (
                 .clk(clk),
-                .we(wr_we & (wr_grp == GROUP)),
-                .waddr(wr_addr),
-                .wdata(wr_data),
+                .we(wr[WRW-1]),
+                .waddr(wr[DW +: AB]),
+                .wdata(wr[DW-1:0]),
                 .re(rd[AB]),
                 .raddr(rd[AB-1:0]),
-                .rdata(rdata[r*DW +: DW])
+                .rdata(mem_q)
             );
+            reg [DW-1:0] land_q;  // the landing register
+            always @(posedge clk) begin
+                land_q <= mem_q;
+            end
+            assign rdata[r*DW +: DW] = land_q;
         end
     endgenerate
 endmodule

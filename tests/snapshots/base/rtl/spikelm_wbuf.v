@@ -30,8 +30,9 @@
 //  * BUF = 1: the bank's first row block takes its weights from the stream (delayed as above)
 //    and writes them into a block RAM of one column block (DEPTH reduction steps of W bits);
 //    the bank's other row blocks read them back (from_buf). Both requests are registered once
-//    beside the memory (spikelm_rep_reg), so a read takes RL = 3 cycles: the copy, then the
-//    RAM's read and output registers. A weight is written a column block's reduction, the
+//    beside the memory (spikelm_rep_reg), so a read takes RL = 4 cycles: the copy, the RAM's
+//    read and output registers, and a register after the choice between stream and buffer
+//    (which takes the long route to the array). A weight is written a column block's reduction, the
 //    array pipeline and a drain before the next block reads it, and read by the bank's last
 //    block before the next column block overwrites it.
 module spikelm_wbuf #(
@@ -39,7 +40,7 @@ module spikelm_wbuf #(
     parameter integer DEPTH = 128,  // entries: the largest reduction length
     parameter integer AB    = 7,    // address bits
     parameter integer BUF   = 0,    // 1: hold a column block for the bank's other row blocks
-    parameter integer RL    = 3     // cycles from step to out_w: must be 3 (the structure above)
+    parameter integer RL    = 4     // cycles from step to out_w: must be 4 (the structure above)
 ) (
     input  wire          clk,
     input  wire          step,      // a reduction step
@@ -49,9 +50,9 @@ module spikelm_wbuf #(
     output wire [W-1:0]  out_w      // the step's weights, RL cycles after it
 );
     generate
-        if (W < 1 || DEPTH < 1 || (1 << AB) < DEPTH || RL != 3) begin : g_bad_param
+        if (W < 1 || DEPTH < 1 || (1 << AB) < DEPTH || RL != 4) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_wbuf: needs W, DEPTH >= 1, 2^AB >= DEPTH and RL = 3");
+                $display("ERROR: spikelm_wbuf: needs W, DEPTH >= 1, 2^AB >= DEPTH and RL = 4");
                 $finish;
             end
         end
@@ -60,14 +61,18 @@ module spikelm_wbuf #(
     // The memory's own address width (addr may be wider: it holds the reduction count).
     localparam integer RAB = (DEPTH <= 2) ? 1 : $clog2(DEPTH);
 
-    wire [W-1:0] stream_w;  // the stream's beat, RL cycles later
-    spikelm_delay #(.W(W), .N(RL), .RESET(0)) u_stream (
+    wire [W-1:0] stream_w;  // the stream's beat, RL - 1 cycles later
+    spikelm_delay #(.W(W), .N(RL - 1), .RESET(0)) u_stream (
         .clk(clk), .rst(1'b0), .in(in_w), .out(stream_w)
     );
+    reg [W-1:0] out_q;
+    assign out_w = out_q;
 
     generate
         if (BUF == 0) begin : g_stream
-            assign out_w = stream_w;
+            always @(posedge clk) begin
+                out_q <= stream_w;
+            end
             wire unused_buf = &{1'b0, step, from_buf, addr};
         end else begin : g_buf
             if (AB > RAB) begin : g_wide_addr
@@ -88,10 +93,12 @@ module spikelm_wbuf #(
                 .re(rd_q[RAB]), .raddr(rd_q[RAB-1:0]), .rdata(buf_w)
             );
             wire sel_buf;  // from_buf of the step whose weights are due
-            spikelm_delay #(.W(1), .N(RL), .RESET(0)) u_sel (
+            spikelm_delay #(.W(1), .N(RL - 1), .RESET(0)) u_sel (
                 .clk(clk), .rst(1'b0), .in(from_buf), .out(sel_buf)
             );
-            assign out_w = sel_buf ? buf_w : stream_w;
+            always @(posedge clk) begin
+                out_q <= sel_buf ? buf_w : stream_w;
+            end
         end
     endgenerate
 endmodule
