@@ -117,7 +117,11 @@ fn wide_outputs_keep_the_kv_quantiser_alpha_codes_exact() {
     }
     assert!(pkg.layers[0].site(Site::Query).frac_out > 14, "wider F_out");
     let r = evaluate(&pkg, None, TEXT, Some(1), None).expect("runs");
-    assert!(r.layers[0].cosine > 0.97, "layer 0 cosine {}", r.layers[0].cosine);
+    assert!(
+        r.layers[0].cosine > 0.97,
+        "layer 0 cosine {}",
+        r.layers[0].cosine
+    );
 }
 
 #[test]
