@@ -5,7 +5,7 @@
 //! with its input perturbed.
 //!
 //! ```sh
-//! cargo run --release --example cosine_bisect -- PKG TEXT_FILE [single,forced,perturb,trace,sentences]
+//! cargo run --release --example cosine_bisect -- PKG TEXT_FILE [single,forced,arithmetic,perturb,trace,sentences]
 //! ```
 //! Every line prints the hidden-state cosine (mean over T, all tokens) of layers 1 … L against
 //! the float forward.
@@ -14,6 +14,7 @@ use anyhow::{anyhow, Context, Result};
 use ndarray::{Array3, Axis};
 use spikelm_hw::import::{evaluate, Package};
 use spikelm_hw::model::encoder::integer::{self, QuantLayer};
+use spikelm_hw::model::encoder::isolate;
 use spikelm_hw::model::encoder::nonlinear::{self as nl, Tables, HIDDEN_FRAC};
 use spikelm_hw::model::encoder::nonlinear::{RESIDUAL_BITS, RESIDUAL_FRAC};
 use spikelm_hw::model::encoder::{float, host, stats, Batch, BertWeights, LayerAlphas, Site};
@@ -226,7 +227,7 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(pkg), Some(text)) = (args.get(1), args.get(2)) else {
         return Err(anyhow!(
-            "usage: cosine_bisect PKG TEXT_FILE [single,forced,perturb,trace,sentences]"
+            "usage: cosine_bisect PKG TEXT_FILE [single,forced,arithmetic,perturb,trace,sentences]"
         ));
     };
     let what = args.get(3).map_or("single,forced,perturb", String::as_str);
@@ -312,6 +313,56 @@ fn main() -> Result<()> {
             ),
         ] {
             show(name, &run.given_float_input(m, &fl)?, &fl);
+        }
+    }
+    if what.contains("arithmetic") {
+        // The arithmetic alone: against a float forward with the package's quantised weights,
+        // every layer given the float layer input, with one operation float at a time.
+        let mut wq = ck.weights.clone();
+        for (lw, ql) in wq.layers.iter_mut().zip(&pkg.layers) {
+            *lw = isolate::quantised_weights(lw, ql);
+        }
+        let run_q = Run {
+            w: &wq,
+            quant: run.quant,
+            alphas: run.alphas,
+            batch: run.batch,
+            tables: Tables::new(),
+        };
+        let reference = run_q.given_float_input(Mix::default(), &fl)?;
+        for (name, m) in [
+            ("same weights: all integer", ALL),
+            (
+                "same weights: all but the K/V α codes",
+                Mix {
+                    kv_codes: false,
+                    ..ALL
+                },
+            ),
+            (
+                "same weights: all but attention",
+                Mix {
+                    attention: false,
+                    ..ALL
+                },
+            ),
+            (
+                "same weights: all but LayerNorm",
+                Mix {
+                    layer_norm: false,
+                    ..ALL
+                },
+            ),
+            ("same weights: all but GELU", Mix { gelu: false, ..ALL }),
+            (
+                "same weights: the sites alone",
+                Mix {
+                    sites: [true; 6],
+                    ..Mix::default()
+                },
+            ),
+        ] {
+            show(name, &run.given_float_input(m, &fl)?, &reference);
         }
     }
     if what.contains("perturb") {
