@@ -250,6 +250,19 @@ fn cli_imports_and_reports_an_encoder_as_json() {
     assert_eq!(site["site"], "ffn_out");
     assert_eq!(site["firing_rate"].as_array().map(Vec::len), Some(4));
     assert!(r["ops"].as_array().is_some_and(|o| o.len() >= 8));
+    let given = &r["layers"][0]["given_float_input"];
+    for k in ["integer", "weights_only", "arithmetic_only"] {
+        assert!(
+            given[k]
+                .as_f64()
+                .is_some_and(|c| c > 0.0 && c <= 1.0 + 1e-12),
+            "{k}: {given}"
+        );
+    }
+    // FFN out sees T · tokens · ffn input values, some of which may clip.
+    let tokens = r["tokens"].as_u64().expect("tokens");
+    assert_eq!(site["input_values"].as_u64(), Some(4 * tokens * 16));
+    assert!(site["input_saturated"].as_u64() <= site["input_values"].as_u64());
     // A second import into the same package is refused and names --force.
     let out = run(&["import", "--checkpoint", ck_s, "--out", pkg_s]);
     assert!(!out.status.success());
