@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use spikelm_hw::config::Params;
 use spikelm_hw::synth::compare::{self, PeAreaReport};
+use spikelm_hw::synth::headline;
 use spikelm_hw::synth::{SynthOptions, Target, UP5K_FIT};
 use std::path::PathBuf;
 
@@ -43,6 +44,19 @@ pub struct CompareArgs {
     /// ecp5-85k (out of context), Fmax on ice40-up5k (configuration fitted to UP5K).
     #[arg(long)]
     pub goals: bool,
+    /// The headline: both engines placed and routed on the target, side by side with BERT
+    /// tokens per second (compute-bound and bound by --mem-gbps), energy per token and
+    /// off-chip bits per token. Give the ternary engine its weight reuse with
+    /// `--set array.resident_tokens=N` (the INT8 twin holds at least as many tokens).
+    #[arg(long, conflicts_with_all = ["goals", "pe_area"])]
+    pub headline: bool,
+    /// Off-chip memory bandwidth for --headline, Gbit/s (default: the ULX3S's SDRAM peak,
+    /// 16 bit x 166 MHz = 2.656).
+    #[arg(long, default_value_t = spikelm_hw::synth::headline::DEFAULT_MEM_GBPS)]
+    pub mem_gbps: f64,
+    /// Non-zero spikes per neuron per time step for --headline's energy (SpikeLM: 0.23-0.43).
+    #[arg(long, default_value_t = 0.35)]
+    pub firing_rate: f64,
 }
 
 fn pe_area(args: &CompareArgs, params: &Params, target: Target) -> anyhow::Result<PeAreaReport> {
@@ -144,6 +158,18 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    if args.headline && !(args.mem_gbps.is_finite() && args.mem_gbps > 0.0) {
+        anyhow::bail!(
+            "--mem-gbps {}: must be a positive bandwidth in Gbit/s",
+            args.mem_gbps
+        );
+    }
+    if args.headline && !(0.0..=1.0).contains(&args.firing_rate) {
+        anyhow::bail!(
+            "--firing-rate {}: must be between 0 and 1",
+            args.firing_rate
+        );
+    }
     // Area and Fmax are what is compared: ECP5 places the engine out of context only; iCE40
     // has no out-of-context mode, so it places the narrow I/O top.
     let base = SynthOptions {
@@ -161,6 +187,20 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     );
     pb.finish_and_clear();
     let cmp = result.context("comparison failed")?;
+    if args.headline {
+        let source = if args.mem_gbps == headline::DEFAULT_MEM_GBPS {
+            headline::DEFAULT_MEM_SOURCE
+        } else {
+            "--mem-gbps"
+        };
+        let h = headline::headline(&params, &cmp, args.firing_rate, args.mem_gbps, source)?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&h)?);
+        } else {
+            print!("{}", h.render());
+        }
+        return Ok(());
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&cmp)?);
     } else {

@@ -22,6 +22,8 @@ pub enum EstimateError {
         "--firing-rate {0}: must be between 0 and 1 (non-zero spikes per neuron per time step)"
     )]
     FiringRate(f64),
+    #[error("--mem-gbps {0}: must be a positive off-chip bandwidth in Gbit/s")]
+    Bandwidth(f64),
 }
 
 /// Figures of one layer shape for one run over the whole sequence.

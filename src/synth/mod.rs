@@ -7,6 +7,7 @@ pub mod energy;
 pub mod error;
 pub mod flow;
 pub mod generate;
+pub mod headline;
 pub mod parse;
 pub mod report;
 pub mod script;

@@ -327,7 +327,6 @@ module spikelm_controller #(
     reg [TOKW+1:0] c_gtok_q;     // tokens once the row block completes
     reg            c_run_last_q; // the bank is the run's last: c_btok + G * TPR >= tokens
     reg            c_blk_end_q;  // the row block is the bank's last: c_blk == G - 1 or the run's last
-    reg            c_blk1_end_q; // ... for the bank's first block (the next column block's start)
     reg            c_wgt_q;      // the row block is the bank's first: weights from the stream
     reg            c_i_end_q;    // c_i == Din - 1
     reg            c_first_q;    // c_i == 0
@@ -335,8 +334,24 @@ module spikelm_controller #(
     // A reduction step: a weight beat taken, or a step of a block whose weights are buffered.
     wire           c_fire     = (wgt_valid & wgt_ready) | (state_q[I_RED] & ~c_wgt_q);
     wire           c_dr_end   = (c_dr_q == R_LAST);
-    wire [TOKW+1:0] c_gnext   = c_gtok_q + {1'b0, TPR_K};   // c_gtok of the next block
-    wire [TOKW+1:0] c_bnext   = c_gtok_q + BANKTOK_K;       // tokens after the next bank
+    // The end flags' next values, registered a step ahead: c_gtok and c_btok change only when
+    // a row block's drain ends, at least Din + ARRAY_PIPE + R > 2 cycles apart, so these sums
+    // and compares have settled (two cycles) before the next block end reads them, and no
+    // carry chain sits in the drain handshake.
+    reg [TOKW+1:0] c_gnext_q;      // c_gtok + TPR: c_gtok of the next block
+    reg [TOKW+1:0] c_b1_q;         // c_btok + TPR: c_gtok of the bank's first block
+    reg [TOKW+1:0] c_bnext_q;      // c_gtok + G * TPR: tokens after the next bank
+    reg            c_gnext_last_q; // c_gnext >= tokens: the next block is the run's last
+    reg            c_b1_last_q;    // c_b1 >= tokens: the bank's first block is the run's last
+    reg            c_bnext_last_q; // c_bnext >= tokens: the next bank is the run's last
+    always @(posedge clk) begin
+        c_gnext_q      <= c_gtok_q + {1'b0, TPR_K};
+        c_b1_q         <= c_btok_q + {1'b0, TPR_K};
+        c_bnext_q      <= c_gtok_q + BANKTOK_K;
+        c_gnext_last_q <= (c_gnext_q >= {2'b00, tokens_q});
+        c_b1_last_q    <= (c_b1_q >= {2'b00, tokens_q});
+        c_bnext_last_q <= (c_bnext_q >= {2'b00, tokens_q});
+    end
 
     assign wgt_ready    = state_q[I_RED] & c_wgt_q;
     assign drain_fire   = state_q[I_DRAIN] & ~array_busy & stage_ready;
@@ -359,7 +374,6 @@ module spikelm_controller #(
             c_gtok_q     <= {1'b0, TPR_K};
             c_run_last_q <= ({2'b00, tokens} <= BANKTOK_K);
             c_blk_end_q  <= G_ONE | ({1'b0, tokens} <= TPR_K);
-            c_blk1_end_q <= G_ONE | ({1'b0, tokens} <= TPR_K);
             c_wgt_q      <= 1'b1;
             c_i_end_q    <= (rom_din == 1);
             c_first_q    <= 1'b1;
@@ -397,8 +411,8 @@ module spikelm_controller #(
                             if (!c_blk_end_q) begin          // next row block, same weights
                                 c_blk_q     <= c_blk_q + 1'b1;
                                 c_base_q    <= c_base_q + BLOCK_SZ;
-                                c_gtok_q    <= c_gnext;
-                                c_blk_end_q <= (c_blk_q == B_PEN) | (c_gnext >= {2'b00, tokens_q});
+                                c_gtok_q    <= c_gnext_q;
+                                c_blk_end_q <= (c_blk_q == B_PEN) | c_gnext_last_q;
                                 c_wgt_q     <= 1'b0;
                             end else begin
                                 c_blk_q     <= {GW{1'b0}};
@@ -407,8 +421,8 @@ module spikelm_controller #(
                                     c_cb_q      <= c_cb_q + 1'b1;
                                     c_cb_end_q  <= (c_cb_q == ncb_m2_q);
                                     c_base_q    <= c_bbase_q;
-                                    c_gtok_q    <= c_btok_q + {1'b0, TPR_K};
-                                    c_blk_end_q <= c_blk1_end_q;
+                                    c_gtok_q    <= c_b1_q;
+                                    c_blk_end_q <= G_ONE | c_b1_last_q;
                                 end else begin               // bank complete
                                     c_cb_q       <= {NCBW{1'b0}};
                                     c_cb_end_q   <= ncb_is1_q;
@@ -416,10 +430,9 @@ module spikelm_controller #(
                                     c_bbase_q    <= c_bank_q ? {SBAB{1'b0}} : BANK1;
                                     c_base_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
                                     c_btok_q     <= c_gtok_q;
-                                    c_gtok_q     <= c_gnext;
-                                    c_run_last_q <= (c_bnext >= {2'b00, tokens_q});
-                                    c_blk_end_q  <= G_ONE | (c_gnext >= {2'b00, tokens_q});
-                                    c_blk1_end_q <= G_ONE | (c_gnext >= {2'b00, tokens_q});
+                                    c_gtok_q     <= c_gnext_q;
+                                    c_run_last_q <= c_bnext_last_q;
+                                    c_blk_end_q  <= G_ONE | c_gnext_last_q;
                                     state_q      <= c_run_last_q ? S_FLUSH : S_WAITB;
                                 end
                             end
