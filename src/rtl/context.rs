@@ -237,6 +237,7 @@ impl RtlContext {
         t.insert("regs", &super::regmap::rows());
         t.insert("regs_offset_bits", &super::regmap::OFFSET_BITS);
         t.insert("gelu", &crate::units::gelu::template_values());
+        t.insert("softmax", &crate::units::softmax::template_values());
         Ok(t)
     }
 

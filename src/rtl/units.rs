@@ -12,7 +12,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 23] = [
+pub const UNITS: [Unit; 24] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -159,6 +159,13 @@ pub const UNITS: [Unit; 23] = [
         applies: Applies::Standalone,
         template: template!("gelu/spikelm_gelu.v.tera"),
         reference: "src/units/gelu/mod.rs",
+    },
+    Unit {
+        module: "spikelm_softmax",
+        role: "Softmax of one row of log2-domain scores with the padding mask: row buffer, max, exp2 and sum, normalise passes, output FIFO; valid/ready (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("softmax/spikelm_softmax.v.tera"),
+        reference: "src/units/softmax/mod.rs",
     },
     Unit {
         module: "spikelm_axis_checker",
