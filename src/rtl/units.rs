@@ -12,7 +12,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 24] = [
+pub const UNITS: [Unit; 25] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -159,6 +159,13 @@ pub const UNITS: [Unit; 24] = [
         applies: Applies::Standalone,
         template: template!("gelu/spikelm_gelu.v.tera"),
         reference: "src/units/gelu/mod.rs",
+    },
+    Unit {
+        module: "spikelm_credit_fifo",
+        role: "Output FIFO of a pipeline that never stalls: beats start only while the FIFO has room for all in flight; valid/ready head (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("credit_fifo/spikelm_credit_fifo.v.tera"),
+        reference: "src/units/softmax/tests.rs (flow control, checked through the softmax co-simulation under random output stalls)",
     },
     Unit {
         module: "spikelm_softmax",

@@ -13,6 +13,7 @@ pub mod bias_mem;
 pub mod ccu2c;
 pub mod checkers;
 pub mod controller;
+pub mod credit_fifo;
 pub mod csr;
 pub mod delay;
 pub mod encoder;

@@ -78,9 +78,11 @@ fn fully_masked_row_is_zero_and_single_position_is_one() {
 }
 
 /// Files of the softmax unit in the generated tree, leaves first.
-const SOFTMAX_FILES: [&str; 3] = [
+const SOFTMAX_FILES: [&str; 5] = [
+    "rtl/spikelm_delay.v",
     "rtl/spikelm_ram_sdp.v",
     "standalone/spikelm_interp.v",
+    "standalone/spikelm_credit_fifo.v",
     "standalone/spikelm_softmax.v",
 ];
 

@@ -73,8 +73,7 @@ module spikelm_softmax #(
     localparam integer SW  = EF + 1 + AB;    // sum width: N * 2^EF < 2^SW
     localparam integer BW  = ZW + 1;         // row-buffer word: {keep, z}, later e
     localparam integer BASE = RF + EF - PF - 1;  // fixed part of the final shift, minus one
-    localparam integer FD  = 16;             // output FIFO depth (more than the out pipeline)
-    localparam integer FDB = 4;              // its pointer bits
+    localparam integer FDB = 4;              // output FIFO: 2^FDB beats, more than the out pipeline
 
     generate
         if (FZ <= ESB || ZW < FZ + 2 || ZW < EF + 1 || ZW > 40 || PF < 1 || PF > 30 ||
@@ -125,9 +124,9 @@ module spikelm_softmax #(
     // ---- read issue, shared by the exp and out passes ----
     reg  [AB-1:0] rd_ptr_q;
     reg           issued_q;  // every beat of the pass is issued
-    reg  [FDB:0]  reserved_q;  // beats issued in the out pass and not yet popped
+    wire          room;      // the output FIFO takes every beat in flight
     wire          issue_b = (state_q == S_EXP) & ~issued_q;
-    wire          issue_c = (state_q == S_OUT) & ~issued_q & ~reserved_q[FDB];
+    wire          issue_c = (state_q == S_OUT) & ~issued_q & room;
     wire          issue   = issue_b | issue_c;
     wire          rd_last = (rd_ptr_q == len_m1_q);
 
@@ -163,9 +162,10 @@ module spikelm_softmax #(
     reg  [EF:0]   r_q;       // <= 2^RF
 
     // ---- out pass: rdata -> e * r -> R(.., BASE + 1 + j) -> min(2^PF, ..) -> FIFO ----
-    reg  [2:0]    vc_q, lc_q;
-    reg           m_valid_q, m_last_q, p1_valid_q, p1_last_q, s1_valid_q, s1_last_q;
-    reg           s2_valid_q, s2_last_q, q_valid_q, q_last_q;
+    wire          q_valid, q_last;  // the beat and the row's last at rnd_q, 8 cycles after issue
+    spikelm_delay #(.W(2), .N(8), .RESET(1)) u_out_flags (
+        .clk(clk), .rst(rst), .in({issue_c, issue_c & rd_last}), .out({q_valid, q_last})
+    );
     reg  [EF:0]   m_e_q;     // multiplier input
     reg  [2*EF+1:0] prod_q;  // multiplier output
     reg  [PF+2:0] s1_q, s2_q;
@@ -173,10 +173,12 @@ module spikelm_softmax #(
     wire [PF+3:0] s2_inc = {1'b0, s2_q} + 1'b1;
     reg  [PF+2:0] rnd_q;
     wire          over = (rnd_q[PF+2:PF] > 3'd1) | (rnd_q[PF] & (|rnd_q[PF-1:0]));
-    reg  [PF+1:0] fifo [0:FD-1];  // {last, p}
-    reg  [FDB:0]  fifo_wr_q, fifo_rd_q;
-    wire          pop = out_valid & out_ready;
-    wire [PF+1:0] head = fifo[fifo_rd_q[FDB-1:0]];
+    wire [PF:0]   p_w = over ? {1'b1, {PF{1'b0}}} : rnd_q[PF:0];
+    spikelm_credit_fifo #(.W(PF + 2), .DB(FDB)) u_out (
+        .clk(clk), .rst(rst), .start(issue_c), .room(room), .we(q_valid),
+        .wdata({q_last, p_w}), .out_valid(out_valid), .out_ready(out_ready),
+        .out_data({out_last, out_p})
+    );
 
     wire unused = &{1'b0, exp_y[EVW-1:EF+1], recip_y[RVW-1:EF+1], w2_inc[EF+2], w2_inc[0],
                     s2_inc[PF+3], s2_inc[0], prod_q[BASE-1:0], norm_q[AB-1:0], n_ext[63:5]};
@@ -215,7 +217,6 @@ module spikelm_softmax #(
                 issued_q <= 1'b1;
             end
         end
-        reserved_q <= reserved_q + { {FDB{1'b0}}, issue_c} - { {FDB{1'b0}}, pop};
 
         // exp pass
         vb_q      <= {vb_q[1:0], issue_b};
@@ -243,31 +244,11 @@ module spikelm_softmax #(
         end
 
         // out pass
-        vc_q       <= {vc_q[1:0], issue_c};
-        lc_q       <= {lc_q[1:0], issue_c & rd_last};
-        m_valid_q  <= vc_q[2];
-        m_last_q   <= lc_q[2];
-        m_e_q      <= rdata[EF:0];
-        p1_valid_q <= m_valid_q;
-        p1_last_q  <= m_last_q;
-        prod_q     <= m_e_q * r_q;
-        s1_valid_q <= p1_valid_q;
-        s1_last_q  <= p1_last_q;
-        s1_q       <= y1 >> {j_q[3:2], 2'b00};
-        s2_valid_q <= s1_valid_q;
-        s2_last_q  <= s1_last_q;
-        s2_q       <= s1_q >> j_q[1:0];
-        q_valid_q  <= s2_valid_q;
-        q_last_q   <= s2_last_q;
-        rnd_q      <= s2_inc[PF+3:1];
-        // (rnd_q's valid and last are q_valid_q and q_last_q; the clamp goes into the FIFO)
-        if (q_valid_q) begin
-            fifo[fifo_wr_q[FDB-1:0]] <= {q_last_q, over ? {1'b1, {PF{1'b0}}} : rnd_q[PF:0]};
-            fifo_wr_q <= fifo_wr_q + 1'b1;
-        end
-        if (pop) begin
-            fifo_rd_q <= fifo_rd_q + 1'b1;
-        end
+        m_e_q  <= rdata[EF:0];
+        prod_q <= m_e_q * r_q;
+        s1_q   <= y1 >> {j_q[3:2], 2'b00};
+        s2_q   <= s1_q >> j_q[1:0];
+        rnd_q  <= s2_inc[PF+3:1];
 
         // passes
         case (state_q)
@@ -308,7 +289,7 @@ module spikelm_softmax #(
                 end
             end
             S_OUT: begin
-                if (pop & head[PF+1]) begin
+                if (out_valid & out_ready & out_last) begin
                     cnt_q   <= {AB{1'b0}};
                     max_q   <= Z_MIN;
                     any_q   <= 1'b0;
@@ -327,27 +308,14 @@ module spikelm_softmax #(
             w_we_q     <= 1'b0;
             r_re_q     <= 1'b0;
             issued_q   <= 1'b1;
-            reserved_q <= {(FDB+1){1'b0}};
             vb_q       <= 3'b0;
             d_valid_q  <= 1'b0;
             zn_valid_q <= 4'b0;
             w1_valid_q <= 1'b0;
             w2_valid_q <= 1'b0;
             e_valid_q  <= 1'b0;
-            vc_q       <= 3'b0;
-            m_valid_q  <= 1'b0;
-            p1_valid_q <= 1'b0;
-            s1_valid_q <= 1'b0;
-            s2_valid_q <= 1'b0;
-            q_valid_q  <= 1'b0;
-            fifo_wr_q  <= {(FDB+1){1'b0}};
-            fifo_rd_q  <= {(FDB+1){1'b0}};
         end
     end
-
-    assign out_valid = (fifo_wr_q != fifo_rd_q);
-    assign out_p     = head[PF:0];
-    assign out_last  = head[PF+1];
 endmodule
 
 `default_nettype wire
