@@ -12,7 +12,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 25] = [
+pub const UNITS: [Unit; 26] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -173,6 +173,13 @@ pub const UNITS: [Unit; 25] = [
         applies: Applies::Standalone,
         template: template!("softmax/spikelm_softmax.v.tera"),
         reference: "src/units/softmax/mod.rs",
+    },
+    Unit {
+        module: "spikelm_layernorm",
+        role: "LayerNorm of one row: row buffer, exact sum and sum of squares, D = H*Q - S^2 + E by shift-and-add, 1/sqrt table, gamma/beta memory with a write port, output FIFO; valid/ready (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("layernorm/spikelm_layernorm.v.tera"),
+        reference: "src/units/layernorm/mod.rs",
     },
     Unit {
         module: "spikelm_axis_checker",

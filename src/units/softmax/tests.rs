@@ -77,6 +77,8 @@ fn fully_masked_row_is_zero_and_single_position_is_one() {
     assert_eq!(log2_score(1 << 20, 1 << 10, 0, &FMT), (1 << 23) - 1);
 }
 
+use crate::units::testbench::{check_rows, random_stall_driver, simulate_files, tagged_beats, Lcg};
+
 /// Files of the softmax unit in the generated tree, leaves first.
 const SOFTMAX_FILES: [&str; 5] = [
     "rtl/spikelm_delay.v",
@@ -138,14 +140,12 @@ fn stream_tb(dut: &Dut, rows: &[Row], seed: u32) -> String {
          \x20   end\n\
          \x20   initial begin\n{init}\
          \x20       repeat (3) @(negedge clk); rst = 0;\n\
-         \x20       while (emitted < {beats}) begin\n\
-         \x20           @(negedge clk);\n\
-         \x20           in_valid = (accepted < {beats}) && (($random(seed) & 3) != 0);\n\
-         \x20           in_z = zs[accepted]; in_keep = ks[accepted]; in_last = ls[accepted];\n\
-         \x20           out_ready = ($random(seed) & 3) != 0;\n\
-         \x20       end\n\
-         \x20       $finish;\n\
+{driver}\
          \x20   end\nendmodule\n",
+        driver = random_stall_driver(
+            beats,
+            "in_z = zs[accepted]; in_keep = ks[accepted]; in_last = ls[accepted];"
+        ),
         fz = f.fz,
         pf = f.pf,
         n = dut.n,
@@ -190,13 +190,8 @@ fn rows(dut: &Dut, random: usize, seed: u64) -> Vec<Row> {
             vec![true; 5],
         ),
     ];
-    let mut s = seed;
-    let mut next = |m: u64| {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (s >> 20) % m
-    };
+    let mut rng = Lcg(seed);
+    let mut next = |m: u64| rng.below(m);
     for r in 0..random {
         let len = if r % 4 == 0 {
             n
@@ -221,18 +216,10 @@ fn rows(dut: &Dut, random: usize, seed: u64) -> Vec<Row> {
 
 /// The co-simulation's outputs `(p, last)`, one per output beat.
 fn simulate(dut: &Dut, rows: &[Row], seed: u32) -> Vec<(i64, bool)> {
-    let log = crate::units::testbench::simulate_files(&SOFTMAX_FILES, &stream_tb(dut, rows, seed));
-    log.lines()
-        .filter_map(|l| l.strip_prefix("P "))
-        .map(|v| {
-            let mut it = v.split_whitespace();
-            let p = it
-                .next()
-                .and_then(|x| x.parse().ok())
-                .expect("a probability");
-            (p, it.next() == Some("1"))
-        })
-        .collect()
+    tagged_beats(
+        &simulate_files(&SOFTMAX_FILES, &stream_tb(dut, rows, seed)),
+        "P",
+    )
 }
 
 /// A model with one rounding replaced by truncation: the exp2 shift (`exp`) or the final
@@ -299,27 +286,15 @@ fn rtl_matches_the_model_under_random_stalls() {
         dut.fmt.check().expect("a valid format");
         let rows = rows(dut, 60, 3 + t as u64);
         let got = simulate(dut, &rows, 7 + t as u32);
-        let beats: usize = rows.iter().map(|r| r.z.len()).sum();
-        assert_eq!(got.len(), beats, "{:?}: output beats", dut.fmt);
-        let mut at = 0;
-        for (ri, row) in rows.iter().enumerate() {
-            let want = softmax_row(&row.z, &row.keep, &dut.fmt, &exp, &recip);
-            let alt = ["exp", "norm"].map(|w| altered_row(&row.z, &row.keep, &dut.fmt, w));
-            for (i, w) in want.iter().enumerate() {
-                let (p, last) = got[at + i];
-                assert_eq!(p, *w, "{:?}: row {ri} beat {i}", dut.fmt);
-                assert_eq!(
-                    last,
-                    i + 1 == want.len(),
-                    "{:?}: row {ri} beat {i} last",
-                    dut.fmt
-                );
-                for (k, a) in alt.iter().enumerate() {
-                    differ[k] += usize::from(a[i] != p);
-                }
-            }
-            at += want.len();
-        }
+        let want: Vec<_> = rows
+            .iter()
+            .map(|r| softmax_row(&r.z, &r.keep, &dut.fmt, &exp, &recip))
+            .collect();
+        let alt: Vec<_> = rows
+            .iter()
+            .map(|r| ["exp", "norm"].map(|w| altered_row(&r.z, &r.keep, &dut.fmt, w)))
+            .collect();
+        check_rows(&got, &want, &alt, &mut differ, &format!("{:?}", dut.fmt));
     }
     // Coarse probabilities (PF = 7) hide the exp2 rounding; the encoder's format shows both.
     assert!(
