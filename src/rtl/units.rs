@@ -12,7 +12,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 26] = [
+pub const UNITS: [Unit; 27] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -159,6 +159,13 @@ pub const UNITS: [Unit; 26] = [
         applies: Applies::Standalone,
         template: template!("gelu/spikelm_gelu.v.tera"),
         reference: "src/units/gelu/mod.rs",
+    },
+    Unit {
+        module: "spikelm_mul_pipe",
+        role: "Pipelined wide signed multiplier: 17-bit limb products (18 x 18 DSP size) between registers, registered adder tree, four cycles (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("mul_pipe/spikelm_mul_pipe.v.tera"),
+        reference: "src/units/mul_pipe/tests.rs (exact products at every limb split)",
     },
     Unit {
         module: "spikelm_credit_fifo",

@@ -77,11 +77,12 @@ fn constant_row_gives_beta_and_rsqrt_normalises() {
 use crate::units::testbench::{check_rows, random_stall_driver, simulate_files, tagged_beats, Lcg};
 
 /// Files of the LayerNorm unit in the generated tree, leaves first.
-const LAYERNORM_FILES: [&str; 6] = [
+const LAYERNORM_FILES: [&str; 7] = [
     "rtl/spikelm_sat.v",
     "rtl/spikelm_delay.v",
     "rtl/spikelm_ram_sdp.v",
     "standalone/spikelm_interp.v",
+    "standalone/spikelm_mul_pipe.v",
     "standalone/spikelm_credit_fifo.v",
     "standalone/spikelm_layernorm.v",
 ];

@@ -36,9 +36,9 @@
 //          1/sqrt table at its top MP bits
 //   out    read x and (G, B) back, c, z, y through a pipeline into an output FIFO (credits:
 //          a beat starts only while the FIFO has room for everything in flight)
-// Every stage is a register; each path is at most one carry chain (or one multiplier `*`,
-// registered on both sides) plus a few LUT levels. A row of H beats takes about
-// 2H + (AB + 1) + (XW + AB) + NWD / 2 + 30 cycles without output stalls.
+// Every stage is a register; each path is at most one carry chain (or one 18 x 18 multiplier
+// `*`, registered on both sides: spikelm_mul_pipe) plus a few LUT levels. A row of H beats takes about
+// 2H + (AB + 1) + (XW + AB) + NWD / 2 + 40 cycles without output stalls.
 module spikelm_layernorm #(
     parameter integer XW = 26,   // signed input width, 2 <= XW <= 32
     parameter integer FN = 14,   // fractional bits of z, <= 16 (the shift of c * t is never a left shift)
@@ -87,7 +87,7 @@ module spikelm_layernorm #(
     localparam integer SH  = FG + FN - FY;   // the gamma product's rounding shift
     localparam integer ZGW = ZNW + GW;
     localparam integer AW  = ((ZGW > YW + SH) ? ZGW : YW + SH) + 1;  // z*G + B*2^SH + half
-    localparam integer FDB = 5;              // output FIFO: 2^FDB beats, more than the out pipeline
+    localparam integer FDB = 5;              // output FIFO: 2^FDB beats, more than the out pipeline's 22
 
     generate
         if (XW < 2 || XW > 32 || GW < 2 || GW > 32 || YW < 2 || YW > 32 || FN > 16 ||
@@ -115,10 +115,15 @@ module spikelm_layernorm #(
     reg  [AB-1:0] cnt_q;
     wire          in_fire = in_valid & (state_q == S_IN);
     wire          in_end  = in_last | (cnt_q == LAST_ADDR);
-    reg           a_valid_q, sq_valid_q;
+    reg           a_valid_q;
     reg  [XW-1:0] a_x_q;
     reg  [AB-1:0] a_addr_q;
-    reg  [2*XW-1:0] sq_q;    // x * x, registered both sides
+    wire [2*XW-1:0] sq;      // x * x of the beat at a_x_q, LAT = 4 cycles later
+    wire          sq_valid;
+    spikelm_mul_pipe #(.WA(XW), .WB(XW), .LAT(4)) u_sq (.clk(clk), .a(a_x_q), .b(a_x_q), .p(sq));
+    spikelm_delay #(.W(1), .N(4), .RESET(1)) u_sq_valid (
+        .clk(clk), .rst(rst), .in(a_valid_q), .out(sq_valid)
+    );
     reg  [SWD-1:0] s_q;
     reg  [QW-1:0] q_q;
     reg  [HW-1:0] h_q;       // the row's length H
@@ -163,19 +168,28 @@ module spikelm_layernorm #(
     wire          room;
     wire          issue   = (state_q == S_OUT) & ~issued_q & room;
     wire          rd_last = (rd_ptr_q == len_m1_q);
-    reg  [XW-1:0] mx_q;
-    reg  [XW+HW:0] hx_q;
+    // Cycles after the issue at which each value is in its register: x_rd 3, hx 7, c_q 8,
+    // ct 12, b1..b3 13..15, z_q 16, zg 20 (with B), yv_q 21, y_q 22.
+    wire [XW+HW:0] hx;
+    spikelm_mul_pipe #(.WA(XW), .WB(HW + 1), .LAT(4)) u_hx (
+        .clk(clk), .a(x_rd), .b({1'b0, h_q}), .p(hx)
+    );
     reg  [CW-1:0] c_q;
-    reg  [PW-1:0] p_q;
+    wire [PW-1:0] ct;
+    spikelm_mul_pipe #(.WA(CW), .WB(RF + 2), .LAT(4)) u_ct (
+        .clk(clk), .a(c_q), .b({1'b0, t_q}), .p(ct)
+    );
     reg  [PW:0]   b1_q, b2_q, b3_q;  // 2 * c * t, shifted right by ss in three steps
     wire [PW+1:0] b3_inc = {b3_q[PW], b3_q} + 1'b1;
     reg  [ZNW-1:0] z_q;
-    wire [GW+YW-1:0] gb_d;   // {G, B} of the beat at z_q
-    spikelm_delay #(.W(GW + YW), .N(8)) u_gb (.clk(clk), .rst(rst), .in(gb_rd), .out(gb_d));
-    reg  [ZGW-1:0] zg_q;
-    reg  [YW-1:0] b_q;
-    wire [AW-1:0] zg_ext = { {(AW-ZGW){zg_q[ZGW-1]}}, zg_q};
-    wire [AW-1:0] b_ext  = { {(AW-YW-SH){b_q[YW-1]}}, b_q, {SH{1'b0}}};
+    wire [GW-1:0] g_d;       // G of the beat at z_q
+    wire [YW-1:0] b_d;       // B of the beat at zg
+    spikelm_delay #(.W(GW), .N(13)) u_g (.clk(clk), .rst(rst), .in(gb_rd[GW+YW-1:YW]), .out(g_d));
+    spikelm_delay #(.W(YW), .N(17)) u_b (.clk(clk), .rst(rst), .in(gb_rd[YW-1:0]), .out(b_d));
+    wire [ZGW-1:0] zg;
+    spikelm_mul_pipe #(.WA(ZNW), .WB(GW), .LAT(4)) u_zg (.clk(clk), .a(z_q), .b(g_d), .p(zg));
+    wire [AW-1:0] zg_ext = { {(AW-ZGW){zg[ZGW-1]}}, zg};
+    wire [AW-1:0] b_ext  = { {(AW-YW-SH){b_d[YW-1]}}, b_d, {SH{1'b0}}};
     wire [AW-1:0] half;
     generate
         if (SH == 0) begin : g_no_round
@@ -189,8 +203,8 @@ module spikelm_layernorm #(
     wire [YW-1:0] y_sat;
     spikelm_sat #(.IW(AW - SH), .OW(YW)) u_sat (.in(yv_q), .out(y_sat));
     reg  [YW-1:0] y_q;
-    wire          y_valid, y_last;  // the beat and the row's last at y_q, 14 cycles after issue
-    spikelm_delay #(.W(2), .N(14), .RESET(1)) u_out_flags (
+    wire          y_valid, y_last;  // the beat and the row's last at y_q, 22 cycles after issue
+    spikelm_delay #(.W(2), .N(22), .RESET(1)) u_out_flags (
         .clk(clk), .rst(rst), .in({issue, issue & rd_last}), .out({y_valid, y_last})
     );
     spikelm_credit_fifo #(.W(YW + 1), .DB(FDB)) u_out (
@@ -199,7 +213,7 @@ module spikelm_layernorm #(
         .out_data({out_last, out_y})
     );
 
-    wire unused = &{1'b0, sq_q[2*XW-1], rsqrt_y[TVW-1:RF+1], norm_q, b3_inc, yv_w};
+    wire unused = &{1'b0, sq[2*XW-1], rsqrt_y[TVW-1:RF+1], norm_q, b3_inc, yv_w};
 
     always @(posedge clk) begin
         // in
@@ -215,13 +229,11 @@ module spikelm_layernorm #(
                 state_q  <= S_GAP;
             end
         end
-        sq_valid_q <= a_valid_q;
-        sq_q       <= $signed(a_x_q) * $signed(a_x_q);
         if (a_valid_q) begin
             s_q <= s_q + { {(SWD-XW){a_x_q[XW-1]}}, a_x_q};
         end
-        if (sq_valid_q) begin
-            q_q <= q_q + { {(QW-2*XW+1){1'b0}}, sq_q[2*XW-2:0]};
+        if (sq_valid) begin
+            q_q <= q_q + { {(QW-2*XW+1){1'b0}}, sq[2*XW-2:0]};
         end
 
         // buffer writes and the shared read request
@@ -241,24 +253,19 @@ module spikelm_layernorm #(
         end
 
         // out pipeline (free-running; valid and last travel in u_out_flags)
-        mx_q <= x_rd;
-        hx_q <= $signed(mx_q) * $signed({1'b0, h_q});
-        c_q  <= { {(CW-XW-HW-1){hx_q[XW+HW]}}, hx_q} - { {(CW-SWD){s_q[SWD-1]}}, s_q};
-        p_q  <= $signed(c_q) * $signed({1'b0, t_q});
-        b1_q <= $signed({p_q, 1'b0}) >>> {ss_q[5:4], 4'b0000};
+        c_q  <= { {(CW-XW-HW-1){hx[XW+HW]}}, hx} - { {(CW-SWD){s_q[SWD-1]}}, s_q};
+        b1_q <= $signed({ct, 1'b0}) >>> {ss_q[5:4], 4'b0000};
         b2_q <= $signed(b1_q) >>> {ss_q[3:2], 2'b00};
         b3_q <= $signed(b2_q) >>> ss_q[1:0];
         z_q  <= b3_inc[ZNW:1];
-        zg_q <= $signed(z_q) * $signed(gb_d[GW+YW-1:YW]);
-        b_q  <= gb_d[YW-1:0];
         yv_q <= yv_w[AW-1:SH];
         y_q  <= y_sat;
 
         case (state_q)
             S_GAP: begin
-                // The last beat's S and Q land two cycles after it was accepted.
+                // The last beat's Q lands six cycles after it was accepted (x * x takes 4).
                 wait_q <= wait_q + 1'b1;
-                if (wait_q == 3'd2) begin
+                if (wait_q == 3'd5) begin
                     state_q <= S_ABS;
                 end
             end
@@ -333,7 +340,6 @@ module spikelm_layernorm #(
             s_q        <= {SWD{1'b0}};
             q_q        <= {QW{1'b0}};
             a_valid_q  <= 1'b0;
-            sq_valid_q <= 1'b0;
             w_we_q     <= 1'b0;
             p_we_q     <= 1'b0;
             r_re_q     <= 1'b0;
