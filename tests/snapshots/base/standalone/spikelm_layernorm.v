@@ -141,9 +141,15 @@ module spikelm_layernorm #(
         .clk(clk), .we(w_we_q), .waddr(w_addr_q), .wdata(w_data_q),
         .re(r_re_q), .raddr(r_addr_q), .rdata(x_rd)
     );
+    // The parameter memory is read 13 cycles after the row buffer, so {G, B} arrive beside z.
+    wire          pr_re;
+    wire [AB-1:0] pr_addr;
+    spikelm_delay #(.W(1 + AB), .N(13), .RESET(1)) u_par_rd (
+        .clk(clk), .rst(rst), .in({r_re_q, r_addr_q}), .out({pr_re, pr_addr})
+    );
     spikelm_ram_sdp #(.DW(GW + YW), .DEPTH(N), .AB(AB)) u_par (
         .clk(clk), .we(p_we_q), .waddr(p_addr_q), .wdata(p_data_q),
-        .re(r_re_q), .raddr(r_addr_q), .rdata(gb_rd)
+        .re(pr_re), .raddr(pr_addr), .rdata(gb_rd)
     );
 
     // ---- stat: acc = E + H*Q - S^2, one multiplier bit per cycle ----
@@ -169,7 +175,7 @@ module spikelm_layernorm #(
     wire          issue   = (state_q == S_OUT) & ~issued_q & room;
     wire          rd_last = (rd_ptr_q == len_m1_q);
     // Cycles after the issue at which each value is in its register: x_rd 3, hx 7, c_q 8,
-    // ct 12, b1..b3 13..15, z_q 16, zg 20 (with B), yv_q 21, y_q 22.
+    // ct 12, b1..b3 13..15, z_q 16 (with gb_rd), zg 20 (with B), yv_q 21, y_q 22.
     wire [XW+HW:0] hx;
     spikelm_mul_pipe #(.WA(XW), .WB(HW + 1), .LAT(4)) u_hx (
         .clk(clk), .a(x_rd), .b({1'b0, h_q}), .p(hx)
@@ -182,12 +188,12 @@ module spikelm_layernorm #(
     reg  [PW:0]   b1_q, b2_q, b3_q;  // 2 * c * t, shifted right by ss in three steps
     wire [PW+1:0] b3_inc = {b3_q[PW], b3_q} + 1'b1;
     reg  [ZNW-1:0] z_q;
-    wire [GW-1:0] g_d;       // G of the beat at z_q
     wire [YW-1:0] b_d;       // B of the beat at zg
-    spikelm_delay #(.W(GW), .N(13)) u_g (.clk(clk), .rst(rst), .in(gb_rd[GW+YW-1:YW]), .out(g_d));
-    spikelm_delay #(.W(YW), .N(17)) u_b (.clk(clk), .rst(rst), .in(gb_rd[YW-1:0]), .out(b_d));
+    spikelm_delay #(.W(YW), .N(4)) u_b (.clk(clk), .rst(rst), .in(gb_rd[YW-1:0]), .out(b_d));
     wire [ZGW-1:0] zg;
-    spikelm_mul_pipe #(.WA(ZNW), .WB(GW), .LAT(4)) u_zg (.clk(clk), .a(z_q), .b(g_d), .p(zg));
+    spikelm_mul_pipe #(.WA(ZNW), .WB(GW), .LAT(4)) u_zg (
+        .clk(clk), .a(z_q), .b(gb_rd[GW+YW-1:YW]), .p(zg)
+    );
     wire [AW-1:0] zg_ext = { {(AW-ZGW){zg[ZGW-1]}}, zg};
     wire [AW-1:0] b_ext  = { {(AW-YW-SH){b_d[YW-1]}}, b_d, {SH{1'b0}}};
     wire [AW-1:0] half;
