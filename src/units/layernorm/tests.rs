@@ -163,7 +163,8 @@ fn stream_tb(dut: &Dut, codes: &LayerNormCodes, rows: &[Row], seed: u32) -> Stri
 }
 
 /// Rows that reach every edge: length 1, length N (ended by in_last and by the length alone),
-/// constant rows (D = max(1, E)), both ends of the input range, ±1 around a mean, then random
+/// constant rows (D = max(1, E)), both ends of the input range, ±1 around a mean, both ends of
+/// the 1/√ table, then random
 /// rows whose spread runs from a few LSBs to the whole range.
 fn rows(dut: &Dut, random: usize, seed: u64) -> Vec<Row> {
     let (hi, lo) = ((1i64 << (dut.xw - 1)) - 1, -(1i64 << (dut.xw - 1)));
@@ -181,6 +182,10 @@ fn rows(dut: &Dut, random: usize, seed: u64) -> Vec<Row> {
         row(vec![lo, hi]),
         row(vec![1, -1, 1, -1]),
         row(vec![7, 7, 8]),
+        // The 1/√ table's ends: D = 1 + E (E = 3: D = 4, m = 2^22, interval 64 at fraction 0)
+        // and D = 4·hi² + E (the top interval for the narrow format).
+        row(vec![0, 1]),
+        row(vec![-hi, hi]),
     ];
     let mut rng = Lcg(seed);
     let mut next = |m: u64| rng.below(m);

@@ -189,6 +189,8 @@ fn rows(dut: &Dut, random: usize, seed: u64) -> Vec<Row> {
             vec![0, -one, -2 * one, -3 * one + step, -step - 1],
             vec![true; 5],
         ),
+        // The last exp2 interval at its largest fraction.
+        row(vec![0, -one + 1], vec![true; 2]),
     ];
     let mut rng = Lcg(seed);
     let mut next = |m: u64| rng.below(m);
