@@ -25,7 +25,8 @@
 
 // LayerNorm of one row of H codes x_j (docs/arithmetic.md section 4.4):
 //   S = sum x_j,  Q = sum x_j^2,  D = max(1, H*Q - S^2 + E)     exact
-//   D = m * 4^k with m of MP bits (truncated),  t = the 1/sqrt table at m,  ss = RF + (MP-2)/2 + k - FN
+//   D = m * 4^k with m of MP bits (truncated),  t = the 1/sqrt table at m,
+//   ss = RF + (MP-2)/2 + k - FN
 //   c_j = H*x_j - S,  z_j = R(c_j * t, ss),  y_j = sat_YW(R(z_j * G_j, FG + FN - FY) + B_j)
 // G_j and B_j (gamma and beta codes of channel j, the row's j-th beat) live in a parameter
 // memory written through par_*; E (epsilon, in D's units) is the port eps, held while a row
@@ -37,8 +38,8 @@
 //   out    read x and (G, B) back, c, z, y through a pipeline into an output FIFO (credits:
 //          a beat starts only while the FIFO has room for everything in flight)
 // Every stage is a register; each path is at most one carry chain (or one 18 x 18 multiplier
-// `*`, registered on both sides: spikelm_mul_pipe) plus a few LUT levels. A row of H beats takes about
-// 2H + (AB + 1) + (XW + AB) + NWD / 2 + 40 cycles without output stalls.
+// `*`, registered on both sides: spikelm_mul_pipe) plus a few LUT levels. A row of H beats
+// takes about 2H + (AB + 1) + (XW + AB) + NWD / 2 + 40 cycles without output stalls.
 module spikelm_layernorm #(
     parameter integer XW = 26,   // signed input width, 2 <= XW <= 32
     parameter integer FN = 14,   // fractional bits of z, <= 16 (the shift of c * t is never a left shift)
