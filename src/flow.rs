@@ -8,7 +8,7 @@
 
 pub mod cache;
 
-use crate::config::{Params, PeKind};
+use crate::config::Params;
 use crate::estimate::{EstimateError, PerfEstimate};
 use crate::report::{FlowReport, RealFiringRates, SimFigures, SynthFigures};
 use crate::rtl::{self, RtlError};
@@ -142,9 +142,7 @@ pub fn run_with_rates(
         fmax = fig.fmax_mhz;
         synth_figs.push(fig);
         if opts.int8 {
-            let mut c = params.config.clone();
-            c.array.pe = PeKind::Int8Mac;
-            match Params::new(c) {
+            match Params::new(params.config.int8_twin()) {
                 Ok(p8) => {
                     // Multipliers in LUTs: the comparison DESIGN.md section 4 makes, and one
                     // that fits every target (a 25k has 28 DSPs for 64 PEs). Placing it is

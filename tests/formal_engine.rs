@@ -82,14 +82,11 @@ struct RunShape {
 }
 
 fn run_shapes(p: &Params) -> Vec<RunShape> {
-    let rows = u64::from(p.array().rows);
     let mut out = Vec::new();
     for kind in LayerKind::ALL {
         for tokens in 1..=p.model().seq_len {
             let s = cycles::layer_schedule(p, kind, tokens);
-            let act_beats = s.row_blocks * s.encode_per_block;
-            let wgt_beats = s.row_blocks * s.col_blocks * u64::from(s.din);
-            let out_beats = s.row_blocks * s.col_blocks * rows;
+            let (act_beats, wgt_beats, out_beats) = (s.act_beats, s.wgt_beats, s.out_beats);
             out.push(RunShape {
                 index: p.derived.shape(kind).index,
                 tokens,
@@ -530,8 +527,8 @@ fn a_controller_that_stops_taking_weights_fails_liveness() {
         "stuck-reduce",
         &[(
             "spikelm_controller.v",
-            "assign wgt_ready     = state_q[I_RED];",
-            "assign wgt_ready     = state_q[I_RED] & ~c_i_end_q;",
+            "assign wgt_ready    = state_q[I_RED] & c_wgt_q;",
+            "assign wgt_ready    = state_q[I_RED] & c_wgt_q & ~c_i_end_q;",
         )],
     );
 }

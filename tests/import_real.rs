@@ -48,6 +48,24 @@ fn minilm_imports_and_keeps_spikes_and_outputs_close() {
     let l0 = &r.layers[0];
     assert_eq!(l0.sites[0].firing_rate, l0.sites[1].firing_rate);
     assert!(l0.cosine > 0.97, "layer 0 cosine {}", l0.cosine);
+    // Each layer alone, given the float layer input: 8-bit weights cost more than the integer
+    // arithmetic, and layer 2 alone keeps more than the chained layer 2 (which carries layer 1's
+    // spike flips along).
+    for l in &r.layers {
+        let g = l.given_float_input;
+        assert!(g.weights_only < g.arithmetic_only, "{g:?}");
+        assert!(g.arithmetic_only > 0.98 && g.integer > 0.95, "{g:?}");
+    }
+    assert!(
+        r.layers[1].given_float_input.integer > r.layers[1].cosine,
+        "{:?} vs chained {}",
+        r.layers[1].given_float_input,
+        r.layers[1].cosine
+    );
+    // BERT's outlier channels clip the Q/K/V input codes (F_in = 14 or 15: |x| ≥ 2 or 1);
+    // the outputs keep their headroom.
+    assert!(l0.sites[0].input_saturated > 0, "{:?}", l0.sites[0]);
+    assert_eq!(r.output_saturated, 0);
 
     // A package is not overwritten without --force, and a forced import replaces it.
     let e = import(&options(&minilm(), &out, WeightScale::PerChannel)).expect_err("exists");
@@ -67,6 +85,42 @@ fn minilm_imports_and_keeps_spikes_and_outputs_close() {
         "per tensor {} vs per channel {}",
         err(&rt),
         err(&r)
+    );
+}
+
+#[test]
+fn wide_outputs_keep_the_kv_quantiser_alpha_codes_exact() {
+    // YW = 24 lets F_out reach 20; the K/V quantisers' α (≈ 1.4) then needs 21 bits, more than
+    // the 16-bit α code. Clamped, every K and V spike became ±1 (layer-1 cosine 0.939).
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("pkg");
+    let mut o = options(&minilm(), &out, WeightScale::PerChannel);
+    o.base = spikelm_hw::config::Params::load(
+        spikelm_hw::config::DEFAULT_PRESET,
+        None,
+        &["format.output_bits=24".to_string()],
+    )
+    .expect("preset");
+    o.frac_out_max = 20;
+    import(&o).expect("imports");
+    let pkg = Package::read(&out).expect("reads back");
+    for q in &pkg.manifest.quantisers {
+        let site = pkg.site(q.layer, q.quantiser.site()).expect("site");
+        for (a, c) in q.alphas.iter().zip(&q.alpha_codes) {
+            let exact = (a * f64::from(site.frac_out).exp2()).round();
+            assert!(
+                (*c as f64 - exact).abs() <= 1.0 && *c < 1 << 16,
+                "{q:?} F_out {}",
+                site.frac_out
+            );
+        }
+    }
+    assert!(pkg.layers[0].site(Site::Query).frac_out > 14, "wider F_out");
+    let r = evaluate(&pkg, None, TEXT, Some(1), None).expect("runs");
+    assert!(
+        r.layers[0].cosine > 0.97,
+        "layer 0 cosine {}",
+        r.layers[0].cosine
     );
 }
 
@@ -196,6 +250,19 @@ fn cli_imports_and_reports_an_encoder_as_json() {
     assert_eq!(site["site"], "ffn_out");
     assert_eq!(site["firing_rate"].as_array().map(Vec::len), Some(4));
     assert!(r["ops"].as_array().is_some_and(|o| o.len() >= 8));
+    let given = &r["layers"][0]["given_float_input"];
+    for k in ["integer", "weights_only", "arithmetic_only"] {
+        assert!(
+            given[k]
+                .as_f64()
+                .is_some_and(|c| c > 0.0 && c <= 1.0 + 1e-12),
+            "{k}: {given}"
+        );
+    }
+    // FFN out sees T · tokens · ffn input values, some of which may clip.
+    let tokens = r["tokens"].as_u64().expect("tokens");
+    assert_eq!(site["input_values"].as_u64(), Some(4 * tokens * 16));
+    assert!(site["input_saturated"].as_u64() <= site["input_values"].as_u64());
     // A second import into the same package is refused and names --force.
     let out = run(&["import", "--checkpoint", ck_s, "--out", pkg_s]);
     assert!(!out.status.success());

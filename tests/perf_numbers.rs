@@ -34,15 +34,15 @@ const LAYERS: [(&str, u64, u64); 4] = [
 /// multiplier of latency 4 — input, pipeline and output registers, sum of the partial
 /// products — plus rounding, leak select + X and saturation: 7 cycles); one cycle hands the
 /// buffer to the array; the reduction runs for K cycles (per column block of 8 outputs: Din
-/// weight beats, 4 pipeline cycles — the buffer's read-request copy, its read and output
-/// registers, and the broadcast registers — and 8 drain beats); the last output beat leaves
+/// weight beats, 5 pipeline cycles — the buffer's read-request copy, its read and output
+/// registers, its landing register, and the broadcast registers — and 8 drain beats); the last output beat leaves
 /// O = 12 cycles after the last drain (drain register, the array's shift register, the wait
 /// for the scale memory, multiplier 4, rounding, shift, bias, saturation, FIFO write):
 /// CYCLES = E + L + 1 + K + O.
 fn hand_cycles(din: u64, dout: u64) -> u64 {
     let encode = 2 * 4 * din;
     let encoder_latency = 5 + 3 * (4 + 3);
-    let compute = (dout / 8) * (din + 4 + 8);
+    let compute = (dout / 8) * (din + 5 + 8);
     let out_latency = 2 + 1 + 4 + 5;
     encode + encoder_latency + 1 + compute + out_latency
 }
@@ -95,52 +95,85 @@ const INT8: (f64, f64) = (0.03, 0.23);
 const DRAM_PJ_PER_BIT: f64 = 1300.0 / 64.0;
 const SRAM_PJ_PER_BIT: f64 = 10.0 / 64.0;
 
-/// The memory traffic of one layer of the same tiny run (N = 2 tokens, T = 4, 8 × 8 array; one
-/// row block holds both tokens), by the rules of docs/synthesis.md ("The `perf` energy
-/// estimate") and docs/decisions.md (loop order): off chip, the weights once per row block
-/// (8 bits), every activation code (16 bits, T per token and input) and every output value
-/// (16 bits, T per token and output); on chip, each 2-bit spike written once and read once per
-/// column block of 8 outputs. The INT8 network streams its weights once per 8 tokens (one row
-/// per token), 8-bit activations once, 16-bit outputs once per token, and reads each activation
-/// once per column block after writing it.
-fn hand_traffic(din: u64, dout: u64) -> [u64; 4] {
-    let snn_off = din * dout * 8 + 2 * din * 4 * 16 + 2 * 4 * dout * 16;
-    let snn_on = 2 * 4 * din * 2 * (1 + dout / 8);
-    let int8_off = din * dout * 8 + 2 * din * 8 + 2 * dout * 16;
-    let int8_on = 2 * din * 8 * (1 + dout / 8);
+/// The memory traffic of one tiny layer over N = 8 tokens (T = 4, 8 × 8 array: 4 ternary row
+/// blocks of 2 tokens, one INT8 row block of 8), by the rules of docs/synthesis.md ("The `perf`
+/// energy estimate") and docs/engine.md (schedule): off chip, the weights (8 bits) once per
+/// bank of resident tokens, every activation code (16 bits, T per token and input) and every
+/// output value (16 bits, T per token and output); on chip, each 2-bit spike written once and
+/// read once per column block of 8 outputs, and with `resident` = 8 (one bank of 4 row blocks)
+/// the weight buffer written once and read by the 3 other blocks. The INT8 network (its twin
+/// holds the same 8 tokens: one row block, no weight buffer) streams its weights once, 8-bit
+/// activations once, 16-bit outputs once per token, and reads each activation once per column
+/// block after writing it.
+fn hand_traffic(din: u64, dout: u64, resident: bool) -> [u64; 4] {
+    let weights = din * dout * 8;
+    let (passes, weight_buffer) = if resident {
+        (1, weights + 3 * weights)
+    } else {
+        (4, 0)
+    };
+    let snn_off = passes * weights + 8 * din * 4 * 16 + 8 * 4 * dout * 16;
+    let snn_on = 8 * 4 * din * 2 * (1 + dout / 8) + weight_buffer;
+    let int8_off = weights + 8 * din * 8 + 8 * dout * 16;
+    let int8_on = 8 * din * 8 * (1 + dout / 8);
     [snn_off, snn_on, int8_off, int8_on]
 }
 
 #[test]
 fn memory_traffic_and_energy_match_a_hand_derivation() {
-    let v = perf(&["--firing-rate", "0.25"]);
+    // Worked by hand for attention out (128 -> 128) without resident tokens: weights 4 passes
+    // of 128·128·8 = 524288 bits, activations 8·128·4·16 = 65536, outputs 8·4·128·16 = 65536:
+    // 655360 bits off chip; spikes 8·4·128 = 4096 of 2 bits, written once and read by 16
+    // column blocks: 139264 bits on chip.
+    assert_eq!(
+        hand_traffic(128, 128, false),
+        [655360, 139264, 131072 + 8192 + 16384, 139264]
+    );
+    for resident in [false, true] {
+        let tokens = if resident { "8" } else { "0" };
+        let v = perf(&[
+            "--firing-rate",
+            "0.25",
+            "--set",
+            "model.seq_len=8",
+            "--set",
+            &format!("array.resident_tokens={tokens}"),
+        ]);
+        check_traffic_and_energy(&v, resident);
+    }
+}
+
+fn check_traffic_and_energy(v: &serde_json::Value, resident: bool) {
     let layers = v["layers"].as_array().expect("layers");
-    // Worked by hand for attention out (128 -> 128): weights 128·128·8 = 131072 bits,
-    // activations 2·128·4·16 = 16384, outputs 2·4·128·16 = 16384: 163840 bits off chip; spikes
-    // 2·4·128 = 1024 of 2 bits, written once and read by 16 column blocks: 34816 bits on chip.
-    assert_eq!(hand_traffic(128, 128), [163840, 34816, 137216, 34816]);
     let (mut adds, mut outs, mut macs, mut int8_outs) = (0.0, 0.0, 0.0, 0.0);
     let mut bits = [0u64; 4];
     for (l, (name, din, dout)) in layers.iter().zip(LAYERS) {
-        let want = hand_traffic(din, dout);
+        let want = hand_traffic(din, dout, resident);
         let got = [
-            "off_chip_bits",
-            "on_chip_bits",
-            "int8_off_chip_bits",
-            "int8_on_chip_bits",
+            &l["traffic"]["off_chip"],
+            &l["traffic"]["on_chip"],
+            &l["int8_traffic"]["off_chip"],
+            &l["int8_traffic"]["on_chip"],
         ]
-        .map(|k| l[k].as_u64().unwrap_or(u64::MAX));
+        .map(|x| x.as_u64().unwrap_or(u64::MAX));
         assert_eq!(got, want, "{name}: off/on chip bits, SNN then INT8");
+        let t = &l["traffic"];
+        let split = ["weights", "activations", "outputs"].map(|k| t[k].as_u64().unwrap_or(0));
+        assert_eq!(
+            split.iter().sum::<u64>(),
+            want[0],
+            "{name}: the split adds up"
+        );
         for (b, w) in bits.iter_mut().zip(want) {
             *b += w;
         }
-        // A quarter of the 2·4·Din·Dout synaptic operations add; the amplitude stage multiplies
-        // once per output value (2·4·Dout); the INT8 network multiplies 2·Din·Dout times and
-        // scales each of its 2·Dout outputs once.
-        adds += (2 * 4 * din * dout) as f64 / 4.0;
-        outs += (2 * 4 * dout) as f64;
-        macs += (2 * din * dout) as f64;
-        int8_outs += (2 * dout) as f64;
+        // A quarter of the 8·4·Din·Dout synaptic operations add; the amplitude stage multiplies
+        // once per output value (8·4·Dout); the INT8 network multiplies 8·Din·Dout times and
+        // scales each of its 8·Dout outputs once.
+        adds += (8 * 4 * din * dout) as f64 / 4.0;
+        outs += (8 * 4 * dout) as f64;
+        macs += (8 * din * dout) as f64;
+        int8_outs += (8 * dout) as f64;
     }
     // Two encoder layers; pJ to µJ.
     let per_sequence = 2.0 * 1e-6;
@@ -175,11 +208,11 @@ fn memory_traffic_and_energy_match_a_hand_derivation() {
             );
         }
     }
-    // The FP32 SNN compute figure in full: additions 2·(98304 + 32768 + 131072 + 131072) =
-    // 786432 at 0.9 pJ, amplitude products 2·8·(384 + 128 + 512 + 128) = 18432 at 4.6 pJ:
-    // 707788.8 + 84787.2 pJ = 0.792576 µJ.
+    // The FP32 SNN compute figure in full: additions 2·(393216 + 131072 + 524288 + 524288) =
+    // 3145728 at 0.9 pJ, amplitude products 2·32·(384 + 128 + 512 + 128) = 73728 at 4.6 pJ:
+    // 2831155.2 + 339148.8 pJ = 3.170304 µJ.
     let fp32_compute = energy[0]["snn_compute_uj"].as_f64().unwrap_or(f64::NAN);
-    assert!((fp32_compute - 0.792576).abs() < 1e-12, "{fp32_compute}");
+    assert!((fp32_compute - 3.170304).abs() < 1e-9, "{fp32_compute}");
 }
 
 /// `spikelm-hw perf | head`: a reader that goes away ends the command quietly (SIGPIPE), with

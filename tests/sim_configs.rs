@@ -38,6 +38,11 @@ fn draw(rng: &mut SplitMix64, alpha_mode: &str) -> Vec<String> {
         format!("format.output_bits={}", pick(rng, &[8, 12, 16, 20])),
         format!("format.scale_bits={}", pick(rng, &[6, 10, 16])),
         format!("format.alpha_mode={alpha_mode}"),
+        // 0 or 1 row block per bank (no weight buffer), or 2 (weights reused once).
+        format!(
+            "array.resident_tokens={}",
+            tokens_per_block * pick(rng, &[0, 1, 2])
+        ),
     ]
 }
 

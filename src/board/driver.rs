@@ -7,11 +7,12 @@ use super::link::{Link, Transport};
 use super::protocol::Command;
 use super::shape::LinkShape;
 use crate::config::Params;
+use crate::perf::order::Blocks;
 use crate::rtl::regmap as reg;
 use crate::sim::bits::{pack_lanes, unpack_lane};
 use crate::sim::expected::Expected;
 use crate::sim::stimulus::{activation_bits, LayerStimulus};
-use crate::sim::vectors::{self, row_position};
+use crate::sim::vectors::{self, beat_position};
 use serde::Serialize;
 use std::time::Instant;
 
@@ -131,8 +132,8 @@ pub fn run_layer<T: Transport>(
     let dout = s.w.dim().0;
     let cols = a.cols as usize;
     let rows = a.rows as usize;
-    let tpr = params.derived.tokens_per_row_block as usize;
-    let (row_blocks, col_blocks) = (tokens / tpr, dout / cols);
+    let blocks = Blocks::of(params, tokens);
+    let col_blocks = dout / cols;
     let xw = activation_bits(params);
     let mut act = Stream::new(Command::Act, shape.act_bytes(), shape.act_per_frame());
     for n in 0..tokens {
@@ -144,7 +145,7 @@ pub fn run_layer<T: Transport>(
         }
     }
     let mut wgt = Stream::new(Command::Wgt, shape.wgt_bytes(), shape.wgt_per_frame());
-    for _rb in 0..row_blocks {
+    for _bank in 0..blocks.banks() {
         for cb in 0..col_blocks {
             for i in 0..din {
                 wgt.bytes.extend(beat_bytes(
@@ -157,7 +158,7 @@ pub fn run_layer<T: Transport>(
         }
     }
     let stream_bytes = (act.bytes.len() + wgt.bytes.len()) as u64;
-    let n_out = row_blocks * col_blocks * rows;
+    let n_out = blocks.blocks * col_blocks * rows;
     let ob = shape.out_bytes() as usize;
     let mut outputs: Vec<Vec<u8>> = Vec::with_capacity(n_out);
     let mut tlast = false;
@@ -217,9 +218,7 @@ pub fn run_layer<T: Transport>(
     }
     let mut values = 0u64;
     for (beat, bytes) in outputs.iter().enumerate().take(n_out) {
-        let rb = beat / (col_blocks * rows);
-        let cb = (beat / rows) % col_blocks;
-        let (n, t) = row_position(params, rb, beat % rows);
+        let (n, t, cb) = beat_position(params, tokens, dout, beat);
         let words: Vec<u32> = bytes
             .chunks(4)
             .map(|c| {

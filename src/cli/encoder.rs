@@ -67,14 +67,22 @@ pub fn run(a: EncoderArgs) -> anyhow::Result<()> {
         println!("  {op:<40} {how}");
     }
     println!(
-        "\n{:>5} {:<9} {:>4} {:>5} {:<27} {:>10} {:>9} {:>10}",
-        "layer", "site", "F_in", "F_out", "firing rate per t", "agreement", "out err", "agree e2e"
+        "\n{:>5} {:<9} {:>4} {:>5} {:<27} {:>10} {:>9} {:>10} {:>13}",
+        "layer",
+        "site",
+        "F_in",
+        "F_out",
+        "firing rate per t",
+        "agreement",
+        "out err",
+        "agree e2e",
+        "sat in / out"
     );
     for l in &r.layers {
         for s in &l.sites {
             let rates: Vec<String> = s.firing_rate.iter().map(|v| format!("{v:.3}")).collect();
             println!(
-                "{:>5} {:<9} {:>4} {:>5} {:<27} {:>9.3}% {:>8.2}% {:>9.3}%",
+                "{:>5} {:<9} {:>4} {:>5} {:<27} {:>9.3}% {:>8.2}% {:>9.3}% {:>6.2}% / {}",
                 s.layer,
                 s.site,
                 s.frac_in,
@@ -82,7 +90,9 @@ pub fn run(a: EncoderArgs) -> anyhow::Result<()> {
                 rates.join(" "),
                 100.0 * s.spike_agreement,
                 100.0 * s.output_rel_error,
-                100.0 * s.spike_agreement_e2e
+                100.0 * s.spike_agreement_e2e,
+                100.0 * s.input_saturated as f64 / s.input_values.max(1) as f64,
+                s.output_saturated
             );
         }
         println!(
@@ -93,6 +103,12 @@ pub fn run(a: EncoderArgs) -> anyhow::Result<()> {
             l.cosine,
             l.min_token_cosine
         );
+        let g = &l.given_float_input;
+        println!(
+            "{:>5} given the float layer input: cosine {:.5} (weight quantisation alone {:.5}, \
+             arithmetic alone {:.5})",
+            l.layer, g.integer, g.weights_only, g.arithmetic_only
+        );
     }
     println!(
         "\nworst: spike agreement {:.3}% (replay), {:.3}% (end to end); output error {:.2}%; final cosine {:.5}",
@@ -100,6 +116,14 @@ pub fn run(a: EncoderArgs) -> anyhow::Result<()> {
         100.0 * r.worst_spike_agreement_e2e,
         100.0 * r.worst_output_rel_error,
         r.final_cosine
+    );
+    println!(
+        "each layer given the float layer input: worst cosine {:.5}, last layer {:.5}; \
+         saturated: {} input codes, {} output codes",
+        r.worst_cosine_given_float_input,
+        r.final_cosine_given_float_input,
+        r.input_saturated,
+        r.output_saturated
     );
     if let (Some(eps), Some(cos)) = (r.sensitivity_eps, &r.float_sensitivity) {
         let shown: Vec<String> = cos.iter().map(|c| format!("{c:.5}")).collect();

@@ -71,7 +71,7 @@ pub fn run(args: PerfArgs) -> anyhow::Result<()> {
             100.0 * l.utilisation,
             100.0 * l.steady_utilisation,
             l.int8_cycles.map_or("n/a".into(), |c| c.to_string()),
-            l.off_chip_bits as f64 / 8e6
+            l.traffic.off_chip as f64 / 8e6
         );
     }
     println!(
@@ -89,6 +89,17 @@ pub fn run(args: PerfArgs) -> anyhow::Result<()> {
             "{:<29} {:>11.1} {:>11.1} {:>13.1} {:>12.1}",
             e.convention, e.snn_compute_uj, e.snn_memory_uj, e.int8_compute_uj, e.int8_memory_uj
         );
+    }
+    println!(
+        "SNN energy per sequence (µJ, compute + memory) by firing rate; cycles do not change:"
+    );
+    for point in &est.energy_vs_firing_rate {
+        let totals: Vec<String> = point
+            .energy
+            .iter()
+            .map(|e| format!("{:.1}", e.snn_compute_uj + e.snn_memory_uj))
+            .collect();
+        println!("  rate {:.2}: {}", point.firing_rate, totals.join("  "));
     }
     println!("scope: {}", est.scope);
     Ok(())

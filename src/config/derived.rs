@@ -70,8 +70,19 @@ pub struct Derived {
     pub tokens_per_row_block: u32,
     pub row_blocks: u32,
     pub pes: u32,
+    /// Row blocks per spike-buffer bank (`array.resident_tokens` / tokens per row block, at
+    /// least 1): the compute process runs every block of a bank through one column block of
+    /// weights before the next, the blocks after the first reading the weights back from the
+    /// weight buffer.
+    pub blocks_per_bank: u32,
+    /// Bits of one buffered row operand: a 2-bit spike code, or an 8-bit int8 code.
+    pub code_bits: u32,
     /// Depth of one bank of the (double-buffered) spike buffer, per array row.
     pub spike_buf_depth: u32,
+    /// Entries of the weight buffer (one column block: C weights each): max_din when a bank
+    /// holds more than one row block, else 0 (no weight buffer).
+    pub weight_buf_depth: u32,
+    /// Address bits of the spike buffer (both banks).
     pub spike_addr_bits: u32,
     /// Depth of each column's bias bank.
     pub bias_depth: u32,
@@ -149,6 +160,9 @@ impl Derived {
             PeKind::Ternary => a.rows / m.time_steps,
             PeKind::Int8Mac => a.rows,
         };
+        // Row blocks per spike-buffer bank: the tokens held on chip while a column block of
+        // weights serves them all.
+        let blocks_per_bank = (a.resident_tokens / tokens_per_row_block).max(1);
         let bias_depth = max_dout / a.cols;
         let bias_addr_bits = clog2(bias_depth as u64);
         let col_bits = clog2(a.cols as u64);
@@ -175,8 +189,14 @@ impl Derived {
             tokens_per_row_block,
             row_blocks: m.seq_len / tokens_per_row_block,
             pes: a.rows * a.cols,
-            spike_buf_depth: max_din,
-            spike_addr_bits: clog2(max_din as u64),
+            blocks_per_bank,
+            code_bits: match a.pe {
+                PeKind::Ternary => 2,
+                PeKind::Int8Mac => 8,
+            },
+            spike_buf_depth: blocks_per_bank * max_din,
+            weight_buf_depth: if blocks_per_bank > 1 { max_din } else { 0 },
+            spike_addr_bits: clog2(2 * (blocks_per_bank * max_din) as u64),
             bias_depth,
             bias_addr_bits,
             col_block_bits: clog2(bias_depth as u64),

@@ -196,6 +196,33 @@ pub struct ArrayConfig {
     /// The PE adder: `plain` (default) or `ecp5_ccu2c` (technology cells, ternary only).
     #[serde(default)]
     pub adder: AdderKind,
+    /// Tokens whose spikes (int8 codes) stay on chip while one column block of weights, held
+    /// in block RAM, serves them all (each weight leaves off-chip memory once per this many
+    /// tokens). A multiple of the tokens per row block; 0 = one row block, no weight buffer.
+    #[serde(default)]
+    pub resident_tokens: u32,
+}
+
+impl Config {
+    /// The INT8 twin of this configuration: the same model and array with multiply-accumulate
+    /// PEs (plain adders), holding at least as many tokens on chip (rounded up to its own row
+    /// blocks, at most the sequence), so both engines get the same weight reuse.
+    pub fn int8_twin(&self) -> Config {
+        let mut c = self.clone();
+        c.array.pe = PeKind::Int8Mac;
+        c.array.adder = AdderKind::Plain;
+        if c.array.resident_tokens != 0 {
+            let rows = c.array.rows.max(1);
+            c.array.resident_tokens = c
+                .array
+                .resident_tokens
+                .div_ceil(rows)
+                .saturating_mul(rows)
+                .min(c.model.seq_len / rows * rows)
+                .max(rows);
+        }
+        c
+    }
 }
 
 /// A complete configuration, before validation. Every field is set by a preset.

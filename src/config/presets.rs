@@ -54,6 +54,7 @@ pub fn preset(name: &str) -> Result<Config, ConfigError> {
             cols: side,
             pe: PeKind::Ternary,
             adder: AdderKind::Plain,
+            resident_tokens: 0,
         },
     })
 }

@@ -66,6 +66,12 @@ pub(super) fn check(c: &Config) -> Result<(), ConfigError> {
             ));
         }
         let tokens = a.rows / m.time_steps;
+        resident(
+            "array.rows / model.time_steps",
+            tokens,
+            a.resident_tokens,
+            m.seq_len,
+        )?;
         if m.seq_len % tokens != 0 {
             return Err(ConfigError::invalid(
                 "model.seq_len",
@@ -88,6 +94,8 @@ pub(super) fn check(c: &Config) -> Result<(), ConfigError> {
                 a.rows
             ),
         ));
+    } else {
+        resident("array.rows", a.rows, a.resident_tokens, m.seq_len)?;
     }
     if a.adder == AdderKind::Ecp5Ccu2c && a.pe != PeKind::Ternary {
         return Err(ConfigError::invalid(
@@ -108,6 +116,26 @@ pub(super) fn check(c: &Config) -> Result<(), ConfigError> {
                 format!("must be a multiple of array.cols = {} (every layer's output width is whole column blocks)", a.cols),
             ));
         }
+    }
+    Ok(())
+}
+
+/// `array.resident_tokens`: 0, or whole row blocks of `per_block` tokens, at most the sequence.
+fn resident(
+    block_rule: &str,
+    per_block: u32,
+    tokens: u32,
+    seq_len: u32,
+) -> Result<(), ConfigError> {
+    if tokens != 0 && (tokens % per_block != 0 || tokens > seq_len) {
+        return Err(ConfigError::invalid(
+            "array.resident_tokens",
+            tokens,
+            format!(
+                "must be 0 (one row block) or a multiple of {block_rule} = {per_block} tokens per \
+                 row block, at most model.seq_len = {seq_len}"
+            ),
+        ));
     }
     Ok(())
 }

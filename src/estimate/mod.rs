@@ -9,7 +9,7 @@
 pub mod energy;
 
 use crate::config::{LayerKind, Params, PeKind};
-use crate::perf::cycles::layer_cycles;
+use crate::perf::cycles::{layer_cycles, layer_schedule};
 use energy::{Convention, CONVENTIONS, DRAM_PJ_PER_BIT, SRAM_PJ_PER_BIT};
 use serde::Serialize;
 
@@ -35,16 +35,67 @@ pub struct LayerPerf {
     pub cycles: u64,
     /// Useful PE-cycles / (cycles × PEs) over the whole run, fill and drain included.
     pub utilisation: f64,
-    /// The same for one more row block in the steady state (marginal cycles).
+    /// The same for one more bank of resident tokens in the steady state (marginal cycles).
     pub steady_utilisation: f64,
     /// Additions issued at the firing rate.
     pub additions: f64,
-    pub off_chip_bits: u64,
-    pub on_chip_bits: u64,
-    /// Cycles and traffic of the dense INT8 network of the same shape on the same array.
+    pub traffic: Traffic,
+    /// Cycles and traffic of the dense INT8 network of the same shape on the same array (its
+    /// twin configuration, `Config::int8_twin`), if that configuration is valid.
     pub int8_cycles: Option<u64>,
-    pub int8_off_chip_bits: u64,
-    pub int8_on_chip_bits: u64,
+    pub int8_traffic: Option<Traffic>,
+}
+
+/// Memory traffic of one layer run over the whole sequence, bits.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Traffic {
+    /// Off chip: every weight once per bank of resident tokens.
+    pub weights: u64,
+    /// Off chip: every activation beat (T codes of `format.input_bits` per token and input for
+    /// the ternary engine, one 8-bit code for INT8).
+    pub activations: u64,
+    /// Off chip: every output value (T per token and output for the ternary engine).
+    pub outputs: u64,
+    /// weights + activations + outputs.
+    pub off_chip: u64,
+    /// On chip: the spike (code) buffer written once per code and read once per column block,
+    /// and the weight buffer written once per bank and read by the bank's other row blocks.
+    pub on_chip: u64,
+}
+
+impl Traffic {
+    /// The traffic of `params`' engine running `kind` over the whole sequence.
+    pub fn of(params: &Params, kind: LayerKind) -> Traffic {
+        let s = layer_schedule(params, kind, params.model().seq_len);
+        let (f, a) = (params.format(), params.array());
+        let act_bits = match a.pe {
+            PeKind::Ternary => f.input_bits as u64,
+            PeKind::Int8Mac => 8,
+        };
+        let (din, dout) = (s.din as u64, s.dout as u64);
+        let weight_pass = din * dout * f.weight_bits as u64;
+        let weights = s.banks * weight_pass;
+        let activations = s.act_beats * act_bits;
+        let outputs = s.out_beats * a.cols as u64 * f.output_bits as u64;
+        let codes = s.act_beats * params.derived.code_bits as u64;
+        let weight_buffer = if params.derived.blocks_per_bank > 1 {
+            weights + (s.row_blocks - s.banks) * weight_pass
+        } else {
+            0
+        };
+        Traffic {
+            weights,
+            activations,
+            outputs,
+            off_chip: weights + activations + outputs,
+            on_chip: codes * (1 + s.col_blocks) + weight_buffer,
+        }
+    }
+
+    /// Memory energy, pJ.
+    fn energy_pj(&self) -> f64 {
+        self.off_chip as f64 * DRAM_PJ_PER_BIT + self.on_chip as f64 * SRAM_PJ_PER_BIT
+    }
 }
 
 /// Energy of one sequence under one convention, µJ.
@@ -57,6 +108,16 @@ pub struct EnergyRow {
     pub int8_compute_uj: f64,
     pub int8_memory_uj: f64,
 }
+
+/// Energy of one sequence at one firing rate, both conventions.
+#[derive(Debug, Clone, Serialize)]
+pub struct RateEnergy {
+    pub firing_rate: f64,
+    pub energy: Vec<EnergyRow>,
+}
+
+/// Firing rates of the energy sweep: SpikeLM's measured 0.23-0.43 and around it.
+pub const SWEEP_RATES: [f64; 6] = [0.05, 0.15, 0.25, 0.35, 0.45, 0.6];
 
 /// The whole estimate.
 #[derive(Debug, Clone, Serialize)]
@@ -76,6 +137,9 @@ pub struct PerfEstimate {
     pub int8_macs_per_sequence: u64,
     pub on_chip_buffer_bits: u64,
     pub energy: Vec<EnergyRow>,
+    /// The same energies at other firing rates (cycles do not depend on it: the schedule is
+    /// dense; a zero spike only gates its PE's adder operand, so it toggles nothing there).
+    pub energy_vs_firing_rate: Vec<RateEnergy>,
     pub scope: &'static str,
 }
 
@@ -104,14 +168,9 @@ impl PerfEstimate {
             .sum::<Option<u64>>()
             .map(|c| c * n_layers);
         let latency_s = cycles_per_sequence as f64 / (fmax_mhz * 1e6);
-        let f = params.format();
         let m = params.model();
         let a = params.array();
-        let d = &params.derived;
-        // Spike buffers, the bias memory and the scale memory.
-        let on_chip_buffer_bits = 2 * a.rows as u64 * d.spike_buf_depth as u64 * 2
-            + d.max_dout as u64 * f.output_bits as u64
-            + crate::rtl::regmap::scale_memory_bits(params);
+        let on_chip_buffer_bits = on_chip_buffer_bits(params);
         let additions_per_sequence =
             n_layers as f64 * layers.iter().map(|l| l.additions).sum::<f64>();
         let int8_macs_per_sequence = n_layers
@@ -121,7 +180,25 @@ impl PerfEstimate {
                 .sum::<u64>();
         let energy = CONVENTIONS
             .iter()
-            .map(|c| energy_row(c, params, &layers, n_layers))
+            .map(|c| energy_row(c, params, &layers, n_layers, 1.0))
+            .collect();
+        // Additions scale with the rate; everything else in the energy does not.
+        let energy_vs_firing_rate = SWEEP_RATES
+            .iter()
+            .map(|&r| RateEnergy {
+                firing_rate: r,
+                energy: CONVENTIONS
+                    .iter()
+                    .map(|c| {
+                        let scale = if firing_rate > 0.0 {
+                            r / firing_rate
+                        } else {
+                            0.0
+                        };
+                        energy_row(c, params, &layers, n_layers, scale)
+                    })
+                    .collect(),
+            })
             .collect();
         Ok(PerfEstimate {
             preset: params.config.preset.clone(),
@@ -138,47 +215,45 @@ impl PerfEstimate {
             on_chip_buffer_bits,
             layers,
             energy,
+            energy_vs_firing_rate,
             scope: "the four linear sites of every encoder layer (QKV, attention output, FFN in, FFN out); \
                     attention products, softmax, LayerNorm and GELU are not included",
         })
     }
 }
 
+/// Bits the engine holds on chip: the spike (code) buffers, the weight buffer, the bias memory
+/// and the scale memory.
+pub fn on_chip_buffer_bits(params: &Params) -> u64 {
+    let (f, a, d) = (params.format(), params.array(), &params.derived);
+    2 * a.rows as u64 * d.spike_buf_depth as u64 * d.code_bits as u64
+        + d.weight_buf_depth as u64 * a.cols as u64 * f.weight_bits as u64
+        + d.max_dout as u64 * f.output_bits as u64
+        + crate::rtl::regmap::scale_memory_bits(params)
+}
+
 /// The same model on the same array with INT8 multiply-accumulate PEs, if that configuration is valid.
 fn int8_twin(params: &Params) -> Option<Params> {
-    let mut c = params.config.clone();
-    c.array.pe = PeKind::Int8Mac;
-    Params::new(c).ok()
+    Params::new(params.config.int8_twin()).ok()
 }
 
 fn layer_perf(params: &Params, int8: Option<&Params>, kind: LayerKind, rate: f64) -> LayerPerf {
     let shape = params.derived.shape(kind);
-    let (m, f, a, d) = (
-        params.model(),
-        params.format(),
-        params.array(),
-        &params.derived,
-    );
+    let (m, a, d) = (params.model(), params.array(), &params.derived);
     let (n, t) = (m.seq_len as u64, m.time_steps as u64);
     let (din, dout) = (shape.din as u64, shape.dout as u64);
     let pes = (a.rows * a.cols) as u64;
     let synaptic_ops = n * t * din * dout;
     let cycles = layer_cycles(params, kind, m.seq_len);
-    // One row block more, in the steady state: marginal cycles against its useful work.
-    let tpr = d.tokens_per_row_block;
-    let steady_utilisation = if m.seq_len >= 2 * tpr {
-        let marginal = layer_cycles(params, kind, 2 * tpr) - layer_cycles(params, kind, tpr);
-        (tpr as u64 * t * din * dout) as f64 / (marginal * pes) as f64
+    // One bank (of resident tokens) more, in the steady state: marginal cycles against its
+    // useful work.
+    let bank = d.tokens_per_row_block * d.blocks_per_bank;
+    let steady_utilisation = if m.seq_len >= 2 * bank {
+        let marginal = layer_cycles(params, kind, 2 * bank) - layer_cycles(params, kind, bank);
+        (bank as u64 * t * din * dout) as f64 / (marginal * pes) as f64
     } else {
         f64::NAN
     };
-    let row_blocks = d.row_blocks as u64;
-    let off_chip_bits = row_blocks * din * dout * f.weight_bits as u64
-        + n * din * t * f.input_bits as u64
-        + n * t * dout * f.output_bits as u64;
-    // Spike buffer: written once per spike, read once per column block.
-    let on_chip_bits = n * t * din * 2 * (1 + dout / a.cols as u64);
-    let int8_rows = a.rows as u64;
     LayerPerf {
         layer: kind.name(),
         din: shape.din,
@@ -188,17 +263,20 @@ fn layer_perf(params: &Params, int8: Option<&Params>, kind: LayerKind, rate: f64
         utilisation: synaptic_ops as f64 / (cycles * pes) as f64,
         steady_utilisation,
         additions: rate * synaptic_ops as f64,
-        off_chip_bits,
-        on_chip_bits,
+        traffic: Traffic::of(params, kind),
         int8_cycles: int8.map(|p| layer_cycles(p, kind, m.seq_len)),
-        int8_off_chip_bits: n.div_ceil(int8_rows) * din * dout * f.weight_bits as u64
-            + n * din * 8
-            + n * dout * f.output_bits as u64,
-        int8_on_chip_bits: n * din * 8 * (1 + dout / a.cols as u64),
+        int8_traffic: int8.map(|p| Traffic::of(p, kind)),
     }
 }
 
-fn energy_row(c: &Convention, params: &Params, layers: &[LayerPerf], n_layers: u64) -> EnergyRow {
+/// Energy of one sequence; the additions are the layers' own times `additions_scale`.
+fn energy_row(
+    c: &Convention,
+    params: &Params,
+    layers: &[LayerPerf],
+    n_layers: u64,
+    additions_scale: f64,
+) -> EnergyRow {
     let m = params.model();
     let (n, t) = (m.seq_len as f64, m.time_steps as f64);
     let mut row = EnergyRow {
@@ -212,12 +290,11 @@ fn energy_row(c: &Convention, params: &Params, layers: &[LayerPerf], n_layers: u
     for l in layers {
         let (din, dout) = (l.din as f64, l.dout as f64);
         // The amplitude stage multiplies once per output value.
-        row.snn_compute_uj += l.additions * c.e_ac_pj + n * t * dout * c.e_mac_pj;
-        row.snn_memory_uj +=
-            l.off_chip_bits as f64 * DRAM_PJ_PER_BIT + l.on_chip_bits as f64 * SRAM_PJ_PER_BIT;
+        row.snn_compute_uj += l.additions * additions_scale * c.e_ac_pj + n * t * dout * c.e_mac_pj;
+        row.snn_memory_uj += l.traffic.energy_pj();
         row.int8_compute_uj += n * din * dout * c.e_mac_pj + n * dout * c.e_mac_pj;
-        row.int8_memory_uj += l.int8_off_chip_bits as f64 * DRAM_PJ_PER_BIT
-            + l.int8_on_chip_bits as f64 * SRAM_PJ_PER_BIT;
+        // NaN (null in JSON) when the INT8 twin is not a valid configuration.
+        row.int8_memory_uj += l.int8_traffic.map_or(f64::NAN, |t| t.energy_pj());
     }
     let scale = n_layers as f64 * 1e-6;
     row.snn_compute_uj *= scale;

@@ -9,7 +9,8 @@ use crate::model::calibrate::max_out_shift;
 use crate::model::encoder::float::{forward, LayerTrace};
 use crate::model::encoder::integer::QuantLayer;
 use crate::model::encoder::site::{
-    choose_frac_in, choose_frac_out, quantiser_codes, QuantSite, WeightScale,
+    choose_frac_in, choose_frac_out, frac_out_for_quantiser, quantiser_codes, QuantSite,
+    WeightScale,
 };
 use crate::model::encoder::{Batch, LayerAlphas, Quantiser, Site};
 use serde::Serialize;
@@ -96,7 +97,10 @@ pub fn quantise_model(
             let a = la.site(s);
             let (f_in, agreement) =
                 choose_frac_in(st.x.view(), st.q.view(), a, format, frac_in.clone())?;
-            let f_out = choose_frac_out(st.y.view(), format, frac_out_max);
+            let mut f_out = choose_frac_out(st.y.view(), format, frac_out_max);
+            if let Some(k) = Quantiser::ALL.into_iter().find(|k| k.site() == s) {
+                f_out = frac_out_for_quantiser(f_out, la.quantiser(k), format);
+            }
             let site_fmt = NumericFormat {
                 frac_bits: f_in,
                 ..format.clone()
@@ -117,7 +121,7 @@ pub fn quantise_model(
         let mut codes = Vec::new();
         for k in Quantiser::ALL {
             let f_out = sites[k.site().index()].frac_out;
-            let c = quantiser_codes(la.quantiser(k), f_out, format);
+            let c = quantiser_codes(la.quantiser(k), f_out, format)?;
             qentries.push(QuantiserEntry {
                 layer: l,
                 quantiser: k,

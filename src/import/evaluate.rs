@@ -5,7 +5,7 @@ use super::checkpoint::{load_checkpoint, Checkpoint};
 use super::package::Package;
 use super::{text, ImportError};
 use crate::model::encoder::stats::{compare, LayerStats};
-use crate::model::encoder::{float, integer, Batch, LayerAlphas, Quantiser, Site};
+use crate::model::encoder::{float, integer, isolate, Batch, LayerAlphas, Quantiser, Site};
 use serde::Serialize;
 use std::path::Path;
 
@@ -21,6 +21,13 @@ pub struct EncoderReport {
     pub worst_output_rel_error: f64,
     pub worst_spike_agreement_e2e: f64,
     pub final_cosine: f64,
+    /// The last layer's cosine given the float forward's input to it (see
+    /// [`crate::model::encoder::isolate`]), and the worst of any layer.
+    pub final_cosine_given_float_input: f64,
+    pub worst_cosine_given_float_input: f64,
+    /// Input codes clipped at XW bits and output codes at the YW-bit limits, all sites and layers.
+    pub input_saturated: usize,
+    pub output_saturated: usize,
     /// How robust the float reference itself is: per layer, the hidden-state cosine between the
     /// float forward and the float forward with every site weight multiplied by (1 + ε·N(0,1)),
     /// ε = `sensitivity_eps`. A reference that moves this much under a perturbation far below any
@@ -133,7 +140,8 @@ pub fn evaluate(
     let mut alphas = package_alphas(pkg);
     let ft = float::forward(&ck.weights, &batch, n, &mut alphas)?;
     let it = integer::forward(&ck.weights, &pkg.layers, &batch, n)?;
-    let stats = compare(&pkg.layers, &ft, &it)?;
+    let isolated = isolate::given_float_input(&ck.weights, &pkg.layers, &alphas, &batch, &ft)?;
+    let stats = compare(&pkg.layers, &ft, &it, &isolated)?;
     let float_sensitivity = match sensitivity_eps {
         Some(eps) => Some(float_sensitivity(
             &ck,
@@ -158,6 +166,13 @@ pub fn evaluate(
         worst_output_rel_error: sites().map(|s| s.output_rel_error).fold(0.0, f64::max),
         worst_spike_agreement_e2e: sites().map(|s| s.spike_agreement_e2e).fold(1.0, f64::min),
         final_cosine: stats.last().map_or(1.0, |l| l.cosine),
+        final_cosine_given_float_input: stats.last().map_or(1.0, |l| l.given_float_input.integer),
+        worst_cosine_given_float_input: stats
+            .iter()
+            .map(|l| l.given_float_input.integer)
+            .fold(1.0, f64::min),
+        input_saturated: sites().map(|s| s.input_saturated).sum(),
+        output_saturated: sites().map(|s| s.output_saturated).sum(),
         sensitivity_eps,
         float_sensitivity,
         layers: stats,

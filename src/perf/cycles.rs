@@ -1,21 +1,24 @@
 //! Cycle model of the engine's schedule (docs/engine.md, docs/rtl.md): equals the CYCLES
 //! register (START write to DONE) exactly when every stream is always valid and ready.
 //!
-//! With `E = TPR·ET·Din` encode cycles per row block (one activation beat per cycle; ET = T, or
-//! 1 for int8_mac), `K = NCB·(Din + P + R)` compute cycles per row block (`NCB = Dout / C`
-//! column blocks, each Din reduction steps, [`PIPE`] cycles for the array pipeline, R drain
-//! beats), row block `b` (cycle 0 = the START write):
+//! Row blocks of TPR tokens are grouped into banks of up to G = `blocks_per_bank` blocks
+//! ([`super::order::Blocks`]). With `n_b` blocks in bank `b`, `E_b = n_b·TPR·ET·Din` encode
+//! cycles (one activation beat per cycle; ET = T, or 1 for int8_mac) and `K_b =
+//! NCB·n_b·(Din + P + R)` compute cycles (`NCB = Dout / C` column blocks, each block of the
+//! bank Din reduction steps, [`PIPE`] cycles for the array pipeline and R drain beats), bank
+//! `b` (cycle 0 = the START write):
 //!
 //! ```text
 //! enc_start[0] = 1
 //! enc_start[b] = max(enc_end[b-1], free[b-2]) + 1        free[-1] = 0
-//! enc_end[b]   = enc_start[b] + E - 1
+//! enc_end[b]   = enc_start[b] + E_b - 1
 //! wait[b]      = 1 if b = 0 else free[b-1] + 1             (controller polls for a full bank)
 //! red_start[b] = max(wait[b], enc_end[b] + 1 + L) + 1      L = pipeline::encoder_latency
-//! free[b]      = red_start[b] + K - 1                      (last drain beat of the block)
-//! CYCLES       = free[NRB-1] + O                           O = pipeline::out_latency
+//! free[b]      = red_start[b] + K_b - 1                    (last drain beat of the bank)
+//! CYCLES       = free[banks-1] + O                         O = pipeline::out_latency
 //! ```
 
+use super::order::Blocks;
 use super::pipeline;
 use crate::config::{LayerKind, Params, PeKind};
 use serde::Serialize;
@@ -31,11 +34,17 @@ pub struct LayerSchedule {
     pub din: u32,
     pub dout: u32,
     pub row_blocks: u64,
+    /// Spike-buffer banks: one weight-stream pass over every column block each.
+    pub banks: u64,
     pub col_blocks: u64,
-    /// Encode cycles per row block.
-    pub encode_per_block: u64,
-    /// Compute cycles per row block (reduce + pipeline + drain, all column blocks).
-    pub compute_per_block: u64,
+    /// Beats of each stream over the run.
+    pub act_beats: u64,
+    pub wgt_beats: u64,
+    pub out_beats: u64,
+    /// Encode cycles of a full bank.
+    pub encode_per_bank: u64,
+    /// Compute cycles of a full bank (reduce + pipeline + drain, every block and column block).
+    pub compute_per_bank: u64,
     /// START write to DONE.
     pub cycles: u64,
     /// Cycles in which a reduction step enters the array.
@@ -71,36 +80,44 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
     let tpr = params.derived.tokens_per_row_block as u64;
     let din = shape.din as u64;
     let ncb = shape.dout as u64 / c;
-    let nrb = (tokens as u64).div_ceil(tpr);
-    let e = tpr * et * din;
-    let k = ncb * (din + PIPE + r);
+    let blocks = Blocks::of(params, tokens as usize);
+    let encode = |n: u64| n * tpr * et * din;
+    let compute = |n: u64| ncb * n * (din + PIPE + r);
     let enc_lat = pipeline::encoder_latency(params);
 
-    let mut enc_end: Vec<u64> = Vec::with_capacity(nrb as usize);
-    let mut free: Vec<u64> = Vec::with_capacity(nrb as usize);
-    for b in 0..nrb as usize {
+    let banks = blocks.banks();
+    let mut enc_end: Vec<u64> = Vec::with_capacity(banks);
+    let mut free: Vec<u64> = Vec::with_capacity(banks);
+    for b in 0..banks {
+        let n = blocks.in_bank(b) as u64;
         let enc_start = if b == 0 {
             1
         } else {
             let prev_free = if b >= 2 { free[b - 2] } else { 0 };
             enc_end[b - 1].max(prev_free) + 1
         };
-        enc_end.push(enc_start + e - 1);
+        enc_end.push(enc_start + encode(n) - 1);
         let wait = if b == 0 { 1 } else { free[b - 1] + 1 };
         let red_start = wait.max(enc_end[b] + 1 + enc_lat) + 1;
-        free.push(red_start + k - 1);
+        free.push(red_start + compute(n) - 1);
     }
     let cycles = free.last().copied().unwrap_or(0) + pipeline::out_latency(params);
+    let nrb = blocks.blocks as u64;
     let useful = nrb * tpr * et * din * shape.dout as u64;
+    let per_bank = blocks.per_bank as u64;
     LayerSchedule {
         layer,
         tokens,
         din: shape.din,
         dout: shape.dout,
         row_blocks: nrb,
+        banks: banks as u64,
         col_blocks: ncb,
-        encode_per_block: e,
-        compute_per_block: k,
+        act_beats: encode(nrb),
+        wgt_beats: banks as u64 * ncb * din,
+        out_beats: nrb * ncb * r,
+        encode_per_bank: encode(per_bank),
+        compute_per_bank: compute(per_bank),
         cycles,
         array_busy: nrb * ncb * din,
         useful_pe_cycles: useful,
@@ -126,14 +143,15 @@ mod tests {
     #[test]
     fn one_row_block_is_encode_then_compute() {
         let p = params("spikelm-bert-tiny", &[]);
-        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*4*128, K = 48*(128+4+8) (4: the
-        // buffer's read-request copy, read and output registers, the broadcast register).
+        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*4*128, K = 48*(128+5+8) (5: the
+        // buffer's read-request copy, read and output registers, its landing register, the
+        // broadcast register).
         let s = layer_schedule(&p, LayerKind::Qkv, 2);
         assert_eq!(s.row_blocks, 1);
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,
-            1024 + 1 + lat + 48 * 140 + pipeline::out_latency(&p)
+            1024 + 1 + lat + 48 * 141 + pipeline::out_latency(&p)
         );
     }
 
@@ -167,12 +185,12 @@ mod tests {
             for kind in LayerKind::ALL {
                 let s = layer_schedule(&p, kind, 128);
                 assert!(
-                    s.encode_per_block <= s.compute_per_block + 1,
+                    s.encode_per_bank <= s.compute_per_bank + 1,
                     "{name} {kind:?}"
                 );
-                let closed = s.encode_per_block
+                let closed = s.encode_per_bank
                     + pipeline::encoder_latency(&p)
-                    + s.row_blocks * (s.compute_per_block + 1)
+                    + s.banks * (s.compute_per_bank + 1)
                     + pipeline::out_latency(&p);
                 assert_eq!(s.cycles, closed, "{name} {kind:?}");
             }
@@ -193,9 +211,9 @@ mod tests {
             ],
         );
         let s = layer_schedule(&p, LayerKind::FfnOut, 8);
-        assert!(s.encode_per_block > s.compute_per_block);
+        assert!(s.encode_per_bank > s.compute_per_bank);
         // Every row block after the first starts when its encoding ends.
-        let (e, k) = (s.encode_per_block, s.compute_per_block);
+        let (e, k) = (s.encode_per_bank, s.compute_per_bank);
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,

@@ -60,8 +60,9 @@ pub const BROADCAST_TILE: u32 = 4;
 
 /// Cycles from a reduction step's buffer read request to its row operands at the array: the
 /// read-request register (copied beside each row tile's block RAMs), the block RAM's read
-/// register and its output register (`spikelm_sbuf`). The weight beat waits as long.
-pub const SBUF_READ_LATENCY: u64 = 3;
+/// register and its output register, and a landing register per row (`spikelm_sbuf`). The
+/// step's weights take as long (`spikelm_wbuf`: from the stream, or from the weight buffer).
+pub const SBUF_READ_LATENCY: u64 = 4;
 
 /// Cycles between the last reduction step of a column block and its first drain beat: the
 /// buffer read ([`SBUF_READ_LATENCY`]) and the PEs' broadcast register.

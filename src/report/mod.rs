@@ -287,6 +287,7 @@ impl FlowReport {
                 "steady util.",
                 "INT8 cycles",
                 "off-chip MB",
+                "INT8 off-chip MB",
             ],
             p.layers
                 .iter()
@@ -299,7 +300,9 @@ impl FlowReport {
                         pct(l.utilisation),
                         pct(l.steady_utilisation),
                         l.int8_cycles.map_or("n/a".into(), int),
-                        format!("{:.2}", l.off_chip_bits as f64 / 8e6),
+                        format!("{:.2}", l.traffic.off_chip as f64 / 8e6),
+                        l.int8_traffic
+                            .map_or("n/a".into(), |t| format!("{:.2}", t.off_chip as f64 / 8e6)),
                     ]
                 })
                 .collect(),

@@ -29,6 +29,11 @@ pub struct RtlContext {
     /// Encoded time steps per token: T (ternary) or 1 (int8_mac).
     pub et: u32,
     pub tpr: u32,
+    /// Row blocks per spike-buffer bank, and its counter width.
+    pub g: u32,
+    pub gw: u32,
+    /// 1: a weight buffer holds a column block for the bank's other row blocks.
+    pub wbuf: u32,
     pub seq: u32,
     /// Input code width XW of the configuration.
     pub xw: u32,
@@ -164,6 +169,9 @@ impl RtlContext {
             t: m.time_steps,
             et: if int8 { 1 } else { m.time_steps },
             tpr: d.tokens_per_row_block,
+            g: d.blocks_per_bank,
+            gw: clog2(d.blocks_per_bank as u64),
+            wbuf: u32::from(d.weight_buf_depth > 0),
             seq: m.seq_len,
             xw: f.input_bits,
             act_w: if int8 { 8 } else { f.input_bits },
@@ -176,9 +184,9 @@ impl RtlContext {
             accw: d.acc_bits,
             maxdin: d.max_din,
             maxdout: d.max_dout,
-            xdw: if int8 { 8 } else { 2 },
-            sb_depth: 2 * d.max_din,
-            sb_ab: clog2(2 * d.max_din as u64),
+            xdw: d.code_bits,
+            sb_depth: 2 * d.spike_buf_depth,
+            sb_ab: d.spike_addr_bits,
             bias_depth: d.bias_depth,
             bias_ab: d.bias_addr_bits,
             cb: clog2(a.cols as u64),
@@ -255,6 +263,13 @@ impl RtlContext {
                 "encoded time steps per token (1 for int8_mac)",
             ),
             ("TPR", n(self.tpr), "tokens per row block"),
+            ("G", n(self.g), "row blocks per spike buffer bank"),
+            ("GW", n(self.gw), "row-block-in-bank counter width"),
+            (
+                "WBUF",
+                n(self.wbuf),
+                "1: weight buffer for a bank's other row blocks",
+            ),
             ("SEQ", n(self.seq), "sequence length (largest TOKENS)"),
             ("XW", n(self.xw), "input code width"),
             ("ACT_W", n(self.act_w), "activation stream width"),
@@ -271,7 +286,7 @@ impl RtlContext {
             (
                 "SB_DEPTH",
                 n(self.sb_depth),
-                "spike buffer depth per row (2 banks)",
+                "spike buffer depth per row (2 banks of G row blocks)",
             ),
             ("SB_AB", n(self.sb_ab), "spike buffer address bits"),
             (

@@ -12,7 +12,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 27] = [
+pub const UNITS: [Unit; 28] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -92,10 +92,17 @@ pub const UNITS: [Unit; 27] = [
     },
     Unit {
         module: "spikelm_sbuf",
-        role: "Double-buffered spike (int8: activation) buffer: one memory per array row, 2 x max_din deep.",
+        role: "Double-buffered spike (int8: activation) buffer: one memory per array row, 2 banks of blocks_per_bank x max_din entries.",
         applies: Applies::All,
         template: template!("sbuf/spikelm_sbuf.v.tera"),
         reference: "tests/sim_tiny.rs (storage, checked through the engine co-simulation)",
+    },
+    Unit {
+        module: "spikelm_wbuf",
+        role: "Weight buffer: the weight beat delayed to the spike buffer's read latency, or one column block held in block RAM for a bank's other row blocks.",
+        applies: Applies::All,
+        template: template!("wbuf/spikelm_wbuf.v.tera"),
+        reference: "tests/sim_tiny.rs (storage, checked through the engine co-simulation with resident tokens)",
     },
     Unit {
         module: "spikelm_bias_mem",

@@ -133,6 +133,7 @@ fn spike_text(code: u32) -> String {
 pub fn decode(
     params: &Params,
     layer: LayerShape,
+    tokens: usize,
     r: &HarnessResult,
     regs: &[RegCheck],
 ) -> Vec<Mismatch> {
@@ -186,7 +187,8 @@ pub fn decode(
                 } else {
                     f.output_bits
                 };
-                let (n, t, cb) = beat_position(params, layer.dout as usize, first.index as usize);
+                let (n, t, cb) =
+                    beat_position(params, tokens, layer.dout as usize, first.index as usize);
                 let differing: Vec<usize> = (0..cols)
                     .filter(|&c| {
                         unpack_lane(&first.expected, width, c)
@@ -211,7 +213,8 @@ pub fn decode(
                 }
             }
             "tlast" => {
-                let (n, t, _) = beat_position(params, layer.dout as usize, first.index as usize);
+                let (n, t, _) =
+                    beat_position(params, tokens, layer.dout as usize, first.index as usize);
                 Mismatch {
                     signal: "m_out_tlast".into(),
                     time_step: Some(t),
@@ -329,7 +332,7 @@ mod tests {
                 "first": {"index": 13, "cycle": 350, "expected": expected, "actual": actual}}}
         });
         let r: HarnessResult = serde_json::from_value(json).expect("harness result");
-        let m = decode(&p, layer, &r, &[]);
+        let m = decode(&p, layer, 2, &r, &[]);
         assert_eq!(m.len(), 1);
         let m = &m[0];
         // Beat 13 = column block 1, row 5 = token 1, t = 1; lane 3 -> output 8 + 3.

@@ -261,7 +261,7 @@ impl<'a> Session<'a> {
             trace_path.as_deref(),
             bar,
         )?;
-        let mut mismatches = decode(params, layer, &result, &checks);
+        let mut mismatches = decode(params, layer, tokens as usize, &result, &checks);
         let cycles_register = checks
             .iter()
             .position(|c| c.name == "CYCLES")

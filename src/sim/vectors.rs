@@ -9,6 +9,7 @@ use super::expected::{spike_code, Expected};
 use super::stimulus::{activation_bits, input_steps, LayerStimulus};
 use super::SimError;
 use crate::config::Params;
+use crate::perf::order::Blocks;
 use crate::rtl::regmap as reg;
 use std::path::Path;
 
@@ -54,12 +55,17 @@ pub fn row_position(params: &Params, rb: usize, r: usize) -> (usize, usize) {
     (rb * tpr + r / t_steps, r % t_steps)
 }
 
-/// Output (and dbg_acc) beat `beat` of a run: (token n, time step t, column block cb).
-pub fn beat_position(params: &Params, dout: usize, beat: usize) -> (usize, usize, usize) {
+/// Output (and dbg_acc) beat `beat` of a run over `tokens` tokens: (token n, time step t,
+/// column block cb), in the drain order of [`Blocks`].
+pub fn beat_position(
+    params: &Params,
+    tokens: usize,
+    dout: usize,
+    beat: usize,
+) -> (usize, usize, usize) {
     let rows = params.array().rows as usize;
     let col_blocks = dout / params.array().cols as usize;
-    let rb = beat / (col_blocks * rows);
-    let cb = (beat / rows) % col_blocks;
+    let (rb, cb) = Blocks::of(params, tokens).drain(beat / rows, col_blocks);
     let (n, t) = row_position(params, rb, beat % rows);
     (n, t, cb)
 }
@@ -159,7 +165,7 @@ pub struct VectorCounts {
 }
 
 /// Write the vector file. Layout: a 16-word header (magic, version, counts: csr writes,
-/// activations, weight beats of one row block, row-block repeats, output beats, spike pulses,
+/// activations, weight beats of one bank, bank repeats, output beats, spike pulses,
 /// accumulator rows, register checks, then words per weight/output/accumulator/membrane value,
 /// the idle limit, the number of control events), then the sections in that order: (addr, data)
 /// pairs; one word per activation; weight beats; (code, membrane words) per spike pulse;
@@ -178,17 +184,16 @@ pub fn write(
     let words = PortWords::of(params);
     let cols = params.array().cols as usize;
     let rows = params.array().rows as usize;
-    let tpr = params.derived.tokens_per_row_block as usize;
     let (t_steps, tokens, din) = s.x.dim();
     let dout = s.w.dim().0;
-    let row_blocks = tokens / tpr;
+    let blocks = Blocks::of(params, tokens);
     let col_blocks = dout / cols;
     let csr = csr_writes(params, s);
     let act_bits = activation_bits(params);
 
     let n_act = tokens * din * t_steps;
     let n_wgt_base = col_blocks * din;
-    let n_out = row_blocks * col_blocks * rows;
+    let n_out = blocks.blocks * col_blocks * rows;
     let mut v: Vec<u32> = Vec::with_capacity(
         16 + 2 * csr.len()
             + n_act * (2 + words.mem)
@@ -203,7 +208,7 @@ pub fn write(
         csr.len() as u32,
         n_act as u32,
         n_wgt_base as u32,
-        row_blocks as u32,
+        blocks.banks() as u32,
         n_out as u32,
         n_act as u32,
         n_out as u32,
@@ -250,17 +255,15 @@ pub fn write(
         } else {
             f.output_bits
         };
-        for rb in 0..row_blocks {
-            for cb in 0..col_blocks {
-                for r in 0..rows {
-                    let (n, t) = row_position(params, rb, r);
-                    pack_lanes(
-                        (0..cols).map(|c| table[[t, n, cb * cols + c]]),
-                        width,
-                        cols,
-                        &mut v,
-                    );
-                }
+        for (rb, cb) in blocks.drain_order(col_blocks) {
+            for r in 0..rows {
+                let (n, t) = row_position(params, rb, r);
+                pack_lanes(
+                    (0..cols).map(|c| table[[t, n, cb * cols + c]]),
+                    width,
+                    cols,
+                    &mut v,
+                );
             }
         }
     }
@@ -272,7 +275,7 @@ pub fn write(
     std::fs::write(path, &bytes).map_err(|e| SimError::io(path, e))?;
     Ok(VectorCounts {
         act_beats: n_act as u64,
-        wgt_beats: (n_wgt_base * row_blocks) as u64,
+        wgt_beats: (n_wgt_base * blocks.banks()) as u64,
         out_beats: n_out as u64,
         spike_pulses: n_act as u64,
         acc_rows: n_out as u64,
@@ -293,13 +296,20 @@ mod tests {
     fn stream_positions_follow_the_engine_contract() {
         let p = tiny(); // R = 8, C = 8, T = 4: two tokens per row block
                         // Beat 0 is row 0 of row block 0, column block 0: token 0, t = 0.
-        assert_eq!(beat_position(&p, 128, 0), (0, 0, 0));
+        assert_eq!(beat_position(&p, 4, 128, 0), (0, 0, 0));
         // Row 5 = token 1, t = 1.
-        assert_eq!(beat_position(&p, 128, 5), (1, 1, 0));
+        assert_eq!(beat_position(&p, 4, 128, 5), (1, 1, 0));
         // The next column block (16 of them for Dout = 128) starts after R beats.
-        assert_eq!(beat_position(&p, 128, 8), (0, 0, 1));
+        assert_eq!(beat_position(&p, 4, 128, 8), (0, 0, 1));
         // Row block 1 starts after 16 column blocks × 8 rows: tokens 2 and 3.
-        assert_eq!(beat_position(&p, 128, 128 + 7), (3, 3, 0));
+        assert_eq!(beat_position(&p, 4, 128, 128 + 7), (3, 3, 0));
+        // Two row blocks per bank (4 resident tokens): column block 0 of both blocks, then
+        // column block 1 of both.
+        let p2 = Params::preset_with("spikelm-bert-tiny", &["array.resident_tokens=4"]).unwrap();
+        assert_eq!(beat_position(&p2, 6, 128, 8), (2, 0, 0));
+        assert_eq!(beat_position(&p2, 6, 128, 16), (0, 0, 1));
+        // The third block is alone in the run's last bank.
+        assert_eq!(beat_position(&p2, 6, 128, 2 * 128 + 8), (4, 0, 1));
         // Spike pulses: n, then i, then t innermost.
         assert_eq!(spike_position(&p, 128, 0), (0, 0, 0));
         assert_eq!(spike_position(&p, 128, 5), (0, 1, 1));

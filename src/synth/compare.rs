@@ -72,9 +72,8 @@ pub struct Comparison {
 
 /// The INT8 baseline of a configuration: the same one with `array.pe = int8_mac`.
 pub fn int8_params(params: &Params) -> Result<Params> {
-    let mut config = params.config.clone();
-    config.array.pe = PeKind::Int8Mac;
-    Params::new(config).map_err(|e| SynthError::Unsupported(format!("INT8 baseline: {e}")))
+    Params::new(params.config.int8_twin())
+        .map_err(|e| SynthError::Unsupported(format!("INT8 baseline: {e}")))
 }
 
 /// The variants a comparison synthesizes: (label, PE kind, DSPs allowed).

@@ -100,6 +100,31 @@ pub fn resolve_tools(target: Target) -> Result<Vec<Tool>> {
     Ok(v)
 }
 
+/// Refuse an engine whose buffers cannot fit the target's block RAM even when packed perfectly
+/// (a lower bound on what it needs: the placer would fail later, after minutes).
+pub fn check_block_ram_budget(params: &Params, target: Target) -> Result<()> {
+    let Some(dev) = target.device() else {
+        return Ok(());
+    };
+    let need = crate::estimate::on_chip_buffer_bits(params);
+    let have = u64::from(dev.bram_blocks) * u64::from(dev.bram_kbits_each) * 1024;
+    if need > have {
+        return Err(SynthError::Unsupported(format!(
+            "array.resident_tokens = {}: the engine's buffers need {} kbit on chip (spike buffers \
+             of {} row blocks per bank, weight buffer, bias and scale memories), more than the \
+             {} kbit of block RAM of {} ({} blocks of {} kbit); hold fewer tokens",
+            params.array().resident_tokens,
+            need.div_ceil(1024),
+            params.derived.blocks_per_bank,
+            have / 1024,
+            target,
+            dev.bram_blocks,
+            dev.bram_kbits_each
+        )));
+    }
+    Ok(())
+}
+
 /// Run the whole flow. `progress` is told the current step.
 pub fn synthesize(
     params: &Params,
@@ -115,6 +140,7 @@ pub fn synthesize(
             opts.target
         )));
     }
+    check_block_ram_budget(params, opts.target)?;
     std::fs::create_dir_all(out).map_err(|e| SynthError::io(out, e))?;
     // Two runs in one directory would read each other's half-written netlists.
     let _lock = crate::atomic::DirLock::acquire(out).map_err(|e| SynthError::io(out, e))?;
@@ -333,5 +359,28 @@ pub fn summary(params: &Params) -> ConfigSummary {
         alpha_mode: params.format().alpha_mode.to_string(),
         acc_bits: params.derived.acc_bits,
         pes: params.derived.pes,
+    }
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    #[test]
+    fn resident_tokens_beyond_the_block_ram_are_refused_naming_the_field() {
+        let fits = Params::preset_with("spikelm-bert-base", &["array.resident_tokens=16"])
+            .expect("configuration");
+        assert!(check_block_ram_budget(&fits, Target::Ecp5_85k).is_ok());
+        // 128 tokens of base: 2 banks x 16 rows x 32 blocks x 3072 x 2 bits = 6 Mbit > 3.7.
+        let too_many = Params::preset_with("spikelm-bert-base", &["array.resident_tokens=128"])
+            .expect("configuration");
+        let e = check_block_ram_budget(&too_many, Target::Ecp5_85k)
+            .expect_err("over the budget")
+            .to_string();
+        assert!(
+            e.contains("array.resident_tokens = 128") && e.contains("3744 kbit"),
+            "{e}"
+        );
+        assert!(check_block_ram_budget(&too_many, Target::Gates).is_ok());
     }
 }

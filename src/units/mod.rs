@@ -34,6 +34,7 @@ pub mod sat;
 pub mod sbuf;
 pub mod signsel_add;
 pub mod softmax;
+pub mod wbuf;
 
 #[cfg(test)]
 mod testbench;

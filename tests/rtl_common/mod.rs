@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// (name, preset, overrides) of every configuration the quality gates cover.
-pub const CONFIGS: [(&str, &str, &[&str]); 9] = [
+pub const CONFIGS: [(&str, &str, &[&str]); 10] = [
     ("tiny", "spikelm-bert-tiny", &[]),
     ("base", "spikelm-bert-base", &[]),
     ("tiny-4x8", "spikelm-bert-tiny", &["array=4x8"]),
@@ -20,6 +20,11 @@ pub const CONFIGS: [(&str, &str, &[&str]); 9] = [
     ("tiny-csd2", "spikelm-bert-tiny", &["alpha_mode=csd:2"]),
     ("tiny-pow2", "spikelm-bert-tiny", &["alpha_mode=pow2"]),
     ("tiny-int8", "spikelm-bert-tiny", &["array.pe=int8_mac"]),
+    (
+        "tiny-reuse",
+        "spikelm-bert-tiny",
+        &["array.resident_tokens=8"],
+    ),
     ("base-csd3", "spikelm-bert-base", &["alpha_mode=csd:3"]),
     (
         "tiny-ccu2c",

@@ -4,7 +4,9 @@
 //! layer, exactly as SpikeLM initialises its frozen α on the first batch.
 
 use super::host::{gelu, layer_norm_steps, repeat_steps, softmax_rows};
-use super::{Batch, BertWeights, EncoderError, LayerAlphas, Linear, Quantiser, Site};
+use super::{
+    Batch, BertDims, BertWeights, EncoderError, LayerAlphas, LayerWeights, Linear, Quantiser, Site,
+};
 use crate::model::{calibrate, float_model};
 use ndarray::{s, Array2, Array3, ArrayView3};
 
@@ -108,6 +110,70 @@ pub fn attention(
     ctx
 }
 
+/// One layer of the float forward on the layer input `h` [T, N, H] with complete α.
+pub fn layer(
+    lw: &LayerWeights,
+    la: &LayerAlphas,
+    h: Array3<f64>,
+    batch: &Batch,
+    dims: &BertDims,
+) -> Result<LayerTrace, EncoderError> {
+    run_layer(lw, &mut la.clone(), false, h, batch, dims)
+}
+
+/// One layer; with `calibrating`, every α is set from this batch as it is first needed.
+fn run_layer(
+    lw: &LayerWeights,
+    la: &mut LayerAlphas,
+    calibrating: bool,
+    h: Array3<f64>,
+    batch: &Batch,
+    dims: &BertDims,
+) -> Result<LayerTrace, EncoderError> {
+    let site = |s: Site, x: Array3<f64>, la: &mut LayerAlphas| {
+        if calibrating {
+            la.sites[s.index()] = calibrate::alphas_from_data(x.view(), ALPHA_FLOOR_BITS)?;
+        }
+        run_site(x, lw.site(s), la.site(s))
+    };
+    let tq = site(Site::Query, h.clone(), la)?;
+    let tk = site(Site::Key, h.clone(), la)?;
+    let tv = site(Site::Value, h.clone(), la)?;
+    if calibrating {
+        la.key = quantiser_alphas(tk.y.view());
+        la.value = quantiser_alphas(tv.y.view());
+    }
+    let ks = quantise(tk.y.view(), la.quantiser(Quantiser::Key));
+    let vs = quantise(tv.y.view(), la.quantiser(Quantiser::Value));
+    let ctx = attention(
+        tq.y.view(),
+        ks.view(),
+        vs.view(),
+        &la.key,
+        &la.value,
+        batch,
+        dims.heads,
+    );
+    let ta = site(Site::AttnOut, ctx, la)?;
+    let h1 = layer_norm_steps((&ta.y + &h).view(), &lw.attn_norm, dims.layer_norm_eps);
+    let tf = site(Site::FfnIn, h1.clone(), la)?;
+    let g = tf.y.mapv(gelu);
+    let to = site(Site::FfnOut, g, la)?;
+    let output = layer_norm_steps((&to.y + &h1).view(), &lw.out_norm, dims.layer_norm_eps);
+    Ok(LayerTrace {
+        sites: vec![tq, tk, tv, ta, tf, to],
+        key_spikes: ks,
+        value_spikes: vs,
+        output,
+    })
+}
+
+/// The embedding output repeated over T: the first layer's input [T, N, H].
+pub fn embed(weights: &BertWeights, batch: &Batch) -> Result<Array3<f64>, EncoderError> {
+    let emb = super::host::embed(weights, batch)?;
+    Ok(repeat_steps(emb.view(), weights.dims.time_steps))
+}
+
 /// The float forward through the first `layers` layers. `alphas[l]` is used where present;
 /// missing layers are calibrated on this batch and appended (so `alphas` comes back complete).
 pub fn forward(
@@ -116,9 +182,7 @@ pub fn forward(
     layers: usize,
     alphas: &mut Vec<LayerAlphas>,
 ) -> Result<Vec<LayerTrace>, EncoderError> {
-    let dims = &weights.dims;
-    let emb = super::host::embed(weights, batch)?;
-    let mut h = repeat_steps(emb.view(), dims.time_steps);
+    let mut h = embed(weights, batch)?;
     let mut traces = Vec::with_capacity(layers);
     for (l, lw) in weights.layers.iter().take(layers).enumerate() {
         let calibrating = alphas.len() <= l;
@@ -127,46 +191,12 @@ pub fn forward(
             key: Vec::new(),
             value: Vec::new(),
         });
-        let site = |s: Site, x: Array3<f64>, la: &mut LayerAlphas| {
-            if calibrating {
-                la.sites[s.index()] = calibrate::alphas_from_data(x.view(), ALPHA_FLOOR_BITS)?;
-            }
-            run_site(x, lw.site(s), la.site(s))
-        };
-        let tq = site(Site::Query, h.clone(), &mut la)?;
-        let tk = site(Site::Key, h.clone(), &mut la)?;
-        let tv = site(Site::Value, h.clone(), &mut la)?;
-        if calibrating {
-            la.key = quantiser_alphas(tk.y.view());
-            la.value = quantiser_alphas(tv.y.view());
-        }
-        let ks = quantise(tk.y.view(), la.quantiser(Quantiser::Key));
-        let vs = quantise(tv.y.view(), la.quantiser(Quantiser::Value));
-        let ctx = attention(
-            tq.y.view(),
-            ks.view(),
-            vs.view(),
-            &la.key,
-            &la.value,
-            batch,
-            dims.heads,
-        );
-        let ta = site(Site::AttnOut, ctx, &mut la)?;
-        let h1 = layer_norm_steps((&ta.y + &h).view(), &lw.attn_norm, dims.layer_norm_eps);
-        let tf = site(Site::FfnIn, h1.clone(), &mut la)?;
-        let g = tf.y.mapv(gelu);
-        let to = site(Site::FfnOut, g, &mut la)?;
-        let h2 = layer_norm_steps((&to.y + &h1).view(), &lw.out_norm, dims.layer_norm_eps);
+        let trace = run_layer(lw, &mut la, calibrating, h, batch, &weights.dims)?;
         if calibrating {
             alphas.push(la);
         }
-        h = h2;
-        traces.push(LayerTrace {
-            sites: vec![tq, tk, tv, ta, tf, to],
-            key_spikes: ks,
-            value_spikes: vs,
-            output: h.clone(),
-        });
+        h = trace.output.clone();
+        traces.push(trace);
     }
     Ok(traces)
 }

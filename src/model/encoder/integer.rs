@@ -3,9 +3,12 @@
 
 use super::float::{LayerTrace as FloatLayer, SiteTrace};
 use super::host::embedding_sum;
-use super::nonlinear::{self as nl, Tables, HIDDEN_FRAC, RESIDUAL_BITS, RESIDUAL_FRAC};
+use super::nonlinear::{
+    self as nl, Tables, HIDDEN_BITS, HIDDEN_FRAC, RESIDUAL_BITS, RESIDUAL_FRAC,
+};
 use super::site::QuantSite;
-use super::{Batch, BertWeights, EncoderError, Site};
+use super::{Batch, BertDims, BertWeights, EncoderError, LayerWeights, Site};
+use crate::model::fixed::{rne, sat};
 use crate::model::{attention, quantiser};
 use ndarray::{s, Array3, ArrayView3, Axis};
 
@@ -119,79 +122,105 @@ fn site_step(site: &QuantSite, x: Array3<f64>) -> Result<(SiteTrace, Array3<i64>
     Ok((SiteTrace { x, q: run.q, y }, run.y))
 }
 
-/// The integer forward through `layers` layers: host parameters (embeddings, LayerNorms) from
-/// `weights`, sites from `quant`. Traces have the float forward's shape, so [`super::stats`]
-/// compares them directly.
-pub fn forward(
-    weights: &BertWeights,
-    quant: &[QuantLayer],
-    batch: &Batch,
-    layers: usize,
-) -> Result<Vec<FloatLayer>, EncoderError> {
+/// The embedding output as hidden-state codes (HIDDEN_FRAC fractional bits) repeated over T:
+/// the embedding sum from the host, then the integer LayerNorm.
+pub fn embed(weights: &BertWeights, batch: &Batch) -> Result<Array3<i64>, EncoderError> {
     let dims = &weights.dims;
-    let tables = Tables::new();
     let emb = nl::to_codes(
         embedding_sum(weights, batch)?.view(),
         RESIDUAL_FRAC,
         RESIDUAL_BITS,
     );
     let emb_norm = nl::layer_norm_codes(&weights.embeddings.norm, dims.layer_norm_eps)?;
-    let emb = nl::layer_norm(emb.insert_axis(Axis(0)).view(), &emb_norm, &tables);
-    // The hidden state as codes (HIDDEN_FRAC fractional bits), repeated over T.
-    let mut h = emb
+    let emb = nl::layer_norm(emb.insert_axis(Axis(0)).view(), &emb_norm, &Tables::new());
+    Ok(emb
         .broadcast((dims.time_steps, emb.dim().1, emb.dim().2))
         .ok_or_else(|| EncoderError::Shape("embedding output".into()))?
-        .to_owned();
+        .to_owned())
+}
+
+/// A float hidden state (e.g. the float forward's layer input) as hidden-state codes:
+/// sat_HIDDEN_BITS(rne(h · 2^HIDDEN_FRAC)).
+pub fn hidden_codes(h: ArrayView3<f64>) -> Array3<i64> {
+    h.mapv(|v| sat(rne(v * f64::from(HIDDEN_FRAC).exp2()), HIDDEN_BITS))
+}
+
+/// One integer layer on hidden-state codes `h` [T, N, H]: its trace (the float forward's shape,
+/// so [`super::stats`] compares them directly) and its output codes.
+pub fn layer(
+    lw: &LayerWeights,
+    ql: &QuantLayer,
+    h: &Array3<i64>,
+    batch: &Batch,
+    dims: &BertDims,
+    tables: &Tables,
+) -> Result<(FloatLayer, Array3<i64>), EncoderError> {
+    let hf = nl::to_float(h.view(), HIDDEN_FRAC);
+    let (tq, yq) = site_step(ql.site(Site::Query), hf.clone())?;
+    let (tk, yk) = site_step(ql.site(Site::Key), hf.clone())?;
+    let (tv, yv) = site_step(ql.site(Site::Value), hf)?;
+    let ks = quantiser::quantise(yk.view(), &ql.key_codes)?;
+    let vs = quantiser::quantise(yv.view(), &ql.value_codes)?;
+    let code_alpha = |codes: &[i64], f: u32| -> Vec<f64> {
+        codes
+            .iter()
+            .map(|&c| c as f64 * (-(f as f64)).exp2())
+            .collect()
+    };
+    let ctx = attention_codes(
+        yq.view(),
+        ql.site(Site::Query).frac_out,
+        ks.view(),
+        &code_alpha(&ql.key_codes, ql.site(Site::Key).frac_out),
+        vs.view(),
+        &code_alpha(&ql.value_codes, ql.site(Site::Value).frac_out),
+        batch,
+        dims.heads,
+    )?;
+    let (ta, ya) = site_step(ql.site(Site::AttnOut), ctx)?;
+    let attn_norm = nl::layer_norm_codes(&lw.attn_norm, dims.layer_norm_eps)?;
+    let r1 = nl::residual(
+        ya.view(),
+        ql.site(Site::AttnOut).frac_out,
+        h.view(),
+        HIDDEN_FRAC,
+    );
+    let h1 = nl::layer_norm(r1.view(), &attn_norm, tables);
+    let (tf, yf) = site_step(ql.site(Site::FfnIn), nl::to_float(h1.view(), HIDDEN_FRAC))?;
+    let g = nl::gelu_codes(yf.view(), ql.site(Site::FfnIn).frac_out, tables);
+    let (to, yo) = site_step(ql.site(Site::FfnOut), nl::to_float(g.view(), HIDDEN_FRAC))?;
+    let out_norm = nl::layer_norm_codes(&lw.out_norm, dims.layer_norm_eps)?;
+    let r2 = nl::residual(
+        yo.view(),
+        ql.site(Site::FfnOut).frac_out,
+        h1.view(),
+        HIDDEN_FRAC,
+    );
+    let out = nl::layer_norm(r2.view(), &out_norm, tables);
+    let trace = FloatLayer {
+        sites: vec![tq, tk, tv, ta, tf, to],
+        key_spikes: ks,
+        value_spikes: vs,
+        output: nl::to_float(out.view(), HIDDEN_FRAC),
+    };
+    Ok((trace, out))
+}
+
+/// The integer forward through `layers` layers: host parameters (embeddings, LayerNorms) from
+/// `weights`, sites from `quant`.
+pub fn forward(
+    weights: &BertWeights,
+    quant: &[QuantLayer],
+    batch: &Batch,
+    layers: usize,
+) -> Result<Vec<FloatLayer>, EncoderError> {
+    let tables = Tables::new();
+    let mut h = embed(weights, batch)?;
     let mut traces = Vec::with_capacity(layers);
     for (lw, ql) in weights.layers.iter().zip(quant).take(layers) {
-        let hf = nl::to_float(h.view(), HIDDEN_FRAC);
-        let (tq, yq) = site_step(ql.site(Site::Query), hf.clone())?;
-        let (tk, yk) = site_step(ql.site(Site::Key), hf.clone())?;
-        let (tv, yv) = site_step(ql.site(Site::Value), hf)?;
-        let ks = quantiser::quantise(yk.view(), &ql.key_codes)?;
-        let vs = quantiser::quantise(yv.view(), &ql.value_codes)?;
-        let code_alpha = |codes: &[i64], f: u32| -> Vec<f64> {
-            codes
-                .iter()
-                .map(|&c| c as f64 * (-(f as f64)).exp2())
-                .collect()
-        };
-        let ctx = attention_codes(
-            yq.view(),
-            ql.site(Site::Query).frac_out,
-            ks.view(),
-            &code_alpha(&ql.key_codes, ql.site(Site::Key).frac_out),
-            vs.view(),
-            &code_alpha(&ql.value_codes, ql.site(Site::Value).frac_out),
-            batch,
-            dims.heads,
-        )?;
-        let (ta, ya) = site_step(ql.site(Site::AttnOut), ctx)?;
-        let attn_norm = nl::layer_norm_codes(&lw.attn_norm, dims.layer_norm_eps)?;
-        let r1 = nl::residual(
-            ya.view(),
-            ql.site(Site::AttnOut).frac_out,
-            h.view(),
-            HIDDEN_FRAC,
-        );
-        let h1 = nl::layer_norm(r1.view(), &attn_norm, &tables);
-        let (tf, yf) = site_step(ql.site(Site::FfnIn), nl::to_float(h1.view(), HIDDEN_FRAC))?;
-        let g = nl::gelu_codes(yf.view(), ql.site(Site::FfnIn).frac_out, &tables);
-        let (to, yo) = site_step(ql.site(Site::FfnOut), nl::to_float(g.view(), HIDDEN_FRAC))?;
-        let out_norm = nl::layer_norm_codes(&lw.out_norm, dims.layer_norm_eps)?;
-        let r2 = nl::residual(
-            yo.view(),
-            ql.site(Site::FfnOut).frac_out,
-            h1.view(),
-            HIDDEN_FRAC,
-        );
-        h = nl::layer_norm(r2.view(), &out_norm, &tables);
-        traces.push(FloatLayer {
-            sites: vec![tq, tk, tv, ta, tf, to],
-            key_spikes: ks,
-            value_spikes: vs,
-            output: nl::to_float(h.view(), HIDDEN_FRAC),
-        });
+        let (trace, out) = layer(lw, ql, &h, batch, &weights.dims, &tables)?;
+        h = out;
+        traces.push(trace);
     }
     Ok(traces)
 }

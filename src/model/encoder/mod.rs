@@ -11,6 +11,7 @@
 pub mod float;
 pub mod host;
 pub mod integer;
+pub mod isolate;
 pub mod nonlinear;
 pub mod site;
 pub mod stats;

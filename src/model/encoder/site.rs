@@ -277,21 +277,65 @@ impl QuantSite {
         Ok((run, y))
     }
 
+    /// The weights the codes stand for, W[j][i] · s_j [Dout, Din]: a float layer with these
+    /// differs from the checkpoint's by weight quantisation alone.
+    pub fn dequantised_weights(&self) -> Array2<f64> {
+        let mut w = self.w.mapv(|v| v as f64);
+        for (mut row, &s) in w.outer_iter_mut().zip(&self.column_scales) {
+            row *= s;
+        }
+        w
+    }
+
     pub fn dequantise(&self, y: ArrayView3<i64>) -> Array3<f64> {
         let k = (-(self.frac_out as f64)).exp2();
         y.mapv(|v| v as f64 * k)
     }
 }
 
-/// α code of a memoryless quantiser on a site's output codes: A = max(1, rne(α·2^F_out)),
-/// clamped to AW bits, in the alpha mode.
-pub fn quantiser_codes(alphas: &[f64], frac_out: u32, format: &NumericFormat) -> Vec<i64> {
+/// α code of a memoryless quantiser on a site's output codes: A = max(1, rne(α·2^F_out)), in
+/// the alpha mode. An α whose code needs more than AW bits is an error, never a clamp: a clamped
+/// threshold makes nearly every K or V spike ±1 ([`frac_out_for_quantiser`] picks an F_out where
+/// it fits).
+pub fn quantiser_codes(
+    alphas: &[f64],
+    frac_out: u32,
+    format: &NumericFormat,
+) -> Result<Vec<i64>, ModelError> {
     let one = (frac_out as f64).exp2();
     let top = unsigned_max(format.alpha_bits);
     alphas
         .iter()
-        .map(|&a| effective_code(rne(a * one).clamp(1, top), format.alpha_mode))
+        .enumerate()
+        .map(|(t, &a)| {
+            let code = rne(a * one).max(1);
+            if code > top {
+                return Err(ModelError::value(
+                    "quantiser alphas",
+                    Some(&[t]),
+                    a,
+                    format!(
+                        "its code at F_out = {frac_out} is {code}, above the {}-bit α code's \
+                         {top}; lower F_out",
+                        format.alpha_bits
+                    ),
+                ));
+            }
+            Ok(effective_code(code, format.alpha_mode))
+        })
         .collect()
+}
+
+/// The largest F ≤ `frac_out` at which every α of a memoryless quantiser on the site's outputs
+/// has a code within AW bits (rne(α·2^F) ≤ 2^AW − 1). With YW ≤ AW the output headroom rule
+/// already guarantees it; wider outputs (`format.output_bits`, `--frac-out-max`) need it.
+pub fn frac_out_for_quantiser(frac_out: u32, alphas: &[f64], format: &NumericFormat) -> u32 {
+    let top = unsigned_max(format.alpha_bits);
+    let amax = alphas.iter().fold(0.0f64, |m, &a| m.max(a));
+    (0..=frac_out)
+        .rev()
+        .find(|&f| rne(amax * (f as f64).exp2()) <= top)
+        .unwrap_or(0)
 }
 
 /// The F_in in `candidates` whose integer spikes agree best with the float neuron's spikes
@@ -427,6 +471,24 @@ mod tests {
             .run(codes.view())
             .expect("valid");
         assert_eq!((run.q, run.acc, run.y), (trace.q, trace.acc, trace.y));
+    }
+
+    #[test]
+    fn quantiser_alpha_codes_fit_or_are_refused() {
+        // YW = 24 lets F_out reach 20, where α = 1.4 needs a 21-bit code: AW = 16 cannot hold it.
+        let f = NumericFormat {
+            output_bits: 24,
+            ..format()
+        };
+        let alphas = [1.4, 1.6];
+        let e = quantiser_codes(&alphas, 20, &f).expect_err("does not fit");
+        assert!(e.to_string().contains("F_out = 20"), "{e}");
+        let fq = frac_out_for_quantiser(20, &alphas, &f);
+        assert_eq!(fq, 15, "1.6 · 2^15 = 52429 ≤ 65535 < 1.6 · 2^16");
+        let codes = quantiser_codes(&alphas, fq, &f).expect("fits");
+        assert_eq!(codes, vec![rne(1.4 * 32768.0), rne(1.6 * 32768.0)]);
+        // Where the codes already fit, F_out is kept.
+        assert_eq!(frac_out_for_quantiser(12, &alphas, &f), 12);
     }
 
     #[test]

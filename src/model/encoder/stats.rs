@@ -9,8 +9,11 @@
 
 use super::float::LayerTrace;
 use super::integer::QuantLayer;
+use super::isolate::LayerCosines;
+use super::site::QuantSite;
 use super::{EncoderError, Site};
 use crate::model::calibrate::spike_agreement;
+use crate::model::fixed::{rne, signed_range};
 use ndarray::{ArrayView2, ArrayView3};
 use serde::Serialize;
 
@@ -33,6 +36,13 @@ pub struct SiteStats {
     pub output_rel_error: f64,
     /// End to end: integer forward's spikes vs the float forward's.
     pub spike_agreement_e2e: f64,
+    /// Integer forward: input codes clipped at the XW-bit range (|x| ≥ 2^(XW−1−F_in)), of
+    /// `input_values`.
+    pub input_saturated: usize,
+    pub input_values: usize,
+    /// Integer forward: output codes at the YW-bit limits, of `output_values`.
+    pub output_saturated: usize,
+    pub output_values: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +56,8 @@ pub struct LayerStats {
     pub cosine: f64,
     /// The worst per-token cosine.
     pub min_token_cosine: f64,
+    /// The cosines of this layer alone, given the float forward's layer input.
+    pub given_float_input: LayerCosines,
 }
 
 /// Non-zero spikes / (N · D) per time step.
@@ -93,19 +105,58 @@ pub fn hidden_cosines(a: ArrayView2<f64>, b: ArrayView2<f64>) -> (f64, f64) {
     (flat, worst)
 }
 
-/// Compare the integer run with the float run, layer by layer.
+/// How many of `x` (float values, `frac` fractional bits) fall outside a signed `bits`-bit
+/// code, or (`at_limit`) sit at one of its two ends.
+fn saturated(x: ArrayView3<f64>, frac: u32, bits: u32, at_limit: bool) -> usize {
+    let (lo, hi) = signed_range(bits);
+    let k = f64::from(frac).exp2();
+    x.iter()
+        .filter(|&&v| {
+            let c = rne(v * k);
+            if at_limit {
+                c <= lo || c >= hi
+            } else {
+                c < lo || c > hi
+            }
+        })
+        .count()
+}
+
+/// (inputs clipped, outputs at the limits) of one integer site run.
+fn site_saturation(qs: &QuantSite, run: &super::float::SiteTrace) -> (usize, usize) {
+    (
+        saturated(
+            run.x.view(),
+            qs.format.frac_bits,
+            qs.format.input_bits,
+            false,
+        ),
+        saturated(run.y.view(), qs.frac_out, qs.format.output_bits, true),
+    )
+}
+
+/// Compare the integer run with the float run, layer by layer; `isolated` holds each layer's
+/// cosines given the float layer input ([`super::isolate::given_float_input`]).
 pub fn compare(
     quant: &[QuantLayer],
     float: &[LayerTrace],
     integer: &[LayerTrace],
+    isolated: &[LayerCosines],
 ) -> Result<Vec<LayerStats>, EncoderError> {
     let mut out = Vec::new();
-    for (l, ((ql, fl), il)) in quant.iter().zip(float).zip(integer).enumerate() {
+    for (l, (((ql, fl), il), iso)) in quant
+        .iter()
+        .zip(float)
+        .zip(integer)
+        .zip(isolated)
+        .enumerate()
+    {
         let mut sites = Vec::new();
         for s in Site::ALL {
             let qs = ql.site(s);
             let (fs, is) = (fl.site(s), il.site(s));
             let (replay, y) = qs.run(fs.x.view())?;
+            let (input_saturated, output_saturated) = site_saturation(qs, is);
             sites.push(SiteStats {
                 layer: l,
                 site: s.name(),
@@ -119,6 +170,10 @@ pub fn compare(
                 spike_agreement: spike_agreement(replay.q.view(), fs.q.view())?,
                 output_rel_error: rel_error(y.view(), fs.y.view()),
                 spike_agreement_e2e: spike_agreement(is.q.view(), fs.q.view())?,
+                input_saturated,
+                input_values: is.x.len(),
+                output_saturated,
+                output_values: is.y.len(),
             });
         }
         // The float run's mean in float, the integer run's by the integer rule.
@@ -132,7 +187,26 @@ pub fn compare(
             value_agreement_e2e: spike_agreement(il.value_spikes.view(), fl.value_spikes.view())?,
             cosine: cos,
             min_token_cosine: worst,
+            given_float_input: *iso,
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array3;
+
+    #[test]
+    fn saturation_counts_clipped_inputs_and_outputs_at_the_limits() {
+        // 8-bit codes with 4 fractional bits: −128 … 127, i.e. −8.0 … 7.9375.
+        let x = Array3::from_shape_vec((1, 1, 5), vec![7.9375, 7.97, -8.0, -8.04, 100.0])
+            .expect("shape");
+        // Beyond the range: 7.97 (128 after rounding), −8.04 (−129), 100.
+        assert_eq!(saturated(x.view(), 4, 8, false), 3);
+        // At or beyond a limit: also 7.9375 (127) and −8.0 (−128).
+        assert_eq!(saturated(x.view(), 4, 8, true), 5);
+        assert_eq!(saturated(x.view(), 2, 8, true), 1);
+    }
 }
