@@ -245,6 +245,8 @@ impl RtlContext {
         t.insert("regs", &super::regmap::rows());
         t.insert("regs_offset_bits", &super::regmap::OFFSET_BITS);
         t.insert("gelu", &crate::units::gelu::template_values());
+        t.insert("softmax", &crate::units::softmax::template_values());
+        t.insert("layernorm", &crate::units::layernorm::template_values());
         Ok(t)
     }
 

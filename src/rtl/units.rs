@@ -12,7 +12,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 24] = [
+pub const UNITS: [Unit; 28] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -166,6 +166,34 @@ pub const UNITS: [Unit; 24] = [
         applies: Applies::Standalone,
         template: template!("gelu/spikelm_gelu.v.tera"),
         reference: "src/units/gelu/mod.rs",
+    },
+    Unit {
+        module: "spikelm_mul_pipe",
+        role: "Pipelined wide signed multiplier: 17-bit limb products (18 x 18 DSP size) between registers, registered adder tree, four cycles (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("mul_pipe/spikelm_mul_pipe.v.tera"),
+        reference: "src/units/mul_pipe/tests.rs (exact products at every limb split)",
+    },
+    Unit {
+        module: "spikelm_credit_fifo",
+        role: "Output FIFO of a pipeline that never stalls: beats start only while the FIFO has room for all in flight; valid/ready head (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("credit_fifo/spikelm_credit_fifo.v.tera"),
+        reference: "src/units/softmax/tests.rs (flow control, checked through the softmax co-simulation under random output stalls)",
+    },
+    Unit {
+        module: "spikelm_softmax",
+        role: "Softmax of one row of log2-domain scores with the padding mask: row buffer, max, exp2 and sum, normalise passes, output FIFO; valid/ready (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("softmax/spikelm_softmax.v.tera"),
+        reference: "src/units/softmax/mod.rs",
+    },
+    Unit {
+        module: "spikelm_layernorm",
+        role: "LayerNorm of one row: row buffer, exact sum and sum of squares, D = H*Q - S^2 + E by shift-and-add, 1/sqrt table, gamma/beta memory with a write port, output FIFO; valid/ready (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("layernorm/spikelm_layernorm.v.tera"),
+        reference: "src/units/layernorm/mod.rs",
     },
     Unit {
         module: "spikelm_axis_checker",

@@ -62,3 +62,71 @@ fn run(cmd: &mut Command) -> String {
     assert!(out.status.success(), "$ {shown}\n{log}");
     log
 }
+
+/// Deterministic stimuli for the unit tests: a 64-bit linear congruential generator.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// The next value in 0..m (m ≥ 1).
+    pub fn below(&mut self, m: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 20) % m
+    }
+}
+
+/// The end of a row unit's testbench `initial` block: after reset, offer beat `accepted` with
+/// random valid (`assign` sets the input ports from the stimulus arrays at that index) and take
+/// outputs with random ready, until `beats` outputs are taken (the testbench counts them in
+/// `emitted`); then finish.
+pub fn random_stall_driver(beats: usize, assign: &str) -> String {
+    format!(
+        "        while (emitted < {beats}) begin\n\
+         \x20           @(negedge clk);\n\
+         \x20           in_valid = (accepted < {beats}) && (($random(seed) & 3) != 0);\n\
+         \x20           {assign}\n\
+         \x20           out_ready = ($random(seed) & 3) != 0;\n\
+         \x20       end\n\
+         \x20       $finish;\n"
+    )
+}
+
+/// The output beats a row unit's testbench printed as `<tag> <value> <last>`.
+pub fn tagged_beats(log: &str, tag: &str) -> Vec<(i64, bool)> {
+    log.lines()
+        .filter_map(|l| l.strip_prefix(tag)?.strip_prefix(' '))
+        .map(|v| {
+            let mut it = v.split_whitespace();
+            let value = it.next().and_then(|x| x.parse().ok()).expect("a value");
+            (value, it.next() == Some("1"))
+        })
+        .collect()
+}
+
+/// A row unit's output beats `got` (value, last) against the model's rows `want`, bit for bit,
+/// with `last` on each row's final beat; adds to `differ[k]` the beats on which the altered
+/// model `altered[k]` (the model with one rounding changed) disagrees with the RTL.
+pub fn check_rows<const K: usize>(
+    got: &[(i64, bool)],
+    want: &[Vec<i64>],
+    altered: &[[Vec<i64>; K]],
+    differ: &mut [usize; K],
+    what: &str,
+) {
+    let beats: usize = want.iter().map(Vec::len).sum();
+    assert_eq!(got.len(), beats, "{what}: output beats");
+    let mut at = 0;
+    for (ri, (row, alt)) in want.iter().zip(altered).enumerate() {
+        for (i, w) in row.iter().enumerate() {
+            let (v, last) = got[at + i];
+            assert_eq!(v, *w, "{what}: row {ri} beat {i}");
+            assert_eq!(last, i + 1 == row.len(), "{what}: row {ri} beat {i} last");
+            for (a, d) in alt.iter().zip(differ.iter_mut()) {
+                *d += usize::from(a[i] != v);
+            }
+        }
+        at += row.len();
+    }
+}

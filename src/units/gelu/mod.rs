@@ -4,7 +4,7 @@
 
 use crate::model::encoder::host;
 use crate::model::fixed::{round_shift, sat};
-use crate::units::interp::InterpTable;
+use crate::units::interp::{InterpTable, RomValues};
 
 /// The table covers [−2^RANGE_BITS, 2^RANGE_BITS).
 pub const RANGE_BITS: u32 = 2;
@@ -62,21 +62,16 @@ pub struct TemplateValues {
     pub range_bits: u32,
     pub step_bits: u32,
     pub table_frac: u32,
-    pub sample_bits: u32,
-    pub delta_bits: u32,
-    pub rom: String,
+    #[serde(flatten)]
+    pub table: RomValues,
 }
 
 pub fn template_values() -> TemplateValues {
-    let t = table();
-    let (vw, dw) = t.widths();
     TemplateValues {
         range_bits: RANGE_BITS,
         step_bits: STEP_BITS,
         table_frac: TABLE_FRAC,
-        sample_bits: vw,
-        delta_bits: dw,
-        rom: t.verilog_literal(vw, dw),
+        table: table().rom_values(),
     }
 }
 

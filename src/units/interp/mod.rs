@@ -7,6 +7,17 @@
 
 use crate::model::fixed::round_shift;
 
+/// What a template needs of one table: its widths and its ROM literal.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RomValues {
+    /// Signed width of the samples v_i.
+    pub sample_bits: u32,
+    /// Signed width of the differences d_i.
+    pub delta_bits: u32,
+    /// [`InterpTable::verilog_literal`] at those widths.
+    pub rom: String,
+}
+
 /// A sampled function: `values[i]` at the start of interval i and `values[i + 1]` at its end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InterpTable {
@@ -54,6 +65,16 @@ impl InterpTable {
             words.iter().map(|w| bits(w.0)).max().unwrap_or(1),
             words.iter().map(|w| bits(w.1)).max().unwrap_or(1),
         )
+    }
+
+    /// The widths and the ROM literal at the smallest widths ([`Self::widths`]).
+    pub fn rom_values(&self) -> RomValues {
+        let (vw, dw) = self.widths();
+        RomValues {
+            sample_bits: vw,
+            delta_bits: dw,
+            rom: self.verilog_literal(vw, dw),
+        }
     }
 
     /// The ROM as one Verilog hex literal of `len` words `{d_i, v_i}`, word 0 in the low bits,

@@ -3,7 +3,7 @@
 //! an even normalisation shift and an interpolated table, then γ and β.
 
 use crate::model::fixed::{rne, round_shift, sat};
-use crate::units::interp::InterpTable;
+use crate::units::interp::{InterpTable, RomValues};
 
 /// Table of 1/√u on u ∈ [0, 4): 2^(RSQRT_STEP_BITS + 2) intervals (those below u = 1 are never
 /// read and hold 1/√1), samples in RSQRT_FRAC fractional bits.
@@ -46,6 +46,24 @@ pub fn rsqrt_table() -> InterpTable {
     })
 }
 
+/// The values `spikelm_layernorm.v.tera` renders: the table's constants, widths and ROM literal.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TemplateValues {
+    pub mant_bits: u32,
+    pub rsqrt_step_bits: u32,
+    pub rsqrt_frac: u32,
+    pub rsqrt: RomValues,
+}
+
+pub fn template_values() -> TemplateValues {
+    TemplateValues {
+        mant_bits: MANT_BITS,
+        rsqrt_step_bits: RSQRT_STEP_BITS,
+        rsqrt_frac: RSQRT_FRAC,
+        rsqrt: rsqrt_table().rom_values(),
+    }
+}
+
 /// γ, β and ε of one LayerNorm as codes: G = rne(γ·2^FG), B = sat_YW(rne(β·2^FY)),
 /// E = rne(ε · 2^(2·FX) · H²) (the ε of D, whose unit is 2^(−2·FX) / H²).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,12 +103,32 @@ pub fn rsqrt(d: i128, table: &InterpTable) -> (i64, i32) {
 }
 
 /// R(v, n) for n ≥ 0, v · 2^−n for n < 0.
-fn shift(v: i64, n: i32) -> i64 {
+pub fn shift(v: i64, n: i32) -> i64 {
     if n >= 0 {
         round_shift(v, n as u32)
     } else {
         v << -n
     }
+}
+
+/// What one row's normalisation needs besides x_j: H, S, and (t, σ_sh) = [`rsqrt`] of D.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowStats {
+    pub h: i64,
+    pub s: i64,
+    pub t: i64,
+    pub sh: i32,
+}
+
+/// H, S = Σx, and the reciprocal square root of D = max(1, H·Σx² − S² + E).
+pub fn row_stats(x: &[i64], eps: i64, table: &InterpTable) -> RowStats {
+    let h = x.len() as i64;
+    let s: i64 = x.iter().sum();
+    let q: i128 = x.iter().map(|&v| i128::from(v) * i128::from(v)).sum();
+    // Exact in 128 bits for rows of up to 2^20 values of up to 48 bits.
+    let d = (i128::from(h) * q - i128::from(s) * i128::from(s) + i128::from(eps)).max(1);
+    let (t, sh) = rsqrt(d, table);
+    RowStats { h, s, t, sh }
 }
 
 /// One row: x (FX fractional bits) to y (FY fractional bits, YW bits).
@@ -100,12 +138,7 @@ pub fn layer_norm_row(
     fmt: &LayerNormFormat,
     table: &InterpTable,
 ) -> Vec<i64> {
-    let h = x.len() as i64;
-    let s: i64 = x.iter().sum();
-    let q: i128 = x.iter().map(|&v| i128::from(v) * i128::from(v)).sum();
-    // Exact in 128 bits for rows of up to 2^20 values of up to 48 bits.
-    let d = (i128::from(h) * q - i128::from(s) * i128::from(s) + i128::from(codes.eps)).max(1);
-    let (t, sh) = rsqrt(d, table);
+    let RowStats { h, s, t, sh } = row_stats(x, codes.eps, table);
     x.iter()
         .zip(codes.gamma.iter().zip(&codes.beta))
         .map(|(&v, (&g, &b))| {

@@ -73,3 +73,244 @@ fn constant_row_gives_beta_and_rsqrt_normalises() {
     let y = layer_norm_row(&[65536, -65536, 65536, -65536], &codes, &FMT, &table);
     assert_eq!(y, vec![16384 + 7, -16384 - 3, 16384, -16384 + 1]);
 }
+
+use crate::units::testbench::{check_rows, random_stall_driver, simulate_files, tagged_beats, Lcg};
+
+/// Files of the LayerNorm unit in the generated tree, leaves first.
+const LAYERNORM_FILES: [&str; 7] = [
+    "rtl/spikelm_sat.v",
+    "rtl/spikelm_delay.v",
+    "rtl/spikelm_ram_sdp.v",
+    "standalone/spikelm_interp.v",
+    "standalone/spikelm_mul_pipe.v",
+    "standalone/spikelm_credit_fifo.v",
+    "standalone/spikelm_layernorm.v",
+];
+
+/// The RTL's parameters beside the model's format.
+struct Dut {
+    fmt: LayerNormFormat,
+    xw: u32,
+    gw: u32,
+    ew: u32,
+    n: usize,
+    ab: u32,
+}
+
+/// One row: the codes, and whether its last beat carries `in_last` (a row of N beats may end
+/// by its length alone).
+struct Row {
+    x: Vec<i64>,
+    last_flag: bool,
+}
+
+/// A testbench writing γ and β of every channel through the parameter port, then streaming
+/// `rows` through `spikelm_layernorm` with random valid and ready (seeded), printing every
+/// output beat as `Y <y> <last>`.
+fn stream_tb(dut: &Dut, codes: &LayerNormCodes, rows: &[Row], seed: u32) -> String {
+    let mut init = String::new();
+    for (j, (g, b)) in codes.gamma.iter().zip(&codes.beta).enumerate() {
+        init.push_str(&format!("        gs[{j}] = {g}; bs[{j}] = {b};\n"));
+    }
+    let mut beats = 0usize;
+    for row in rows {
+        for (i, x) in row.x.iter().enumerate() {
+            let last = u8::from(i + 1 == row.x.len() && row.last_flag);
+            init.push_str(&format!(
+                "        xs[{beats}] = {x}; ls[{beats}] = {last};\n"
+            ));
+            beats += 1;
+        }
+    }
+    let f = &dut.fmt;
+    let (xw, gw, yw, ew, n, ab) = (dut.xw, dut.gw, f.yw, dut.ew, dut.n, dut.ab);
+    format!(
+        "`timescale 1ns/1ps\nmodule tb;\n\
+         \x20   reg clk = 0; always #1 clk = ~clk;\n\
+         \x20   reg rst = 1, in_valid = 0, out_ready = 0, in_last = 0, par_we = 0;\n\
+         \x20   reg [{xw}-1:0] in_x = 0; reg [{ab}-1:0] par_addr = 0;\n\
+         \x20   reg [{gw}-1:0] par_gamma = 0; reg [{yw}-1:0] par_beta = 0;\n\
+         \x20   reg [{xw}-1:0] xs [0:{beats}]; reg ls [0:{beats}];\n\
+         \x20   reg [{gw}-1:0] gs [0:{n}]; reg [{yw}-1:0] bs [0:{n}];\n\
+         \x20   wire in_ready, out_valid, out_last; wire [{yw}-1:0] out_y;\n\
+         \x20   integer accepted = 0, emitted = 0, j, seed = {seed};\n\
+         \x20   spikelm_layernorm #(.XW({xw}), .FN({fnn}), .GW({gw}), .FG({fg}), .YW({yw}),\n\
+         \x20       .FY({fy}), .EW({ew}), .N({n}), .AB({ab})) dut (\n\
+         \x20       .clk(clk), .rst(rst), .par_we(par_we), .par_addr(par_addr),\n\
+         \x20       .par_gamma(par_gamma), .par_beta(par_beta), .eps({ew}'d{eps}),\n\
+         \x20       .in_valid(in_valid), .in_ready(in_ready), .in_x(in_x), .in_last(in_last),\n\
+         \x20       .out_valid(out_valid), .out_ready(out_ready), .out_y(out_y), .out_last(out_last));\n\
+         \x20   always @(posedge clk) begin\n\
+         \x20       if (in_valid && in_ready) accepted <= accepted + 1;\n\
+         \x20       if (out_valid && out_ready) begin\n\
+         \x20           $display(\"Y %0d %0d\", $signed(out_y), out_last); emitted <= emitted + 1;\n\
+         \x20       end\n\
+         \x20   end\n\
+         \x20   initial begin\n{init}\
+         \x20       repeat (3) @(negedge clk); rst = 0;\n\
+         \x20       for (j = 0; j < {n}; j = j + 1) begin\n\
+         \x20           par_we = 1; par_addr = j; par_gamma = gs[j]; par_beta = bs[j]; @(negedge clk);\n\
+         \x20       end\n\
+         \x20       par_we = 0;\n\
+{driver}\
+         \x20   end\nendmodule\n",
+        driver = random_stall_driver(beats, "in_x = xs[accepted]; in_last = ls[accepted];"),
+        fnn = f.fn_,
+        fg = f.fg,
+        fy = f.fy,
+        eps = codes.eps,
+    )
+}
+
+/// Rows that reach every edge: length 1, length N (ended by in_last and by the length alone),
+/// constant rows (D = max(1, E)), both ends of the input range, ±1 around a mean, both ends of
+/// the 1/√ table, then random
+/// rows whose spread runs from a few LSBs to the whole range.
+fn rows(dut: &Dut, random: usize, seed: u64) -> Vec<Row> {
+    let (hi, lo) = ((1i64 << (dut.xw - 1)) - 1, -(1i64 << (dut.xw - 1)));
+    let n = dut.n;
+    let row = |x: Vec<i64>| Row { x, last_flag: true };
+    let mut out = vec![
+        row(vec![5]),
+        row(vec![lo]),
+        row(vec![lo; n]),
+        row(vec![hi; n]),
+        Row {
+            x: (0..n).map(|i| if i % 2 == 0 { lo } else { hi }).collect(),
+            last_flag: false,
+        },
+        row(vec![lo, hi]),
+        row(vec![1, -1, 1, -1]),
+        row(vec![7, 7, 8]),
+        // The 1/√ table's ends: D = 1 + E (E = 3: D = 4, m = 2^22, interval 64 at fraction 0)
+        // and D = 4·hi² + E (the top interval for the narrow format).
+        row(vec![0, 1]),
+        row(vec![-hi, hi]),
+    ];
+    let mut rng = Lcg(seed);
+    let mut next = |m: u64| rng.below(m);
+    for r in 0..random {
+        let len = if r % 4 == 0 {
+            n
+        } else {
+            1 + next(n as u64) as usize
+        };
+        let bits = 1 + next(u64::from(dut.xw)) as u32;
+        let centre = next(1 << (dut.xw - 1)) as i64 - (1 << (dut.xw - 2));
+        let x = (0..len)
+            .map(|_| (centre + next(1 << bits) as i64 - (1i64 << (bits - 1))).clamp(lo, hi))
+            .collect();
+        out.push(row(x));
+    }
+    assert!(out.iter().all(|r| r.x.len() <= n));
+    out
+}
+
+/// Random γ and β codes of N channels, and E, in the DUT's widths.
+fn random_codes(dut: &Dut, eps: i64, seed: u64) -> LayerNormCodes {
+    let mut s = seed;
+    let mut next = |bits: u32| {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((s >> 16) % (1 << bits)) as i64 - (1i64 << (bits - 1))
+    };
+    LayerNormCodes {
+        gamma: (0..dut.n).map(|_| next(dut.gw)).collect(),
+        beta: (0..dut.n).map(|_| next(dut.fmt.yw)).collect(),
+        eps,
+    }
+}
+
+/// The model with one rounding replaced by truncation: the normalising shift (`z`) or the
+/// γ product's (`y`).
+fn altered_row(x: &[i64], codes: &LayerNormCodes, fmt: &LayerNormFormat, which: &str) -> Vec<i64> {
+    let RowStats { h, s, t, sh } = row_stats(x, codes.eps, &rsqrt_table());
+    let zsh = RSQRT_FRAC as i32 + sh - fmt.fn_ as i32;
+    let ysh = fmt.fg + fmt.fn_ - fmt.fy;
+    x.iter()
+        .zip(codes.gamma.iter().zip(&codes.beta))
+        .map(|(&v, (&g, &b))| {
+            let c = (h * v - s) * t;
+            let z = if which == "z" {
+                c >> zsh
+            } else {
+                shift(c, zsh)
+            };
+            let y = if which == "y" {
+                (z * g) >> ysh
+            } else {
+                round_shift(z * g, ysh)
+            };
+            sat(y + b, fmt.yw)
+        })
+        .collect()
+}
+
+/// The RTL against the model, bit for bit, under random valid/ready stalls: at the encoder's
+/// format (XW 26, FN 14, γ 18 bits FG 15, YW 22 FY 14; N = 24) and at a narrow one whose
+/// outputs saturate (N = 7, not a power of two). The same stimuli separate the model from
+/// versions of it whose z or output rounding truncates, so a change of either rounding in the
+/// model fails this test.
+#[test]
+fn rtl_matches_the_model_under_random_stalls() {
+    let table = rsqrt_table();
+    let duts = [
+        (
+            Dut {
+                fmt: LayerNormFormat {
+                    fx: 16,
+                    fn_: 14,
+                    fg: 15,
+                    yw: 22,
+                    fy: 14,
+                },
+                xw: 26,
+                gw: 18,
+                ew: 40,
+                n: 24,
+                ab: 5,
+            },
+            // ε = 1e-5 at FX = 16 for rows of H = 24.
+            rne(1e-5 * 2f64.powi(32) * 576.0),
+        ),
+        (
+            Dut {
+                fmt: LayerNormFormat {
+                    fx: 6,
+                    fn_: 10,
+                    fg: 7,
+                    yw: 10,
+                    fy: 6,
+                },
+                xw: 12,
+                gw: 10,
+                ew: 8,
+                n: 7,
+                ab: 3,
+            },
+            3,
+        ),
+    ];
+    let mut differ = [0usize; 2];
+    for (k, (dut, eps)) in duts.iter().enumerate() {
+        dut.fmt.check().expect("a valid format");
+        let codes = random_codes(dut, *eps, 21 + k as u64);
+        let rows = rows(dut, 40, 5 + k as u64);
+        let tb = stream_tb(dut, &codes, &rows, 9 + k as u32);
+        let got = tagged_beats(&simulate_files(&LAYERNORM_FILES, &tb), "Y");
+        let want: Vec<_> = rows
+            .iter()
+            .map(|r| layer_norm_row(&r.x, &codes, &dut.fmt, &table))
+            .collect();
+        let alt: Vec<_> = rows
+            .iter()
+            .map(|r| ["z", "y"].map(|w| altered_row(&r.x, &codes, &dut.fmt, w)))
+            .collect();
+        check_rows(&got, &want, &alt, &mut differ, &format!("{:?}", dut.fmt));
+    }
+    assert!(
+        differ.iter().all(|&d| d > 0),
+        "a model with truncating rounding would pass too ({differ:?} beats differ)"
+    );
+}

@@ -4,7 +4,7 @@
 //! normalising multiply. A masked position (additive −∞) gets probability 0 exactly.
 
 use crate::model::fixed::{round_shift, sat};
-use crate::units::interp::InterpTable;
+use crate::units::interp::{InterpTable, RomValues};
 
 /// Table of 2^−f on f ∈ [0, 1): 2^EXP_STEP_BITS intervals, samples in EXP_FRAC fractional bits.
 pub const EXP_STEP_BITS: u32 = 6;
@@ -52,6 +52,30 @@ pub fn recip_table() -> InterpTable {
     })
 }
 
+/// The values `spikelm_softmax.v.tera` renders: the tables' constants, widths and ROM literals.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TemplateValues {
+    pub exp_step_bits: u32,
+    pub exp_frac: u32,
+    pub recip_step_bits: u32,
+    pub recip_frac_bits: u32,
+    pub recip_frac: u32,
+    pub exp: RomValues,
+    pub recip: RomValues,
+}
+
+pub fn template_values() -> TemplateValues {
+    TemplateValues {
+        exp_step_bits: EXP_STEP_BITS,
+        exp_frac: EXP_FRAC,
+        recip_step_bits: RECIP_STEP_BITS,
+        recip_frac_bits: RECIP_FRAC_BITS,
+        recip_frac: RECIP_FRAC,
+        exp: exp2_table().rom_values(),
+        recip: recip_table().rom_values(),
+    }
+}
+
 /// z = sat_ZW(R(s · M, S)): a score code into the log2 domain (M / 2^S = the score's float scale
 /// · log2 e · 2^FZ).
 pub fn log2_score(s: i64, m: i64, shift: u32, fmt: &SoftmaxFormat) -> i64 {
@@ -90,6 +114,15 @@ pub fn reciprocal(sum: i64, table: &InterpTable) -> (i64, u32) {
     (r, k)
 }
 
+/// z_max: the largest score of a kept position, `None` if every position is masked.
+pub fn kept_max(z: &[i64], keep: &[bool]) -> Option<i64> {
+    z.iter()
+        .zip(keep)
+        .filter(|(_, &k)| k)
+        .map(|(&v, _)| v)
+        .max()
+}
+
 /// Probabilities of one row of log2-domain scores `z`; `keep[i] = false` is a masked position.
 /// A row with every position masked gives all zeros.
 pub fn softmax_row(
@@ -99,13 +132,7 @@ pub fn softmax_row(
     exp: &InterpTable,
     recip: &InterpTable,
 ) -> Vec<i64> {
-    let Some(zmax) = z
-        .iter()
-        .zip(keep)
-        .filter(|(_, &k)| k)
-        .map(|(&v, _)| v)
-        .max()
-    else {
+    let Some(zmax) = kept_max(z, keep) else {
         return vec![0; z.len()];
     };
     let e: Vec<i64> = z
