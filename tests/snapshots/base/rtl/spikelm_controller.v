@@ -323,9 +323,9 @@ module spikelm_controller #(
     reg [TB-1:0]   c_dt_q;
     reg [SBAB-1:0] c_bbase_q;    // buffer address of the bank's entry 0
     reg [SBAB-1:0] c_base_q;     // ... of the row block's entry 0
-    reg [TOKW+1:0] c_btok_q;     // tokens before the bank
+    reg [TOKW+1:0] c_b1_q;       // c_gtok of the bank's first block (tokens once it completes)
     reg [TOKW+1:0] c_gtok_q;     // tokens once the row block completes
-    reg            c_run_last_q; // the bank is the run's last: c_btok + G * TPR >= tokens
+    reg            c_run_last_q; // the bank is the run's last: tokens before it + G * TPR >= tokens
     reg            c_blk_end_q;  // the row block is the bank's last: c_blk == G - 1 or the run's last
     reg            c_wgt_q;      // the row block is the bank's first: weights from the stream
     reg            c_i_end_q;    // c_i == Din - 1
@@ -334,19 +334,17 @@ module spikelm_controller #(
     // A reduction step: a weight beat taken, or a step of a block whose weights are buffered.
     wire           c_fire     = (wgt_valid & wgt_ready) | (state_q[I_RED] & ~c_wgt_q);
     wire           c_dr_end   = (c_dr_q == R_LAST);
-    // The end flags' next values, registered a step ahead: c_gtok and c_btok change only when
+    // The end flags' next values, registered a step ahead: c_gtok and c_b1 change only when
     // a row block's drain ends, at least Din + ARRAY_PIPE + R > 2 cycles apart, so these sums
     // and compares have settled (two cycles) before the next block end reads them, and no
     // carry chain sits in the drain handshake.
     reg [TOKW+1:0] c_gnext_q;      // c_gtok + TPR: c_gtok of the next block
-    reg [TOKW+1:0] c_b1_q;         // c_btok + TPR: c_gtok of the bank's first block
     reg [TOKW+1:0] c_bnext_q;      // c_gtok + G * TPR: tokens after the next bank
     reg            c_gnext_last_q; // c_gnext >= tokens: the next block is the run's last
     reg            c_b1_last_q;    // c_b1 >= tokens: the bank's first block is the run's last
     reg            c_bnext_last_q; // c_bnext >= tokens: the next bank is the run's last
     always @(posedge clk) begin
         c_gnext_q      <= c_gtok_q + {1'b0, TPR_K};
-        c_b1_q         <= c_btok_q + {1'b0, TPR_K};
         c_bnext_q      <= c_gtok_q + BANKTOK_K;
         c_gnext_last_q <= (c_gnext_q >= {2'b00, tokens_q});
         c_b1_last_q    <= (c_b1_q >= {2'b00, tokens_q});
@@ -370,7 +368,7 @@ module spikelm_controller #(
             c_bank_q     <= 1'b0;
             c_bbase_q    <= {SBAB{1'b0}};
             c_base_q     <= {SBAB{1'b0}};
-            c_btok_q     <= {(TOKW+2){1'b0}};
+            c_b1_q       <= {1'b0, TPR_K};
             c_gtok_q     <= {1'b0, TPR_K};
             c_run_last_q <= ({2'b00, tokens} <= BANKTOK_K);
             c_blk_end_q  <= G_ONE | ({1'b0, tokens} <= TPR_K);
@@ -429,7 +427,7 @@ module spikelm_controller #(
                                     c_bank_q     <= ~c_bank_q;
                                     c_bbase_q    <= c_bank_q ? {SBAB{1'b0}} : BANK1;
                                     c_base_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
-                                    c_btok_q     <= c_gtok_q;
+                                    c_b1_q       <= c_gnext_q;
                                     c_gtok_q     <= c_gnext_q;
                                     c_run_last_q <= c_bnext_last_q;
                                     c_blk_end_q  <= G_ONE | c_gnext_last_q;
