@@ -182,7 +182,7 @@ impl PerfEstimate {
                 .sum::<u64>();
         let energy = CONVENTIONS
             .iter()
-            .map(|c| energy_row(c, params, &layers, n_layers, 1.0))
+            .map(|c| energy_row(c, params, &layers, n_layers, firing_rate))
             .collect();
         // Additions scale with the rate; everything else in the energy does not.
         let energy_vs_firing_rate = SWEEP_RATES
@@ -191,14 +191,7 @@ impl PerfEstimate {
                 firing_rate: r,
                 energy: CONVENTIONS
                     .iter()
-                    .map(|c| {
-                        let scale = if firing_rate > 0.0 {
-                            r / firing_rate
-                        } else {
-                            0.0
-                        };
-                        energy_row(c, params, &layers, n_layers, scale)
-                    })
+                    .map(|c| energy_row(c, params, &layers, n_layers, r))
                     .collect(),
             })
             .collect();
@@ -271,13 +264,13 @@ fn layer_perf(params: &Params, int8: Option<&Params>, kind: LayerKind, rate: f64
     }
 }
 
-/// Energy of one sequence; the additions are the layers' own times `additions_scale`.
+/// Energy of one sequence at firing rate `rate` (only the additions depend on it).
 fn energy_row(
     c: &Convention,
     params: &Params,
     layers: &[LayerPerf],
     n_layers: u64,
-    additions_scale: f64,
+    rate: f64,
 ) -> EnergyRow {
     let m = params.model();
     let (n, t) = (m.seq_len as f64, m.time_steps as f64);
@@ -292,7 +285,7 @@ fn energy_row(
     for l in layers {
         let (din, dout) = (l.din as f64, l.dout as f64);
         // The amplitude stage multiplies once per output value.
-        row.snn_compute_uj += l.additions * additions_scale * c.e_ac_pj + n * t * dout * c.e_mac_pj;
+        row.snn_compute_uj += rate * l.synaptic_ops as f64 * c.e_ac_pj + n * t * dout * c.e_mac_pj;
         row.snn_memory_uj += l.traffic.energy_pj();
         row.int8_compute_uj += n * din * dout * c.e_mac_pj + n * dout * c.e_mac_pj;
         // NaN (null in JSON) when the INT8 twin is not a valid configuration.
@@ -304,4 +297,26 @@ fn energy_row(
     row.int8_compute_uj *= scale;
     row.int8_memory_uj *= scale;
     row
+}
+
+#[cfg(test)]
+mod sweep_tests {
+    use super::*;
+
+    #[test]
+    fn the_firing_rate_sweep_does_not_depend_on_the_rate_asked_for() {
+        let p = Params::preset_with("spikelm-bert-tiny", &[]).expect("preset");
+        let at = |rate: f64| PerfEstimate::compute(&p, 100.0, rate).expect("estimate");
+        let (zero, some) = (at(0.0), at(0.35));
+        for (a, b) in zero
+            .energy_vs_firing_rate
+            .iter()
+            .zip(&some.energy_vs_firing_rate)
+        {
+            assert_eq!(a.energy[0].snn_compute_uj, b.energy[0].snn_compute_uj);
+        }
+        // More spikes, more additions.
+        let sweep = &zero.energy_vs_firing_rate;
+        assert!(sweep[1].energy[0].snn_compute_uj > sweep[0].energy[0].snn_compute_uj);
+    }
 }

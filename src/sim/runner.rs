@@ -124,7 +124,7 @@ pub fn run(params: &Params, opts: &SimOptions) -> Result<SimReport, SimError> {
         * opts
             .layers
             .iter()
-            .map(|l| out_beats(params, *l, tokens))
+            .map(|l| crate::perf::layer_schedule(params, l.kind, tokens).out_beats)
             .sum::<u64>();
     let bar = progress_bar(opts.progress, total_beats);
     let mut report = SimReport::new(params, &session.tree, &session.verilator, &session.build);
@@ -150,13 +150,6 @@ pub fn run(params: &Params, opts: &SimOptions) -> Result<SimReport, SimError> {
     report.timing.wall_s = wall.elapsed().as_secs_f64();
     report.finish();
     Ok(report)
-}
-
-fn out_beats(params: &Params, layer: LayerShape, tokens: u32) -> u64 {
-    let d = &params.derived;
-    u64::from(tokens / d.tokens_per_row_block)
-        * u64::from(layer.dout / params.array().cols)
-        * u64::from(params.array().rows)
 }
 
 fn spinner(show: bool, message: &str) -> ProgressBar {

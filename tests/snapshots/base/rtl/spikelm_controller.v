@@ -321,7 +321,6 @@ module spikelm_controller #(
     reg [GW-1:0]   c_blk_q;      // row block in the bank
     reg [RB-1:0]   c_dr_q;
     reg [TB-1:0]   c_dt_q;
-    reg [SBAB-1:0] c_bbase_q;    // buffer address of the bank's entry 0
     reg [SBAB-1:0] c_base_q;     // ... of the row block's entry 0
     reg [TOKW+1:0] c_b1_q;       // c_gtok of the bank's first block (tokens once it completes)
     reg [TOKW+1:0] c_gtok_q;     // tokens once the row block completes
@@ -366,7 +365,6 @@ module spikelm_controller #(
             c_dr_q       <= {RB{1'b0}};
             c_dt_q       <= {TB{1'b0}};
             c_bank_q     <= 1'b0;
-            c_bbase_q    <= {SBAB{1'b0}};
             c_base_q     <= {SBAB{1'b0}};
             c_b1_q       <= {1'b0, TPR_K};
             c_gtok_q     <= {1'b0, TPR_K};
@@ -418,14 +416,13 @@ module spikelm_controller #(
                                 if (!c_cb_end_q) begin       // next column block, same bank
                                     c_cb_q      <= c_cb_q + 1'b1;
                                     c_cb_end_q  <= (c_cb_q == ncb_m2_q);
-                                    c_base_q    <= c_bbase_q;
+                                    c_base_q    <= c_bank_q ? BANK1 : {SBAB{1'b0}};
                                     c_gtok_q    <= c_b1_q;
                                     c_blk_end_q <= G_ONE | c_b1_last_q;
                                 end else begin               // bank complete
                                     c_cb_q       <= {NCBW{1'b0}};
                                     c_cb_end_q   <= ncb_is1_q;
                                     c_bank_q     <= ~c_bank_q;
-                                    c_bbase_q    <= c_bank_q ? {SBAB{1'b0}} : BANK1;
                                     c_base_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
                                     c_b1_q       <= c_gnext_q;
                                     c_gtok_q     <= c_gnext_q;
