@@ -5,7 +5,7 @@
 //! ([`super::order::Blocks`]). With `n_b` blocks in bank `b`, `E_b = n_b·TPR·ET·Din` encode
 //! cycles (one activation beat per cycle; ET = T, or 1 for int8_mac) and `K_b =
 //! NCB·n_b·(Din + P + R)` compute cycles (`NCB = Dout / C` column blocks, each block of the
-//! bank Din reduction steps, [`PIPE`] cycles for the array pipeline and R drain beats), bank
+//! bank Din reduction steps, P = [`pipeline::array_pipe`] cycles for the array pipeline and R drain beats), bank
 //! `b` (cycle 0 = the START write):
 //!
 //! ```text
@@ -22,9 +22,6 @@ use super::order::Blocks;
 use super::pipeline;
 use crate::config::{LayerKind, Params, PeKind};
 use serde::Serialize;
-
-/// Cycles between the last reduction step of a column block and its first drain beat.
-pub const PIPE: u64 = pipeline::ARRAY_PIPE;
 
 /// The schedule of one layer run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,7 +50,7 @@ pub struct LayerSchedule {
     pub useful_pe_cycles: u64,
     /// useful_pe_cycles / (cycles · R · C).
     pub utilisation: f64,
-    /// Steady state, encoding hidden: Din / (Din + PIPE + R).
+    /// Steady state, encoding hidden: Din / (Din + P + R).
     pub steady_utilisation: f64,
 }
 
@@ -82,7 +79,8 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
     let ncb = shape.dout as u64 / c;
     let blocks = Blocks::of(params, tokens as usize);
     let encode = |n: u64| n * tpr * et * din;
-    let compute = |n: u64| ncb * n * (din + PIPE + r);
+    let pipe = pipeline::array_pipe(params);
+    let compute = |n: u64| ncb * n * (din + pipe + r);
     let enc_lat = pipeline::encoder_latency(params);
 
     let banks = blocks.banks();
@@ -122,7 +120,7 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
         array_busy: nrb * ncb * din,
         useful_pe_cycles: useful,
         utilisation: useful as f64 / (cycles as f64 * (r * c) as f64),
-        steady_utilisation: din as f64 / (din + PIPE + r) as f64,
+        steady_utilisation: din as f64 / (din + pipe + r) as f64,
     }
 }
 

@@ -4,13 +4,25 @@
 
 use crate::config::{Params, PeKind};
 
-/// Latency of `spikelm_amp_shift`: 4 for a true multiplier (the DSP block's input, pipeline and
-/// output registers, then the sum of the partial products), 3 for csd/pow2 digits (shift and
-/// invert, negate, sum).
+/// Latency of `spikelm_mul18`: a DSP block's input, pipeline and output registers.
+pub const MUL18_LATENCY: u64 = 3;
+
+/// Latency of `spikelm_amp_shift`: [`MUL18_LATENCY`] + 1 for a true multiplier (the partial
+/// products, then their sum), 3 for csd/pow2 digits (shift and invert, negate, sum).
 pub fn amp_latency(params: &Params) -> u64 {
     match params.format().alpha_mode.digits() {
         Some(_) => 3,
-        None => 4,
+        None => MUL18_LATENCY + 1,
+    }
+}
+
+/// Cycles from a PE's operands to its accumulator update beyond the ternary PE's one: 0 for
+/// the sign-select adder; for the INT8 PE the DSP block's registers ([`MUL18_LATENCY`]) and a
+/// landing register beside the accumulator (the route out of the DSP column is most of a cycle).
+pub fn mac_latency(params: &Params) -> u64 {
+    match params.array().pe {
+        PeKind::Ternary => 0,
+        PeKind::Int8Mac => MUL18_LATENCY + 1,
     }
 }
 
@@ -65,8 +77,11 @@ pub const BROADCAST_TILE: u32 = 4;
 pub const SBUF_READ_LATENCY: u64 = 4;
 
 /// Cycles between the last reduction step of a column block and its first drain beat: the
-/// buffer read ([`SBUF_READ_LATENCY`]) and the PEs' broadcast register.
-pub const ARRAY_PIPE: u64 = SBUF_READ_LATENCY + 1;
+/// buffer read ([`SBUF_READ_LATENCY`]), the PEs' broadcast register and the PE's multiplier
+/// ([`mac_latency`]).
+pub fn array_pipe(params: &Params) -> u64 {
+    SBUF_READ_LATENCY + 1 + mac_latency(params)
+}
 
 /// Cycles from the last drain beat to the final output beat: the drain registers
 /// ([`DRAIN_DELAY`]), the output stage's pipeline (the scale wait, the product, rounding, shift,

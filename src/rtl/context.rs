@@ -83,6 +83,8 @@ pub struct RtlContext {
     pub lpw: u32,
     /// Latency of the pipelined amplitude shifter (`perf::pipeline::amp_latency`).
     pub amp_lat: u32,
+    /// Latency of the PE's multiplier (`perf::pipeline::mac_latency`; 0 for the ternary PE).
+    pub mac_lat: u32,
     /// Latency of the neuron's comparator (`perf::pipeline::NEURON_CMP_LATENCY`).
     pub cmp_lat: u32,
     pub info: u32,
@@ -211,6 +213,7 @@ impl RtlContext {
             opw: d.acc_bits + f.scale_bits + 1,
             lpw: f.membrane_bits + f.alpha_bits + 1,
             amp_lat: crate::perf::pipeline::amp_latency(p) as u32,
+            mac_lat: crate::perf::pipeline::mac_latency(p) as u32,
             cmp_lat: crate::perf::pipeline::NEURON_CMP_LATENCY as u32,
             info,
             csd,
@@ -337,6 +340,11 @@ impl RtlContext {
                 "SB_RL",
                 n(crate::perf::pipeline::SBUF_READ_LATENCY as u32),
                 "spike buffer read latency",
+            ),
+            (
+                "MAC_LAT",
+                n(self.mac_lat),
+                "PE multiplier latency (0: sign-select adder)",
             ),
             (
                 "OUT_FD",

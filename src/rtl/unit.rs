@@ -11,9 +11,9 @@ pub enum Applies {
     Ternary,
     /// Only the ternary engine with `array.adder = ecp5_ccu2c` (the CCU2C simulation model).
     Ecp5Ccu2c,
-    /// Only engines whose amplitude multiplier is a true multiplier (`alpha_mode = exact`):
-    /// the MULT18X18D simulation model of its ECP5 DSP form.
-    ExactMultiplier,
+    /// Only engines with a true multiplier (`spikelm_mul18`): an exact amplitude multiplier
+    /// (`alpha_mode = exact`) or the INT8 PE's multiply-accumulate.
+    Multiplier,
     /// Not yet part of any engine (the non-linear units of the encoder layer): written under
     /// `standalone/`, never in `files.f`; linted, co-simulated and synthesized on their own.
     Standalone,
@@ -64,7 +64,7 @@ impl Unit {
             Applies::All | Applies::Checker | Applies::Standalone => true,
             Applies::Ternary => !ctx.int8,
             Applies::Ecp5Ccu2c => ctx.ccu2c,
-            Applies::ExactMultiplier => !ctx.csd,
+            Applies::Multiplier => !ctx.csd || ctx.int8,
         }
     }
 

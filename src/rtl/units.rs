@@ -12,7 +12,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 28] = [
+pub const UNITS: [Unit; 29] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -23,9 +23,16 @@ pub const UNITS: [Unit; 28] = [
     Unit {
         module: "MULT18X18D",
         role: "Simulation model of the ECP5 MULT18X18D multiplier with its registers, skipped under SYNTHESIS.",
-        applies: Applies::ExactMultiplier,
+        applies: Applies::Multiplier,
         template: template!("mult18x18d/MULT18X18D.v.tera"),
-        reference: "src/units/amp_shift/tests.rs (the exact amplitude multiplier in its DSP form and its plain form)",
+        reference: "src/units/mul18/tests.rs (the registered multiplier in its DSP form and its plain form)",
+    },
+    Unit {
+        module: "spikelm_mul18",
+        role: "Registered signed multiplier of at most 18 x 18 bits: a MULT18X18D with its input, pipeline and output registers on ECP5 with DSPs, the same registers around a `*` otherwise.",
+        applies: Applies::Multiplier,
+        template: template!("mul18/spikelm_mul18.v.tera"),
+        reference: "src/units/mul18/tests.rs (both forms against integer products)",
     },
     Unit {
         module: "spikelm_sat",

@@ -21,6 +21,7 @@ pub mod engine;
 pub mod gelu;
 pub mod interp;
 pub mod layernorm;
+pub mod mul18;
 pub mod mul_pipe;
 pub mod mult18x18d;
 pub mod neuron;

@@ -130,3 +130,25 @@ pub fn check_rows<const K: usize>(
         at += row.len();
     }
 }
+
+/// Runs a multiplier testbench `tb` (which prints `P <value>` once per clock edge, the first
+/// product first) in the plain form and in the ECP5 DSP form (`SPIKELM_ECP5_DSP`, with the
+/// MULT18X18D simulation model) and checks that each form prints `want` in order.
+pub fn check_products_in_both_forms(tb: &str, want: &[i128], what: &str) {
+    for define in [None, Some("SPIKELM_ECP5_DSP")] {
+        let log = simulate_with_defines(&[], tb, define.as_slice());
+        let got: Vec<i128> = log
+            .lines()
+            .filter_map(|l| l.strip_prefix("P "))
+            .map(|v| v.trim().parse().expect("a product"))
+            .collect();
+        assert!(
+            got.len() >= want.len(),
+            "{what} {define:?}: {} products\n{log}",
+            got.len()
+        );
+        for (k, (g, w)) in got.iter().zip(want).enumerate() {
+            assert_eq!(g, w, "{what} {define:?}: case {k}");
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! `spikelm_amp_shift` in csd mode under Icarus, against hand-derived sums of signed
 //! power-of-two terms.
 
-use crate::units::testbench::{simulate, simulate_with_defines, SMALL};
+use crate::units::testbench::{check_products_in_both_forms, simulate, SMALL};
 
 #[test]
 fn csd_shifter_sums_signed_power_of_two_terms() {
@@ -69,22 +69,7 @@ fn exact_multiplier_plain_and_dsp_forms_are_x_times_code_every_cycle() {
          \x20   always @(posedge clk) begin #0.5 n = n + 1; if (n >= 4) $display(\"P %0d\", $signed(p)); end\n\
          \x20   initial begin\n{body}        repeat (5) begin #1 clk = 1; #1 clk = 0; end\n        $finish;\n    end\nendmodule\n"
     );
-    for define in [None, Some("SPIKELM_ECP5_DSP")] {
-        let log = simulate_with_defines(&[], &tb, define.as_slice());
-        let got: Vec<i128> = log
-            .lines()
-            .filter_map(|l| l.strip_prefix("P "))
-            .map(|v| v.trim().parse().expect("a product"))
-            .collect();
-        // Case k is applied before edge k + 1 and is p after edge k + 4 (n counts edges).
-        assert!(
-            got.len() >= cases.len(),
-            "{define:?}: {} products\n{log}",
-            got.len()
-        );
-        for (k, (x, c)) in cases.iter().enumerate() {
-            let want = *x as i128 * *c as i128;
-            assert_eq!(got[k], want, "{define:?}: case {k}: {x} * {c}");
-        }
-    }
+    // Case k is applied before edge k + 1 and is p after edge k + 4 (n counts edges).
+    let want: Vec<i128> = cases.iter().map(|(x, c)| *x as i128 * *c as i128).collect();
+    check_products_in_both_forms(&tb, &want, "exact multiplier");
 }

@@ -30,14 +30,8 @@
 // the registers of a fully registered DSP around it: input (stage 1), pipeline (2) and output
 // (3); stage 4 is the shifted sum of the partial products (NCH - 1 chained adders, one for a
 // membrane of up to 2 * CHUNK bits). p is valid LAT = 4 cycles after x and code.
-// Two forms of the same behaviour:
-//  * SPIKELM_ECP5_DSP defined (set by `spikelm-hw synth` for ECP5 with DSPs on): each partial
-//    product is a hand-instantiated MULT18X18D with its input, pipeline and output registers
-//    on, since Yosys 0.70 does not absorb fabric registers into an inferred one (DESIGN.md
-//    section 4) and an unregistered MULT18X18D costs ~4 ns of its own (docs/synthesis.md);
-//  * otherwise (simulation, other targets): the same three registers in fabric around a `*`;
-//    the reference the DSP form is checked against (tests/rtl_units.rs, with the MULT18X18D
-//    simulation model).
+// Each partial product is a `spikelm_mul18` (a registered MULT18X18D on ECP5 with DSPs on, the
+// same three registers around a `*` otherwise).
 module spikelm_amp_shift #(
     parameter integer XW    = 32,  // signed operand width
     parameter integer CW    = 16,  // unsigned code width (at most 17 for the DSP form)
@@ -79,98 +73,9 @@ module spikelm_amp_shift #(
             wire                  top = (k == NCH - 1);
             wire signed [W:0]     x_s = {top & x[LO+W-1], x[LO +: W]};
             wire signed [MPW-1:0] pp_q;  // stages 1-3
-`ifdef SPIKELM_ECP5_DSP
-            wire [17:0] a18;  // the slice sign-extended, the code zero-extended to 18 bits
-            wire [17:0] b18;
-            if (W < 17) begin : g_a_ext
-                assign a18 = { {(17-W){x_s[W]}}, x_s};
-            end else begin : g_a_full
-                assign a18 = x_s;
-            end
-            if (CW < 17) begin : g_b_ext
-                assign b18 = { {(17-CW){1'b0}}, c_s};
-            end else begin : g_b_full
-                assign b18 = c_s;
-            end
-            wire [35:0] p36;
-            MULT18X18D #(
-                .REG_INPUTA_CLK("CLK0"), .REG_INPUTB_CLK("CLK0"), .REG_PIPELINE_CLK("CLK0"),
-                .REG_OUTPUT_CLK("CLK0"), .GSR("DISABLED"), .SOURCEB_MODE("B_SHIFT")
-            ) u_dsp (
-                .A0(a18[0]), .B0(b18[0]),
-                .A1(a18[1]), .B1(b18[1]),
-                .A2(a18[2]), .B2(b18[2]),
-                .A3(a18[3]), .B3(b18[3]),
-                .A4(a18[4]), .B4(b18[4]),
-                .A5(a18[5]), .B5(b18[5]),
-                .A6(a18[6]), .B6(b18[6]),
-                .A7(a18[7]), .B7(b18[7]),
-                .A8(a18[8]), .B8(b18[8]),
-                .A9(a18[9]), .B9(b18[9]),
-                .A10(a18[10]), .B10(b18[10]),
-                .A11(a18[11]), .B11(b18[11]),
-                .A12(a18[12]), .B12(b18[12]),
-                .A13(a18[13]), .B13(b18[13]),
-                .A14(a18[14]), .B14(b18[14]),
-                .A15(a18[15]), .B15(b18[15]),
-                .A16(a18[16]), .B16(b18[16]),
-                .A17(a18[17]), .B17(b18[17]),
-                .SIGNEDA(1'b1), .SIGNEDB(1'b1), .SOURCEA(1'b0), .SOURCEB(1'b0),
-                .CLK0(clk), .CLK1(1'b0), .CLK2(1'b0), .CLK3(1'b0),
-                .CE0(1'b1), .CE1(1'b1), .CE2(1'b1), .CE3(1'b1),
-                .RST0(1'b0), .RST1(1'b0), .RST2(1'b0), .RST3(1'b0),
-                .P0(p36[0]),
-                .P1(p36[1]),
-                .P2(p36[2]),
-                .P3(p36[3]),
-                .P4(p36[4]),
-                .P5(p36[5]),
-                .P6(p36[6]),
-                .P7(p36[7]),
-                .P8(p36[8]),
-                .P9(p36[9]),
-                .P10(p36[10]),
-                .P11(p36[11]),
-                .P12(p36[12]),
-                .P13(p36[13]),
-                .P14(p36[14]),
-                .P15(p36[15]),
-                .P16(p36[16]),
-                .P17(p36[17]),
-                .P18(p36[18]),
-                .P19(p36[19]),
-                .P20(p36[20]),
-                .P21(p36[21]),
-                .P22(p36[22]),
-                .P23(p36[23]),
-                .P24(p36[24]),
-                .P25(p36[25]),
-                .P26(p36[26]),
-                .P27(p36[27]),
-                .P28(p36[28]),
-                .P29(p36[29]),
-                .P30(p36[30]),
-                .P31(p36[31]),
-                .P32(p36[32]),
-                .P33(p36[33]),
-                .P34(p36[34]),
-                .P35(p36[35])
+            spikelm_mul18 #(.AW(W + 1), .BW(CW + 1), .LAT(LAT - 1)) u_mul (
+                .clk(clk), .a(x_s), .b(c_s), .p(pp_q)
             );
-            assign pp_q = p36[MPW-1:0];
-            wire unused_p36 = &{1'b0, p36};
-`else
-            reg signed [W:0]      xa_q;  // stage 1: input registers
-            reg signed [CW:0]     cb_q;
-            reg signed [MPW-1:0]  m_q;   // stage 2: pipeline register
-            reg signed [MPW-1:0]  o_q;   // stage 3: output register
-            always @(posedge clk) begin
-                xa_q <= x_s;
-                cb_q <= c_s;
-                m_q  <= xa_q * cb_q;
-                o_q  <= m_q;
-            end
-            assign pp_q = o_q;
-`endif
             wire [PW-1:0] pp_ext;  // sign-extended (or truncated) to PW bits
             if (MPW >= PW) begin : g_wide
                 assign pp_ext = pp_q[PW-1:0];

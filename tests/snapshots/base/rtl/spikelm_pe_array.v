@@ -44,7 +44,8 @@ module spikelm_pe_array #(
     parameter integer ACCW = 20,  // accumulator width
     parameter integer TR   = 4,   // rows of PEs per broadcast tile
     parameter integer TC   = 4,   // columns of PEs per broadcast tile
-    parameter integer XLAT = 3    // cycles from in_valid to its in_x (the buffer's read latency)
+    parameter integer XLAT = 3,   // cycles from in_valid to its in_x (the buffer's read latency)
+    parameter integer MLAT = 0    // cycles of the PE's multiplier before its accumulate (0: sign-select adder)
 ) (
     input  wire              clk,
     input  wire              rst,
@@ -60,9 +61,9 @@ module spikelm_pe_array #(
     localparam integer CTLW = 2 + XDW;           // per-row copy: shift, clear, {en, neg}
 
     generate
-        if (R < 1 || C < 1 || ACCW <= WB || TR < 1 || TC < 1 || XLAT < 1) begin : g_bad_param
+        if (R < 1 || C < 1 || ACCW <= WB || TR < 1 || TC < 1 || XLAT < 1 || MLAT < 0) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_pe_array: needs R, C, TR, TC, XLAT >= 1 and ACCW > WB");
+                $display("ERROR: spikelm_pe_array: needs R, C, TR, TC, XLAT >= 1, MLAT >= 0 and ACCW > WB");
                 $finish;
             end
         end
@@ -70,21 +71,23 @@ module spikelm_pe_array #(
 
     // Stages 1 .. XLAT: the step waits for the buffer reads. The data registers load every
     // cycle: only the valid bits say a step is there, and a PE ignores its operands without an
-    // update, so no enable net fans out over the data.
-    reg  [XLAT-1:0] v_q;     // stage k + 1 holds a step
-    // busy = a step in stage 1 .. XLAT or in the PEs' registers (stage XLAT + 1), kept as a
-    // register of its own (set from the stages' inputs) so the drain handshake reads one
+    // update, so no enable net fans out over the data. Stages XLAT + 2 .. XLAT + 1 + MLAT are
+    // the PE's multiplier registers (int8), tracked here only for busy.
+    localparam integer NST = XLAT + MLAT;
+    reg  [NST-1:0]  v_q;     // stage k + 1 holds a step (the last stage, NST + 1, needs no bit)
+    // busy = a step in stage 1 .. NST + 1 (the PEs' input register is stage XLAT + 1), kept as
+    // a register of its own (set from the stages' inputs) so the drain handshake reads one
     // flip-flop.
     reg             busy_q;
-    wire [XLAT:0]   v_in = {v_q, in_valid};  // stage k's input at [k]
+    wire [NST:0]    v_in = {v_q, in_valid};  // stage k's input at [k]
 
     always @(posedge clk) begin
         if (rst) begin
-            v_q    <= {XLAT{1'b0}};
+            v_q    <= {NST{1'b0}};
             busy_q <= 1'b0;
         end else begin
-            v_q    <= v_in[XLAT-1:0];
-            busy_q <= |v_in;  // the next values of stages 1 .. XLAT + 1
+            v_q    <= v_in[NST-1:0];
+            busy_q <= |v_in;  // the next values of stages 1 .. NST + 1
         end
     end
 

@@ -30,7 +30,7 @@
 // 18 x 18 multiply, optional input, pipeline and output registers), for simulation only.
 // Synthesis (SYNTHESIS defined, as Yosys does) skips it and uses the library cell.
 //
-// Only the subset spikelm_amp_shift uses is modelled: A and B from the ports (SOURCEA/B = 0),
+// Only the subset spikelm_mul18 uses is modelled: A and B from the ports (SOURCEA/B = 0),
 // SIGNEDA/SIGNEDB, and each register either "NONE" or clocked by CLK0 with CE0 and a
 // synchronous RST0. Any other setting stops the simulation.
 module MULT18X18D #(

@@ -271,7 +271,8 @@ module spikelm_engine (
 
     spikelm_pe_array #(
         .R(`SPIKELM_R), .C(`SPIKELM_C), .XDW(`SPIKELM_XDW), .WB(`SPIKELM_WB),
-        .ACCW(`SPIKELM_ACCW), .TR(`SPIKELM_TILE), .TC(`SPIKELM_TILE), .XLAT(`SPIKELM_SB_RL)
+        .ACCW(`SPIKELM_ACCW), .TR(`SPIKELM_TILE), .TC(`SPIKELM_TILE), .XLAT(`SPIKELM_SB_RL),
+        .MLAT(`SPIKELM_MAC_LAT)
     ) u_array (
         .clk(clk), .rst(rst),
         .in_valid(red_step), .in_w(step_w), .in_x(row_data),

@@ -78,6 +78,7 @@
 `define SPIKELM_CMP_LAT     2            // neuron comparator latency
 `define SPIKELM_TILE        4            // PEs / buffer rows per broadcast copy
 `define SPIKELM_SB_RL       4            // spike buffer read latency
+`define SPIKELM_MAC_LAT     0            // PE multiplier latency (0: sign-select adder)
 `define SPIKELM_OUT_FD      16           // output FIFO entries
 `define SPIKELM_OUT_FB      4            // output FIFO pointer bits
 `define SPIKELM_INFO        32'h00040808 // INFO register
