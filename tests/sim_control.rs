@@ -109,8 +109,20 @@ fn run_registers_written_while_busy_are_refused() {
 /// took it without its write); the engine now qualifies the block end with the write.
 #[test]
 fn reset_in_the_middle_of_a_run_then_a_clean_run() {
-    let p = tiny();
-    let end = model_cycles(&p);
+    reset_mid_run(&tiny(), "");
+}
+
+/// The INT8 PE keeps its updates in flight through its multiplier's registers; a reset must
+/// drop them, or they land in the next run's accumulators.
+#[test]
+fn int8_reset_in_the_middle_of_a_run_then_a_clean_run() {
+    let p = Params::preset_with("spikelm-bert-tiny", &["array.pe=int8_mac"])
+        .expect("test configuration");
+    reset_mid_run(&p, "int8-");
+}
+
+fn reset_mid_run(p: &Params, prefix: &str) {
+    let end = model_cycles(p);
     // Reset 3 cycles after START (streams starting), mid-run (all three streams mid-transfer),
     // and near the end (outputs draining); each followed by the whole host sequence again.
     let resets = |cycles| {
@@ -126,9 +138,13 @@ fn reset_in_the_middle_of_a_run_then_a_clean_run() {
             },
         ]
     };
-    let single = run(&p, &opts(&p, "reset-none", 0.0, events(Vec::new())));
+    let single = run(
+        p,
+        &opts(p, &format!("{prefix}reset-none"), 0.0, events(Vec::new())),
+    );
     for (name, stall, cycles) in [("reset-mid", 0.0, 3), ("reset-mid-stall", 0.4, 1)] {
-        let r = run(&p, &opts(&p, name, stall, events(resets(cycles))));
+        let name = format!("{prefix}{name}");
+        let r = run(p, &opts(p, &name, stall, events(resets(cycles))));
         let run = &r.runs[0];
         assert_eq!(run.resets, 3);
         // The interrupted runs were compared too, on top of the complete one.
