@@ -184,6 +184,11 @@ pub struct PeArea {
     pub cells: CellCounts,
 }
 
+/// Goal: ternary PE ≤ this × a bare accumulator of the same width (issue "Engine v2, part 1").
+pub const PE_OVER_BARE_GOAL: f64 = 1.15;
+/// Goal: ternary PE ≤ this × the INT8 LUT-multiplier PE (issue "Engine v2, part 1").
+pub const PE_OVER_INT8_GOAL: f64 = 0.12;
+
 /// PE areas side by side, with the goal ratios.
 #[derive(Debug, Clone, Serialize)]
 pub struct PeAreaReport {
@@ -191,9 +196,9 @@ pub struct PeAreaReport {
     pub acc_bits: u32,
     pub weight_bits: u32,
     pub entries: Vec<PeArea>,
-    /// Ternary PE / bare accumulator (goal ≤ 1.15).
+    /// Ternary PE / bare accumulator (goal [`PE_OVER_BARE_GOAL`]).
     pub ternary_over_bare: Option<f64>,
-    /// Ternary PE / INT8 LUT-multiplier PE (goal ≤ 0.2).
+    /// Ternary PE / INT8 LUT-multiplier PE (goal [`PE_OVER_INT8_GOAL`]).
     pub ternary_over_int8: Option<f64>,
 }
 
@@ -356,8 +361,8 @@ impl PeAreaReport {
             self.acc_bits,
             self.weight_bits,
             t.finish(),
-            verdict(self.ternary_over_bare, 1.15),
-            verdict(self.ternary_over_int8, 0.2),
+            verdict(self.ternary_over_bare, PE_OVER_BARE_GOAL),
+            verdict(self.ternary_over_int8, PE_OVER_INT8_GOAL),
         )
     }
 }
