@@ -72,7 +72,7 @@ fn run_package_drives_a_real_site_bit_exact_and_names_the_package_layers() {
         "--fault-rate",
         "0.01",
         "--timeout",
-        "0.3",
+        "0.5",
         "--work",
         &work.display().to_string(),
         "--json",
