@@ -228,7 +228,24 @@ mod tests {
         let ice = find("icebreaker").expect("board");
         assert_eq!(ice.program_command("board.bin"), "iceprog board.bin");
         let (n, err) = find("ulx3s-85f").expect("board").clocks_per_bit(115_200);
-        assert_eq!(n, 781); // 90 MHz / 115200 = 781.25
+        assert_eq!(n, 911); // 105 MHz / 115200 = 911.46
         assert!(err < 0.001);
+    }
+
+    #[test]
+    fn every_board_keeps_its_uart_rate_within_two_percent() {
+        // A UART receiver samples mid-bit: over the ten bits of a frame a rate error of a few
+        // per cent moves the last sample off its bit; 2 % keeps both ends' errors clear of it.
+        for b in all().expect("boards.toml") {
+            let (n, err) = b.clocks_per_bit(crate::board::rtl::BAUD);
+            let actual_baud = b.pll.mhz * 1e6 / f64::from(n);
+            let off = (actual_baud - f64::from(crate::board::rtl::BAUD)).abs()
+                / f64::from(crate::board::rtl::BAUD);
+            assert!(
+                err < 0.02 && off < 0.02,
+                "{}: {n} clocks per bit, {off}",
+                b.name
+            );
+        }
     }
 }

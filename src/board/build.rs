@@ -123,25 +123,63 @@ pub fn check_fit(board: &Board, cells: &CellCounts) -> Result<()> {
     ];
     for (resource, needed, budget) in checks {
         if needed > budget {
-            let hint = if board.family == BoardFamily::Ice40 {
-                format!(
-                    "; the fitted iCE40 configuration is --set {}",
-                    crate::synth::UP5K_FIT.join(" --set ")
-                )
-            } else {
-                "; choose a smaller array (--set array=RxC) or a larger board".to_string()
-            };
-            return Err(BoardError::DoesNotFit {
-                board: board.name.clone(),
-                part: board.part.clone(),
-                resource: resource.to_string(),
-                needed,
-                budget,
-                hint,
-            });
+            return Err(does_not_fit(board, resource, needed, budget));
         }
     }
     Ok(())
+}
+
+/// The array of the iCE40 board build: `UP5K_FIT`'s 4 × 4 engine and the host link together
+/// need ~6,500 logic cells of the UP5K's 5,280, so the board keeps its other settings with two
+/// columns.
+pub const ICE40_BOARD_ARRAY: &str = "array=4x2";
+
+/// The `--set` options of the configuration that fits the iCE40 board with its link.
+pub fn ice40_board_fit() -> Vec<String> {
+    crate::synth::UP5K_FIT
+        .iter()
+        .map(|s| {
+            if s.starts_with("array=") {
+                ICE40_BOARD_ARRAY
+            } else {
+                s
+            }
+        })
+        .map(String::from)
+        .collect()
+}
+
+fn does_not_fit(board: &Board, resource: &str, needed: u64, budget: u64) -> BoardError {
+    let hint = if board.family == BoardFamily::Ice40 {
+        format!(
+            "; the configuration that fits the board is --set {}",
+            ice40_board_fit().join(" --set ")
+        )
+    } else {
+        "; choose a smaller array (--set array=RxC) or a larger board".to_string()
+    };
+    BoardError::DoesNotFit {
+        board: board.name.clone(),
+        part: board.part.clone(),
+        resource: resource.to_string(),
+        needed,
+        budget,
+        hint,
+    }
+}
+
+/// The first resource nextpnr's device utilisation lists above the device's count
+/// (`Info: \t ICESTORM_LC: 6472/ 5280 122%`): the placer's verdict on a design that the
+/// synthesis counts could not rule out (on the iCE40 a flip-flop and a LUT share a logic cell
+/// only when the LUT drives it).
+pub fn overfull(pnr_log: &str) -> Option<(String, u64, u64)> {
+    pnr_log.lines().find_map(|line| {
+        let (name, rest) = line.trim_start_matches("Info:").trim().split_once(':')?;
+        let (used, rest) = rest.split_once('/')?;
+        let avail = rest.split_whitespace().next()?;
+        let (used, avail) = (used.trim().parse().ok()?, avail.parse().ok()?);
+        (used > avail && !name.contains(' ')).then(|| (name.to_string(), used, avail))
+    })
 }
 
 #[derive(Deserialize)]
@@ -287,7 +325,18 @@ pub fn build(
         ]
         .map(String::from),
     );
-    let pnr_log = runner.run("pnr-board", &nextpnr, &args)?;
+    let pnr_log = runner.run("pnr-board", &nextpnr, &args).map_err(|e| {
+        let full = match &e {
+            SynthError::ToolFailed(f) => std::fs::read_to_string(&f.log)
+                .ok()
+                .and_then(|l| overfull(&l)),
+            _ => None,
+        };
+        match full {
+            Some((resource, needed, budget)) => does_not_fit(board, &resource, needed, budget),
+            None => e.into(),
+        }
+    })?;
     let report_path = out.join("board_pnr_report.json");
     let report_text = read(&report_path)?;
     let clocks =
@@ -399,7 +448,10 @@ mod tests {
             e.contains("icebreaker") && e.contains("7182") && e.contains("5280"),
             "{e}"
         );
-        assert!(e.contains("array=4x4"), "{e}");
+        assert!(
+            e.contains(ICE40_BOARD_ARRAY) && !e.contains("array=4x4"),
+            "{e}"
+        );
         let ulx = find("ulx3s-85f").expect("board");
         let dsp = CellCounts {
             dsp: 157,
@@ -413,5 +465,17 @@ mod tests {
             "{e}"
         );
         assert!(check_fit(&ulx, &CellCounts::default()).is_ok());
+    }
+
+    #[test]
+    fn the_placers_overfull_resource_is_found_in_its_log() {
+        let log = "Info: Device utilisation:\n\
+                   Info: \t         ICESTORM_LC:    6472/   5280   122%\n\
+                   Info: \t        ICESTORM_RAM:      19/     30    63%\n\
+                   ERROR: Unable to place cell 'x', no BELs remaining\n";
+        assert_eq!(overfull(log), Some(("ICESTORM_LC".to_string(), 6472, 5280)));
+        let fits = "Info: \t         ICESTORM_LC:    4600/   5280    87%\n\
+                    Info: Max frequency for clock 'clk': 36.92 MHz (PASS at 33.00 MHz)\n";
+        assert_eq!(overfull(fits), None);
     }
 }

@@ -43,6 +43,12 @@ pub enum BoardError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error("package {package} has no layer site `{name}`; its sites: {known}")]
+    UnknownSite {
+        name: String,
+        package: String,
+        known: String,
+    },
     #[error("host link: {0}")]
     Link(String),
 }

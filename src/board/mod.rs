@@ -9,6 +9,7 @@ pub mod driver;
 pub mod error;
 pub mod faults;
 pub mod link;
+pub mod package;
 pub mod protocol;
 pub mod rtl;
 pub mod shape;

@@ -19,6 +19,7 @@ pub const BOARD_TOP: &str = "spikelm_board_top";
 const UART_RX: &str = template!("spikelm_uart_rx.v.tera");
 const UART_TX: &str = template!("spikelm_uart_tx.v.tera");
 const LINK: &str = template!("spikelm_link.v.tera");
+const SLICE: &str = template!("spikelm_axis_slice.v.tera");
 const TOP: &str = template!("spikelm_board_top.v.tera");
 const PLL_ECP5: &str = template!("spikelm_board_pll_ecp5.v.tera");
 const PLL_ICE40: &str = template!("spikelm_board_pll_ice40.v.tera");
@@ -76,8 +77,8 @@ fn render(name: &str, template: &str, ctx: &tera::Context) -> Result<String> {
     })
 }
 
-/// Ports the board top wires to the link by their own name.
-const LINK_PORTS: [&str; 16] = [
+/// Ports the board top wires to the link through its registers and slices, as `e_<port>`.
+const LINK_PORTS: [&str; 15] = [
     "csr_we",
     "csr_re",
     "csr_addr",
@@ -93,7 +94,6 @@ const LINK_PORTS: [&str; 16] = [
     "m_out_tready",
     "m_out_tdata",
     "m_out_tlast",
-    "rst",
 ];
 
 /// The board top's files `(file name, Verilog)` around the engine `core` with `ports`.
@@ -109,8 +109,10 @@ pub fn board_files(
     let mut connections = Vec::new();
     let mut debug = Vec::new();
     for p in ports {
-        let expr = if p.is_clock() || LINK_PORTS.contains(&p.name.as_str()) {
+        let expr = if p.is_clock() || p.name == "rst" {
             p.name.clone()
+        } else if LINK_PORTS.contains(&p.name.as_str()) {
+            format!("e_{}", p.name)
         } else if p.is_debug() && p.dir == PortDir::Output {
             debug.push(Debug {
                 name: p.name.clone(),
@@ -209,12 +211,13 @@ pub fn board_files(
         }
         Platform::Simulation { .. } => render("spikelm_board_pll_sim.v", PLL_SIM, &ctx)?,
     };
-    // The UART and the link are plain Verilog (parameters only): no rendering.
+    // The UART, the link and the slice are plain Verilog (parameters only): no rendering.
     Ok(vec![
         ("spikelm_board_pll.v".into(), pll),
         ("spikelm_uart_rx.v".into(), UART_RX.to_string()),
         ("spikelm_uart_tx.v".into(), UART_TX.to_string()),
         ("spikelm_link.v".into(), LINK.to_string()),
+        ("spikelm_axis_slice.v".into(), SLICE.to_string()),
         (
             format!("{BOARD_TOP}.v"),
             render("spikelm_board_top.v", TOP, &ctx)?,

@@ -1,18 +1,20 @@
 //! `run`: one layer on a board through the host link (or on the simulated board with `--sim`),
 //! every output and counter checked against the reference model.
 
-use super::common::ConfigArgs;
+use super::common::{package_params, ConfigArgs};
+use super::import::read_text;
 use anyhow::{bail, Context};
 use clap::Args;
 use spikelm_hw::board::driver::{self, BoardRun};
 use spikelm_hw::board::faults::FaultyTransport;
 use spikelm_hw::board::link::{Link, StreamTransport, Transport};
 use spikelm_hw::board::rtl::BAUD;
-use spikelm_hw::board::sim;
-use spikelm_hw::config::{LayerKind, Params};
+use spikelm_hw::board::{package, sim};
+use spikelm_hw::config::{LayerKind, Params, DEFAULT_PRESET};
+use spikelm_hw::import::replay::site_stimulus;
 use spikelm_hw::sim::model_bridge;
 use spikelm_hw::sim::stimulus::LayerStimulus;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[derive(Debug, Args)]
@@ -25,10 +27,22 @@ pub struct RunArgs {
     /// Run on the simulated board (the board top under Verilator) instead of a port.
     #[arg(long)]
     pub sim: bool,
-    /// Layer shape: qkv, attn_out, ffn_in or ffn_out.
+    /// Layer shape: qkv, attn_out, ffn_in or ffn_out. With --package: the site to run, `L.SITE`
+    /// or `SITE` (layer 0), SITE one of query, key, value, attn_out, ffn_in, ffn_out.
     #[arg(long, default_value = "attn_out")]
     pub layer: String,
-    /// Tokens (a multiple of the tokens per row block; default: one row block).
+    /// Run a real site of this package (from `spikelm-hw import`) on --text: its α codes,
+    /// scales, biases and weights; the configuration is the package's, with the site's F_in.
+    #[arg(long, value_name = "PKG")]
+    pub package: Option<PathBuf>,
+    /// The text whose activations --package runs (one sequence per line).
+    #[arg(long, requires = "package", conflicts_with = "text_file")]
+    pub text: Option<String>,
+    /// The text from a file.
+    #[arg(long, value_name = "FILE", requires = "package")]
+    pub text_file: Option<PathBuf>,
+    /// Tokens (a multiple of the tokens per row block; default: one row block). With
+    /// --package: at most this many tokens of the text (default: all, up to model.seq_len).
     #[arg(long)]
     pub tokens: Option<usize>,
     /// Seed of the random stimulus.
@@ -76,7 +90,31 @@ fn run_on<T: Transport>(
     Ok((run, summary))
 }
 
-pub fn run(args: RunArgs) -> anyhow::Result<()> {
+/// The configuration and stimulus of `--package`'s site on `--text`.
+fn package_stimulus(args: &RunArgs, dir: &Path) -> anyhow::Result<(Params, LayerStimulus)> {
+    let given = &args.config;
+    if given.preset != DEFAULT_PRESET || given.config_file.is_some() || !given.sets.is_empty() {
+        bail!("--package runs the package's own configuration: drop --preset, --config and --set");
+    }
+    let pkg = package_params(dir)?;
+    let text = read_text(&args.text, &args.text_file)?
+        .context("--package needs --text or --text-file: the activations to run")?;
+    let (layer, site) = package::resolve_site(&pkg, &args.layer)?;
+    let what = format!("layer {layer} site {} of {}", site.name(), dir.display());
+    let (params, s) = site_stimulus(&pkg, None, &text, layer, site, args.tokens)
+        .with_context(|| format!("{what} on the text"))?;
+    if !args.json {
+        println!(
+            "running {what} on {} tokens of the text (F_in = {})",
+            s.tokens,
+            params.format().frac_bits
+        );
+    }
+    Ok((params, s))
+}
+
+/// The configuration and random stimulus of `--layer`'s shape.
+fn random_stimulus(args: &RunArgs) -> anyhow::Result<(Params, LayerStimulus)> {
     let params = args.config.load()?;
     let kind = LayerKind::from_name(&args.layer).with_context(|| {
         format!(
@@ -93,13 +131,21 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             params.model().seq_len
         );
     }
+    let s = LayerStimulus::random(&params, layer, tokens, args.seed);
+    Ok((params, s))
+}
+
+pub fn run(args: RunArgs) -> anyhow::Result<()> {
     if !(0.0..1.0).contains(&args.fault_rate) {
         bail!(
             "--fault-rate {}: expected a fraction below 1",
             args.fault_rate
         );
     }
-    let s = LayerStimulus::random(&params, layer, tokens, args.seed);
+    let (params, s) = match &args.package {
+        Some(dir) => package_stimulus(&args, dir)?,
+        None => random_stimulus(&args)?,
+    };
     let (run, link) = match (&args.port, args.sim) {
         (Some(port), false) => {
             let t = StreamTransport::serial(port, BAUD)?;
