@@ -322,7 +322,27 @@ fn cached_synthesis(
     opts: &FlowOptions,
     progress: &mut dyn FnMut(&str),
 ) -> Result<SynthFigures, FlowError> {
-    let key = match (&opts.cache_dir, &so.rtl_dir) {
+    cached_synthesis_in(
+        opts.cache_dir.as_deref(),
+        &opts.out,
+        params,
+        label,
+        so,
+        progress,
+    )
+}
+
+/// [`cached_synthesis`] for any command: `cache_dir` (`None`: no cache), `run` the output
+/// directory an entry names as its origin.
+pub fn cached_synthesis_in(
+    cache_dir: Option<&Path>,
+    run: &Path,
+    params: &Params,
+    label: &str,
+    so: &SynthOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<SynthFigures, FlowError> {
+    let key = match (cache_dir, &so.rtl_dir) {
         (Some(_), Some(rtl_dir)) => {
             let tools = synth::flow::resolve_tools(so.target)?;
             Some(
@@ -332,7 +352,7 @@ fn cached_synthesis(
         }
         _ => None,
     };
-    if let (Some(dir), Some(key)) = (&opts.cache_dir, &key) {
+    if let (Some(dir), Some(key)) = (cache_dir, &key) {
         if let Some(fig) = cache::load(dir, key) {
             progress(&format!(
                 "reusing the cached result {}",
@@ -344,13 +364,14 @@ fn cached_synthesis(
     }
     let report = synth::synthesize(params, so, progress)?;
     let fig = synth_figures(label, &report, so.place_and_route);
-    if let (Some(dir), Some(key)) = (&opts.cache_dir, &key) {
-        cache::store(dir, key, &fig, &so.out_dir, &opts.out).map_err(|e| io(dir, e))?;
+    if let (Some(dir), Some(key)) = (cache_dir, &key) {
+        cache::store(dir, key, &fig, &so.out_dir, run).map_err(|e| io(dir, e))?;
     }
     Ok(fig)
 }
 
-fn synth_figures(label: &str, r: &SynthReport, placed: bool) -> SynthFigures {
+/// The figures the report (and the cache) keep of one synthesis report.
+pub fn synth_figures(label: &str, r: &SynthReport, placed: bool) -> SynthFigures {
     let critical = r
         .implementations
         .iter()
