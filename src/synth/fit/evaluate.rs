@@ -310,3 +310,115 @@ pub fn candidate_dir(out: &Path, engine: Engine, c: &Candidate) -> PathBuf {
     out.join(engine.name())
         .join(format!("{}-t{}", c.array(), c.resident_tokens))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::Target;
+
+    fn evaluator<'a>(
+        engine: Engine,
+        target: Target,
+        sets: &[&str],
+        progress: &'a mut dyn FnMut(&str),
+    ) -> ToolEvaluator<'a> {
+        let p = Params::preset_with("spikelm-bert-base", sets).expect("configuration");
+        let so = SynthOptions::new(target, "unused");
+        ToolEvaluator::new(engine, &p.config, so, None, progress).expect("an FPGA target")
+    }
+
+    fn at(rows: u32, cols: u32, resident_tokens: u32) -> Candidate {
+        Candidate {
+            rows,
+            cols,
+            resident_tokens,
+        }
+    }
+
+    #[test]
+    fn the_cheap_check_names_the_rule_and_the_block_ram_budget() {
+        let mut quiet = |_: &str| {};
+        let mut ev = evaluator(Engine::Ternary, Target::Ecp5_85k, &[], &mut quiet);
+        assert!(ev.check(&at(16, 16, 16)).is_ok());
+        // 6 rows are not whole tokens of T = 4 time steps.
+        let e = ev.check(&at(6, 16, 0)).expect_err("rule");
+        assert!(e.contains("array.rows = 6"), "{e}");
+        // 128 resident tokens of base need 6 Mbit, more than the 85k's 3,744 kbit.
+        let e = ev.check(&at(16, 16, 128)).expect_err("budget");
+        assert!(
+            e.contains("array.resident_tokens = 128") && e.contains("3744 kbit"),
+            "{e}"
+        );
+        // The INT8 twin holds one token per row: 6 rows are refused for another reason.
+        let mut quiet = |_: &str| {};
+        let mut ev = evaluator(Engine::Int8, Target::Ecp5_85k, &[], &mut quiet);
+        let e = ev.check(&at(6, 16, 0)).expect_err("rule");
+        assert!(
+            e.contains("model.seq_len = 128") && e.contains("array.rows = 6"),
+            "{e}"
+        );
+        assert!(ev.check(&at(8, 16, 8)).is_ok());
+    }
+
+    #[test]
+    fn the_int8_engine_is_the_twin_and_the_part_limits_name_the_resource() {
+        let mut quiet = |_: &str| {};
+        let ev = evaluator(
+            Engine::Int8,
+            Target::Ice40Up5k,
+            &["array.adder=ecp5_ccu2c"],
+            &mut quiet,
+        );
+        assert_eq!(ev.config.array.pe, crate::config::PeKind::Int8Mac);
+        assert_eq!(ev.config.array.adder, crate::config::AdderKind::Plain);
+        let fits = Resources {
+            lut4_equiv: 5_280,
+            ffs: 5_280,
+            dsp: 8,
+            bram: 30,
+            form: "DSP".into(),
+        };
+        assert_eq!(ev.over_the_part(&fits), None);
+        let e = ev
+            .over_the_part(&Resources {
+                dsp: 9,
+                ..fits.clone()
+            })
+            .expect("over");
+        assert_eq!(e, "SB_MAC16 9 > 8 of iCE40UP5K");
+        let e = ev
+            .over_the_part(&Resources {
+                lut4_equiv: 5_281,
+                ..fits
+            })
+            .expect("over");
+        assert!(e.starts_with("LUT4-eq 5281 > 5280"), "{e}");
+    }
+
+    #[test]
+    fn the_gate_estimate_is_not_a_fit_target() {
+        let p = Params::preset_with("spikelm-bert-tiny", &[]).expect("configuration");
+        let mut quiet = |_: &str| {};
+        let e = ToolEvaluator::new(
+            Engine::Ternary,
+            &p.config,
+            SynthOptions::new(Target::Gates, "unused"),
+            None,
+            &mut quiet,
+        )
+        .err()
+        .expect("refused");
+        assert!(e.to_string().contains("--target gates"), "{e}");
+    }
+
+    #[test]
+    fn a_tool_failure_is_shown_by_its_error_line() {
+        let text = "pnr-engine failed (exit 1)\nlast log lines:\n    Info: packing\n    \
+                    ERROR: Design uses 90000 LUTs, device has 83640";
+        assert_eq!(
+            short_reason(&text),
+            "ERROR: Design uses 90000 LUTs, device has 83640"
+        );
+        assert_eq!(short_reason(&"one line\nmore"), "one line");
+    }
+}
