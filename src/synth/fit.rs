@@ -144,7 +144,7 @@ impl Search<'_> {
     }
 
     /// Try one candidate through the three stages; `None` when the run budget is spent before
-    /// place and route (the candidate is then not recorded).
+    /// synthesis (the candidate is then not recorded).
     fn try_one(&mut self, c: Candidate) -> Option<bool> {
         if let Some(t) = self.tried.iter().find(|t| t.candidate == c) {
             return Some(t.passed);
@@ -158,6 +158,11 @@ impl Search<'_> {
                 passed: false,
                 why,
             },
+            // Synthesis serves only place and route: without a run left, stop before it.
+            Ok(()) if !self.budget_left() => {
+                self.out_of_runs = true;
+                return None;
+            }
             Ok(()) => match self.ev.synthesize(&c) {
                 Err(r) => Tried {
                     candidate: c,
@@ -168,10 +173,6 @@ impl Search<'_> {
                     why: r.why,
                 },
                 Ok(res) => {
-                    if !self.budget_left() {
-                        self.out_of_runs = true;
-                        return None;
-                    }
                     self.runs += 1;
                     let placed = self.ev.place(&c, &res);
                     let clock = self.space.clock_mhz;

@@ -191,6 +191,8 @@ fn max_runs_bounds_the_place_and_route_runs() {
         let mut ev = Fake::new(u32::MAX, |_| 150.0);
         let fit = run(&mut ev, &space(max));
         assert_eq!(ev.placed.len(), max, "max-runs {max}");
+        // No synthesis is spent on a candidate that could not be placed.
+        assert_eq!(ev.synthesized, ev.placed, "max-runs {max}");
         assert!(fit.stopped_by_max_runs);
         assert_eq!(fit.best.is_some(), max > 0);
     }
