@@ -17,8 +17,8 @@
 //! that axis, and the search ends when both are frozen. With every candidate passing this is
 //! exactly the ladder above; when one axis fails first the result is non-square. Phase 1 holds
 //! no extra tokens (`array.resident_tokens = 0`, the smallest buffers). Phase 2 grows the token
-//! residency on the largest array found: one row block of tokens, then doubling, up to the
-//! sequence, stopping at the first failure.
+//! residency on the largest array found: two row blocks of tokens (one is the same hardware as
+//! 0), then doubling, up to the sequence, stopping at the first failure.
 //!
 //! Monotonicity is assumed: a candidate larger than a failed one on the same axis is not tried.
 //! Area and block RAM grow with the array, so a resource failure is final; Fmax does not fall
@@ -242,12 +242,13 @@ impl Search<'_> {
         Some(best)
     }
 
-    /// Phase 2: the token residency ladder on `array`: one row block, doubling, the sequence.
+    /// Phase 2: the token residency ladder on `array`: two row blocks (one row block is the
+    /// engine without a weight buffer, the same hardware as 0), doubling, the sequence.
     fn residency(&mut self, array: Candidate) {
         let per_block = (array.rows / self.space.rows_per_token.max(1)).max(1);
         let seq = self.space.seq_len;
         let mut ladder = Vec::new();
-        let mut n = per_block;
+        let mut n = per_block.saturating_mul(2);
         while n < seq {
             ladder.push(n);
             n = n.saturating_mul(2);

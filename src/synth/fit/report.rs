@@ -178,7 +178,10 @@ impl FitReport {
                         .map(|f| format!("{f:.1} MHz"))
                         .unwrap_or_else(|| "-".into())
                 ),
-                None => format!("nothing from {} up places and routes", e.start),
+                None => format!(
+                    "nothing from {} up places and routes at {} MHz",
+                    e.start, self.clock_mhz
+                ),
             };
             let stop = if e.fit.stopped_by_max_runs {
                 " (stopped by --max-runs: larger candidates not tried)"
@@ -188,5 +191,82 @@ impl FitReport {
             out.push_str(&format!("best {}: {best}{stop}\n", e.engine.name()));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::fit::{Candidate, Resources};
+
+    fn tried(rows: u32, fmax: Option<f64>, passed: bool, reached: Stage) -> Tried {
+        Tried {
+            candidate: Candidate {
+                rows,
+                cols: 16,
+                resident_tokens: 0,
+            },
+            reached,
+            resources: fmax.map(|_| Resources {
+                lut4_equiv: 1234,
+                ffs: 567,
+                dsp: 8,
+                bram: 9,
+                form: "LUT multipliers".into(),
+            }),
+            fmax_mhz: fmax,
+            passed,
+            why: "because".into(),
+        }
+    }
+
+    #[test]
+    fn the_table_lists_every_candidate_and_each_engines_best() {
+        let report = FitReport {
+            target: "ecp5-85k".into(),
+            preset: "spikelm-bert-tiny".into(),
+            clock_mhz: 100.0,
+            max_runs: 3,
+            engines: vec![
+                EngineFit {
+                    engine: Engine::Ternary,
+                    start: "8x16".into(),
+                    fit: Fit {
+                        tried: vec![
+                            tried(8, Some(150.0), true, Stage::PlaceAndRoute),
+                            tried(16, None, false, Stage::Check),
+                        ],
+                        best: Some(0),
+                        stopped_by_max_runs: true,
+                    },
+                },
+                EngineFit {
+                    engine: Engine::Int8,
+                    start: "8x16".into(),
+                    fit: Fit {
+                        tried: vec![tried(8, Some(60.0), false, Stage::PlaceAndRoute)],
+                        best: None,
+                        stopped_by_max_runs: false,
+                    },
+                },
+            ],
+        };
+        let md = report.render(true);
+        assert_eq!(
+            md.lines().filter(|l| l.starts_with("| ")).count(),
+            4,
+            "{md}"
+        );
+        assert!(
+            md.contains("| ternary | 8x16  | 0        | LUT multipliers | 1234"),
+            "{md}"
+        );
+        assert!(md.contains("| pruned |"), "{md}");
+        assert!(md.contains("| fail   |"), "{md}");
+        assert!(md.contains("best ternary: 8x16 (128 PEs), 0 resident tokens, Fmax 150.0 MHz (stopped by --max-runs"), "{md}");
+        assert!(
+            md.contains("best int8: nothing from 8x16 up places and routes at 100 MHz"),
+            "{md}"
+        );
     }
 }
