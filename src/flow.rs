@@ -68,6 +68,9 @@ pub struct FlowOptions {
     pub fallback_fmax_mhz: f64,
     /// Firing rate for the estimate when co-simulation does not run.
     pub fallback_firing_rate: f64,
+    /// The headline first in the report: the engine and its INT8 twin (DSP and LUT
+    /// multipliers) each placed and routed (`synth::compare`, three runs; off by default, slow).
+    pub headline: bool,
 }
 
 /// Run the flow; `progress` is told each step as it starts.
@@ -215,6 +218,11 @@ pub fn run_with_rates(
         (None, None) => opts.fallback_firing_rate,
     };
     let perf = PerfEstimate::compute(params, fmax_mhz, rate)?;
+    let headline = if opts.headline && !opts.skip_synth {
+        headline(params, opts, &design, rate, &mut notes, progress)
+    } else {
+        None
+    };
     let report = FlowReport {
         seq_len: params.model().seq_len,
         title: format!(
@@ -230,11 +238,46 @@ pub fn run_with_rates(
         synth: synth_figs,
         notes,
         real_firing_rates: real,
+        headline,
     };
     write_text(&opts.out.join("report.md"), &report.to_markdown())?;
     write_text(&opts.out.join("report.html"), &report.to_html())?;
     write_json(&opts.out.join("report.json"), &report)?;
     Ok(report)
+}
+
+/// `--headline`: the engine (its RTL in `design`) and its INT8 twin placed and routed into
+/// `out/headline/`, side by side at the firing rate `rate`; a failure becomes a note.
+fn headline(
+    params: &Params,
+    opts: &FlowOptions,
+    design: &Path,
+    rate: f64,
+    notes: &mut Vec<String>,
+    progress: &mut dyn FnMut(&str),
+) -> Option<synth::headline::Headline> {
+    use synth::headline::{DEFAULT_MEM_GBPS, DEFAULT_MEM_SOURCE};
+    let base = SynthOptions {
+        seed: opts.seed,
+        // iCE40 has no out-of-context mode: its Fmax comes from the I/O top on the package.
+        io_top: opts.target.family() == synth::Family::Ice40,
+        ..SynthOptions::new(opts.target, opts.out.join("headline"))
+    };
+    progress("headline: both engines placed and routed");
+    let compared = synth::compare::compare(params, &base, (Some(design), None), &mut |s| {
+        progress(&format!("headline: {s}"))
+    });
+    let made = compared.map_err(|e| e.to_string()).and_then(|cmp| {
+        synth::headline::headline(params, &cmp, rate, DEFAULT_MEM_GBPS, DEFAULT_MEM_SOURCE)
+            .map_err(|e| e.to_string())
+    });
+    match made {
+        Ok(h) => Some(h),
+        Err(e) => {
+            notes.push(format!("headline not made: {e}"));
+            None
+        }
+    }
 }
 
 /// An empty or new directory, or an existing one whose contents `force` allows replacing.
@@ -322,7 +365,27 @@ fn cached_synthesis(
     opts: &FlowOptions,
     progress: &mut dyn FnMut(&str),
 ) -> Result<SynthFigures, FlowError> {
-    let key = match (&opts.cache_dir, &so.rtl_dir) {
+    cached_synthesis_in(
+        opts.cache_dir.as_deref(),
+        &opts.out,
+        params,
+        label,
+        so,
+        progress,
+    )
+}
+
+/// [`cached_synthesis`] for any command: `cache_dir` (`None`: no cache), `run` the output
+/// directory an entry names as its origin.
+pub fn cached_synthesis_in(
+    cache_dir: Option<&Path>,
+    run: &Path,
+    params: &Params,
+    label: &str,
+    so: &SynthOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<SynthFigures, FlowError> {
+    let key = match (cache_dir, &so.rtl_dir) {
         (Some(_), Some(rtl_dir)) => {
             let tools = synth::flow::resolve_tools(so.target)?;
             Some(
@@ -332,7 +395,7 @@ fn cached_synthesis(
         }
         _ => None,
     };
-    if let (Some(dir), Some(key)) = (&opts.cache_dir, &key) {
+    if let (Some(dir), Some(key)) = (cache_dir, &key) {
         if let Some(fig) = cache::load(dir, key) {
             progress(&format!(
                 "reusing the cached result {}",
@@ -344,13 +407,14 @@ fn cached_synthesis(
     }
     let report = synth::synthesize(params, so, progress)?;
     let fig = synth_figures(label, &report, so.place_and_route);
-    if let (Some(dir), Some(key)) = (&opts.cache_dir, &key) {
-        cache::store(dir, key, &fig, &so.out_dir, &opts.out).map_err(|e| io(dir, e))?;
+    if let (Some(dir), Some(key)) = (cache_dir, &key) {
+        cache::store(dir, key, &fig, &so.out_dir, run).map_err(|e| io(dir, e))?;
     }
     Ok(fig)
 }
 
-fn synth_figures(label: &str, r: &SynthReport, placed: bool) -> SynthFigures {
+/// The figures the report (and the cache) keep of one synthesis report.
+pub fn synth_figures(label: &str, r: &SynthReport, placed: bool) -> SynthFigures {
     let critical = r
         .implementations
         .iter()

@@ -63,6 +63,7 @@ fn report() -> FlowReport {
         synth: vec![synth("ternary", 8442, 1224, Some(fmax)), int8],
         notes: vec!["INT8 twin: Yosys synthesis only".into()],
         real_firing_rates: None,
+        headline: None,
     }
 }
 
@@ -296,4 +297,72 @@ fn the_page_renders_in_a_headless_browser() {
         img.ink(4 * w / 5, w, 0, h) > 2000,
         "the right fifth of the page is empty: the page does not use its width"
     );
+}
+
+/// `flow --headline`: the table of both placed engines opens the page, as an HTML table that
+/// says where its figures come from; without it the page has no such section.
+#[test]
+fn the_headline_opens_the_page_as_an_html_table() {
+    use spikelm_hw::synth::compare::{CompareRow, Comparison};
+    use spikelm_hw::synth::headline;
+    let params = Params::preset_with("spikelm-bert-tiny", &[]).expect("preset");
+    let row = |label: &str, pe: &str, fmax: f64, luts: u64| CompareRow {
+        label: label.into(),
+        pe: pe.into(),
+        dsp_allowed: true,
+        pes: 64,
+        lut4_equiv: luts,
+        ffs: 7289,
+        bram: 28,
+        dsp_used: 14,
+        lut4_equiv_per_pe: luts as f64 / 64.0,
+        pe_unit_lut4_equiv: None,
+        nand2_equiv_per_pe: None,
+        fmax_mhz: Some(fmax),
+        peak_ops_per_s: None,
+        ops_per_s_per_lut4_equiv: None,
+        pj_per_op_fp32_convention: 0.9,
+        pj_per_op_int8_convention: 0.03,
+        out_dir: String::new(),
+    };
+    let cmp = Comparison {
+        target: "ecp5-85k".into(),
+        rows: vec![
+            row("ternary", "ternary", 138.2, 6367),
+            row("int8 dsp", "int8_mac", 67.4, 6217),
+            row("int8 no-dsp", "int8_mac", 61.2, 37366),
+        ],
+    };
+    let h = headline::headline(&params, &cmp, 0.35, 2.656, "ULX3S SDRAM").expect("headline");
+    let mut r = report();
+    let plain = r.to_html();
+    assert!(!plain.contains(">Headline:"), "no headline unless asked");
+    let tables_before = plain.matches("<table>").count();
+    r.headline = Some(h);
+    let html = r.to_html();
+    assert_eq!(html.matches("<table>").count(), tables_before + 1);
+    let at = html
+        .find(">Headline: the ternary engine")
+        .expect("the headline heading");
+    // First of the body under the summary: before the configuration and every section.
+    for later in [
+        "Configuration (TOML)",
+        "<h2>Co-simulation</h2>",
+        "<h2>Synthesis</h2>",
+    ] {
+        let l = html.find(later).unwrap_or_else(|| panic!("{later}"));
+        assert!(at < l, "{later} comes before the headline");
+    }
+    let section = &html[at..html[at..].find("</table>").map_or(html.len(), |e| at + e)];
+    assert!(section.contains("from place and route"), "{section}");
+    assert!(section.contains("ternary / best INT8"), "{section}");
+    // Each engine's routed Fmax is a cell, and no Markdown is left in the page.
+    for fmax in [">138.2</td>", ">67.4</td>", ">61.2</td>"] {
+        assert!(section.contains(fmax), "{fmax} in {section}");
+    }
+    assert!(!html.contains("|---"));
+    // The Markdown report carries the same table first.
+    let md = r.to_markdown();
+    let md_at = md.find("## Headline").expect("headline in Markdown");
+    assert!(md_at < md.find("## Co-simulation").expect("co-simulation"));
 }

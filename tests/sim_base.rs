@@ -33,3 +33,32 @@ fn bert_base_16x16_layers_with_one_row_block_are_bit_exact() {
     assert_eq!((ffn_in.din, ffn_in.dout), (768, 3072));
     assert_eq!(ffn_in.compared.outputs, u64::from(tokens) * 4 * 3072);
 }
+
+/// A non-square array wider than 16 columns on the real BERT-base shapes (768 -> 768): one row
+/// block of 8 / T = 2 tokens, bit-exact under stalls and without, CYCLES equal to the model.
+#[test]
+fn bert_base_8x32_non_square_array_is_bit_exact() {
+    let p = Params::preset_with("spikelm-bert-base", &["array=8x32", "model.layers=1"])
+        .expect("preset");
+    let tokens = p.derived.tokens_per_row_block;
+    assert_eq!(tokens, 2);
+    for stall in [Some(0.0), None] {
+        let mut o = options(
+            &p,
+            "base-8x32",
+            &[Case::Random],
+            &[LayerKind::AttnOut],
+            Some(tokens),
+        );
+        o.stall = stall;
+        let r = sim::run(&p, &o).expect("co-simulation runs");
+        assert_passed(&r);
+        if stall == Some(0.0) {
+            assert_cycles_match_model(&r);
+        }
+        let run = r.runs.first().expect("attn_out run");
+        assert_eq!(run.stall_free, stall == Some(0.0));
+        assert_eq!((run.din, run.dout), (768, 768));
+        assert_eq!(run.compared.outputs, u64::from(tokens) * 4 * 768);
+    }
+}

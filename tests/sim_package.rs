@@ -145,6 +145,7 @@ fn flow_estimates_with_the_real_firing_rates() {
         cache_dir: None,
         fallback_fmax_mhz: 100.0,
         fallback_firing_rate: 0.99,
+        headline: false,
     };
     let report = spikelm_hw::flow::run_with_rates(&pkg.params, &opts, Some(rates), &mut |_| {})
         .expect("runs");

@@ -45,6 +45,11 @@ pub struct FlowArgs {
     /// Without it the INT8 twin is synthesized only (area, labelled as such).
     #[arg(long, visible_alias = "compare-int8")]
     pub full: bool,
+    /// Open the report with the headline: the engine and its INT8 twin (DSP and LUT
+    /// multipliers) each placed and routed on the target, side by side (Fmax, area, tokens/s,
+    /// energy per token). Three more place-and-route runs, so off by default.
+    #[arg(long, conflicts_with = "skip_synth")]
+    pub headline: bool,
     /// Synthesis cache: results keyed by a hash of the RTL, tool versions, synthesis options
     /// and this executable, reused when all are equal (the report says which run made them).
     #[arg(long, default_value = spikelm_hw::flow::cache::DEFAULT_DIR)]
@@ -98,6 +103,7 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
         cache_dir: (!args.no_cache).then(|| args.cache_dir.clone()),
         fallback_fmax_mhz: args.fmax,
         fallback_firing_rate: args.firing_rate,
+        headline: args.headline,
     };
     let bar = spikelm_hw::report::progress::spinner("{spinner} [{elapsed}] {msg}");
     let started = Instant::now();

@@ -6,6 +6,7 @@ mod common;
 mod compare;
 mod config_cmd;
 mod encoder;
+mod fit;
 mod flow;
 mod generate;
 mod import;
@@ -48,6 +49,8 @@ pub enum Command {
     Synth(synth::SynthArgs),
     /// Compare the ternary engine against the INT8 multiply-accumulate baseline.
     Compare(compare::CompareArgs),
+    /// Find the largest array and token residency that place and route on a target at a clock.
+    Fit(fit::FitArgs),
     /// Analytic cycle, throughput and energy model.
     Perf(perf::PerfArgs),
     /// Generate, co-simulate, synthesize and report in one command.
@@ -85,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sim(a) => sim::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Fit(a) => fit::run(a),
         Command::Perf(a) => perf::run(a),
         Command::Flow(a) => flow::run(a),
         Command::Sweep(a) => sweep::run(a),

@@ -75,6 +75,8 @@ pub struct FlowReport {
     pub notes: Vec<String>,
     /// Firing rates per site and time step of an imported model on real text (`flow --package`).
     pub real_firing_rates: Option<RealFiringRates>,
+    /// Both engines placed and routed side by side (`flow --headline`); shown first.
+    pub headline: Option<crate::synth::headline::Headline>,
 }
 
 /// Firing rates of every site of an imported model, measured by the integer model on real text.
@@ -147,10 +149,28 @@ fn int(v: u64) -> String {
 impl FlowReport {
     /// The body of the report under the summary: one section per step, its tables and plots.
     pub fn blocks(&self) -> Vec<Block> {
-        let mut b = vec![Block::Code {
+        let mut b = Vec::new();
+        if let Some(h) = &self.headline {
+            b.push(Block::Heading(
+                "Headline: the ternary engine against the best INT8 engine".into(),
+            ));
+            b.push(Block::Paragraph(format!(
+                "{}. Fmax, LUT4-eq, flip-flops, DSPs and block RAMs are from place and route \
+                 of each engine on the target (not estimates); cycles, traffic and energy are \
+                 the analytic model's at each engine's routed Fmax ({}).",
+                h.caption(),
+                h.scope
+            )));
+            let (head, rows) = h.table();
+            b.push(table(
+                &head.iter().map(String::as_str).collect::<Vec<_>>(),
+                rows,
+            ));
+        }
+        b.push(Block::Code {
             summary: "Configuration (TOML)".into(),
             text: self.configuration.clone(),
-        }];
+        });
         b.extend(self.notes.iter().map(|n| Block::Note(n.clone())));
         if let Some(s) = &self.sim {
             b.push(Block::Heading("Co-simulation".into()));

@@ -5,7 +5,7 @@ use super::design::{self, Design};
 use super::energy;
 use super::error::{Result, SynthError};
 use super::parse;
-use super::report::{ConfigSummary, Implementation, Metrics, SynthReport};
+use super::report::{ConfigSummary, Implementation, Metrics, PnrResult, SynthReport};
 use super::script::{self, PnrArgs};
 use super::sta::{self, Hierarchy, PathTable};
 use super::target::{Family, SpeedGrade, Target};
@@ -208,21 +208,7 @@ pub fn synthesize(
     let mut implementations = Vec::new();
     if family == Family::Ecp5 && opts.place_and_route {
         progress("place and route of the engine (out of context)");
-        let args = PnrArgs {
-            target: opts.target,
-            netlist: "engine_netlist.json",
-            report: "engine_pnr_report.json",
-            clock_mhz: clock,
-            seed: opts.seed,
-            speed: opts.speed,
-            pins: None,
-            config_out: None,
-            sdf: Some("engine.sdf"),
-        };
-        runner.run("pnr-engine", &tools[1], &args.to_args())?;
-        let p = out.join("engine_pnr_report.json");
-        let pnr =
-            parse::nextpnr_report(&read(&p)?, family).map_err(parse_err("nextpnr report", &p))?;
+        let pnr = place_engine(&mut runner, &tools[1], opts)?;
         progress("worst paths per unit (engine)");
         let paths = worst_paths(out, "engine.sdf", &files, OOC_TOP, &design.top)?;
         implementations.push(Implementation {
@@ -326,6 +312,28 @@ pub fn synthesize(
     write(&out.join("report.json"), &json)?;
     write(&out.join("report.md"), &report.render(true))?;
     Ok(report)
+}
+
+/// Place and route the flat engine netlist (`engine_netlist.json`, written by the engine's
+/// synthesis into the runner's directory) out of context on an ECP5 target, at the asked clock
+/// (default: the target's); routed delays go to `engine.sdf`.
+pub fn place_engine(runner: &mut Runner, nextpnr: &Tool, opts: &SynthOptions) -> Result<PnrResult> {
+    let args = PnrArgs {
+        target: opts.target,
+        netlist: "engine_netlist.json",
+        report: "engine_pnr_report.json",
+        clock_mhz: opts
+            .clock_mhz
+            .unwrap_or_else(|| opts.target.default_clock_mhz()),
+        seed: opts.seed,
+        speed: opts.speed,
+        pins: None,
+        config_out: None,
+        sdf: Some("engine.sdf"),
+    };
+    runner.run("pnr-engine", nextpnr, &args.to_args())?;
+    let p = runner.dir.join("engine_pnr_report.json");
+    parse::nextpnr_report(&read(&p)?, opts.target.family()).map_err(parse_err("nextpnr report", &p))
 }
 
 /// The worst path per unit of a routed netlist: its SDF (`sdf`, in `out`) analysed, cells

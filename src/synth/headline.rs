@@ -172,23 +172,22 @@ fn ratios(rows: &[HeadlineRow]) -> Option<HeadlineRatios> {
 }
 
 impl Headline {
-    /// A plain-text table.
-    pub fn render(&self) -> String {
-        let mut t = super::report::Table::new(false);
+    /// The table: its header and one row per figure, a column per engine and the ratio.
+    pub fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
         let mut header = vec!["".to_string()];
         header.extend(self.rows.iter().map(|r| r.label.clone()));
         if self.ratios.is_some() {
             header.push("ternary / best INT8".into());
         }
-        t.header(&header.iter().map(String::as_str).collect::<Vec<_>>());
         let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map(f).unwrap_or("-".into());
+        let mut rows = Vec::new();
         let mut line = |name: &str, f: &dyn Fn(&HeadlineRow) -> String, ratio: Option<f64>| {
             let mut cells = vec![name.to_string()];
             cells.extend(self.rows.iter().map(f));
             if self.ratios.is_some() {
                 cells.push(opt(ratio, &|v| format!("{v:.3}")));
             }
-            t.row(&cells.iter().map(String::as_str).collect::<Vec<_>>());
+            rows.push(cells);
         };
         let r = self.ratios.as_ref();
         line("array", &|h| h.array.clone(), None);
@@ -243,14 +242,33 @@ impl Headline {
             &|h| format!("{:.2}", h.energy_uj_per_token_int8),
             r.map(|r| r.energy_per_token_int8),
         );
+        (header, rows)
+    }
+
+    /// What the table is about, in one line.
+    pub fn caption(&self) -> String {
         format!(
-            "headline: {} on {}, sequence {}, firing rate {:.2}; memory {} Gbit/s ({})\n{}scope: {}\n",
+            "{} on {}, sequence {}, firing rate {:.2}; memory {} Gbit/s ({})",
             self.preset,
             self.target,
             self.sequence,
             self.firing_rate,
             self.mem_gbps,
-            self.mem_source,
+            self.mem_source
+        )
+    }
+
+    /// A plain-text table.
+    pub fn render(&self) -> String {
+        let mut t = super::report::Table::new(false);
+        let (header, rows) = self.table();
+        t.header(&header.iter().map(String::as_str).collect::<Vec<_>>());
+        for r in &rows {
+            t.row(&r.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+        format!(
+            "headline: {}\n{}scope: {}\n",
+            self.caption(),
             t.finish(),
             self.scope
         )

@@ -5,6 +5,7 @@
 pub mod design;
 pub mod energy;
 pub mod error;
+pub mod fit;
 pub mod flow;
 pub mod generate;
 pub mod headline;

@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// (name, preset, overrides) of every configuration the quality gates cover.
-pub const CONFIGS: [(&str, &str, &[&str]); 10] = [
+pub const CONFIGS: [(&str, &str, &[&str]); 11] = [
     ("tiny", "spikelm-bert-tiny", &[]),
     ("base", "spikelm-bert-base", &[]),
     ("tiny-4x8", "spikelm-bert-tiny", &["array=4x8"]),
+    // Non-square and beyond 16 x 16 (2,048 PEs): a size `fit` may reach.
+    ("tiny-32x64", "spikelm-bert-tiny", &["array=32x64"]),
     (
         "tiny-12x4",
         "spikelm-bert-tiny",
