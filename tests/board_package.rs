@@ -33,18 +33,16 @@ fn run_package_drives_a_real_site_bit_exact_and_names_the_package_layers() {
     let tmp = tempfile::tempdir().expect("tmp");
     let pkg = tiny_package(tmp.path());
 
-    // Names the package does not have: the error lists the ones it has (one layer).
-    for bad in ["1.query", "0.ffn_mid", "x.value"] {
-        let out = spikelm(&[
-            "run",
-            "--sim",
-            "--package",
-            &pkg,
-            "--text",
-            TEXT,
-            "--layer",
-            bad,
-        ]);
+    // Names the package does not have: the error lists the ones it has (one layer), for the
+    // board driver and for `sim --package` alike (one resolver).
+    let commands: [&[&str]; 2] = [&["run", "--sim"], &["sim"]];
+    for (bad, command) in ["1.query", "0.ffn_mid", "x.value"]
+        .into_iter()
+        .flat_map(|b| commands.map(|c| (b, c)))
+    {
+        let mut args = command.to_vec();
+        args.extend(["--package", &pkg, "--text", TEXT, "--layer", bad]);
+        let out = spikelm(&args);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{bad} was accepted");
         assert!(

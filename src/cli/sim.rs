@@ -7,7 +7,6 @@ use spikelm_hw::batch::seeds::SimSpec;
 use spikelm_hw::config::{Params, DEFAULT_PRESET};
 use spikelm_hw::import::replay::site_stimulus;
 use spikelm_hw::import::Package;
-use spikelm_hw::model::encoder::Site;
 use spikelm_hw::sim;
 use spikelm_hw::sim::rtl_tree::RtlTree;
 use std::path::PathBuf;
@@ -119,22 +118,6 @@ pub fn spec(args: &SimArgs) -> SimSpec {
     }
 }
 
-/// `--layer` with `--package`: (layer, site).
-fn package_site(arg: &str) -> anyhow::Result<(usize, Site)> {
-    let (layer, site) = match arg.split_once('.') {
-        Some((l, s)) => (
-            l.parse::<usize>()
-                .with_context(|| format!("--layer {arg}: expected L.SITE, e.g. 0.ffn_out"))?,
-            s,
-        ),
-        None => (0, arg),
-    };
-    let site = Site::from_name(site).with_context(|| {
-        format!("--layer {arg}: unknown site `{site}`; expected query, key, value, attn_out, ffn_in or ffn_out")
-    })?;
-    Ok((layer, site))
-}
-
 pub fn run(args: SimArgs) -> anyhow::Result<()> {
     if args.regression.is_requested() {
         if args.package.is_some() {
@@ -148,7 +131,7 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
             let pkg = Package::read(dir).with_context(|| format!("--package {}", dir.display()))?;
             let text = super::import::read_text(&args.text, &args.text_file)?
                 .context("--package needs --text or --text-file: the activations to replay")?;
-            let (layer, site) = package_site(&args.layer)?;
+            let (layer, site) = spikelm_hw::board::package::resolve_site(&pkg, &args.layer)?;
             let max_tokens = args.tokens.map(|t| t as usize);
             let (params, stim) = site_stimulus(&pkg, None, &text, layer, site, max_tokens)?;
             if !args.json {
