@@ -115,18 +115,10 @@ pub fn check_fit(board: &Board, cells: &CellCounts) -> Result<()> {
         BoardFamily::Ecp5 => ("LUT4-equivalents (LUT4 + 2 per CCU2C)", cells.lut4_equiv),
         BoardFamily::Ice40 => ("logic cells (SB_LUT4)", cells.lut4),
     };
-    let checks = [
-        (logic.0, logic.1, u64::from(device.luts)),
-        ("flip-flops", cells.ffs, u64::from(device.luts)),
-        ("block RAMs", cells.bram, u64::from(device.bram_blocks)),
-        (device.dsp_kind, cells.dsp, u64::from(device.dsp_blocks)),
-    ];
-    for (resource, needed, budget) in checks {
-        if needed > budget {
-            return Err(does_not_fit(board, resource, needed, budget));
-        }
+    match device.overuse(logic, cells.ffs, cells.dsp, cells.bram) {
+        Some(o) => Err(does_not_fit(board, o.resource, o.needed, o.budget)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// The array of the iCE40 board build: `UP5K_FIT`'s 4 × 4 engine and the host link together

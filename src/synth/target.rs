@@ -49,6 +49,40 @@ pub struct Device {
     pub package_io: u32,
 }
 
+/// A resource a design needs beyond its device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overuse {
+    pub resource: &'static str,
+    pub needed: u64,
+    pub budget: u64,
+}
+
+impl Device {
+    /// The first resource a design exceeds, if any: its logic (`(name, count)`: LUT4-eq on
+    /// ECP5, logic cells on iCE40), flip-flops (one per LUT), DSPs, block RAMs.
+    pub fn overuse(
+        &self,
+        logic: (&'static str, u64),
+        ffs: u64,
+        dsp: u64,
+        bram: u64,
+    ) -> Option<Overuse> {
+        [
+            (logic.0, logic.1, self.luts),
+            ("flip-flops", ffs, self.luts),
+            (self.dsp_kind, dsp, self.dsp_blocks),
+            ("block RAMs", bram, self.bram_blocks),
+        ]
+        .into_iter()
+        .find(|&(_, needed, budget)| needed > u64::from(budget))
+        .map(|(resource, needed, budget)| Overuse {
+            resource,
+            needed,
+            budget: u64::from(budget),
+        })
+    }
+}
+
 impl Target {
     pub const ALL: [Target; 6] = [
         Target::Ecp5_25k,

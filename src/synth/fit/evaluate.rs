@@ -137,13 +137,8 @@ impl<'a> ToolEvaluator<'a> {
     /// Why `r` does not fit the part, if it does not.
     fn over_the_part(&self, r: &Resources) -> Option<String> {
         let d = &self.device;
-        let over = |what: &str, used: u64, have: u32| {
-            (used > u64::from(have)).then(|| format!("{what} {used} > {have} of {}", d.part))
-        };
-        over("LUT4-eq", r.lut4_equiv, d.luts)
-            .or_else(|| over("flip-flops", r.ffs, d.luts))
-            .or_else(|| over(d.dsp_kind, r.dsp, d.dsp_blocks))
-            .or_else(|| over("block RAMs", r.bram, d.bram_blocks))
+        d.overuse(("LUT4-eq", r.lut4_equiv), r.ffs, r.dsp, r.bram)
+            .map(|o| format!("{} {} > {} of {}", o.resource, o.needed, o.budget, d.part))
     }
 }
 
