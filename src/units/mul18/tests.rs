@@ -2,7 +2,7 @@
 //! simulation model): a new operand pair every cycle, every product three cycles later, against
 //! integer products. Two shapes: the INT8 PE's 8 x 8 and the full 18 x 18 block.
 
-use crate::units::testbench::check_products_in_both_forms;
+use crate::units::testbench::{check_products_in_both_forms, Lcg};
 
 /// (a, b) pairs in range for signed AW × BW operands: the corners, then pseudo-random values.
 fn cases(aw: u32, bw: u32) -> Vec<(i64, i64)> {
@@ -16,13 +16,10 @@ fn cases(aw: u32, bw: u32) -> Vec<(i64, i64)> {
         (-1, -1),
         (0, bmin),
     ];
-    let mut s = 0x006d_756c_3138_u64 + aw as u64;
+    let mut rng = Lcg(0x006d_756c_3138_u64 + aw as u64);
     for _ in 0..100 {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let a = ((s >> 20) as i64).rem_euclid(1 << aw) + amin;
-        let b = ((s >> 40) as i64).rem_euclid(1 << bw) + bmin;
+        let a = rng.below(1 << aw) as i64 + amin;
+        let b = rng.below(1 << bw) as i64 + bmin;
         v.push((a, b));
     }
     v
