@@ -158,17 +158,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    if args.headline && !(args.mem_gbps.is_finite() && args.mem_gbps > 0.0) {
-        anyhow::bail!(
-            "--mem-gbps {}: must be a positive bandwidth in Gbit/s",
-            args.mem_gbps
-        );
-    }
-    if args.headline && !(0.0..=1.0).contains(&args.firing_rate) {
-        anyhow::bail!(
-            "--firing-rate {}: must be between 0 and 1",
-            args.firing_rate
-        );
+    if args.headline {
+        headline::check_inputs(args.firing_rate, args.mem_gbps)?;
     }
     // Area and Fmax are what is compared: ECP5 places the engine out of context only; iCE40
     // has no out-of-context mode, so it places the narrow I/O top.

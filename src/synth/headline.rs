@@ -66,6 +66,17 @@ pub struct Headline {
     pub scope: &'static str,
 }
 
+/// The headline's own inputs, checked before any place-and-route run is spent on it.
+pub fn check_inputs(firing_rate: f64, mem_gbps: f64) -> Result<(), EstimateError> {
+    if !(0.0..=1.0).contains(&firing_rate) {
+        return Err(EstimateError::FiringRate(firing_rate));
+    }
+    if !(mem_gbps.is_finite() && mem_gbps > 0.0) {
+        return Err(EstimateError::Bandwidth(mem_gbps));
+    }
+    Ok(())
+}
+
 /// Build the headline from a comparison of `params` (ternary) with its INT8 twin.
 pub fn headline(
     params: &Params,
@@ -74,9 +85,7 @@ pub fn headline(
     mem_gbps: f64,
     mem_source: &str,
 ) -> Result<Headline, EstimateError> {
-    if !(mem_gbps.is_finite() && mem_gbps > 0.0) {
-        return Err(EstimateError::Bandwidth(mem_gbps));
-    }
+    check_inputs(firing_rate, mem_gbps)?;
     // Cycles and traffic do not depend on the clock; the clock only scales time.
     let est = PerfEstimate::compute(params, 100.0, firing_rate)?;
     let m = params.model();
