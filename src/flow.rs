@@ -264,12 +264,19 @@ fn headline(
         ..SynthOptions::new(opts.target, opts.out.join("headline"))
     };
     progress("headline: both engines placed and routed");
-    let compared = synth::compare::compare(params, &base, (Some(design), None), &mut |s| {
+    let compared = synth::compare::compare(params, params, &base, (Some(design), None), &mut |s| {
         progress(&format!("headline: {s}"))
     });
     let made = compared.map_err(|e| e.to_string()).and_then(|cmp| {
-        synth::headline::headline(params, &cmp, rate, DEFAULT_MEM_GBPS, DEFAULT_MEM_SOURCE)
-            .map_err(|e| e.to_string())
+        synth::headline::headline(
+            params,
+            params,
+            &cmp,
+            rate,
+            DEFAULT_MEM_GBPS,
+            DEFAULT_MEM_SOURCE,
+        )
+        .map_err(|e| e.to_string())
     });
     match made {
         Ok(h) => Some(h),

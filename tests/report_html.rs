@@ -333,7 +333,8 @@ fn the_headline_opens_the_page_as_an_html_table() {
             row("int8 no-dsp", "int8_mac", 61.2, 37366),
         ],
     };
-    let h = headline::headline(&params, &cmp, 0.35, 2.656, "ULX3S SDRAM").expect("headline");
+    let h =
+        headline::headline(&params, &params, &cmp, 0.35, 2.656, "ULX3S SDRAM").expect("headline");
     let mut r = report();
     let plain = r.to_html();
     assert!(!plain.contains(">Headline:"), "no headline unless asked");

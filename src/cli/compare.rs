@@ -50,6 +50,10 @@ pub struct CompareArgs {
     /// `--set array.resident_tokens=N` (the INT8 twin holds at least as many tokens).
     #[arg(long, conflicts_with_all = ["goals", "pe_area"])]
     pub headline: bool,
+    /// The INT8 twin's array, RxC, when it differs from the ternary engine's (each engine on
+    /// the array that fits it best, e.g. from `spikelm-hw fit`). Default: the same array.
+    #[arg(long, value_name = "RxC", conflicts_with_all = ["goals", "pe_area"])]
+    pub int8_array: Option<String>,
     /// Off-chip memory bandwidth for --headline, Gbit/s (default: the ULX3S's SDRAM peak,
     /// 16 bit x 166 MHz = 2.656).
     #[arg(long, default_value_t = spikelm_hw::synth::headline::DEFAULT_MEM_GBPS)]
@@ -169,9 +173,23 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         io_top: target.family() == spikelm_hw::synth::Family::Ice40,
         ..SynthOptions::new(target, &args.out)
     };
+    let int8_from = match &args.int8_array {
+        None => params.clone(),
+        Some(array) => {
+            let mut sets = args.config.sets.clone();
+            sets.push(format!("array={array}"));
+            Params::load(
+                &args.config.preset,
+                args.config.config_file.as_deref(),
+                &sets,
+            )
+            .with_context(|| format!("--int8-array {array}"))?
+        }
+    };
     let pb = spinner("compare");
     let result = compare::compare(
         &params,
+        &int8_from,
         &base,
         (args.rtl.as_deref(), args.rtl_int8.as_deref()),
         &mut |s| pb.set_message(s.to_string()),
@@ -184,7 +202,14 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         } else {
             "--mem-gbps"
         };
-        let h = headline::headline(&params, &cmp, args.firing_rate, args.mem_gbps, source)?;
+        let h = headline::headline(
+            &params,
+            &int8_from,
+            &cmp,
+            args.firing_rate,
+            args.mem_gbps,
+            source,
+        )?;
         if args.json {
             println!("{}", serde_json::to_string_pretty(&h)?);
         } else {

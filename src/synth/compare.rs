@@ -140,9 +140,11 @@ impl Comparison {
     }
 }
 
-/// Synthesize the ternary configuration and its INT8 baseline the same way.
+/// Synthesize the ternary configuration `params` and the INT8 twin of `int8_from` (usually
+/// `params` itself; another array when each engine gets the array that fits it best) the same way.
 pub fn compare(
     params: &Params,
+    int8_from: &Params,
     base: &SynthOptions,
     rtl_dirs: (Option<&Path>, Option<&Path>),
     progress: &mut dyn FnMut(&str),
@@ -155,7 +157,7 @@ pub fn compare(
                 c.array.pe = PeKind::Ternary;
                 Params::new(c).map_err(|e| SynthError::Unsupported(e.to_string()))?
             }
-            PeKind::Int8Mac => int8_params(params)?,
+            PeKind::Int8Mac => int8_params(int8_from)?,
         };
         let opts = SynthOptions {
             dsp,

@@ -77,9 +77,11 @@ pub fn check_inputs(firing_rate: f64, mem_gbps: f64) -> Result<(), EstimateError
     Ok(())
 }
 
-/// Build the headline from a comparison of `params` (ternary) with its INT8 twin.
+/// Build the headline from a comparison of `params` (ternary) with the INT8 twin of
+/// `int8_from` (the same configuration, or the same model on another array).
 pub fn headline(
     params: &Params,
+    int8_from: &Params,
     cmp: &Comparison,
     firing_rate: f64,
     mem_gbps: f64,
@@ -88,14 +90,16 @@ pub fn headline(
     check_inputs(firing_rate, mem_gbps)?;
     // Cycles and traffic do not depend on the clock; the clock only scales time.
     let est = PerfEstimate::compute(params, 100.0, firing_rate)?;
+    let est_int8 = PerfEstimate::compute(int8_from, 100.0, firing_rate)?;
     let m = params.model();
+    debug_assert_eq!(int8_from.model(), m, "the twins run one model");
     let seq = f64::from(m.seq_len);
     let layers = u64::from(m.layers);
-    let a = params.array();
-    let array = format!("{}x{}", a.rows, a.cols);
+    let array_of = |p: &Params| format!("{}x{}", p.array().rows, p.array().cols);
     let (fp32, int8) = (&est.energy[0], &est.energy[1]);
+    let (fp32_i, int8_i) = (&est_int8.energy[0], &est_int8.energy[1]);
     let snn_bits: u64 = est.layers.iter().map(|l| l.traffic.off_chip).sum::<u64>() * layers;
-    let int8_bits: Option<u64> = est
+    let int8_bits: Option<u64> = est_int8
         .layers
         .iter()
         .map(|l| l.int8_traffic.map(|t| t.off_chip))
@@ -113,10 +117,10 @@ pub fn headline(
             )
         } else {
             (
-                est.int8_cycles_per_sequence,
+                est_int8.int8_cycles_per_sequence,
                 int8_bits,
-                fp32.int8_compute_uj + fp32.int8_memory_uj,
-                int8.int8_compute_uj + int8.int8_memory_uj,
+                fp32_i.int8_compute_uj + fp32_i.int8_memory_uj,
+                int8_i.int8_compute_uj + int8_i.int8_memory_uj,
             )
         };
         let (Some(cycles), Some(bits)) = (cycles, bits) else {
@@ -127,7 +131,7 @@ pub fn headline(
         let memory = mem_gbps * 1e9 / bits_per_token;
         rows.push(HeadlineRow {
             label: r.label.clone(),
-            array: array.clone(),
+            array: array_of(if ternary { params } else { int8_from }),
             fmax_mhz: r.fmax_mhz,
             basis: if r.fmax_mhz.is_some() {
                 "placed and routed"
@@ -330,7 +334,7 @@ mod tests {
             &["model.seq_len=8", "array.resident_tokens=8"],
         )
         .expect("configuration");
-        let h = headline(&p, &cmp(), 0.25, 1e6, "test").expect("headline");
+        let h = headline(&p, &p, &cmp(), 0.25, 1e6, "test").expect("headline");
         assert_eq!(h.rows.len(), 3);
         let t = &h.rows[0];
         // 2 layers x (weights once, T = 4 activation codes of 16 bits per token and input,
@@ -347,7 +351,7 @@ mod tests {
         assert_eq!(t.tokens_per_s_at_memory, Some(compute));
         assert!(!t.bandwidth_bound);
         // A thin one makes every engine memory-bound, at bandwidth / bits per token.
-        let thin = headline(&p, &cmp(), 0.25, 1e-3, "test").expect("headline");
+        let thin = headline(&p, &p, &cmp(), 0.25, 1e-3, "test").expect("headline");
         for r in &thin.rows {
             assert!(r.bandwidth_bound, "{}", r.label);
             let want = 1e6 / r.off_chip_bits_per_token;
@@ -364,9 +368,22 @@ mod tests {
     }
 
     #[test]
+    fn the_int8_twin_may_have_an_array_of_its_own() {
+        let p = Params::preset_with("spikelm-bert-tiny", &["array=16x32"]).expect("ternary");
+        let i = Params::preset_with("spikelm-bert-tiny", &["array=8x8"]).expect("int8");
+        let h = headline(&p, &i, &cmp(), 0.3, 1e6, "test").expect("headline");
+        let (t, d) = (&h.rows[0], &h.rows[1]);
+        assert_eq!((t.array.as_str(), d.array.as_str()), ("16x32", "8x8"));
+        let same = headline(&i, &i, &cmp(), 0.3, 1e6, "test").expect("headline");
+        // The INT8 rows follow their own array, not the ternary one's.
+        assert_eq!(d.cycles_per_sequence, same.rows[1].cycles_per_sequence);
+        assert!(t.cycles_per_sequence < same.rows[0].cycles_per_sequence);
+    }
+
+    #[test]
     fn a_bad_bandwidth_names_the_option() {
         let p = Params::preset_with("spikelm-bert-tiny", &[]).expect("configuration");
-        let e = headline(&p, &cmp(), 0.3, 0.0, "x").expect_err("refused");
+        let e = headline(&p, &p, &cmp(), 0.3, 0.0, "x").expect_err("refused");
         assert!(e.to_string().contains("--mem-gbps 0"), "{e}");
     }
 }
