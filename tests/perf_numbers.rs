@@ -28,7 +28,8 @@ const LAYERS: [(&str, u64, u64); 4] = [
 ];
 
 /// One row block, no overlap, CYCLES counted from the START write (cycle 0): the encode phase
-/// takes cycles 1..=E (one activation beat per cycle: 2 tokens × T = 4 × Din); the bank is full
+/// takes cycles 1..=E (one activation beat per cycle, the T = 4 codes of one (token, input) pair
+/// each: 2 tokens × Din); the bank is full
 /// L = 26 cycles after the last beat (the encoder's input register, the launch register, U_0,
 /// and q_0 after a two-stage comparator: 5 cycles; each of the 3 further time steps: a
 /// multiplier of latency 4 — input, pipeline and output registers, sum of the partial
@@ -40,7 +41,7 @@ const LAYERS: [(&str, u64, u64); 4] = [
 /// for the scale memory, multiplier 4, rounding, shift, bias, saturation, FIFO write):
 /// CYCLES = E + L + 1 + K + O.
 fn hand_cycles(din: u64, dout: u64) -> u64 {
-    let encode = 2 * 4 * din;
+    let encode = 2 * din;
     let encoder_latency = 5 + 3 * (4 + 3);
     let compute = (dout / 8) * (din + 5 + 8);
     let out_latency = 2 + 1 + 4 + 5;

@@ -93,18 +93,8 @@ struct Case {
 
 struct Expect {
     outputs: Vec<Vec<i64>>, // beats, C lanes
-    spikes: Vec<u8>,        // activation-stream order, ternary only
+    spikes: Vec<u8>,        // activation-stream order (pairs, then t), ternary only
     counts: Vec<[u64; 3]>,  // per t
-}
-
-fn hex(v: i64, bits: u32) -> String {
-    let mask = if bits >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << bits) - 1
-    };
-    let digits = bits.div_ceil(4) as usize;
-    format!("{:0digits$x}", (v as u64) & mask)
 }
 
 fn run_case(case: &Case) {
@@ -157,8 +147,15 @@ fn run_case(case: &Case) {
         })
         .collect();
 
+    // The activation stream (docs/engine.md): for each group of PL tokens, for each input, one
+    // beat of the group's PL (token, input) pairs, lane p = token g*PL + p, each its ET codes.
+    let pl = d.encoder_lanes as usize;
+    let pairs: Vec<(usize, usize)> = (0..n_tok / pl)
+        .flat_map(|g| (0..din).flat_map(move |i| (0..pl).map(move |lane| (g * pl + lane, i))))
+        .collect();
+
     // Reference: spikes q[n][t][i] (or int8 codes), accumulators, outputs.
-    let mut spikes = Vec::new();
+    let mut codes = vec![vec![vec![0u8; et]; din]; n_tok];
     let mut counts = vec![[0u64; 3]; t_steps];
     let mut q = vec![vec![vec![0i64; din]; et]; n_tok];
     for n in 0..n_tok {
@@ -186,11 +183,11 @@ fn run_case(case: &Case) {
                 };
                 q[n][t][i] = s;
                 qp = s;
-                spikes.push(match s {
+                codes[n][i][t] = match s {
                     1 => 2u8,
                     -1 => 3,
                     _ => 0,
-                });
+                };
                 match s {
                     1 => counts[t][0] += 1,
                     -1 => counts[t][1] += 1,
@@ -202,6 +199,10 @@ fn run_case(case: &Case) {
             }
         }
     }
+    let spikes: Vec<u8> = pairs
+        .iter()
+        .flat_map(|&(n, i)| codes[n][i].iter().copied())
+        .collect();
     let mut outputs = Vec::new();
     let nrb = n_tok.div_ceil(tpr);
     for rb in 0..nrb {
@@ -232,14 +233,22 @@ fn run_case(case: &Case) {
     // Stimulus files.
     let dir = tempfile::tempdir().unwrap();
     let gen = generate_into(dir.path(), p);
-    let act_w = if int8 { 8 } else { f.input_bits };
+    let code_w = if int8 { 8 } else { f.input_bits };
+    let act_w = pl * et * code_w as usize;
     let mut act = String::new();
-    for xn in &x {
-        for xi in xn {
-            for &v in xi {
-                writeln!(act, "{}", hex(v, act_w)).unwrap();
+    for beat in pairs.chunks(pl) {
+        // Binary, most significant lane first: lane p's step t is code p*ET + t.
+        let mut word = String::new();
+        for &(n, i) in beat.iter().rev() {
+            for &v in x[n][i].iter().rev() {
+                word.push_str(&format!(
+                    "{:0width$b}",
+                    (v as u64) & ((1 << code_w) - 1),
+                    width = code_w as usize
+                ));
             }
         }
+        writeln!(act, "{word}").unwrap();
     }
     let mut wgt = String::new();
     for _rb in 0..nrb {
@@ -259,7 +268,8 @@ fn run_case(case: &Case) {
     }
     std::fs::write(gen.join("act.mem"), &act).unwrap();
     std::fs::write(gen.join("wgt.mem"), &wgt).unwrap();
-    let n_act = n_tok * din * et;
+    let n_act = n_tok * din / pl;
+    let pulse = pl * et;
     let n_wgt = nrb * (dout / c) * din;
 
     // CSR writes.
@@ -305,7 +315,7 @@ module tb;
     wire [31:0] csr_rdata;
     reg [{act_w}-1:0] act_mem [0:{n_act}-1];
     reg [{c}*{wb}-1:0] wgt_mem [0:{n_wgt}-1];
-    integer ai = 0, wi = 0, oi = 0, seed = {seed}, fo, i;
+    integer ai = 0, wi = 0, oi = 0, seed = {seed}, fo, i, k;
     reg act_en = 1'b1, wgt_en = 1'b1, out_en = 1'b1;
     wire s_act_tvalid = act_en && (ai < {n_act});
     wire s_wgt_tvalid = wgt_en && (wi < {n_wgt});
@@ -314,8 +324,8 @@ module tb;
     wire [{c}*{wb}-1:0] s_wgt_tdata = wgt_mem[wi < {n_wgt} ? wi : 0];
     wire [{c}*{yw}-1:0] m_out_tdata;
     wire dbg_spike_valid, dbg_acc_valid;
-    wire [1:0] dbg_spike;
-    wire [{mw}-1:0] dbg_mem;
+    wire [{pulse}*2-1:0] dbg_spike;
+    wire [{pulse}*{mw}-1:0] dbg_mem;
     wire [{c}*{accw}-1:0] dbg_acc;
     spikelm_engine dut (
         .clk(clk), .rst(rst), .csr_we(csr_we), .csr_re(csr_re), .csr_addr(csr_addr),
@@ -345,7 +355,8 @@ module tb;
             $fwrite(fo, "O %h %0d\n", m_out_tdata, m_out_tlast);
             oi <= oi + 1;
         end
-        if (dbg_spike_valid) $fwrite(fo, "S %0d\n", dbg_spike);
+        if (dbg_spike_valid)
+            for (k = 0; k < {pulse}; k = k + 1) $fwrite(fo, "S %0d\n", (dbg_spike >> (2 * k)) & 3);
         if ({stall}) begin
             act_en <= ($random(seed) & 3) != 0;
             wgt_en <= ($random(seed) & 3) != 0;
@@ -355,7 +366,7 @@ module tb;
     reg [31:0] v;
     integer guard;
     initial begin
-        $readmemh("act.mem", act_mem);
+        $readmemb("act.mem", act_mem);
         $readmemb("wgt.mem", wgt_mem);
         fo = $fopen("out.txt", "w");
         repeat (3) @(negedge clk);
@@ -519,7 +530,25 @@ fn ternary_engine_matches_reference_and_cycle_model() {
             true,
         ),
         case("4x8 attn_out", &["array=4x8"], LayerKind::AttnOut, 8, false),
+        // 4 tokens per row block against 2 column blocks: two encoder lanes.
+        case(
+            "16x8 qkv 2 lanes",
+            &["array=16x8"],
+            LayerKind::Qkv,
+            8,
+            false,
+        ),
+        case(
+            "16x8 attn_out 2 lanes stalls",
+            &["array=16x8"],
+            LayerKind::AttnOut,
+            4,
+            true,
+        ),
     ] {
+        if c.name.contains("lanes") {
+            assert_eq!(c.params.derived.encoder_lanes, 2, "{}", c.name);
+        }
         run_case(&c);
     }
 }
@@ -568,6 +597,14 @@ fn int8_engine_matches_reference_and_cycle_model() {
             &["array=4x8", "array.pe=int8_mac"],
             LayerKind::FfnOut,
             4,
+            true,
+        ),
+        // 8 tokens per row block against 2 column blocks: four lanes.
+        case(
+            "int8 8x8 4 lanes stalls",
+            &["array=8x8", "array.pe=int8_mac"],
+            LayerKind::AttnOut,
+            8,
             true,
         ),
     ] {

@@ -43,6 +43,8 @@ fn draw(rng: &mut SplitMix64, alpha_mode: &str) -> Vec<String> {
             "array.resident_tokens={}",
             tokens_per_block * pick(rng, &[0, 1, 2])
         ),
+        // Encoder lanes: chosen, or one per token of the row block (1 or 2, both powers of 2).
+        format!("array.encoder_lanes={}", pick(rng, &[0, tokens_per_block])),
     ]
 }
 

@@ -20,8 +20,9 @@ fn tiny() -> Params {
     Params::preset_with("spikelm-bert-tiny", &[]).expect("test configuration")
 }
 
+/// Two row blocks: long enough for three batches of writes while busy.
 fn tokens(p: &Params) -> u32 {
-    p.derived.tokens_per_row_block
+    2 * p.derived.tokens_per_row_block
 }
 
 /// Stall-free cycles of the run (the cycle model).

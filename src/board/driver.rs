@@ -11,7 +11,7 @@ use crate::perf::order::Blocks;
 use crate::rtl::regmap as reg;
 use crate::sim::bits::{pack_lanes, unpack_lane};
 use crate::sim::expected::Expected;
-use crate::sim::stimulus::{activation_bits, LayerStimulus};
+use crate::sim::stimulus::LayerStimulus;
 use crate::sim::vectors::{self, beat_position};
 use serde::Serialize;
 use std::time::Instant;
@@ -134,15 +134,18 @@ pub fn run_layer<T: Transport>(
     let rows = a.rows as usize;
     let blocks = Blocks::of(params, tokens);
     let col_blocks = dout / cols;
-    let xw = activation_bits(params);
+    let xw = params.activation_bits();
     let mut act = Stream::new(Command::Act, shape.act_bytes(), shape.act_per_frame());
-    for n in 0..tokens {
-        for i in 0..din {
-            for t in 0..t_steps {
-                act.bytes
-                    .extend(beat_bytes([s.x[[t, n, i]]], xw, 1, shape.act_bytes()));
-            }
-        }
+    let lanes = params.derived.encoder_lanes as usize;
+    let pairs: Vec<(usize, usize)> = vectors::pair_order(params, tokens, din).collect();
+    for beat in pairs.chunks(lanes) {
+        act.bytes.extend(beat_bytes(
+            beat.iter()
+                .flat_map(|&(n, i)| (0..t_steps).map(move |t| s.x[[t, n, i]])),
+            xw,
+            lanes * t_steps,
+            shape.act_bytes(),
+        ));
     }
     let mut wgt = Stream::new(Command::Wgt, shape.wgt_bytes(), shape.wgt_per_frame());
     for _bank in 0..blocks.banks() {

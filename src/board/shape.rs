@@ -27,7 +27,7 @@ impl LinkShape {
         let c = p.array().cols;
         LinkShape {
             csr_aw: p.derived.csr_addr_bits,
-            xw: crate::sim::stimulus::activation_bits(p),
+            xw: p.activation_beat_bits(),
             ww: c * f.weight_bits,
             ow: c * f.output_bits,
         }

@@ -75,6 +75,12 @@ pub struct Derived {
     /// weights before the next, the blocks after the first reading the weights back from the
     /// weight buffer.
     pub blocks_per_bank: u32,
+    /// (Token, input) pairs per activation beat and per cycle of the encoder:
+    /// `array.encoder_lanes`, or (0) the fewest lanes L, a power of two dividing the tokens per
+    /// row block TPR, with TPR / L ≤ Dout / C for every layer, so encoding a row block
+    /// (TPR·Din / L cycles) never takes longer than computing it (Dout / C column blocks of at
+    /// least Din cycles each); the largest such divisor when none is enough.
+    pub encoder_lanes: u32,
     /// Bits of one buffered row operand: a 2-bit spike code, or an 8-bit int8 code.
     pub code_bits: u32,
     /// Depth of one bank of the (double-buffered) spike buffer, per array row.
@@ -105,6 +111,16 @@ pub struct Derived {
 /// Bits of a two's-complement number holding every value in ±max.
 pub fn signed_bits(max: u64) -> u32 {
     clog2(max + 1) + 1
+}
+
+/// The fewest encoder lanes L (a power of two dividing `tpr`) with `tpr / L <= col_blocks`;
+/// the largest power-of-two divisor of `tpr` when none is enough.
+pub fn auto_lanes(tpr: u32, col_blocks: u32) -> u32 {
+    let mut lanes = 1;
+    while tpr / lanes > col_blocks && tpr % (2 * lanes) == 0 {
+        lanes *= 2;
+    }
+    lanes
 }
 
 /// Largest accumulator width the co-simulation and the .npy outputs (int32) carry.
@@ -163,6 +179,13 @@ impl Derived {
         // Row blocks per spike-buffer bank: the tokens held on chip while a column block of
         // weights serves them all.
         let blocks_per_bank = (a.resident_tokens / tokens_per_row_block).max(1);
+        let encoder_lanes = match a.encoder_lanes {
+            0 => {
+                let min_dout = shapes.iter().map(|s| s.dout).min().unwrap_or(a.cols);
+                auto_lanes(tokens_per_row_block, min_dout / a.cols)
+            }
+            set => set,
+        };
         let bias_depth = max_dout / a.cols;
         let bias_addr_bits = clog2(bias_depth as u64);
         let col_bits = clog2(a.cols as u64);
@@ -190,6 +213,7 @@ impl Derived {
             row_blocks: m.seq_len / tokens_per_row_block,
             pes: a.rows * a.cols,
             blocks_per_bank,
+            encoder_lanes,
             code_bits: match a.pe {
                 PeKind::Ternary => 2,
                 PeKind::Int8Mac => 8,

@@ -201,6 +201,11 @@ pub struct ArrayConfig {
     /// tokens). A multiple of the tokens per row block; 0 = one row block, no weight buffer.
     #[serde(default)]
     pub resident_tokens: u32,
+    /// (Token, input) pairs the encoder takes per cycle, from one activation beat: a power of
+    /// two dividing the tokens per row block. 0 (default) = the fewest that keep encoding off the
+    /// critical path (`Derived::encoder_lanes`).
+    #[serde(default)]
+    pub encoder_lanes: u32,
 }
 
 impl Config {
@@ -211,6 +216,7 @@ impl Config {
         let mut c = self.clone();
         c.array.pe = PeKind::Int8Mac;
         c.array.adder = AdderKind::Plain;
+        c.array.encoder_lanes = 0;
         if c.array.resident_tokens != 0 {
             let rows = c.array.rows.max(1);
             c.array.resident_tokens = c
@@ -277,6 +283,30 @@ impl Params {
     }
     pub fn array(&self) -> &ArrayConfig {
         &self.config.array
+    }
+
+    /// Rows of the input per token: T time steps for the ternary engine, one INT8 vector for
+    /// the int8_mac baseline. Also the codes of one activation beat and the rows of one token.
+    pub fn input_steps(&self) -> usize {
+        match self.array().pe {
+            PeKind::Ternary => self.model().time_steps as usize,
+            PeKind::Int8Mac => 1,
+        }
+    }
+
+    /// Width of one activation code: XW, or 8 for the int8_mac baseline.
+    pub fn activation_bits(&self) -> u32 {
+        match self.array().pe {
+            PeKind::Ternary => self.format().input_bits,
+            PeKind::Int8Mac => 8,
+        }
+    }
+
+    /// Width of one activation beat: [`Derived::encoder_lanes`] (token, input) pairs of
+    /// [`Self::input_steps`] codes each, lane p's step t at code (p·steps + t), so the encoder
+    /// takes whole pairs every cycle.
+    pub fn activation_beat_bits(&self) -> u32 {
+        self.derived.encoder_lanes * self.input_steps() as u32 * self.activation_bits()
     }
 }
 

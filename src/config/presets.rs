@@ -55,6 +55,7 @@ pub fn preset(name: &str) -> Result<Config, ConfigError> {
             pe: PeKind::Ternary,
             adder: AdderKind::Plain,
             resident_tokens: 0,
+            encoder_lanes: 0,
         },
     })
 }

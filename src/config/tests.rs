@@ -172,3 +172,37 @@ fn adder_defaults_to_plain_and_ccu2c_needs_the_ternary_pe() {
     let e = err("spikelm-bert-tiny", &["array.adder=lut6"]);
     assert!(e.contains("lut6"), "{e}");
 }
+
+#[test]
+fn encoder_lanes_follow_the_narrowest_layer() {
+    let lanes = |sets: &[&str]| {
+        Params::preset_with("spikelm-bert-tiny", sets)
+            .expect("configuration")
+            .derived
+            .encoder_lanes
+    };
+    // Every preset on its default array: one pair per cycle keeps up.
+    for name in crate::config::preset_names() {
+        let p = Params::load(name, None, &[]).expect("preset");
+        assert_eq!(p.derived.encoder_lanes, 1, "{name}");
+    }
+    // Tiny's narrowest layer has 128 outputs: 32 x 32 has 4 column blocks against 8 tokens per
+    // row block (2 lanes), 32 x 64 has 2 (4 lanes); INT8 16 x 16: 16 tokens, 8 column blocks.
+    assert_eq!(lanes(&["array=16x32"]), 1);
+    assert_eq!(lanes(&["array=32x32"]), 2);
+    assert_eq!(lanes(&["array=32x64"]), 4);
+    assert_eq!(lanes(&["array=16x16", "array.pe=int8_mac"]), 2);
+    // Set by hand, a power of two dividing the tokens per row block.
+    assert_eq!(lanes(&["array=32x32", "array.encoder_lanes=8"]), 8);
+    let e = err(
+        "spikelm-bert-tiny",
+        &["array=32x32", "array.encoder_lanes=3"],
+    );
+    assert!(
+        e.contains("array.encoder_lanes") && e.contains("8 tokens per row block"),
+        "{e}"
+    );
+    // The largest power of two dividing 3 tokens per row block is 1.
+    assert_eq!(super::derived::auto_lanes(3, 1), 1);
+    assert_eq!(super::derived::auto_lanes(12, 1), 4);
+}

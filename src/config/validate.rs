@@ -97,6 +97,21 @@ pub(super) fn check(c: &Config) -> Result<(), ConfigError> {
     } else {
         resident("array.rows", a.rows, a.resident_tokens, m.seq_len)?;
     }
+    let tpr = match a.pe {
+        PeKind::Ternary => a.rows / m.time_steps,
+        PeKind::Int8Mac => a.rows,
+    };
+    let lanes = a.encoder_lanes;
+    if lanes != 0 && !(lanes.is_power_of_two() && tpr % lanes == 0) {
+        return Err(ConfigError::invalid(
+            "array.encoder_lanes",
+            lanes,
+            format!(
+                "must be 0 (as many as the layers need) or a power of two dividing the {tpr} \
+                 tokens per row block (one lane per token of a beat)"
+            ),
+        ));
+    }
     if a.adder == AdderKind::Ecp5Ccu2c && a.pe != PeKind::Ternary {
         return Err(ConfigError::invalid(
             "array.adder",

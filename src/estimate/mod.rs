@@ -8,7 +8,7 @@
 
 pub mod energy;
 
-use crate::config::{LayerKind, Params, PeKind};
+use crate::config::{LayerKind, Params};
 use crate::perf::cycles::{layer_cycles, layer_schedule};
 use energy::{Convention, CONVENTIONS, DRAM_PJ_PER_BIT, SRAM_PJ_PER_BIT};
 use serde::Serialize;
@@ -70,16 +70,12 @@ impl Traffic {
     pub fn of(params: &Params, kind: LayerKind) -> Traffic {
         let s = layer_schedule(params, kind, params.model().seq_len);
         let (f, a) = (params.format(), params.array());
-        let act_bits = match a.pe {
-            PeKind::Ternary => f.input_bits as u64,
-            PeKind::Int8Mac => 8,
-        };
         let (din, dout) = (s.din as u64, s.dout as u64);
         let weight_pass = din * dout * f.weight_bits as u64;
         let weights = s.banks * weight_pass;
-        let activations = s.act_beats * act_bits;
+        let activations = s.act_beats * params.activation_beat_bits() as u64;
         let outputs = s.out_beats * a.cols as u64 * f.output_bits as u64;
-        let codes = s.act_beats * params.derived.code_bits as u64;
+        let codes = s.act_beats * (params.input_steps() as u32 * params.derived.code_bits) as u64;
         let weight_buffer = if params.derived.blocks_per_bank > 1 {
             weights + (s.row_blocks - s.banks) * weight_pass
         } else {

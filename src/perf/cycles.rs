@@ -2,8 +2,9 @@
 //! register (START write to DONE) exactly when every stream is always valid and ready.
 //!
 //! Row blocks of TPR tokens are grouped into banks of up to G = `blocks_per_bank` blocks
-//! ([`super::order::Blocks`]). With `n_b` blocks in bank `b`, `E_b = n_b·TPR·ET·Din` encode
-//! cycles (one activation beat per cycle; ET = T, or 1 for int8_mac) and `K_b =
+//! ([`super::order::Blocks`]). With `n_b` blocks in bank `b`, `E_b = n_b·TPR·Din / PL` encode
+//! cycles (one activation beat per cycle, carrying PL = `encoder_lanes` (token, input) pairs of
+//! T codes each) and `K_b =
 //! NCB·n_b·(Din + P + R)` compute cycles (`NCB = Dout / C` column blocks, each block of the
 //! bank Din reduction steps, P = [`pipeline::array_pipe`] cycles for the array pipeline and R drain beats), bank
 //! `b` (cycle 0 = the START write):
@@ -78,7 +79,8 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
     let din = shape.din as u64;
     let ncb = shape.dout as u64 / c;
     let blocks = Blocks::of(params, tokens as usize);
-    let encode = |n: u64| n * tpr * et * din;
+    let lanes = params.derived.encoder_lanes as u64;
+    let encode = |n: u64| n * tpr * din / lanes;
     let pipe = pipeline::array_pipe(params);
     let compute = |n: u64| ncb * n * (din + pipe + r);
     let enc_lat = pipeline::encoder_latency(params);
@@ -141,7 +143,7 @@ mod tests {
     #[test]
     fn one_row_block_is_encode_then_compute() {
         let p = params("spikelm-bert-tiny", &[]);
-        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*4*128, K = 48*(128+5+8) (5: the
+        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*128, K = 48*(128+5+8) (5: the
         // buffer's read-request copy, read and output registers, its landing register, the
         // broadcast register).
         let s = layer_schedule(&p, LayerKind::Qkv, 2);
@@ -149,7 +151,7 @@ mod tests {
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,
-            1024 + 1 + lat + 48 * 141 + pipeline::out_latency(&p)
+            256 + 1 + lat + 48 * 141 + pipeline::out_latency(&p)
         );
     }
 
@@ -197,19 +199,30 @@ mod tests {
 
     #[test]
     fn encoder_bound_schedule_waits_for_the_encoder() {
-        // 4x8, ffn_out of a model with hidden 16: E = 1*4*32 = 128 > K = 2*(32+4+4) = 80.
-        let p = params(
-            "spikelm-bert-tiny",
-            &[
-                "model.hidden=16",
-                "model.heads=2",
-                "model.ffn=32",
-                "model.seq_len=8",
-                "array=4x8",
-            ],
-        );
+        // 16x8, ffn_out of a model with hidden 16, one encoder lane: TPR = 4, E = 4*32 = 128 >
+        // K = 2*(32+5+16) = 106.
+        let small = |lanes: &str| {
+            params(
+                "spikelm-bert-tiny",
+                &[
+                    "model.hidden=16",
+                    "model.heads=2",
+                    "model.ffn=32",
+                    "model.seq_len=8",
+                    "array=16x8",
+                    lanes,
+                ],
+            )
+        };
+        let p = small("array.encoder_lanes=1");
         let s = layer_schedule(&p, LayerKind::FfnOut, 8);
         assert!(s.encode_per_bank > s.compute_per_bank);
+        // The lanes the configuration picks by itself (2) halve encoding and hide it.
+        let auto = small("array.encoder_lanes=0");
+        let a = layer_schedule(&auto, LayerKind::FfnOut, 8);
+        assert_eq!(auto.derived.encoder_lanes, 2);
+        assert_eq!(2 * a.encode_per_bank, s.encode_per_bank);
+        assert!(a.encode_per_bank <= a.compute_per_bank);
         // Every row block after the first starts when its encoding ends.
         let (e, k) = (s.encode_per_bank, s.compute_per_bank);
         let lat = pipeline::encoder_latency(&p);

@@ -28,6 +28,8 @@ pub struct RtlContext {
     pub t: u32,
     /// Encoded time steps per token: T (ternary) or 1 (int8_mac).
     pub et: u32,
+    /// Encoder lanes: (token, input) pairs per activation beat.
+    pub pl: u32,
     pub tpr: u32,
     /// Row blocks per spike-buffer bank, and its counter width.
     pub g: u32,
@@ -169,14 +171,15 @@ impl RtlContext {
             r: a.rows,
             c: a.cols,
             t: m.time_steps,
-            et: if int8 { 1 } else { m.time_steps },
+            et: p.input_steps() as u32,
+            pl: d.encoder_lanes,
             tpr: d.tokens_per_row_block,
             g: d.blocks_per_bank,
             gw: clog2(d.blocks_per_bank as u64),
             wbuf: u32::from(d.weight_buf_depth > 0),
             seq: m.seq_len,
             xw: f.input_bits,
-            act_w: if int8 { 8 } else { f.input_bits },
+            act_w: p.activation_beat_bits(),
             aw: f.alpha_bits,
             mw: f.membrane_bits,
             wb: f.weight_bits,
@@ -263,7 +266,12 @@ impl RtlContext {
             (
                 "ET",
                 n(self.et),
-                "encoded time steps per token (1 for int8_mac)",
+                "codes per activation beat and rows per token (T; 1 for int8_mac)",
+            ),
+            (
+                "PL",
+                n(self.pl),
+                "encoder lanes: (token, input) pairs per activation beat",
             ),
             ("TPR", n(self.tpr), "tokens per row block"),
             ("G", n(self.g), "row blocks per spike buffer bank"),
@@ -275,7 +283,11 @@ impl RtlContext {
             ),
             ("SEQ", n(self.seq), "sequence length (largest TOKENS)"),
             ("XW", n(self.xw), "input code width"),
-            ("ACT_W", n(self.act_w), "activation stream width"),
+            (
+                "ACT_W",
+                n(self.act_w),
+                "activation beat width: PL pairs of ET codes",
+            ),
             ("AW", n(self.aw), "alpha code width"),
             ("MW", n(self.mw), "membrane width"),
             ("WB", n(self.wb), "weight width"),
@@ -286,6 +298,7 @@ impl RtlContext {
             ("MAXDIN", n(self.maxdin), "largest reduction length"),
             ("MAXDOUT", n(self.maxdout), "largest output width"),
             ("XDW", n(self.xdw), "row operand width (spike 2, int8 8)"),
+            ("SPW", n(2), "spike code width {non-zero, negative}"),
             (
                 "SB_DEPTH",
                 n(self.sb_depth),

@@ -137,7 +137,7 @@ pub const PORTS: [Port; 22] = [
         Dir::In,
         Width::Macros(&["ACT_W"]),
         "axis:s_act",
-        "activation code",
+        "PL (token, input) pairs of ET codes, lane p's step t at [(p*ET+t)*XW +: XW]",
     ),
     port("s_wgt_tvalid", Dir::In, ONE, "axis:s_wgt", "weight stream")
         .group("weight stream (AXI4-Stream), lane c at [c*WB +: WB]"),
@@ -171,22 +171,22 @@ pub const PORTS: [Port; 22] = [
         Dir::Out,
         ONE,
         "debug",
-        "one pulse per encoded code",
+        "one pulse per activation beat's PL encoded (token, input) pairs",
     )
     .group("co-simulation taps"),
     port(
         "dbg_spike",
         Dir::Out,
-        Width::Bits(2),
+        Width::Macros(&["PL", "ET", "SPW"]),
         "debug",
-        "spike {non-zero, negative}",
+        "spike of lane p, step t {non-zero, negative} at [2*(p*ET+t) +: 2]",
     ),
     port(
         "dbg_mem",
         Dir::Out,
-        Width::Macros(&["MW"]),
+        Width::Macros(&["PL", "ET", "MW"]),
         "debug",
-        "membrane after saturation",
+        "membrane of lane p, step t after saturation at [(p*ET+t)*MW +: MW]",
     ),
     port(
         "dbg_acc_valid",
@@ -256,6 +256,10 @@ mod tests {
         assert_eq!(width("dbg_acc"), 4 * p.derived.acc_bits);
         assert_eq!(width("csr_addr"), p.derived.csr_addr_bits);
         assert_eq!(width("clk"), 1);
+        let t = p.model().time_steps;
+        assert_eq!(width("s_act_tdata"), t * p.format().input_bits);
+        assert_eq!(width("dbg_spike"), 2 * t);
+        assert_eq!(width("dbg_mem"), t * p.format().membrane_bits);
     }
 
     #[test]

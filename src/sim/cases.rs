@@ -94,7 +94,7 @@ impl Case {
             .fork(self.name())
             .fork(layer.kind.name());
         let f = params.format();
-        let (xlo, xhi) = signed_range(super::stimulus::activation_bits(params));
+        let (xlo, xhi) = signed_range(params.activation_bits());
         let wmax = weight_max(params);
         let int8 = params.array().pe == PeKind::Int8Mac;
         match self {

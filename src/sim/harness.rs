@@ -2,7 +2,7 @@
 //! widths decide how each wide port is read or written (Verilator holds ≤ 32 bits in an integer,
 //! ≤ 64 in a 64-bit integer, wider ports as arrays of 32-bit words).
 
-use super::bits::top_word_mask;
+use super::bits::{top_word_mask, words_for};
 use super::vectors::{PortWords, VERSION};
 use super::SimError;
 use crate::config::Params;
@@ -51,7 +51,11 @@ pub fn render(params: &Params, trace: bool) -> Result<String, SimError> {
     let wgt_bits = a.cols * f.weight_bits;
     let out_bits = a.cols * f.output_bits;
     let acc_bits = a.cols * d.acc_bits;
-    if w.wgt.max(w.out).max(w.acc).max(w.mem) > 64 {
+    // One dbg_spike pulse: a beat's pairs, the steps of each.
+    let spikes = params.derived.encoder_lanes * params.input_steps() as u32;
+    let act_bits = params.activation_beat_bits();
+    let pulse_mem_bits = spikes * f.membrane_bits;
+    if w.wgt.max(w.out).max(w.acc).max(w.mem).max(w.act) > 64 || words_for(pulse_mem_bits) > 64 {
         return Err(SimError::Unsupported(format!(
             "ports wider than 2048 bits (array.cols = {}) are beyond the harness's buffers",
             a.cols
@@ -75,13 +79,21 @@ pub fn render(params: &Params, trace: bool) -> Result<String, SimError> {
     ctx.insert("status_busy", &regmap::STATUS.bit("BUSY"));
     ctx.insert("status_done", &regmap::STATUS.bit("DONE"));
     ctx.insert("trace", &trace);
+    ctx.insert("act_words", &w.act);
     ctx.insert("wgt_words", &w.wgt);
+    ctx.insert("pulse_spikes", &spikes);
+    ctx.insert("pulse_spike_words", &words_for(2 * spikes));
+    ctx.insert("pulse_mem_words", &words_for(pulse_mem_bits));
     ctx.insert("out_words", &w.out);
     ctx.insert("acc_words", &w.acc);
     ctx.insert("mem_words", &w.mem);
     ctx.insert("out_top_mask", &top_word_mask(out_bits));
     ctx.insert("acc_top_mask", &top_word_mask(acc_bits));
     ctx.insert("mem_top_mask", &top_word_mask(f.membrane_bits));
+    ctx.insert(
+        "put_act",
+        &setter("put_act", "s_act_tdata", act_bits, w.act),
+    );
     ctx.insert(
         "put_wgt",
         &setter("put_wgt", "s_wgt_tdata", wgt_bits, w.wgt),
@@ -93,7 +105,16 @@ pub fn render(params: &Params, trace: bool) -> Result<String, SimError> {
     ctx.insert("get_acc", &getter("get_acc", "dbg_acc", acc_bits, w.acc));
     ctx.insert(
         "get_mem",
-        &getter("get_mem", "dbg_mem", f.membrane_bits, w.mem),
+        &getter(
+            "get_mem",
+            "dbg_mem",
+            pulse_mem_bits,
+            words_for(pulse_mem_bits),
+        ),
+    );
+    ctx.insert(
+        "get_spike",
+        &getter("get_spike", "dbg_spike", 2 * spikes, words_for(2 * spikes)),
     );
     tera::Tera::one_off(TEMPLATE, &ctx, false).map_err(|e| SimError::Template(format!("{e:?}")))
 }

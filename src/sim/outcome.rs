@@ -256,7 +256,7 @@ pub fn decode(
         ("activation beats accepted", c.act, e.act),
         ("weight beats accepted", c.wgt, e.wgt),
         ("output beats", c.out, e.out),
-        ("dbg_spike pulses", c.spike, e.spike),
+        ("spikes on dbg_spike", c.spike, e.spike),
         ("dbg_acc rows", c.acc, e.acc),
     ]
     .iter()
@@ -277,7 +277,9 @@ pub fn decode(
             detail,
         ));
     }
-    out.sort_by_key(|m| m.cycle);
+    // One dbg_spike pulse carries several spikes (and their membranes): within a cycle the
+    // earlier spike in stream order comes first, and a spike before its own membrane.
+    out.sort_by_key(|m| (m.cycle, m.position, m.signal != "dbg_spike"));
     out
 }
 

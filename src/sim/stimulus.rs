@@ -5,23 +5,6 @@ use super::rng::SplitMix64;
 use crate::config::{LayerShape, Params, PeKind};
 use ndarray::{Array2, Array3};
 
-/// Rows of the input per token: T time steps for the ternary engine, one INT8 vector for the
-/// int8_mac baseline.
-pub fn input_steps(params: &Params) -> usize {
-    match params.array().pe {
-        PeKind::Ternary => params.model().time_steps as usize,
-        PeKind::Int8Mac => 1,
-    }
-}
-
-/// Width of one activation beat: XW, or 8 for the int8_mac baseline.
-pub fn activation_bits(params: &Params) -> u32 {
-    match params.array().pe {
-        PeKind::Ternary => params.format().input_bits,
-        PeKind::Int8Mac => 8,
-    }
-}
-
 /// Everything one START of the engine consumes, in the reference model's layout.
 #[derive(Debug, Clone)]
 pub struct LayerStimulus {
@@ -65,7 +48,7 @@ impl LayerStimulus {
         LayerStimulus {
             layer,
             tokens,
-            x: Array3::zeros((input_steps(params), tokens, layer.din as usize)),
+            x: Array3::zeros((params.input_steps(), tokens, layer.din as usize)),
             w: Array2::zeros((layer.dout as usize, layer.din as usize)),
             bias: vec![0; layer.dout as usize],
             alpha: vec![one_alpha; t],
@@ -91,7 +74,7 @@ impl LayerStimulus {
         for m in s.scale.iter_mut() {
             *m = codes::clamp_scale(params, rng.range((scale_hi / 8).max(1), scale_hi));
         }
-        let (xlo, xhi) = signed_range(activation_bits(params));
+        let (xlo, xhi) = signed_range(params.activation_bits());
         let int8 = params.array().pe == PeKind::Int8Mac;
         let mut rng = root.fork("x");
         let alphas = s.alpha.clone();

@@ -2,11 +2,11 @@
 //! docs/engine.md, every expected debug pulse and output beat, and the registers to read back.
 //! All little-endian 32-bit words; the layout is described at [`write`].
 
-use super::bits::{pack_lanes, truncate, words_for};
+use super::bits::{pack_lanes, words_for};
 use super::codes::register_words;
 use super::control::Control;
 use super::expected::{spike_code, Expected};
-use super::stimulus::{activation_bits, input_steps, LayerStimulus};
+use super::stimulus::LayerStimulus;
 use super::SimError;
 use crate::config::Params;
 use crate::perf::order::Blocks;
@@ -14,14 +14,17 @@ use crate::rtl::regmap as reg;
 use std::path::Path;
 
 pub const MAGIC: u32 = 0x564D_4C53;
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Word widths of the wide ports, shared with the harness template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PortWords {
+    /// An activation beat (the codes of one pair).
+    pub act: usize,
     pub wgt: usize,
     pub out: usize,
     pub acc: usize,
+    /// One membrane (one time step's lane of `dbg_mem`).
     pub mem: usize,
 }
 
@@ -30,6 +33,7 @@ impl PortWords {
         let f = params.format();
         let c = params.array().cols;
         PortWords {
+            act: words_for(params.activation_beat_bits()),
             wgt: words_for(c * f.weight_bits),
             out: words_for(c * f.output_bits),
             acc: words_for(c * params.derived.acc_bits),
@@ -50,7 +54,7 @@ pub struct RegCheck {
 
 /// Where row `r` of row block `rb` lives: (token n, time step t).
 pub fn row_position(params: &Params, rb: usize, r: usize) -> (usize, usize) {
-    let t_steps = input_steps(params);
+    let t_steps = params.input_steps();
     let tpr = params.derived.tokens_per_row_block as usize;
     (rb * tpr + r / t_steps, r % t_steps)
 }
@@ -70,14 +74,27 @@ pub fn beat_position(
     (n, t, cb)
 }
 
-/// Spike pulse `index` of a run: (token n, input i, time step t).
+/// The (token n, input i) pairs of a run in activation-stream order (docs/engine.md): for each
+/// group of PL = `encoder_lanes` tokens, for each input, the group's PL tokens, which one beat
+/// carries side by side. `tokens` is a multiple of PL (whole row blocks).
+pub fn pair_order(
+    params: &Params,
+    tokens: usize,
+    din: usize,
+) -> impl Iterator<Item = (usize, usize)> {
+    let pl = params.derived.encoder_lanes as usize;
+    (0..tokens / pl)
+        .flat_map(move |g| (0..din).flat_map(move |i| (0..pl).map(move |p| (g * pl + p, i))))
+}
+
+/// Spike `index` of a run on `dbg_spike` (pair after pair in stream order, time step
+/// innermost): (token n, input i, time step t).
 pub fn spike_position(params: &Params, din: usize, index: usize) -> (usize, usize, usize) {
-    let t_steps = input_steps(params);
-    (
-        index / (din * t_steps),
-        (index / t_steps) % din,
-        index % t_steps,
-    )
+    let t_steps = params.input_steps();
+    let pl = params.derived.encoder_lanes as usize;
+    let pair = index / t_steps;
+    let (group, within) = (pair / (din * pl), pair % (din * pl));
+    (group * pl + within % pl, within / pl, index % t_steps)
 }
 
 /// The register writes before START, in the order a host driver issues them.
@@ -159,16 +176,19 @@ pub struct VectorCounts {
     pub act_beats: u64,
     pub wgt_beats: u64,
     pub out_beats: u64,
-    pub spike_pulses: u64,
+    /// Spikes compared on `dbg_spike`: one per (token, input, time step), the T of a pair in
+    /// one pulse.
+    pub spikes: u64,
     pub acc_rows: u64,
     pub bytes: u64,
 }
 
 /// Write the vector file. Layout: a 16-word header (magic, version, counts: csr writes,
-/// activations, weight beats of one bank, bank repeats, output beats, spike pulses,
+/// activation beats, weight beats of one bank, bank repeats, output beats, spikes,
 /// accumulator rows, register checks, then words per weight/output/accumulator/membrane value,
 /// the idle limit, the number of control events), then the sections in that order: (addr, data)
-/// pairs; one word per activation; weight beats; (code, membrane words) per spike pulse;
+/// pairs; activation beats (the codes of one pair each); weight beats; (code, membrane words)
+/// per spike, in (token, input, time step) order;
 /// accumulator rows; output beats; (addr, expected, compare) per register check; the control
 /// section ([`Control::words`]).
 pub fn write(
@@ -189,14 +209,16 @@ pub fn write(
     let blocks = Blocks::of(params, tokens);
     let col_blocks = dout / cols;
     let csr = csr_writes(params, s);
-    let act_bits = activation_bits(params);
+    let act_bits = params.activation_bits();
 
-    let n_act = tokens * din * t_steps;
+    let n_act = tokens * din / params.derived.encoder_lanes as usize;
+    let n_spike = tokens * din * t_steps;
     let n_wgt_base = col_blocks * din;
     let n_out = blocks.blocks * col_blocks * rows;
     let mut v: Vec<u32> = Vec::with_capacity(
         16 + 2 * csr.len()
-            + n_act * (2 + words.mem)
+            + n_act * words.act
+            + n_spike * (1 + words.mem)
             + n_wgt_base * words.wgt
             + n_out * (words.acc + words.out)
             + 3 * checks.len(),
@@ -210,7 +232,7 @@ pub fn write(
         n_wgt_base as u32,
         blocks.banks() as u32,
         n_out as u32,
-        n_act as u32,
+        n_spike as u32,
         n_out as u32,
         checks.len() as u32,
         words.wgt as u32,
@@ -224,12 +246,13 @@ pub fn write(
         v.push(*a);
         v.push(*d);
     }
-    for n in 0..tokens {
-        for i in 0..din {
-            for t in 0..t_steps {
-                v.push(truncate(s.x[[t, n, i]], act_bits) as u32);
-            }
-        }
+    let pairs: Vec<(usize, usize)> = pair_order(params, tokens, din).collect();
+    let lanes = params.derived.encoder_lanes as usize;
+    for beat in pairs.chunks(lanes) {
+        let codes = beat
+            .iter()
+            .flat_map(|&(n, i)| (0..t_steps).map(move |t| s.x[[t, n, i]]));
+        pack_lanes(codes, act_bits, lanes * t_steps, &mut v);
     }
     for cb in 0..col_blocks {
         for i in 0..din {
@@ -241,12 +264,10 @@ pub fn write(
             );
         }
     }
-    for n in 0..tokens {
-        for i in 0..din {
-            for t in 0..t_steps {
-                v.push(spike_code(e.spike[[t, n, i]]));
-                pack_lanes([e.mem[[t, n, i]]], f.membrane_bits, 1, &mut v);
-            }
+    for &(n, i) in &pairs {
+        for t in 0..t_steps {
+            v.push(spike_code(e.spike[[t, n, i]]));
+            pack_lanes([e.mem[[t, n, i]]], f.membrane_bits, 1, &mut v);
         }
     }
     for table in [&e.acc, &e.y] {
@@ -277,7 +298,7 @@ pub fn write(
         act_beats: n_act as u64,
         wgt_beats: (n_wgt_base * blocks.banks()) as u64,
         out_beats: n_out as u64,
-        spike_pulses: n_act as u64,
+        spikes: n_spike as u64,
         acc_rows: n_out as u64,
         bytes: bytes.len() as u64,
     })
@@ -310,10 +331,31 @@ mod tests {
         assert_eq!(beat_position(&p2, 6, 128, 16), (0, 0, 1));
         // The third block is alone in the run's last bank.
         assert_eq!(beat_position(&p2, 6, 128, 2 * 128 + 8), (4, 0, 1));
-        // Spike pulses: n, then i, then t innermost.
+        // Spikes: n, then i, then t innermost.
         assert_eq!(spike_position(&p, 128, 0), (0, 0, 0));
         assert_eq!(spike_position(&p, 128, 5), (0, 1, 1));
         assert_eq!(spike_position(&p, 128, 128 * 4 + 3), (1, 0, 3));
+        // Two lanes (32 x 32: 8 tokens per row block, 4 column blocks): tokens 0 and 1 share
+        // a beat at each input, then tokens 2 and 3.
+        let p3 = Params::preset_with("spikelm-bert-tiny", &["array=32x32"]).unwrap();
+        assert_eq!(p3.derived.encoder_lanes, 2);
+        assert_eq!(spike_position(&p3, 128, 4 + 2), (1, 0, 2));
+        assert_eq!(spike_position(&p3, 128, 8), (0, 1, 0));
+        assert_eq!(spike_position(&p3, 128, 128 * 8), (2, 0, 0));
+        let order: Vec<_> = pair_order(&p3, 4, 2).collect();
+        assert_eq!(
+            order,
+            [
+                (0, 0),
+                (1, 0),
+                (0, 1),
+                (1, 1),
+                (2, 0),
+                (3, 0),
+                (2, 1),
+                (3, 1)
+            ]
+        );
     }
 
     #[test]
