@@ -53,20 +53,21 @@ fn output_stage_rounds_shifts_and_saturates_like_the_model_for_every_shift() {
     for (shift, acc, m, b) in &rows {
         body.push_str(&format!(
             "        shift = {shift}; repeat (2) @(negedge clk);\n\
-             \x20       in_take = 1; @(negedge clk); in_take = 0;\n\
+             \x20       @(negedge clk);\n\
              \x20       in_valid = 1; in_acc = {acc}; in_scale = {m}; in_bias = {b}; @(negedge clk); in_valid = 0;\n\
              \x20       repeat (12) @(negedge clk);\n"
         ));
     }
     let tb = format!(
         "`timescale 1ns/1ps\nmodule tb;\n    reg clk = 0; always #1 clk = ~clk;\n    reg rst = 1;\n\
-         \x20   reg in_take = 0, in_valid = 0; reg signed [19:0] in_acc = 0; reg [15:0] in_scale = 0;\n\
+         \x20   reg in_valid = 0; reg signed [19:0] in_acc = 0; reg [15:0] in_scale = 0;\n\
          \x20   reg signed [15:0] in_bias = 0; reg [5:0] shift = 0;\n\
-         \x20   wire in_ready, out_valid, out_last; wire [15:0] out_data;\n\
+         \x20   wire out_freed, out_valid, out_last; wire [15:0] out_data;\n\
          \x20   spikelm_out_stage #(.C(1), .ACCW(20), .YW(16), .OSB(6), .SCW(16), .PW(37), .LAT(4), .FD(16), .FB(4)) dut (\n\
-         \x20       .clk(clk), .rst(rst), .in_take(in_take), .in_ready(in_ready), .in_valid(in_valid),\n\
+         \x20       .clk(clk), .rst(rst), .in_valid(in_valid),\n\
          \x20       .in_acc(in_acc), .in_scale(in_scale), .in_bias(in_bias), .in_last(1'b0), .shift(shift),\n\
-         \x20       .out_valid(out_valid), .out_ready(1'b1), .out_data(out_data), .out_last(out_last));\n\
+         \x20       .out_valid(out_valid), .out_ready(1'b1), .out_data(out_data), .out_last(out_last),\n\
+         \x20       .out_freed(out_freed));\n\
          \x20   always @(posedge clk) if (out_valid) $display(\"Y %0d\", $signed(out_data));\n\
          \x20   initial begin\n        repeat (2) @(negedge clk); rst = 0;\n{body}        $finish;\n    end\nendmodule\n"
     );

@@ -91,16 +91,21 @@ module spikelm_encoder #(
         .clk(clk), .rst(rst), .in({launch_q, tag_q}), .out({out_valid, out_tag})
     );
 
-    // ---- A_t of every step, shared by the lanes (constant during a run) ----
-    wire [T*(AW+1)-1:0] a_vals;  // A_t at [t*(AW+1) +: AW+1]
+    // ---- α: the codes are static during a run (the CSR refuses writes while busy, and a run's
+    // first beat reaches a neuron several cycles after START). Each lane takes its own
+    // registered copy beside its neurons, so the CSR's registers, whose write enable comes from
+    // BUSY, drive one copy per lane instead of every neuron across the chip. ----
     genvar t, p;
     generate
-        for (t = 0; t < T; t = t + 1) begin : g_alpha
-            assign a_vals[t*(AW+1) +: AW+1] = {1'b0, alpha[t*CODEW +: CODEW]};
-        end
 
         // ---- Per lane, the unrolled time steps ----
         for (p = 0; p < LANES; p = p + 1) begin : g_lane
+            wire [T*CODEW-1:0] alpha_l;   // this lane's copy of the α codes
+            spikelm_rep_reg #(.W(T * CODEW)) u_alpha (.clk(clk), .d(alpha), .q(alpha_l));
+            wire [T*(AW+1)-1:0] a_vals_l;
+            for (t = 0; t < T; t = t + 1) begin : g_value
+                assign a_vals_l[t*(AW+1) +: AW+1] = {1'b0, alpha_l[t*CODEW +: CODEW]};
+            end
             wire [(T+1)*MW-1:0] u_chain;   // U_{t-1} into step t at [t*MW +: MW]
             wire [(T+1)*2-1:0]  q_chain;
             assign u_chain[0 +: MW] = {MW{1'b0}};
@@ -108,8 +113,8 @@ module spikelm_encoder #(
 
             for (t = 0; t < T; t = t + 1) begin : g_step
                 localparam integer K = p * T + t;  // the code's place in the beat
-                wire [CODEW-1:0] a_prev = alpha[((t == 0) ? 0 : t - 1)*CODEW +: CODEW];
-                wire [AW:0]      a_cur  = a_vals[t*(AW+1) +: AW+1];
+                wire [CODEW-1:0] a_prev = alpha_l[((t == 0) ? 0 : t - 1)*CODEW +: CODEW];
+                wire [AW:0]      a_cur  = a_vals_l[t*(AW+1) +: AW+1];
 
                 // X_t waits t*STEP - 1 cycles (step 0: none).
                 wire [XW-1:0] x_t;

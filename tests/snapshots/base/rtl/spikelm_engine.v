@@ -130,8 +130,7 @@ module spikelm_engine (
     wire [`SPIKELM_SB_AB-1:0]     red_addr;
     wire                          bias_re;
     wire [`SPIKELM_BIAS_AB-1:0]   bias_raddr;
-    wire                          array_busy;
-    wire                          stage_ready;
+    wire                          slot_freed;
     wire                          drain_fire;
     wire [`SPIKELM_TB-1:0]        drain_t;
     wire                          drain_last;
@@ -142,7 +141,8 @@ module spikelm_engine (
         .R(`SPIKELM_R), .RB(`SPIKELM_RB), .ET(`SPIKELM_ET), .PL(`SPIKELM_PL), .TB(`SPIKELM_TB),
         .TPR(`SPIKELM_TPR), .G(`SPIKELM_G), .GW(`SPIKELM_GW), .TOKW(`SPIKELM_TOKW), .DINW(`SPIKELM_DINW),
         .NCBW(`SPIKELM_NCBW), .DOUTW(`SPIKELM_DOUTW), .MAXDIN(`SPIKELM_MAXDIN),
-        .SBAB(`SPIKELM_SB_AB), .BAB(`SPIKELM_BIAS_AB), .CNTW(`SPIKELM_CNTW)
+        .SBAB(`SPIKELM_SB_AB), .BAB(`SPIKELM_BIAS_AB), .CNTW(`SPIKELM_CNTW), .FD(`SPIKELM_OUT_FD),
+        .APIPE(`SPIKELM_SB_RL + `SPIKELM_MAC_LAT)
     ) u_ctrl (
         .clk(clk), .rst(rst),
         .start(go), .layer(layer), .tokens(tokens),
@@ -154,7 +154,7 @@ module spikelm_engine (
         .wgt_valid(s_wgt_tvalid), .wgt_ready(s_wgt_tready),
         .red_step(red_step), .red_wbuf(red_wbuf), .red_i(red_i), .red_addr(red_addr),
         .bias_re(bias_re), .bias_addr(bias_raddr),
-        .array_busy(array_busy), .stage_ready(stage_ready),
+        .slot_freed(slot_freed),
         .drain_fire(drain_fire), .drain_t(drain_t), .drain_last(drain_last),
         .out_done(out_done)
     );
@@ -256,7 +256,7 @@ module spikelm_engine (
     ) u_array (
         .clk(clk), .rst(rst),
         .in_valid(red_step), .in_w(step_w), .in_x(row_data),
-        .shift(drain_shift), .busy(array_busy), .out_row(acc_row)
+        .shift(drain_shift), .out_row(acc_row)
     );
 
     // ---- Bias memory: read with a column block's first reduction step. The next block's
@@ -296,12 +296,11 @@ module spikelm_engine (
         .LAT(`SPIKELM_AMP_LAT), .FD(`SPIKELM_OUT_FD), .FB(`SPIKELM_OUT_FB)
     ) u_out (
         .clk(clk), .rst(rst),
-        .in_take(drain_fire), .in_ready(stage_ready),
         .in_valid(drain_row_q), .in_acc(acc_row), .in_scale(scale_row), .in_bias(bias_row),
         .in_last(drain_row_last_q),
         .shift(out_shift),
         .out_valid(m_out_tvalid), .out_ready(m_out_tready), .out_data(m_out_tdata),
-        .out_last(m_out_tlast)
+        .out_last(m_out_tlast), .out_freed(slot_freed)
     );
 
     always @(posedge clk) begin

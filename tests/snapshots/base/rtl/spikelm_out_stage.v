@@ -39,12 +39,11 @@
 // since floor((x + 1) / 2) = floor((floor(x) + 1) / 2) for x = 2P / 2^S; a shift of PW or more
 // leaves Q in {-1, 0} and so R = 0, as the contract says. The shifter is split in two
 // stages of at most 8:1 multiplexers, each fed its own copy of S (static during a run).
-// Flow control by credit: in_take claims a FIFO slot for a row (in_ready must be high), the
-// row itself arrives one cycle later as in_valid. in_ready is a register: it is high while
-// fewer than FD rows are claimed and not yet accepted on the output, so no combinational path
-// runs from out_ready back into the array. The claimed count is a thermometer code
-// (bit k = more than k rows claimed), so a claim or a return is a shift and in_ready's next
-// value is one multiplexer, not an adder and a compare.
+// Flow control by credit, kept by the sender (spikelm_controller, beside its drain logic): it
+// sends a row only while fewer than FD rows are sent and not yet accepted on the output, and
+// out_freed (a register: a row left the FIFO last cycle) returns a slot, so no combinational
+// path runs from out_ready back into the array, nor from this stage's registers to the
+// sender's counters.
 module spikelm_out_stage #(
     parameter integer C     = 8,   // lanes (array columns)
     parameter integer ACCW  = 20,  // accumulator width
@@ -58,8 +57,6 @@ module spikelm_out_stage #(
 ) (
     input  wire              clk,
     input  wire              rst,
-    input  wire              in_take,   // a row is sent next cycle (claims a slot)
-    output wire              in_ready,  // a slot is free: in_take is allowed
     input  wire              in_valid,  // the row (one cycle after its in_take)
     input  wire [C*ACCW-1:0] in_acc,
     input  wire [C*SCW-1:0]  in_scale,  // M_t[j] of the row's lanes, one cycle after in_valid
@@ -69,7 +66,8 @@ module spikelm_out_stage #(
     output wire              out_valid,
     input  wire              out_ready,
     output wire [C*YW-1:0]   out_data,
-    output wire              out_last
+    output wire              out_last,
+    output wire              out_freed  // a row left the FIFO last cycle: its slot is free
 );
     localparam integer SUMW = ((PW + 1 > YW) ? PW + 1 : YW) + 1;  // R + B, before saturation
     localparam integer FSB  = (OSB > 3) ? 3 : OSB;                  // bits of S in the fine stage
@@ -148,21 +146,9 @@ module spikelm_out_stage #(
     reg [FB-1:0] wr_q;
     reg [FB-1:0] rd_q;
     reg [FB:0]   fill_q;  // rows in the FIFO
-    reg [FD-1:0] occ_q;   // rows claimed and not yet accepted on the output, thermometer code
-    reg          ready_q;
     reg          fired_q;  // a row left last cycle: the credit returns one cycle late, so no
-                           // path runs from the out_ready port into the credit logic
+                           // path runs from the out_ready port into the sender's credit
     wire         out_fire = out_valid & out_ready;
-    wire         claim    = in_take & ready_q;
-    reg [FD-1:0] occ_d;
-    always @* begin
-        occ_d = occ_q;
-        if (claim & ~fired_q) begin
-            occ_d = {occ_q[FD-2:0], 1'b1};
-        end else if (fired_q & ~claim) begin
-            occ_d = {1'b0, occ_q[FD-1:1]};
-        end
-    end
 
     always @(posedge clk) begin
         if (y_valid) begin
@@ -172,8 +158,6 @@ module spikelm_out_stage #(
             wr_q    <= {FB{1'b0}};
             rd_q    <= {FB{1'b0}};
             fill_q  <= {(FB+1){1'b0}};
-            occ_q   <= {FD{1'b0}};
-            ready_q <= 1'b0;
             fired_q <= 1'b0;
         end else begin
             if (y_valid) begin
@@ -183,14 +167,12 @@ module spikelm_out_stage #(
                 rd_q <= rd_q + 1'b1;
             end
             fill_q  <= fill_q + { {FB{1'b0}}, y_valid} - { {FB{1'b0}}, out_fire};
-            occ_q   <= occ_d;
-            ready_q <= ~occ_d[FD-1];  // fewer than FD claimed
             fired_q <= out_fire;
         end
     end
 
     wire [DW-1:0] head = fifo_q[rd_q];
-    assign in_ready  = ready_q;
+    assign out_freed = fired_q;
     assign out_valid = (fill_q != {(FB+1){1'b0}});
     assign out_data  = head[C*YW-1:0];
     assign out_last  = head[C*YW];

@@ -53,7 +53,9 @@ module spikelm_controller #(
     parameter integer MAXDIN = 512,  // largest reduction length: entries per row block
     parameter integer SBAB   = 10,   // spike buffer address bits (both banks of G blocks)
     parameter integer BAB    = 6,    // bias address bits
-    parameter integer CNTW   = 32    // CYCLES width
+    parameter integer CNTW   = 32,   // CYCLES width
+    parameter integer FD     = 16,   // output credit: rows the output stage's FIFO holds
+    parameter integer APIPE  = 4     // cycles a reduction step spends in the array before its update
 ) (
     input  wire             clk,
     input  wire             rst,
@@ -84,19 +86,18 @@ module spikelm_controller #(
     output wire             bias_re,
     output wire [BAB-1:0]   bias_addr,
     // drain
-    input  wire             array_busy,
-    input  wire             stage_ready,
+    input  wire             slot_freed,    // the output stage's FIFO freed a slot last cycle
     output wire             drain_fire,
     output wire [TB-1:0]    drain_t,
     output wire             drain_last,
     input  wire             out_done      // final output beat accepted
 );
     generate
-        if (R < 1 || (1 << RB) < R || TPR < 1 || TPR > R || ET < 1 || (1 << TB) < ET || PL < 1 || TPR % PL != 0
+        if (R < 1 || (1 << RB) < R || TPR < 1 || TPR > R || ET < 1 || (1 << TB) < ET || PL < 1 || TPR % PL != 0 || FD < 2 || APIPE < 1
             || G < 1 || GW < 1 || (1 << GW) < G || (1 << SBAB) < 2 * G * MAXDIN || CNTW < 1)
         begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_controller: needs 1 <= TPR <= R <= 2^RB, 1 <= ET <= 2^TB, PL dividing TPR, 1 <= G <= 2^GW, 2^SBAB >= 2 * G * MAXDIN, CNTW >= 1");
+                $display("ERROR: spikelm_controller: needs 1 <= TPR <= R <= 2^RB, 1 <= ET <= 2^TB, PL dividing TPR, 1 <= G <= 2^GW, 2^SBAB >= 2 * G * MAXDIN, CNTW >= 1, FD >= 2, APIPE >= 1");
                 $finish;
             end
         end
@@ -348,7 +349,49 @@ module spikelm_controller #(
     end
 
     assign wgt_ready    = state_q[I_RED] & c_wgt_q;
-    assign drain_fire   = state_q[I_DRAIN] & ~array_busy & stage_ready;
+    // Output credit: rows drained and not yet accepted on the output stream, a thermometer
+    // code (bit k = more than k rows), kept here so that the drain handshake and the compute
+    // counters it steps see only nearby registers; the output stage returns a slot with the
+    // registered slot_freed. A drain or a return is a shift; ready is one multiplexer.
+    reg [FD-1:0] occ_q;
+    reg [FD-1:0] occ_d;
+    reg          ready_q;  // fewer than FD rows outstanding: a drain beat may go
+    always @* begin
+        occ_d = occ_q;
+        if (drain_fire & ~slot_freed) begin
+            occ_d = {occ_q[FD-2:0], 1'b1};
+        end else if (slot_freed & ~drain_fire) begin
+            occ_d = {1'b0, occ_q[FD-1:1]};
+        end
+    end
+    always @(posedge clk) begin
+        if (rst) begin
+            occ_q   <= {FD{1'b0}};
+            ready_q <= 1'b0;
+        end else begin
+            occ_q   <= occ_d;
+            ready_q <= ~occ_d[FD-1];
+        end
+    end
+
+    // The array pipeline: a step is in it for APIPE cycles after red_step, then updates the
+    // accumulators; the drain waits until it is empty. Tracked here from red_step (the array
+    // keeps its own stage bits for its operands), so the drain handshake reads one local
+    // register: a_busy_q = a step in stage 1 .. APIPE + 1.
+    reg  [APIPE-1:0] a_v_q;
+    reg              a_busy_q;
+    wire [APIPE:0]   a_v_in = {a_v_q, c_fire};
+    always @(posedge clk) begin
+        if (rst) begin
+            a_v_q    <= {APIPE{1'b0}};
+            a_busy_q <= 1'b0;
+        end else begin
+            a_v_q    <= a_v_in[APIPE-1:0];
+            a_busy_q <= |a_v_in;
+        end
+    end
+
+    assign drain_fire   = state_q[I_DRAIN] & ~a_busy_q & ready_q;
     assign cmp_bank_end = drain_fire & c_dr_end & c_blk_end_q & c_cb_end_q;
 
     always @(posedge clk) begin

@@ -28,8 +28,8 @@
 // R x C output-stationary PE array. A reduction step enters as in_valid; its weights (C lanes,
 // from spikelm_wbuf) and row operands (spikes / codes, R lanes, from spikelm_sbuf) arrive XLAT
 // cycles later (the buffers' read latency). Both are registered once more before they
-// reach the PEs, so a step updates the accumulators XLAT + 1 cycles after it enters; busy
-// covers those cycles. That last register is copied once per TR x TC tile of PEs (spikelm_rep_reg
+// reach the PEs, so a step updates the accumulators XLAT + 1 cycles after it enters (the
+// controller tracks those cycles itself, beside its drain logic). That last register is copied once per TR x TC tile of PEs (spikelm_rep_reg
 // copies, kept apart in synthesis and placed beside their tile): each row's controls and
 // operand once per column tile, each column's weight once per row tile, so no net reaches
 // across the array in the cycle a PE adds. The spike's non-zero bit is ANDed
@@ -54,7 +54,6 @@ module spikelm_pe_array #(
     input  wire [C*WB-1:0]   in_w,     // valid XLAT cycles after in_valid
     input  wire [R*XDW-1:0]  in_x,     // valid XLAT cycles after in_valid
     input  wire              shift,    // drain command: the array shifts up one cycle later
-    output wire              busy,
     output wire [C*ACCW-1:0] out_row
 );
     localparam integer NRT = (R + TR - 1) / TR;  // row tiles
@@ -72,28 +71,19 @@ module spikelm_pe_array #(
 
     // Stages 1 .. XLAT: the step waits for the buffer reads. The data registers load every
     // cycle: only the valid bits say a step is there, and a PE ignores its operands without an
-    // update, so no enable net fans out over the data. Stages XLAT + 2 .. XLAT + 1 + MLAT are
-    // the PE's multiplier registers (int8), tracked here only for busy.
-    localparam integer NST = XLAT + MLAT;
-    reg  [NST-1:0]  v_q;     // stage k + 1 holds a step (the last stage, NST + 1, needs no bit)
-    // busy = a step in stage 1 .. NST + 1 (the PEs' input register is stage XLAT + 1), kept as
-    // a register of its own (set from the stages' inputs) so the drain handshake reads one
-    // flip-flop.
-    reg             busy_q;
-    wire [NST:0]    v_in = {v_q, in_valid};  // stage k's input at [k]
-
+    // update, so no enable net fans out over the data. (Stages XLAT + 2 .. XLAT + 1 + MLAT, the
+    // PE's multiplier registers for int8, carry no valid bit here: the PE's own pipeline does.)
+    reg  [XLAT-1:0] v_q;     // stage k + 1 holds a step
+    wire [XLAT:0]   v_in = {v_q, in_valid};  // stage k's input at [k]
     always @(posedge clk) begin
         if (rst) begin
-            v_q    <= {NST{1'b0}};
-            busy_q <= 1'b0;
+            v_q <= {XLAT{1'b0}};
         end else begin
-            v_q    <= v_in[NST-1:0];
-            busy_q <= |v_in;  // the next values of stages 1 .. NST + 1
+            v_q <= v_in[XLAT-1:0];
         end
     end
 
     wire v_last = v_q[XLAT-1];  // the step's row operands are on in_x
-    assign busy = busy_q;
 
     // accs row r at [r*C*ACCW +: C*ACCW]; row R is the zero fill of the drain.
     wire [(R+1)*C*ACCW-1:0] accs;
