@@ -177,6 +177,11 @@ module spikelm_controller #(
     reg [DOUTW-1:0] dout_q;
     reg [TOKW-1:0]  tokens_q;
     wire            go = start & ~busy_q;
+    // While no run is in progress the encode and compute counters and the bank flags are held
+    // at their starting values (from the TOKENS and LAYER registers, which a START follows by
+    // at least one cycle), so a run starts from them without START reaching their resets:
+    // those nets carry only the registered BUSY and reset.
+    wire            idle = rst | ~busy_q;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -239,7 +244,7 @@ module spikelm_controller #(
             full_d[c_bank_q]  = 1'b0;
             taken_d[c_bank_q] = 1'b0;
         end
-        if (rst || go) begin
+        if (idle) begin
             full_d  = 2'b00;
             taken_d = 2'b00;
         end
@@ -269,10 +274,10 @@ module spikelm_controller #(
 
     assign act_ready    = busy_q & e_more_q & ~e_blocked_q;
     assign enc_bank_end = e_block_end & e_blk_end_q;
-    assign e_bank_d     = (rst || go) ? 1'b0 : e_bank_q ^ enc_bank_end;  // a bank ends: next bank
+    assign e_bank_d     = idle ? 1'b0 : e_bank_q ^ enc_bank_end;  // a bank ends: next bank
 
     always @(posedge clk) begin
-        if (rst || go) begin
+        if (idle) begin
             e_i_q       <= {DINW{1'b0}};
             e_grp_q     <= {RB{1'b0}};
             e_blk_q     <= {GW{1'b0}};
@@ -398,7 +403,9 @@ module spikelm_controller #(
         if (rst) begin
             state_q <= S_IDLE;
         end else if (go) begin
-            state_q      <= S_WAITB;
+            state_q <= S_WAITB;
+        end
+        if (idle) begin
             c_i_q        <= {DINW{1'b0}};
             c_cb_q       <= {NCBW{1'b0}};
             c_blk_q      <= {GW{1'b0}};

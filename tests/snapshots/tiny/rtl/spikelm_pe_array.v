@@ -75,6 +75,7 @@ module spikelm_pe_array #(
     // PE's multiplier registers for int8, carry no valid bit here: the PE's own pipeline does.)
     reg  [XLAT-1:0] v_q;     // stage k + 1 holds a step
     wire [XLAT:0]   v_in = {v_q, in_valid};  // stage k's input at [k]
+    wire            unused_v_last = v_in[XLAT];  // the step leaves the tracked stages
     always @(posedge clk) begin
         if (rst) begin
             v_q <= {XLAT{1'b0}};
