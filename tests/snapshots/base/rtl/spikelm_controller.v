@@ -28,8 +28,8 @@
 // Controller. Two processes share the double-buffered spike buffer, whose banks hold
 // up to G row blocks of TPR tokens each (perf::order):
 //  * encode: for each row block consume TPR / PL * Din activation beats, PL (token, input)
-//    pairs each, into the free bank (row group = PL tokens of the block, address = bank * G * MAXDIN +
-//    block * MAXDIN + i); the bank is marked full when the last buffer write of its last block
+//    pairs each, into the free bank (row group = PL tokens of the block, address =
+//    bank * G * MAXDIN + block * MAXDIN + i); the bank is marked full when the last buffer write of its last block
 //    (G blocks, or the run's last block) lands (wr_bank_end, which the engine returns after the
 //    encoder pipeline);
 //  * compute: for each full bank, for each column block, for each row block of the bank: Din
@@ -93,7 +93,8 @@ module spikelm_controller #(
     input  wire             out_done      // final output beat accepted
 );
     generate
-        if (R < 1 || (1 << RB) < R || TPR < 1 || TPR > R || ET < 1 || (1 << TB) < ET || PL < 1 || TPR % PL != 0 || FD < 2 || APIPE < 1
+        if (R < 1 || (1 << RB) < R || TPR < 1 || TPR > R || ET < 1 || (1 << TB) < ET
+            || PL < 1 || TPR % PL != 0 || FD < 2 || APIPE < 1
             || G < 1 || GW < 1 || (1 << GW) < G || (1 << SBAB) < 2 * G * MAXDIN || CNTW < 1)
         begin : g_bad_param
             initial begin

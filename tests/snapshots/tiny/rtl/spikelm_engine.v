@@ -232,7 +232,7 @@ module spikelm_engine (
     // is copied beside the array (its shift command; the scale memory takes its own copy of
     // the beat's read per bank); the array shifts one cycle after its command, so the row
     // leaves it, and enters the output stage, two cycles after the beat. The output stage's
-    // credit is claimed with the beat itself. ----
+    // credit (the controller's) is claimed with the beat itself. ----
     wire drain_shift;
     spikelm_rep_reg #(.W(1)) u_drain_array (
         .clk(clk), .d(drain_fire & ~rst), .q(drain_shift)
