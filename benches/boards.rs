@@ -55,7 +55,7 @@ fn main() -> anyhow::Result<()> {
                     used("TRELLIS_COMB")
                 };
                 let (bram, mult) = if board.family() == Family::Ice40 {
-                    (used("SB_RAM40"), used("SB_MAC16"))
+                    (used("ICESTORM_RAM"), used("ICESTORM_DSP"))
                 } else {
                     (used("DP16KD"), used("MULT18X18D"))
                 };
