@@ -128,7 +128,7 @@ pub fn run_layer<T: Transport>(
     }
     link.write(reg::CTRL.addr, 1 << reg::CTRL.bit("START"))?;
 
-    let (t_steps, tokens, din) = s.x.dim();
+    let (_, tokens, din) = s.x.dim();
     let dout = s.w.dim().0;
     let cols = a.cols as usize;
     let rows = a.rows as usize;
@@ -136,16 +136,10 @@ pub fn run_layer<T: Transport>(
     let col_blocks = dout / cols;
     let xw = params.activation_bits();
     let mut act = Stream::new(Command::Act, shape.act_bytes(), shape.act_per_frame());
-    let lanes = params.derived.encoder_lanes as usize;
-    let pairs: Vec<(usize, usize)> = vectors::pair_order(params, tokens, din).collect();
-    for beat in pairs.chunks(lanes) {
-        act.bytes.extend(beat_bytes(
-            beat.iter()
-                .flat_map(|&(n, i)| (0..t_steps).map(move |t| s.x[[t, n, i]])),
-            xw,
-            lanes * t_steps,
-            shape.act_bytes(),
-        ));
+    for beat in vectors::activation_beats(params, s) {
+        let codes = beat.len();
+        act.bytes
+            .extend(beat_bytes(beat, xw, codes, shape.act_bytes()));
     }
     let mut wgt = Stream::new(Command::Wgt, shape.wgt_bytes(), shape.wgt_per_frame());
     for _bank in 0..blocks.banks() {

@@ -87,6 +87,21 @@ pub fn pair_order(
         .flat_map(move |g| (0..din).flat_map(move |i| (0..pl).map(move |p| (g * pl + p, i))))
 }
 
+/// The codes of each activation beat of `s`, in stream order: the beat's PL pairs in
+/// [`pair_order`], the time steps of each (lane p's step t is code p·steps + t).
+pub fn activation_beats(params: &Params, s: &LayerStimulus) -> Vec<Vec<i64>> {
+    let (t_steps, tokens, din) = s.x.dim();
+    let pairs: Vec<(usize, usize)> = pair_order(params, tokens, din).collect();
+    pairs
+        .chunks(params.derived.encoder_lanes as usize)
+        .map(|beat| {
+            beat.iter()
+                .flat_map(|&(n, i)| (0..t_steps).map(move |t| s.x[[t, n, i]]))
+                .collect()
+        })
+        .collect()
+}
+
 /// Spike `index` of a run on `dbg_spike` (pair after pair in stream order, time step
 /// innermost): (token n, input i, time step t).
 pub fn spike_position(params: &Params, din: usize, index: usize) -> (usize, usize, usize) {
@@ -246,13 +261,9 @@ pub fn write(
         v.push(*a);
         v.push(*d);
     }
-    let pairs: Vec<(usize, usize)> = pair_order(params, tokens, din).collect();
-    let lanes = params.derived.encoder_lanes as usize;
-    for beat in pairs.chunks(lanes) {
-        let codes = beat
-            .iter()
-            .flat_map(|&(n, i)| (0..t_steps).map(move |t| s.x[[t, n, i]]));
-        pack_lanes(codes, act_bits, lanes * t_steps, &mut v);
+    for beat in activation_beats(params, s) {
+        let codes = beat.len();
+        pack_lanes(beat, act_bits, codes, &mut v);
     }
     for cb in 0..col_blocks {
         for i in 0..din {
@@ -264,7 +275,7 @@ pub fn write(
             );
         }
     }
-    for &(n, i) in &pairs {
+    for (n, i) in pair_order(params, tokens, din) {
         for t in 0..t_steps {
             v.push(spike_code(e.spike[[t, n, i]]));
             pack_lanes([e.mem[[t, n, i]]], f.membrane_bits, 1, &mut v);
