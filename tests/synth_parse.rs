@@ -172,11 +172,14 @@ fn wrappers_serialise_every_port_but_clock_reset_and_debug() {
     .expect("manifest");
     let (top, ports) = parse_manifest(&text).expect("parses");
     assert_eq!(wrapper::serial_bits(&ports), (17, 40));
-    let io = wrapper::io_wrapper(&top, &ports).expect("renders");
-    assert!(io.contains("localparam integer IW = 17;"));
-    assert!(io.contains(".s_tdata(in_shift[16:1])"), "{io}");
+    let io = wrapper::io_wrapper(&top, &ports, 2).expect("renders");
+    assert!(io.contains("localparam integer IW     = 17;"), "{io}");
+    assert!(io.contains(".s_tdata(in_core[16:1])"), "{io}");
     assert!(io.contains(".m_tdata(out_bus[31:0])"), "{io}");
-    assert!(io.contains(".s_tvalid(in_shift[0] & sload)"), "{io}");
+    assert!(io.contains(".s_tvalid(in_core[0])"), "{io}");
+    // s_tvalid, bit 0, is the only one-bit input: held low unless `sload` is high.
+    assert!(io.contains("STROBES = 17'b00000000000000001;"), "{io}");
+    assert!(io.contains("STAGES = 2;"), "{io}");
     assert!(io.contains(".dbg_count()"), "{io}");
     let ooc = wrapper::ooc_wrapper(&top, &ports).expect("renders");
     assert!(ooc.contains("output wire [31:0] m_tdata"), "{ooc}");

@@ -10,6 +10,8 @@ use serde::Serialize;
 pub const OOC_TOP: &str = "spikelm_ooc_top";
 /// Module name of the narrow I/O top.
 pub const IO_TOP: &str = "spikelm_io_top";
+/// Registers the narrow I/O top puts between its shift registers and the core, each way.
+pub const IO_STAGES: u32 = 2;
 /// Pins of the narrow I/O top.
 pub const IO_PINS: [&str; 5] = ["clk", "rst", "sin", "sload", "sout"];
 
@@ -51,11 +53,14 @@ pub fn serial_bits(ports: &[Port]) -> (u32, u32) {
     (sum(PortDir::Input), sum(PortDir::Output))
 }
 
-/// The narrow serial I/O top around `core`.
-pub fn io_wrapper(core: &str, ports: &[Port]) -> Result<String> {
+/// The narrow serial I/O top around `core`, with `stages` registers between each shift
+/// register and the core.
+pub fn io_wrapper(core: &str, ports: &[Port], stages: u32) -> Result<String> {
     let (in_used, out_used) = serial_bits(ports);
     let mut connections = Vec::new();
     let (mut in_lsb, mut out_lsb) = (0u32, 0u32);
+    // The one-bit inputs, most significant bit first as a Verilog binary literal.
+    let mut strobes = vec!['0'; in_used.max(1) as usize];
     for p in ports {
         let slice = |lsb: u32, bus: &str| {
             if p.width == 1 {
@@ -72,12 +77,11 @@ pub fn io_wrapper(core: &str, ports: &[Port]) -> Result<String> {
             String::new()
         } else if p.dir == PortDir::Input {
             in_lsb += p.width;
-            let bits = slice(in_lsb - p.width, "in_shift");
             if p.width == 1 {
-                format!("{bits} & sload")
-            } else {
-                bits
+                let len = strobes.len();
+                strobes[len - in_lsb as usize] = '1';
             }
+            slice(in_lsb - p.width, "in_core")
         } else {
             out_lsb += p.width;
             slice(out_lsb - p.width, "out_bus")
@@ -93,6 +97,8 @@ pub fn io_wrapper(core: &str, ports: &[Port]) -> Result<String> {
     ctx.insert("in_bits", &in_used.max(1));
     ctx.insert("out_bits", &out_used.max(1));
     ctx.insert("in_used", &in_used);
+    ctx.insert("stages", &stages);
+    ctx.insert("strobes", &strobes.into_iter().collect::<String>());
     ctx.insert("in_unused", &u32::from(in_used == 0));
     ctx.insert("out_used", &out_used);
     ctx.insert("out_unused", &u32::from(out_used == 0));

@@ -64,6 +64,7 @@ module spikelm_controller #(
     input  wire [1:0]       layer,
     input  wire [TOKW-1:0]  tokens,
     output wire             busy,
+    output wire             busy_csr,      // a copy of busy for the register block
     output wire             done,
     output wire [CNTW-1:0]  cycles,
     output wire [DOUTW-1:0] run_dout,
@@ -171,6 +172,8 @@ module spikelm_controller #(
     reg             busy_q;
     reg             done_q;
     reg [CNTW-1:0]  cycles_q;
+    reg             cycles_max_q;  // cycles_q = 2^CNTW - 1: set from the count before, so the
+                                   // counter's enable is one flag, not a CNTW-bit compare
     reg [DINW-1:0]  din_m2_q;    // Din - 2 of this run: a counter at it ends with its next step
     reg             din_is1_q;   // Din = 1
     reg [NCBW-1:0]  ncb_m2_q;    // column blocks - 2
@@ -183,22 +186,28 @@ module spikelm_controller #(
     // at least one cycle), so a run starts from them without START reaching their resets:
     // those nets carry only the registered BUSY and reset.
     wire            idle = rst | ~busy_q;
+    // BUSY's next value. The register block refuses writes while busy, so BUSY gates the write
+    // enables of every run register there: it gets a copy of its own (kept apart in synthesis,
+    // placed beside the register block), not a net from here across the chip.
+    wire            busy_d = ~rst & (go | (busy_q & ~out_done));
+    spikelm_rep_reg #(.W(1)) u_busy_csr (.clk(clk), .d(busy_d), .q(busy_csr));
 
     always @(posedge clk) begin
+        busy_q <= busy_d;
         if (rst) begin
-            busy_q   <= 1'b0;
-            done_q   <= 1'b0;
-            cycles_q <= {CNTW{1'b0}};
+            done_q       <= 1'b0;
+            cycles_q     <= {CNTW{1'b0}};
+            cycles_max_q <= 1'b0;
         end else if (go) begin
-            busy_q   <= 1'b1;
-            done_q   <= 1'b0;
-            cycles_q <= {CNTW{1'b0}};
+            done_q       <= 1'b0;
+            cycles_q     <= {CNTW{1'b0}};
+            cycles_max_q <= 1'b0;
         end else if (busy_q) begin
-            if (cycles_q != {CNTW{1'b1}}) begin
-                cycles_q <= cycles_q + 1'b1;
+            if (!cycles_max_q) begin
+                cycles_q     <= cycles_q + 1'b1;
+                cycles_max_q <= (cycles_q == { {(CNTW-1){1'b1}}, 1'b0});
             end
             if (out_done) begin
-                busy_q <= 1'b0;
                 done_q <= 1'b1;
             end
         end

@@ -115,7 +115,10 @@ module spikelm_out_stage #(
                 .clk(clk), .rst(1'b0), .in(in_bias[c*YW +: YW]), .out(bias)
             );
 
-            reg        [OSB-1:0]  s_q;  // this lane's copy of S
+            // This lane's copy of S, kept apart (spikelm_rep_reg) so that synthesis does not
+            // merge the lanes' copies into one register driving every lane's shifter.
+            wire       [OSB-1:0]  s_q;
+            spikelm_rep_reg #(.W(OSB)) u_shift (.clk(clk), .d(shift), .q(s_q));
             reg signed [PW:0]     c_q;  // 2P >>> coarse part of S
             reg signed [PW:0]     f_q;  // ... >>> fine part: Q
             reg        [SUMW:0]   t_q;    // Q + 2B + 1
@@ -128,7 +131,6 @@ module spikelm_out_stage #(
             reg        [YW-1:0]   low_q;
             wire signed [PW:0]    p2 = {prod, 1'b0};
             always @(posedge clk) begin
-                s_q    <= shift;
                 c_q    <= p2 >>> (s_q & ~FMASK);  // arithmetic: both operands signed
                 f_q    <= c_q >>> (s_q & FMASK);
                 t_q    <= { {(SUMW-PW){f_q[PW]}}, f_q} + { {(SUMW-YW){bias[YW-1]}}, bias, 1'b1};
