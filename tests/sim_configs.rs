@@ -82,6 +82,31 @@ fn random_configurations_from_a_fixed_seed() {
     }
 }
 
+/// Here the encoder, one lane, waits for the compute process to free a bank (E = 64 encode
+/// cycles per row block against K = 74 compute cycles on attn_out), so the cycle the freed bank
+/// reaches the encoder is on the critical path of the run: CYCLES equals the model only if both
+/// release the bank one cycle after its last drain beat.
+#[test]
+fn a_freed_bank_reaches_the_encoder_one_cycle_after_its_last_drain_beat() {
+    let p = Params::preset_with(
+        "spikelm-bert-tiny",
+        &[
+            "model.hidden=16",
+            "model.heads=2",
+            "model.ffn=32",
+            "model.seq_len=16",
+            "array=16x8",
+            "array.encoder_lanes=1",
+        ],
+    )
+    .expect("test configuration");
+    let mut o = options(&p, "bank-release", &[Case::Random], &LayerKind::ALL, None);
+    o.stall = Some(0.0);
+    let r = sim::run(&p, &o).expect("co-simulation runs");
+    assert_passed(&r);
+    assert_cycles_match_model(&r);
+}
+
 #[test]
 fn membrane_saturation_is_reached_and_matches_with_a_narrow_membrane() {
     let p = Params::preset_with(

@@ -191,8 +191,8 @@ const FAULTS: &[Fault] = &[
         name: "missing-reset",
         edits: &[Edit {
             file: "rtl/spikelm_controller.v",
-            pattern: "busy_q   <= 1'b0;\n            done_q   <= 1'b0;\n            cycles_q <= {CNTW{1'b0}};\n        end else if (go)",
-            replacement: "done_q   <= 1'b0;\n            cycles_q <= {CNTW{1'b0}};\n        end else if (go)",
+            pattern: "busy_d = ~rst & (go | (busy_q & ~out_done));",
+            replacement: "busy_d = go | (busy_q & ~out_done);",
         }],
         stall: 0.0,
         x_seeds: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],

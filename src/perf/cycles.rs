@@ -11,7 +11,8 @@
 //!
 //! ```text
 //! enc_start[0] = 1
-//! enc_start[b] = max(enc_end[b-1], free[b-2]) + 1        free[-1] = 0
+//! enc_start[b] = max(enc_end[b-1], free[b-2] + 1) + 1    free[-1] = 0 (a freed bank is
+//!                                                         released one cycle later)
 //! enc_end[b]   = enc_start[b] + E_b - 1
 //! wait[b]      = 1 if b = 0 else free[b-1] + 1             (controller polls for a full bank)
 //! red_start[b] = max(wait[b], enc_end[b] + 1 + L) + 1      L = pipeline::encoder_latency
@@ -93,7 +94,7 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
         let enc_start = if b == 0 {
             1
         } else {
-            let prev_free = if b >= 2 { free[b - 2] } else { 0 };
+            let prev_free = if b >= 2 { free[b - 2] + 1 } else { 0 };
             enc_end[b - 1].max(prev_free) + 1
         };
         enc_end.push(enc_start + encode(n) - 1);

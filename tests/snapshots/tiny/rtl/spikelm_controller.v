@@ -240,6 +240,10 @@ module spikelm_controller #(
     wire       cmp_bank_end;
     wire       e_bank_d;
     reg        e_blocked_q;  // taken_q[e_bank_q], a register of its own so act_ready is one LUT
+    // The compute process frees a bank one cycle after its last drain beat: the release is
+    // registered, so the drain handshake and the encode handshake share no combinational path.
+    reg        free_q;       // a bank was freed last cycle ...
+    reg        free_bank_q;  // ... this one
 
     always @* begin
         full_d  = full_q;
@@ -250,9 +254,9 @@ module spikelm_controller #(
         if (enc_bank_end) begin
             taken_d[e_bank_q] = 1'b1;
         end
-        if (cmp_bank_end) begin
-            full_d[c_bank_q]  = 1'b0;
-            taken_d[c_bank_q] = 1'b0;
+        if (free_q) begin
+            full_d[free_bank_q]  = 1'b0;
+            taken_d[free_bank_q] = 1'b0;
         end
         if (idle) begin
             full_d  = 2'b00;
@@ -265,6 +269,8 @@ module spikelm_controller #(
         taken_q     <= taken_d;
         e_bank_q    <= e_bank_d;
         e_blocked_q <= taken_d[e_bank_d];
+        free_q      <= cmp_bank_end & ~idle;
+        free_bank_q <= c_bank_q;
     end
 
     // ---- Encode process ----
