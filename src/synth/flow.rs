@@ -159,7 +159,7 @@ pub fn synthesize(
     if io_wanted {
         write(
             &wdir.join(format!("{IO_TOP}.v")),
-            &wrapper::io_wrapper(&design.top, &design.ports, wrapper::IO_STAGES)?,
+            &wrapper::io_wrapper(&design.top, &design.ports, wrapper::io_stages(family))?,
         )?;
     }
     let mut runner = Runner::new(out)?;

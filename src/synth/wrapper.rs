@@ -10,8 +10,15 @@ use serde::Serialize;
 pub const OOC_TOP: &str = "spikelm_ooc_top";
 /// Module name of the narrow I/O top.
 pub const IO_TOP: &str = "spikelm_io_top";
-/// Registers the narrow I/O top puts between its shift registers and the core, each way.
-pub const IO_STAGES: u32 = 2;
+/// Registers the narrow I/O top puts between its shift registers and the core, each way: two
+/// on ECP5, one on iCE40, where every flip-flop of them takes a logic cell of its own and the
+/// UP5K fit (`UP5K_FIT`, about 4,800 of 5,280 cells with one) has no room for a second.
+pub fn io_stages(family: Family) -> u32 {
+    match family {
+        Family::Ice40 => 1,
+        Family::Ecp5 | Family::Gates => 2,
+    }
+}
 /// Pins of the narrow I/O top.
 pub const IO_PINS: [&str; 5] = ["clk", "rst", "sin", "sload", "sout"];
 
