@@ -76,6 +76,49 @@ fn tiny_preset_places_and_routes_on_ecp5_25k_out_of_context() {
 }
 
 #[test]
+fn every_placement_seed_is_placed_and_the_fastest_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = params(&[]);
+    let opts = SynthOptions {
+        io_top: false,
+        units: false,
+        clock_mhz: Some(50.0),
+        seed: 3,
+        seeds: 2,
+        ..SynthOptions::new(Target::Ecp5_25k, dir.path())
+    };
+    let r = run(&p, &opts);
+    let imp = &r.implementations[0];
+    let tried: Vec<u64> = imp.seeds.iter().map(|s| s.seed).collect();
+    assert_eq!(tried, [3, 4]);
+    let fmax: Vec<f64> = imp
+        .seeds
+        .iter()
+        .map(|s| s.fmax_mhz.expect("each placement routed"))
+        .collect();
+    let best = fmax.iter().copied().fold(f64::MIN, f64::max);
+    let pnr = imp.pnr.as_ref().expect("routed");
+    assert_eq!(pnr.fmax_mhz, Some(best), "the fastest placement is kept");
+    let kept = imp.seeds[fmax.iter().position(|&f| f == best).expect("best")].seed;
+    assert_eq!(r.seed, kept, "the report names the kept seed");
+    for seed in [3, 4] {
+        for f in [
+            format!("engine.seed{seed}.sdf"),
+            format!("engine_pnr_report.seed{seed}.json"),
+        ] {
+            assert!(dir.path().join(&f).is_file(), "{f}");
+        }
+    }
+    let commands = std::fs::read_to_string(dir.path().join("commands.sh")).expect("commands");
+    assert!(commands.contains("--seed 3") && commands.contains("--seed 4"));
+    // The worst paths are the kept placement's: its SDF's slowest path is its critical path.
+    let worst = imp.paths.as_ref().and_then(|p| p.worst()).expect("a path");
+    let cp = pnr.critical_path.as_ref().expect("critical path");
+    assert!((worst.delay_ns - cp.delay_ns).abs() < 0.005);
+    assert!(r.render(true).contains("Fmax by placer seed"));
+}
+
+#[test]
 fn fitted_tiny_places_on_the_up5k_package_through_the_io_wrapper() {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = params(&UP5K_FIT);

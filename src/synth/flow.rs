@@ -5,7 +5,7 @@ use super::design::{self, Design};
 use super::energy;
 use super::error::{Result, SynthError};
 use super::parse;
-use super::report::{ConfigSummary, Implementation, Metrics, PnrResult, SynthReport};
+use super::report::{ConfigSummary, Implementation, Metrics, PnrResult, SeedFmax, SynthReport};
 use super::script::{self, PnrArgs};
 use super::sta::{self, Hierarchy, PathTable};
 use super::target::{Family, SpeedGrade, Target};
@@ -21,6 +21,9 @@ pub struct SynthOptions {
     /// Clock asked of nextpnr, MHz (default: the target's goal).
     pub clock_mhz: Option<f64>,
     pub seed: u64,
+    /// Placements of the engine out of context (ECP5), with seeds `seed`, `seed + 1`, …; the
+    /// fastest is kept and every seed's Fmax is reported (placement alone moves Fmax by ±10 %).
+    pub seeds: u32,
     /// ECP5 speed grade for nextpnr (ignored by the other families).
     pub speed: SpeedGrade,
     pub out_dir: PathBuf,
@@ -42,6 +45,7 @@ impl SynthOptions {
             target,
             clock_mhz: None,
             seed: 1,
+            seeds: 1,
             speed: SpeedGrade::DEFAULT,
             out_dir: out_dir.into(),
             dsp: true,
@@ -206,17 +210,19 @@ pub fn synthesize(
     };
 
     let mut implementations = Vec::new();
+    let mut kept_seed = opts.seed;
     if family == Family::Ecp5 && opts.place_and_route {
-        progress("place and route of the engine (out of context)");
-        let pnr = place_engine(&mut runner, &tools[1], opts)?;
+        let (pnr, sdf, seed, seeds) = place_engine_seeds(&mut runner, &tools[1], opts, progress)?;
+        kept_seed = seed;
         progress("worst paths per unit (engine)");
-        let paths = worst_paths(out, "engine.sdf", &files, OOC_TOP, &design.top)?;
+        let paths = worst_paths(out, &sdf, &files, OOC_TOP, &design.top)?;
         implementations.push(Implementation {
             what: "engine, out of context".into(),
             top: OOC_TOP.into(),
             cells: engine.clone(),
             pnr: Some(pnr),
             paths: Some(paths),
+            seeds,
         });
     }
     if io_wanted {
@@ -272,6 +278,7 @@ pub fn synthesize(
             cells: io_cells,
             pnr: Some(pnr),
             paths: Some(paths),
+            seeds: Vec::new(),
         });
     }
 
@@ -286,7 +293,7 @@ pub fn synthesize(
         device: opts.target.device(),
         config: summary(params),
         requested_clock_mhz: fpga.then_some(clock),
-        seed: opts.seed,
+        seed: kept_seed,
         speed_grade: (family == Family::Ecp5).then_some(opts.speed.0),
         bram_limit_mhz: if family == Family::Ecp5 {
             opts.speed.bram_limit_mhz()
@@ -318,22 +325,82 @@ pub fn synthesize(
 /// synthesis into the runner's directory) out of context on an ECP5 target, at the asked clock
 /// (default: the target's); routed delays go to `engine.sdf`.
 pub fn place_engine(runner: &mut Runner, nextpnr: &Tool, opts: &SynthOptions) -> Result<PnrResult> {
+    place_engine_as(runner, nextpnr, opts, opts.seed, "")
+}
+
+/// One placement of the engine with `seed`; its step, report and SDF names end in `suffix`.
+fn place_engine_as(
+    runner: &mut Runner,
+    nextpnr: &Tool,
+    opts: &SynthOptions,
+    seed: u64,
+    suffix: &str,
+) -> Result<PnrResult> {
+    let report = format!("engine_pnr_report{suffix}.json");
+    let sdf = format!("engine{suffix}.sdf");
     let args = PnrArgs {
         target: opts.target,
         netlist: "engine_netlist.json",
-        report: "engine_pnr_report.json",
+        report: &report,
         clock_mhz: opts
             .clock_mhz
             .unwrap_or_else(|| opts.target.default_clock_mhz()),
-        seed: opts.seed,
+        seed,
         speed: opts.speed,
         pins: None,
         config_out: None,
-        sdf: Some("engine.sdf"),
+        sdf: Some(&sdf),
     };
-    runner.run("pnr-engine", nextpnr, &args.to_args())?;
-    let p = runner.dir.join("engine_pnr_report.json");
+    runner.run(&format!("pnr-engine{suffix}"), nextpnr, &args.to_args())?;
+    let p = runner.dir.join(&report);
     parse::nextpnr_report(&read(&p)?, opts.target.family()).map_err(parse_err("nextpnr report", &p))
+}
+
+/// The engine placed with each of `opts.seeds` seeds from `opts.seed` on: the fastest placement
+/// (the lowest seed among equals), its SDF's file name and seed, and every seed's Fmax in seed
+/// order (empty for one seed).
+/// One seed keeps the plain file names (`engine_pnr_report.json`, `engine.sdf`); more append
+/// `.seedN`.
+fn place_engine_seeds(
+    runner: &mut Runner,
+    nextpnr: &Tool,
+    opts: &SynthOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(PnrResult, String, u64, Vec<SeedFmax>)> {
+    let count = u64::from(opts.seeds.max(1));
+    let mut best: Option<(PnrResult, String, u64)> = None;
+    let mut seeds = Vec::new();
+    for seed in opts.seed..opts.seed + count {
+        let suffix = if count == 1 {
+            String::new()
+        } else {
+            format!(".seed{seed}")
+        };
+        progress(&if count == 1 {
+            "place and route of the engine (out of context)".to_string()
+        } else {
+            format!("place and route of the engine (out of context), seed {seed}")
+        });
+        let pnr = place_engine_as(runner, nextpnr, opts, seed, &suffix)?;
+        let fmax = pnr.fmax_mhz;
+        seeds.push(SeedFmax {
+            seed,
+            fmax_mhz: fmax,
+        });
+        let faster = match &best {
+            None => true,
+            Some((b, _, _)) => fmax.unwrap_or(0.0) > b.fmax_mhz.unwrap_or(0.0),
+        };
+        if faster {
+            best = Some((pnr, format!("engine{suffix}.sdf"), seed));
+        }
+    }
+    let (pnr, sdf, seed) =
+        best.ok_or_else(|| SynthError::Unsupported("no placement seed".into()))?;
+    if count == 1 {
+        seeds.clear();
+    }
+    Ok((pnr, sdf, seed, seeds))
 }
 
 /// The worst path per unit of a routed netlist: its SDF (`sdf`, in `out`) analysed, cells
