@@ -147,7 +147,9 @@ module spikelm_out_stage #(
     reg [DW-1:0] fifo_q [0:FD-1];
     reg [FB-1:0] wr_q;
     reg [FB-1:0] rd_q;
-    reg [FB:0]   fill_q;  // rows in the FIFO
+    // Rows in the FIFO as a thermometer code (bit k: more than k rows): a push or a pop is a
+    // shift, and out_valid is bit 0, a register.
+    reg [FD-1:0] fill_q;
     reg          fired_q;  // a row left last cycle: the credit returns one cycle late, so no
                            // path runs from the out_ready port into the sender's credit
     wire         out_fire = out_valid & out_ready;
@@ -159,7 +161,7 @@ module spikelm_out_stage #(
         if (rst) begin
             wr_q    <= {FB{1'b0}};
             rd_q    <= {FB{1'b0}};
-            fill_q  <= {(FB+1){1'b0}};
+            fill_q  <= {FD{1'b0}};
             fired_q <= 1'b0;
         end else begin
             if (y_valid) begin
@@ -168,14 +170,18 @@ module spikelm_out_stage #(
             if (out_fire) begin
                 rd_q <= rd_q + 1'b1;
             end
-            fill_q  <= fill_q + { {FB{1'b0}}, y_valid} - { {FB{1'b0}}, out_fire};
+            if (y_valid & ~out_fire) begin
+                fill_q <= {fill_q[FD-2:0], 1'b1};
+            end else if (out_fire & ~y_valid) begin
+                fill_q <= {1'b0, fill_q[FD-1:1]};
+            end
             fired_q <= out_fire;
         end
     end
 
     wire [DW-1:0] head = fifo_q[rd_q];
     assign out_freed = fired_q;
-    assign out_valid = (fill_q != {(FB+1){1'b0}});
+    assign out_valid = fill_q[0];
     assign out_data  = head[C*YW-1:0];
     assign out_last  = head[C*YW];
 endmodule
