@@ -15,16 +15,21 @@ fn run(p: &Params, opts: &SynthOptions) -> synth::SynthReport {
     synth::synthesize(p, opts, &mut |_| {}).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The engine alone, out of context on ecp5-25k at 50 MHz, without the synthesis by unit.
+fn ooc_25k(dir: &std::path::Path) -> SynthOptions {
+    SynthOptions {
+        io_top: false,
+        units: false,
+        clock_mhz: Some(50.0),
+        ..SynthOptions::new(Target::Ecp5_25k, dir)
+    }
+}
+
 #[test]
 fn tiny_preset_places_and_routes_on_ecp5_25k_out_of_context() {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = params(&[]);
-    let opts = SynthOptions {
-        io_top: false,
-        units: false,
-        clock_mhz: Some(50.0),
-        ..SynthOptions::new(Target::Ecp5_25k, dir.path())
-    };
+    let opts = ooc_25k(dir.path());
     let r = run(&p, &opts);
     let pnr = r.implementations[0].pnr.as_ref().expect("routed");
     let fmax = pnr.fmax_mhz.expect("fmax");
@@ -80,12 +85,9 @@ fn every_placement_seed_is_placed_and_the_fastest_kept() {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = params(&[]);
     let opts = SynthOptions {
-        io_top: false,
-        units: false,
-        clock_mhz: Some(50.0),
         seed: 3,
         seeds: 2,
-        ..SynthOptions::new(Target::Ecp5_25k, dir.path())
+        ..ooc_25k(dir.path())
     };
     let r = run(&p, &opts);
     let imp = &r.implementations[0];

@@ -397,10 +397,7 @@ fn place_engine_seeds(
     }
     let (pnr, sdf, seed) =
         best.ok_or_else(|| SynthError::Unsupported("no placement seed".into()))?;
-    if count == 1 {
-        seeds.clear();
-    }
-    Ok((pnr, sdf, seed, seeds))
+    Ok((pnr, sdf, seed, if count == 1 { Vec::new() } else { seeds }))
 }
 
 /// The worst path per unit of a routed netlist: its SDF (`sdf`, in `out`) analysed, cells

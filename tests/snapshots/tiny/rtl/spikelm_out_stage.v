@@ -57,7 +57,7 @@ module spikelm_out_stage #(
 ) (
     input  wire              clk,
     input  wire              rst,
-    input  wire              in_valid,  // the row (one cycle after its in_take)
+    input  wire              in_valid,  // a drained row (the sender holds its credit)
     input  wire [C*ACCW-1:0] in_acc,
     input  wire [C*SCW-1:0]  in_scale,  // M_t[j] of the row's lanes, one cycle after in_valid
     input  wire [C*YW-1:0]   in_bias,   // B[j] of the current column block
