@@ -10,6 +10,9 @@
 pub const SYNC: u8 = 0xA5;
 /// Largest payload of one frame.
 pub const MAX_PAYLOAD: usize = 255;
+/// Bytes of a frame besides its payload: sync, sequence number, command or status, length
+/// and the two checksum bytes.
+pub const FRAME_OVERHEAD: usize = 6;
 
 /// Request commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +54,7 @@ pub fn request(seq: u8, cmd: Command, payload: &[u8]) -> Vec<u8> {
 
 /// A frame with `code` in the CMD / STATUS position.
 pub fn frame(seq: u8, code: u8, payload: &[u8]) -> Vec<u8> {
-    let mut f = Vec::with_capacity(payload.len() + 6);
+    let mut f = Vec::with_capacity(payload.len() + FRAME_OVERHEAD);
     f.extend_from_slice(&[SYNC, seq, code, payload.len() as u8]);
     f.extend_from_slice(payload);
     let crc = crc16(&f[1..]);
