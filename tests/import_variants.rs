@@ -395,3 +395,27 @@ fn force_replaces_only_a_package_and_leaves_no_temporary_directory() {
         .collect();
     assert!(left.is_empty(), "temporary directories left: {left:?}");
 }
+
+#[test]
+fn a_tokenizer_of_another_vocabulary_is_named() {
+    // config.json and the embeddings say 40 tokens; the MiniLM tokenizer yields ids up to 30521.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let t = Tiny { vocab: 40, ..TINY };
+    let dir = tmp.path().join("ck");
+    write_dir(
+        &dir,
+        &serialize(&tiny_tensors(&t, "", false)),
+        &tiny_config(&t),
+    );
+    let e = import(&options(
+        &dir,
+        &tmp.path().join("pkg"),
+        WeightScale::PerChannel,
+    ))
+    .expect_err("ids outside the vocabulary")
+    .to_string();
+    assert!(
+        has_all(&e, &["tokenizer.json", "vocab_size = 40", "config.json"]),
+        "{e}"
+    );
+}

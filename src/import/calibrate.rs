@@ -181,7 +181,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportSummary, ImportError> {
     let ck = load_checkpoint(&opts.checkpoint, opts.time_steps)?;
     let text = opts.text.as_deref().unwrap_or(text::DEFAULT_CALIBRATION);
     let dims = &ck.weights.dims;
-    let tokenized = text::tokenize_text(&text::tokenizer_of(&ck)?, text, dims.max_positions)?;
+    let tokenized = text::tokenize_for(&ck, text)?;
     let batch: Batch = tokenized.batch;
     let longest = batch.segments.iter().map(|s| s.len()).max().unwrap_or(1);
     // The engine's sequence buffer: the base configuration's seq_len, or the longest sequence

@@ -117,15 +117,9 @@ pub fn package_checkpoint(
     Ok(ck)
 }
 
-/// Tokenize `text` with the checkpoint's tokenizer, each line cut to max_position_embeddings.
-pub fn tokenized_of(ck: &Checkpoint, text: &str) -> Result<text::Tokenized, ImportError> {
-    let source = text::tokenizer_of(ck)?;
-    text::tokenize_text(&source, text, ck.weights.dims.max_positions)
-}
-
-/// [`tokenized_of`], the batch only.
+/// [`text::tokenize_for`], the batch only.
 pub fn batch_of(ck: &Checkpoint, text: &str) -> Result<Batch, ImportError> {
-    Ok(tokenized_of(ck, text)?.batch)
+    Ok(text::tokenize_for(ck, text)?.batch)
 }
 
 /// Both forwards through `layers` layers (all when `None`) and their comparison.
@@ -137,7 +131,7 @@ pub fn evaluate(
     sensitivity_eps: Option<f64>,
 ) -> Result<EncoderReport, ImportError> {
     let ck = package_checkpoint(pkg, checkpoint)?;
-    let tokenized = tokenized_of(&ck, text)?;
+    let tokenized = text::tokenize_for(&ck, text)?;
     let batch = tokenized.batch;
     let n = layers.unwrap_or(pkg.layers.len()).min(pkg.layers.len());
     let mut alphas = package_alphas(pkg);

@@ -189,6 +189,33 @@ pub fn tokenize_text(
     })
 }
 
+/// `text` tokenized with the checkpoint's tokenizer, each line cut to max_position_embeddings;
+/// a token id outside the checkpoint's vocabulary is refused (the tokenizer belongs to another
+/// model, or tokens were added without resizing the embeddings).
+pub fn tokenize_for(ck: &Checkpoint, text: &str) -> Result<Tokenized, ImportError> {
+    let source = tokenizer_of(ck)?;
+    let dims = &ck.weights.dims;
+    let t = tokenize_text(&source, text, dims.max_positions)?;
+    match t
+        .batch
+        .ids
+        .iter()
+        .copied()
+        .find(|&id| id as usize >= dims.vocab)
+    {
+        Some(id) => Err(tokenizer_error(
+            source.path(),
+            format!(
+                "token id {id} is outside the checkpoint's vocabulary (vocab_size = {} in {}): \
+                 the tokenizer does not belong to this checkpoint",
+                dims.vocab,
+                ck.config.display()
+            ),
+        )),
+        None => Ok(t),
+    }
+}
+
 /// [`tokenize_text`] with a `tokenizer.json`, the batch only.
 pub fn tokenize(tokenizer: &Path, text: &str, max_len: usize) -> Result<Batch, ImportError> {
     let source = TokenizerSource::Json(tokenizer.to_path_buf());
