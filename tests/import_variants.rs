@@ -254,6 +254,18 @@ fn spikelm_alpha_sets_are_all_or_nothing_and_set_t() {
     assert_eq!(ck.weights.dims.time_steps, 8);
     let alphas = ck.alphas.expect("α");
     assert_eq!(alphas[0].key.len(), 8);
+    // α of a head outside the encoder (a spiking pooler) neither make a set nor set T.
+    let pooler = alpha_ck(tmp.path(), "pooler", &TINY, |m| {
+        m.retain(|k, _| !k.contains("act_clip_val") && !k.contains("clip_"));
+        for t in 0..6 {
+            m.insert(
+                format!("bert.pooler.dense.act_clip_val.{t}"),
+                (vec![], vec![0.5]),
+            );
+        }
+    });
+    let ck = load_checkpoint(&pooler, 4).expect("loads");
+    assert!(ck.alphas.is_none() && ck.weights.dims.time_steps == 4);
     // With `T` = 4 in config.json the extra steps are refused.
     std::fs::write(
         dir.join("config.json"),

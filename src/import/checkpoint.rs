@@ -335,8 +335,12 @@ fn deserialize<'a>(
         .collect()
 }
 
-/// The time step of an α tensor's name (`….act_clip_val.3` → 3), if it is one.
+/// The time step of an encoder α tensor's name (`…encoder.layer.0.….act_clip_val.3` → 3), if
+/// it is one (α of a pooler or classifier are not the encoder's and are ignored).
 fn alpha_step(name: &str) -> Option<usize> {
+    if !name.contains("encoder.layer.") {
+        return None;
+    }
     ALPHA_MARKERS.iter().find_map(|m| {
         let (_, t) = name.rsplit_once(m)?;
         t.parse().ok()
@@ -517,7 +521,7 @@ fn read_alphas(r: &Reader, dims: &BertDims) -> Result<Option<Vec<LayerAlphas>>, 
     let present: Vec<String> = r
         .names()
         .into_iter()
-        .filter(|n| n.starts_with(&r.prefix) && alpha_step(n).is_some())
+        .filter(|n| n.starts_with(&format!("{}encoder.", r.prefix)) && alpha_step(n).is_some())
         .collect();
     if present.is_empty() {
         return Ok(None);
