@@ -55,6 +55,24 @@ fn sharded_and_single_files_with_extra_heads_load_the_same_weights() {
         assert_eq!(ck.safetensors, index, "the package records the index");
     }
 
+    // Broken indexes name the index and the field.
+    let text = std::fs::read_to_string(&index).expect("read");
+    for (broken, needle) in [
+        ("{not json".to_string(), "not valid JSON"),
+        (r#"{"metadata": {}}"#.to_string(), "weight_map"),
+        (
+            text.replacen("model-00001-of-00002", "../model-00001-of-00002", 1),
+            "not a file name beside the index",
+        ),
+    ] {
+        std::fs::write(&index, broken).expect("write");
+        let e = load_err(&sharded);
+        assert!(
+            has_all(&e, &["model.safetensors.index.json", needle]),
+            "{e}"
+        );
+    }
+    std::fs::write(&index, text).expect("write");
     // An index naming a shard that is not there names it.
     std::fs::remove_file(&second).expect("rm");
     let e = load_err(&sharded);

@@ -502,16 +502,15 @@ fn check_alpha_set(r: &Reader, dims: &BertDims, present: &[String]) -> Result<()
         .iter()
         .find(|n| alpha_step(n) >= Some(dims.time_steps))
     {
-        return Err(ImportError::Tensor {
-            path: r.shown(),
-            name: extra.clone(),
-            shape: vec![],
-            dtype: "α".to_string(),
-            expected: format!(
-                "time steps t < T = {} (config.json's `T`); the checkpoint's α cover more steps",
+        return Err(ImportError::field(
+            r.path,
+            extra,
+            format!(
+                "an α for a time step ≥ T = {} (config.json's `T`); the α tensors must cover \
+                 exactly t = 0..T",
                 dims.time_steps
             ),
-        });
+        ));
     }
     Ok(())
 }
