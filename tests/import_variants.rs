@@ -293,6 +293,17 @@ fn spikelm_alpha_sets_are_all_or_nothing_and_set_t() {
     let e = load_err(&dir);
     assert!(has_all(&e, &["act_clip_val.", "T = 4"]), "{e}");
 
+    // One tensor of all steps is not SpikeLM's layout: refused, not silently calibrated.
+    let whole = "bert.encoder.layer.0.intermediate.dense.act_clip_val";
+    let e = load_err(&alpha_ck(tmp.path(), "whole", &TINY, |m| {
+        m.retain(|k, _| !k.contains("act_clip_val") && !k.contains("clip_"));
+        m.insert(whole.to_string(), (vec![4], vec![0.5; 4]));
+    }));
+    assert!(
+        has_all(&e, &[whole, "without a time step", "act_clip_val.{t}"]),
+        "{e}"
+    );
+
     for (name, v, shown) in [
         ("neg", -0.5f32, "-0.5"),
         ("zero", 0.0, "α = 0"),

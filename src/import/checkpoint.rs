@@ -515,8 +515,29 @@ fn check_alpha_set(r: &Reader, dims: &BertDims, present: &[String]) -> Result<()
     Ok(())
 }
 
+/// Refuse an encoder α stored without a time step (`….act_clip_val` as one tensor): its layout
+/// is not SpikeLM's, and ignoring it would calibrate α the checkpoint meant to give.
+fn check_alpha_naming(r: &Reader) -> Result<(), ImportError> {
+    let unstepped = r.names().into_iter().find(|n| {
+        n.contains("encoder.layer.")
+            && ALPHA_MARKERS
+                .iter()
+                .any(|m| n.ends_with(m.trim_end_matches('.')))
+    });
+    match unstepped {
+        Some(n) => Err(ImportError::field(
+            r.path,
+            n,
+            "an α tensor without a time step; SpikeLM's α are one scalar per t, named \
+             `….act_clip_val.{t}`, `….clip_key.{t}` and `….clip_value.{t}`: save them that way",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// SpikeLM's α tensors, if the checkpoint has any (then it must have all).
 fn read_alphas(r: &Reader, dims: &BertDims) -> Result<Option<Vec<LayerAlphas>>, ImportError> {
+    check_alpha_naming(r)?;
     let present: Vec<String> = r
         .names()
         .into_iter()
