@@ -85,6 +85,17 @@ fn sharded_and_single_files_with_extra_heads_load_the_same_weights() {
 #[test]
 fn ambiguous_or_foreign_weight_files_are_named() {
     let tmp = tempfile::tempdir().expect("tmp");
+    // Two BERTs in one file (a teacher beside the student): refused naming both prefixes.
+    let mut two = tiny_tensors(&TINY, "student.bert.", false);
+    two.extend(tiny_tensors(&TINY, "teacher.bert.", false));
+    let both = tmp.path().join("both");
+    write_dir(&both, &serialize(&two), &tiny_config(&TINY));
+    let e = load_err(&both);
+    assert!(
+        has_all(&e, &["student.bert.", "teacher.bert.", "2 models"]),
+        "{e}"
+    );
+
     let dir = tmp.path().join("two");
     std::fs::create_dir_all(&dir).expect("dir");
     let bytes = serialize(&tiny_tensors(&TINY, "", false));

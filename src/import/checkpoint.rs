@@ -381,16 +381,7 @@ pub fn parse_files(
         path: record,
         prefix: String::new(),
     };
-    r.prefix = r
-        .names()
-        .into_iter()
-        .filter_map(|n| n.strip_suffix(anchor).map(str::to_string))
-        .min_by_key(String::len)
-        .ok_or_else(|| ImportError::Missing {
-            path: record.display().to_string(),
-            name: format!("[prefix]{anchor}"),
-            expected: "a BERT checkpoint in Hugging Face names".to_string(),
-        })?;
+    r.prefix = model_prefix(&r, record, anchor)?;
     let embeddings = read_embeddings(&r, &dims)?;
     let layers = (0..dims.layers)
         .map(|l| read_layer(&r, &dims, l))
@@ -405,6 +396,33 @@ pub fn parse_files(
         alphas,
         r.prefix,
     ))
+}
+
+/// The one prefix before `anchor` in the tensor names; several (two BERTs in one file, e.g. a
+/// teacher and a student) are refused naming them rather than one picked.
+fn model_prefix(r: &Reader, record: &Path, anchor: &str) -> Result<String, ImportError> {
+    let prefixes: Vec<String> = r
+        .names()
+        .into_iter()
+        .filter_map(|n| n.strip_suffix(anchor).map(str::to_string))
+        .collect();
+    match &prefixes[..] {
+        [one] => Ok(one.clone()),
+        [] => Err(ImportError::Missing {
+            path: record.display().to_string(),
+            name: format!("[prefix]{anchor}"),
+            expected: "a BERT checkpoint in Hugging Face names".to_string(),
+        }),
+        several => Err(ImportError::field(
+            record,
+            format!("[prefix]{anchor}"),
+            format!(
+                "{} models in one checkpoint (prefixes {several:?}); save the one to import on \
+                 its own",
+                several.len()
+            ),
+        )),
+    }
 }
 
 fn read_embeddings(r: &Reader, dims: &BertDims) -> Result<Embeddings, ImportError> {
