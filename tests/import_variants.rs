@@ -471,3 +471,32 @@ fn a_tokenizer_of_another_vocabulary_is_named() {
         "{e}"
     );
 }
+
+#[test]
+fn a_cased_tokenizer_json_keeps_case_and_accents() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let uncased =
+        std::fs::read_to_string(import_support::minilm().join("tokenizer.json")).expect("read");
+    let needle = r#""strip_accents":null,"lowercase":true"#;
+    assert!(
+        uncased.contains(needle),
+        "the MiniLM normalizer lower-cases"
+    );
+    let cased = tmp.path().join("tokenizer.json");
+    std::fs::write(
+        &cased,
+        uncased.replace(needle, r#""strip_accents":false,"lowercase":false"#),
+    )
+    .expect("write");
+    let ids = |path: PathBuf, text: &str| {
+        tokenize_text(&TokenizerSource::Json(path), text, 512)
+            .expect("tokenizes")
+            .batch
+            .ids
+    };
+    let minilm = import_support::minilm().join("tokenizer.json");
+    assert_eq!(ids(minilm.clone(), "Café"), ids(minilm.clone(), "cafe"));
+    assert_ne!(ids(cased.clone(), "Café"), ids(cased.clone(), "cafe"));
+    // A lower-case, accent-free word is the same in both.
+    assert_eq!(ids(cased, "cafe"), ids(minilm, "cafe"));
+}
