@@ -283,6 +283,15 @@ fn spikelm_alpha_sets_are_all_or_nothing_and_set_t() {
     assert_eq!(ck.weights.dims.time_steps, 8);
     let alphas = ck.alphas.expect("α");
     assert_eq!(alphas[0].key.len(), 8);
+    // An explicit --time-steps the α contradict is refused; the same T is accepted.
+    let mut o = options(&dir, &tmp.path().join("p4"), WeightScale::PerChannel);
+    o.time_steps = Some(4);
+    let e = import(&o)
+        .expect_err("T = 4 against α for 8 steps")
+        .to_string();
+    assert!(has_all(&e, &["--time-steps", "T = 8", "α"]), "{e}");
+    o.time_steps = Some(8);
+    import(&o).expect("T = 8 as the α say");
     // α of a head outside the encoder (a spiking pooler) neither make a set nor set T.
     let pooler = alpha_ck(tmp.path(), "pooler", &TINY, |m| {
         m.retain(|k, _| !k.contains("act_clip_val") && !k.contains("clip_"));

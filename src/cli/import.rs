@@ -29,9 +29,9 @@ pub struct ImportArgs {
     #[arg(long, default_value = "per-channel", value_name = "MODE")]
     pub weight_scale: WeightScale,
     /// Time steps T when neither the checkpoint's config.json (`T`) nor its SpikeLM α tensors
-    /// (one per step) give them.
-    #[arg(long, default_value_t = 4)]
-    pub time_steps: usize,
+    /// (one per step) give them [default: 4]; refused if they give another T.
+    #[arg(long, value_name = "T")]
+    pub time_steps: Option<usize>,
     /// Smallest and largest F_in tried per site, as MIN:MAX [default: 8:XW−1, 8:15 at the
     /// preset's 16-bit inputs; MAX may not exceed format.input_bits − 1].
     #[arg(long, value_name = "MIN:MAX")]
@@ -75,11 +75,9 @@ pub fn run(a: ImportArgs) -> anyhow::Result<()> {
         lo <= hi && hi <= top,
         "--frac-bits {lo}:{hi}: needs MIN ≤ MAX ≤ format.input_bits − 1 = {top}"
     );
-    ensure!(
-        a.time_steps >= 1 && a.time_steps <= 64,
-        "--time-steps {}: must be 1..=64",
-        a.time_steps
-    );
+    if let Some(t) = a.time_steps {
+        ensure!((1..=64).contains(&t), "--time-steps {t}: must be 1..=64");
+    }
     let opts = ImportOptions {
         checkpoint: a.checkpoint.clone(),
         out: a.out.clone(),

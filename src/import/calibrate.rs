@@ -25,8 +25,9 @@ pub struct ImportOptions {
     /// Calibration text (one sequence per line); the built-in English sentences when `None`.
     pub text: Option<String>,
     pub weight_scale: WeightScale,
-    /// T when neither the checkpoint's config (`T`) nor its α tensors give it.
-    pub time_steps: usize,
+    /// T when neither the checkpoint's config (`T`) nor its α tensors give it
+    /// ([`DEFAULT_TIME_STEPS`] when `None`); a T they contradict is refused.
+    pub time_steps: Option<usize>,
     /// The F_in candidates per site.
     pub frac_in: RangeInclusive<u32>,
     /// The largest F_out.
@@ -48,6 +49,9 @@ pub struct ImportSummary {
     pub seconds: f64,
     pub sites: Vec<SiteEntry>,
 }
+
+/// T of a checkpoint that names none, unless `--time-steps` says otherwise.
+pub const DEFAULT_TIME_STEPS: usize = 4;
 
 /// The spikelm-hw configuration of a checkpoint: its dimensions on the base format and array.
 pub fn derived_config(
@@ -158,6 +162,26 @@ fn dimension_error(ck: &Checkpoint, e: ImportError) -> ImportError {
     }
 }
 
+/// Refuse a `--time-steps` the checkpoint contradicts (its config's `T` or its α tensors).
+fn check_time_steps(ck: &Checkpoint, asked: Option<usize>) -> Result<(), ImportError> {
+    let t = ck.weights.dims.time_steps;
+    match asked {
+        Some(a) if a != t => Err(ImportError::Field {
+            path: "--time-steps".into(),
+            field: a.to_string(),
+            detail: format!(
+                "the checkpoint gives T = {t} ({}); drop --time-steps or pass {t}",
+                if ck.alphas.is_some() {
+                    "its SpikeLM α tensors, one per step"
+                } else {
+                    "config.json's `T`"
+                }
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The largest F_in a site may take: F ≤ XW − 1, the configuration's rule.
 pub fn max_frac_in(base: &Params) -> u32 {
     base.format().input_bits - 1
@@ -178,7 +202,9 @@ pub fn import(opts: &ImportOptions) -> Result<ImportSummary, ImportError> {
         });
     }
     package::check_target(&opts.out, opts.force)?;
-    let ck = load_checkpoint(&opts.checkpoint, opts.time_steps)?;
+    let asked = opts.time_steps.unwrap_or(DEFAULT_TIME_STEPS);
+    let ck = load_checkpoint(&opts.checkpoint, asked)?;
+    check_time_steps(&ck, opts.time_steps)?;
     let text = opts.text.as_deref().unwrap_or(text::DEFAULT_CALIBRATION);
     let dims = &ck.weights.dims;
     let tokenized = text::tokenize_for(&ck, text)?;

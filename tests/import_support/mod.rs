@@ -177,7 +177,7 @@ pub fn options(checkpoint: &Path, out: &Path, mode: WeightScale) -> ImportOption
         out: out.to_path_buf(),
         text: None,
         weight_scale: mode,
-        time_steps: 4,
+        time_steps: None,
         frac_in: 8..=15,
         frac_out_max: 14,
         base: Params::load(DEFAULT_PRESET, None, &[]).expect("preset"),
