@@ -114,8 +114,9 @@ pub fn write(
 }
 
 /// Move the finished package `new` to `out`. An old package at `out` is first renamed aside
-/// and removed only once the new one is in place, so at every moment `out` holds either the old
-/// package or the new one, complete.
+/// and removed only once the new one is in place, so `out` never holds a partial package (between
+/// the two renames it holds none; a process killed there leaves the old package in
+/// `.spikelm-package-old-*/package`).
 fn replace(new: &Path, out: &Path, parent: &Path) -> Result<(), ImportError> {
     let undo = |e: std::io::Error| {
         let _ = std::fs::remove_dir_all(new);
@@ -127,7 +128,10 @@ fn replace(new: &Path, out: &Path, parent: &Path) -> Result<(), ImportError> {
     let old = tempfile::Builder::new()
         .prefix(".spikelm-package-old-")
         .tempdir_in(parent)
-        .map_err(|e| ImportError::io(parent, e))?;
+        .map_err(|e| {
+            let _ = std::fs::remove_dir_all(new);
+            ImportError::io(parent, e)
+        })?;
     let aside = old.path().join("package");
     std::fs::rename(out, &aside).map_err(undo)?;
     if let Err(e) = std::fs::rename(new, out) {
