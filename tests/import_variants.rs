@@ -112,9 +112,20 @@ fn ambiguous_or_foreign_weight_files_are_named() {
     let pt = tmp.path().join("pt");
     std::fs::create_dir_all(&pt).expect("dir");
     std::fs::write(pt.join("pytorch_model.bin"), b"pickle").expect("write");
+    std::fs::write(pt.join("pytorch_model-00001-of-00002.bin"), b"pickle").expect("write");
     std::fs::write(pt.join("config.json"), tiny_config(&TINY)).expect("write");
     let e = load_err(&pt);
-    assert!(has_all(&e, &["pytorch_model.bin", "safetensors"]), "{e}");
+    assert!(
+        has_all(
+            &e,
+            &[
+                "pytorch_model.bin",
+                "pytorch_model-00001-of-00002.bin",
+                "safetensors"
+            ]
+        ),
+        "{e}"
+    );
 }
 
 #[test]

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 
 const INDEX_SUFFIX: &str = ".safetensors.index.json";
 
+/// Extensions of weight formats that are not read (PyTorch pickles, TensorFlow, Flax).
+const OTHER_FORMATS: [&str; 6] = ["bin", "pt", "pth", "ckpt", "h5", "msgpack"];
+
 /// The checkpoint's files.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
@@ -125,17 +128,22 @@ fn names<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> String {
 
 /// The error for a directory without safetensors weights, naming any other format found.
 fn nothing_found(dir: &Path) -> ImportError {
-    let others = ["pytorch_model.bin", "tf_model.h5", "flax_model.msgpack"]
-        .into_iter()
-        .filter(|n| dir.join(n).is_file() || dir.join("0_Transformer").join(n).is_file())
-        .collect::<Vec<_>>();
+    let foreign = |p: &Path| {
+        p.extension()
+            .is_some_and(|e| OTHER_FORMATS.iter().any(|f| e == *f))
+    };
+    let found: Vec<PathBuf> = [dir.to_path_buf(), dir.join("0_Transformer")]
+        .iter()
+        .flat_map(|d| with_extension(d, foreign))
+        .collect();
+    let others = names(found.iter());
     let hint = if others.is_empty() {
         String::new()
     } else {
         format!(
             "; it has {} (not read: save the model with safetensors, e.g. \
              `model.save_pretrained(dir, safe_serialization=True)`)",
-            others.join(", ")
+            others
         )
     };
     ImportError::field(
