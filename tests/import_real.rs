@@ -263,6 +263,27 @@ fn cli_imports_and_reports_an_encoder_as_json() {
     let tokens = r["tokens"].as_u64().expect("tokens");
     assert_eq!(site["input_values"].as_u64(), Some(4 * tokens * 16));
     assert!(site["input_saturated"].as_u64() <= site["input_values"].as_u64());
+    // A line longer than max_position_embeddings (512) is cut there, and the cut is stated.
+    let long = vec!["word"; 600].join(" ");
+    let out = run(&[
+        "model",
+        "encoder",
+        "--package",
+        pkg_s,
+        "--text",
+        &long,
+        "--layers",
+        "1",
+        "--json",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && err.contains("note: line 1 has 602 tokens; only the first 512"),
+        "{err}"
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(r["tokens"].as_u64(), Some(512));
+    assert_eq!(r["truncated"][0]["kept"].as_u64(), Some(512));
     // A second import into the same package is refused and names --force.
     let out = run(&["import", "--checkpoint", ck_s, "--out", pkg_s]);
     assert!(!out.status.success());

@@ -4,6 +4,7 @@ use super::import::read_text;
 use anyhow::Context;
 use clap::Args;
 use spikelm_hw::import::evaluate::evaluate;
+use spikelm_hw::import::text::truncation_note;
 use spikelm_hw::import::Package;
 use std::path::PathBuf;
 
@@ -54,6 +55,7 @@ pub fn run(a: EncoderArgs) -> anyhow::Result<()> {
         a.layers,
         a.sensitivity,
     )?;
+    eprint!("{}", truncation_note(&r.truncated, r.max_positions));
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(());

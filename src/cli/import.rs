@@ -4,6 +4,7 @@ use super::common::ConfigArgs;
 use anyhow::{ensure, Context};
 use clap::Args;
 use spikelm_hw::import::calibrate::max_frac_in;
+use spikelm_hw::import::text::truncation_note;
 use spikelm_hw::import::{import, ImportOptions};
 use spikelm_hw::model::encoder::site::WeightScale;
 use std::path::PathBuf;
@@ -14,7 +15,8 @@ pub struct ImportArgs {
     /// with config.json and tokenizer.json).
     #[arg(long, value_name = "DIR_OR_FILE")]
     pub checkpoint: PathBuf,
-    /// The package directory to write (refused if it exists and is not empty, unless --force).
+    /// The package directory to write (refused if it exists and is not empty, unless it is a
+    /// package and --force is given).
     #[arg(long, value_name = "PKG")]
     pub out: PathBuf,
     /// Calibration text, one sequence per line (default: built-in English sentences).
@@ -26,9 +28,10 @@ pub struct ImportArgs {
     /// per-channel (a scale per output column) or per-tensor (one scale per matrix).
     #[arg(long, default_value = "per-channel", value_name = "MODE")]
     pub weight_scale: WeightScale,
-    /// Time steps T when the checkpoint's config.json does not name them.
-    #[arg(long, default_value_t = 4)]
-    pub time_steps: usize,
+    /// Time steps T when neither the checkpoint's config.json (`T`) nor its SpikeLM α tensors
+    /// (one per step) give them [default: 4]; refused if they give another T.
+    #[arg(long, value_name = "T")]
+    pub time_steps: Option<usize>,
     /// Smallest and largest F_in tried per site, as MIN:MAX [default: 8:XW−1, 8:15 at the
     /// preset's 16-bit inputs; MAX may not exceed format.input_bits − 1].
     #[arg(long, value_name = "MIN:MAX")]
@@ -38,7 +41,8 @@ pub struct ImportArgs {
     pub frac_out_max: u32,
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Replace PKG if it exists.
+    /// Replace PKG if it is a package (holds package.toml); any other non-empty directory is
+    /// refused even with --force.
     #[arg(long)]
     pub force: bool,
     /// Print the summary as JSON.
@@ -71,11 +75,9 @@ pub fn run(a: ImportArgs) -> anyhow::Result<()> {
         lo <= hi && hi <= top,
         "--frac-bits {lo}:{hi}: needs MIN ≤ MAX ≤ format.input_bits − 1 = {top}"
     );
-    ensure!(
-        a.time_steps >= 1 && a.time_steps <= 64,
-        "--time-steps {}: must be 1..=64",
-        a.time_steps
-    );
+    if let Some(t) = a.time_steps {
+        ensure!((1..=64).contains(&t), "--time-steps {t}: must be 1..=64");
+    }
     let opts = ImportOptions {
         checkpoint: a.checkpoint.clone(),
         out: a.out.clone(),
@@ -89,6 +91,7 @@ pub fn run(a: ImportArgs) -> anyhow::Result<()> {
     };
     let s =
         import(&opts).with_context(|| format!("import --checkpoint {}", a.checkpoint.display()))?;
+    eprint!("{}", truncation_note(&s.truncated, s.max_positions));
     if a.json {
         println!("{}", serde_json::to_string_pretty(&s)?);
         return Ok(());

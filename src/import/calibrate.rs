@@ -25,8 +25,9 @@ pub struct ImportOptions {
     /// Calibration text (one sequence per line); the built-in English sentences when `None`.
     pub text: Option<String>,
     pub weight_scale: WeightScale,
-    /// T when the checkpoint's config does not name it.
-    pub time_steps: usize,
+    /// T when neither the checkpoint's config (`T`) nor its α tensors give it
+    /// ([`DEFAULT_TIME_STEPS`] when `None`); a T they contradict is refused.
+    pub time_steps: Option<usize>,
     /// The F_in candidates per site.
     pub frac_in: RangeInclusive<u32>,
     /// The largest F_out.
@@ -42,9 +43,15 @@ pub struct ImportSummary {
     pub checkpoint: String,
     pub alpha_source: String,
     pub calibration_tokens: usize,
+    /// Lines of the calibration text cut to `max_positions` tokens.
+    pub truncated: Vec<text::Truncated>,
+    pub max_positions: usize,
     pub seconds: f64,
     pub sites: Vec<SiteEntry>,
 }
+
+/// T of a checkpoint that names none, unless `--time-steps` says otherwise.
+pub const DEFAULT_TIME_STEPS: usize = 4;
 
 /// The spikelm-hw configuration of a checkpoint: its dimensions on the base format and array.
 pub fn derived_config(
@@ -139,12 +146,48 @@ pub fn quantise_model(
     Ok((layers, entries, qentries))
 }
 
-/// Import a checkpoint into a package (see the module doc).
+/// A configuration rule the checkpoint's dimensions break on the base array, named as such.
+fn dimension_error(ck: &Checkpoint, e: ImportError) -> ImportError {
+    match e {
+        ImportError::Config(c) => ImportError::field(
+            &ck.config,
+            "hidden_size, intermediate_size, T",
+            format!(
+                "the checkpoint's dimensions do not fit the configuration of the preset and \
+                 --set: {c}; choose one that holds them (e.g. --set array=RxC, C dividing \
+                 hidden_size and intermediate_size, R a multiple of T)"
+            ),
+        ),
+        other => other,
+    }
+}
+
+/// Refuse a `--time-steps` the checkpoint contradicts (its config's `T` or its α tensors).
+fn check_time_steps(ck: &Checkpoint, asked: Option<usize>) -> Result<(), ImportError> {
+    let t = ck.weights.dims.time_steps;
+    match asked {
+        Some(a) if a != t => Err(ImportError::Field {
+            path: "--time-steps".into(),
+            field: a.to_string(),
+            detail: format!(
+                "the checkpoint gives T = {t} ({}); drop --time-steps or pass {t}",
+                if ck.alphas.is_some() {
+                    "its SpikeLM α tensors, one per step"
+                } else {
+                    "config.json's `T`"
+                }
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The largest F_in a site may take: F ≤ XW − 1, the configuration's rule.
 pub fn max_frac_in(base: &Params) -> u32 {
     base.format().input_bits - 1
 }
 
+/// Import a checkpoint into a package (see the module doc).
 pub fn import(opts: &ImportOptions) -> Result<ImportSummary, ImportError> {
     let start = std::time::Instant::now();
     let top = max_frac_in(&opts.base);
@@ -159,26 +202,28 @@ pub fn import(opts: &ImportOptions) -> Result<ImportSummary, ImportError> {
         });
     }
     package::check_target(&opts.out, opts.force)?;
-    let ck = load_checkpoint(&opts.checkpoint, opts.time_steps)?;
-    let tokenizer = ck.tokenizer.clone().ok_or_else(|| {
-        ImportError::field(
-            &ck.config,
-            "tokenizer.json",
-            "missing beside the checkpoint; it tokenizes the calibration text",
-        )
-    })?;
+    let asked = opts.time_steps.unwrap_or(DEFAULT_TIME_STEPS);
+    let ck = load_checkpoint(&opts.checkpoint, asked)?;
+    check_time_steps(&ck, opts.time_steps)?;
     let text = opts.text.as_deref().unwrap_or(text::DEFAULT_CALIBRATION);
     let dims = &ck.weights.dims;
-    let batch: Batch = text::tokenize(&tokenizer, text, dims.max_positions)?;
+    let tokenized = text::tokenize_for(&ck, text)?;
+    let batch: Batch = tokenized.batch;
+    let longest = batch.segments.iter().map(|s| s.len()).max().unwrap_or(1);
+    // The engine's sequence buffer: the base configuration's seq_len, or the longest sequence
+    // rounded up to a multiple of it.
+    let base_seq = opts.base.model().seq_len.max(1) as usize;
+    let params = derived_config(
+        &opts.base,
+        dims,
+        longest.div_ceil(base_seq).max(1) * base_seq,
+    )
+    .map_err(|e| dimension_error(&ck, e))?;
     let (mut alphas, source) = match &ck.alphas {
         Some(a) => (a.clone(), "checkpoint"),
         None => (Vec::new(), "calibrated"),
     };
     let traces = forward(&ck.weights, &batch, dims.layers, &mut alphas)?;
-    let longest = batch.segments.iter().map(|s| s.len()).max().unwrap_or(1);
-    // The engine's sequence buffer: the preset's 128 tokens, or the longest sequence rounded up
-    // to a multiple of 128.
-    let params = derived_config(&opts.base, dims, longest.div_ceil(128).max(1) * 128)?;
     let (layers, sites, quantisers) = quantise_model(
         &ck,
         &alphas,
@@ -209,6 +254,8 @@ pub fn import(opts: &ImportOptions) -> Result<ImportSummary, ImportError> {
         checkpoint: manifest.checkpoint,
         alpha_source: source.to_string(),
         calibration_tokens: batch.tokens(),
+        truncated: tokenized.truncated,
+        max_positions: dims.max_positions,
         seconds: start.elapsed().as_secs_f64(),
         sites,
     })

@@ -18,61 +18,83 @@ use safetensors::{Dtype, SafeTensors};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
+pub use super::layout::{locate, Layout};
+
+/// The GELU forms the engine computes (`docs/arithmetic.md` 4.3: the exact erf form); Hugging
+/// Face's `gelu_python` is the same function.
+const ERF_GELU: [&str; 2] = ["gelu", "gelu_python"];
+
+/// The `model_type`s whose checkpoints are BERT's architecture and numbering of positions.
+const BERT_MODEL_TYPES: [&str; 1] = ["bert"];
+
+/// The name pieces of SpikeLM's α tensors (`…act_clip_val.{t}`, `…clip_key.{t}`,
+/// `…clip_value.{t}`).
+const ALPHA_MARKERS: [&str; 3] = [".act_clip_val.", ".clip_key.", ".clip_value."];
+
 /// A loaded checkpoint: the weights, α if it carries them, and where its files are.
 #[derive(Debug, Clone)]
 pub struct Checkpoint {
     pub weights: BertWeights,
     pub alphas: Option<Vec<LayerAlphas>>,
+    /// The safetensors file, or the index of a sharded checkpoint (what a package records).
     pub safetensors: PathBuf,
     pub config: PathBuf,
     pub tokenizer: Option<PathBuf>,
+    /// `vocab.txt` beside the checkpoint, the tokenizer when there is no `tokenizer.json`.
+    pub vocab: Option<PathBuf>,
     /// The prefix before `embeddings.` in the tensor names.
     pub prefix: String,
 }
 
-/// The safetensors file, config.json and tokenizer.json of `path` (a file or a directory).
-pub fn locate(path: &Path) -> Result<(PathBuf, PathBuf, Option<PathBuf>), ImportError> {
-    let file = if path.is_dir() {
-        find_safetensors(path)
-            .or_else(|| find_safetensors(&path.join("0_Transformer")))
-            .ok_or_else(|| {
-                ImportError::field(
-                    path,
-                    "*.safetensors",
-                    "no safetensors file in the directory (nor in 0_Transformer/)",
-                )
-            })?
-    } else if path.is_file() {
-        path.to_path_buf()
-    } else {
-        return Err(ImportError::io(
+/// Refuse a string field of config.json whose value is not one of `accepted` (absent is fine).
+fn check_choice(
+    path: &Path,
+    v: &Value,
+    field: &str,
+    accepted: &[&str],
+    rule: &str,
+) -> Result<(), ImportError> {
+    match v.get(field) {
+        Some(x) if !x.as_str().is_some_and(|s| accepted.contains(&s)) => Err(ImportError::field(
             path,
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
-        ));
-    };
-    let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let beside = |name: &str| {
-        [dir.join(name), path.join(name)]
-            .into_iter()
-            .find(|p| p.is_file())
-    };
-    let config = beside("config.json")
-        .ok_or_else(|| ImportError::field(&dir, "config.json", "missing beside the checkpoint"))?;
-    Ok((file, config, beside("tokenizer.json")))
+            field,
+            format!("{x}: expected one of {accepted:?}; {rule}"),
+        )),
+        _ => Ok(()),
+    }
 }
 
-fn find_safetensors(dir: &Path) -> Option<PathBuf> {
-    let preferred = dir.join("model.safetensors");
-    if preferred.is_file() {
-        return Some(preferred);
-    }
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "safetensors"))
-        .collect();
-    found.sort();
-    found.into_iter().next()
+/// The architecture fields every accepted checkpoint must have as BERT's.
+fn check_architecture(path: &Path, v: &Value) -> Result<(), ImportError> {
+    check_choice(
+        path,
+        v,
+        "model_type",
+        &BERT_MODEL_TYPES,
+        "the importer reads BERT (RoBERTa-family models number positions from padding_idx + 1, \
+         DistilBERT and ELECTRA have other layouts)",
+    )?;
+    check_choice(
+        path,
+        v,
+        "hidden_act",
+        &ERF_GELU,
+        "the engine's GELU unit computes the exact erf form (docs/arithmetic.md 4.3), as SpikeLM \
+         does; the tanh forms (gelu_new, gelu_pytorch_tanh, gelu_fast) differ from it by up to \
+         4.7e-4 and other activations are not GELU",
+    )?;
+    check_choice(
+        path,
+        v,
+        "position_embedding_type",
+        &["absolute"],
+        "relative position embeddings are not implemented",
+    )
+}
+
+/// Whether config.json names SpikeLM's `T`.
+pub fn config_names_steps(text: &str) -> bool {
+    serde_json::from_str::<Value>(text).is_ok_and(|v| v.get("T").is_some())
 }
 
 /// Dimensions from a config.json text; `time_steps` unless the config names its own `T`.
@@ -91,24 +113,7 @@ pub fn parse_config(path: &Path, text: &str, time_steps: usize) -> Result<BertDi
                 }),
         }
     };
-    if let Some(act) = v.get("hidden_act") {
-        if act.as_str() != Some("gelu") {
-            return Err(ImportError::field(
-                path,
-                "hidden_act",
-                format!("{act}: only `gelu` (erf) is supported, as in SpikeLM"),
-            ));
-        }
-    }
-    if let Some(p) = v.get("position_embedding_type") {
-        if p.as_str() != Some("absolute") {
-            return Err(ImportError::field(
-                path,
-                "position_embedding_type",
-                format!("{p}: only `absolute` is supported"),
-            ));
-        }
-    }
+    check_architecture(path, &v)?;
     let eps = match v.get("layer_norm_eps") {
         None => 1e-12,
         Some(x) => x
@@ -146,9 +151,51 @@ pub fn parse_config(path: &Path, text: &str, time_steps: usize) -> Result<BertDi
     Ok(dims)
 }
 
-/// Reads named tensors from one safetensors file, checking shape and dtype.
+/// One tensor's element type as the importer reads it.
+fn decode(dtype: Dtype, data: &[u8]) -> Option<Vec<f64>> {
+    Some(match dtype {
+        Dtype::F32 => data
+            .chunks_exact(4)
+            .map(|b| f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+            .collect(),
+        Dtype::F64 => data
+            .chunks_exact(8)
+            .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+            .collect(),
+        Dtype::BF16 => data
+            .chunks_exact(2)
+            .map(|b| {
+                f64::from(f32::from_bits(
+                    u32::from(u16::from_le_bytes([b[0], b[1]])) << 16,
+                ))
+            })
+            .collect(),
+        Dtype::F16 => data
+            .chunks_exact(2)
+            .map(|b| f16_value(u16::from_le_bytes([b[0], b[1]])))
+            .collect(),
+        _ => return None,
+    })
+}
+
+/// The value of IEEE 754 binary16 bits.
+pub fn f16_value(bits: u16) -> f64 {
+    let sign = if bits & 0x8000 == 0 { 1.0 } else { -1.0 };
+    let exp = i32::from((bits >> 10) & 0x1f);
+    let man = f64::from(bits & 0x3ff);
+    match exp {
+        0 => sign * man * (-24f64).exp2(),
+        0x1f if man == 0.0 => sign * f64::INFINITY,
+        0x1f => f64::NAN,
+        e => sign * (1.0 + man / 1024.0) * f64::from(e - 15).exp2(),
+    }
+}
+
+/// Reads named tensors from a checkpoint's safetensors files (one, or the shards), checking
+/// shape and dtype.
 struct Reader<'a> {
-    st: SafeTensors<'a>,
+    files: Vec<(&'a Path, SafeTensors<'a>)>,
+    /// The safetensors file or index (named when a tensor is missing).
     path: &'a Path,
     prefix: String,
 }
@@ -158,15 +205,32 @@ impl Reader<'_> {
         self.path.display().to_string()
     }
 
+    /// Every tensor name of every file.
+    fn names(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .files
+            .iter()
+            .flat_map(|(_, st)| st.names().into_iter().cloned())
+            .collect();
+        all.sort();
+        all
+    }
+
+    fn view(&self, full: &str) -> Option<(&Path, safetensors::tensor::TensorView<'_>)> {
+        self.files
+            .iter()
+            .find_map(|(p, st)| st.tensor(full).ok().map(|v| (*p, v)))
+    }
+
     fn floats(&self, name: &str, shape: &[usize], what: &str) -> Result<Vec<f64>, ImportError> {
         let full = format!("{}{name}", self.prefix);
-        let view = self.st.tensor(&full).map_err(|_| ImportError::Missing {
+        let (file, view) = self.view(&full).ok_or_else(|| ImportError::Missing {
             path: self.shown(),
             name: full.clone(),
             expected: format!("shape {shape:?} ({what})"),
         })?;
         let bad = |expected: String| ImportError::Tensor {
-            path: self.shown(),
+            path: file.display().to_string(),
             name: full.clone(),
             shape: view.shape().to_vec(),
             dtype: format!("{:?}", view.dtype()),
@@ -178,22 +242,8 @@ impl Reader<'_> {
         if !same {
             return Err(bad(format!("shape {shape:?} ({what})")));
         }
-        let data = view.data();
-        let values: Vec<f64> = match view.dtype() {
-            Dtype::F32 => data
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64)
-                .collect(),
-            Dtype::F64 => data
-                .chunks_exact(8)
-                .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
-                .collect(),
-            Dtype::BF16 => data
-                .chunks_exact(2)
-                .map(|b| f32::from_bits(u32::from(u16::from_le_bytes([b[0], b[1]])) << 16) as f64)
-                .collect(),
-            _ => return Err(bad("dtype F32, F64 or BF16".to_string())),
-        };
+        let values = decode(view.dtype(), view.data())
+            .ok_or_else(|| bad("a float dtype: F32, F16, BF16 or F64".to_string()))?;
         let count = shape.iter().product::<usize>().max(1);
         if values.len() != count {
             return Err(bad(format!("{count} values of shape {shape:?}")));
@@ -230,57 +280,160 @@ impl Reader<'_> {
     }
 
     fn has(&self, name: &str) -> bool {
-        self.st.tensor(&format!("{}{name}", self.prefix)).is_ok()
+        self.view(&format!("{}{name}", self.prefix)).is_some()
     }
 }
 
-/// Load a checkpoint (file or directory) with T = `time_steps` unless its config names T.
+/// Load a checkpoint (file, index or directory). T is the config's `T`, else the number of
+/// time steps of the checkpoint's α tensors, else `time_steps`.
 pub fn load_checkpoint(path: &Path, time_steps: usize) -> Result<Checkpoint, ImportError> {
-    let (file, config, tokenizer) = locate(path)?;
-    let text = std::fs::read_to_string(&config).map_err(|e| ImportError::io(&config, e))?;
-    let dims = parse_config(&config, &text, time_steps)?;
-    let bytes = std::fs::read(&file).map_err(|e| ImportError::io(&file, e))?;
-    let (weights, alphas, prefix) = parse_weights(&file, &bytes, dims)?;
+    let layout = locate(path)?;
+    let config = &layout.config;
+    let text = std::fs::read_to_string(config).map_err(|e| ImportError::io(config, e))?;
+    let mut dims = parse_config(config, &text, time_steps)?;
+    let bytes = layout
+        .shards
+        .iter()
+        .map(|f| std::fs::read(f).map_err(|e| ImportError::io(f, e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let files: Vec<(&Path, &[u8])> = layout
+        .shards
+        .iter()
+        .map(PathBuf::as_path)
+        .zip(bytes.iter().map(Vec::as_slice))
+        .collect();
+    if !config_names_steps(&text) {
+        if let Some(steps) = alpha_steps(&deserialize(&files)?) {
+            dims.time_steps = steps;
+        }
+    }
+    let (weights, alphas, prefix) = parse_files(&layout.weights, &files, dims)?;
     Ok(Checkpoint {
         weights,
         alphas,
-        safetensors: file,
-        config,
-        tokenizer,
+        safetensors: layout.weights,
+        config: layout.config,
+        tokenizer: layout.tokenizer,
+        vocab: layout.vocab,
         prefix,
     })
 }
 
-/// The weights (and α, if present) in the bytes of a safetensors file.
+fn deserialize<'a>(
+    files: &[(&'a Path, &'a [u8])],
+) -> Result<Vec<(&'a Path, SafeTensors<'a>)>, ImportError> {
+    files
+        .iter()
+        .map(|&(path, bytes)| {
+            SafeTensors::deserialize(bytes)
+                .map(|st| (path, st))
+                .map_err(|e| ImportError::Safetensors {
+                    path: path.display().to_string(),
+                    detail: e.to_string(),
+                })
+        })
+        .collect()
+}
+
+/// The time step of an encoder α tensor's name (`…encoder.layer.0.….act_clip_val.3` → 3), if
+/// it is one (α of a pooler or classifier are not the encoder's and are ignored).
+fn alpha_step(name: &str) -> Option<usize> {
+    if !name.contains("encoder.layer.") {
+        return None;
+    }
+    ALPHA_MARKERS.iter().find_map(|m| {
+        let (_, t) = name.rsplit_once(m)?;
+        t.parse().ok()
+    })
+}
+
+/// The number of time steps the α tensors of `files` cover (largest t + 1), if there are any.
+fn alpha_steps(files: &[(&Path, SafeTensors)]) -> Option<usize> {
+    files
+        .iter()
+        .flat_map(|(_, st)| st.names())
+        .filter_map(|n| alpha_step(n))
+        .max()
+        .map(|t| t + 1)
+}
+
+/// The weights (and α, if present) in the bytes of one safetensors file.
 #[allow(clippy::type_complexity)]
 pub fn parse_weights(
     file: &Path,
     bytes: &[u8],
     dims: BertDims,
 ) -> Result<(BertWeights, Option<Vec<LayerAlphas>>, String), ImportError> {
-    let st = SafeTensors::deserialize(bytes).map_err(|e| ImportError::Safetensors {
-        path: file.display().to_string(),
-        detail: e.to_string(),
-    })?;
+    parse_files(file, &[(file, bytes)], dims)
+}
+
+/// The weights (and α, if present) in the bytes of a checkpoint's files; `record` is the file
+/// or index named when a tensor is missing.
+#[allow(clippy::type_complexity)]
+pub fn parse_files(
+    record: &Path,
+    files: &[(&Path, &[u8])],
+    dims: BertDims,
+) -> Result<(BertWeights, Option<Vec<LayerAlphas>>, String), ImportError> {
     let anchor = "embeddings.word_embeddings.weight";
-    let prefix = st
+    let mut r = Reader {
+        files: deserialize(files)?,
+        path: record,
+        prefix: String::new(),
+    };
+    r.prefix = model_prefix(&r, record, anchor)?;
+    let embeddings = read_embeddings(&r, &dims)?;
+    let layers = (0..dims.layers)
+        .map(|l| read_layer(&r, &dims, l))
+        .collect::<Result<Vec<_>, _>>()?;
+    let alphas = read_alphas(&r, &dims)?;
+    Ok((
+        BertWeights {
+            dims,
+            embeddings,
+            layers,
+        },
+        alphas,
+        r.prefix,
+    ))
+}
+
+/// The one prefix before `anchor` in the tensor names; several (two BERTs in one file, e.g. a
+/// teacher and a student) are refused naming them rather than one picked.
+fn model_prefix(r: &Reader, record: &Path, anchor: &str) -> Result<String, ImportError> {
+    let prefixes: Vec<String> = r
         .names()
         .into_iter()
         .filter_map(|n| n.strip_suffix(anchor).map(str::to_string))
-        .min_by_key(String::len)
-        .ok_or_else(|| ImportError::Missing {
-            path: file.display().to_string(),
+        .collect();
+    match &prefixes[..] {
+        [one] => Ok(one.clone()),
+        [] => Err(ImportError::Missing {
+            path: record.display().to_string(),
             name: format!("[prefix]{anchor}"),
             expected: "a BERT checkpoint in Hugging Face names".to_string(),
-        })?;
-    let r = Reader {
-        st,
-        path: file,
-        prefix: prefix.clone(),
-    };
+        }),
+        several => Err(ImportError::field(
+            record,
+            format!("[prefix]{anchor}"),
+            format!(
+                "{} models in one checkpoint (prefixes {several:?}); save the one to import on \
+                 its own",
+                several.len()
+            ),
+        )),
+    }
+}
+
+fn read_embeddings(r: &Reader, dims: &BertDims) -> Result<Embeddings, ImportError> {
     let h = dims.hidden;
-    let embeddings = Embeddings {
-        word: r.matrix(anchor, dims.vocab, h, "[vocab_size, hidden_size]")?,
+    Ok(Embeddings {
+        word: r.matrix(
+            "embeddings.word_embeddings.weight",
+            dims.vocab,
+            h,
+            "[vocab_size, hidden_size]",
+        )?,
         position: r.matrix(
             "embeddings.position_embeddings.weight",
             dims.max_positions,
@@ -294,81 +447,149 @@ pub fn parse_weights(
             "[type_vocab_size, hidden_size]",
         )?,
         norm: r.norm("embeddings", h)?,
-    };
-    let mut layers = Vec::with_capacity(dims.layers);
-    for l in 0..dims.layers {
-        let base = format!("encoder.layer.{l}");
-        let mut sites = Vec::new();
-        for s in Site::ALL {
-            let (dout, din) = dims.site_shape(s);
-            let m = format!("{base}.{}", s.hf_module());
-            let what = if s == Site::FfnIn {
-                "[intermediate_size, hidden_size]"
-            } else if s == Site::FfnOut {
-                "[hidden_size, intermediate_size]"
-            } else {
-                "[hidden_size, hidden_size]"
-            };
-            sites.push(Linear {
-                w: r.matrix(&format!("{m}.weight"), dout, din, what)?,
-                b: r.vector(&format!("{m}.bias"), dout, "[out_features]")?,
-            });
-        }
-        layers.push(LayerWeights {
-            sites,
-            attn_norm: r.norm(&format!("{base}.attention.output"), h)?,
-            out_norm: r.norm(&format!("{base}.output"), h)?,
+    })
+}
+
+fn read_layer(r: &Reader, dims: &BertDims, l: usize) -> Result<LayerWeights, ImportError> {
+    let base = format!("encoder.layer.{l}");
+    let mut sites = Vec::new();
+    for s in Site::ALL {
+        let (dout, din) = dims.site_shape(s);
+        let m = format!("{base}.{}", s.hf_module());
+        let what = match s {
+            Site::FfnIn => "[intermediate_size, hidden_size]",
+            Site::FfnOut => "[hidden_size, intermediate_size]",
+            _ => "[hidden_size, hidden_size]",
+        };
+        sites.push(Linear {
+            w: r.matrix(&format!("{m}.weight"), dout, din, what)?,
+            b: r.vector(&format!("{m}.bias"), dout, "[out_features]")?,
         });
     }
-    let alphas = read_alphas(&r, &dims)?;
-    Ok((
-        BertWeights {
-            dims,
-            embeddings,
-            layers,
-        },
-        alphas,
-        prefix,
-    ))
+    Ok(LayerWeights {
+        sites,
+        attn_norm: r.norm(&format!("{base}.attention.output"), dims.hidden)?,
+        out_norm: r.norm(&format!("{base}.output"), dims.hidden)?,
+    })
+}
+
+/// The name (without prefix) of every α tensor a SpikeLM checkpoint of `dims` holds: per layer
+/// the six sites' `act_clip_val.{t}`, then `clip_key.{t}` and `clip_value.{t}`.
+fn alpha_names(dims: &BertDims, l: usize) -> (Vec<Vec<String>>, Vec<String>, Vec<String>) {
+    let base = format!("encoder.layer.{l}");
+    let steps = |stem: String| -> Vec<String> {
+        (0..dims.time_steps)
+            .map(|t| format!("{stem}.{t}"))
+            .collect()
+    };
+    let sites = Site::ALL
+        .iter()
+        .map(|s| steps(format!("{base}.{}.act_clip_val", s.hf_module())))
+        .collect();
+    let q = |k: Quantiser| steps(format!("{base}.attention.self.{}", k.hf_name()));
+    (sites, q(Quantiser::Key), q(Quantiser::Value))
+}
+
+/// Refuse a checkpoint that has some SpikeLM α tensors but not all, or α for more time steps
+/// than T: the missing ones are named.
+fn check_alpha_set(r: &Reader, dims: &BertDims, present: &[String]) -> Result<(), ImportError> {
+    let expected: Vec<String> = (0..dims.layers)
+        .flat_map(|l| {
+            let (sites, key, value) = alpha_names(dims, l);
+            sites.into_iter().flatten().chain(key).chain(value)
+        })
+        .collect();
+    let missing: Vec<&String> = expected.iter().filter(|n| !r.has(n)).collect();
+    if let Some(first) = missing.first() {
+        return Err(ImportError::Missing {
+            path: r.shown(),
+            name: format!("{}{first}", r.prefix),
+            expected: format!(
+                "a scalar α > 0: the checkpoint has SpikeLM α tensors ({} found, e.g. `{}`), so \
+                 it needs every site's act_clip_val and every clip_key / clip_value for t = 0..{}; \
+                 {} of {} are missing",
+                present.len(),
+                present[0],
+                dims.time_steps,
+                missing.len(),
+                expected.len()
+            ),
+        });
+    }
+    if let Some(extra) = present
+        .iter()
+        .find(|n| alpha_step(n) >= Some(dims.time_steps))
+    {
+        return Err(ImportError::field(
+            r.path,
+            extra,
+            format!(
+                "an α for a time step ≥ T = {} (config.json's `T`); the α tensors must cover \
+                 exactly t = 0..T",
+                dims.time_steps
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuse an encoder α stored without a time step (`….act_clip_val` as one tensor): its layout
+/// is not SpikeLM's, and ignoring it would calibrate α the checkpoint meant to give.
+fn check_alpha_naming(r: &Reader) -> Result<(), ImportError> {
+    let unstepped = r.names().into_iter().find(|n| {
+        n.contains("encoder.layer.")
+            && ALPHA_MARKERS
+                .iter()
+                .any(|m| n.ends_with(m.trim_end_matches('.')))
+    });
+    match unstepped {
+        Some(n) => Err(ImportError::field(
+            r.path,
+            n,
+            "an α tensor without a time step; SpikeLM's α are one scalar per t, named \
+             `….act_clip_val.{t}`, `….clip_key.{t}` and `….clip_value.{t}`: save them that way",
+        )),
+        None => Ok(()),
+    }
 }
 
 /// SpikeLM's α tensors, if the checkpoint has any (then it must have all).
 fn read_alphas(r: &Reader, dims: &BertDims) -> Result<Option<Vec<LayerAlphas>>, ImportError> {
-    let first = format!("encoder.layer.0.{}.act_clip_val.0", Site::Query.hf_module());
-    if !r.has(&first) {
+    check_alpha_naming(r)?;
+    let present: Vec<String> = r
+        .names()
+        .into_iter()
+        .filter(|n| n.starts_with(&format!("{}encoder.", r.prefix)) && alpha_step(n).is_some())
+        .collect();
+    if present.is_empty() {
         return Ok(None);
     }
-    let scalar = |name: String| -> Result<f64, ImportError> {
-        let v = r.floats(&name, &[], "a scalar α > 0")?[0];
+    check_alpha_set(r, dims, &present)?;
+    let scalar = |name: &String| -> Result<f64, ImportError> {
+        let v = r.floats(name, &[], "a scalar α > 0")?[0];
         if v > 0.0 {
             Ok(v)
         } else {
-            Err(ImportError::Tensor {
-                path: r.shown(),
-                name: format!("{}{name}", r.prefix),
-                shape: vec![],
-                dtype: format!("value {v}"),
-                expected: "α > 0".to_string(),
-            })
+            Err(ImportError::field(
+                r.path,
+                format!("{}{name}", r.prefix),
+                format!(
+                    "α = {v}; every α must be > 0 (it is the neuron's threshold and amplitude)"
+                ),
+            ))
         }
     };
-    let steps = |base: String| -> Result<Vec<f64>, ImportError> {
-        (0..dims.time_steps)
-            .map(|t| scalar(format!("{base}.{t}")))
-            .collect()
-    };
+    let values = |names: &[String]| names.iter().map(scalar).collect::<Result<Vec<_>, _>>();
     let mut out = Vec::new();
     for l in 0..dims.layers {
-        let base = format!("encoder.layer.{l}");
-        let sites = Site::ALL
-            .iter()
-            .map(|s| steps(format!("{base}.{}.act_clip_val", s.hf_module())))
-            .collect::<Result<Vec<_>, _>>()?;
-        let q = |k: Quantiser| steps(format!("{base}.attention.self.{}", k.hf_name()));
+        let (sites, key, value) = alpha_names(dims, l);
         out.push(LayerAlphas {
-            sites,
-            key: q(Quantiser::Key)?,
-            value: q(Quantiser::Value)?,
+            sites: sites
+                .iter()
+                .map(|s| values(s))
+                .collect::<Result<Vec<_>, _>>()?,
+            key: values(&key)?,
+            value: values(&value)?,
         });
     }
     Ok(Some(out))

@@ -14,6 +14,9 @@ pub struct EncoderReport {
     pub package: String,
     pub checkpoint: String,
     pub tokens: usize,
+    /// Lines of the text cut to `max_positions` tokens.
+    pub truncated: Vec<text::Truncated>,
+    pub max_positions: usize,
     pub layers: Vec<LayerStats>,
     /// Which operations are integer and which float (host).
     pub ops: Vec<(String, String)>,
@@ -114,16 +117,9 @@ pub fn package_checkpoint(
     Ok(ck)
 }
 
-/// Tokenize `text` with the checkpoint's tokenizer.
+/// [`text::tokenize_for`], the batch only.
 pub fn batch_of(ck: &Checkpoint, text: &str) -> Result<Batch, ImportError> {
-    let tok = ck.tokenizer.as_ref().ok_or_else(|| {
-        ImportError::field(
-            &ck.config,
-            "tokenizer.json",
-            "missing beside the checkpoint",
-        )
-    })?;
-    text::tokenize(tok, text, ck.weights.dims.max_positions)
+    Ok(text::tokenize_for(ck, text)?.batch)
 }
 
 /// Both forwards through `layers` layers (all when `None`) and their comparison.
@@ -135,7 +131,8 @@ pub fn evaluate(
     sensitivity_eps: Option<f64>,
 ) -> Result<EncoderReport, ImportError> {
     let ck = package_checkpoint(pkg, checkpoint)?;
-    let batch = batch_of(&ck, text)?;
+    let tokenized = text::tokenize_for(&ck, text)?;
+    let batch = tokenized.batch;
     let n = layers.unwrap_or(pkg.layers.len()).min(pkg.layers.len());
     let mut alphas = package_alphas(pkg);
     let ft = float::forward(&ck.weights, &batch, n, &mut alphas)?;
@@ -158,6 +155,8 @@ pub fn evaluate(
         package: pkg.dir.display().to_string(),
         checkpoint: ck.safetensors.display().to_string(),
         tokens: batch.tokens(),
+        truncated: tokenized.truncated,
+        max_positions: ck.weights.dims.max_positions,
         ops: integer::OPS
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))

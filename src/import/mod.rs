@@ -7,6 +7,7 @@
 pub mod calibrate;
 pub mod checkpoint;
 pub mod evaluate;
+pub mod layout;
 pub mod package;
 pub mod replay;
 pub mod text;

@@ -4,7 +4,9 @@
 //! weights, [Dout, Din]), `.bias.npy` (int64 codes in F_out), `.scale.npy` (int64 effective
 //! M_t[j], [T, Dout]) and `.column_scale.npy` (float64 weight scale s_j, [Dout]).
 //! It is written into a temporary directory beside the target and renamed into place, so a failed
-//! import leaves nothing half-written.
+//! or interrupted import leaves nothing half-written (an old package is renamed aside first and
+//! removed once the new one is in place; a killed import may leave a `.spikelm-package-*`
+//! directory beside the target, never a partial package at it).
 
 use super::ImportError;
 use crate::config::{Config, Params};
@@ -108,17 +110,42 @@ pub fn write(
             write_site(dir, l, s, layer.site(s))?;
         }
     }
-    if out.exists() {
-        std::fs::remove_dir_all(out).map_err(|e| ImportError::io(out, e))?;
-    }
-    let kept = tmp.keep();
-    std::fs::rename(&kept, out).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&kept);
-        ImportError::io(out, e)
-    })
+    replace(&tmp.keep(), out, &parent)
 }
 
-/// Refuse an existing non-empty target unless forced.
+/// Move the finished package `new` to `out`. An old package at `out` is first renamed aside
+/// and removed only once the new one is in place, so `out` never holds a partial package (between
+/// the two renames it holds none; a process killed there leaves the old package in
+/// `.spikelm-package-old-*/package`).
+fn replace(new: &Path, out: &Path, parent: &Path) -> Result<(), ImportError> {
+    let undo = |e: std::io::Error| {
+        let _ = std::fs::remove_dir_all(new);
+        ImportError::io(out, e)
+    };
+    if !out.exists() {
+        return std::fs::rename(new, out).map_err(undo);
+    }
+    let old = tempfile::Builder::new()
+        .prefix(".spikelm-package-old-")
+        .tempdir_in(parent)
+        .map_err(|e| {
+            let _ = std::fs::remove_dir_all(new);
+            ImportError::io(parent, e)
+        })?;
+    let aside = old.path().join("package");
+    std::fs::rename(out, &aside).map_err(undo)?;
+    if let Err(e) = std::fs::rename(new, out) {
+        if std::fs::rename(&aside, out).is_err() {
+            // Keep the old package where it was moved rather than delete it.
+            let _ = old.keep();
+        }
+        return Err(undo(e));
+    }
+    Ok(())
+}
+
+/// Refuse an existing non-empty target, unless forced and it is a package (holds
+/// `package.toml`): --force never deletes a directory the importer did not write.
 pub fn check_target(out: &Path, force: bool) -> Result<(), ImportError> {
     match std::fs::metadata(out) {
         Err(_) => Ok(()),
@@ -128,12 +155,20 @@ pub fn check_target(out: &Path, force: bool) -> Result<(), ImportError> {
                 .map_err(|e| ImportError::io(out, e))?
                 .next()
                 .is_none();
-            if empty || force {
+            if empty || (force && out.join(MANIFEST).is_file()) {
                 Ok(())
+            } else if force {
+                Err(bad(
+                    out,
+                    format!(
+                        "exists, is not empty and is not a package (no {MANIFEST}); --force \
+                         replaces only a package: choose another --out or remove it yourself"
+                    ),
+                ))
             } else {
                 Err(bad(
                     out,
-                    "exists and is not empty; pass --force to replace it",
+                    "exists and is not empty; pass --force to replace the package",
                 ))
             }
         }

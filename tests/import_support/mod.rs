@@ -29,6 +29,9 @@ pub fn minilm() -> PathBuf {
     })
 }
 
+/// Named tensors of a test checkpoint: shape and f32 values.
+pub type Tensors = BTreeMap<String, (Vec<usize>, Vec<f32>)>;
+
 pub struct Tiny {
     pub layers: usize,
     pub hidden: usize,
@@ -174,10 +177,166 @@ pub fn options(checkpoint: &Path, out: &Path, mode: WeightScale) -> ImportOption
         out: out.to_path_buf(),
         text: None,
         weight_scale: mode,
-        time_steps: 4,
+        time_steps: None,
         frac_in: 8..=15,
         frac_out_max: 14,
         base: Params::load(DEFAULT_PRESET, None, &[]).expect("preset"),
         force: false,
     }
+}
+
+/// How a test checkpoint stores its float tensors.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Store {
+    F32,
+    F16,
+    BF16,
+    I32,
+}
+
+/// Binary16 bits of an f32 that binary16 holds exactly (zero or a normal number).
+fn f16_bits(x: f32) -> u16 {
+    if x == 0.0 {
+        return 0;
+    }
+    let b = x.to_bits();
+    let sign = ((b >> 16) & 0x8000) as u16;
+    let exp = ((b >> 23) & 0xff) as i32 - 127 + 15;
+    assert!(
+        (1..31).contains(&exp) && b & 0x1fff == 0,
+        "{x} is not exact in F16"
+    );
+    sign | ((exp as u16) << 10) | ((b >> 13) & 0x3ff) as u16
+}
+
+fn encode(v: &[f32], store: Store) -> Vec<u8> {
+    match store {
+        Store::F32 => v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+        Store::F16 => v.iter().flat_map(|x| f16_bits(*x).to_le_bytes()).collect(),
+        Store::BF16 => v
+            .iter()
+            .flat_map(|x| ((x.to_bits() >> 16) as u16).to_le_bytes())
+            .collect(),
+        Store::I32 => v.iter().flat_map(|x| (*x as i32).to_le_bytes()).collect(),
+    }
+}
+
+/// Values on a grid of 1/32 in (−4, 4): exact in F32, F16 and BF16 alike.
+pub fn on_grid(tensors: &mut BTreeMap<String, (Vec<usize>, Vec<f32>)>) {
+    for (_, v) in tensors.values_mut() {
+        for x in v.iter_mut() {
+            *x = ((*x * 32.0).round().clamp(-127.0, 127.0)) / 32.0;
+        }
+    }
+}
+
+/// A safetensors file of `tensors` in `store`, plus any `extra` tensors (name, dtype, shape,
+/// bytes) as they are, e.g. an I64 `embeddings.position_ids` buffer.
+pub fn serialize_as(
+    tensors: &BTreeMap<String, (Vec<usize>, Vec<f32>)>,
+    store: Store,
+    extra: &[(String, Dtype, Vec<usize>, Vec<u8>)],
+) -> Vec<u8> {
+    let dtype = match store {
+        Store::F32 => Dtype::F32,
+        Store::F16 => Dtype::F16,
+        Store::BF16 => Dtype::BF16,
+        Store::I32 => Dtype::I32,
+    };
+    let mut bytes: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = tensors
+        .iter()
+        .map(|(k, (s, v))| (k.clone(), dtype, s.clone(), encode(v, store)))
+        .collect();
+    bytes.extend(extra.iter().cloned());
+    let views: Vec<(String, TensorView)> = bytes
+        .iter()
+        .map(|(k, d, s, b)| {
+            (
+                k.clone(),
+                TensorView::new(*d, s.clone(), b).expect("consistent"),
+            )
+        })
+        .collect();
+    safetensors::serialize(views, &None).expect("serializable")
+}
+
+/// The heads and buffers a real BERT checkpoint carries besides the encoder: an I64
+/// `embeddings.position_ids`, the pooler, an MLM head and a classifier.
+pub fn extra_heads(t: &Tiny, prefix: &str) -> Vec<(String, Dtype, Vec<usize>, Vec<u8>)> {
+    let f = |n: usize| vec![0u8; 4 * n];
+    let h = t.hidden;
+    vec![
+        (
+            format!("{prefix}embeddings.position_ids"),
+            Dtype::I64,
+            vec![1, 512],
+            (0..512i64).flat_map(|i| i.to_le_bytes()).collect(),
+        ),
+        (
+            format!("{prefix}pooler.dense.weight"),
+            Dtype::F32,
+            vec![h, h],
+            f(h * h),
+        ),
+        (
+            format!("{prefix}pooler.dense.bias"),
+            Dtype::F32,
+            vec![h],
+            f(h),
+        ),
+        (
+            "cls.predictions.bias".into(),
+            Dtype::F32,
+            vec![t.vocab],
+            f(t.vocab),
+        ),
+        ("classifier.weight".into(), Dtype::F32, vec![2, h], f(2 * h)),
+    ]
+}
+
+/// The tiny config.json with `edits` applied: a field set to a value, or removed (`None`).
+pub fn config_with(t: &Tiny, edits: &[(&str, Option<serde_json::Value>)]) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(&tiny_config(t)).expect("JSON");
+    let m = v.as_object_mut().expect("object");
+    for (k, x) in edits {
+        match x {
+            Some(x) => m.insert((*k).to_string(), x.clone()),
+            None => m.remove(*k),
+        };
+    }
+    v.to_string()
+}
+
+/// A checkpoint directory of `bytes` as model.safetensors, `config` and the MiniLM tokenizer.
+pub fn write_dir(dir: &Path, bytes: &[u8], config: &str) {
+    std::fs::create_dir_all(dir).expect("dir");
+    std::fs::write(dir.join("model.safetensors"), bytes).expect("write");
+    std::fs::write(dir.join("config.json"), config).expect("write");
+    std::fs::copy(minilm().join("tokenizer.json"), dir.join("tokenizer.json")).expect("copy");
+}
+
+/// `tensors` as two shards `model-0000{1,2}-of-00002.safetensors` and the index naming them.
+pub fn write_shards(dir: &Path, tensors: &BTreeMap<String, (Vec<usize>, Vec<f32>)>) {
+    std::fs::create_dir_all(dir).expect("dir");
+    let half = tensors.len() / 2;
+    let mut map = serde_json::Map::new();
+    for (i, part) in [
+        tensors.iter().take(half).collect::<Vec<_>>(),
+        tensors.iter().skip(half).collect(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let name = format!("model-0000{}-of-00002.safetensors", i + 1);
+        let shard: BTreeMap<String, (Vec<usize>, Vec<f32>)> = part
+            .into_iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        std::fs::write(dir.join(&name), serialize(&shard)).expect("write");
+        for k in shard.keys() {
+            map.insert(k.clone(), serde_json::Value::String(name.clone()));
+        }
+    }
+    let index = serde_json::json!({"metadata": {"total_size": 0}, "weight_map": map});
+    std::fs::write(dir.join("model.safetensors.index.json"), index.to_string()).expect("write");
 }
