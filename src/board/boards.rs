@@ -228,7 +228,7 @@ mod tests {
         let ice = find("icebreaker").expect("board");
         assert_eq!(ice.program_command("board.bin"), "iceprog board.bin");
         let (n, err) = find("ulx3s-85f").expect("board").clocks_per_bit(115_200);
-        assert_eq!(n, 868); // 100 MHz / 115200 = 868.06
+        assert_eq!(n, 1042); // 120 MHz / 115200 = 1041.67
         assert!(err < 0.001);
     }
 
