@@ -4,6 +4,7 @@
 //! each site's fixed-point formats, quantise the weights ([`calibrate`]) and write the package
 //! ([`package`]) that `model encoder`, `sim --package` and `flow --package` read.
 
+mod alphas;
 pub mod calibrate;
 pub mod checkpoint;
 pub mod evaluate;
