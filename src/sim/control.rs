@@ -236,8 +236,8 @@ pub fn third_of_run(params: &Params, s: &LayerStimulus) -> Option<u32> {
 
 /// The events every run gets unless told otherwise: with `reset_mid_run`, two one-cycle reset
 /// pulses, each followed by the run from reset: the first once the encoder writes a pair from
-/// half a row block's worth of beats past the first row block on (the encoder pipeline busy,
-/// the first block reducing in the array: partial sums in the accumulators), the second at the
+/// half-way through the second row block's beats on (the encoder pipeline busy, the first
+/// block reducing in the array: partial sums in the accumulators), the second at the
 /// first cycle about a sixth in with a row in the output FIFO (the output stage busy); then a
 /// second START about a third into the run (ignored while busy), then one write each to
 /// OUT_SHIFT, ALPHA[0], SCALE[0][0][0], BIAS[0], LAYER and TOKENS with a value that would
@@ -253,8 +253,10 @@ pub fn default_events(params: &Params, s: &LayerStimulus, reset_mid_run: bool) -
         let din = s.layer.din as usize;
         let block_beats = params.derived.tokens_per_row_block as usize / pl * din;
         let beats = s.tokens / pl * din;
-        // Beat N/2 at the latest, so the encoder is still writing however short the run.
-        let early = (block_beats + din / 2).min(beats / 2).max(1);
+        // Half-way through the second row block: the encoder writes it while the first one
+        // reduces in the array (partial sums in the accumulators). Beat N/2 at the latest, so
+        // the encoder is still writing however short the run.
+        let early = (block_beats + block_beats / 2).min(beats / 2).max(1);
         v.push(Event::ResetWhen {
             at: early as u32,
             cycles: 1,
