@@ -190,7 +190,8 @@ fn register_writes_while_busy_must_be_refused() {
 //
 // Each mutant below passed the default `spikelm-hw sim` before the sweep: CYCLES was compared
 // only in stall-free runs, every run was the first after power-on (nothing cleared by START
-// alone was ever observed), and no register was read before the host wrote it.
+// alone was ever observed), no register was read before the host wrote it, and no reset came
+// while work was in flight.
 
 /// `spikelm-hw sim`'s default control (one-cycle reset pulses while the encoder and then the
 /// output stage hold work, the run again from reset, then a second run back to back) on a
@@ -205,13 +206,14 @@ fn run_with_the_default_control(p: &Params, name: &str, dir: PathBuf) -> sim::Si
 
 #[test]
 fn cycles_register_is_checked_in_stalled_runs_too() {
-    // CYCLES one too high. Under stalls there is no cycle model to compare with; the harness
-    // counts the cycles from the START write to the final output beat itself.
+    // CYCLES counts by two. Under stalls there is no cycle model to compare with; the harness
+    // counts the cycles from the START write to the final output beat itself. (Reset still
+    // clears the counter, so the probes after reset read 0.)
     let (p, dir) = mutated_tree(
         "mutant-cycles-stalled",
-        "rtl/spikelm_csr.v",
-        "cycles_word[CNTW-1:0] = cycles;",
-        "cycles_word[CNTW-1:0] = cycles + 1'b1;",
+        "rtl/spikelm_controller.v",
+        "cycles_q     <= cycles_q + 1'b1;",
+        "cycles_q     <= cycles_q + 2'd2;",
     );
     let r = run_with_the_default_control(&p, "mutant-cycles-stalled-run", dir);
     assert!(r.runs.iter().all(|run| !run.stall_free), "{}", r.table());
@@ -231,7 +233,7 @@ fn cycles_register_is_checked_in_stalled_runs_too() {
             .next()
             .and_then(|w| w.parse::<u64>().ok()),
     );
-    assert_eq!(want.map(|w| w + 1), got, "{first}");
+    assert_eq!(want.map(|w| 2 * w), got, "{first}");
 }
 
 #[test]
