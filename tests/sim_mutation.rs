@@ -185,3 +185,137 @@ fn register_writes_while_busy_must_be_refused() {
         "register writes while busy must not change the run"
     );
 }
+
+// ---- Gaps found by the mutation sweep (scripts/mutation_sweep.py, docs/verification.md) ----
+//
+// Each mutant below passed the default `spikelm-hw sim` before the sweep: CYCLES was compared
+// only in stall-free runs, every run was the first after power-on (nothing cleared by START
+// alone was ever observed), no register was read before the host wrote it, and no reset came
+// while work was in flight.
+
+/// `spikelm-hw sim`'s default control (one-cycle reset pulses while the encoder and then the
+/// output stage hold work, the run again from reset, then a second run back to back) on a
+/// 16-token attn_out run of the mutated tree `dir`, with the random case's default stalls.
+fn run_with_the_default_control(p: &Params, name: &str, dir: PathBuf) -> sim::SimReport {
+    let mut o = options(p, name, &[Case::Random], &[LayerKind::AttnOut], Some(16));
+    o.rtl_dir = Some(dir);
+    o.control = sim::Control::default();
+    o.stop_on_failure = true;
+    sim::run(p, &o).expect("co-simulation runs")
+}
+
+#[test]
+fn cycles_register_is_checked_in_stalled_runs_too() {
+    // CYCLES counts by two. Under stalls there is no cycle model to compare with; the harness
+    // counts the cycles from the START write to the final output beat itself. (Reset still
+    // clears the counter, so the probes after reset read 0.)
+    let (p, dir) = mutated_tree(
+        "mutant-cycles-stalled",
+        "rtl/spikelm_controller.v",
+        "cycles_q     <= cycles_q + 1'b1;",
+        "cycles_q     <= cycles_q + 2'd2;",
+    );
+    let r = run_with_the_default_control(&p, "mutant-cycles-stalled-run", dir);
+    assert!(r.runs.iter().all(|run| !run.stall_free), "{}", r.table());
+    assert!(!r.passed, "a wrong CYCLES under stalls must fail");
+    let first = r.first_mismatch.clone().expect("a located mismatch");
+    assert_eq!(first.signal, "CYCLES", "{first}");
+    assert!(first.expected.contains("counted by the harness"), "{first}");
+    let (want, got) = (
+        first
+            .expected
+            .split(' ')
+            .next()
+            .and_then(|w| w.parse::<u64>().ok()),
+        first
+            .actual
+            .split(' ')
+            .next()
+            .and_then(|w| w.parse::<u64>().ok()),
+    );
+    assert_eq!(want.map(|w| 2 * w), got, "{first}");
+}
+
+#[test]
+fn counters_start_does_not_clear_fail_in_the_second_run() {
+    // START no longer clears the firing-rate counters; reset still does. The first run after
+    // a reset reads right; the second run back to back reads both runs' spikes.
+    let (p, dir) = mutated_tree(
+        "mutant-counters-start",
+        "rtl/spikelm_engine.v",
+        "rates_clear_q <= rst | go;",
+        "rates_clear_q <= rst;",
+    );
+    let r = run_with_the_default_control(&p, "mutant-counters-start-run", dir);
+    assert!(
+        !r.passed,
+        "counters carried over from the last run must fail"
+    );
+    let first = r.first_mismatch.clone().expect("a located mismatch");
+    assert!(
+        ["POS_COUNT[", "NEG_COUNT[", "ADD_COUNT["]
+            .iter()
+            .any(|c| first.signal.starts_with(c)),
+        "{first}"
+    );
+    // Twice the expected count: the first run's events are still in it.
+    let (want, got) = (
+        first.expected.parse::<u64>().ok(),
+        first.actual.parse::<u64>().ok(),
+    );
+    assert_eq!(want.map(|w| 2 * w), got, "{first}");
+    assert!(
+        first.to_string().contains("back-to-back run 2"),
+        "the report says which run: {first}"
+    );
+}
+
+#[test]
+fn register_reset_values_are_read_back_after_reset() {
+    // TOKENS resets to 0 instead of seq_len. Every run writes TOKENS before START, so only a
+    // read before that write sees it: the probes after each reset.
+    let (p, dir) = mutated_tree(
+        "mutant-tokens-reset",
+        "rtl/spikelm_csr.v",
+        "tokens_q    <= SEQ_K;",
+        "tokens_q    <= {TOKW{1'b0}};",
+    );
+    let r = run_attn_out_without_stalls(&p, "mutant-tokens-reset-run", dir);
+    assert!(!r.passed, "a wrong reset value must fail");
+    let first = r.first_mismatch.clone().expect("a located mismatch");
+    assert_eq!(first.signal, "TOKENS after reset", "{first}");
+    assert_eq!(
+        first.expected,
+        format!("{} (seq_len)", p.model().seq_len),
+        "{first}"
+    );
+    assert_eq!(first.actual, "TOKENS = 0x0", "{first}");
+}
+
+#[test]
+fn accumulators_without_reset_fail_after_the_reset_mid_run() {
+    // The PEs no longer clear their accumulators on reset. From power-on (all zero) every run
+    // passes; a reset in the middle of a reduction leaves partial sums that the next run adds
+    // to (the default's first pulse waits for the encoder's second row block, while the first
+    // one reduces in the array).
+    let (p, dir) = mutated_tree(
+        "mutant-pe-reset",
+        "rtl/spikelm_pe.v",
+        "acc_q <= {ACCW{1'b0}};",
+        "acc_q <= next;",
+    );
+    let r = run_with_the_default_control(&p, "mutant-pe-reset-run", dir);
+    assert!(!r.passed, "stale accumulators after a reset must fail");
+    assert!(r.runs[0].resets >= 1, "{}", r.table());
+    let first = r.first_mismatch.clone().expect("a located mismatch");
+    assert!(
+        first.signal == "dbg_acc" || first.signal == "m_out_tdata",
+        "the accumulators are wrong first: {first}"
+    );
+    assert!(first.token.is_some() && first.neuron.is_some(), "{first}");
+    let text = first.to_string();
+    assert!(
+        text.contains("reset pulse") && text.contains("mid-run"),
+        "the report says it followed a reset: {text}"
+    );
+}

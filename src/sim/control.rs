@@ -78,12 +78,26 @@ pub enum Event {
     /// STATUS check, register writes, START, all three streams from their first beat. Later
     /// events count from the new START.
     Reset { at: u32, cycles: u32 },
+    /// [`Event::Reset`] at the first cycle from `at` on at which the engine shows `on`: aimed
+    /// at work in flight (a reset at a fixed cycle mostly finds the encoder or the output
+    /// stage idle).
+    ResetWhen { at: u32, cycles: u32, on: Watch },
+}
+
+/// An engine output a conditional reset waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Watch {
+    /// `m_out_tvalid`: the output FIFO holds a row.
+    OutValid,
+    /// `dbg_spike_valid`: the encoder writes a pair into the spike buffer.
+    SpikeValid,
 }
 
 impl Event {
     fn at(self) -> u32 {
         match self {
-            Event::Write { at, .. } | Event::Reset { at, .. } => at,
+            Event::Write { at, .. } | Event::Reset { at, .. } | Event::ResetWhen { at, .. } => at,
         }
     }
 
@@ -92,6 +106,15 @@ impl Event {
         match self {
             Event::Write { at, addr, data } => [0, at, addr, data],
             Event::Reset { at, cycles } => [1, at, cycles, 0],
+            Event::ResetWhen { at, cycles, on } => [
+                2,
+                at,
+                cycles,
+                match on {
+                    Watch::OutValid => 1,
+                    Watch::SpikeValid => 2,
+                },
+            ],
         }
     }
 }
@@ -107,19 +130,39 @@ pub struct Control {
     /// and the drain window, the host writes the registers and START again and every value is
     /// compared again (≥ 1).
     pub runs: u32,
+    /// With `events: None`: start with two one-cycle reset pulses, early and about a sixth
+    /// into the run ([`default_events`]).
+    pub reset_mid_run: bool,
 }
 
+/// The default of `spikelm-hw sim`: every stream stalls at random; a one-cycle reset while
+/// the encoder writes the second row block (the first one in the array), another once the
+/// output FIFO holds a row about a sixth into the run, then the whole run again with a second
+/// START and refused register writes a third into it; then a second run back to back
+/// (registers and START again, no reset). Every readable register is probed after each reset
+/// (`vectors::reset_probes`).
 impl Default for Control {
     fn default() -> Self {
         Control {
             streams: [StallPattern::Random; 3],
             events: None,
-            runs: 1,
+            runs: 2,
+            reset_mid_run: true,
         }
     }
 }
 
 impl Control {
+    /// One run with the second START and the refused writes, no reset pulse (the directed
+    /// tests' baseline, and the default before the mutation sweep of docs/verification.md).
+    pub fn single_run() -> Self {
+        Control {
+            runs: 1,
+            reset_mid_run: false,
+            ..Control::default()
+        }
+    }
+
     /// Whether no stream ever stalls, given the run's stall probability (CYCLES must then
     /// equal the cycle model).
     pub fn stall_free(&self, stall: f64) -> bool {
@@ -140,7 +183,7 @@ impl Control {
     pub fn words(&self, params: &Params, s: &LayerStimulus) -> Result<Vec<u32>, SimError> {
         let events = match &self.events {
             Some(e) => e.clone(),
-            None => default_events(params, s),
+            None => default_events(params, s, self.reset_mid_run),
         };
         if let Some(p) = self
             .streams
@@ -162,7 +205,7 @@ impl Control {
                     "control event {e:?}: must come after cycle {last} (≥ 1 after START, one per cycle)"
                 )));
             }
-            last = if matches!(e, Event::Reset { .. }) {
+            last = if matches!(e, Event::Reset { .. } | Event::ResetWhen { .. }) {
                 0
             } else {
                 e.at()
@@ -176,9 +219,10 @@ impl Control {
 
     /// Number of events the harness will replay.
     pub fn event_count(&self, params: &Params, s: &LayerStimulus) -> usize {
-        self.events
-            .as_ref()
-            .map_or_else(|| default_events(params, s).len(), Vec::len)
+        self.events.as_ref().map_or_else(
+            || default_events(params, s, self.reset_mid_run).len(),
+            Vec::len,
+        )
     }
 }
 
@@ -190,14 +234,41 @@ pub fn third_of_run(params: &Params, s: &LayerStimulus) -> Option<u32> {
     (at >= 16).then_some((at | 8) as u32)
 }
 
-/// The events every run gets unless told otherwise: a second START about a third into the run
-/// (ignored while busy), then one write each to OUT_SHIFT, ALPHA[0], SCALE[0][0][0], BIAS[0], LAYER
-/// and TOKENS with a value that would change the run's results or its read-back (refused
-/// while busy). None for runs too short to aim inside.
-pub fn default_events(params: &Params, s: &LayerStimulus) -> Vec<Event> {
+/// The events every run gets unless told otherwise: with `reset_mid_run`, two one-cycle reset
+/// pulses, each followed by the run from reset: the first once the encoder writes a pair from
+/// half-way through the second row block's beats on (the encoder pipeline busy, the first
+/// block reducing in the array: partial sums in the accumulators), the second at the
+/// first cycle about a sixth in with a row in the output FIFO (the output stage busy); then a
+/// second START about a third into the run (ignored while busy), then one write each to
+/// OUT_SHIFT, ALPHA[0], SCALE[0][0][0], BIAS[0], LAYER and TOKENS with a value that would
+/// change the run's results or its read-back (refused while busy). None for runs too short to
+/// aim inside.
+pub fn default_events(params: &Params, s: &LayerStimulus, reset_mid_run: bool) -> Vec<Event> {
     let Some(at) = third_of_run(params, s) else {
         return Vec::new();
     };
+    let mut v: Vec<Event> = Vec::new();
+    if reset_mid_run {
+        let pl = params.derived.encoder_lanes as usize;
+        let din = s.layer.din as usize;
+        let block_beats = params.derived.tokens_per_row_block as usize / pl * din;
+        let beats = s.tokens / pl * din;
+        // Half-way through the second row block: the encoder writes it while the first one
+        // reduces in the array (partial sums in the accumulators). Beat N/2 at the latest, so
+        // the encoder is still writing however short the run.
+        let early = (block_beats + block_beats / 2).min(beats / 2).max(1);
+        v.push(Event::ResetWhen {
+            at: early as u32,
+            cycles: 1,
+            on: Watch::SpikeValid,
+        });
+        // About a sixth in, off the STATUS polls (≡ 4 mod 16).
+        v.push(Event::ResetWhen {
+            at: ((at / 2) & !15) | 4,
+            cycles: 1,
+            on: Watch::OutValid,
+        });
+    }
     let mem = reg::UpperHalf::of(params);
     let writes = [
         (reg::OUT_SHIFT.addr, 0),
@@ -207,7 +278,7 @@ pub fn default_events(params: &Params, s: &LayerStimulus) -> Vec<Event> {
         (reg::LAYER.addr, 3),
         (reg::TOKENS.addr, 1),
     ];
-    let mut v = vec![start_write(at)];
+    v.push(start_write(at));
     v.extend(
         writes
             .iter()
@@ -260,6 +331,7 @@ mod tests {
             ],
             events: Some(vec![start_write(3), Event::Reset { at: 7, cycles: 2 }]),
             runs: 2,
+            reset_mid_run: false,
         };
         let w = c.words(&p, &s).expect("valid control");
         assert_eq!(&w[..7], &[1, 0, 2, 5, 4, 9, 2]);
@@ -298,10 +370,26 @@ mod tests {
     #[test]
     fn the_default_is_a_second_start_then_six_refused_writes() {
         let (p, s) = setup();
-        let e = default_events(&p, &s);
+        let e = default_events(&p, &s, false);
         let at = third_of_run(&p, &s).expect("long enough run");
         assert_eq!(e.len(), 7);
         assert_eq!(e[0], start_write(at));
         assert_eq!(e[6].at(), at + 6);
+        // The default control resets twice first (encoder busy, then output FIFO busy), then
+        // runs twice.
+        let e = default_events(&p, &s, true);
+        assert_eq!(e.len(), 9);
+        assert!(matches!(
+            e[0],
+            Event::ResetWhen { cycles: 1, on: Watch::SpikeValid, at: r } if r >= 1
+        ));
+        assert!(matches!(
+            e[1],
+            Event::ResetWhen { cycles: 1, on: Watch::OutValid, at: r } if r < at && r % 16 == 4
+        ));
+        assert_eq!(e[2], start_write(at));
+        let c = Control::default();
+        assert_eq!((c.runs, c.reset_mid_run), (2, true));
+        assert!(c.words(&p, &s).is_ok());
     }
 }

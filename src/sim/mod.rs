@@ -27,7 +27,7 @@ pub mod stimulus;
 pub mod vectors;
 
 pub use cases::Case;
-pub use control::{Control, Event, StallPattern};
+pub use control::{Control, Event, StallPattern, Watch};
 pub use report::{RunReport, SimReport};
 pub use runner::{run, SimOptions};
 

@@ -3,7 +3,7 @@
 
 use super::bits::unpack_lane;
 use super::expected::spike_value;
-use super::vectors::{beat_position, spike_position, RegCheck};
+use super::vectors::{beat_position, spike_position, Probe, RegCheck};
 use crate::config::{LayerShape, Params};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -21,6 +21,14 @@ pub struct StreamCounts {
 pub struct FirstMismatch {
     pub index: u64,
     pub cycle: u64,
+    /// The cycle of the START write the mismatch belongs to, the back-to-back run (0 = the
+    /// first) and the reset pulses before it.
+    #[serde(default)]
+    pub start: Option<u64>,
+    #[serde(default)]
+    pub run: Option<u64>,
+    #[serde(default)]
+    pub resets: Option<u64>,
     pub expected: Vec<u32>,
     pub actual: Vec<u32>,
 }
@@ -77,6 +85,10 @@ pub struct Mismatch {
     pub other_lanes: usize,
     /// All mismatches of this signal in the run.
     pub count: u64,
+    /// Where in the host sequence it happened, when not in the first run from power-on: after
+    /// a reset pulse mid-run, or in a later back-to-back run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl std::fmt::Display for Mismatch {
@@ -117,6 +129,9 @@ impl std::fmt::Display for Mismatch {
             };
             write!(f, "; {} mismatching {what} in the run", self.count)?;
         }
+        if let Some(note) = &self.note {
+            write!(f, " [{note}]")?;
+        }
         Ok(())
     }
 }
@@ -136,6 +151,7 @@ pub fn decode(
     tokens: usize,
     r: &HarnessResult,
     regs: &[RegCheck],
+    probes: &[Probe],
 ) -> Vec<Mismatch> {
     let f = params.format();
     let cols = params.array().cols as usize;
@@ -144,10 +160,14 @@ pub fn decode(
     let mut out = Vec::new();
     for (class, check) in &r.checks {
         let Some(first) = &check.first else { continue };
+        let cycle = match first.start {
+            Some(s) => first.cycle.saturating_sub(s),
+            None => rel(first.cycle),
+        };
         let base = Mismatch {
             layer: name.clone(),
             signal: String::new(),
-            cycle: rel(first.cycle),
+            cycle,
             time_step: None,
             token: None,
             neuron: None,
@@ -156,6 +176,7 @@ pub fn decode(
             actual: String::new(),
             other_lanes: 0,
             count: check.mismatches,
+            note: where_in_sequence(first.run.unwrap_or(0), first.resets.unwrap_or(0)),
         };
         let m = match class.as_str() {
             "spike" | "mem" => {
@@ -230,20 +251,42 @@ pub fn decode(
                 actual: format!("STATUS = {:#x}", first.actual[0]),
                 ..base
             },
-            "reset" => Mismatch {
-                signal: "STATUS after reset".into(),
-                expected: "0 (idle)".into(),
-                actual: format!("STATUS = {:#x}", first.actual[0]),
-                ..base
-            },
+            "reset" => {
+                // A probe after a reset: its name says what was read after what.
+                let probe = probes.get(first.index as usize);
+                let name = probe.map_or("register after reset", |p| p.name.as_str());
+                let register = name.split(' ').next().unwrap_or(name);
+                Mismatch {
+                    signal: name.to_string(),
+                    expected: probe.map_or_else(
+                        || first.expected[0].to_string(),
+                        |p| p.expected_text.clone(),
+                    ),
+                    actual: format!("{register} = {:#x}", first.actual[0]),
+                    ..base
+                }
+            }
             "reg" => {
                 let reg = regs.get(first.index as usize);
+                let counted = reg.is_some_and(|g| g.observed_cycles);
                 Mismatch {
                     signal: reg
                         .map(|g| g.name.clone())
                         .unwrap_or_else(|| "register".into()),
-                    expected: first.expected[0].to_string(),
-                    actual: first.actual[0].to_string(),
+                    expected: if counted {
+                        format!(
+                            "{} (cycles from the START write to the final output beat, counted \
+                             by the harness)",
+                            first.expected[0]
+                        )
+                    } else {
+                        first.expected[0].to_string()
+                    },
+                    actual: if counted {
+                        format!("{} (CYCLES register)", first.actual[0])
+                    } else {
+                        first.actual[0].to_string()
+                    },
                     ..base
                 }
             }
@@ -270,12 +313,9 @@ pub fn decode(
         } else {
             format!("run ended early; {}", short.join(", "))
         };
-        out.push(stream_problem(
-            &name,
-            rel(r.cycles_total),
-            contract(&r.status),
-            detail,
-        ));
+        let mut problem = stream_problem(&name, rel(r.cycles_total), contract(&r.status), detail);
+        problem.note = where_in_sequence(r.runs.saturating_sub(1), r.resets);
+        out.push(problem);
     }
     // One dbg_spike pulse carries several spikes (and their membranes): within a cycle the
     // earlier spike in stream order comes first, and a spike before its own membrane.
@@ -294,6 +334,22 @@ fn contract(status: &str) -> &'static str {
     }
 }
 
+/// The note of a mismatch in back-to-back run `run` (0 = the first) after `resets` reset pulses
+/// (a later run follows the pulses, which then need no mention).
+fn where_in_sequence(run: u64, resets: u64) -> Option<String> {
+    if run > 0 {
+        return Some(format!(
+            "in back-to-back run {} (registers and START again after DONE, no reset)",
+            run + 1
+        ));
+    }
+    match resets {
+        0 => None,
+        1 => Some("after the reset pulse mid-run".to_string()),
+        n => Some(format!("after {n} reset pulses mid-run")),
+    }
+}
+
 fn stream_problem(layer: &str, cycle: u64, expected: &str, detail: String) -> Mismatch {
     Mismatch {
         layer: layer.to_string(),
@@ -307,6 +363,7 @@ fn stream_problem(layer: &str, cycle: u64, expected: &str, detail: String) -> Mi
         actual: detail,
         other_lanes: 0,
         count: 1,
+        note: None,
     }
 }
 
@@ -334,7 +391,7 @@ mod tests {
                 "first": {"index": 13, "cycle": 350, "expected": expected, "actual": actual}}}
         });
         let r: HarnessResult = serde_json::from_value(json).expect("harness result");
-        let m = decode(&p, layer, 2, &r, &[]);
+        let m = decode(&p, layer, 2, &r, &[], &[]);
         assert_eq!(m.len(), 1);
         let m = &m[0];
         // Beat 13 = column block 1, row 5 = token 1, t = 1; lane 3 -> output 8 + 3.

@@ -7,7 +7,7 @@ use super::outcome::{decode, HarnessResult, Mismatch};
 use super::report::{ClassCounts, RunReport, SimReport, Timing, Waveform};
 use super::rtl_tree::RtlTree;
 use super::stimulus::LayerStimulus;
-use super::vectors::{self, reg_checks};
+use super::vectors::{self, reg_checks, reset_probes};
 use super::{coverage, harness, limits, model_bridge, rtl_bridge, SimError};
 use crate::config::{LayerShape, Params};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -137,8 +137,11 @@ pub fn run(params: &Params, opts: &SimOptions) -> Result<SimReport, SimError> {
             report.push(run);
             if failed {
                 if opts.trace_on_failure && !opts.trace {
-                    let wave = session.waveform_for_last(&mut report, opts)?;
-                    report.waveform = Some(wave);
+                    // The verdict stands whatever happens to the waveform.
+                    match session.waveform_for_last(&mut report, opts) {
+                        Ok(wave) => report.waveform = Some(wave),
+                        Err(e) => report.notes.push(format!("no waveform recorded: {e}")),
+                    }
                 }
                 if opts.stop_on_failure {
                     break 'outer;
@@ -237,7 +240,16 @@ impl<'a> Session<'a> {
         let vec_path = self.work.join(format!("{stem}.vec"));
         let res_path = self.work.join(format!("{stem}.json"));
         let checks = reg_checks(params, &stim, &expected);
-        let counts = vectors::write(&vec_path, params, &stim, &expected, &checks, &opts.control)?;
+        let probes = reset_probes(params);
+        let counts = vectors::write(
+            &vec_path,
+            params,
+            &stim,
+            &expected,
+            &checks,
+            &probes,
+            &opts.control,
+        )?;
         let write_s = t_io.elapsed().as_secs_f64();
 
         let trace_path = opts.trace.then(|| self.work.join(format!("{stem}.fst")));
@@ -254,7 +266,7 @@ impl<'a> Session<'a> {
             trace_path.as_deref(),
             bar,
         )?;
-        let mut mismatches = decode(params, layer, tokens as usize, &result, &checks);
+        let mut mismatches = decode(params, layer, tokens as usize, &result, &checks, &probes);
         let cycles_register = checks
             .iter()
             .position(|c| c.name == "CYCLES")
@@ -342,7 +354,13 @@ impl<'a> Session<'a> {
         let fst = vec_path.with_extension("fst");
         let res = vec_path.with_extension("trace.json");
         let limit = RunLimit::new(last.cycles_model, opts.control.cap_stall(last.stall), opts);
-        let (_, command, _) = execute(
+        // Record up to a little past the first failure, not the whole run: a long layer's
+        // waveform is gigabytes and minutes of simulation.
+        let stop = std::fs::read_to_string(vec_path.with_extension("json"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<HarnessResult>(&text).ok())
+            .map(|r| first_failure_cycle(&r) + TRACE_TAIL_CYCLES);
+        let (_, command, _) = execute_until(
             &built.binary,
             &vec_path,
             &res,
@@ -350,6 +368,7 @@ impl<'a> Session<'a> {
             last.stall,
             &limit,
             Some(&fst),
+            stop,
             &ProgressBar::hidden(),
         )?;
         let wave = Waveform::at(&fst);
@@ -401,7 +420,22 @@ fn cycles_mismatch(
         actual: format!("{register} (CYCLES register)"),
         other_lanes: 0,
         count: 1,
+        note: None,
     })
+}
+
+/// Cycles a waveform rerun records past the first failure.
+const TRACE_TAIL_CYCLES: u64 = 2_000;
+
+/// The simulated cycle (from power-up) of a run's first failure: the earliest first mismatch
+/// of any class, or where the run stopped.
+fn first_failure_cycle(r: &HarnessResult) -> u64 {
+    r.checks
+        .values()
+        .filter_map(|c| c.first.as_ref().map(|f| f.cycle))
+        .chain(std::iter::once(r.cycles_total))
+        .min()
+        .unwrap_or(r.cycles_total)
 }
 
 /// Run the harness under `limit`, feeding its progress lines to `bar`; returns the parsed
@@ -418,6 +452,25 @@ fn execute(
     trace: Option<&Path>,
     bar: &ProgressBar,
 ) -> Result<(HarnessResult, String, f64), SimError> {
+    execute_until(
+        binary, vectors, result, opts, stall, limit, trace, None, bar,
+    )
+}
+
+/// [`execute`], stopping the simulation at cycle `stop` (from power-up) when given (a
+/// waveform rerun: its result is not a verdict).
+#[allow(clippy::too_many_arguments)]
+fn execute_until(
+    binary: &Path,
+    vectors: &Path,
+    result: &Path,
+    opts: &SimOptions,
+    stall: f64,
+    limit: &RunLimit,
+    trace: Option<&Path>,
+    stop: Option<u64>,
+    bar: &ProgressBar,
+) -> Result<(HarnessResult, String, f64), SimError> {
     let mut args: Vec<String> = vec![
         vectors.display().to_string(),
         result.display().to_string(),
@@ -427,6 +480,9 @@ fn execute(
     ];
     if let Some(t) = trace {
         args.push(t.display().to_string());
+        if let Some(stop) = stop {
+            args.push(stop.to_string());
+        }
     }
     if opts.x_random {
         // Verilator's seed 0 means "pick one"; keep runs reproducible.

@@ -58,7 +58,8 @@ impl LayerStimulus {
     }
 
     /// Seeded random stimulus with realistic firing: α near 1.0, inputs mostly within ±1.5 α,
-    /// a few at the extremes of XW, uniform weights, moderate biases, a random scale code per
+    /// a few at the extremes of XW, uniform weights, moderate biases (one column in 16 at an end
+    /// of YW, so some outputs saturate both ways), a random scale code per
     /// time step and column, an output shift chosen so most outputs stay inside YW.
     pub fn random(params: &Params, layer: LayerShape, tokens: usize, seed: u64) -> Self {
         let root = SplitMix64::new(seed).fork(layer.kind.name());
@@ -101,6 +102,15 @@ impl LayerStimulus {
         let mut rng = root.fork("bias");
         for b in s.bias.iter_mut() {
             *b = rng.range(blo / 4, bhi / 4);
+        }
+        // One column in 16 gets a bias at an end of YW, so the amplitude stage saturates in
+        // both directions in every random run (its clamp and its overflow test are exercised
+        // without the directed output-saturation case).
+        let mut rng = root.fork("bias-extremes");
+        for b in s.bias.iter_mut() {
+            if rng.chance(1.0 / 16.0) {
+                *b = if rng.chance(0.5) { bhi } else { blo };
+            }
         }
         s.out_shift = typical_out_shift(params, layer);
         s

@@ -14,7 +14,7 @@ use crate::rtl::regmap as reg;
 use std::path::Path;
 
 pub const MAGIC: u32 = 0x564D_4C53;
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// Word widths of the wide ports, shared with the harness template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,13 +43,130 @@ impl PortWords {
 }
 
 /// A register the harness reads after DONE: address, expected value, and whether the harness
-/// compares it (CYCLES is compared on the Rust side, against the cycle model).
+/// compares it with that value. CYCLES has no fixed value: the harness compares it with the
+/// cycles it counted itself from the START write to the final output beat (`observed_cycles`),
+/// in every run, stalled or not; the Rust side also compares it with the cycle model in
+/// stall-free runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegCheck {
     pub name: String,
     pub addr: u32,
     pub expected: u32,
     pub compare: bool,
+    /// Compare with the harness's own count of cycles from the START write to the acceptance
+    /// of the final output beat (docs/engine.md: CYCLES), not with `expected`.
+    pub observed_cycles: bool,
+}
+
+/// A host action right after every reset (power-on and mid-run), before the register writes
+/// of the run: a register write, or a read compared with a value. Together they check the
+/// documented reset values of every readable register and the register rules a run alone
+/// never exercises (out-of-range TOKENS writes, a CTRL write without START).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// What a failing read means, as the report names it (e.g. `TOKENS after writing 0`).
+    pub name: String,
+    pub addr: u32,
+    /// The data written, or the value the read must return.
+    pub value: u32,
+    /// A read (compared) or a write.
+    pub read: bool,
+    /// The expected value as the report shows it (e.g. `128 (seq_len)`).
+    pub expected_text: String,
+}
+
+impl Probe {
+    fn read(name: impl Into<String>, addr: u32, value: u32, why: &str) -> Self {
+        Probe {
+            name: name.into(),
+            addr,
+            value,
+            read: true,
+            expected_text: if why.is_empty() {
+                value.to_string()
+            } else {
+                format!("{value} ({why})")
+            },
+        }
+    }
+
+    fn write(addr: u32, value: u32) -> Self {
+        Probe {
+            name: String::new(),
+            addr,
+            value,
+            read: false,
+            expected_text: String::new(),
+        }
+    }
+}
+
+/// The probes after every reset: every readable register at its documented reset value
+/// (docs/engine.md, register map), then TOKENS written out of range (0 and seq_len + 1 write
+/// seq_len), and a CTRL write with every bit but START (starts nothing). The counters are read
+/// last, some cycles after the reset (their clear is registered).
+pub fn reset_probes(params: &Params) -> Vec<Probe> {
+    let seq = params.model().seq_len;
+    let tpr = params.derived.tokens_per_row_block;
+    let start = 1u32 << reg::CTRL.bit("START");
+    let mut v = vec![
+        Probe::read("STATUS after reset", reg::STATUS.addr, 0, "idle"),
+        Probe::read("LAYER after reset", reg::LAYER.addr, 0, ""),
+        Probe::read("TOKENS after reset", reg::TOKENS.addr, seq, "seq_len"),
+        Probe::read("OUT_SHIFT after reset", reg::OUT_SHIFT.addr, 0, ""),
+        Probe::read("CYCLES after reset", reg::CYCLES.addr, 0, ""),
+        Probe::read(
+            "INFO after reset",
+            reg::INFO.addr,
+            info_word(params),
+            "INFO",
+        ),
+        Probe::write(reg::TOKENS.addr, tpr),
+        Probe::read(
+            "TOKENS after writing TPR",
+            reg::TOKENS.addr,
+            tpr,
+            "tokens per row block",
+        ),
+        Probe::write(reg::TOKENS.addr, 0),
+        Probe::read("TOKENS after writing 0", reg::TOKENS.addr, seq, "seq_len"),
+        Probe::write(reg::TOKENS.addr, tpr),
+        Probe::write(reg::TOKENS.addr, seq + 1),
+        Probe::read(
+            format!("TOKENS after writing {}", seq + 1),
+            reg::TOKENS.addr,
+            seq,
+            "seq_len",
+        ),
+        Probe::write(reg::CTRL.addr, !start),
+        Probe::read(
+            "STATUS after a CTRL write without START",
+            reg::STATUS.addr,
+            0,
+            "idle",
+        ),
+    ];
+    for t in 0..params.model().time_steps {
+        for r in [&reg::POS_COUNT, &reg::NEG_COUNT, &reg::ADD_COUNT] {
+            v.push(Probe::read(
+                format!("{}[{t}] after reset", r.name),
+                r.at(t, 0),
+                0,
+                "",
+            ));
+        }
+    }
+    v
+}
+
+/// The INFO register's value (docs/engine.md).
+fn info_word(params: &Params) -> u32 {
+    let a = params.array();
+    let pe = match a.pe {
+        crate::config::PeKind::Ternary => 0,
+        crate::config::PeKind::Int8Mac => 1,
+    };
+    a.rows | a.cols << 8 | params.model().time_steps << 16 | pe << 24
 }
 
 /// Where row `r` of row block `rb` lives: (token n, time step t).
@@ -146,20 +263,13 @@ pub fn csr_writes(params: &Params, s: &LayerStimulus) -> Vec<(u32, u32)> {
 
 /// The registers read back after DONE.
 pub fn reg_checks(params: &Params, s: &LayerStimulus, e: &Expected) -> Vec<RegCheck> {
-    let a = params.array();
-    let pe = match a.pe {
-        crate::config::PeKind::Ternary => 0,
-        crate::config::PeKind::Int8Mac => 1,
-    };
     let mut v = vec![
         check(&reg::STATUS, None, 1 << reg::STATUS.bit("DONE"), true),
-        check(&reg::CYCLES, None, 0, false),
-        check(
-            &reg::INFO,
-            None,
-            a.rows | a.cols << 8 | params.model().time_steps << 16 | pe << 24,
-            true,
-        ),
+        RegCheck {
+            observed_cycles: true,
+            ..check(&reg::CYCLES, None, 0, false)
+        },
+        check(&reg::INFO, None, info_word(params), true),
         check(&reg::LAYER, None, s.layer.index, true),
         check(&reg::TOKENS, None, s.tokens as u32, true),
         check(&reg::OUT_SHIFT, None, s.out_shift, true),
@@ -182,6 +292,7 @@ fn check(r: &reg::Register, t: Option<u32>, expected: u32, compare: bool) -> Reg
         addr: r.at(t.unwrap_or(0), 0),
         expected,
         compare,
+        observed_cycles: false,
     }
 }
 
@@ -204,7 +315,9 @@ pub struct VectorCounts {
 /// the idle limit, the number of control events), then the sections in that order: (addr, data)
 /// pairs; activation beats (the codes of one pair each); weight beats; (code, membrane words)
 /// per spike, in (token, input, time step) order;
-/// accumulator rows; output beats; (addr, expected, compare) per register check; the control
+/// accumulator rows; output beats; (addr, expected, mode) per register check (mode 0: read
+/// only, 1: compare with expected, 2: compare with the harness's START-to-last-beat count); the
+/// number of reset probes and (read, addr, value) per probe ([`reset_probes`]); the control
 /// section ([`Control::words`]).
 pub fn write(
     path: &Path,
@@ -212,6 +325,7 @@ pub fn write(
     s: &LayerStimulus,
     e: &Expected,
     checks: &[RegCheck],
+    probes: &[Probe],
     control: &Control,
 ) -> Result<VectorCounts, SimError> {
     let control_words = control.words(params, s)?;
@@ -300,7 +414,16 @@ pub fn write(
         }
     }
     for c in checks {
-        v.extend_from_slice(&[c.addr, c.expected, u32::from(c.compare)]);
+        let mode = if c.observed_cycles {
+            2
+        } else {
+            u32::from(c.compare)
+        };
+        v.extend_from_slice(&[c.addr, c.expected, mode]);
+    }
+    v.push(probes.len() as u32);
+    for p in probes {
+        v.extend_from_slice(&[u32::from(p.read), p.addr, p.value]);
     }
     v.extend(control_words);
     let bytes: Vec<u8> = v.iter().flat_map(|w| w.to_le_bytes()).collect();
@@ -367,6 +490,31 @@ mod tests {
                 (3, 1)
             ]
         );
+    }
+
+    #[test]
+    fn reset_probes_read_status_first_and_counters_last() {
+        let p = tiny();
+        let v = reset_probes(&p);
+        assert_eq!(v[0].name, "STATUS after reset");
+        assert!(v[0].read && v[0].addr == reg::STATUS.addr && v[0].value == 0);
+        // Out-of-range TOKENS writes read back seq_len; the valid write before reads back.
+        let read_after = |name: &str| v.iter().find(|x| x.name == name).map(|x| x.value);
+        assert_eq!(read_after("TOKENS after writing 0"), Some(128));
+        assert_eq!(read_after("TOKENS after writing 129"), Some(128));
+        assert_eq!(read_after("TOKENS after writing TPR"), Some(2));
+        assert_eq!(read_after("INFO after reset"), Some(0x0004_0808));
+        // A CTRL write without START, then STATUS still idle.
+        let ctrl = v
+            .iter()
+            .position(|x| !x.read && x.addr == reg::CTRL.addr)
+            .expect("a CTRL write");
+        assert_eq!(v[ctrl].value & 1, 0);
+        assert_eq!(v[ctrl + 1].addr, reg::STATUS.addr);
+        // The 3T counters last, each expected 0.
+        let counters = &v[v.len() - 12..];
+        assert!(counters.iter().all(|x| x.read && x.value == 0));
+        assert_eq!(counters[0].addr, reg::POS_COUNT.at(0, 0));
     }
 
     #[test]

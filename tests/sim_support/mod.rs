@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use spikelm_hw::config::{LayerKind, Params};
-use spikelm_hw::sim::{Case, SimOptions, SimReport};
+use spikelm_hw::sim::{Case, Control, SimOptions, SimReport};
 use std::path::PathBuf;
 
 /// The build cache all co-simulation tests share (and `spikelm-hw sim` uses by default).
@@ -40,6 +40,10 @@ pub fn options(
     o.work_dir = Some(work(name));
     o.trace_on_failure = false;
     o.stop_on_failure = false;
+    // The directed tests aim their own events at one run from power-on; the default of
+    // `spikelm-hw sim` (a reset pulse mid-run and a second run back to back) is
+    // `Control::default()`, which tests/sim_mutation.rs uses where it matters.
+    o.control = Control::single_run();
     o
 }
 

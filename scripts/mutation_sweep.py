@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Mutation sweep of the co-simulation: does `spikelm-hw sim --rtl DIR` fail closed?
+
+Generates the default engine (spikelm-bert-tiny) once, applies single-point mutations to the
+generated Verilog (one mutant per row of MUTANTS), and runs the default `spikelm-hw sim --rtl
+MUTDIR` on each -- exactly what a user runs -- one at a time. Records, per mutant, whether the
+co-simulation failed (caught) and by what message, or passed (escaped). Not part of the test
+suite; see docs/verification.md ("Mutation sweep").
+
+usage (from the checkout, after `cargo build --release`):
+    source scripts/env.sh && python3 scripts/mutation_sweep.py [--out DIR] [--only ID,ID]
+        [--timeout S] [--bin PATH] [--list]
+
+Writes DIR/results.jsonl (one line per mutant) and DIR/table.md. Each mutant's pattern must
+occur exactly once in its file (or `nth` picks the occurrence); a pattern that no longer
+matches is reported as `stale`, never silently skipped.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+C = "rtl/spikelm_controller.v"
+E = "rtl/spikelm_engine.v"
+S = "rtl/spikelm_csr.v"
+ENC = "rtl/spikelm_encoder.v"
+N = "rtl/spikelm_neuron.v"
+RC = "rtl/spikelm_rate_counters.v"
+O = "rtl/spikelm_out_stage.v"
+PE = "rtl/spikelm_pe.v"
+PA = "rtl/spikelm_pe_array.v"
+SA = "rtl/spikelm_signsel_add.v"
+AS = "rtl/spikelm_amp_shift.v"
+M18 = "rtl/spikelm_mul18.v"
+SAT = "rtl/spikelm_sat.v"
+SB = "rtl/spikelm_sbuf.v"
+WB = "rtl/spikelm_wbuf.v"
+RAM = "rtl/spikelm_ram_sdp.v"
+BM = "rtl/spikelm_bias_mem.v"
+DL = "rtl/spikelm_delay.v"
+
+# (id, unit, file, pattern, replacement, what, nth occurrence or None)
+MUTANTS = [
+    # ---- controller ----
+    ("ctl-cycles-step", "controller", C, "cycles_q     <= cycles_q + 1'b1;", "cycles_q     <= cycles_q + 2'd2;", "CYCLES counts by 2 (constant off by one)", None),
+    ("ctl-cycles-noclear", "controller", C, "cycles_q     <= {CNTW{1'b0}};", "", "START does not clear CYCLES (dropped assignment)", 2),
+    ("ctl-cycles-sat", "controller", C, "cycles_max_q <= (cycles_q == { {(CNTW-1){1'b1}}, 1'b0});", "cycles_max_q <= (cycles_q == 32'd4000);", "CYCLES saturates at 4001 (constant)", None),
+    ("ctl-done-noclear", "controller", C, "done_q       <= 1'b0;", "", "START does not clear DONE (dropped assignment)", 2),
+    ("ctl-done-never", "controller", C, "done_q <= 1'b1;", "done_q <= 1'b0;", "DONE stuck at 0", None),
+    ("ctl-busy-noreset", "controller", C, "wire            busy_d = ~rst & (go | (busy_q & ~out_done));", "wire            busy_d = (go | (busy_q & ~out_done));", "BUSY not reset (removed reset)", None),
+    ("ctl-din-m2", "controller", C, "din_m2_q   <= rom_din - DIN_TWO;", "din_m2_q   <= rom_din - 1'b1;", "Din - 2 becomes Din - 1 (off by one)", None),
+    ("ctl-rom-dout", "controller", C, "rom_dout = 10'd128;", "rom_dout = 10'd127;", "attn_out Dout 127 in the ROM (constant)", 2),
+    ("ctl-rom-din-ffn-out", "controller", C, "rom_din  = 10'd512;", "rom_din  = 10'd511;", "ffn_out Din 511 (constant)", None),
+    ("ctl-rom-default", "controller", C, "rom_din  = 10'd128;", "rom_din  = 10'd127;", "default branch of the shape ROM (constant)", 1),
+    ("ctl-emore-le", "controller", C, "e_more_q <= (e_next_q < {1'b0, tokens_q});", "e_more_q <= (e_next_q <= {1'b0, tokens_q});", "encode one block too many (< to <=)", None),
+    ("ctl-act-ready-unblocked", "controller", C, "assign act_ready    = busy_q & e_more_q & ~e_blocked_q;", "assign act_ready    = busy_q & e_more_q;", "encoder ignores the taken bank (dropped term)", None),
+    ("ctl-dt-stuck", "controller", C, "c_dt_q <= (c_dt_q == T_LAST) ? {TB{1'b0}} : c_dt_q + 1'b1;", "c_dt_q <= {TB{1'b0}};", "drain time step stuck at 0", None),
+    ("ctl-drain-last", "controller", C, "assign drain_last = c_dr_end & c_blk_end_q & c_cb_end_q & c_run_last_q;", "assign drain_last = c_dr_end & c_blk_end_q & c_cb_end_q;", "tlast at every bank end (dropped term)", None),
+    ("ctl-bias-addr", "controller", C, "assign bias_addr  = c_cb_q[BAB-1:0];", "assign bias_addr  = c_cb_q[BAB:1];", "bias address bit shift", None),
+    ("ctl-credit-15", "controller", C, "ready_q <= ~occ_d[FD-1];", "ready_q <= ~occ_d[FD-2];", "output credit 15 instead of 16 (bit index)", None),
+    ("ctl-ready-reset1", "controller", C, "ready_q <= 1'b0;", "ready_q <= 1'b1;", "credit ready reset to 1", None),
+    ("ctl-abusy-early", "controller", C, "a_busy_q <= |a_v_in;", "a_busy_q <= |a_v_q;", "drain may start one cycle before the last update", None),
+    ("ctl-flush-swap", "controller", C, "state_q      <= c_run_last_q ? S_FLUSH : S_WAITB;", "state_q      <= c_run_last_q ? S_WAITB : S_FLUSH;", "inverted condition: last bank", None),
+    ("ctl-free-stuck", "controller", C, "free_q      <= cmp_bank_end & ~idle;", "free_q      <= 1'b0;", "bank never freed (stuck at 0)", None),
+    ("ctl-eiend-ne", "controller", C, "e_i_end_q <= (e_i_q == din_m2_q);", "e_i_end_q <= (e_i_q != din_m2_q);", "== to != in the encode counter", None),
+    ("ctl-first-drop", "controller", C, "c_first_q <= 1'b1;", "", "bias read flag not set again (dropped assignment)", None),
+    ("ctl-iend-dead", "controller", C, "c_i_end_q    <= (rom_din == 1);", "c_i_end_q    <= (rom_din == 2);", "Din == 1 test off by one (no shape has Din 1 or 2)", None),
+    ("ctl-bank-swap", "controller", C, "e_base_q    <= e_bank_q ? {SBAB{1'b0}} : BANK1;", "e_base_q    <= e_bank_q ? BANK1 : {SBAB{1'b0}};", "encoder writes the wrong bank (inverted condition)", None),
+    ("ctl-emore-reset", "controller", C, "e_more_q    <= ~rst & (tokens != {TOKW{1'b0}});", "e_more_q    <= (tokens != {TOKW{1'b0}});", "e_more not reset (act_ready also needs BUSY)", None),
+    ("ctl-state-noreset", "controller", C, "            state_q <= S_IDLE;\n        end else if (go) begin", "        end else if (go) begin", "state not reset (removed reset)", None),
+    ("ctl-occ-noreset", "controller", C, "occ_q   <= {FD{1'b0}};", "occ_q   <= occ_q;", "output credit not reset", None),
+    # ---- engine top ----
+    ("eng-go-ungated", "engine", E, "wire                                   go = start & ~busy;", "wire                                   go = start;", "START not gated by BUSY in the top (clears the counters mid-run)", None),
+    ("eng-rates-noclear", "engine", E, "rates_clear_q <= rst | go;", "rates_clear_q <= rst;", "START does not clear the rate counters", None),
+    ("eng-dbg-valid-rst", "engine", E, "dbg_spike_valid_q <= wr_we & ~rst;", "dbg_spike_valid_q <= wr_we;", "dbg_spike_valid not masked in reset", None),
+    ("eng-scale-addr-swap", "engine", E, ".raddr({bias_raddr, drain_t})", ".raddr({drain_t, bias_raddr})", "scale read address fields swapped (port connection)", None),
+    ("eng-enc-valid-port", "engine", E, ".in_valid(act_fire),", ".in_valid(s_act_tvalid),", "encoder takes tvalid, not the handshake (swapped port)", None),
+    ("eng-row-last-early", "engine", E, "drain_row_last_q <= drain_last_q;", "drain_row_last_q <= drain_last;", "tlast one row early (dropped stage)", None),
+    ("eng-wr-bank-end", "engine", E, ".wr_bank_end(wr_bank_end & wr_we)", ".wr_bank_end(wr_bank_end)", "bank end without its write (stale tag)", None),
+    ("eng-shift-plus1", "engine", E, ".shift(out_shift),", ".shift(out_shift + 1'b1),", "OUT_SHIFT off by one", None),
+    ("eng-drain-row-rst", "engine", E, "drain_row_q      <= drain_shift & ~rst;", "drain_row_q      <= drain_shift;", "drained-row valid not masked in reset", None),
+    # ---- register block ----
+    ("csr-start-anybit", "csr", S, "assign start      = csr_we & hit_ctrl & csr_wdata[CTRL_START];", "assign start      = csr_we & hit_ctrl;", "any CTRL write starts (dropped term)", None),
+    ("csr-mem-busy", "csr", S, "wire   mem_we      = csr_we & upper & ~busy;", "wire   mem_we      = csr_we & upper;", "BIAS/SCALE writes accepted while busy", None),
+    ("csr-reg-busy", "csr", S, "end else if (csr_we && !busy) begin", "end else if (csr_we) begin", "run registers writable while busy", None),
+    ("csr-tokens-bad", "csr", S, "(csr_wdata > SEQ);", "(csr_wdata > SEQ + 1);", "TOKENS = seq_len + 1 accepted (constant)", None),
+    ("csr-tokens-zero", "csr", S, "wire tokens_bad = (csr_wdata == 32'd0) || ", "wire tokens_bad = ", "TOKENS = 0 accepted (dropped term)", None),
+    ("csr-cycles-read", "csr", S, "A_CYCLES:    rmux = cycles_word;", "A_CYCLES:    rmux = cycles_word + 32'd1;", "CYCLES read + 1", None),
+    ("csr-info", "csr", S, "A_INFO:      rmux = INFO;", "A_INFO:      rmux = INFO ^ 32'h100;", "INFO bit flipped", None),
+    ("csr-status-done", "csr", S, "rmux[STATUS_DONE] = done;", "rmux[STATUS_DONE] = 1'b0;", "STATUS.DONE stuck at 0", None),
+    ("csr-status-busy", "csr", S, "rmux[STATUS_BUSY] = busy;", "rmux[STATUS_BUSY] = 1'b0;", "STATUS.BUSY stuck at 0", None),
+    ("csr-count-t-ok", "csr", S, "wire              count_t_ok = ({28'd0, a[5:2]} < T);", "wire              count_t_ok = ({28'd0, a[5:2]} <= T);", "counter read of t = T allowed (< to <=)", None),
+    ("csr-tokens-reset", "csr", S, "tokens_q    <= SEQ_K;", "tokens_q    <= {TOKW{1'b0}};", "TOKENS resets to 0, not seq_len", None),
+    ("csr-layer-reset", "csr", S, "layer_q     <= 2'd0;", "layer_q     <= 2'd1;", "LAYER resets to 1", None),
+    ("csr-shift-reset", "csr", S, "out_shift_q <= {OSB{1'b0}};", "out_shift_q <= {OSB{1'b1}};", "OUT_SHIFT resets to all ones", None),
+    ("csr-read-ungated", "csr", S, "        end else if (csr_re) begin\n            csr_rdata_q <= rmux;", "        end else begin\n            csr_rdata_q <= rmux;", "read word follows the address (dropped enable)", None),
+    ("csr-alpha-t", "csr", S, "wire [15:0] t_hot  = 16'd1 << a[7:4];", "wire [15:0] t_hot  = 16'd1 << a[6:3];", "ALPHA time step index bits shifted", None),
+    ("csr-bias-bank", "csr", S, "assign bias_bank   = csr_addr[CB-1:0];", "assign bias_bank   = csr_addr[CB:1];", "BIAS bank index bits shifted", None),
+    ("csr-add-hit", "csr", S, "\n                       | (a[1:0] == A_ADD_COUNT[1:0]));", ");", "ADD_COUNT no longer decoded (dropped term)", None),
+    ("csr-shift-hit", "csr", S, "            if (hit_shift) begin", "            if (hit_tokens) begin", "OUT_SHIFT written by TOKENS writes (wrong select)", None),
+    ("csr-unmapped", "csr", S, "default:     rmux = 32'd0;", "default:     rmux = 32'hdead;", "unmapped register reads non-zero", None),
+    ("csr-rdata-reset", "csr", S, "csr_rdata_q <= 32'd0;", "csr_rdata_q <= 32'd5;", "read word reset value", None),
+    # ---- encoder / neuron ----
+    ("enc-valid-rst", "encoder", ENC, "in_valid_q <= in_valid & ~rst;", "in_valid_q <= in_valid;", "input valid not masked in reset", None),
+    ("enc-delay-noreset", "encoder", ENC, "spikelm_delay #(.W(1 + TAGW), .N(OUT), .RESET(1)) u_valid (", "spikelm_delay #(.W(1 + TAGW), .N(OUT), .RESET(0)) u_valid (", "valid/tag pipeline not reset", None),
+    ("enc-aprev-t", "encoder", ENC, "alpha_l[((t == 0) ? 0 : t - 1)*CODEW +: CODEW]", "alpha_l[t*CODEW +: CODEW]", "leak uses A_t, not A_{t-1} (index)", None),
+    ("neu-tie-pos", "neuron", N, "(u2[CL-1:0] > a_pos_q[CL-1:0])", "(u2[CL-1:0] >= a_pos_q[CL-1:0])", "> to >= at the positive tie", None),
+    ("neu-tie-neg", "neuron", N, "a_neg_q <= -{ {(CMW-AW-1){1'b0}}, a_cur};", "a_neg_q <= ~{ {(CMW-AW-1){1'b0}}, a_cur};", "-A becomes -A-1 (negative threshold off by one)", None),
+    ("neu-gt-unsigned", "neuron", N, "p_gt_hi_q <= $signed(u2[CMW-1:CL]) > $signed(a_pos_q[CMW-1:CL]);", "p_gt_hi_q <= u2[CMW-1:CL] > a_pos_q[CMW-1:CL];", "signed compare made unsigned", None),
+    ("neu-round-swap", "neuron", N, "((q_at == 2'b11) ? (ONE << F) : (ONE << (F + 1)))", "((q_at == 2'b11) ? (ONE << (F + 1)) : (ONE << F))", "rounding constants swapped", None),
+    ("neu-half-code", "neuron", N, "half_q <= (q_at == 2'b11);", "half_q <= (q_at == 2'b10);", "-1 test on the +1 code", None),
+    ("neu-leak-logical", "neuron", N, "wire signed [LPW-1:0] l_leak = v_q >>> (F + 2);", "wire signed [LPW-1:0] l_leak = v_q >> (F + 2);", "arithmetic to logical shift", None),
+    ("neu-spike-code", "neuron", N, "q_q <= {fire_pos | fire_neg, fire_neg};", "q_q <= {fire_pos, fire_neg};", "-1 spike coded 2'b01", None),
+    ("neu-qdelay", "neuron", N, "q_d_q <= {q_d_q[2*(QD-1)-1:0], q_prev};", "q_d_q <= {q_prev, q_prev};", "q_{t-1} one cycle early", None),
+    ("neu-neg-lo", "neuron", N, "wire fire_neg = n_lt_hi_q | (n_eq_hi_q & n_lt_lo_q);", "wire fire_neg = n_lt_hi_q | (n_eq_hi_q | n_lt_lo_q);", "& to | in the negative compare", None),
+    ("sat-bound", "sat", SAT, "assign out = fits ? in[OW-1:0] : {sign, {(OW-1){~sign}}};", "assign out = fits ? in[OW-1:0] : {~sign, {(OW-1){sign}}};", "membrane saturates to the wrong bound", None),
+    # ---- rate counters ----
+    ("rc-inc-clear", "rate_counters", RC, "inc_q    <= inc & ~clear;", "inc_q    <= inc;", "increment not masked by clear", None),
+    ("rc-neg-code", "rate_counters", RC, "if (s == 2'b11 && !neg_max_q) begin", "if (s == 2'b01 && !neg_max_q) begin", "-1 spikes never counted (constant)", None),
+    ("rc-add-sat", "rate_counters", RC, "add_q <= add_sum[CW] ? {CW{1'b1}} : add_sum[CW-1:0];", "add_q <= add_sum[CW-1:0];", "ADD_COUNT wraps instead of saturating", None),
+    ("rc-add-bit", "rate_counters", RC, "if (s[1]) begin", "if (s[0]) begin", "additions counted for -1 spikes only (bit index)", None),
+    ("rc-pos-noclear", "rate_counters", RC, "pos_q     <= {CW{1'b0}};", "pos_q     <= pos_q;", "POS_COUNT not cleared (dropped clear)", None),
+    ("rc-pos-max", "rate_counters", RC, "pos_max_q <= (pos_q == MAX_M1);", "pos_max_q <= (pos_q == 32'd300);", "POS_COUNT saturates at 301 (constant)", None),
+    # ---- output stage / amplitude ----
+    ("out-sat-bound", "out_stage", O, "assign y_row[c*YW +: YW] = fits_q ? low_q : {sign_q, {(YW-1){~sign_q}}};", "assign y_row[c*YW +: YW] = fits_q ? low_q : {~sign_q, {(YW-1){sign_q}}};", "outputs saturate to the wrong bound", None),
+    ("out-fits-bit", "out_stage", O, "fits_q <= (v[SUMW-1:YW-1] == {(SUMW-YW+1){v[SUMW-1]}});", "fits_q <= (v[SUMW-1:YW] == {(SUMW-YW){v[SUMW-1]}});", "saturation threshold one bit off", None),
+    ("out-round", "out_stage", O, "bias, 1'b1};", "bias, 1'b0};", "rounding bit dropped (constant)", None),
+    ("out-coarse-logical", "out_stage", O, "c_q    <= p2 >>> (s_q & ~FMASK);", "c_q    <= p2 >> (s_q & ~FMASK);", "arithmetic to logical shift", None),
+    ("out-pop-noready", "out_stage", O, "wire         out_fire = out_valid & out_ready;", "wire         out_fire = out_valid;", "FIFO pops without tready (dropped term)", None),
+    ("out-credit-never", "out_stage", O, "fired_q <= out_fire;", "fired_q <= 1'b0;", "credit never returned (stuck at 0)", None),
+    ("out-last-bit", "out_stage", O, "assign out_last  = head[C*YW];", "assign out_last  = head[C*YW-1];", "tlast from a data bit (bit index)", None),
+    ("out-wr-noreset", "out_stage", O, "wr_q    <= {FB{1'b0}};", "wr_q    <= wr_q;", "FIFO write pointer not reset", None),
+    ("out-ctl-noreset", "out_stage", O, "spikelm_delay #(.W(2), .N(PL), .RESET(1)) u_ctl (", "spikelm_delay #(.W(2), .N(PL), .RESET(0)) u_ctl (", "row valid pipeline not reset", None),
+    ("out-fill-both", "out_stage", O, "if (y_valid & ~out_fire) begin", "if (y_valid) begin", "fill level wrong on push and pop together", None),
+    ("amp-sign", "amp_shift", AS, "wire signed [W:0]     x_s = {top & x[LO+W-1], x[LO +: W]};", "wire signed [W:0]     x_s = {1'b0, x[LO +: W]};", "operand sign dropped", None),
+    ("amp-chunk-shift", "amp_shift", AS, "assign total = g_part[k-1].total + (pp_ext << LO);", "assign total = g_part[k-1].total + (pp_ext << (LO - 1));", "partial product shift off by one", None),
+    ("amp-code-signed", "amp_shift", AS, "wire signed [CW:0]   c_s = {1'b0, code};", "wire signed [CW:0]   c_s = {code[CW-1], code};", "code treated as signed", None),
+    ("mul-stage", "mul18", M18, "        o_q <= m_q;", "        o_q <= a_q * b_q;", "multiplier one stage short", None),
+    # ---- PE / array / buffers ----
+    ("pe-noreset", "pe", PE, "acc_q <= {ACCW{1'b0}};", "acc_q <= next;", "accumulator not cleared by reset", None),
+    ("pe-carry", "signsel_add", SA, "wire [N-1:0] carry   = { {(N-1){1'b0}}, en & neg};", "wire [N-1:0] carry   = { {(N-1){1'b0}}, en};", "carry-in for +1 too", None),
+    ("pe-neg-drop", "signsel_add", SA, "wire [N-1:0] operand = (w_ext ^ {N{neg}}) & {N{en}};", "wire [N-1:0] operand = w_ext & {N{en}};", "negation dropped", None),
+    ("pa-vlast", "pe_array", PA, "x_r[1] & v_last & ~rst", "x_r[1] & ~rst", "accumulate outside a step (dropped term)", None),
+    ("pa-wtile", "pe_array", PA, "wire [C*WB-1:0] w_q = w_tile[(r / TR)*C*WB +: C*WB];", "wire [C*WB-1:0] w_q = w_tile[0 +: C*WB];", "every row uses weight copy 0", None),
+    ("pa-acc-in", "pe_array", PA, ".acc_in(accs[((r+1)*C + c)*ACCW +: ACCW]),", ".acc_in(accs[((r+1)*C + ((c + 1) % C))*ACCW +: ACCW]),", "drain takes the neighbour column (port connection)", None),
+    ("pa-v-noreset", "pe_array", PA, "v_q <= {XLAT{1'b0}};", "v_q <= v_in[XLAT-1:0];", "step pipeline not reset", None),
+    ("sb-grp-ne", "sbuf", SB, "we & (wgrp == GROUP)", "we & (wgrp != GROUP)", "row group select inverted (== to !=)", None),
+    ("sb-rd-copy", "sbuf", SB, "wire [AB:0]    rd = rd_q[(r / RT)*(AB+1) +: AB+1];", "wire [AB:0]    rd = rd_q[0 +: AB+1];", "every row reads request copy 0", None),
+    ("ram-re-always", "ram_sdp", RAM, "        if (re) begin\n            rd_q <= mem[raddr];", "        if (1'b1) begin\n            rd_q <= mem[raddr];", "read enable ignored (stuck at 1)", None),
+    ("ram-we-always", "ram_sdp", RAM, "        if (we) begin\n            mem[waddr] <= wdata;", "        if (1'b1) begin\n            mem[waddr] <= wdata;", "write enable stuck at 1", None),
+    ("wb-delay", "wbuf", WB, "spikelm_delay #(.W(W), .N(RL - 1), .RESET(0)) u_stream (", "spikelm_delay #(.W(W), .N(RL - 2), .RESET(0)) u_stream (", "weights one cycle early (constant)", None),
+    ("wb-buf-sel", "wbuf", WB, "out_q <= sel_buf ? buf_w : stream_w;", "out_q <= sel_buf ? stream_w : buf_w;", "weight buffer select inverted (BUF = 1 branch)", None),
+    ("bm-word", "bias_mem", BM, "assign we_d[k] = we & (wbank == BANK) & (wword == WORD);", "assign we_d[k] = we & (wbank == BANK);", "word select dropped", None),
+    ("bm-bank", "bias_mem", BM, "assign we_d[k] = we & (wbank == BANK) & (wword == WORD);", "assign we_d[k] = we & (wbank != BANK) & (wword == WORD);", "bank select inverted", None),
+    ("dl-noreset", "delay", DL, "if (RESET != 0 && rst) begin", "if (RESET != 0 && 1'b0) begin", "no delay line resets (stuck at 0)", None),
+]
+
+
+def apply(tree, rel, pattern, replacement, nth):
+    path = os.path.join(tree, rel)
+    with open(path) as f:
+        text = f.read()
+    count = text.count(pattern)
+    if nth is None:
+        if count != 1:
+            return f"pattern occurs {count} times in {rel}"
+        text = text.replace(pattern, replacement, 1)
+    else:
+        if count < nth:
+            return f"pattern occurs {count} times in {rel}, need occurrence {nth}"
+        at = -1
+        for _ in range(nth):
+            at = text.index(pattern, at + 1)
+        text = text[:at] + replacement + text[at + len(pattern):]
+    with open(path, "w") as f:
+        f.write(text)
+    return None
+
+
+def verdict(rc, stdout, stderr):
+    """(caught?, message) of one sim run."""
+    msg = ""
+    for line in stderr.splitlines():
+        if line.startswith("Error:") or "disagree" in line or "did not run" in line:
+            msg = line.strip()
+            break
+    try:
+        report = json.loads(stdout)
+        first = report.get("first_mismatch")
+        if first:
+            msg = (f"{first.get('signal')} layer {first.get('layer')} cycle {first.get('cycle')}: "
+                   f"expected {first.get('expected')}, actual {first.get('actual')}")
+            if first.get("note"):
+                msg += f" [{first['note']}]"
+        elif not report.get("passed", True):
+            bad = [r for r in report.get("runs", []) if r.get("status") != "ok"]
+            if bad:
+                msg = f"status {bad[0].get('status')}: " + msg
+    except (ValueError, AttributeError):
+        pass
+    if not msg:
+        tail = [l for l in stderr.splitlines() if l.strip()]
+        msg = tail[-1].strip() if tail else ""
+    return rc != 0, msg[:400]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--out", default=os.path.join(here, "target", "mutation-sweep"))
+    ap.add_argument("--bin", default=os.path.join(here, "target", "release", "spikelm-hw"))
+    ap.add_argument("--cache", default=None, help="build cache (default OUT/cache)")
+    ap.add_argument("--timeout", type=int, default=60, help="sim --timeout per harness run (s)")
+    ap.add_argument("--only", default="", help="comma-separated mutant ids")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--budget-min", type=float, default=0,
+                    help="start no new mutant after this many minutes (0: no limit)")
+    args = ap.parse_args()
+    if args.list:
+        for m in MUTANTS:
+            print(f"{m[0]:26} {m[1]:14} {m[5]}")
+        return 0
+    order = [s for s in args.only.split(",") if s]
+    only = set(order)
+    unknown = only - {m[0] for m in MUTANTS}
+    if unknown:
+        print(f"unknown mutant ids: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    os.makedirs(args.out, exist_ok=True)
+    cache = args.cache or os.path.join(args.out, "cache")
+    env = dict(os.environ, SPIKELM_HW_CACHE=cache)
+    base = os.path.join(args.out, "base")
+    shutil.rmtree(base, ignore_errors=True)
+    subprocess.run([args.bin, "generate", "--out", base], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    out_jsonl = os.path.join(args.out, "results.jsonl")
+    todo = MUTANTS if not only else sorted(
+        (m for m in MUTANTS if m[0] in only), key=lambda m: order.index(m[0]))
+    began = time.time()
+    # Appends: several invocations (e.g. --only batches) build one table.
+    with open(out_jsonl, "a") as log:
+        for (mid, unit, rel, pat, rep, what, nth) in todo:
+            if args.budget_min and time.time() - began > 60 * args.budget_min:
+                print(f"time budget of {args.budget_min} min spent; stopping before {mid}")
+                break
+            tree = os.path.join(args.out, "mutants", mid)
+            shutil.rmtree(tree, ignore_errors=True)
+            shutil.copytree(base, tree)
+            err = apply(tree, rel, pat, rep, nth)
+            row = {"id": mid, "unit": unit, "file": rel, "what": what}
+            if err:
+                row.update(result="stale", message=err, seconds=0)
+            else:
+                started = time.time()
+                cmd = [args.bin, "sim", "--rtl", tree, "--json", "--timeout", str(args.timeout),
+                       "--work", os.path.join(tree, "work")]
+                p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+                caught, msg = verdict(p.returncode, p.stdout, p.stderr)
+                if "Verilator build failed" in p.stderr:
+                    caught, msg = True, "Verilator build failed (" + msg + ")"
+                row.update(result="caught" if caught else "ESCAPED", message=msg,
+                           seconds=round(time.time() - started, 1))
+            log.write(json.dumps(row) + "\n")
+            log.flush()
+            print(f"{row['result']:8} {mid:26} {row['seconds']:6}s  {row['message'][:140]}",
+                  flush=True)
+            # Keep the disk small: a mutant's builds are never reused.
+            if row["result"] == "caught":
+                shutil.rmtree(os.path.join(tree, "work"), ignore_errors=True)
+    latest = {}
+    with open(out_jsonl) as f:
+        for line in f:
+            row = json.loads(line)
+            latest[row["id"]] = row
+    rank = {m[0]: k for k, m in enumerate(MUTANTS)}
+    results = sorted(latest.values(), key=lambda r: rank.get(r["id"], len(rank)))
+    with open(os.path.join(args.out, "table.md"), "w") as f:
+        f.write("| id | unit | mutation | result | message |\n|---|---|---|---|---|\n")
+        for r in results:
+            m = r["message"].replace("|", "\\|")
+            f.write(f"| {r['id']} | {r['unit']} | {r['what']} | {r['result']} | {m} |\n")
+    escaped = [r["id"] for r in results if r["result"] != "caught"]
+    print(f"{len(results) - len(escaped)} of {len(results)} caught; not caught: {', '.join(escaped) or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
