@@ -264,6 +264,7 @@ impl<'a> Session<'a> {
             stall,
             &limit,
             trace_path.as_deref(),
+            None,
             bar,
         )?;
         let mut mismatches = decode(params, layer, tokens as usize, &result, &checks, &probes);
@@ -360,7 +361,7 @@ impl<'a> Session<'a> {
             .ok()
             .and_then(|text| serde_json::from_str::<HarnessResult>(&text).ok())
             .map(|r| first_failure_cycle(&r) + TRACE_TAIL_CYCLES);
-        let (_, command, _) = execute_until(
+        let (_, command, _) = execute(
             &built.binary,
             &vec_path,
             &res,
@@ -440,27 +441,10 @@ fn first_failure_cycle(r: &HarnessResult) -> u64 {
 
 /// Run the harness under `limit`, feeding its progress lines to `bar`; returns the parsed
 /// result, the command line to rerun it, and the wall time. A harness still running at the
-/// wall-clock limit is killed and reported as [`SimError::HarnessFailed`].
+/// wall-clock limit is killed and reported as [`SimError::HarnessFailed`]. With `stop`, the
+/// simulation ends at that cycle (from power-up): a waveform rerun, whose result is no verdict.
 #[allow(clippy::too_many_arguments)]
 fn execute(
-    binary: &Path,
-    vectors: &Path,
-    result: &Path,
-    opts: &SimOptions,
-    stall: f64,
-    limit: &RunLimit,
-    trace: Option<&Path>,
-    bar: &ProgressBar,
-) -> Result<(HarnessResult, String, f64), SimError> {
-    execute_until(
-        binary, vectors, result, opts, stall, limit, trace, None, bar,
-    )
-}
-
-/// [`execute`], stopping the simulation at cycle `stop` (from power-up) when given (a
-/// waveform rerun: its result is not a verdict).
-#[allow(clippy::too_many_arguments)]
-fn execute_until(
     binary: &Path,
     vectors: &Path,
     result: &Path,
