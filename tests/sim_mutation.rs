@@ -319,3 +319,23 @@ fn accumulators_without_reset_fail_after_the_reset_mid_run() {
         "the report says it followed a reset: {text}"
     );
 }
+
+/// An encoder that asks for one activation block more than TOKENS: the harness offers a beat
+/// past the layer's last until DONE, and taking it fails the run (a source that streams on
+/// would lose the next layer's first beat to it).
+#[test]
+fn an_engine_that_takes_an_activation_beat_past_the_layer_fails() {
+    let (p, dir) = mutated_tree(
+        "mutant-act-beyond",
+        "rtl/spikelm_controller.v",
+        "e_more_q <= (e_next_q < {1'b0, tokens_q});",
+        "e_more_q <= (e_next_q <= {1'b0, tokens_q});",
+    );
+    let r = run_attn_out_without_stalls(&p, "mutant-act-beyond-run", dir);
+    assert!(!r.passed, "an engine taking a beat past the layer passed");
+    let table = r.table();
+    assert!(
+        table.contains("s_act beat") && table.contains("taken"),
+        "{table}"
+    );
+}
