@@ -87,7 +87,7 @@ fn check_architecture(path: &Path, v: &Value) -> Result<(), ImportError> {
 }
 
 /// Whether config.json names SpikeLM's `T`.
-pub fn config_names_steps(text: &str) -> bool {
+fn config_names_steps(text: &str) -> bool {
     serde_json::from_str::<Value>(text).is_ok_and(|v| v.get("T").is_some())
 }
 

@@ -216,12 +216,6 @@ pub fn tokenize_for(ck: &Checkpoint, text: &str) -> Result<Tokenized, ImportErro
     }
 }
 
-/// [`tokenize_text`] with a `tokenizer.json`, the batch only.
-pub fn tokenize(tokenizer: &Path, text: &str, max_len: usize) -> Result<Batch, ImportError> {
-    let source = TokenizerSource::Json(tokenizer.to_path_buf());
-    Ok(tokenize_text(&source, text, max_len)?.batch)
-}
-
 /// The note printed for cut lines (empty when none was cut).
 pub fn truncation_note(truncated: &[Truncated], max_len: usize) -> String {
     truncated

@@ -42,17 +42,15 @@ impl PortWords {
     }
 }
 
-/// A register the harness reads after DONE: address, expected value, and whether the harness
-/// compares it with that value. CYCLES has no fixed value: the harness compares it with the
-/// cycles it counted itself from the START write to the final output beat (`observed_cycles`),
-/// in every run, stalled or not; the Rust side also compares it with the cycle model in
-/// stall-free runs.
+/// A register the harness reads after DONE and compares with its expected value. CYCLES has
+/// no fixed value: the harness compares it with the cycles it counted itself from the START
+/// write to the final output beat (`observed_cycles`), in every run, stalled or not; the Rust
+/// side also compares it with the cycle model in stall-free runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegCheck {
     pub name: String,
     pub addr: u32,
     pub expected: u32,
-    pub compare: bool,
     /// Compare with the harness's own count of cycles from the START write to the acceptance
     /// of the final output beat (docs/engine.md: CYCLES), not with `expected`.
     pub observed_cycles: bool,
@@ -264,34 +262,33 @@ pub fn csr_writes(params: &Params, s: &LayerStimulus) -> Vec<(u32, u32)> {
 /// The registers read back after DONE.
 pub fn reg_checks(params: &Params, s: &LayerStimulus, e: &Expected) -> Vec<RegCheck> {
     let mut v = vec![
-        check(&reg::STATUS, None, 1 << reg::STATUS.bit("DONE"), true),
+        check(&reg::STATUS, None, 1 << reg::STATUS.bit("DONE")),
         RegCheck {
             observed_cycles: true,
-            ..check(&reg::CYCLES, None, 0, false)
+            ..check(&reg::CYCLES, None, 0)
         },
-        check(&reg::INFO, None, info_word(params), true),
-        check(&reg::LAYER, None, s.layer.index, true),
-        check(&reg::TOKENS, None, s.tokens as u32, true),
-        check(&reg::OUT_SHIFT, None, s.out_shift, true),
+        check(&reg::INFO, None, info_word(params)),
+        check(&reg::LAYER, None, s.layer.index),
+        check(&reg::TOKENS, None, s.tokens as u32),
+        check(&reg::OUT_SHIFT, None, s.out_shift),
     ];
     let counter_max = (1u64 << params.derived.counter_bits) - 1;
     let sat = |c: u64| c.min(counter_max) as u32;
     for t in 0..e.pos_count.len() {
         let tt = t as u32;
-        v.push(check(&reg::POS_COUNT, Some(tt), sat(e.pos_count[t]), true));
-        v.push(check(&reg::NEG_COUNT, Some(tt), sat(e.neg_count[t]), true));
-        v.push(check(&reg::ADD_COUNT, Some(tt), sat(e.add_count[t]), true));
+        v.push(check(&reg::POS_COUNT, Some(tt), sat(e.pos_count[t])));
+        v.push(check(&reg::NEG_COUNT, Some(tt), sat(e.neg_count[t])));
+        v.push(check(&reg::ADD_COUNT, Some(tt), sat(e.add_count[t])));
     }
     v
 }
 
 /// The check of `r`, or of its element for time step `t`.
-fn check(r: &reg::Register, t: Option<u32>, expected: u32, compare: bool) -> RegCheck {
+fn check(r: &reg::Register, t: Option<u32>, expected: u32) -> RegCheck {
     RegCheck {
         name: t.map_or_else(|| r.name.to_string(), |t| format!("{}[{t}]", r.name)),
         addr: r.at(t.unwrap_or(0), 0),
         expected,
-        compare,
         observed_cycles: false,
     }
 }
@@ -315,8 +312,8 @@ pub struct VectorCounts {
 /// the idle limit, the number of control events), then the sections in that order: (addr, data)
 /// pairs; activation beats (the codes of one pair each); weight beats; (code, membrane words)
 /// per spike, in (token, input, time step) order;
-/// accumulator rows; output beats; (addr, expected, mode) per register check (mode 0: read
-/// only, 1: compare with expected, 2: compare with the harness's START-to-last-beat count); the
+/// accumulator rows; output beats; (addr, expected, mode) per register check (mode 1: compare
+/// with expected, 2: compare with the harness's START-to-last-beat count); the
 /// number of reset probes and (read, addr, value) per probe ([`reset_probes`]); the control
 /// section ([`Control::words`]).
 pub fn write(
@@ -414,11 +411,7 @@ pub fn write(
         }
     }
     for c in checks {
-        let mode = if c.observed_cycles {
-            2
-        } else {
-            u32::from(c.compare)
-        };
+        let mode = 1 + u32::from(c.observed_cycles);
         v.extend_from_slice(&[c.addr, c.expected, mode]);
     }
     v.push(probes.len() as u32);
