@@ -21,7 +21,8 @@
 //!   the register bus holds the read word until the next read (`spikelm_csr_checker`);
 //! * `start`: START while busy is ignored: STATUS reads BUSY (and not DONE) throughout the run,
 //!   DONE after it, and CYCLES after the run equals the cycles from the first START to the last
-//!   beat (a restart would clear it); every read answers the cycle after `csr_re`.
+//!   beat (a restart would clear it); every read answers two cycles after `csr_re` (the register
+//!   block's bus stage, which the reference models: it acts on the bus one cycle late too).
 //!
 //! Depths ([`depths`]): every trace of that many cycles from reset, enough for the longest run at
 //! its stall bound (liveness), without stalls (START gating, which holds under any stalls), and
@@ -124,6 +125,9 @@ fn depths(p: &Params, shapes: &[RunShape]) -> Depths {
     }
 }
 
+// The harness's reference models exactly one register-bus stage (its `b_*` registers).
+const _: () = assert!(spikelm_hw::perf::pipeline::CSR_BUS_STAGES == 1);
+
 /// The formal harness around `spikelm_engine`; `CHECK_<PROPERTY>` selects the assertions.
 fn harness(p: &Params, shapes: &[RunShape]) -> String {
     let seq = p.model().seq_len;
@@ -195,7 +199,18 @@ module formal_harness (
     reg  [15:0] tokens_r;
     reg  [15:0] age;         // cycles since the START write (frozen when the run ends)
     reg  [15:0] acts, wgts, outs;  // beats of the run so far
-    wire go = csr_we & (csr_addr == A_CTRL) & csr_wdata[{start_bit}] & ~running;
+    // The register block's bus stage (perf::pipeline::CSR_BUS_STAGES = 1): the engine acts on
+    // every transaction one cycle after the bus carried it, so the reference does too.
+    reg                        b_we, b_re;
+    reg [`SPIKELM_CSR_AW-1:0]  b_addr;
+    reg [31:0]                 b_wdata;
+    always @(posedge clk) begin
+        b_we    <= csr_we & ~rst;
+        b_re    <= csr_re & ~rst;
+        b_addr  <= csr_addr;
+        b_wdata <= csr_wdata;
+    end
+    wire go = b_we & (b_addr == A_CTRL) & b_wdata[{start_bit}] & ~running;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -205,15 +220,15 @@ module formal_harness (
             tokens_w <= 16'd{seq};
             age      <= 16'd0;
         end else begin
-            if (csr_we && !running && csr_addr == A_LAYER) layer_w <= csr_wdata[1:0];
-            if (csr_we && !running && csr_addr == A_TOKENS)
-                tokens_w <= (csr_wdata == 32'd0 || csr_wdata > 32'd{seq}) ? 16'd{seq} : csr_wdata[15:0];
+            if (b_we && !running && b_addr == A_LAYER) layer_w <= b_wdata[1:0];
+            if (b_we && !running && b_addr == A_TOKENS)
+                tokens_w <= (b_wdata == 32'd0 || b_wdata > 32'd{seq}) ? 16'd{seq} : b_wdata[15:0];
             if (go) begin
                 running  <= 1'b1;
                 ended    <= 1'b0;
                 layer_r  <= layer_w;
                 tokens_r <= tokens_w;
-                age      <= 16'd0;
+                age      <= 16'd{bus};
                 acts     <= 16'd0;
                 wgts     <= 16'd0;
                 outs     <= 16'd0;
@@ -295,14 +310,14 @@ module formal_harness (
     end
 `endif
 `ifdef CHECK_START
-    // Every read answers the cycle after csr_re with the state of the cycle of csr_re.
+    // Every read answers the cycle after it leaves the bus stage with the state of that cycle.
     reg                        read_q;
     reg [`SPIKELM_CSR_AW-1:0]  addr_q;
     reg                        running_q, ended_q;
     reg [15:0]                 age_q;
     always @(posedge clk) begin
-        read_q    <= csr_re & ~rst;
-        addr_q    <= csr_addr;
+        read_q    <= b_re & ~rst;
+        addr_q    <= b_addr;
         running_q <= running;
         ended_q   <= ended;
         age_q     <= age;
@@ -329,6 +344,7 @@ endmodule
         busy_bit = regmap::STATUS.bit("BUSY"),
         done_bit = regmap::STATUS.bit("DONE"),
         k = K,
+        bus = spikelm_hw::perf::pipeline::CSR_BUS_STAGES,
     )
 }
 

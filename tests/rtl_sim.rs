@@ -345,7 +345,9 @@ module tb;
     task csr_read(input [{csr_aw}-1:0] a, output [31:0] v);
         begin
             @(negedge clk); csr_re = 1'b1; csr_addr = a;
-            @(negedge clk); csr_re = 1'b0; v = csr_rdata;
+            @(negedge clk); csr_re = 1'b0;
+            repeat ({rlat_extra}) @(negedge clk);
+            v = csr_rdata;
         end
     endtask
     always @(posedge clk) begin
@@ -396,6 +398,7 @@ endmodule
         seed = case.seed as u32 & 0x7fff_ffff,
         ctrl = reg::CTRL.addr,
         start = reg::CTRL.bit("START"),
+        rlat_extra = spikelm_hw::perf::pipeline::CSR_READ_LATENCY - 1,
         status = reg::STATUS.addr,
         done = reg::STATUS.bit("DONE"),
         cycles = reg::CYCLES.addr,

@@ -169,8 +169,8 @@ const FAULTS: &[Fault] = &[
         name: "cycles-mismatch",
         edits: &[Edit {
             file: "rtl/spikelm_csr.v",
-            pattern: "cycles_word[CNTW-1:0] = cycles;",
-            replacement: "cycles_word[CNTW-1:0] = cycles + 1'b1;",
+            pattern: "rmux[CNTW-1:0] = cycles;",
+            replacement: "rmux[CNTW-1:0] = cycles + 1'b1;",
         }],
         stall: 0.0,
         x_seeds: &[],
@@ -180,12 +180,12 @@ const FAULTS: &[Fault] = &[
         name: "csr-read-not-held",
         edits: &[Edit {
             file: "rtl/spikelm_csr.v",
-            pattern: "end else if (csr_re) begin\n            csr_rdata_q <= rmux;",
+            pattern: "end else if (rd_q) begin\n            csr_rdata_q <= rmux;",
             replacement: "end else begin\n            csr_rdata_q <= rmux;",
         }],
         stall: 0.0,
         x_seeds: &[],
-        expected: "csr_rdata changed without a read (csr_re low the cycle before): 0x",
+        expected: "csr_rdata changed without a read (csr_re low ",
     },
     Fault {
         name: "missing-reset",

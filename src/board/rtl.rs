@@ -178,6 +178,7 @@ pub fn board_files(
     ctx.insert("idle_clks", &timing.idle_clks());
     ctx.insert("iw", &bits_above(u64::from(timing.idle_clks())));
     ctx.insert("stall_clks", &timing.stall_clks);
+    ctx.insert("csr_read_latency", &crate::perf::pipeline::CSR_READ_LATENCY);
     ctx.insert("sw", &bits_above(u64::from(timing.stall_clks)));
     ctx.insert("core", core);
     ctx.insert("connections", &connections);

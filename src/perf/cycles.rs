@@ -7,7 +7,8 @@
 //! T codes each) and `K_b =
 //! NCB·n_b·(Din + P + R)` compute cycles (`NCB = Dout / C` column blocks, each block of the
 //! bank Din reduction steps, P = [`pipeline::array_pipe`] cycles for the array pipeline and R drain beats), bank
-//! `b` (cycle 0 = the START write):
+//! `b` (cycle 0 = START reaching the controller, S = [`pipeline::CSR_BUS_STAGES`] cycles after
+//! its write):
 //!
 //! ```text
 //! enc_start[0] = 1
@@ -17,7 +18,7 @@
 //! wait[b]      = 1 if b = 0 else free[b-1] + 1             (controller polls for a full bank)
 //! red_start[b] = max(wait[b], enc_end[b] + 1 + L) + 1      L = pipeline::encoder_latency
 //! free[b]      = red_start[b] + K_b - 1                    (last drain beat of the bank)
-//! CYCLES       = free[banks-1] + O                         O = pipeline::out_latency
+//! CYCLES       = S + free[banks-1] + O                     O = pipeline::out_latency
 //! ```
 
 use super::order::Blocks;
@@ -102,7 +103,9 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
         let red_start = wait.max(enc_end[b] + 1 + enc_lat) + 1;
         free.push(red_start + compute(n) - 1);
     }
-    let cycles = free.last().copied().unwrap_or(0) + pipeline::out_latency(params);
+    let cycles = pipeline::CSR_BUS_STAGES
+        + free.last().copied().unwrap_or(0)
+        + pipeline::out_latency(params);
     let nrb = blocks.blocks as u64;
     let useful = nrb * tpr * et * din * shape.dout as u64;
     let per_bank = blocks.per_bank as u64;
@@ -152,7 +155,7 @@ mod tests {
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,
-            256 + 1 + lat + 48 * 141 + pipeline::out_latency(&p)
+            pipeline::CSR_BUS_STAGES + 256 + 1 + lat + 48 * 141 + pipeline::out_latency(&p)
         );
     }
 
@@ -189,7 +192,8 @@ mod tests {
                     s.encode_per_bank <= s.compute_per_bank + 1,
                     "{name} {kind:?}"
                 );
-                let closed = s.encode_per_bank
+                let closed = pipeline::CSR_BUS_STAGES
+                    + s.encode_per_bank
                     + pipeline::encoder_latency(&p)
                     + s.banks * (s.compute_per_bank + 1)
                     + pipeline::out_latency(&p);
@@ -229,7 +233,7 @@ mod tests {
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,
-            s.row_blocks * e + 1 + lat + k + pipeline::out_latency(&p)
+            pipeline::CSR_BUS_STAGES + s.row_blocks * e + 1 + lat + k + pipeline::out_latency(&p)
         );
     }
 }

@@ -50,6 +50,15 @@ pub fn encoder_latency(params: &Params) -> u64 {
     }
 }
 
+/// Register stages a register-bus transaction passes in `spikelm_csr` before it acts: the
+/// address decode ends in a strobe (write) or select (read) register, so no run register's
+/// clock enable is the decode itself. Every START therefore reaches the controller this many
+/// cycles after its write, and CYCLES (counted from the write) starts at this value.
+pub const CSR_BUS_STAGES: u64 = 1;
+
+/// Cycles from `csr_re` to the word on `csr_rdata`: the bus stage, then the read register.
+pub const CSR_READ_LATENCY: u64 = CSR_BUS_STAGES + 1;
+
 /// Entries of the output stage's FIFO (a power of 2, at least the stage's pipeline depth plus
 /// the credit round trip, so a stall-free drain never waits for a slot).
 pub const OUT_FIFO_DEPTH: u32 = 16;

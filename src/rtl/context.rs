@@ -250,6 +250,8 @@ impl RtlContext {
         t.insert("port_list", &super::ports::verilog_list());
         t.insert("regs", &super::regmap::rows());
         t.insert("regs_offset_bits", &super::regmap::OFFSET_BITS);
+        t.insert("csr_bus_stages", &crate::perf::pipeline::CSR_BUS_STAGES);
+        t.insert("csr_read_latency", &crate::perf::pipeline::CSR_READ_LATENCY);
         t.insert("gelu", &crate::units::gelu::template_values());
         t.insert("softmax", &crate::units::softmax::template_values());
         t.insert("layernorm", &crate::units::layernorm::template_values());
@@ -348,6 +350,11 @@ impl RtlContext {
                 "TILE",
                 n(crate::perf::pipeline::BROADCAST_TILE),
                 "PEs / buffer rows per broadcast copy",
+            ),
+            (
+                "CSR_BUS",
+                n(crate::perf::pipeline::CSR_BUS_STAGES as u32),
+                "register bus stages before a transaction acts",
             ),
             (
                 "SB_RL",

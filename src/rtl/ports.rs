@@ -115,7 +115,7 @@ pub const PORTS: [Port; 22] = [
         Dir::Out,
         WORD,
         "csr",
-        "read data, the cycle after csr_re",
+        "read data, two cycles after csr_re (a bus stage, then the read register)",
     ),
     port(
         "s_act_tvalid",

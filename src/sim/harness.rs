@@ -78,6 +78,7 @@ pub fn render(params: &Params, trace: bool) -> Result<String, SimError> {
     ctx.insert("status_addr", &regmap::STATUS.addr);
     ctx.insert("status_busy", &regmap::STATUS.bit("BUSY"));
     ctx.insert("status_done", &regmap::STATUS.bit("DONE"));
+    ctx.insert("csr_read_latency", &crate::perf::pipeline::CSR_READ_LATENCY);
     ctx.insert("trace", &trace);
     ctx.insert("act_words", &w.act);
     ctx.insert("wgt_words", &w.wgt);

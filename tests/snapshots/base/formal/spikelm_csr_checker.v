@@ -25,16 +25,17 @@
 
 `default_nettype none
 
-// Read-timing checker of the register bus (docs/engine.md: csr_rdata is valid the cycle after
+// Read-timing checker of the register bus (docs/engine.md: csr_rdata is valid RLAT cycles after
 // csr_re). Verification only: written to formal/, not listed in files.f, so synthesis never
 // reads it. It flags, as plain logic (a testbench may watch it):
-//   err_moved  csr_rdata changed although no read was issued the cycle before: the read word
-//              is held until the next read, so a host may sample it late.
-// What the word must be (the register's value in the cycle of csr_re) is checked by the party
-// that knows the registers: the co-simulation harness and the formal harness.
+//   err_moved  csr_rdata changed although no read was issued RLAT cycles before: the read word
+//              is held until the next read's word, so a host may sample it late.
+// What the word must be is checked by the party that knows the registers: the co-simulation
+// harness and the formal harness.
 // Under FORMAL, with ASSERTED = 1, the rule is an assertion (from the first cycle after a reset).
 module spikelm_csr_checker #(
-    parameter integer ASSERTED = 1  // 1: err_moved is asserted never to rise; 0: only flagged
+    parameter integer ASSERTED = 1,  // 1: err_moved is asserted never to rise; 0: only flagged
+    parameter integer RLAT     = 2   // cycles from csr_re to its word (perf::pipeline::CSR_READ_LATENCY), 1..8
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -43,23 +44,27 @@ module spikelm_csr_checker #(
     output wire        err_moved
 );
     generate
-        if (ASSERTED != 0 && ASSERTED != 1) begin : g_bad_param
+        if ((ASSERTED != 0 && ASSERTED != 1) || RLAT < 1 || RLAT > 8) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_csr_checker: needs ASSERTED 0 or 1");
+                $display("ERROR: spikelm_csr_checker: needs ASSERTED 0 or 1, 1 <= RLAT <= 8");
                 $finish;
             end
         end
     endgenerate
 
-    reg        read_q;     // a read was issued last cycle (or reset: the word may change)
-    reg [31:0] rdata_q;
+    reg [RLAT-1:0] reads_q;  // bit i: a read was issued i + 1 cycles ago (or reset: the word may change)
+    reg [31:0]     rdata_q;
 
+    integer i;
     always @(posedge clk) begin
-        read_q  <= csr_re | rst;
+        reads_q[0] <= csr_re | rst;
+        for (i = 1; i < RLAT; i = i + 1) begin
+            reads_q[i] <= reads_q[i-1] | rst;
+        end
         rdata_q <= csr_rdata;
     end
 
-    assign err_moved = ~rst & ~read_q & (csr_rdata != rdata_q);
+    assign err_moved = ~rst & ~reads_q[RLAT-1] & (csr_rdata != rdata_q);
 
 `ifdef FORMAL
     generate

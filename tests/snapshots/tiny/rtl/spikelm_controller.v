@@ -55,7 +55,8 @@ module spikelm_controller #(
     parameter integer BAB    = 6,    // bias address bits
     parameter integer CNTW   = 32,   // CYCLES width
     parameter integer FD     = 16,   // output credit: rows the output stage's FIFO holds
-    parameter integer APIPE  = 4     // cycles a reduction step spends in the array before its update
+    parameter integer APIPE  = 4,    // cycles a reduction step spends in the array before its update
+    parameter integer CYC0   = 1     // CYCLES at START: the register block's bus stages, so CYCLES counts from the START write
 ) (
     input  wire             clk,
     input  wire             rst,
@@ -96,10 +97,11 @@ module spikelm_controller #(
     generate
         if (R < 1 || (1 << RB) < R || TPR < 1 || TPR > R || ET < 1 || (1 << TB) < ET
             || PL < 1 || TPR % PL != 0 || FD < 2 || APIPE < 1
-            || G < 1 || GW < 1 || (1 << GW) < G || (1 << SBAB) < 2 * G * MAXDIN || CNTW < 1)
+            || G < 1 || GW < 1 || (1 << GW) < G || (1 << SBAB) < 2 * G * MAXDIN || CNTW < 1
+            || CYC0 < 0 || CYC0 > 3)
         begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_controller: needs 1 <= TPR <= R <= 2^RB, 1 <= ET <= 2^TB, PL dividing TPR, 1 <= G <= 2^GW, 2^SBAB >= 2 * G * MAXDIN, CNTW >= 1, FD >= 2, APIPE >= 1");
+                $display("ERROR: spikelm_controller: needs 1 <= TPR <= R <= 2^RB, 1 <= ET <= 2^TB, PL dividing TPR, 1 <= G <= 2^GW, 2^SBAB >= 2 * G * MAXDIN, CNTW >= 1, FD >= 2, APIPE >= 1, 0 <= CYC0 <= 3");
                 $finish;
             end
         end
@@ -200,7 +202,7 @@ module spikelm_controller #(
             cycles_max_q <= 1'b0;
         end else if (go) begin
             done_q       <= 1'b0;
-            cycles_q     <= {CNTW{1'b0}};
+            cycles_q     <= CYC0[CNTW-1:0];
             cycles_max_q <= 1'b0;
         end else if (busy_q) begin
             if (!cycles_max_q) begin

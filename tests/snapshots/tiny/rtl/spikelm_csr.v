@@ -29,8 +29,9 @@
 // src/rtl/regmap.rs). Word addresses; the lower half (csr_addr[CSR_AW-1] = 0) holds the
 // registers, the upper half the two per-column memories, write only, selected by
 // csr_addr[CSR_AW-2] (regmap::UpperHalf): BIAS[j] at (j / C) << CB | (j % C), and digit word k
-// of SCALE[t][j] at ((t << SKB | k) << (BAB + CB)) | (j / C) << CB | (j % C). Reads return the
-// word the cycle after csr_re.
+// of SCALE[t][j] at ((t << SKB | k) << (BAB + CB)) | (j / C) << CB | (j % C). Every transaction
+// passes one register stage first (perf::pipeline::CSR_BUS_STAGES = 1): a write acts
+// one cycle after it is on the bus, and a read returns the word two cycles after csr_re.
 module spikelm_csr #(
     parameter integer CSR_AW = 14,     // CSR word address bits: register offsets + 1 (memory half); the defaults pass the checks below
     parameter integer T      = 4,      // time steps (ALPHA, SCALE and counters per step, <= 16)
@@ -137,6 +138,12 @@ module spikelm_csr #(
 
     localparam [TOKW-1:0] SEQ_K = SEQ[TOKW-1:0];
 
+    // ---- Bus stage: every transaction is registered once before it acts ----
+    // The address is decoded here, into one strobe register per write target and one select
+    // register per read source, so a run register's clock enable is a registered strobe and
+    // BUSY (one LUT), not the decode spread across the die. Reads and writes pass the same
+    // stage, so they keep the bus's order: a write acts one cycle after the bus carried it (BUSY
+    // is checked then), and a read samples the registers one cycle after csr_re.
     wire               upper   = csr_addr[CSR_AW-1];
     wire [CSR_AW-2:0]  lo      = csr_addr[CSR_AW-2:0];
     wire               low_reg = ~upper & ((lo >> OFW) == 0);
@@ -145,108 +152,143 @@ module spikelm_csr #(
     // ALPHA: a[OFW-1:8] selects the array, a[7:4] the time step, a[3:0] the digit.
     // Counters: a[OFW-1:6] selects the block, a[5:2] the time step, a[1:0] POS / NEG / ADD.
     wire hit_ctrl   = low_reg & (a == A_CTRL);
+    wire hit_status = low_reg & (a == A_STATUS);
     wire hit_layer  = low_reg & (a == A_LAYER);
     wire hit_tokens = low_reg & (a == A_TOKENS);
     wire hit_shift  = low_reg & (a == A_OUT_SHIFT);
+    wire hit_cycles = low_reg & (a == A_CYCLES);
+    wire hit_info   = low_reg & (a == A_INFO);
     wire hit_alpha  = low_reg & (a[OFW-1:8] == A_ALPHA[OFW-1:8]);
     wire hit_count  = low_reg & (a[OFW-1:6] == A_POS_COUNT[OFW-1:6])
                     & ((a[1:0] == A_POS_COUNT[1:0]) | (a[1:0] == A_NEG_COUNT[1:0])
-                       | (a[1:0] == A_ADD_COUNT[1:0]));
+                       | (a[1:0] == A_ADD_COUNT[1:0]))
+                    & ({28'd0, a[5:2]} < T);
+    wire sel_scale  = csr_addr[CSR_AW-2];
 
     wire [15:0] t_hot  = 16'd1 << a[7:4];   // ALPHA time step
     wire [15:0] k_hot  = 16'd1 << a[3:0];   // ALPHA digit
 
-    assign start      = csr_we & hit_ctrl & csr_wdata[CTRL_START];
-    // The memories: writes refused while busy.
-    wire   mem_we      = csr_we & upper & ~busy;
-    wire   sel_scale   = csr_addr[CSR_AW-2];
-    assign bias_we     = mem_we & ~sel_scale;
-    assign bias_bank   = csr_addr[CB-1:0];
-    assign bias_addr   = csr_addr[CB +: BAB];
-    assign bias_wdata  = csr_wdata[YW-1:0];
-    assign scale_we    = mem_we & sel_scale;
-    assign scale_bank  = csr_addr[CB-1:0];
-    assign scale_word  = csr_addr[CB+BAB +: SKB];
-    assign scale_addr  = {csr_addr[CB +: BAB], csr_addr[CB+BAB+SKB +: TB]};
-    assign scale_wdata = csr_wdata[SDW-1:0];
-
-    wire tokens_bad = (csr_wdata == 32'd0) || (csr_wdata > SEQ);
+    reg [CSR_AW-1:0] addr_q;
+    reg [31:0]       wdata_q;
+    reg              tokens_bad_q;  // a TOKENS write of 0 or more than SEQ
+    reg              start_q;
+    reg              wr_layer_q, wr_tokens_q, wr_shift_q, wr_bias_q, wr_scale_q;
+    reg [T*AK-1:0]   wr_alpha_q;    // word (t, k) at bit t*AK + k
+    reg              rd_q;          // a read: csr_rdata is loaded next cycle
+    reg              rd_status_q, rd_layer_q, rd_tokens_q, rd_shift_q, rd_cycles_q, rd_info_q;
+    reg              rd_count_q;
+    reg [5:0]        rd_count_at_q; // the counter's a[5:0]: time step, POS / NEG / ADD
 
     integer tt;
     integer kk;
+    always @(posedge clk) begin
+        addr_q       <= csr_addr;
+        wdata_q      <= csr_wdata;
+        tokens_bad_q <= (csr_wdata == 32'd0) || (csr_wdata > SEQ);
+        rd_count_at_q <= a[5:0];
+        if (rst) begin
+            start_q     <= 1'b0;
+            wr_layer_q  <= 1'b0;
+            wr_tokens_q <= 1'b0;
+            wr_shift_q  <= 1'b0;
+            wr_bias_q   <= 1'b0;
+            wr_scale_q  <= 1'b0;
+            wr_alpha_q  <= {(T*AK){1'b0}};
+            rd_q        <= 1'b0;
+        end else begin
+            start_q     <= csr_we & hit_ctrl & csr_wdata[CTRL_START];
+            wr_layer_q  <= csr_we & hit_layer;
+            wr_tokens_q <= csr_we & hit_tokens;
+            wr_shift_q  <= csr_we & hit_shift;
+            wr_bias_q   <= csr_we & upper & ~sel_scale;
+            wr_scale_q  <= csr_we & upper & sel_scale;
+            for (tt = 0; tt < T; tt = tt + 1) begin
+                for (kk = 0; kk < AK; kk = kk + 1) begin
+                    wr_alpha_q[tt*AK + kk] <= csr_we & hit_alpha & t_hot[tt] & k_hot[kk];
+                end
+            end
+            rd_q        <= csr_re;
+        end
+        rd_status_q <= hit_status;
+        rd_layer_q  <= hit_layer;
+        rd_tokens_q <= hit_tokens;
+        rd_shift_q  <= hit_shift;
+        rd_cycles_q <= hit_cycles;
+        rd_info_q   <= hit_info;
+        rd_count_q  <= hit_count;
+    end
+
+    // ---- Acting stage ----
+    integer ww;
+    assign start       = start_q;   // the controller ignores it while busy
+    // The memories: writes refused while busy.
+    wire   mem_open    = ~busy;
+    assign bias_we     = wr_bias_q & mem_open;
+    assign bias_bank   = addr_q[CB-1:0];
+    assign bias_addr   = addr_q[CB +: BAB];
+    assign bias_wdata  = wdata_q[YW-1:0];
+    assign scale_we    = wr_scale_q & mem_open;
+    assign scale_bank  = addr_q[CB-1:0];
+    assign scale_word  = addr_q[CB+BAB +: SKB];
+    assign scale_addr  = {addr_q[CB +: BAB], addr_q[CB+BAB+SKB +: TB]};
+    assign scale_wdata = wdata_q[SDW-1:0];
+
     always @(posedge clk) begin
         if (rst) begin
             layer_q     <= 2'd0;
             tokens_q    <= SEQ_K;
             out_shift_q <= {OSB{1'b0}};
             alpha_q     <= {(T*AK*ADW){1'b0}};
-        end else if (csr_we && !busy) begin  // run parameters are refused while busy
-            if (hit_layer) begin
-                layer_q <= csr_wdata[1:0];
+        end else if (!busy) begin  // run parameters are refused while busy
+            if (wr_layer_q) begin
+                layer_q <= wdata_q[1:0];
             end
-            if (hit_tokens) begin
-                tokens_q <= tokens_bad ? SEQ_K : csr_wdata[TOKW-1:0];
+            if (wr_tokens_q) begin
+                tokens_q <= tokens_bad_q ? SEQ_K : wdata_q[TOKW-1:0];
             end
-            if (hit_shift) begin
-                out_shift_q <= csr_wdata[OSB-1:0];
+            if (wr_shift_q) begin
+                out_shift_q <= wdata_q[OSB-1:0];
             end
-            for (tt = 0; tt < T; tt = tt + 1) begin
-                for (kk = 0; kk < AK; kk = kk + 1) begin
-                    if (hit_alpha && t_hot[tt] && k_hot[kk]) begin
-                        alpha_q[(tt*AK + kk)*ADW +: ADW] <= csr_wdata[ADW-1:0];
-                    end
+            for (ww = 0; ww < T*AK; ww = ww + 1) begin
+                if (wr_alpha_q[ww]) begin
+                    alpha_q[ww*ADW +: ADW] <= wdata_q[ADW-1:0];
                 end
             end
         end
-    end
-
-    // The counters zero-extended to the data word.
-    reg [31:0] cycles_word;
-    always @* begin
-        cycles_word = 32'd0;
-        cycles_word[CNTW-1:0] = cycles;
     end
 
     // Counter read: the time step's three counters by a[5:2], then POS / NEG / ADD by a[1:0]
     // (two indexed selects: 225 LUT4 fewer on ECP5 than one select per time step, which
     // Yosys builds as a shifter over all counters each).
-    wire              count_t_ok = ({28'd0, a[5:2]} < T);
-    wire [3*CNTW-1:0] count_t    = counts[a[5:2]*3*CNTW +: 3*CNTW];
-    wire [CNTW-1:0]   count_word = count_t[a[1:0]*CNTW +: CNTW];
+    wire [3*CNTW-1:0] count_t    = counts[rd_count_at_q[5:2]*3*CNTW +: 3*CNTW];
+    wire [CNTW-1:0]   count_word = count_t[rd_count_at_q[1:0]*CNTW +: CNTW];
 
-    // Read mux, registered.
+    // Read mux over one-hot selects (at most one is set), registered.
     reg [31:0] rmux;
     always @* begin
         rmux = 32'd0;
-        if (low_reg) begin
-            case (a)
-                A_STATUS: begin
-                    rmux[STATUS_BUSY] = busy;
-                    rmux[STATUS_DONE] = done;
-                end
-                A_LAYER:     rmux = { {(32-2){1'b0}}, layer_q};
-                A_TOKENS:    rmux = { {(32-TOKW){1'b0}}, tokens_q};
-                A_OUT_SHIFT: rmux = { {(32-OSB){1'b0}}, out_shift_q};
-                A_CYCLES:    rmux = cycles_word;
-                A_INFO:      rmux = INFO;
-                default:     rmux = 32'd0;
-            endcase
+        if (rd_status_q) begin
+            rmux[STATUS_BUSY] = busy;
+            rmux[STATUS_DONE] = done;
         end
-        if (hit_count && count_t_ok) begin
-            rmux = 32'd0;
-            rmux[CNTW-1:0] = count_word;
-        end
+        if (rd_layer_q)  rmux[1:0]      = layer_q;
+        if (rd_tokens_q) rmux[TOKW-1:0] = tokens_q;
+        if (rd_shift_q)  rmux[OSB-1:0]  = out_shift_q;
+        if (rd_cycles_q) rmux[CNTW-1:0] = cycles;
+        if (rd_info_q)   rmux           = INFO;
+        if (rd_count_q)  rmux[CNTW-1:0] = count_word;
     end
 
     always @(posedge clk) begin
         if (rst) begin
             csr_rdata_q <= 32'd0;
-        end else if (csr_re) begin
+        end else if (rd_q) begin
             csr_rdata_q <= rmux;
         end
     end
 
-    wire unused_wdata = &{1'b0, csr_wdata};
+    // Bits no register keeps (synthesis drops their flip-flops).
+    wire unused_bus = &{1'b0, csr_wdata, addr_q, wdata_q};
 endmodule
 
 `default_nettype wire

@@ -143,7 +143,7 @@ module spikelm_engine (
         .TPR(`SPIKELM_TPR), .G(`SPIKELM_G), .GW(`SPIKELM_GW), .TOKW(`SPIKELM_TOKW), .DINW(`SPIKELM_DINW),
         .NCBW(`SPIKELM_NCBW), .DOUTW(`SPIKELM_DOUTW), .MAXDIN(`SPIKELM_MAXDIN),
         .SBAB(`SPIKELM_SB_AB), .BAB(`SPIKELM_BIAS_AB), .CNTW(`SPIKELM_CNTW), .FD(`SPIKELM_OUT_FD),
-        .APIPE(`SPIKELM_SB_RL + `SPIKELM_MAC_LAT)
+        .APIPE(`SPIKELM_SB_RL + `SPIKELM_MAC_LAT), .CYC0(`SPIKELM_CSR_BUS)
     ) u_ctrl (
         .clk(clk), .rst(rst),
         .start(go), .layer(layer), .tokens(tokens),
