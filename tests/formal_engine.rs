@@ -568,8 +568,18 @@ fn a_start_that_restarts_a_busy_run_fails_start_gating() {
         "start",
         "restart",
         &[
-            // Both gates: the engine's (for the counters) and the controller's own.
-            ("spikelm_engine.v", "go = start & ~busy;", "go = start;"),
+            // Every gate: the engine's two (into and out of its START register) and the
+            // controller's own.
+            (
+                "spikelm_engine.v",
+                "start_idle = start & ~busy;",
+                "start_idle = start;",
+            ),
+            (
+                "spikelm_engine.v",
+                "go = start_go_q & ~busy;",
+                "go = start_go_q;",
+            ),
             (
                 "spikelm_controller.v",
                 "go = start & ~busy_q;",

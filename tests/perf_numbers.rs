@@ -27,9 +27,9 @@ const LAYERS: [(&str, u64, u64); 4] = [
     ("ffn_out", 512, 128),
 ];
 
-/// One row block, no overlap, CYCLES counted from the START write (cycle 0), which reaches the
-/// controller one cycle later (the register block's bus stage, B = 1); from there the encode
-/// phase takes cycles 1..=E (one activation beat per cycle, the T = 4 codes of one (token, input) pair
+/// One row block, no overlap, CYCLES counted from the START write (cycle 0), which starts the
+/// run B = 2 cycles later (the register block's bus stage, then START's own register beside the
+/// controller); from there the encode phase takes cycles 1..=E (one activation beat per cycle, the T = 4 codes of one (token, input) pair
 /// each: 2 tokens × Din); the bank is full
 /// L = 26 cycles after the last beat (the encoder's input register, the launch register, U_0,
 /// and q_0 after a two-stage comparator: 5 cycles; each of the 3 further time steps: a
@@ -46,8 +46,8 @@ fn hand_cycles(din: u64, dout: u64) -> u64 {
     let encoder_latency = 5 + 3 * (4 + 3);
     let compute = (dout / 8) * (din + 5 + 8);
     let out_latency = 2 + 1 + 4 + 5;
-    let bus_stage = 1;
-    bus_stage + encode + encoder_latency + 1 + compute + out_latency
+    let start_stages = 2;
+    start_stages + encode + encoder_latency + 1 + compute + out_latency
 }
 
 #[test]

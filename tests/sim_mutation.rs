@@ -137,12 +137,19 @@ fn dropped_carry_in_is_caught_in_the_accumulators() {
 
 #[test]
 fn start_while_busy_must_be_ignored() {
-    // The engine gates START with BUSY in the top and again in the controller; remove both.
+    // The engine gates START with BUSY into and out of its START register, and again in the
+    // controller; remove all three.
     let (p, dir) = mutated_tree(
         "mutant-restart",
         "rtl/spikelm_engine.v",
-        "go = start & ~busy;",
-        "go = start;",
+        "start_idle = start & ~busy;",
+        "start_idle = start;",
+    );
+    mutate(
+        &dir,
+        "rtl/spikelm_engine.v",
+        "go = start_go_q & ~busy;",
+        "go = start_go_q;",
     );
     mutate(
         &dir,
@@ -170,13 +177,13 @@ fn register_writes_while_busy_must_be_refused() {
     let (p, dir) = mutated_tree(
         "mutant-busy-writes",
         "rtl/spikelm_csr.v",
-        "end else if (!busy) begin",
+        "end else if (!run_busy) begin",
         "end else begin",
     );
     mutate(
         &dir,
         "rtl/spikelm_csr.v",
-        "wire   mem_open    = ~busy;",
+        "wire   mem_open    = ~run_busy;",
         "wire   mem_open    = 1'b1;",
     );
     let r = run_attn_out_without_stalls(&p, "mutant-busy-writes-run", dir);
@@ -233,8 +240,8 @@ fn cycles_register_is_checked_in_stalled_runs_too() {
             .next()
             .and_then(|w| w.parse::<u64>().ok()),
     );
-    // CYCLES starts at the bus stages at START and counts up by 2 instead of 1 from there.
-    let stages = spikelm_hw::perf::pipeline::CSR_BUS_STAGES;
+    // CYCLES starts at START's stages at go and counts up by 2 instead of 1 from there.
+    let stages = spikelm_hw::perf::pipeline::START_STAGES;
     assert_eq!(want.map(|w| 2 * w - stages), got, "{first}");
 }
 

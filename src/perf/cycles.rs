@@ -7,7 +7,7 @@
 //! T codes each) and `K_b =
 //! NCB·n_b·(Din + P + R)` compute cycles (`NCB = Dout / C` column blocks, each block of the
 //! bank Din reduction steps, P = [`pipeline::array_pipe`] cycles for the array pipeline and R drain beats), bank
-//! `b` (cycle 0 = START reaching the controller, S = [`pipeline::CSR_BUS_STAGES`] cycles after
+//! `b` (cycle 0 = START reaching the controller, S = [`pipeline::START_STAGES`] cycles after
 //! its write):
 //!
 //! ```text
@@ -103,9 +103,8 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
         let red_start = wait.max(enc_end[b] + 1 + enc_lat) + 1;
         free.push(red_start + compute(n) - 1);
     }
-    let cycles = pipeline::CSR_BUS_STAGES
-        + free.last().copied().unwrap_or(0)
-        + pipeline::out_latency(params);
+    let cycles =
+        pipeline::START_STAGES + free.last().copied().unwrap_or(0) + pipeline::out_latency(params);
     let nrb = blocks.blocks as u64;
     let useful = nrb * tpr * et * din * shape.dout as u64;
     let per_bank = blocks.per_bank as u64;
@@ -155,7 +154,7 @@ mod tests {
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,
-            pipeline::CSR_BUS_STAGES + 256 + 1 + lat + 48 * 141 + pipeline::out_latency(&p)
+            pipeline::START_STAGES + 256 + 1 + lat + 48 * 141 + pipeline::out_latency(&p)
         );
     }
 
@@ -192,7 +191,7 @@ mod tests {
                     s.encode_per_bank <= s.compute_per_bank + 1,
                     "{name} {kind:?}"
                 );
-                let closed = pipeline::CSR_BUS_STAGES
+                let closed = pipeline::START_STAGES
                     + s.encode_per_bank
                     + pipeline::encoder_latency(&p)
                     + s.banks * (s.compute_per_bank + 1)
@@ -233,7 +232,7 @@ mod tests {
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,
-            pipeline::CSR_BUS_STAGES + s.row_blocks * e + 1 + lat + k + pipeline::out_latency(&p)
+            pipeline::START_STAGES + s.row_blocks * e + 1 + lat + k + pipeline::out_latency(&p)
         );
     }
 }

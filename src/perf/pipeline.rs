@@ -59,6 +59,12 @@ pub const CSR_BUS_STAGES: u64 = 1;
 /// Cycles from `csr_re` to the word on `csr_rdata`: the bus stage, then the read register.
 pub const CSR_READ_LATENCY: u64 = CSR_BUS_STAGES + 1;
 
+/// Cycles from the START write to the run's first cycle (the controller's `go`): the bus stage,
+/// then START's own second register beside its users (`spikelm_engine`), so the strobe crosses
+/// the die into a flip-flop rather than into the run-control logic. The register block counts a
+/// START in that register as BUSY (refusing writes, STATUS), and CYCLES starts at this value.
+pub const START_STAGES: u64 = CSR_BUS_STAGES + 1;
+
 /// Entries of the output stage's FIFO (a power of 2, at least the stage's pipeline depth plus
 /// the credit round trip, so a stall-free drain never waits for a slot).
 pub const OUT_FIFO_DEPTH: u32 = 16;

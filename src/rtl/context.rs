@@ -352,9 +352,9 @@ impl RtlContext {
                 "PEs / buffer rows per broadcast copy",
             ),
             (
-                "CSR_BUS",
-                n(crate::perf::pipeline::CSR_BUS_STAGES as u32),
-                "register bus stages before a transaction acts",
+                "START_LAT",
+                n(crate::perf::pipeline::START_STAGES as u32),
+                "cycles from the START write to the run's first cycle",
             ),
             (
                 "SB_RL",

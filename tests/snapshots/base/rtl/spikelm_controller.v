@@ -56,7 +56,7 @@ module spikelm_controller #(
     parameter integer CNTW   = 32,   // CYCLES width
     parameter integer FD     = 16,   // output credit: rows the output stage's FIFO holds
     parameter integer APIPE  = 4,    // cycles a reduction step spends in the array before its update
-    parameter integer CYC0   = 1     // CYCLES at START: the register block's bus stages, so CYCLES counts from the START write
+    parameter integer CYC0   = 2     // CYCLES at go: the cycles since the START write (perf::pipeline::START_STAGES), so CYCLES counts from the write
 ) (
     input  wire             clk,
     input  wire             rst,

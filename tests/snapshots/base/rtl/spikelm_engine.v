@@ -98,7 +98,17 @@ module spikelm_engine (
     wire [`SPIKELM_SDW-1:0]                scale_wdata;
     wire [`SPIKELM_CNTW-1:0]               cycles;
     wire [`SPIKELM_T*3*`SPIKELM_CNTW-1:0]  counts;
-    wire                                   go = start & ~busy;
+    // START's second register (perf::pipeline::START_STAGES): the register block's strobe
+    // crosses the die into this flip-flop, placed beside the controller and the counters, not
+    // into their run-control logic. A START that arrives while busy is dropped here, and one
+    // that follows another while that one starts is dropped at go (the register block counts
+    // start_go_q as BUSY, so the bus sees the run from the cycle after the START's bus stage).
+    reg                                    start_go_q;
+    wire                                   start_idle = start & ~busy;
+    wire                                   go = start_go_q & ~busy;
+    always @(posedge clk) begin
+        start_go_q <= ~rst & start_idle;
+    end
 
     spikelm_csr #(
         .CSR_AW(`SPIKELM_CSR_AW), .T(`SPIKELM_T), .TB(`SPIKELM_TB), .TOKW(`SPIKELM_TOKW),
@@ -143,7 +153,7 @@ module spikelm_engine (
         .TPR(`SPIKELM_TPR), .G(`SPIKELM_G), .GW(`SPIKELM_GW), .TOKW(`SPIKELM_TOKW), .DINW(`SPIKELM_DINW),
         .NCBW(`SPIKELM_NCBW), .DOUTW(`SPIKELM_DOUTW), .MAXDIN(`SPIKELM_MAXDIN),
         .SBAB(`SPIKELM_SB_AB), .BAB(`SPIKELM_BIAS_AB), .CNTW(`SPIKELM_CNTW), .FD(`SPIKELM_OUT_FD),
-        .APIPE(`SPIKELM_SB_RL + `SPIKELM_MAC_LAT), .CYC0(`SPIKELM_CSR_BUS)
+        .APIPE(`SPIKELM_SB_RL + `SPIKELM_MAC_LAT), .CYC0(`SPIKELM_START_LAT)
     ) u_ctrl (
         .clk(clk), .rst(rst),
         .start(go), .layer(layer), .tokens(tokens),

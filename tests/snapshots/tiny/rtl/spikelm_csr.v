@@ -220,9 +220,16 @@ module spikelm_csr #(
 
     // ---- Acting stage ----
     integer ww;
-    assign start       = start_q;   // the controller ignores it while busy
+    assign start       = start_q;   // dropped while busy (spikelm_engine)
+    // A START in the engine's second START register (perf::pipeline::START_STAGES): the run has
+    // begun for the bus, so it counts as BUSY for refusing writes and for STATUS.
+    reg    start_pend_q;
+    always @(posedge clk) begin
+        start_pend_q <= ~rst & start_q & ~busy;
+    end
+    wire   run_busy    = busy | start_pend_q;
     // The memories: writes refused while busy.
-    wire   mem_open    = ~busy;
+    wire   mem_open    = ~run_busy;
     assign bias_we     = wr_bias_q & mem_open;
     assign bias_bank   = addr_q[CB-1:0];
     assign bias_addr   = addr_q[CB +: BAB];
@@ -239,7 +246,7 @@ module spikelm_csr #(
             tokens_q    <= SEQ_K;
             out_shift_q <= {OSB{1'b0}};
             alpha_q     <= {(T*AK*ADW){1'b0}};
-        end else if (!busy) begin  // run parameters are refused while busy
+        end else if (!run_busy) begin  // run parameters are refused while busy
             if (wr_layer_q) begin
                 layer_q <= wdata_q[1:0];
             end
@@ -268,8 +275,8 @@ module spikelm_csr #(
     always @* begin
         rmux = 32'd0;
         if (rd_status_q) begin
-            rmux[STATUS_BUSY] = busy;
-            rmux[STATUS_DONE] = done;
+            rmux[STATUS_BUSY] = run_busy;
+            rmux[STATUS_DONE] = done & ~start_pend_q;
         end
         if (rd_layer_q)  rmux[1:0]      = layer_q;
         if (rd_tokens_q) rmux[TOKW-1:0] = tokens_q;

@@ -80,7 +80,7 @@
 `define SPIKELM_AMP_LAT     4            // amplitude shifter latency
 `define SPIKELM_CMP_LAT     2            // neuron comparator latency
 `define SPIKELM_TILE        4            // PEs / buffer rows per broadcast copy
-`define SPIKELM_CSR_BUS     1            // register bus stages before a transaction acts
+`define SPIKELM_START_LAT   2            // cycles from the START write to the run's first cycle
 `define SPIKELM_SB_RL       4            // spike buffer read latency
 `define SPIKELM_MAC_LAT     0            // PE multiplier latency (0: sign-select adder)
 `define SPIKELM_OUT_FD      16           // output FIFO entries
