@@ -234,8 +234,9 @@ pub fn third_of_run(params: &Params, s: &LayerStimulus) -> Option<u32> {
     (at >= 16).then_some((at | 8) as u32)
 }
 
-/// The events every run gets unless told otherwise: with `reset_mid_run`, two one-cycle reset
-/// pulses, each followed by the run from reset: the first once the encoder writes a pair from
+/// The events every run gets unless told otherwise: a second START the cycle after the first
+/// (ignored: it reaches the engine while the first one starts the run); with `reset_mid_run`,
+/// two one-cycle reset pulses, each followed by the run from reset: the first once the encoder writes a pair from
 /// half-way through the second row block's beats on (the encoder pipeline busy, the first
 /// block reducing in the array: partial sums in the accumulators), the second at the
 /// first cycle about a sixth in with a row in the output FIFO (the output stage busy); then a
@@ -247,7 +248,7 @@ pub fn default_events(params: &Params, s: &LayerStimulus, reset_mid_run: bool) -
     let Some(at) = third_of_run(params, s) else {
         return Vec::new();
     };
-    let mut v: Vec<Event> = Vec::new();
+    let mut v: Vec<Event> = vec![start_write(1)];
     if reset_mid_run {
         let pl = params.derived.encoder_lanes as usize;
         let din = s.layer.din as usize;
@@ -256,7 +257,7 @@ pub fn default_events(params: &Params, s: &LayerStimulus, reset_mid_run: bool) -
         // Half-way through the second row block: the encoder writes it while the first one
         // reduces in the array (partial sums in the accumulators). Beat N/2 at the latest, so
         // the encoder is still writing however short the run.
-        let early = (block_beats + block_beats / 2).min(beats / 2).max(1);
+        let early = (block_beats + block_beats / 2).min(beats / 2).max(2);
         v.push(Event::ResetWhen {
             at: early as u32,
             cycles: 1,
@@ -368,26 +369,28 @@ mod tests {
     }
 
     #[test]
-    fn the_default_is_a_second_start_then_six_refused_writes() {
+    fn the_default_is_a_start_right_after_start_then_a_second_start_then_six_refused_writes() {
         let (p, s) = setup();
         let e = default_events(&p, &s, false);
         let at = third_of_run(&p, &s).expect("long enough run");
-        assert_eq!(e.len(), 7);
-        assert_eq!(e[0], start_write(at));
-        assert_eq!(e[6].at(), at + 6);
+        assert_eq!(e.len(), 8);
+        assert_eq!(e[0], start_write(1));
+        assert_eq!(e[1], start_write(at));
+        assert_eq!(e[7].at(), at + 6);
         // The default control resets twice first (encoder busy, then output FIFO busy), then
         // runs twice.
         let e = default_events(&p, &s, true);
-        assert_eq!(e.len(), 9);
-        assert!(matches!(
-            e[0],
-            Event::ResetWhen { cycles: 1, on: Watch::SpikeValid, at: r } if r >= 1
-        ));
+        assert_eq!(e.len(), 10);
+        assert_eq!(e[0], start_write(1));
         assert!(matches!(
             e[1],
+            Event::ResetWhen { cycles: 1, on: Watch::SpikeValid, at: r } if r >= 2
+        ));
+        assert!(matches!(
+            e[2],
             Event::ResetWhen { cycles: 1, on: Watch::OutValid, at: r } if r < at && r % 16 == 4
         ));
-        assert_eq!(e[2], start_write(at));
+        assert_eq!(e[3], start_write(at));
         let c = Control::default();
         assert_eq!((c.runs, c.reset_mid_run), (2, true));
         assert!(c.words(&p, &s).is_ok());
