@@ -52,8 +52,8 @@ pub fn encoder_latency(params: &Params) -> u64 {
 
 /// Register stages a register-bus transaction passes in `spikelm_csr` before it acts: the
 /// address decode ends in a strobe (write) or select (read) register, so no run register's
-/// clock enable is the decode itself. Every START therefore reaches the controller this many
-/// cycles after its write, and CYCLES (counted from the write) starts at this value.
+/// clock enable is the decode itself. A write acts, and a read samples the registers, this many
+/// cycles after its bus cycle; START passes one more register ([`START_STAGES`]).
 pub const CSR_BUS_STAGES: u64 = 1;
 
 /// Cycles from `csr_re` to the word on `csr_rdata`: the bus stage, then the read register.
