@@ -221,8 +221,9 @@ module spikelm_csr #(
     // ---- Acting stage ----
     integer ww;
     assign start       = start_q;   // dropped while busy (spikelm_engine)
-    // A START in the engine's second START register (perf::pipeline::START_STAGES): the run has
-    // begun for the bus, so it counts as BUSY for refusing writes and for STATUS.
+    // A copy, kept beside this block, of the engine's second START register (start_go_q: START and
+    // BUSY registered; perf::pipeline::START_STAGES): a START there has begun
+    // the run for the bus, so it counts as BUSY for refusing writes and for STATUS.
     reg    start_pend_q;
     always @(posedge clk) begin
         start_pend_q <= ~rst & start_q & ~busy;
