@@ -30,22 +30,22 @@ fn adder_source(adder: &str, name: &str) -> String {
     text.replacen("module spikelm_signsel_add", &format!("module {name}"), 1)
 }
 
-/// The adder's contract: a drain (`shift`) never coincides with a non-zero spike (`en`); the PE
-/// array masks the spikes while it shifts.
+/// The adder's contract: a drain (`shift`) never coincides with a non-zero operand or carry-in;
+/// the PE array masks the spikes before it shifts. Any operand and carry-in otherwise.
 const MITER: &str = "module miter #(parameter integer N = 20, parameter integer WB = 8) (
-    input wire [N-1:0] x, input wire [WB-1:0] w, input wire en, input wire neg,
+    input wire [N-1:0] x, input wire [WB-1:0] op, input wire cin,
     input wire [N-1:0] below, input wire shift);
     wire [N-1:0] s_plain, s_ccu;
-    plain_add #(.N(N), .WB(WB)) u_plain (.x(x), .w(w), .en(en), .neg(neg), .below(below),
+    plain_add #(.N(N), .WB(WB)) u_plain (.x(x), .op(op), .cin(cin), .below(below),
         .shift(shift), .sum(s_plain));
-    ccu_add   #(.N(N), .WB(WB)) u_ccu   (.x(x), .w(w), .en(en), .neg(neg), .below(below),
+    ccu_add   #(.N(N), .WB(WB)) u_ccu   (.x(x), .op(op), .cin(cin), .below(below),
         .shift(shift), .sum(s_ccu));
-    always @* assume (!(shift && en));
+    always @* assume (!(shift && (op != 0 || cin)));
     always @* assert (s_plain == s_ccu);
 endmodule
 ";
 
-/// Prove `plain_add ≡ ccu_add` for every (x, w, en, neg, below, shift) within the contract at width (n, wb) in `dir`; returns
+/// Prove `plain_add ≡ ccu_add` for every (x, op, cin, below, shift) within the contract at width (n, wb) in `dir`; returns
 /// whether Yosys reported the proof and its log.
 fn prove(dir: &Path, n: u32, wb: u32) -> (bool, String) {
     let script = format!(

@@ -130,6 +130,9 @@ fn depths(p: &Params, shapes: &[RunShape]) -> Depths {
 
 // The harness's reference models exactly one register-bus stage (its `b_*` registers).
 const _: () = assert!(spikelm_hw::perf::pipeline::CSR_BUS_STAGES == 1);
+/// The read check below waits two registers after the bus stage (the sampling register, then
+/// the read word): the register block's read pipeline.
+const _: () = assert!(spikelm_hw::perf::pipeline::CSR_READ_LATENCY == 3);
 
 /// The formal harness around `spikelm_engine`; `CHECK_<PROPERTY>` selects the assertions.
 fn harness(p: &Params, shapes: &[RunShape]) -> String {
@@ -313,17 +316,23 @@ module formal_harness (
     end
 `endif
 `ifdef CHECK_START
-    // Every read answers the cycle after it leaves the bus stage with the state of that cycle.
-    reg                        read_q;
-    reg [`SPIKELM_CSR_AW-1:0]  addr_q;
-    reg                        running_q, ended_q;
-    reg [15:0]                 age_q;
+    // Every read answers two cycles after it leaves the bus stage with the state of the cycle
+    // it left it (a sampling register, then the read word).
+    reg                        read_s, read_q;
+    reg [`SPIKELM_CSR_AW-1:0]  addr_s, addr_q;
+    reg                        running_s, ended_s, running_q, ended_q;
+    reg [15:0]                 age_s, age_q;
     always @(posedge clk) begin
-        read_q    <= b_re & ~rst;
-        addr_q    <= b_addr;
-        running_q <= running;
-        ended_q   <= ended;
-        age_q     <= age;
+        read_s    <= b_re & ~rst;
+        addr_s    <= b_addr;
+        running_s <= running;
+        ended_s   <= ended;
+        age_s     <= age;
+        read_q    <= read_s & ~rst;
+        addr_q    <= addr_s;
+        running_q <= running_s;
+        ended_q   <= ended_s;
+        age_q     <= age_s;
     end
     always @* begin
         if (!rst && read_q && addr_q == A_STATUS) begin
@@ -572,7 +581,7 @@ fn a_start_that_restarts_a_busy_run_fails_start_gating() {
         "restart",
         &[
             // Every gate: the engine's two (into and out of its START register) and the
-            // controller's own.
+            // controller's own two (its run control and its compute process).
             (
                 "spikelm_engine.v",
                 "start_idle = start & ~busy;",
@@ -587,6 +596,11 @@ fn a_start_that_restarts_a_busy_run_fails_start_gating() {
                 "spikelm_controller.v",
                 "go = start & ~busy_q;",
                 "go = start;",
+            ),
+            (
+                "spikelm_controller.v",
+                "c_go   = start & ~busy_c;",
+                "c_go   = start;",
             ),
         ],
     );

@@ -31,21 +31,22 @@ const LAYERS: [(&str, u64, u64); 4] = [
 /// run B = 2 cycles later (the register block's bus stage, then START's own register beside the
 /// controller); from there the encode phase takes cycles 1..=E (one activation beat per cycle, the T = 4 codes of one (token, input) pair
 /// each: 2 tokens × Din); the bank is full
-/// L = 26 cycles after the last beat (the encoder's input register, the launch register, U_0,
+/// L = 32 cycles after the last beat (the encoder's input register, the launch register, U_0,
 /// and q_0 after a two-stage comparator: 5 cycles; each of the 3 further time steps: a
-/// multiplier of latency 4 — input, pipeline and output registers, sum of the partial
-/// products — plus rounding, leak select + X and saturation: 7 cycles); one cycle hands the
-/// buffer to the array; the reduction runs for K cycles (per column block of 8 outputs: Din
-/// weight beats, 5 pipeline cycles — the buffer's read-request copy, its read and output
-/// registers, its landing register, and the broadcast registers — and 8 drain beats); the last output beat leaves
-/// O = 12 cycles after the last drain (drain register, the array's shift register, the wait
-/// for the scale memory, multiplier 4, rounding, shift, bias, saturation, FIFO write):
+/// multiplier of latency 5 — input, pipeline and output registers, a landing register per
+/// partial product, their sum — plus rounding, leak select and clamp, + X and saturation:
+/// 9 cycles); one cycle hands the buffer to the array; the reduction runs for K cycles (per
+/// column block of 8 outputs: Din weight beats, 6 pipeline cycles — the buffer's read-request
+/// copy, its read and output registers, its landing register, the broadcast registers and the
+/// PE's operand register — and 8 drain beats); the last output beat leaves O = 14 cycles after
+/// the last drain (drain register, the array's shift register, the wait for the scale memory
+/// and its landing register, multiplier 5, rounding, shift, bias, saturation, FIFO write):
 /// CYCLES = B + E + L + 1 + K + O.
 fn hand_cycles(din: u64, dout: u64) -> u64 {
     let encode = 2 * din;
-    let encoder_latency = 5 + 3 * (4 + 3);
-    let compute = (dout / 8) * (din + 5 + 8);
-    let out_latency = 2 + 1 + 4 + 5;
+    let encoder_latency = 5 + 3 * (5 + 4);
+    let compute = (dout / 8) * (din + 6 + 8);
+    let out_latency = 2 + 2 + 5 + 5;
     let start_stages = 2;
     start_stages + encode + encoder_latency + 1 + compute + out_latency
 }

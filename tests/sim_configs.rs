@@ -45,6 +45,8 @@ fn draw(rng: &mut SplitMix64, alpha_mode: &str) -> Vec<String> {
         ),
         // Encoder lanes: chosen, or one per token of the row block (1 or 2, both powers of 2).
         format!("array.encoder_lanes={}", pick(rng, &[0, tokens_per_block])),
+        // Landing registers on (the default) or off (the small iCE40 fit): other pipeline depths.
+        format!("array.landing_registers={}", pick(rng, &[0, 1]) == 1),
     ]
 }
 

@@ -180,8 +180,8 @@ const FAULTS: &[Fault] = &[
         name: "csr-read-not-held",
         edits: &[Edit {
             file: "rtl/spikelm_csr.v",
-            pattern: "end else if (rd_q) begin\n            csr_rdata_q <= rmux;",
-            replacement: "end else begin\n            csr_rdata_q <= rmux;",
+            pattern: "end else if (rd2_q) begin\n            csr_rdata_q <= rd2_count_q ? count_q : rmux_q;",
+            replacement: "end else begin\n            csr_rdata_q <= rd2_count_q ? count_q : rmux_q;",
         }],
         stall: 0.0,
         x_seeds: &[],

@@ -135,6 +135,40 @@ fn dropped_carry_in_is_caught_in_the_accumulators() {
     assert!(r.table().contains("FIRST MISMATCH"));
 }
 
+/// The neuron clamps its leak to MW + 1 bits before the X add (docs/arithmetic.md): a leak that
+/// wraps there instead must fail where membranes saturate (narrow MW, the saturation case).
+#[test]
+fn a_leak_that_wraps_instead_of_clamping_is_caught_at_the_membranes() {
+    let p = Params::preset_with("spikelm-bert-tiny", &["format.membrane_bits=20"])
+        .expect("test configuration");
+    let dir = work("mutant-leak-clamp").join("rtl");
+    generate_into(&p, &dir);
+    mutate(
+        &dir,
+        "rtl/spikelm_neuron.v",
+        "l_q <= fits ? l[LCW-1:0] : {l[LW-1], {(LCW-1){~l[LW-1]}}};",
+        "l_q <= l[LCW-1:0];",
+    );
+    let mut o = options(
+        &p,
+        "mutant-leak-clamp-run",
+        &[Case::MembraneSaturation],
+        &[LayerKind::AttnOut],
+        Some(8),
+    );
+    o.rtl_dir = Some(dir);
+    o.stall = Some(0.0);
+    o.stop_on_failure = true;
+    let r = sim::run(&p, &o).expect("co-simulation runs");
+    assert!(!r.passed, "a wrapping leak must fail the co-simulation");
+    let first = r.first_mismatch.clone().expect("a located mismatch");
+    assert!(
+        first.signal == "dbg_mem" || first.signal == "dbg_spike",
+        "the membranes are wrong first, got {first}"
+    );
+    assert!(first.time_step.is_some_and(|t| t > 0), "{first}");
+}
+
 #[test]
 fn start_while_busy_must_be_ignored() {
     // The engine gates START with BUSY into and out of its START register, and again in the

@@ -56,6 +56,7 @@ pub fn preset(name: &str) -> Result<Config, ConfigError> {
             adder: AdderKind::Plain,
             resident_tokens: 0,
             encoder_lanes: 0,
+            landing_registers: true,
         },
     })
 }

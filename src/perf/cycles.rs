@@ -146,15 +146,16 @@ mod tests {
     #[test]
     fn one_row_block_is_encode_then_compute() {
         let p = params("spikelm-bert-tiny", &[]);
-        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*128, K = 48*(128+5+8) (5: the
+        // tiny, 8x8, T = 4: TPR = 2; qkv 128 -> 384: E = 2*128, K = 48*(128+6+8) (6: the
         // buffer's read-request copy, read and output registers, its landing register, the
-        // broadcast register).
+        // broadcast register, the PE's operand register).
         let s = layer_schedule(&p, LayerKind::Qkv, 2);
         assert_eq!(s.row_blocks, 1);
+        assert_eq!(pipeline::array_pipe(&p), 6);
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,
-            pipeline::START_STAGES + 256 + 1 + lat + 48 * 141 + pipeline::out_latency(&p)
+            pipeline::START_STAGES + 256 + 1 + lat + 48 * 142 + pipeline::out_latency(&p)
         );
     }
 

@@ -7,29 +7,36 @@ use crate::config::{Params, PeKind};
 /// Latency of `spikelm_mul18`: a DSP block's input, pipeline and output registers.
 pub const MUL18_LATENCY: u64 = 3;
 
+/// One cycle where `array.landing_registers` puts a landing register, else 0.
+fn landing(params: &Params) -> u64 {
+    u64::from(params.array().landing_registers)
+}
+
 /// Latency of `spikelm_amp_shift`: [`MUL18_LATENCY`] + 1 for a true multiplier (the partial
-/// products, then their sum), 3 for csd/pow2 digits (shift and invert, negate, sum).
+/// products, then their sum), + 1 with their landing registers beside the adders; 3 for
+/// csd/pow2 digits (shift and invert, negate, sum).
 pub fn amp_latency(params: &Params) -> u64 {
     match params.format().alpha_mode.digits() {
         Some(_) => 3,
-        None => MUL18_LATENCY + 1,
+        None => MUL18_LATENCY + 1 + landing(params),
     }
 }
 
-/// Cycles from a PE's operands to its accumulator update beyond the ternary PE's one: 0 for
-/// the sign-select adder; for the INT8 PE the DSP block's registers ([`MUL18_LATENCY`]) and a
-/// landing register beside the accumulator (the route out of the DSP column is most of a cycle).
+/// Cycles from a PE's operands to its accumulator update beyond the accumulate itself: for the
+/// ternary PE the landing register of its sign-selected weight (so the carry chain starts at
+/// flip-flops), if any; for the INT8 PE the DSP block's registers ([`MUL18_LATENCY`]) and a landing
+/// register beside the accumulator (the route out of the DSP column is most of a cycle).
 pub fn mac_latency(params: &Params) -> u64 {
     match params.array().pe {
-        PeKind::Ternary => 0,
+        PeKind::Ternary => landing(params),
         PeKind::Int8Mac => MUL18_LATENCY + 1,
     }
 }
 
 /// Cycles per unrolled neuron time step: the product, the rounding add, the leak select and
-/// X add, the saturation (`spikelm_neuron`).
+/// clamp, the X add, the saturation (`spikelm_neuron`).
 pub fn neuron_step(params: &Params) -> u64 {
-    amp_latency(params) + 3
+    amp_latency(params) + 4
 }
 
 /// Cycles from a registered membrane U_t to its registered spike q_t: the two halves of 2U
@@ -56,8 +63,10 @@ pub fn encoder_latency(params: &Params) -> u64 {
 /// cycles after its bus cycle; START passes one more register ([`START_STAGES`]).
 pub const CSR_BUS_STAGES: u64 = 1;
 
-/// Cycles from `csr_re` to the word on `csr_rdata`: the bus stage, then the read register.
-pub const CSR_READ_LATENCY: u64 = CSR_BUS_STAGES + 1;
+/// Cycles from `csr_re` to the word on `csr_rdata`: the bus stage, the sampling register (the
+/// counters' select and the other registers' apart), then the read word register. The word is
+/// the state of the cycle after the bus stage.
+pub const CSR_READ_LATENCY: u64 = CSR_BUS_STAGES + 2;
 
 /// Cycles from the START write to the run's first cycle (the controller's `go`): the bus stage,
 /// then START's own second register beside its users (`spikelm_engine`), so the strobe crosses
@@ -69,10 +78,13 @@ pub const START_STAGES: u64 = CSR_BUS_STAGES + 1;
 /// the credit round trip, so a stall-free drain never waits for a slot).
 pub const OUT_FIFO_DEPTH: u32 = 16;
 
-/// Cycles the output stage's accumulator register waits for a row's per-column scale codes:
-/// the scale memory is read as the row is issued and its block RAM answers one cycle after the
-/// row enters the stage.
-pub const SCALE_READ_WAIT: u64 = 1;
+/// Cycles the output stage's accumulator registers wait for a row's per-column scale codes:
+/// the scale memory is read as the row is issued, its block RAM answers one cycle after the
+/// row enters the stage, and with landing registers the word lands in one beside the lane's
+/// multiplier (the block RAMs and the multipliers sit apart; the route alone was 5.8 ns).
+pub fn scale_read_wait(params: &Params) -> u64 {
+    1 + landing(params)
+}
 
 /// Cycles from the controller's drain beat to its row entering the output stage: the drain
 /// register (copied beside the array and the scale memory, so the controller's handshake drives
@@ -92,8 +104,8 @@ pub const BROADCAST_TILE: u32 = 4;
 pub const SBUF_READ_LATENCY: u64 = 4;
 
 /// Cycles between the last reduction step of a column block and its first drain beat: the
-/// buffer read ([`SBUF_READ_LATENCY`]), the PEs' broadcast register and the PE's multiplier
-/// ([`mac_latency`]).
+/// buffer read ([`SBUF_READ_LATENCY`]), the PEs' broadcast register and the PE's operand
+/// pipeline ([`mac_latency`]).
 pub fn array_pipe(params: &Params) -> u64 {
     SBUF_READ_LATENCY + 1 + mac_latency(params)
 }
@@ -102,5 +114,5 @@ pub fn array_pipe(params: &Params) -> u64 {
 /// ([`DRAIN_DELAY`]), the output stage's pipeline (the scale wait, the product, rounding, shift,
 /// bias, saturation) and the FIFO write.
 pub fn out_latency(params: &Params) -> u64 {
-    DRAIN_DELAY + amp_latency(params) + SCALE_READ_WAIT + 5
+    DRAIN_DELAY + scale_read_wait(params) + amp_latency(params) + 5
 }

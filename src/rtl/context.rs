@@ -85,7 +85,11 @@ pub struct RtlContext {
     pub lpw: u32,
     /// Latency of the pipelined amplitude shifter (`perf::pipeline::amp_latency`).
     pub amp_lat: u32,
-    /// Latency of the PE's multiplier (`perf::pipeline::mac_latency`; 0 for the ternary PE).
+    /// Cycles per unrolled neuron time step (`perf::pipeline::neuron_step`).
+    pub neuron_step: u32,
+    /// Cycles the output stage waits for a row's scale codes (`perf::pipeline::scale_read_wait`).
+    pub scale_wait: u32,
+    /// Latency of the PE's operand pipeline (`perf::pipeline::mac_latency`).
     pub mac_lat: u32,
     /// Latency of the neuron's comparator (`perf::pipeline::NEURON_CMP_LATENCY`).
     pub cmp_lat: u32,
@@ -216,6 +220,8 @@ impl RtlContext {
             opw: d.acc_bits + f.scale_bits + 1,
             lpw: f.membrane_bits + f.alpha_bits + 1,
             amp_lat: crate::perf::pipeline::amp_latency(p) as u32,
+            neuron_step: crate::perf::pipeline::neuron_step(p) as u32,
+            scale_wait: crate::perf::pipeline::scale_read_wait(p) as u32,
             mac_lat: crate::perf::pipeline::mac_latency(p) as u32,
             cmp_lat: crate::perf::pipeline::NEURON_CMP_LATENCY as u32,
             info,

@@ -61,15 +61,15 @@ fn exact_multiplier_plain_and_dsp_forms_are_x_times_code_every_cycle() {
             "        x = {x}; code = 16'd{c}; #1 clk = 1; #1 clk = 0;\n"
         ));
     }
-    // The pipeline is flushed with five more edges; p is printed on every edge from the 4th on.
+    // The pipeline is flushed with six more edges; p is printed on every edge from the 5th on.
     let tb = format!(
         "`timescale 1ns/1ps\nmodule tb;\n    reg clk = 0;\n    reg signed [31:0] x;\n    reg [15:0] code;\n\
          \x20   wire [48:0] p;\n    integer n = 0;\n\
-         \x20   spikelm_amp_shift #(.XW(32), .CW(16), .PW(49), .LAT(4)) dut (.clk(clk), .x(x), .code(code), .p(p));\n\
-         \x20   always @(posedge clk) begin #0.5 n = n + 1; if (n >= 4) $display(\"P %0d\", $signed(p)); end\n\
-         \x20   initial begin\n{body}        repeat (5) begin #1 clk = 1; #1 clk = 0; end\n        $finish;\n    end\nendmodule\n"
+         \x20   spikelm_amp_shift #(.XW(32), .CW(16), .PW(49), .LAT(5)) dut (.clk(clk), .x(x), .code(code), .p(p));\n\
+         \x20   always @(posedge clk) begin #0.5 n = n + 1; if (n >= 5) $display(\"P %0d\", $signed(p)); end\n\
+         \x20   initial begin\n{body}        repeat (6) begin #1 clk = 1; #1 clk = 0; end\n        $finish;\n    end\nendmodule\n"
     );
-    // Case k is applied before edge k + 1 and is p after edge k + 4 (n counts edges).
+    // Case k is applied before edge k + 1 and is p after edge k + 5 (n counts edges).
     let want: Vec<i128> = cases.iter().map(|(x, c)| *x as i128 * *c as i128).collect();
     check_products_in_both_forms(&tb, &want, "exact multiplier");
 }

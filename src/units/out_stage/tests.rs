@@ -63,7 +63,7 @@ fn output_stage_rounds_shifts_and_saturates_like_the_model_for_every_shift() {
          \x20   reg in_valid = 0; reg signed [19:0] in_acc = 0; reg [15:0] in_scale = 0;\n\
          \x20   reg signed [15:0] in_bias = 0; reg [5:0] shift = 0;\n\
          \x20   wire out_freed, out_valid, out_last; wire [15:0] out_data;\n\
-         \x20   spikelm_out_stage #(.C(1), .ACCW(20), .YW(16), .OSB(6), .SCW(16), .PW(37), .LAT(4), .FD(16), .FB(4)) dut (\n\
+         \x20   spikelm_out_stage #(.C(1), .ACCW(20), .YW(16), .OSB(6), .SCW(16), .PW(37), .LAT(5), .SRW(2), .FD(16), .FB(4)) dut (\n\
          \x20       .clk(clk), .rst(rst), .in_valid(in_valid),\n\
          \x20       .in_acc(in_acc), .in_scale(in_scale), .in_bias(in_bias), .in_last(1'b0), .shift(shift),\n\
          \x20       .out_valid(out_valid), .out_ready(1'b1), .out_data(out_data), .out_last(out_last),\n\

@@ -2,15 +2,18 @@
 
 use crate::units::testbench::simulate;
 
-/// Every x of N bits, every weight of 4 bits, every spike, against integer arithmetic; and the
-/// drain (shift with en = 0) passes `below` through for every x.
+/// Every x of N bits, every weight of 4 bits, every spike (the operand `(w ^ neg) & en` and carry-in
+/// `en & neg` the PE registers), against integer arithmetic; and the drain (shift with a zero
+/// operand) passes `below` through for every x.
 pub(in crate::units) fn signsel_testbench(n: u32) -> String {
     let half = 1i64 << (n - 1);
     format!(
         "`timescale 1ns/1ps\nmodule tb;\n\
-        \x20   reg [{m}:0] x, below; reg [3:0] w; reg en, neg, shift;\n    wire [{m}:0] sum;\n\
+        \x20   reg [{m}:0] x, below; reg [3:0] w; reg en, neg, shift;\n\
+        \x20   wire [3:0] op = (w ^ {{4{{neg}}}}) & {{4{{en}}}};\n    wire cin = en & neg;\n\
+        \x20   wire [{m}:0] sum;\n\
         \x20   integer xi, wi, s, errors = 0, want;\n\
-        \x20   spikelm_signsel_add #(.N({n}), .WB(4)) dut (.x(x), .w(w), .en(en), .neg(neg), .below(below), .shift(shift), .sum(sum));\n\
+        \x20   spikelm_signsel_add #(.N({n}), .WB(4)) dut (.x(x), .op(op), .cin(cin), .below(below), .shift(shift), .sum(sum));\n\
         \x20   initial begin\n\
         \x20       for (xi = -{half}; xi < {half}; xi = xi + 1)\n\
         \x20         for (wi = -7; wi < 8; wi = wi + 1)\n\
