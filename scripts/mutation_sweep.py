@@ -116,7 +116,7 @@ MUTANTS = [
     ("neu-leak-logical", "neuron", N, "wire signed [LPW-1:0] l_leak = v_q >>> (F + 2);", "wire signed [LPW-1:0] l_leak = v_q >> (F + 2);", "arithmetic to logical shift", None),
     ("neu-spike-code", "neuron", N, "q_q <= {fire_pos | fire_neg, fire_neg};", "q_q <= {fire_pos, fire_neg};", "-1 spike coded 2'b01", None),
     ("neu-qdelay", "neuron", N, "q_d_q <= {q_d_q[2*(QD-1)-1:0], q_prev};", "q_d_q <= {q_prev, q_prev};", "q_{t-1} one cycle early", None),
-    ("neu-clamp", "neuron", N, "l_q <= fits ? l[LCW-1:0] : {l[LW-1], {(LCW-1){~l[LW-1]}}};", "l_q <= l[LCW-1:0];", "leak wraps to MW + 1 bits instead of clamping", None),
+    ("neu-clamp", "neuron", N, "l_q <= l_c;", "l_q <= l[LCW-1:0];", "leak wraps to MW + 1 bits instead of clamping", None),
     ("neu-neg-lo", "neuron", N, "wire fire_neg = n_lt_hi_q | (n_eq_hi_q & n_lt_lo_q);", "wire fire_neg = n_lt_hi_q | (n_eq_hi_q | n_lt_lo_q);", "& to | in the negative compare", None),
     ("sat-bound", "sat", SAT, "assign out = fits ? in[OW-1:0] : {sign, {(OW-1){~sign}}};", "assign out = fits ? in[OW-1:0] : {~sign, {(OW-1){sign}}};", "membrane saturates to the wrong bound", None),
     # ---- rate counters ----

@@ -146,7 +146,7 @@ fn a_leak_that_wraps_instead_of_clamping_is_caught_at_the_membranes() {
     mutate(
         &dir,
         "rtl/spikelm_neuron.v",
-        "l_q <= fits ? l[LCW-1:0] : {l[LW-1], {(LCW-1){~l[LW-1]}}};",
+        "l_q <= l_c;",
         "l_q <= l[LCW-1:0];",
     );
     let mut o = options(

@@ -48,7 +48,8 @@ module spikelm_amp_shift #(
     input  wire [CW-1:0] code,
     output wire [PW-1:0] p
 );
-    localparam integer NCH = (XW + CHUNK - 1) / CHUNK;  // partial products
+    localparam integer NCH  = (XW + CHUNK - 1) / CHUNK;  // partial products
+    localparam integer LAND = LAT - 4;                   // landing stages: 0 or 1
 
     generate
         if (LAT != 4 && LAT != 5) begin : g_bad_lat
@@ -77,7 +78,7 @@ module spikelm_amp_shift #(
             wire                  top = (k == NCH - 1);
             wire signed [W:0]     x_s = {top & x[LO+W-1], x[LO +: W]};
             wire signed [MPW-1:0] pp_q;  // stages 1-3
-            spikelm_mul18 #(.AW(W + 1), .BW(CW + 1), .LAT(3)) u_mul (
+            spikelm_mul18 #(.AW(W + 1), .BW(CW + 1), .LAT(LAT - 1 - LAND)) u_mul (
                 .clk(clk), .a(x_s), .b(c_s), .p(pp_q)
             );
             wire [PW-1:0] pp_w;    // sign-extended (or truncated) to PW bits
@@ -88,7 +89,7 @@ module spikelm_amp_shift #(
                 assign pp_w = { {(PW-MPW){pp_q[MPW-1]}}, pp_q};
             end
             wire [PW-1:0] pp_ext;  // stage 4 (LAT = 5): the landing register
-            spikelm_delay #(.W(PW), .N(LAT - 4), .RESET(0)) u_land (
+            spikelm_delay #(.W(PW), .N(LAND), .RESET(0)) u_land (
                 .clk(clk), .rst(1'b0), .in(pp_w), .out(pp_ext)
             );
             wire [PW-1:0] total;  // partial products 0..k

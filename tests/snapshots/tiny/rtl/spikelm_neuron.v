@@ -35,7 +35,7 @@
 //   U_t = sat_MW(L_t + X_t);  q_t = +1 if 2U_t > A_t, -1 if 2U_t < -A_t, else 0.
 // The product U*A is formed at full width (LPW bits); only L + X saturates. L is clamped to
 // MW + 1 bits before the X add: X has at most MW bits, so sat_MW(L + X) is the same for L and
-// its clamp (docs/arithmetic.md, "Neuron pipeline"), and the add is an (MW + 2)-bit carry chain
+// its clamp (docs/arithmetic.md, "Neuron"), and the add is an (MW + 2)-bit carry chain
 // rather than one as wide as the product.
 //
 // Timing, cycle 0 = the cycle u_prev is valid (step 0: the cycle x is valid):
@@ -119,20 +119,19 @@ module spikelm_neuron #(
                 zero_q <= (q_at == 2'b10);
             end
 
-            // Select the leak and clamp it to LCW bits.
+            // Select the leak and clamp it to LCW bits (the same saturation as U's, one stage).
             wire signed [LPW-1:0] l_leak = v_q >>> (F + 2);  // after no spike: 0.25 * alpha
             wire signed [LPW-1:0] l_half = v_q >>> (F + 1);  // after a -1 spike: 0.5 * alpha
             wire        [LW-1:0]  l      = zero_q ? {LW{1'b0}} : (half_q ? l_half[LW-1:0] : l_leak[LW-1:0]);
-            reg         [LCW-1:0] l_q;
+            wire        [LCW-1:0] l_c;
             if (LW > LCW) begin : g_clamp
-                wire fits = (&l[LW-1:LCW-1]) | ~(|l[LW-1:LCW-1]);  // the bits above agree with the sign
-                always @(posedge clk) begin
-                    l_q <= fits ? l[LCW-1:0] : {l[LW-1], {(LCW-1){~l[LW-1]}}};
-                end
+                spikelm_sat #(.IW(LW), .OW(LCW)) u_clamp (.in(l), .out(l_c));
             end else begin : g_no_clamp
-                always @(posedge clk) begin
-                    l_q <= l;
-                end
+                assign l_c = l;
+            end
+            reg         [LCW-1:0] l_q;
+            always @(posedge clk) begin
+                l_q <= l_c;
             end
 
             // Add X_t.
