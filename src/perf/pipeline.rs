@@ -112,7 +112,7 @@ pub fn array_pipe(params: &Params) -> u64 {
 
 /// Cycles from the last drain beat to the final output beat: the drain registers
 /// ([`DRAIN_DELAY`]), the output stage's pipeline (the scale wait, the product, rounding, shift,
-/// bias, saturation) and the FIFO write.
+/// bias, saturation), the FIFO write and the head register on the output port.
 pub fn out_latency(params: &Params) -> u64 {
-    DRAIN_DELAY + scale_read_wait(params) + amp_latency(params) + 5
+    DRAIN_DELAY + scale_read_wait(params) + amp_latency(params) + 6
 }

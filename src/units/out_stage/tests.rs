@@ -69,7 +69,7 @@ fn output_stage_rounds_shifts_and_saturates_like_the_model_for_every_shift() {
          \x20       .out_valid(out_valid), .out_ready(1'b1), .out_data(out_data), .out_last(out_last),\n\
          \x20       .out_freed(out_freed));\n\
          \x20   always @(posedge clk) if (out_valid) $display(\"Y %0d\", $signed(out_data));\n\
-         \x20   initial begin\n        repeat (2) @(negedge clk); rst = 0;\n{body}        $finish;\n    end\nendmodule\n"
+         \x20   initial begin\n        repeat (2) @(negedge clk); rst = 0;\n{body}        repeat (8) @(negedge clk);  // the last row through the FIFO\n        $finish;\n    end\nendmodule\n"
     );
     let log = simulate(&[], &tb);
     let got: Vec<i64> = log

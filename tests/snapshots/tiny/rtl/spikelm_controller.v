@@ -245,43 +245,43 @@ module spikelm_controller #(
     reg  [1:0] full_q;
     reg  [1:0] full_d;
     reg  [1:0] taken_q;
-    reg  [1:0] taken_d;
     reg        e_bank_q;
     reg        c_bank_q;
     wire       cmp_bank_end;
-    wire       e_bank_d;
     reg        e_blocked_q;  // taken_q[e_bank_q], a register of its own so act_ready is one LUT
     // The compute process frees a bank one cycle after its last drain beat: the release is
-    // registered, so the drain handshake and the encode handshake share no combinational path.
-    reg        free_q;       // a bank was freed last cycle ...
-    reg        free_bank_q;  // ... this one
+    // registered (one bit per bank), so the drain handshake and the encode handshake share no
+    // combinational path.
+    reg  [1:0] freed_q;
 
     always @* begin
-        full_d  = full_q;
-        taken_d = taken_q;
+        full_d = full_q;
         if (wr_bank_end) begin
             full_d[wr_bank] = 1'b1;
         end
-        if (enc_bank_end) begin
-            taken_d[e_bank_q] = 1'b1;
-        end
-        if (free_q) begin
-            full_d[free_bank_q]  = 1'b0;
-            taken_d[free_bank_q] = 1'b0;
-        end
+        full_d = full_d & ~freed_q;
         if (idle) begin
-            full_d  = 2'b00;
-            taken_d = 2'b00;
+            full_d = 2'b00;
         end
     end
 
+    // The taken flags and the encoder's bank step on enc_bank_end alone (the last beat of a
+    // bank, two LUT levels from the activation handshake); e_blocked_q's next value is the
+    // next bank's flag written out per case, not taken_d[e_bank_d] (a multiplexer selected by
+    // the handshake behind one fed by it).
     always @(posedge clk) begin
-        full_q      <= full_d;
-        taken_q     <= taken_d;
-        e_bank_q    <= e_bank_d;
-        e_blocked_q <= taken_d[e_bank_d];
-        free_q      <= cmp_bank_end & ~c_idle;
-        free_bank_q <= c_bank_q;
+        full_q  <= full_d;
+        freed_q <= {c_bank_q, ~c_bank_q} & {2{cmp_bank_end & ~c_idle}};
+        if (idle) begin
+            taken_q     <= 2'b00;
+            e_bank_q    <= 1'b0;
+            e_blocked_q <= 1'b0;
+        end else begin
+            taken_q     <= (taken_q | ({e_bank_q, ~e_bank_q} & {2{enc_bank_end}})) & ~freed_q;
+            e_bank_q    <= e_bank_q ^ enc_bank_end;  // a bank ends: next bank
+            e_blocked_q <= enc_bank_end ? (taken_q[~e_bank_q] & ~freed_q[~e_bank_q])
+                                        : (taken_q[e_bank_q] & ~freed_q[e_bank_q]);
+        end
     end
 
     // ---- Encode process ----
@@ -301,7 +301,6 @@ module spikelm_controller #(
 
     assign act_ready    = busy_q & e_more_q & ~e_blocked_q;
     assign enc_bank_end = e_block_end & e_blk_end_q;
-    assign e_bank_d     = idle ? 1'b0 : e_bank_q ^ enc_bank_end;  // a bank ends: next bank
 
     always @(posedge clk) begin
         if (idle) begin
@@ -326,7 +325,7 @@ module spikelm_controller #(
                     e_grp_q  <= {RB{1'b0}};       // block complete
                     e_next_q <= e_after[TOKW:0];
                     e_more_q <= (e_next_q < {1'b0, tokens_q});
-                    if (e_blk_end_q) begin        // bank complete (e_bank_d flips)
+                    if (e_blk_end_q) begin        // bank complete (e_bank_q steps)
                         e_blk_q     <= {GW{1'b0}};
                         e_base_q    <= e_bank_q ? {SBAB{1'b0}} : BANK1;
                         e_blk_end_q <= G_ONE | (e_after >= {2'b00, tokens_q});
@@ -449,7 +448,10 @@ module spikelm_controller #(
             c_first_q    <= 1'b1;
             c_cb_end_q   <= (rom_ncb == 1);
         end else begin
-            case (1'b1)  // one-hot: the set bit selects the branch
+            // One-hot: the set bit selects the branch. parallel_case, so each branch's logic reads
+            // its own state bit only, not a priority chain over the bits before it.
+            (* parallel_case *)
+            case (1'b1)
                 state_q[I_WAITB]: begin
                     if (full_q[c_bank_q]) begin
                         state_q <= S_RED;

@@ -35,7 +35,7 @@
 //   as the block RAMs sit apart from the multipliers) -> product P (spikelm_amp_shift, LAT cycles) ->
 //   2P >>> (S rounded down to a multiple of 8) -> >>> (S mod 8) -> + (2B + 1) -> >>> 1 and the
 //   saturation's range test, each stage registered (PL = SRW + LAT + 4 cycles), then the clamp
-//   into the FIFO (FD entries, first-word fall-through, LUT RAM).
+//   into the FIFO (FD entries, LUT RAM) -> the head register on the output port.
 // The rounding needs no adder of its own: with Q = floor(2P / 2^S),
 //   R(P, S) + B = floor((P + 2^(S-1)) / 2^S) + B = floor((Q + 1 + 2B) / 2)   (S >= 0),
 // since floor((x + 1) / 2) = floor((floor(x) + 1) / 2) for x = 2P / 2^S; a shift of PW or more
@@ -55,7 +55,7 @@ module spikelm_out_stage #(
     parameter integer PW    = 37,  // product width ACCW + scale_bits + 1
     parameter integer LAT   = 5,   // latency of spikelm_amp_shift
     parameter integer SRW   = 2,   // cycles the accumulator waits for its scale (perf::pipeline::scale_read_wait: 1, or 2 with the landing register)
-    parameter integer FD    = 16,  // FIFO entries (a power of 2, at least SRW + LAT + 7)
+    parameter integer FD    = 16,  // FIFO entries (a power of 2, at least SRW + LAT + 8)
     parameter integer FB    = 4    // FIFO pointer bits, log2(FD)
 ) (
     input  wire              clk,
@@ -79,9 +79,9 @@ module spikelm_out_stage #(
     localparam integer DW   = C * YW + 1;    // FIFO word: the lanes and last
 
     generate
-        if ((1 << FB) != FD || FD < PL + 3 || SRW < 1 || SRW > 2) begin : g_bad_param
+        if ((1 << FB) != FD || FD < PL + 4 || SRW < 1 || SRW > 2) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_out_stage: needs FD = 2^FB, FD >= SRW + LAT + 7 and SRW 1 or 2");
+                $display("ERROR: spikelm_out_stage: needs FD = 2^FB, FD >= SRW + LAT + 8 and SRW 1 or 2");
                 $finish;
             end
         end
@@ -151,45 +151,83 @@ module spikelm_out_stage #(
         end
     endgenerate
 
-    // ---- Output FIFO (first-word fall-through) ----
+    // ---- Output FIFO, then the head register on the port ----
+    // The FIFO (FD entries: LUT RAM, or flip-flops where the target has none) feeds a head
+    // register that holds the row on the output, so the FIFO's read multiplexer ends in that
+    // register and neither out_ready nor a register behind the port reaches through it (on the
+    // iCE40 fit that path, out_ready -> read pointer -> 16:1 multiplexer, was 20 ns). A row
+    // reaches the port two cycles after its write; the head register adds one row of room.
     reg [DW-1:0] fifo_q [0:FD-1];
     reg [FB-1:0] wr_q;
     reg [FB-1:0] rd_q;
     // Rows in the FIFO as a thermometer code (bit k: more than k rows): a push or a pop is a
-    // shift, and out_valid is bit 0, a register.
+    // shift, and "not empty" is bit 0, a register.
     reg [FD-1:0] fill_q;
+    reg [FD-1:0] fill_d;
+    reg          head_v_q; // the head register holds a row
     reg          fired_q;  // a row left last cycle: the credit returns one cycle late, so no
                            // path runs from the out_ready port into the sender's credit
     wire         out_fire = out_valid & out_ready;
+    wire         take     = fill_q[0] & (~head_v_q | out_fire);  // FIFO -> head register
+    wire         head_v_d = ~rst & (take | (head_v_q & ~out_fire));
+
+    always @* begin
+        fill_d = fill_q;
+        if (y_valid & ~take) begin
+            fill_d = {fill_q[FD-2:0], 1'b1};
+        end else if (take & ~y_valid) begin
+            fill_d = {1'b0, fill_q[FD-1:1]};
+        end
+        if (rst) begin
+            fill_d = {FD{1'b0}};
+        end
+    end
 
     always @(posedge clk) begin
         if (y_valid) begin
             fifo_q[wr_q] <= {y_last, y_row};
         end
+        fill_q   <= fill_d;
+        head_v_q <= head_v_d;
         if (rst) begin
             wr_q    <= {FB{1'b0}};
             rd_q    <= {FB{1'b0}};
-            fill_q  <= {FD{1'b0}};
             fired_q <= 1'b0;
         end else begin
             if (y_valid) begin
                 wr_q <= wr_q + 1'b1;
             end
-            if (out_fire) begin
+            if (take) begin
                 rd_q <= rd_q + 1'b1;
-            end
-            if (y_valid & ~out_fire) begin
-                fill_q <= {fill_q[FD-2:0], 1'b1};
-            end else if (out_fire & ~y_valid) begin
-                fill_q <= {1'b0, fill_q[FD-1:1]};
             end
             fired_q <= out_fire;
         end
     end
 
-    wire [DW-1:0] head = fifo_q[rd_q];
+    // The head register, one load enable per lane: a single one would drive all C * YW + 1
+    // flip-flops, which sit spread along the output port (on the package that net was 7.4 ns).
+    // Each lane forms its own from its copies of fill_q[0] and head_v_q (kept registers, equal
+    // to them) and out_ready; the last lane also holds `last`.
+    wire [DW-1:0] fifo_head = fifo_q[rd_q];
+    wire [DW-1:0] head;
+    genvar h;
+    generate
+        for (h = 0; h < C; h = h + 1) begin : g_head
+            localparam integer HW = (h == C - 1) ? YW + 1 : YW;
+            wire [1:0]    st_q;  // {fill_q[0], head_v_q}
+            reg  [HW-1:0] head_q;
+            spikelm_rep_reg #(.W(2)) u_state (.clk(clk), .d({fill_d[0], head_v_d}), .q(st_q));
+            always @(posedge clk) begin
+                if (st_q[1] & (~st_q[0] | out_ready)) begin  // take, this lane's copy
+                    head_q <= fifo_head[h*YW +: HW];
+                end
+            end
+            assign head[h*YW +: HW] = head_q;
+        end
+    endgenerate
+
     assign out_freed = fired_q;
-    assign out_valid = fill_q[0];
+    assign out_valid = head_v_q;
     assign out_data  = head[C*YW-1:0];
     assign out_last  = head[C*YW];
 endmodule
