@@ -41,15 +41,17 @@ const LAYERS: [(&str, u64, u64); 4] = [
 /// PE's operand register — and 8 drain beats); the last output beat leaves O = 15 cycles after
 /// the last drain (drain register, the array's shift register, the wait for the scale memory
 /// and its landing register, multiplier 5, rounding, shift, bias, saturation, FIFO write, the
-/// head register on the output port):
-/// CYCLES = B + E + L + 1 + K + O.
+/// head register on the output port), and DONE follows D = 1 cycle later (the final beat's
+/// handshake register beside the port):
+/// CYCLES = B + E + L + 1 + K + O + D.
 fn hand_cycles(din: u64, dout: u64) -> u64 {
     let encode = 2 * din;
     let encoder_latency = 5 + 3 * (5 + 4);
     let compute = (dout / 8) * (din + 6 + 8);
     let out_latency = 2 + 2 + 5 + 6;
     let start_stages = 2;
-    start_stages + encode + encoder_latency + 1 + compute + out_latency
+    let done_stages = 1;
+    start_stages + encode + encoder_latency + 1 + compute + out_latency + done_stages
 }
 
 #[test]

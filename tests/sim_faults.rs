@@ -180,8 +180,8 @@ const FAULTS: &[Fault] = &[
         name: "csr-read-not-held",
         edits: &[Edit {
             file: "rtl/spikelm_csr.v",
-            pattern: "end else if (rd2_q) begin\n            csr_rdata_q <= rd2_count_q ? count_q : rmux_q;",
-            replacement: "end else begin\n            csr_rdata_q <= rd2_count_q ? count_q : rmux_q;",
+            pattern: "end else if (rd2_q) begin\n            csr_rdata_q <= word;",
+            replacement: "end else begin\n            csr_rdata_q <= word;",
         }],
         stall: 0.0,
         x_seeds: &[],

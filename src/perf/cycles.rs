@@ -18,7 +18,7 @@
 //! wait[b]      = 1 if b = 0 else free[b-1] + 1             (controller polls for a full bank)
 //! red_start[b] = max(wait[b], enc_end[b] + 1 + L) + 1      L = pipeline::encoder_latency
 //! free[b]      = red_start[b] + K_b - 1                    (last drain beat of the bank)
-//! CYCLES       = S + free[banks-1] + O                     O = pipeline::out_latency
+//! CYCLES       = S + free[banks-1] + D                     D = pipeline::done_latency
 //! ```
 
 use super::order::Blocks;
@@ -104,7 +104,7 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
         free.push(red_start + compute(n) - 1);
     }
     let cycles =
-        pipeline::START_STAGES + free.last().copied().unwrap_or(0) + pipeline::out_latency(params);
+        pipeline::START_STAGES + free.last().copied().unwrap_or(0) + pipeline::done_latency(params);
     let nrb = blocks.blocks as u64;
     let useful = nrb * tpr * et * din * shape.dout as u64;
     let per_bank = blocks.per_bank as u64;
@@ -155,7 +155,7 @@ mod tests {
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,
-            pipeline::START_STAGES + 256 + 1 + lat + 48 * 142 + pipeline::out_latency(&p)
+            pipeline::START_STAGES + 256 + 1 + lat + 48 * 142 + pipeline::done_latency(&p)
         );
     }
 
@@ -196,7 +196,7 @@ mod tests {
                     + s.encode_per_bank
                     + pipeline::encoder_latency(&p)
                     + s.banks * (s.compute_per_bank + 1)
-                    + pipeline::out_latency(&p);
+                    + pipeline::done_latency(&p);
                 assert_eq!(s.cycles, closed, "{name} {kind:?}");
             }
         }
@@ -233,7 +233,7 @@ mod tests {
         let lat = pipeline::encoder_latency(&p);
         assert_eq!(
             s.cycles,
-            pipeline::START_STAGES + s.row_blocks * e + 1 + lat + k + pipeline::out_latency(&p)
+            pipeline::START_STAGES + s.row_blocks * e + 1 + lat + k + pipeline::done_latency(&p)
         );
     }
 }

@@ -116,3 +116,13 @@ pub fn array_pipe(params: &Params) -> u64 {
 pub fn out_latency(params: &Params) -> u64 {
     DRAIN_DELAY + scale_read_wait(params) + amp_latency(params) + 6
 }
+
+/// Cycles from the final output beat to the run's end (DONE, BUSY low): the beat's handshake
+/// is registered beside the output port (`spikelm_engine`), so the port's valid, ready and last
+/// reach the controller's run state through a flip-flop rather than as one net across the die.
+pub const DONE_STAGES: u64 = 1;
+
+/// Cycles from the last drain beat to the run's end: [`out_latency`] and [`DONE_STAGES`].
+pub fn done_latency(params: &Params) -> u64 {
+    out_latency(params) + DONE_STAGES
+}

@@ -363,6 +363,11 @@ impl RtlContext {
                 "cycles from the START write to the run's first cycle",
             ),
             (
+                "DONE_LAT",
+                n(crate::perf::pipeline::DONE_STAGES as u32),
+                "cycles from the final output beat to DONE",
+            ),
+            (
                 "SB_RL",
                 n(crate::perf::pipeline::SBUF_READ_LATENCY as u32),
                 "spike buffer read latency",

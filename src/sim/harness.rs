@@ -79,6 +79,7 @@ pub fn render(params: &Params, trace: bool) -> Result<String, SimError> {
     ctx.insert("status_busy", &regmap::STATUS.bit("BUSY"));
     ctx.insert("status_done", &regmap::STATUS.bit("DONE"));
     ctx.insert("csr_read_latency", &crate::perf::pipeline::CSR_READ_LATENCY);
+    ctx.insert("done_stages", &crate::perf::pipeline::DONE_STAGES);
     ctx.insert("trace", &trace);
     ctx.insert("act_words", &w.act);
     ctx.insert("wgt_words", &w.wgt);

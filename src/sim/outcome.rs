@@ -276,7 +276,7 @@ pub fn decode(
                     expected: if counted {
                         format!(
                             "{} (cycles from the START write to the final output beat, counted \
-                             by the harness)",
+                             by the harness, and DONE_STAGES)",
                             first.expected[0]
                         )
                     } else {

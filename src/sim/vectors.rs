@@ -44,15 +44,16 @@ impl PortWords {
 
 /// A register the harness reads after DONE and compares with its expected value. CYCLES has
 /// no fixed value: the harness compares it with the cycles it counted itself from the START
-/// write to the final output beat (`observed_cycles`), in every run, stalled or not; the Rust
-/// side also compares it with the cycle model in stall-free runs.
+/// write to the final output beat, and `perf::pipeline::DONE_STAGES` (`observed_cycles`), in
+/// every run, stalled or not; the Rust side also compares it with the cycle model in
+/// stall-free runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegCheck {
     pub name: String,
     pub addr: u32,
     pub expected: u32,
     /// Compare with the harness's own count of cycles from the START write to the acceptance
-    /// of the final output beat (docs/engine.md: CYCLES), not with `expected`.
+    /// of the final output beat and DONE_STAGES (docs/engine.md: CYCLES), not with `expected`.
     pub observed_cycles: bool,
 }
 

@@ -101,12 +101,13 @@ module spikelm_engine (
     wire [`SPIKELM_T*3*`SPIKELM_CNTW-1:0]  counts;
     // START's second register (perf::pipeline::START_STAGES): the register block's strobe
     // crosses the die into this flip-flop, placed beside the controller and the counters, not
-    // into their run-control logic. A START that arrives while busy is dropped here, and one
-    // that follows another while that one starts is dropped at go (the register block counts
+    // into their run-control logic. A START that arrives while busy, or while another starts
+    // (in this register), is dropped here, so BUSY is low whenever the register is set and the
+    // register is the run's go itself, with no gate behind it (the register block counts
     // start_go_q as BUSY, so the bus sees the run from the cycle after the START's bus stage).
     reg                                    start_go_q;
-    wire                                   start_idle = start & ~busy;
-    wire                                   go = start_go_q & ~busy;
+    wire                                   start_idle = start & ~busy & ~start_go_q;
+    wire                                   go = start_go_q;
     always @(posedge clk) begin
         start_go_q <= ~rst & start_idle;
     end
@@ -148,6 +149,13 @@ module spikelm_engine (
     wire                          drain_last;
     wire [`SPIKELM_DOUTW-1:0]     run_dout;
     wire                          out_done = m_out_tvalid & m_out_tready & m_out_tlast;
+    // The final beat reaches the run state (BUSY, DONE, the compute process's flush) through
+    // DONE_LAT registers beside the output port (perf::pipeline::DONE_STAGES), not as the port's
+    // handshake across the die into their clock enables (the package's worst path).
+    wire                          done_beat;
+    spikelm_delay #(.W(1), .N(`SPIKELM_DONE_LAT), .RESET(1)) u_done_beat (
+        .clk(clk), .rst(rst), .in(out_done), .out(done_beat)
+    );
 
     spikelm_controller #(
         .R(`SPIKELM_R), .RB(`SPIKELM_RB), .ET(`SPIKELM_ET), .PL(`SPIKELM_PL), .TB(`SPIKELM_TB),
@@ -168,7 +176,7 @@ module spikelm_engine (
         .bias_re(bias_re), .bias_addr(bias_raddr),
         .slot_freed(slot_freed),
         .drain_fire(drain_fire), .drain_t(drain_t), .drain_last(drain_last),
-        .out_done(out_done)
+        .out_done(done_beat)
     );
 
     // Buffer write: row group (PL tokens), address, the PL*ET entries of the group.

@@ -93,7 +93,7 @@ module spikelm_controller #(
     output wire             drain_fire,
     output wire [TB-1:0]    drain_t,
     output wire             drain_last,
-    input  wire             out_done      // final output beat accepted
+    input  wire             out_done      // the final output beat, registered (DONE_STAGES)
 );
     generate
         if (R < 1 || (1 << RB) < R || TPR < 1 || TPR > R || ET < 1 || (1 << TB) < ET
@@ -421,8 +421,20 @@ module spikelm_controller #(
         end
     end
 
+    // The block's end flags joined, a cycle behind them. They change only at a block's last
+    // drain beat (and while idle), and the next block's last drain beat is at least a
+    // reduction step, the array pipeline (APIPE >= 1) and R drain beats later, so the joined
+    // copies have settled whenever a drain beat reads them: the drain branch then reads one
+    // flag per case, not four (the UP5K fit's controller path was six LUT levels).
+    reg c_bank_last_q;  // c_blk_end_q & c_cb_end_q: the block is its bank's last
+    reg c_run_end_q;    // ... and the bank is the run's last
+    always @(posedge clk) begin
+        c_bank_last_q <= c_blk_end_q & c_cb_end_q;
+        c_run_end_q   <= c_blk_end_q & c_cb_end_q & c_run_last_q;
+    end
+
     assign drain_fire   = state_q[I_DRAIN] & dr_ok_q;
-    assign cmp_bank_end = drain_fire & c_dr_end_q & c_blk_end_q & c_cb_end_q;
+    assign cmp_bank_end = drain_fire & c_dr_end_q & c_bank_last_q;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -481,7 +493,10 @@ module spikelm_controller #(
                             c_dr_q     <= {RB{1'b0}};
                             c_dr_end_q <= R_ONE;
                             c_dt_q  <= {TB{1'b0}};
-                            state_q <= S_RED;
+                            state_q <= c_bank_last_q ? (c_run_end_q ? S_FLUSH : S_WAITB) : S_RED;
+                            if (c_bank_last_q) begin
+                                c_bank_q <= ~c_bank_q;
+                            end
                             if (!c_blk_end_q) begin          // next row block, same weights
                                 c_blk_q     <= c_blk_q + 1'b1;
                                 c_base_q    <= c_base_q + BLOCK_SZ;
@@ -500,13 +515,11 @@ module spikelm_controller #(
                                 end else begin               // bank complete
                                     c_cb_q       <= {NCBW{1'b0}};
                                     c_cb_end_q   <= ncb_is1_q;
-                                    c_bank_q     <= ~c_bank_q;
                                     c_base_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
                                     c_b1_q       <= c_gnext_q;
                                     c_gtok_q     <= c_gnext_q;
                                     c_run_last_q <= c_bnext_last_q;
                                     c_blk_end_q  <= G_ONE | c_gnext_last_q;
-                                    state_q      <= c_run_last_q ? S_FLUSH : S_WAITB;
                                 end
                             end
                         end
@@ -526,10 +539,15 @@ module spikelm_controller #(
     assign red_wbuf   = ~c_wgt_q;
     assign red_i      = c_i_q;
     assign red_addr   = c_base_q + { {(SBAB-DINW){1'b0}}, c_i_q};
-    assign bias_re    = c_fire & c_first_q;
+    // The column block's bias is read in every cycle of its first reduction step, stalled or
+    // not: the address is the block's and no write lands during a run, so a repeated read
+    // returns the same word, and the first read is the first cycle the step could fire (the
+    // previous block's last row samples the old word before it arrives). Two registers and a
+    // LUT, not the weight handshake, then reach the bias banks' read copies.
+    assign bias_re    = state_q[I_RED] & c_first_q;
     assign bias_addr  = c_cb_q[BAB-1:0];
     assign drain_t    = c_dt_q;
-    assign drain_last = c_dr_end_q & c_blk_end_q & c_cb_end_q & c_run_last_q;
+    assign drain_last = c_dr_end_q & c_run_end_q;
 endmodule
 
 `default_nettype wire

@@ -33,7 +33,7 @@
 // of SCALE[t][j] at ((t << SKB | k) << (BAB + CB)) | (j / C) << CB | (j % C). Every transaction
 // passes one register stage first (perf::pipeline::CSR_BUS_STAGES = 1): a write acts
 // one cycle after it is on the bus. A read samples the registers then, in two halves (the
-// counters' select, and every other register's), and returns the word two cycles later, three
+// time step's counters, and every other register's), and returns the word two cycles later, three
 // after csr_re (perf::pipeline::CSR_READ_LATENCY = 3).
 module spikelm_csr #(
     parameter integer CSR_AW = 14,     // CSR word address bits: register offsets + 1 (memory half); the defaults pass the checks below
@@ -180,7 +180,7 @@ module spikelm_csr #(
     reg              rd_q;          // a read: its two halves are sampled next cycle
     reg              rd_status_q, rd_layer_q, rd_tokens_q, rd_shift_q, rd_cycles_q, rd_info_q;
     reg              rd_count_q;
-    reg [5:0]        rd_count_at_q; // the counter's a[5:0]: time step, POS / NEG / ADD
+    reg [TB+1:0]     rd_count_at_q; // the counter's time step and POS / NEG / ADD (a[TB+1:0])
 
     integer tt;
     integer kk;
@@ -188,7 +188,7 @@ module spikelm_csr #(
         addr_q       <= csr_addr;
         wdata_q      <= csr_wdata;
         tokens_bad_q <= (csr_wdata == 32'd0) || (csr_wdata > SEQ);
-        rd_count_at_q <= a[5:0];
+        rd_count_at_q <= a[TB+1:0];
         if (rst) begin
             start_q     <= 1'b0;
             wr_layer_q  <= 1'b0;
@@ -268,15 +268,14 @@ module spikelm_csr #(
         end
     end
 
-    // Counter read: the time step's three counters by a[5:2], then POS / NEG / ADD by a[1:0]
-    // (two indexed selects: 225 LUT4 fewer on ECP5 than one select per time step, which
-    // Yosys builds as a shifter over all counters each).
-    wire [3*CNTW-1:0] count_t    = counts[rd_count_at_q[5:2]*3*CNTW +: 3*CNTW];
-    wire [CNTW-1:0]   count_word = count_t[rd_count_at_q[1:0]*CNTW +: CNTW];
+    // Counter read: the time step's three counters are sampled by a[5:2] (one multiplexer level
+    // behind the counters' long route from the rate unit), then the read word picks POS / NEG /
+    // ADD by a[1:0] or the other registers' half: one 4:1 multiplexer into csr_rdata.
+    wire [3*CNTW-1:0] count_t = counts[rd_count_at_q[2 +: TB]*3*CNTW +: 3*CNTW];
 
-    // Read mux over one-hot selects (at most one is set). The counters' select and the other
-    // registers' are sampled apart in the same cycle, then joined: each half is a few LUT
-    // levels, and the word is the state of the cycle the read left the bus stage.
+    // Read mux over one-hot selects (at most one is set). The counters and the other registers
+    // are sampled apart in the same cycle, then joined: each half is a few LUT levels, and the
+    // word is the state of the cycle the read left the bus stage.
     reg [31:0] rmux;
     always @* begin
         rmux = 32'd0;
@@ -290,25 +289,30 @@ module spikelm_csr #(
         if (rd_cycles_q) rmux[CNTW-1:0] = cycles;
         if (rd_info_q)   rmux           = INFO;
     end
-    reg [31:0] cword;  // the selected counter
-    always @* begin
-        cword = 32'd0;
-        cword[CNTW-1:0] = count_word;
-    end
 
-    reg            rd2_q;        // the read's halves are sampled: csr_rdata is loaded next cycle
-    reg            rd2_count_q;  // ... and it reads a counter
-    reg [31:0]     rmux_q;
-    reg [31:0]     count_q;
+    reg              rd2_q;      // the read's halves are sampled: csr_rdata is loaded next cycle
+    reg [1:0]        word_sel_q; // 0..2: POS / NEG / ADD of count_t_q, 3: rmux_q
+    reg [31:0]       rmux_q;
+    reg [3*CNTW-1:0] count_t_q;
+    reg [31:0]       word;
+    always @* begin
+        word = 32'd0;
+        case (word_sel_q)
+            2'd0:    word[CNTW-1:0] = count_t_q[0 +: CNTW];
+            2'd1:    word[CNTW-1:0] = count_t_q[CNTW +: CNTW];
+            2'd2:    word[CNTW-1:0] = count_t_q[2*CNTW +: CNTW];
+            default: word = rmux_q;
+        endcase
+    end
     always @(posedge clk) begin
-        rd2_q       <= rd_q & ~rst;
-        rd2_count_q <= rd_count_q;
-        rmux_q      <= rmux;
-        count_q     <= cword;
+        rd2_q      <= rd_q & ~rst;
+        word_sel_q <= rd_count_q ? rd_count_at_q[1:0] : 2'd3;
+        rmux_q     <= rmux;
+        count_t_q  <= count_t;
         if (rst) begin
             csr_rdata_q <= 32'd0;
         end else if (rd2_q) begin
-            csr_rdata_q <= rd2_count_q ? count_q : rmux_q;
+            csr_rdata_q <= word;
         end
     end
 

@@ -82,6 +82,7 @@
 `define SPIKELM_CMP_LAT     2            // neuron comparator latency
 `define SPIKELM_TILE        4            // PEs / buffer rows per broadcast copy
 `define SPIKELM_START_LAT   2            // cycles from the START write to the run's first cycle
+`define SPIKELM_DONE_LAT    1            // cycles from the final output beat to DONE
 `define SPIKELM_SB_RL       4            // spike buffer read latency
 `define SPIKELM_MAC_LAT     1            // PE multiplier latency (0: sign-select adder)
 `define SPIKELM_OUT_FD      16           // output FIFO entries

@@ -76,7 +76,7 @@ module spikelm_pe_array #(
     // PE's operand and multiplier registers, carry no valid bit here: the PE's own pipeline does.)
     reg  [XLAT-1:0] v_q;     // stage k + 1 holds a step
     wire [XLAT:0]   v_in = {v_q, in_valid};  // stage k's input at [k]
-    wire            unused_v_last = v_in[XLAT];  // the step leaves the tracked stages
+    wire            unused_v_last = v_in[XLAT];  // stage XLAT: its copies below (g_vtile)
     always @(posedge clk) begin
         if (rst) begin
             v_q <= {XLAT{1'b0}};
@@ -85,7 +85,16 @@ module spikelm_pe_array #(
         end
     end
 
-    wire v_last = v_q[XLAT-1];  // the step's row operands are on in_x
+    // The last tracked stage (the step's row operands are on in_x), copied per row tile (kept
+    // apart, beside its rows) in place of v_q[XLAT-1]: the step's net into the rows' control
+    // registers spans a tile, not the array (on ECP5 it was the array's worst route).
+    wire [NRT-1:0] v_last_t;
+    genvar vt;
+    generate
+        for (vt = 0; vt < NRT; vt = vt + 1) begin : g_vtile
+            spikelm_rep_reg #(.W(1)) u_v (.clk(clk), .d(v_in[XLAT-1] & ~rst), .q(v_last_t[vt]));
+        end
+    endgenerate
 
     // accs row r at [r*C*ACCW +: C*ACCW]; row R is the zero fill of the drain.
     wire [(R+1)*C*ACCW-1:0] accs;
@@ -109,6 +118,7 @@ module spikelm_pe_array #(
             // Stage 3, per row and column tile: update, shift, clear and the row operand.
             wire [NCT*CTLW-1:0] ctl_q;
             wire [XDW-1:0]      x_r = in_x[r*XDW +: XDW];
+            wire                v_last = v_last_t[r / TR];
             // Ternary: {shift, clear, non-zero AND step, negative AND that} (the update is in the
             // enable; the PE's carry-in register takes the negative bit as it is).
             wire                en_d  = x_r[1] & v_last & ~rst;
