@@ -47,7 +47,7 @@ DL = "rtl/spikelm_delay.v"
 MUTANTS = [
     # ---- controller ----
     ("ctl-cycles-step", "controller", C, "cycles_q     <= cycles_q + 1'b1;", "cycles_q     <= cycles_q + 2'd2;", "CYCLES counts by 2 (constant off by one)", None),
-    ("ctl-cycles-noclear", "controller", C, "cycles_q     <= {CNTW{1'b0}};", "", "START does not clear CYCLES (dropped assignment)", 2),
+    ("ctl-cycles-noclear", "controller", C, "cycles_q     <= CYC0[CNTW-1:0];", "", "START does not clear CYCLES (dropped assignment)", None),
     ("ctl-cycles-sat", "controller", C, "cycles_max_q <= (cycles_q == { {(CNTW-1){1'b1}}, 1'b0});", "cycles_max_q <= (cycles_q == 32'd4000);", "CYCLES saturates at 4001 (constant)", None),
     ("ctl-done-noclear", "controller", C, "done_q       <= 1'b0;", "", "START does not clear DONE (dropped assignment)", 2),
     ("ctl-done-never", "controller", C, "done_q <= 1'b1;", "done_q <= 1'b0;", "DONE stuck at 0", None),
@@ -74,8 +74,8 @@ MUTANTS = [
     ("ctl-iend-dead", "controller", C, "c_i_end_q    <= (rom_din == 1);", "c_i_end_q    <= (rom_din == 2);", "Din == 1 test off by one (no shape has Din 1 or 2)", None),
     ("ctl-bank-swap", "controller", C, "e_base_q    <= e_bank_q ? {SBAB{1'b0}} : BANK1;", "e_base_q    <= e_bank_q ? BANK1 : {SBAB{1'b0}};", "encoder writes the wrong bank (inverted condition)", None),
     ("ctl-emore-reset", "controller", C, "e_more_q    <= ~rst & (tokens != {TOKW{1'b0}});", "e_more_q    <= (tokens != {TOKW{1'b0}});", "e_more not reset (act_ready also needs BUSY)", None),
-    ("ctl-state-noreset", "controller", C, "            state_q <= S_IDLE;\n        end else if (go) begin", "        end else if (go) begin", "state not reset (removed reset)", None),
-    ("ctl-occ-noreset", "controller", C, "occ_q   <= {FD{1'b0}};", "occ_q   <= occ_q;", "output credit not reset", None),
+    ("ctl-state-noreset", "controller", C, "            state_q <= S_IDLE;\n        end else if (c_go) begin", "        end else if (c_go) begin", "state not reset (removed reset)", None),
+    ("ctl-occ-noreset", "controller", C, "occ_q <= {FD{1'b0}};", "occ_q <= occ_q;", "output credit not reset", None),
     # ---- engine top ----
     ("eng-go-ungated", "engine", E, "start_idle = start & ~busy & ~start_go_q;", "start_idle = start & ~start_go_q;", "START not gated by BUSY in the top (clears the counters mid-run)", None),
     ("eng-rates-noclear", "engine", E, "rates_clear_q <= rst | go;", "rates_clear_q <= rst;", "START does not clear the rate counters", None),
