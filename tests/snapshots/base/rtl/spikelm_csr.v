@@ -268,7 +268,7 @@ module spikelm_csr #(
         end
     end
 
-    // Counter read: the time step's three counters are sampled by a[5:2] (one multiplexer level
+    // Counter read: the time step's three counters are sampled by a[TB+1:2] (one multiplexer level
     // behind the counters' long route from the rate unit), then the read word picks POS / NEG /
     // ADD by a[1:0] or the other registers' half: one 4:1 multiplexer into csr_rdata.
     wire [3*CNTW-1:0] count_t = counts[rd_count_at_q[2 +: TB]*3*CNTW +: 3*CNTW];
