@@ -38,7 +38,8 @@ fn main() -> anyhow::Result<()> {
         let config = format!("tiny {}x{} {}", a.rows, a.cols, sets.join(" "));
         let started = Instant::now();
         let out = root.join(&board.name);
-        match build::build(&params, &board, &out, 1, &mut |step| {
+        let seeds = build::Seeds { first: 1, count: 3 };
+        match build::build(&params, &board, &out, seeds, &mut |step| {
             eprintln!("{}: {step}", board.name)
         }) {
             Ok(b) => {
@@ -59,14 +60,16 @@ fn main() -> anyhow::Result<()> {
                 } else {
                     (used("DP16KD"), used("MULT18X18D"))
                 };
+                let achieved = match (b.fmax_mhz(), b.seeds_tried.last()) {
+                    (Some(f), Some((seed, _))) => format!("{f:.1} MHz (seed {seed})"),
+                    _ => "-".into(),
+                };
                 println!(
-                    "| {} | {} | {} MHz | {} MHz | {} | {} | {} | {} | {} B | {:.0} s |",
+                    "| {} | {} | {} MHz | {} | {} | {} | {} | {} | {} B | {:.0} s |",
                     b.board,
                     config.trim(),
                     b.clock_mhz,
-                    b.fmax_mhz()
-                        .map(|f| format!("{f:.1}"))
-                        .unwrap_or_else(|| "-".into()),
+                    achieved,
                     logic,
                     b.cells.ffs,
                     bram,

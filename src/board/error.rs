@@ -22,7 +22,8 @@ pub enum BoardError {
     },
     #[error(
         "timing not met on {board}: {achieved:.1} MHz achieved at a {clock:.1} MHz PLL clock, \
-         short by {short:.1} MHz ({slack_ns:.2} ns of negative slack); critical path: {path}"
+         short by {short:.1} MHz ({slack_ns:.2} ns of negative slack); critical path: {path}; \
+         placer seeds tried: {seeds} (try more with --seeds, or another --seed)"
     )]
     Timing {
         board: String,
@@ -31,6 +32,7 @@ pub enum BoardError {
         short: f64,
         slack_ns: f64,
         path: String,
+        seeds: String,
     },
     #[error("the engine's port `{0}` has no place in the board top (engine ports changed?)")]
     UnknownPort(String),

@@ -19,6 +19,7 @@ pub const BOARD_TOP: &str = "spikelm_board_top";
 const UART_RX: &str = template!("spikelm_uart_rx.v.tera");
 const UART_TX: &str = template!("spikelm_uart_tx.v.tera");
 const LINK: &str = template!("spikelm_link.v.tera");
+const LINK_BUF: &str = template!("spikelm_link_buf.v.tera");
 const SLICE: &str = template!("spikelm_axis_slice.v.tera");
 const TOP: &str = template!("spikelm_board_top.v.tera");
 const PLL_ECP5: &str = template!("spikelm_board_pll_ecp5.v.tera");
@@ -212,12 +213,13 @@ pub fn board_files(
         }
         Platform::Simulation { .. } => render("spikelm_board_pll_sim.v", PLL_SIM, &ctx)?,
     };
-    // The UART, the link and the slice are plain Verilog (parameters only): no rendering.
+    // The UART, the link, its buffers and the slice are plain Verilog (parameters only): no rendering.
     Ok(vec![
         ("spikelm_board_pll.v".into(), pll),
         ("spikelm_uart_rx.v".into(), UART_RX.to_string()),
         ("spikelm_uart_tx.v".into(), UART_TX.to_string()),
         ("spikelm_link.v".into(), LINK.to_string()),
+        ("spikelm_link_buf.v".into(), LINK_BUF.to_string()),
         ("spikelm_axis_slice.v".into(), SLICE.to_string()),
         (
             format!("{BOARD_TOP}.v"),
