@@ -227,9 +227,15 @@ mod tests {
         assert!(c.contains("dfu-suffix -v 1209 -p 5af0 -a board.dfu"), "{c}");
         let ice = find("icebreaker").expect("board");
         assert_eq!(ice.program_command("board.bin"), "iceprog board.bin");
-        let (n, err) = find("ulx3s-85f").expect("board").clocks_per_bit(115_200);
-        assert_eq!(n, 1042); // 120 MHz / 115200 = 1041.67
-        assert!(err < 0.001);
+        // The divider rounds to the nearest count: 120 MHz / 115200 = 1041.67 up, 130 MHz /
+        // 115200 = 1128.47 down.
+        let mut ulx = find("ulx3s-85f").expect("board");
+        for (mhz, count) in [(120.0, 1042), (130.0, 1128)] {
+            ulx.pll.mhz = mhz;
+            let (n, err) = ulx.clocks_per_bit(115_200);
+            assert_eq!(n, count, "{mhz} MHz");
+            assert!(err < 0.001, "{mhz} MHz: {err}");
+        }
     }
 
     #[test]
