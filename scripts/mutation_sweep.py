@@ -76,7 +76,6 @@ MUTANTS = [
     ("ctl-emore-reset", "controller", C, "e_more_q    <= ~rst & (tokens != {TOKW{1'b0}});", "e_more_q    <= (tokens != {TOKW{1'b0}});", "e_more not reset (act_ready also needs BUSY)", None),
     ("ctl-state-noreset", "controller", C, "            state_q <= S_IDLE;\n        end else if (c_go) begin", "        end else if (c_go) begin", "state not reset (removed reset)", None),
     ("ctl-occ-noreset", "controller", C, "occ_q <= {FD{1'b0}};", "occ_q <= occ_q;", "output credit not reset", None),
-    ("ctl-go-c-ungated", "controller", C, "c_go   = start_c & ~busy_c;", "c_go   = start_c;", "the compute process's START copy not gated by its BUSY copy", None),
     # ---- engine top ----
     ("eng-go-ungated", "engine", E, "start_idle = start & ~busy & ~start_go_q;", "start_idle = start & ~start_go_q;", "START not gated by BUSY in the top (clears the counters mid-run)", None),
     ("eng-rates-noclear", "engine", E, "rates_clear_q <= rst | go;", "rates_clear_q <= rst;", "START does not clear the rate counters", None),

@@ -111,11 +111,6 @@ module spikelm_engine (
     always @(posedge clk) begin
         start_go_q <= ~rst & start_idle;
     end
-    // The controller's compute process gets a copy of its own (kept apart, placed beside its
-    // state register): one net from start_go_q to the encode process, the CYCLES counter and
-    // the compute state spanned the die (the package's worst path at seed 1, 80 % routing).
-    wire                                   go_c;
-    spikelm_rep_reg #(.W(1)) u_start_go_c (.clk(clk), .d(~rst & start_idle), .q(go_c));
 
     spikelm_csr #(
         .CSR_AW(`SPIKELM_CSR_AW), .T(`SPIKELM_T), .TB(`SPIKELM_TB), .TOKW(`SPIKELM_TOKW),
@@ -170,7 +165,7 @@ module spikelm_engine (
         .APIPE(`SPIKELM_SB_RL + `SPIKELM_MAC_LAT), .CYC0(`SPIKELM_START_LAT)
     ) u_ctrl (
         .clk(clk), .rst(rst),
-        .start(go), .start_c(go_c), .layer(layer), .tokens(tokens),
+        .start(go), .layer(layer), .tokens(tokens),
         .busy(busy), .busy_csr(busy_csr), .done(done), .cycles(cycles), .run_dout(run_dout),
         .act_valid(s_act_tvalid), .act_ready(s_act_tready),
         .enc_grp(enc_grp), .enc_addr(enc_addr),

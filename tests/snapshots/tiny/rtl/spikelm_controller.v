@@ -63,7 +63,6 @@ module spikelm_controller #(
     input  wire             rst,
     // run control
     input  wire             start,
-    input  wire             start_c,       // a copy of start for the compute process (kept apart)
     input  wire [1:0]       layer,
     input  wire [TOKW-1:0]  tokens,
     output wire             busy,
@@ -201,7 +200,7 @@ module spikelm_controller #(
     // the encode process, the CYCLES counter and the activation handshake.
     wire            busy_c;
     spikelm_rep_reg #(.W(1)) u_busy_c (.clk(clk), .d(busy_d), .q(busy_c));
-    wire            c_go   = start_c & ~busy_c;
+    wire            c_go   = start & ~busy_c;
     wire            c_idle = rst | ~busy_c;
 
     always @(posedge clk) begin
