@@ -78,12 +78,10 @@ impl BoardBuild {
         for (name, achieved, constraint) in &self.clocks {
             s.push_str(&format!("| {name} | {achieved:.1} | {constraint:.1} |\n"));
         }
-        let tried: Vec<String> = self
-            .seeds_tried
-            .iter()
-            .map(|(seed, fmax)| format!("{fmax:.1} MHz at seed {seed}"))
-            .collect();
-        s.push_str(&format!("\nPlacer seeds tried: {}\n", tried.join(", ")));
+        s.push_str(&format!(
+            "\nPlacer seeds tried: {}\n",
+            seeds_text(&self.seeds_tried)
+        ));
         if let Some(p) = &self.critical_path {
             s.push_str(&format!(
                 "\nCritical path: {} → {}, {:.2} ns ({:.2} logic, {:.2} routing, {} segments)\n",
@@ -241,6 +239,15 @@ impl Seeds {
     pub fn seeds(&self) -> impl Iterator<Item = u64> {
         self.first..self.first.saturating_add(self.count.max(1))
     }
+}
+
+/// "127.6 MHz at seed 1, 134.8 MHz at seed 2": each seed tried with its slowest clock's Fmax.
+fn seeds_text(tried: &[(u64, f64)]) -> String {
+    tried
+        .iter()
+        .map(|(seed, fmax)| format!("{fmax:.1} MHz at seed {seed}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// How far the slowest clock misses its constraint, in ns (0 when every clock meets it).
@@ -431,7 +438,8 @@ pub fn build(
         tools: vec![yosys, nextpnr, pack.clone()],
         out_dir: out.display().to_string(),
     };
-    // The report and the routed design on disk are those of the placement kept.
+    // The report on disk is the kept placement's; so is the routed design when timing is met
+    // (the loop stopped at it), and nothing is packed otherwise.
     std::fs::rename(out.join("board_pnr_report.best.json"), &report_path)
         .map_err(|e| BoardError::io(&report_path, e))?;
     write(&out.join("board.md"), &build.render())?;
@@ -442,11 +450,7 @@ pub fn build(
             achieved: *achieved,
             short: constraint - achieved,
             slack_ns: 1000.0 / constraint - 1000.0 / achieved,
-            seeds: attempts
-                .iter()
-                .map(|(s, f)| format!("{f:.1} MHz at seed {s}"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            seeds: seeds_text(&attempts),
             path: build
                 .critical_path
                 .as_ref()
