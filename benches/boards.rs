@@ -38,7 +38,10 @@ fn main() -> anyhow::Result<()> {
         let config = format!("tiny {}x{} {}", a.rows, a.cols, sets.join(" "));
         let started = Instant::now();
         let out = root.join(&board.name);
-        let seeds = build::Seeds { first: 1, count: 3 };
+        let seeds = build::Seeds {
+            first: 1,
+            count: build::DEFAULT_SEEDS,
+        };
         match build::build(&params, &board, &out, seeds, &mut |step| {
             eprintln!("{}: {step}", board.name)
         }) {

@@ -47,10 +47,7 @@ pub struct BoardBuild {
 impl BoardBuild {
     /// The slowest clock's achieved Fmax.
     pub fn fmax_mhz(&self) -> Option<f64> {
-        self.clocks
-            .iter()
-            .map(|c| c.1)
-            .min_by(|a, b| a.total_cmp(b))
+        slowest(&self.clocks)
     }
 
     /// A short Markdown summary (the file `board.md`).
@@ -228,6 +225,14 @@ fn parse_error(what: &str, path: &Path, message: String) -> BoardError {
 /// Every clock nextpnr timed: (name, achieved MHz, constraint MHz).
 pub type Clocks = Vec<(String, f64, f64)>;
 
+/// The slowest clock's achieved Fmax, MHz.
+fn slowest(clocks: &[(String, f64, f64)]) -> Option<f64> {
+    clocks.iter().map(|c| c.1).min_by(|a, b| a.total_cmp(b))
+}
+
+/// Placer seeds `board` tries by default: placement alone moves Fmax by several per cent.
+pub const DEFAULT_SEEDS: u64 = 3;
+
 /// The placer seeds a board build tries, in order, until one meets timing.
 #[derive(Debug, Clone, Copy)]
 pub struct Seeds {
@@ -255,8 +260,9 @@ fn shortfall_ns(clocks: &[(String, f64, f64)]) -> f64 {
     worst_miss(clocks).map_or(0.0, |c| 1000.0 / c.1 - 1000.0 / c.2)
 }
 
-/// One place and route of the synthesized board top at the PLL clock: the timed clocks and
-/// the report (`board_pnr_report.json`, the routed design in `routed`).
+/// One place and route of the synthesized board top at the PLL clock: the timed clocks, the
+/// parsed report and its text (nextpnr writes `board_pnr_report.json`, the routed design
+/// `routed`).
 fn place_and_route(
     board: &Board,
     runner: &mut Runner,
@@ -264,7 +270,7 @@ fn place_and_route(
     pin_name: &str,
     routed: &str,
     seed: u64,
-) -> Result<(Clocks, PnrResult)> {
+) -> Result<(Clocks, PnrResult, String)> {
     let family = board.family();
     let mut args: Vec<String> = vec![
         board.nextpnr_device.clone(),
@@ -317,7 +323,7 @@ fn place_and_route(
         report_clocks(&text).map_err(|m| parse_error("nextpnr report", &report_path, m))?;
     let pnr = parse::nextpnr_report(&text, family)
         .map_err(|m| parse_error("nextpnr report", &report_path, m))?;
-    Ok((clocks, pnr))
+    Ok((clocks, pnr, text))
 }
 
 /// Build the bitstream of `params`' engine for `board` into `out`.
@@ -391,9 +397,9 @@ pub fn build(
             attempts.len() + 1,
             seeds.seeds().count()
         ));
-        let (clocks, pnr) = place_and_route(board, &mut runner, &nextpnr, pin_name, routed, seed)?;
-        let fmax = clocks.iter().map(|c| c.1).min_by(|a, b| a.total_cmp(b));
-        attempts.push((seed, fmax.unwrap_or(0.0)));
+        let (clocks, pnr, text) =
+            place_and_route(board, &mut runner, &nextpnr, pin_name, routed, seed)?;
+        attempts.push((seed, slowest(&clocks).unwrap_or(0.0)));
         if clocks.is_empty() {
             return Err(BoardError::Link(format!(
                 "nextpnr timed no clock (see {}): the PLL clock did not reach the design",
@@ -404,17 +410,16 @@ pub fn build(
         // Keep the met placement, else the one that missed by the least (reported below).
         let better = placed
             .as_ref()
-            .is_none_or(|(c, _): &(Clocks, _)| shortfall_ns(&clocks) < shortfall_ns(c));
+            .is_none_or(|(c, _, _): &(Clocks, _, _)| shortfall_ns(&clocks) < shortfall_ns(c));
         if met || better {
-            std::fs::copy(&report_path, out.join("board_pnr_report.best.json"))
-                .map_err(|e| BoardError::io(&report_path, e))?;
-            placed = Some((clocks, pnr));
+            placed = Some((clocks, pnr, text));
         }
         if met {
             break;
         }
     }
-    let (clocks, pnr) = placed.ok_or_else(|| BoardError::Data("no placer seed to try".into()))?;
+    let (clocks, pnr, report_text) =
+        placed.ok_or_else(|| BoardError::Data("no placer seed to try".into()))?;
 
     let bitstream = format!("board.{}", board.bitstream);
     let mut build = BoardBuild {
@@ -426,7 +431,7 @@ pub fn build(
         baud: BAUD,
         clks_per_bit: timing.clks_per_bit,
         clocks,
-        seeds_tried: attempts.clone(),
+        seeds_tried: attempts,
         critical_path: pnr.critical_path.clone(),
         cells,
         utilisation: pnr.utilisation.clone(),
@@ -440,8 +445,7 @@ pub fn build(
     };
     // The report on disk is the kept placement's; so is the routed design when timing is met
     // (the loop stopped at it), and nothing is packed otherwise.
-    std::fs::rename(out.join("board_pnr_report.best.json"), &report_path)
-        .map_err(|e| BoardError::io(&report_path, e))?;
+    write(&report_path, &report_text)?;
     write(&out.join("board.md"), &build.render())?;
     if let Some((_, achieved, constraint)) = worst_miss(&build.clocks) {
         return Err(BoardError::Timing {
@@ -450,7 +454,7 @@ pub fn build(
             achieved: *achieved,
             short: constraint - achieved,
             slack_ns: 1000.0 / constraint - 1000.0 / achieved,
-            seeds: seeds_text(&attempts),
+            seeds: seeds_text(&build.seeds_tried),
             path: build
                 .critical_path
                 .as_ref()

@@ -22,7 +22,7 @@ pub struct BoardArgs {
     pub seed: u64,
     /// Placer seeds to try (--seed, --seed + 1, …) until one meets timing at the PLL clock;
     /// synthesis runs once. Placement alone moves Fmax by several percent.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=32))]
+    #[arg(long, default_value_t = build::DEFAULT_SEEDS, value_parser = clap::value_parser!(u64).range(1..=32))]
     pub seeds: u64,
     /// Print the result as JSON.
     #[arg(long)]
