@@ -599,8 +599,8 @@ fn a_start_that_restarts_a_busy_run_fails_start_gating() {
             ),
             (
                 "spikelm_controller.v",
-                "c_go   = start & ~busy_c;",
-                "c_go   = start;",
+                "c_go   = start_c & ~busy_c;",
+                "c_go   = start_c;",
             ),
         ],
     );

@@ -101,9 +101,9 @@ impl Probe {
 }
 
 /// The probes after every reset: every readable register at its documented reset value
-/// (docs/engine.md, register map), then TOKENS written out of range (0 and seq_len + 1 write
-/// seq_len), and a CTRL write with every bit but START (starts nothing). The counters are read
-/// last, some cycles after the reset (their clear is registered).
+/// (docs/engine.md, register map), then TOKENS written out of range (0, seq_len + 1 and a word
+/// with bit 31 set write seq_len), and a CTRL write with every bit but START (starts nothing).
+/// The counters are read last, some cycles after the reset (their clear is registered).
 pub fn reset_probes(params: &Params) -> Vec<Probe> {
     let seq = params.model().seq_len;
     let tpr = params.derived.tokens_per_row_block;
@@ -133,6 +133,15 @@ pub fn reset_probes(params: &Params) -> Vec<Probe> {
         Probe::write(reg::TOKENS.addr, seq + 1),
         Probe::read(
             format!("TOKENS after writing {}", seq + 1),
+            reg::TOKENS.addr,
+            seq,
+            "seq_len",
+        ),
+        // In range in its low bits, out of range in its top bit: the whole word is compared.
+        Probe::write(reg::TOKENS.addr, tpr),
+        Probe::write(reg::TOKENS.addr, (1 << 31) | tpr),
+        Probe::read(
+            format!("TOKENS after writing {:#x}", (1u32 << 31) | tpr),
             reg::TOKENS.addr,
             seq,
             "seq_len",

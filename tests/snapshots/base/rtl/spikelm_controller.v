@@ -63,6 +63,7 @@ module spikelm_controller #(
     input  wire             rst,
     // run control
     input  wire             start,
+    input  wire             start_c,       // a copy of start for the compute process (kept apart)
     input  wire [1:0]       layer,
     input  wire [TOKW-1:0]  tokens,
     output wire             busy,
@@ -79,15 +80,14 @@ module spikelm_controller #(
     output wire             enc_bank,      // bank of this beat
     input  wire             wr_bank_end,   // the last write of a bank lands in the buffer
     input  wire             wr_bank,       // ... of this bank
-    // weight stream, reduction steps, buffer reads, bias read
+    // weight stream, reduction steps, buffer reads, the column block
     input  wire             wgt_valid,
     output wire             wgt_ready,
     output wire             red_step,      // a reduction step enters the array
     output wire             red_wbuf,      // ... with its weights from the weight buffer
     output wire [DINW-1:0]  red_i,         // ... reduction index (weight buffer address)
     output wire [SBAB-1:0]  red_addr,      // ... spike buffer address
-    output wire             bias_re,
-    output wire [BAB-1:0]   bias_addr,
+    output wire [BAB-1:0]   bias_addr,     // the column block being reduced and drained
     // drain
     input  wire             slot_freed,    // the output stage's FIFO freed a slot last cycle
     output wire             drain_fire,
@@ -113,7 +113,9 @@ module spikelm_controller #(
     localparam integer RM2 = (R >= 2) ? R - 2 : 0;
     localparam [RB-1:0]   R_PEN   = RM2[RB-1:0];   // the row before the last (R >= 2)
     localparam            R_ONE   = (R == 1);
-    localparam [RB-1:0]   G_LAST  = GRPM1[RB-1:0];
+    localparam integer GRPM2 = (GRPM1 >= 1) ? GRPM1 - 1 : 0;
+    localparam [RB-1:0]   G_PEN   = GRPM2[RB-1:0];  // the group before the last (GRPM1 >= 1)
+    localparam            GRP_ONE = (GRPM1 == 0);   // one row group per row block
     localparam [TB-1:0]   T_LAST  = ETM1[TB-1:0];
     localparam integer GM2 = (G >= 2) ? G - 2 : 0;
     localparam integer BANKSZ = G * MAXDIN;
@@ -200,7 +202,7 @@ module spikelm_controller #(
     // the encode process, the CYCLES counter and the activation handshake.
     wire            busy_c;
     spikelm_rep_reg #(.W(1)) u_busy_c (.clk(clk), .d(busy_d), .q(busy_c));
-    wire            c_go   = start & ~busy_c;
+    wire            c_go   = start_c & ~busy_c;
     wire            c_idle = rst | ~busy_c;
 
     always @(posedge clk) begin
@@ -295,9 +297,10 @@ module spikelm_controller #(
     // The end flags of the counters are registers kept equal to (counter == last), set from
     // compares of registers when the counter steps, so no compare sits in a handshake path.
     reg            e_i_end_q;    // e_i == Din - 1
+    reg            e_grp_end_q;  // e_grp == GRPM1 (the block's last row group)
     reg            e_blk_end_q;  // the block is its bank's last: e_blk == G - 1 or the run's last
     wire [TOKW+1:0] e_after = {1'b0, e_next_q} + {1'b0, TPR_K};  // e_next of the next block
-    wire           e_block_end = e_fire & e_i_end_q & (e_grp_q == G_LAST);
+    wire           e_block_end = e_fire & e_i_end_q & e_grp_end_q;
 
     assign act_ready    = busy_q & e_more_q & ~e_blocked_q;
     assign enc_bank_end = e_block_end & e_blk_end_q;
@@ -311,6 +314,7 @@ module spikelm_controller #(
             e_next_q    <= TPR_K;
             e_more_q    <= ~rst & (tokens != {TOKW{1'b0}});
             e_i_end_q   <= (rom_din == 1);
+            e_grp_end_q <= GRP_ONE;
             e_blk_end_q <= G_ONE | ({1'b0, tokens} <= TPR_K);
         end else if (e_fire) begin
             if (!e_i_end_q) begin
@@ -319,10 +323,12 @@ module spikelm_controller #(
             end else begin
                 e_i_q     <= {DINW{1'b0}};
                 e_i_end_q <= din_is1_q;
-                if (e_grp_q != G_LAST) begin
-                    e_grp_q <= e_grp_q + 1'b1;      // next PL tokens of the block
+                if (!e_grp_end_q) begin
+                    e_grp_q     <= e_grp_q + 1'b1;  // next PL tokens of the block
+                    e_grp_end_q <= (e_grp_q == G_PEN);
                 end else begin
-                    e_grp_q  <= {RB{1'b0}};       // block complete
+                    e_grp_q     <= {RB{1'b0}};      // block complete
+                    e_grp_end_q <= GRP_ONE;
                     e_next_q <= e_after[TOKW:0];
                     e_more_q <= (e_next_q < {1'b0, tokens_q});
                     if (e_blk_end_q) begin        // bank complete (e_bank_q steps)
@@ -357,7 +363,6 @@ module spikelm_controller #(
     reg            c_blk_end_q;  // the row block is the bank's last: c_blk == G - 1 or the run's last
     reg            c_wgt_q;      // the row block is the bank's first: weights from the stream
     reg            c_i_end_q;    // c_i == Din - 1
-    reg            c_first_q;    // c_i == 0
     reg            c_cb_end_q;   // c_cb == column blocks - 1
     // A reduction step: a weight beat taken, or a step of a block whose weights are buffered.
     wire           c_fire     = (wgt_valid & wgt_ready) | (state_q[I_RED] & ~c_wgt_q);
@@ -457,7 +462,6 @@ module spikelm_controller #(
             c_blk_end_q  <= G_ONE | ({1'b0, tokens} <= TPR_K);
             c_wgt_q      <= 1'b1;
             c_i_end_q    <= (rom_din == 1);
-            c_first_q    <= 1'b1;
             c_cb_end_q   <= (rom_ncb == 1);
         end else begin
             // One-hot: the set bit selects the branch. parallel_case, so each branch's logic reads
@@ -474,12 +478,10 @@ module spikelm_controller #(
                         if (c_i_end_q) begin
                             c_i_q     <= {DINW{1'b0}};
                             c_i_end_q <= din_is1_q;
-                            c_first_q <= 1'b1;
                             state_q   <= S_DRAIN;
                         end else begin
                             c_i_q     <= c_i_q + 1'b1;
                             c_i_end_q <= (c_i_q == din_m2_q);
-                            c_first_q <= 1'b0;
                         end
                     end
                 end
@@ -539,12 +541,6 @@ module spikelm_controller #(
     assign red_wbuf   = ~c_wgt_q;
     assign red_i      = c_i_q;
     assign red_addr   = c_base_q + { {(SBAB-DINW){1'b0}}, c_i_q};
-    // The column block's bias is read in every cycle of its first reduction step, stalled or
-    // not: the address is the block's and no write lands during a run, so a repeated read
-    // returns the same word, and the first read is the first cycle the step could fire (the
-    // previous block's last row samples the old word before it arrives). Two registers and a
-    // LUT, not the weight handshake, then reach the bias banks' read copies.
-    assign bias_re    = state_q[I_RED] & c_first_q;
     assign bias_addr  = c_cb_q[BAB-1:0];
     assign drain_t    = c_dt_q;
     assign drain_last = c_dr_end_q & c_run_end_q;

@@ -119,6 +119,10 @@ module spikelm_csr #(
             $display("spikelm_csr: a register is wider than the 32-bit data word");
             $finish;
         end
+        if (SEQ < 1 || (TOKW < 32 && SEQ >= (1 << TOKW))) begin
+            $display("spikelm_csr: SEQ = %0d must be at least 1 and fit TOKW = %0d bits", SEQ, TOKW);
+            $finish;
+        end
     end
 `endif
 
@@ -140,6 +144,12 @@ module spikelm_csr #(
     localparam integer STATUS_DONE = 1;
 
     localparam [TOKW-1:0] SEQ_K = SEQ[TOKW-1:0];
+    // A TOKENS write out of range: 0, or more than SEQ. SEQ fits TOKW bits, so a set bit from
+    // TOKW up is out of range: an OR of those bits beside a TOKW-bit compare, rather than a
+    // 32-bit magnitude compare, which synthesis may place on a 32-bit carry chain.
+    wire [31:0]           wdata_hi   = csr_wdata >> TOKW;
+    wire [TOKW-1:0]       wdata_lo   = csr_wdata[TOKW-1:0];
+    wire                  tokens_bad = (|wdata_hi) || (wdata_lo == {TOKW{1'b0}}) || (wdata_lo > SEQ_K);
 
     // ---- Bus stage: every transaction is registered once before it acts ----
     // The address is decoded here, into one strobe register per write target and one select
@@ -187,7 +197,7 @@ module spikelm_csr #(
     always @(posedge clk) begin
         addr_q       <= csr_addr;
         wdata_q      <= csr_wdata;
-        tokens_bad_q <= (csr_wdata == 32'd0) || (csr_wdata > SEQ);
+        tokens_bad_q <= tokens_bad;
         rd_count_at_q <= a[TB+1:0];
         if (rst) begin
             start_q     <= 1'b0;

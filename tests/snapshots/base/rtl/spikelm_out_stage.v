@@ -63,7 +63,7 @@ module spikelm_out_stage #(
     input  wire              in_valid,  // a drained row (the sender holds its credit)
     input  wire [C*ACCW-1:0] in_acc,
     input  wire [C*SCW-1:0]  in_scale,  // M_t[j] of the row's lanes, SRW - 1 cycles after in_valid
-    input  wire [C*YW-1:0]   in_bias,   // B[j] of the current column block
+    input  wire [C*YW-1:0]   in_bias,   // B[j] of the row's lanes, LAT + 3 cycles after in_valid
     input  wire              in_last,
     input  wire [OSB-1:0]    shift,     // S, static during a run
     output wire              out_valid,
@@ -116,10 +116,11 @@ module spikelm_out_stage #(
                 .clk(clk), .x(acc_q), .code(scale_q), .p(prod)
             );
 
-            // The bias (sampled with the row) waits for the scale, the product and the two
-            // rounding stages.
+            // The bias comes from its memory LAT + 3 cycles after the row (the engine delays
+            // the read, not the biases) and, like the scale, lands in a register beside the
+            // lane with SRW = 2: it meets the row at the rounding adder, SRW + LAT + 2 in.
             wire [YW-1:0] bias;
-            spikelm_delay #(.W(YW), .N(SRW + LAT + 2), .RESET(0)) u_bias (
+            spikelm_delay #(.W(YW), .N(SRW - 1), .RESET(0)) u_bias_land (
                 .clk(clk), .rst(1'b0), .in(in_bias[c*YW +: YW]), .out(bias)
             );
 

@@ -111,6 +111,11 @@ module spikelm_engine (
     always @(posedge clk) begin
         start_go_q <= ~rst & start_idle;
     end
+    // The controller's compute process gets a copy of its own (kept apart, placed beside its
+    // state register): one net from start_go_q to the encode process, the CYCLES counter and
+    // the compute state spanned the die (the package's worst path at seed 1, 80 % routing).
+    wire                                   go_c;
+    spikelm_rep_reg #(.W(1)) u_start_go_c (.clk(clk), .d(~rst & start_idle), .q(go_c));
 
     spikelm_csr #(
         .CSR_AW(`SPIKELM_CSR_AW), .T(`SPIKELM_T), .TB(`SPIKELM_TB), .TOKW(`SPIKELM_TOKW),
@@ -141,7 +146,6 @@ module spikelm_engine (
     wire                          red_wbuf;
     wire [`SPIKELM_DINW-1:0]      red_i;
     wire [`SPIKELM_SB_AB-1:0]     red_addr;
-    wire                          bias_re;
     wire [`SPIKELM_BIAS_AB-1:0]   bias_raddr;
     wire                          slot_freed;
     wire                          drain_fire;
@@ -165,7 +169,7 @@ module spikelm_engine (
         .APIPE(`SPIKELM_SB_RL + `SPIKELM_MAC_LAT), .CYC0(`SPIKELM_START_LAT)
     ) u_ctrl (
         .clk(clk), .rst(rst),
-        .start(go), .layer(layer), .tokens(tokens),
+        .start(go), .start_c(go_c), .layer(layer), .tokens(tokens),
         .busy(busy), .busy_csr(busy_csr), .done(done), .cycles(cycles), .run_dout(run_dout),
         .act_valid(s_act_tvalid), .act_ready(s_act_tready),
         .enc_grp(enc_grp), .enc_addr(enc_addr),
@@ -173,7 +177,7 @@ module spikelm_engine (
         .wr_bank_end(wr_bank_end & wr_we), .wr_bank(wr_bank),  // the tag only means something with its write
         .wgt_valid(s_wgt_tvalid), .wgt_ready(s_wgt_tready),
         .red_step(red_step), .red_wbuf(red_wbuf), .red_i(red_i), .red_addr(red_addr),
-        .bias_re(bias_re), .bias_addr(bias_raddr),
+        .bias_addr(bias_raddr),
         .slot_freed(slot_freed),
         .drain_fire(drain_fire), .drain_t(drain_t), .drain_last(drain_last),
         .out_done(done_beat)
@@ -279,12 +283,18 @@ module spikelm_engine (
         .shift(drain_shift), .out_row(acc_row)
     );
 
-    // ---- Bias memory: read with a column block's first reduction step. The next block's
-    // first step fires at the earliest one cycle after the last drain beat, and its bias shows
-    // three cycles later, after the last row entered the output stage (two cycles after its
-    // beat), which sampled the old bias with the row; the block's own rows come more than
-    // ARRAY_PIPE + DRAIN_DELAY cycles after its read. ----
+    // ---- Bias memory: B[j] of every drain row, read LAT + 2 cycles after the row's drain
+    // beat (the beat and the block delayed, not the row's C biases: a delay line of 1 + BAB
+    // bits instead of C * YW per output-stage cycle). The read answers 3 cycles later, when
+    // the row has been in the output stage LAT + 3 cycles: beside the lane's landing register
+    // (scale_wait - 1 cycles) it meets the row at the rounding adder, SRW + LAT + 2 cycles in.
+    // The block is the drained row's own (the next block starts after its last drain beat). ----
     wire [`SPIKELM_C*`SPIKELM_YW-1:0] bias_row;
+    wire                              bias_re;
+    wire [`SPIKELM_BIAS_AB-1:0]       bias_rd_addr;
+    spikelm_delay #(.W(1 + `SPIKELM_BIAS_AB), .N(`SPIKELM_AMP_LAT + 2), .RESET(1)) u_bias_rd (
+        .clk(clk), .rst(rst), .in({drain_fire, bias_raddr}), .out({bias_re, bias_rd_addr})
+    );
 
     spikelm_bias_mem #(
         .C(`SPIKELM_C), .CB(`SPIKELM_CB), .WORDS(1), .KB(1), .DW(`SPIKELM_YW),
@@ -292,7 +302,7 @@ module spikelm_engine (
     ) u_bias (
         .clk(clk),
         .we(bias_we), .wbank(bias_bank), .wword(1'b0), .waddr(bias_waddr), .wdata(bias_wdata),
-        .re(bias_re), .raddr(bias_raddr), .rdata(bias_row)
+        .re(bias_re), .raddr(bias_rd_addr), .rdata(bias_row)
     );
 
     // ---- Scale memory: M_t[j] of every drain row, read with the drain beat (entry
