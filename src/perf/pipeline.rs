@@ -83,7 +83,22 @@ pub const OUT_FIFO_DEPTH: u32 = 16;
 /// row enters the stage, and with landing registers the word lands in one beside the lane's
 /// multiplier (the block RAMs and the multipliers sit apart; the route alone was 5.8 ns).
 pub fn scale_read_wait(params: &Params) -> u64 {
-    1 + landing(params)
+    COLUMN_MEM_READ_LATENCY - DRAIN_DELAY + landing(params)
+}
+
+/// Cycles from a `spikelm_bias_mem` read request (the biases, the scale codes) to its word: the
+/// request's copy beside each bank, then the block RAM's two registers (`spikelm_ram_sdp`).
+pub const COLUMN_MEM_READ_LATENCY: u64 = 3;
+
+/// Cycles from a drain beat to its row's bias read: `spikelm_engine` delays the beat and the
+/// column block (a few bits) rather than the row's biases, so the word, through its landing
+/// register beside the lane (with landing registers), meets the row at the output stage's
+/// rounding adder, [`DRAIN_DELAY`] + [`scale_read_wait`] + [`amp_latency`] + 2 cycles after
+/// the beat.
+pub fn bias_read_delay(params: &Params) -> u64 {
+    DRAIN_DELAY + scale_read_wait(params) + amp_latency(params) + 2
+        - COLUMN_MEM_READ_LATENCY
+        - landing(params)
 }
 
 /// Cycles from the controller's drain beat to its row entering the output stage: the drain

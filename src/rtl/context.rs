@@ -85,6 +85,8 @@ pub struct RtlContext {
     pub lpw: u32,
     /// Latency of the pipelined amplitude shifter (`perf::pipeline::amp_latency`).
     pub amp_lat: u32,
+    /// Cycles from a drain beat to its row's bias read (`perf::pipeline::bias_read_delay`).
+    pub bias_rd_lat: u32,
     /// Cycles per unrolled neuron time step (`perf::pipeline::neuron_step`).
     pub neuron_step: u32,
     /// Cycles the output stage waits for a row's scale codes (`perf::pipeline::scale_read_wait`).
@@ -220,6 +222,7 @@ impl RtlContext {
             opw: d.acc_bits + f.scale_bits + 1,
             lpw: f.membrane_bits + f.alpha_bits + 1,
             amp_lat: crate::perf::pipeline::amp_latency(p) as u32,
+            bias_rd_lat: crate::perf::pipeline::bias_read_delay(p) as u32,
             neuron_step: crate::perf::pipeline::neuron_step(p) as u32,
             scale_wait: crate::perf::pipeline::scale_read_wait(p) as u32,
             mac_lat: crate::perf::pipeline::mac_latency(p) as u32,
@@ -351,6 +354,11 @@ impl RtlContext {
             ("OPW", n(self.opw), "output stage product width"),
             ("LPW", n(self.lpw), "neuron leak product width"),
             ("AMP_LAT", n(self.amp_lat), "amplitude shifter latency"),
+            (
+                "BIAS_RD_LAT",
+                n(self.bias_rd_lat),
+                "cycles from a drain beat to its row's bias read",
+            ),
             ("CMP_LAT", n(self.cmp_lat), "neuron comparator latency"),
             (
                 "TILE",

@@ -283,16 +283,15 @@ module spikelm_engine (
         .shift(drain_shift), .out_row(acc_row)
     );
 
-    // ---- Bias memory: B[j] of every drain row, read LAT + 2 cycles after the row's drain
-    // beat (the beat and the block delayed, not the row's C biases: a delay line of 1 + BAB
-    // bits instead of C * YW per output-stage cycle). The read answers 3 cycles later, when
-    // the row has been in the output stage LAT + 3 cycles: beside the lane's landing register
-    // (scale_wait - 1 cycles) it meets the row at the rounding adder, SRW + LAT + 2 cycles in.
-    // The block is the drained row's own (the next block starts after its last drain beat). ----
+    // ---- Bias memory: B[j] of every drain row, read BIAS_RD_LAT cycles after the row's drain
+    // beat (perf::pipeline::bias_read_delay: the beat and the block delayed, not the row's C
+    // biases, a delay line of 1 + BAB bits instead of C * YW per output-stage cycle), so that
+    // the word meets the row at the output stage's rounding adder. The block is the drained
+    // row's own (the next block starts after its last drain beat). ----
     wire [`SPIKELM_C*`SPIKELM_YW-1:0] bias_row;
     wire                              bias_re;
     wire [`SPIKELM_BIAS_AB-1:0]       bias_rd_addr;
-    spikelm_delay #(.W(1 + `SPIKELM_BIAS_AB), .N(`SPIKELM_AMP_LAT + 2), .RESET(1)) u_bias_rd (
+    spikelm_delay #(.W(1 + `SPIKELM_BIAS_AB), .N(`SPIKELM_BIAS_RD_LAT), .RESET(1)) u_bias_rd (
         .clk(clk), .rst(rst), .in({drain_fire, bias_raddr}), .out({bias_re, bias_rd_addr})
     );
 
