@@ -365,8 +365,8 @@ fn an_engine_that_takes_an_activation_beat_past_the_layer_fails() {
     let (p, dir) = mutated_tree(
         "mutant-act-beyond",
         "rtl/spikelm_controller.v",
-        "e_more_q <= (e_next_q < {1'b0, tokens_q});",
-        "e_more_q <= (e_next_q <= {1'b0, tokens_q});",
+        "LEFT0 = 2 * TPR + 1;",
+        "LEFT0 = 2 * TPR;",
     );
     let r = run_attn_out_without_stalls(&p, "mutant-act-beyond-run", dir);
     assert!(!r.passed, "an engine taking a beat past the layer passed");

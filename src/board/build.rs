@@ -280,6 +280,7 @@ fn place_and_route(
     if let Some(speed) = board.speed {
         args.extend(["--speed".into(), speed.to_string()]);
     }
+    args.extend(budget_target(board)?.nextpnr_placer_args());
     let (pin_flag, cfg_flag) = if family == Family::Ice40 {
         ("--pcf", "--asc")
     } else {

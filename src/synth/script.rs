@@ -137,6 +137,7 @@ pub struct PnrArgs<'a> {
 impl PnrArgs<'_> {
     pub fn to_args(&self) -> Vec<String> {
         let mut a = self.target.nextpnr_device_args(self.speed);
+        a.extend(self.target.nextpnr_placer_args());
         let mut push = |x: &str| a.push(x.to_string());
         push("--json");
         push(self.netlist);
@@ -203,6 +204,36 @@ mod tests {
                  read_verilog -sv -DSPIKELM_ECP5_EBR sub/rtl/CCU2C.v"
             ),
             "{s}"
+        );
+    }
+
+    #[test]
+    fn ecp5_place_and_route_weights_timing_and_ice40_keeps_the_defaults() {
+        let args = |target| {
+            PnrArgs {
+                target,
+                netlist: "n.json",
+                report: "r.json",
+                clock_mhz: 200.0,
+                seed: 1,
+                speed: SpeedGrade::DEFAULT,
+                pins: None,
+                config_out: None,
+                sdf: None,
+            }
+            .to_args()
+            .join(" ")
+        };
+        let ecp5 = args(Target::Ecp5_85k);
+        assert!(
+            ecp5.contains("--placer-heap-timingweight 40 --placer-heap-critexp 4"),
+            "{ecp5}"
+        );
+        let ice = args(Target::Ice40Up5k);
+        assert!(!ice.contains("--placer"), "{ice}");
+        assert!(
+            ice.contains("--seed 1") && ice.contains("--freq 200"),
+            "{ice}"
         );
     }
 }

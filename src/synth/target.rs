@@ -179,6 +179,26 @@ impl Target {
         a
     }
 
+    /// nextpnr's placer settings for this target, beside the device arguments in every place
+    /// and route (`synth` and `board`). ECP5: the heap placer weights timing 4 x its default
+    /// (timing weight 40, criticality exponent 4, defaults 10 and 2). The base engine out of
+    /// context at grade 6 then placed at 172.2 / 182.2 / 178.3 MHz (seeds 1 / 2 / 3) against
+    /// 158.8 / 149.6 / 170.9 with the defaults, the same netlist (docs/synthesis.md, "Placer
+    /// settings"). iCE40: the defaults, because the UP5K fit sits at 92 % of its cells and its
+    /// legaliser is what decides whether it places at all.
+    pub fn nextpnr_placer_args(self) -> Vec<String> {
+        let v: &[&str] = match self.family() {
+            Family::Ecp5 => &[
+                "--placer-heap-timingweight",
+                "40",
+                "--placer-heap-critexp",
+                "4",
+            ],
+            Family::Ice40 | Family::Gates => &[],
+        };
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
     fn known() -> String {
         Target::ALL.map(|t| t.name()).join(", ")
     }

@@ -96,13 +96,13 @@ module spikelm_controller #(
     input  wire             out_done      // the final output beat, registered (DONE_STAGES)
 );
     generate
-        if (R < 1 || (1 << RB) < R || TPR < 1 || TPR > R || ET < 1 || (1 << TB) < ET
+        if (R < 1 || (1 << RB) < R || TPR < 1 || TPR > R || TPR >= (1 << (TOKW + 1)) || ET < 1 || (1 << TB) < ET
             || PL < 1 || TPR % PL != 0 || FD < 2 || APIPE < 1
             || G < 1 || GW < 1 || (1 << GW) < G || (1 << SBAB) < 2 * G * MAXDIN || CNTW < 1
             || CYC0 < 0 || CYC0 > 3)
         begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_controller: needs 1 <= TPR <= R <= 2^RB, 1 <= ET <= 2^TB, PL dividing TPR, 1 <= G <= 2^GW, 2^SBAB >= 2 * G * MAXDIN, CNTW >= 1, FD >= 2, APIPE >= 1, 0 <= CYC0 <= 3");
+                $display("ERROR: spikelm_controller: needs 1 <= TPR <= R <= 2^RB, TPR < 2^(TOKW+1), 1 <= ET <= 2^TB, PL dividing TPR, 1 <= G <= 2^GW, 2^SBAB >= 2 * G * MAXDIN, CNTW >= 1, FD >= 2, APIPE >= 1, 0 <= CYC0 <= 3");
                 $finish;
             end
         end
@@ -123,6 +123,9 @@ module spikelm_controller #(
     localparam [GW-1:0]   B_PEN   = GM2[GW-1:0];   // the block before a bank's last (G >= 2)
     localparam            G_ONE   = (G == 1);
     localparam [TOKW:0]   TPR_K   = TPR[TOKW:0];
+    localparam integer LEFT0 = 2 * TPR + 1;                   // TOKENS - e_left_q at block 0
+    localparam signed [TOKW+2:0] TPR_S   = TPR[TOKW+2:0];     // tokens left fall by TPR per block
+    localparam signed [TOKW+2:0] LEFT0_K = LEFT0[TOKW+2:0];
     localparam [TOKW+1:0] BANKTOK_K = BANKTOK[TOKW+1:0];
     localparam [SBAB-1:0] BLOCK_SZ = MAXDIN[SBAB-1:0];
     localparam [SBAB-1:0] BANK1   = BANKSZ[SBAB-1:0];
@@ -291,18 +294,28 @@ module spikelm_controller #(
     reg [RB-1:0]   e_grp_q;
     reg [GW-1:0]   e_blk_q;      // row block in the bank
     reg [SBAB-1:0] e_base_q;     // buffer address of the row block's entry 0
-    reg [TOKW:0]   e_next_q;     // tokens encoded once the current block completes
-    reg            e_more_q;     // blocks remain to encode: a register, so act_ready is one LUT
+    // Blocks remain to encode in this run: a register, 0 while no run is in progress (set by
+    // the run's go), so act_ready is one LUT of encode-process registers and BUSY's wide net
+    // stays out of the activation handshake (busy_q -> e_blocked_q was the package's limit).
+    reg            e_more_q;
+    // The run's end is tracked by a count of tokens left, not by a count of tokens done beside
+    // a compare with TOKENS: e_left_q = tokens - (tokens once the next block completes) - 1, a
+    // subtraction of a constant per block, so "the next block is the run's last" is its sign
+    // bit and no adder feeds a compare on the way to e_blk_end_q (that path was the base
+    // engine's limit at two placer seeds of three).
+    reg signed [TOKW+2:0] e_left_q;
+    reg            e_last_q;     // the current block is the run's last (tokens done >= TOKENS)
     wire           e_fire = act_valid & act_ready;
     // The end flags of the counters are registers kept equal to (counter == last), set from
     // compares of registers when the counter steps, so no compare sits in a handshake path.
     reg            e_i_end_q;    // e_i == Din - 1
     reg            e_grp_end_q;  // e_grp == GRPM1 (the block's last row group)
     reg            e_blk_end_q;  // the block is its bank's last: e_blk == G - 1 or the run's last
-    wire [TOKW+1:0] e_after = {1'b0, e_next_q} + {1'b0, TPR_K};  // e_next of the next block
+    wire        e_next_last = e_left_q[TOKW+2];  // the next block is the run's last
+    wire        first_last  = ({1'b0, tokens} <= TPR_K);  // the first block is the run's last
     wire           e_block_end = e_fire & e_i_end_q & e_grp_end_q;
 
-    assign act_ready    = busy_q & e_more_q & ~e_blocked_q;
+    assign act_ready    = e_more_q & ~e_blocked_q;
     assign enc_bank_end = e_block_end & e_blk_end_q;
 
     always @(posedge clk) begin
@@ -311,11 +324,12 @@ module spikelm_controller #(
             e_grp_q     <= {RB{1'b0}};
             e_blk_q     <= {GW{1'b0}};
             e_base_q    <= {SBAB{1'b0}};
-            e_next_q    <= TPR_K;
-            e_more_q    <= ~rst & (tokens != {TOKW{1'b0}});
+            e_left_q    <= $signed({3'b000, tokens}) - LEFT0_K;
+            e_last_q    <= first_last;
+            e_more_q    <= ~rst & go & (tokens != {TOKW{1'b0}});
             e_i_end_q   <= (rom_din == 1);
             e_grp_end_q <= GRP_ONE;
-            e_blk_end_q <= G_ONE | ({1'b0, tokens} <= TPR_K);
+            e_blk_end_q <= G_ONE | first_last;
         end else if (e_fire) begin
             if (!e_i_end_q) begin
                 e_i_q     <= e_i_q + 1'b1;
@@ -329,16 +343,17 @@ module spikelm_controller #(
                 end else begin
                     e_grp_q     <= {RB{1'b0}};      // block complete
                     e_grp_end_q <= GRP_ONE;
-                    e_next_q <= e_after[TOKW:0];
-                    e_more_q <= (e_next_q < {1'b0, tokens_q});
+                    e_left_q <= e_left_q - TPR_S;
+                    e_last_q <= e_next_last;
+                    e_more_q <= ~e_last_q;
                     if (e_blk_end_q) begin        // bank complete (e_bank_q steps)
                         e_blk_q     <= {GW{1'b0}};
                         e_base_q    <= e_bank_q ? {SBAB{1'b0}} : BANK1;
-                        e_blk_end_q <= G_ONE | (e_after >= {2'b00, tokens_q});
+                        e_blk_end_q <= G_ONE | e_next_last;
                     end else begin
                         e_blk_q     <= e_blk_q + 1'b1;
                         e_base_q    <= e_base_q + BLOCK_SZ;
-                        e_blk_end_q <= (e_blk_q == B_PEN) | (e_after >= {2'b00, tokens_q});
+                        e_blk_end_q <= (e_blk_q == B_PEN) | e_next_last;
                     end
                 end
             end
@@ -365,7 +380,9 @@ module spikelm_controller #(
     reg            c_i_end_q;    // c_i == Din - 1
     reg            c_cb_end_q;   // c_cb == column blocks - 1
     // A reduction step: a weight beat taken, or a step of a block whose weights are buffered.
-    wire           c_fire     = (wgt_valid & wgt_ready) | (state_q[I_RED] & ~c_wgt_q);
+    wire           c_fire     = state_q[I_RED] & (wgt_valid | ~c_wgt_q);
+    reg            dr_ok_q;      // a drain beat may go (below)
+    wire           c_drain    = state_q[I_DRAIN] & dr_ok_q;  // a drain beat
     reg            c_dr_end_q;   // c_dr == R - 1: the drain beat is the row block's last
     // The end flags' next values, registered a step ahead: c_gtok and c_b1 change only when
     // a row block's drain ends, at least Din + ARRAY_PIPE + R > 2 cycles apart, so these sums
@@ -384,7 +401,17 @@ module spikelm_controller #(
         c_bnext_last_q <= (c_bnext_q >= {2'b00, tokens_q});
     end
 
-    assign wgt_ready    = state_q[I_RED] & c_wgt_q;
+    // The state's next value, and a kept copy of its RED and DRAIN bits for the handshakes that
+    // leave the controller (the weight stream, the reduction step, the drain beat): their nets
+    // fan out across the engine, and when the state's own next-value logic read them the state
+    // register's loop went through a LUT placed among those loads (5 ns of routing of 6.3).
+    reg  [4:0] state_d;
+    wire       red_o;    // state_q[I_RED], the copy
+    wire       drain_o;  // state_q[I_DRAIN], the copy
+    spikelm_rep_reg #(.W(2)) u_state_o (
+        .clk(clk), .d({state_d[I_DRAIN], state_d[I_RED]}), .q({drain_o, red_o})
+    );
+    assign wgt_ready    = red_o & c_wgt_q;
     // Output credit: rows drained and not yet accepted on the output stream, a thermometer
     // code (bit k = more than k rows), kept here so that the drain handshake and the compute
     // counters it steps see only nearby registers; the output stage returns a slot with the
@@ -393,9 +420,9 @@ module spikelm_controller #(
     reg [FD-1:0] occ_d;
     always @* begin
         occ_d = occ_q;
-        if (drain_fire & ~slot_freed) begin
+        if (c_drain & ~slot_freed) begin
             occ_d = {occ_q[FD-2:0], 1'b1};
-        end else if (slot_freed & ~drain_fire) begin
+        end else if (slot_freed & ~c_drain) begin
             occ_d = {1'b0, occ_q[FD-1:1]};
         end
     end
@@ -414,7 +441,6 @@ module spikelm_controller #(
     // stage 1 .. APIPE + 1 of the array pipeline and fewer than FD rows outstanding, both for
     // this cycle, so a drain beat is one LUT of dr_ok_q and the state bit.
     reg  [APIPE-1:0] a_v_q;
-    reg              dr_ok_q;
     wire [APIPE:0]   a_v_in = {a_v_q, c_fire};
     always @(posedge clk) begin
         if (rst) begin
@@ -438,15 +464,35 @@ module spikelm_controller #(
         c_run_end_q   <= c_blk_end_q & c_cb_end_q & c_run_last_q;
     end
 
-    assign drain_fire   = state_q[I_DRAIN] & dr_ok_q;
-    assign cmp_bank_end = drain_fire & c_dr_end_q & c_bank_last_q;
+    assign drain_fire   = drain_o & dr_ok_q;  // c_drain from the state's copy, for the engine
+    assign cmp_bank_end = c_drain & c_dr_end_q & c_bank_last_q;
+
+    always @* begin
+        state_d = state_q;
+        if (rst) begin
+            state_d = S_IDLE;
+        end else if (c_go) begin
+            state_d = S_WAITB;
+        end else if (!c_idle) begin
+            // One-hot: the set bit selects the branch. parallel_case, so each branch's logic
+            // reads its own state bit only, not a priority chain over the bits before it.
+            (* parallel_case *)
+            case (1'b1)
+                state_q[I_WAITB]: if (full_q[c_bank_q]) state_d = S_RED;
+                state_q[I_RED]:   if (c_fire & c_i_end_q) state_d = S_DRAIN;
+                state_q[I_DRAIN]: begin
+                    if (c_drain & c_dr_end_q) begin
+                        state_d = c_bank_last_q ? (c_run_end_q ? S_FLUSH : S_WAITB) : S_RED;
+                    end
+                end
+                state_q[I_FLUSH]: if (out_done) state_d = S_IDLE;
+                default:          state_d = S_IDLE;
+            endcase
+        end
+    end
 
     always @(posedge clk) begin
-        if (rst) begin
-            state_q <= S_IDLE;
-        end else if (c_go) begin
-            state_q <= S_WAITB;
-        end
+        state_q <= state_d;
         if (c_idle) begin
             c_i_q        <= {DINW{1'b0}};
             c_cb_q       <= {NCBW{1'b0}};
@@ -459,85 +505,64 @@ module spikelm_controller #(
             c_b1_q       <= {1'b0, TPR_K};
             c_gtok_q     <= {1'b0, TPR_K};
             c_run_last_q <= ({2'b00, tokens} <= BANKTOK_K);
-            c_blk_end_q  <= G_ONE | ({1'b0, tokens} <= TPR_K);
+            c_blk_end_q  <= G_ONE | first_last;
             c_wgt_q      <= 1'b1;
             c_i_end_q    <= (rom_din == 1);
             c_cb_end_q   <= (rom_ncb == 1);
         end else begin
-            // One-hot: the set bit selects the branch. parallel_case, so each branch's logic reads
-            // its own state bit only, not a priority chain over the bits before it.
-            (* parallel_case *)
-            case (1'b1)
-                state_q[I_WAITB]: begin
-                    if (full_q[c_bank_q]) begin
-                        state_q <= S_RED;
-                    end
+            // c_fire is a step of the RED state, c_drain a beat of the DRAIN state.
+            if (c_fire) begin
+                if (c_i_end_q) begin
+                    c_i_q     <= {DINW{1'b0}};
+                    c_i_end_q <= din_is1_q;
+                end else begin
+                    c_i_q     <= c_i_q + 1'b1;
+                    c_i_end_q <= (c_i_q == din_m2_q);
                 end
-                state_q[I_RED]: begin
-                    if (c_fire) begin
-                        if (c_i_end_q) begin
-                            c_i_q     <= {DINW{1'b0}};
-                            c_i_end_q <= din_is1_q;
-                            state_q   <= S_DRAIN;
-                        end else begin
-                            c_i_q     <= c_i_q + 1'b1;
-                            c_i_end_q <= (c_i_q == din_m2_q);
+            end
+            if (c_drain) begin
+                c_dt_q <= (c_dt_q == T_LAST) ? {TB{1'b0}} : c_dt_q + 1'b1;
+                if (!c_dr_end_q) begin
+                    c_dr_q     <= c_dr_q + 1'b1;
+                    c_dr_end_q <= (c_dr_q == R_PEN);
+                end else begin
+                    c_dr_q     <= {RB{1'b0}};
+                    c_dr_end_q <= R_ONE;
+                    c_dt_q     <= {TB{1'b0}};
+                    if (c_bank_last_q) begin
+                        c_bank_q <= ~c_bank_q;
+                    end
+                    if (!c_blk_end_q) begin          // next row block, same weights
+                        c_blk_q     <= c_blk_q + 1'b1;
+                        c_base_q    <= c_base_q + BLOCK_SZ;
+                        c_gtok_q    <= c_gnext_q;
+                        c_blk_end_q <= (c_blk_q == B_PEN) | c_gnext_last_q;
+                        c_wgt_q     <= 1'b0;
+                    end else begin
+                        c_blk_q     <= {GW{1'b0}};
+                        c_wgt_q     <= 1'b1;
+                        if (!c_cb_end_q) begin       // next column block, same bank
+                            c_cb_q      <= c_cb_q + 1'b1;
+                            c_cb_end_q  <= (c_cb_q == ncb_m2_q);
+                            c_base_q    <= c_bank_q ? BANK1 : {SBAB{1'b0}};
+                            c_gtok_q    <= c_b1_q;
+                            c_blk_end_q <= G_ONE | c_b1_last_q;
+                        end else begin               // bank complete
+                            c_cb_q       <= {NCBW{1'b0}};
+                            c_cb_end_q   <= ncb_is1_q;
+                            c_base_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
+                            c_b1_q       <= c_gnext_q;
+                            c_gtok_q     <= c_gnext_q;
+                            c_run_last_q <= c_bnext_last_q;
+                            c_blk_end_q  <= G_ONE | c_gnext_last_q;
                         end
                     end
                 end
-                state_q[I_DRAIN]: begin
-                    if (drain_fire) begin
-                        c_dt_q <= (c_dt_q == T_LAST) ? {TB{1'b0}} : c_dt_q + 1'b1;
-                        if (!c_dr_end_q) begin
-                            c_dr_q     <= c_dr_q + 1'b1;
-                            c_dr_end_q <= (c_dr_q == R_PEN);
-                        end else begin
-                            c_dr_q     <= {RB{1'b0}};
-                            c_dr_end_q <= R_ONE;
-                            c_dt_q  <= {TB{1'b0}};
-                            state_q <= c_bank_last_q ? (c_run_end_q ? S_FLUSH : S_WAITB) : S_RED;
-                            if (c_bank_last_q) begin
-                                c_bank_q <= ~c_bank_q;
-                            end
-                            if (!c_blk_end_q) begin          // next row block, same weights
-                                c_blk_q     <= c_blk_q + 1'b1;
-                                c_base_q    <= c_base_q + BLOCK_SZ;
-                                c_gtok_q    <= c_gnext_q;
-                                c_blk_end_q <= (c_blk_q == B_PEN) | c_gnext_last_q;
-                                c_wgt_q     <= 1'b0;
-                            end else begin
-                                c_blk_q     <= {GW{1'b0}};
-                                c_wgt_q     <= 1'b1;
-                                if (!c_cb_end_q) begin       // next column block, same bank
-                                    c_cb_q      <= c_cb_q + 1'b1;
-                                    c_cb_end_q  <= (c_cb_q == ncb_m2_q);
-                                    c_base_q    <= c_bank_q ? BANK1 : {SBAB{1'b0}};
-                                    c_gtok_q    <= c_b1_q;
-                                    c_blk_end_q <= G_ONE | c_b1_last_q;
-                                end else begin               // bank complete
-                                    c_cb_q       <= {NCBW{1'b0}};
-                                    c_cb_end_q   <= ncb_is1_q;
-                                    c_base_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
-                                    c_b1_q       <= c_gnext_q;
-                                    c_gtok_q     <= c_gnext_q;
-                                    c_run_last_q <= c_bnext_last_q;
-                                    c_blk_end_q  <= G_ONE | c_gnext_last_q;
-                                end
-                            end
-                        end
-                    end
-                end
-                state_q[I_FLUSH]: begin
-                    if (out_done) begin
-                        state_q <= S_IDLE;
-                    end
-                end
-                default: state_q <= S_IDLE;
-            endcase
+            end
         end
     end
 
-    assign red_step   = c_fire;
+    assign red_step   = red_o & (wgt_valid | ~c_wgt_q);  // c_fire from the state's copy
     assign red_wbuf   = ~c_wgt_q;
     assign red_i      = c_i_q;
     assign red_addr   = c_base_q + { {(SBAB-DINW){1'b0}}, c_i_q};

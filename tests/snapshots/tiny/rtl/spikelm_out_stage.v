@@ -76,6 +76,9 @@ module spikelm_out_stage #(
     localparam integer FSB  = (OSB > 3) ? 3 : OSB;                  // bits of S in the fine stage
     localparam [OSB-1:0] FMASK = (1 << FSB) - 1;
     localparam integer PL   = SRW + LAT + 4; // pipeline stages
+    localparam integer QNR  = PW - YW - 1;   // bits of Q (f_q) between YW + 1 and its sign
+    localparam integer QNG  = (QNR > 0) ? (QNR + 2) / 3 : 1;  // their groups of three
+    localparam integer TWH  = (SUMW < YW + 2) ? SUMW : YW + 2;  // top of t's window
     localparam integer DW   = C * YW + 1;    // FIFO word: the lanes and last
 
     generate
@@ -95,7 +98,7 @@ module spikelm_out_stage #(
     );
 
     wire [C*YW-1:0] y_row;
-    genvar c;
+    genvar c, g, k;
     generate
         for (c = 0; c < C; c = c + 1) begin : g_lane
             // The accumulator waits for its scale code: the block RAM's read, then (SRW = 2)
@@ -131,10 +134,28 @@ module spikelm_out_stage #(
             reg signed [PW:0]     c_q;  // 2P >>> coarse part of S
             reg signed [PW:0]     f_q;  // ... >>> fine part: Q
             reg        [SUMW:0]   t_q;    // Q + 2B + 1
-            // Saturation of v = t >> 1 in two halves: the range test (every bit from the
-            // output's sign bit up equals v's sign) is registered with v's low bits and sign,
-            // and the clamp is one multiplexer in front of the FIFO write.
+            // Saturation of v = t >> 1 in two halves: the range test is registered with v's
+            // low bits and sign, and the clamp is one multiplexer in front of the FIFO write.
+            // The range test itself is split so that no wide compare follows a register:
+            // v fits YW bits iff Q lies in [-2^(YW+1), 2^(YW+1)) and t's bits YW .. YW + 2 are
+            // equal. (|2B + 1| < 2^YW, so a Q outside that range puts t outside
+            // [-2^YW, 2^YW) and v outside YW bits; a Q inside it keeps t inside YW + 3 bits.)
+            // Q's part is tested beside the adder, three bits per LUT against Q's sign, and
+            // registered as a flag per group (f_in_q, all 1 where Q is that narrow anyway).
             wire       [SUMW-1:0] v = t_q[SUMW:1];
+            wire       [QNG-1:0]  f_in_w;
+            for (g = 0; g < QNG; g = g + 1) begin : g_qrange
+                wire [2:0] same;  // Q's bits YW + 1 + 3g .. + 2 equal its sign (1 above PW - 1)
+                for (k = 0; k < 3; k = k + 1) begin : g_bit
+                    if (3 * g + k < QNR) begin : g_in
+                        assign same[k] = ~(f_q[YW + 1 + 3 * g + k] ^ f_q[PW]);
+                    end else begin : g_out
+                        assign same[k] = 1'b1;
+                    end
+                end
+                assign f_in_w[g] = &same;
+            end
+            reg        [QNG-1:0]  f_in_q;
             reg                   fits_q;
             reg                   sign_q;
             reg        [YW-1:0]   low_q;
@@ -143,7 +164,8 @@ module spikelm_out_stage #(
                 c_q    <= p2 >>> (s_q & ~FMASK);  // arithmetic: both operands signed
                 f_q    <= c_q >>> (s_q & FMASK);
                 t_q    <= { {(SUMW-PW){f_q[PW]}}, f_q} + { {(SUMW-YW){bias[YW-1]}}, bias, 1'b1};
-                fits_q <= (v[SUMW-1:YW-1] == {(SUMW-YW+1){v[SUMW-1]}});
+                f_in_q <= f_in_w;
+                fits_q <= (&f_in_q) & (t_q[TWH:YW] == {(TWH-YW+1){t_q[TWH]}});
                 sign_q <= v[SUMW-1];
                 low_q  <= v[YW-1:0];
             end
