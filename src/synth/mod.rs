@@ -30,8 +30,9 @@ pub mod compare;
 /// configuration also has T = 2 (4,329 cells, 5 / 8 SB_MAC16). Since the ECP5 engine's extra
 /// pipeline registers (5,743 cells with them) it has no landing registers and 12-bit outputs
 /// (5,334 cells with 16-bit ones). Since the biases are read when a row needs them instead of
-/// being delayed through the output stage it uses 4,883 cells (92 %; 5,195 before, where
-/// nextpnr's legaliser could stall for good at some seeds).
+/// being delayed through the output stage it uses about 4,850 cells (92 %; 5,195 before, where
+/// nextpnr's legaliser could stall for good at some seeds; the current count is in
+/// docs/synthesis.md).
 /// Used by the tests and the Fmax goal; see docs/synthesis.md.
 pub const UP5K_FIT: [&str; 9] = [
     "array=4x4",

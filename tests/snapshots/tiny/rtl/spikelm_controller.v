@@ -380,7 +380,9 @@ module spikelm_controller #(
     reg            c_i_end_q;    // c_i == Din - 1
     reg            c_cb_end_q;   // c_cb == column blocks - 1
     // A reduction step: a weight beat taken, or a step of a block whose weights are buffered.
-    wire           c_fire     = state_q[I_RED] & (wgt_valid | ~c_wgt_q);
+    // c_fire from the state, red_step (below) the same step from the state's copy.
+    wire           c_step_ok  = wgt_valid | ~c_wgt_q;
+    wire           c_fire     = state_q[I_RED] & c_step_ok;
     reg            dr_ok_q;      // a drain beat may go (below)
     wire           c_drain    = state_q[I_DRAIN] & dr_ok_q;  // a drain beat
     reg            c_dr_end_q;   // c_dr == R - 1: the drain beat is the row block's last
@@ -562,7 +564,7 @@ module spikelm_controller #(
         end
     end
 
-    assign red_step   = red_o & (wgt_valid | ~c_wgt_q);  // c_fire from the state's copy
+    assign red_step   = red_o & c_step_ok;
     assign red_wbuf   = ~c_wgt_q;
     assign red_i      = c_i_q;
     assign red_addr   = c_base_q + { {(SBAB-DINW){1'b0}}, c_i_q};
