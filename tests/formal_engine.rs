@@ -563,12 +563,12 @@ fn a_controller_that_stops_taking_weights_fails_liveness() {
             (
                 "spikelm_controller.v",
                 "assign wgt_ready    = red_o & c_wgt_q;",
-                "assign wgt_ready    = red_o & c_wgt_q & ~c_i_end_q;",
+                "assign wgt_ready    = red_o & c_wgt_q & ~c_i_end;",
             ),
             (
                 "spikelm_controller.v",
                 "c_step_ok  = wgt_valid | ~c_wgt_q;",
-                "c_step_ok  = (wgt_valid & ~c_i_end_q) | ~c_wgt_q;",
+                "c_step_ok  = (wgt_valid & ~c_i_end) | ~c_wgt_q;",
             ),
         ],
     );

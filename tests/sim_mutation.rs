@@ -49,8 +49,9 @@ fn flipped_comparator_is_caught_at_the_first_tie_through_the_cli() {
     let (_, dir) = mutated_tree(
         "mutant-comparator",
         "rtl/spikelm_neuron.v",
-        "(u2[CL-1:0] > a_pos_q[CL-1:0])",
-        "(u2[CL-1:0] >= a_pos_q[CL-1:0])",
+        // The lower half's "greater" borrow made "greater or equal" (a tie fires +1).
+        "p_lo_gt = {1'b0, a_pos_q[CL-1:0]} - {1'b0, ul[CL-1:0]};",
+        "p_lo_gt = {1'b0, a_pos_q[CL-1:0]} - {1'b0, ul[CL-1:0]} - 1'b1;",
     );
     let out = Command::new(env!("CARGO_BIN_EXE_spikelm-hw"))
         .args(["sim", "--rtl"])
@@ -135,23 +136,23 @@ fn dropped_carry_in_is_caught_in_the_accumulators() {
     assert!(r.table().contains("FIRST MISMATCH"));
 }
 
-/// The neuron clamps its leak to MW + 1 bits before the X add (docs/arithmetic.md): a leak that
-/// wraps there instead must fail where membranes saturate (narrow MW, the saturation case).
+/// The neuron saturates L + X to MW bits (docs/arithmetic.md): a membrane that wraps instead
+/// must fail where membranes saturate (narrow MW, the saturation case).
 #[test]
-fn a_leak_that_wraps_instead_of_clamping_is_caught_at_the_membranes() {
+fn a_membrane_that_wraps_instead_of_saturating_is_caught() {
     let p = Params::preset_with("spikelm-bert-tiny", &["format.membrane_bits=20"])
         .expect("test configuration");
-    let dir = work("mutant-leak-clamp").join("rtl");
+    let dir = work("mutant-membrane-wrap").join("rtl");
     generate_into(&p, &dir);
     mutate(
         &dir,
         "rtl/spikelm_neuron.v",
-        "l_q <= l_c;",
-        "l_q <= l[LCW-1:0];",
+        "assign u = fits_q ? low_q : {sign_q, {(MW-1){~sign_q}}};",
+        "assign u = low_q;",
     );
     let mut o = options(
         &p,
-        "mutant-leak-clamp-run",
+        "mutant-membrane-wrap-run",
         &[Case::MembraneSaturation],
         &[LayerKind::AttnOut],
         Some(8),
@@ -160,7 +161,7 @@ fn a_leak_that_wraps_instead_of_clamping_is_caught_at_the_membranes() {
     o.stall = Some(0.0);
     o.stop_on_failure = true;
     let r = sim::run(&p, &o).expect("co-simulation runs");
-    assert!(!r.passed, "a wrapping leak must fail the co-simulation");
+    assert!(!r.passed, "a wrapping membrane must fail the co-simulation");
     let first = r.first_mismatch.clone().expect("a located mismatch");
     assert!(
         first.signal == "dbg_mem" || first.signal == "dbg_spike",

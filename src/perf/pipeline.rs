@@ -33,10 +33,10 @@ pub fn mac_latency(params: &Params) -> u64 {
     }
 }
 
-/// Cycles per unrolled neuron time step: the product, the rounding add, the leak select and
-/// clamp, the X add, the saturation (`spikelm_neuron`).
+/// Cycles per unrolled neuron time step: the product, the rounding add, the leak select, the
+/// X add, the saturation's range test and its select (`spikelm_neuron`).
 pub fn neuron_step(params: &Params) -> u64 {
-    amp_latency(params) + 4
+    amp_latency(params) + 5
 }
 
 /// Cycles from a registered membrane U_t to its registered spike q_t: the two halves of 2U

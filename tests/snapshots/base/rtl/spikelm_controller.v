@@ -183,8 +183,14 @@ module spikelm_controller #(
     reg [CNTW-1:0]  cycles_q;
     reg             cycles_max_q;  // cycles_q = 2^CNTW - 1: set from the count before, so the
                                    // counter's enable is one flag, not a CNTW-bit compare
-    reg [DINW-1:0]  din_m2_q;    // Din - 2 of this run: a counter at it ends with its next step
+    reg [DINW-1:0]  din_m2_q;    // Din - 2 of this run, DINW bits (wraps when Din = 1)
     reg             din_is1_q;   // Din = 1
+    // The reduction counters' end flags are the sign bits of down-counters of the steps left
+    // (below): the step is the last when Din - 2 - (steps taken since the reload) < 0. The
+    // counter reloads with Din - 2 in DINW + 1 bits ({din_is1_q, din_m2_q}: -1 when Din = 1),
+    // and starts, while idle, from the LAYER register's Din. No compare sits behind a counter.
+    wire [DINW:0]   din_left_run = {din_is1_q, din_m2_q};
+    wire [DINW:0]   din_left_idle = {1'b0, rom_din} - {1'b0, DIN_TWO};
     reg [NCBW-1:0]  ncb_m2_q;    // column blocks - 2
     reg             ncb_is1_q;   // one column block
     reg [DOUTW-1:0] dout_q;
@@ -207,6 +213,12 @@ module spikelm_controller #(
     spikelm_rep_reg #(.W(1)) u_busy_c (.clk(clk), .d(busy_d), .q(busy_c));
     wire            c_go   = start_c & ~busy_c;
     wire            c_idle = rst | ~busy_c;
+    // And the activation handshake's next value (blocks remain, the bank blocked): busy_q's
+    // net reaches every encode counter's reset, and through it this one register was the
+    // slowest path out of context.
+    wire            busy_e;
+    spikelm_rep_reg #(.W(1)) u_busy_e (.clk(clk), .d(busy_d), .q(busy_e));
+    wire            e_idle = rst | ~busy_e;
 
     always @(posedge clk) begin
         busy_q <= busy_d;
@@ -253,7 +265,6 @@ module spikelm_controller #(
     reg        e_bank_q;
     reg        c_bank_q;
     wire       cmp_bank_end;
-    reg        e_blocked_q;  // taken_q[e_bank_q], a register of its own so act_ready is one LUT
     // The compute process frees a bank one cycle after its last drain beat: the release is
     // registered (one bit per bank), so the drain handshake and the encode handshake share no
     // combinational path.
@@ -271,22 +282,35 @@ module spikelm_controller #(
     end
 
     // The taken flags and the encoder's bank step on enc_bank_end alone (the last beat of a
-    // bank, two LUT levels from the activation handshake); e_blocked_q's next value is the
-    // next bank's flag written out per case, not taken_d[e_bank_d] (a multiplexer selected by
-    // the handshake behind one fed by it).
+    // bank, one LUT from the activation handshake). Whether the encoder's bank is blocked next
+    // cycle (taken and not being freed) is each bank's flag written out, not taken_d[e_bank_d]
+    // (a multiplexer selected by the handshake behind one fed by it).
+    wire b_cur  = taken_q[e_bank_q] & ~freed_q[e_bank_q];    // the encoder stays in its bank
+    wire b_next = taken_q[~e_bank_q] & ~freed_q[~e_bank_q];  // ... it moves to the other
     always @(posedge clk) begin
         full_q  <= full_d;
         freed_q <= {c_bank_q, ~c_bank_q} & {2{cmp_bank_end & ~c_idle}};
         if (idle) begin
-            taken_q     <= 2'b00;
-            e_bank_q    <= 1'b0;
-            e_blocked_q <= 1'b0;
+            taken_q  <= 2'b00;
+            e_bank_q <= 1'b0;
         end else begin
-            taken_q     <= (taken_q | ({e_bank_q, ~e_bank_q} & {2{enc_bank_end}})) & ~freed_q;
-            e_bank_q    <= e_bank_q ^ enc_bank_end;  // a bank ends: next bank
-            e_blocked_q <= enc_bank_end ? (taken_q[~e_bank_q] & ~freed_q[~e_bank_q])
-                                        : (taken_q[e_bank_q] & ~freed_q[e_bank_q]);
+            taken_q  <= (taken_q | ({e_bank_q, ~e_bank_q} & {2{enc_bank_end}})) & ~freed_q;
+            e_bank_q <= e_bank_q ^ enc_bank_end;  // a bank ends: next bank
         end
+    end
+
+    // ---- Flags of TOKENS, registered ----
+    // TOKENS and START are separate bus writes and START passes two registers (the bus stage,
+    // start_go_q) before the go, so the TOKENS register holds its value at least one cycle
+    // before the go: these flags, read while idle, have settled by then, and no compare with
+    // TOKENS sits in front of the counters' starting values.
+    reg tokens_nz_q;   // TOKENS != 0: the run has blocks to encode
+    reg first_last_q;  // TOKENS <= TPR: the first row block is the run's last
+    reg bank1_last_q;  // TOKENS <= G * TPR: the first bank is the run's last
+    always @(posedge clk) begin
+        tokens_nz_q  <= (tokens != {TOKW{1'b0}});
+        first_last_q <= ({1'b0, tokens} <= TPR_K);
+        bank1_last_q <= ({2'b00, tokens} <= BANKTOK_K);
     end
 
     // ---- Encode process ----
@@ -295,8 +319,8 @@ module spikelm_controller #(
     reg [GW-1:0]   e_blk_q;      // row block in the bank
     reg [SBAB-1:0] e_base_q;     // buffer address of the row block's entry 0
     // Blocks remain to encode in this run: a register, 0 while no run is in progress (set by
-    // the run's go), so act_ready is one LUT of encode-process registers and BUSY's wide net
-    // stays out of the activation handshake (busy_q -> e_blocked_q was the package's limit).
+    // the run's go), so BUSY's wide net stays out of the activation handshake (BUSY into the
+    // bank-blocked flag was the package's limit).
     reg            e_more_q;
     // The run's end is tracked by a count of tokens left, not by a count of tokens done beside
     // a compare with TOKENS: e_left_q = tokens - (tokens once the next block completes) - 1, a
@@ -305,38 +329,51 @@ module spikelm_controller #(
     // engine's limit at two placer seeds of three).
     reg signed [TOKW+2:0] e_left_q;
     reg            e_last_q;     // the current block is the run's last (tokens done >= TOKENS)
-    wire           e_fire = act_valid & act_ready;
-    // The end flags of the counters are registers kept equal to (counter == last), set from
-    // compares of registers when the counter steps, so no compare sits in a handshake path.
-    reg            e_i_end_q;    // e_i == Din - 1
+    // act_ready: blocks remain and the bank is not blocked, one register, so a beat taken is
+    // one LUT of (valid, ready) and a block's last beat one LUT4 with the two end flags.
+    reg            e_rdy_q;
+    wire           e_fire = act_valid & e_rdy_q;
+    // The end flags of the counters: e_i's is the sign of a down-counter (above), the others
+    // are registers kept equal to (counter == last), set from compares of registers when the
+    // counter steps, so no compare sits in a handshake path.
+    reg  [DINW:0]  e_i_left_q;   // Din - 2 - e_i, signed: e_i == Din - 1 is its sign bit
     reg            e_grp_end_q;  // e_grp == GRPM1 (the block's last row group)
     reg            e_blk_end_q;  // the block is its bank's last: e_blk == G - 1 or the run's last
     wire        e_next_last = e_left_q[TOKW+2];  // the next block is the run's last
-    wire        first_last  = ({1'b0, tokens} <= TPR_K);  // the first block is the run's last
-    wire           e_block_end = e_fire & e_i_end_q & e_grp_end_q;
+    wire           e_i_end     = e_i_left_q[DINW];
+    wire           e_block_end = e_fire & e_i_end & e_grp_end_q;
 
-    assign act_ready    = e_more_q & ~e_blocked_q;
+    assign act_ready    = e_rdy_q;
     assign enc_bank_end = e_block_end & e_blk_end_q;
 
+    // Blocks remain, and act_ready (blocks remain and the bank not blocked), each written as
+    // a choice by the block's last beat between values of registers, so the handshake reaches
+    // them through two LUTs (the form as an AND of the two next values was the UP5K fit's
+    // limit, the ready's own loop at 22.8 ns). While idle, START is the run's go
+    // (go = START & ~busy_q, and busy_q = busy_e).
+    wire rdy_go    = ~rst & start & tokens_nz_q;
+    wire rdy_block = ~e_last_q & ~(e_blk_end_q ? b_next : b_cur);  // after a block's last beat
+    wire rdy_beat  = e_more_q & ~b_cur;                            // after any other beat
     always @(posedge clk) begin
+        e_more_q <= e_idle ? rdy_go : (e_block_end ? ~e_last_q : e_more_q);
+        e_rdy_q  <= e_idle ? rdy_go : (e_block_end ? rdy_block : rdy_beat);
         if (idle) begin
             e_i_q       <= {DINW{1'b0}};
             e_grp_q     <= {RB{1'b0}};
             e_blk_q     <= {GW{1'b0}};
             e_base_q    <= {SBAB{1'b0}};
             e_left_q    <= $signed({3'b000, tokens}) - LEFT0_K;
-            e_last_q    <= first_last;
-            e_more_q    <= ~rst & go & (tokens != {TOKW{1'b0}});
-            e_i_end_q   <= (rom_din == 1);
+            e_last_q    <= first_last_q;
+            e_i_left_q  <= din_left_idle;
             e_grp_end_q <= GRP_ONE;
-            e_blk_end_q <= G_ONE | first_last;
+            e_blk_end_q <= G_ONE | first_last_q;
         end else if (e_fire) begin
-            if (!e_i_end_q) begin
-                e_i_q     <= e_i_q + 1'b1;
-                e_i_end_q <= (e_i_q == din_m2_q);
+            if (!e_i_end) begin
+                e_i_q      <= e_i_q + 1'b1;
+                e_i_left_q <= e_i_left_q - 1'b1;
             end else begin
-                e_i_q     <= {DINW{1'b0}};
-                e_i_end_q <= din_is1_q;
+                e_i_q      <= {DINW{1'b0}};
+                e_i_left_q <= din_left_run;
                 if (!e_grp_end_q) begin
                     e_grp_q     <= e_grp_q + 1'b1;  // next PL tokens of the block
                     e_grp_end_q <= (e_grp_q == G_PEN);
@@ -345,7 +382,6 @@ module spikelm_controller #(
                     e_grp_end_q <= GRP_ONE;
                     e_left_q <= e_left_q - TPR_S;
                     e_last_q <= e_next_last;
-                    e_more_q <= ~e_last_q;
                     if (e_blk_end_q) begin        // bank complete (e_bank_q steps)
                         e_blk_q     <= {GW{1'b0}};
                         e_base_q    <= e_bank_q ? {SBAB{1'b0}} : BANK1;
@@ -377,7 +413,8 @@ module spikelm_controller #(
     reg            c_run_last_q; // the bank is the run's last: tokens before it + G * TPR >= tokens
     reg            c_blk_end_q;  // the row block is the bank's last: c_blk == G - 1 or the run's last
     reg            c_wgt_q;      // the row block is the bank's first: weights from the stream
-    reg            c_i_end_q;    // c_i == Din - 1
+    reg  [DINW:0]  c_i_left_q;   // Din - 2 - c_i, signed: c_i == Din - 1 is its sign bit
+    wire           c_i_end = c_i_left_q[DINW];
     reg            c_cb_end_q;   // c_cb == column blocks - 1
     // A reduction step: a weight beat taken, or a step of a block whose weights are buffered.
     // c_fire from the state, red_step (below) the same step from the state's copy.
@@ -481,7 +518,7 @@ module spikelm_controller #(
             (* parallel_case *)
             case (1'b1)
                 state_q[I_WAITB]: if (full_q[c_bank_q]) state_d = S_RED;
-                state_q[I_RED]:   if (c_fire & c_i_end_q) state_d = S_DRAIN;
+                state_q[I_RED]:   if (c_fire & c_i_end) state_d = S_DRAIN;
                 state_q[I_DRAIN]: begin
                     if (c_drain & c_dr_end_q) begin
                         state_d = c_bank_last_q ? (c_run_end_q ? S_FLUSH : S_WAITB) : S_RED;
@@ -506,20 +543,20 @@ module spikelm_controller #(
             c_base_q     <= {SBAB{1'b0}};
             c_b1_q       <= {1'b0, TPR_K};
             c_gtok_q     <= {1'b0, TPR_K};
-            c_run_last_q <= ({2'b00, tokens} <= BANKTOK_K);
-            c_blk_end_q  <= G_ONE | first_last;
+            c_run_last_q <= bank1_last_q;
+            c_blk_end_q  <= G_ONE | first_last_q;
             c_wgt_q      <= 1'b1;
-            c_i_end_q    <= (rom_din == 1);
+            c_i_left_q   <= din_left_idle;
             c_cb_end_q   <= (rom_ncb == 1);
         end else begin
             // c_fire is a step of the RED state, c_drain a beat of the DRAIN state.
             if (c_fire) begin
-                if (c_i_end_q) begin
-                    c_i_q     <= {DINW{1'b0}};
-                    c_i_end_q <= din_is1_q;
+                if (c_i_end) begin
+                    c_i_q      <= {DINW{1'b0}};
+                    c_i_left_q <= din_left_run;
                 end else begin
-                    c_i_q     <= c_i_q + 1'b1;
-                    c_i_end_q <= (c_i_q == din_m2_q);
+                    c_i_q      <= c_i_q + 1'b1;
+                    c_i_left_q <= c_i_left_q - 1'b1;
                 end
             end
             if (c_drain) begin

@@ -34,8 +34,9 @@
 // The consumed beat is registered twice (the input register, then the launch register beside
 // the neuron steps), so no net from the stream handshake or the controller spans the chip.
 // Timing, cycle 0 = the launch (two cycles after the beat is consumed): U_t is registered at
-// cycle 1 + t*STEP, q_t at 1 + CMPL + t*STEP; X_t reaches step t at cycle t*STEP - 1 through a
-// delay line. All T spikes (and membranes) leave together with the tag of the pair at cycle
+// cycle 1 + t*STEP, q_t at 1 + CMPL + t*STEP; X_t reaches step t at cycle
+// 1 + (t-1)*STEP + LAT + 2 through a delay line (a step adds X to its leak LAT + 2 cycles
+// after U_{t-1}). All T spikes (and membranes) leave together with the tag of the pair at cycle
 // OUT = 1 + CMPL + (T-1)*STEP (out_valid).
 module spikelm_encoder #(
     parameter integer XW    = 16,  // input code width
@@ -46,7 +47,7 @@ module spikelm_encoder #(
     parameter integer LANES = 1,   // (token, input) pairs per beat
     parameter integer CODEW = 16,  // bits of one alpha code (exact) or of its K digit words
     parameter integer LAT   = 5,   // latency of spikelm_amp_shift
-    parameter integer STEP  = 9,   // cycles per unrolled time step (spikelm_neuron; perf::pipeline::neuron_step)
+    parameter integer STEP  = 10,   // cycles per unrolled time step (spikelm_neuron; perf::pipeline::neuron_step)
     parameter integer CMPL  = 2,   // latency of the neuron's comparator (u_q to q_q)
     parameter integer TAGW  = 8    // bits of the tag that travels with a pair (buffer address)
 ) (
@@ -117,9 +118,9 @@ module spikelm_encoder #(
                 wire [CODEW-1:0] a_prev = alpha_l[((t == 0) ? 0 : t - 1)*CODEW +: CODEW];
                 wire [AW:0]      a_cur  = a_vals_l[t*(AW+1) +: AW+1];
 
-                // X_t waits t*STEP - 1 cycles (step 0: none).
+                // X_t waits (t-1)*STEP + LAT + 3 cycles (step 0: none).
                 wire [XW-1:0] x_t;
-                spikelm_delay #(.W(XW), .N((t == 0) ? 0 : t * STEP - 1), .RESET(0)) u_x (
+                spikelm_delay #(.W(XW), .N((t == 0) ? 0 : (t - 1) * STEP + LAT + 3), .RESET(0)) u_x (
                     .clk(clk), .rst(1'b0), .in(xs[K*XW +: XW]), .out(x_t)
                 );
 

@@ -33,18 +33,17 @@
 //       = R(U_{t-1}*A_{t-1}, F+2) if q_{t-1} = 0
 //       = R(U_{t-1}*A_{t-1}, F+1) if q_{t-1} = -1      R(v,n) = (v + 2^(n-1)) >>> n
 //   U_t = sat_MW(L_t + X_t);  q_t = +1 if 2U_t > A_t, -1 if 2U_t < -A_t, else 0.
-// The product U*A is formed at full width (LPW bits); only L + X saturates. L is clamped to
-// MW + 1 bits before the X add: X has at most MW bits, so sat_MW(L + X) is the same for L and
-// its clamp (docs/arithmetic.md, "Neuron"), and the add is an (MW + 2)-bit carry chain
-// rather than one as wide as the product.
+// The product U*A is formed at full width (LPW bits) and L is kept at its full LW bits; only
+// L + X saturates, as the contract says (no clamp of L: its range test would sit behind the
+// leak select, and the X add one carry chain a few bits longer costs less than that stage).
 //
 // Timing, cycle 0 = the cycle u_prev is valid (step 0: the cycle x is valid):
-//   FIRST = 0: product (amp_shift, LAT cycles) -> rounding add (1) -> select + clamp (1) ->
-//              X add (1) -> saturation (1): u_q valid at cycle LAT + 4 = STEP; q_prev is
-//              expected at cycle CMPL, x at cycle LAT + 2.
-//   FIRST = 1: U_0 = sat_MW(X_0): u_q valid at cycle 1.
-//   q_q is valid CMPL = 2 cycles after u_q: the comparator compares the two halves of 2U
-//   against +-A in one stage (two short carry chains each) and combines them in the next.
+//   FIRST = 0: product (amp_shift, LAT cycles) -> rounding add (1) -> leak select (1) ->
+//              X add (1) -> range test (1) -> saturation (1): u_q valid at cycle LAT + 5 =
+//              STEP; q_prev is expected at cycle CMPL, x at cycle LAT + 2.
+//   FIRST = 1: U_0 = X_0 (XW <= MW): u_q valid at cycle 1.
+//   q_q is valid CMPL = 2 cycles after u_q: the comparator compares the two halves of 2U's
+//   magnitude bits against +-A in one stage (short carry chains) and combines them in the next.
 //   Every stage runs each cycle.
 module spikelm_neuron #(
     parameter integer XW    = 16,  // input code width
@@ -54,7 +53,7 @@ module spikelm_neuron #(
     parameter integer FIRST = 0,   // 1: time step 0 (no leak), 0: a later time step
     parameter integer CODEW = 16,  // one alpha code: the code (exact) or K digit words (csd)
     parameter integer LAT   = 5,   // latency of spikelm_amp_shift
-    parameter integer STEP  = 9,   // cycles per step, u_prev to u_q: LAT + 4 in this form (perf::pipeline::neuron_step)
+    parameter integer STEP  = 10,   // cycles per step, u_prev to u_q: LAT + 5 in this form (perf::pipeline::neuron_step)
     parameter integer CMPL  = 2     // comparator latency, u_q to q_q (this form's two stages)
 ) (
     input  wire             clk,
@@ -68,27 +67,27 @@ module spikelm_neuron #(
 );
     localparam integer LPW = MW + AW + 1;                                // full-width product
     localparam integer LW  = LPW - F - 1;                                // leak after >>> (F+1)
-    localparam integer LCW = (LW > MW + 1) ? MW + 1 : LW;                // leak after the clamp
-    localparam integer SW  = ((LCW > XW) ? LCW : XW) + 1;                // L + X
+    localparam integer SW  = ((LW > XW) ? LW : XW) + 1;                  // L + X
     localparam integer CMW = ((MW + 1 > AW + 2) ? MW + 1 : AW + 2) + 1;  // comparator width
     localparam [LPW-1:0] ONE = { {(LPW-1){1'b0}}, 1'b1};
 
     generate
-        if (XW > MW || LAT < CMPL + 1 || CMPL != 2 || STEP != LAT + 4 || F + 2 >= LPW) begin : g_bad_param
+        if (XW > MW || LAT < CMPL + 1 || CMPL != 2 || STEP != LAT + 5 || F + 2 >= LPW) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_neuron: needs XW <= MW, CMPL = 2, LAT > CMPL, STEP = LAT + 4, F + 2 < MW + AW + 1");
+                $display("ERROR: spikelm_neuron: needs XW <= MW, CMPL = 2, LAT > CMPL, STEP = LAT + 5, F + 2 < MW + AW + 1");
                 $finish;
             end
         end
     endgenerate
 
     wire [SW-1:0] x_ext = { {(SW-XW){x[XW-1]}}, x};
-    wire [SW-1:0] sum;
+    wire [MW-1:0] u;  // U_t = sat_MW(L_t + X_t)
 
     generate
         if (FIRST != 0) begin : g_first
-            assign sum = x_ext;
-            wire unused_first = &{1'b0, u_prev, q_prev, a_prev};
+            // U_0 = X_0: XW <= MW, so nothing saturates.
+            assign u = { {(MW-XW){x[XW-1]}}, x};
+            wire unused_first = &{1'b0, u_prev, q_prev, a_prev, x_ext};
         end else begin : g_leak
             // Leak: U_{t-1} * A_{t-1}, LAT cycles.
             wire [LPW-1:0] prod;
@@ -119,65 +118,86 @@ module spikelm_neuron #(
                 zero_q <= (q_at == 2'b10);
             end
 
-            // Select the leak and clamp it to LCW bits (the same saturation as U's, one stage).
+            // Select the leak: one LUT per bit (zero, half, the two shifted bits).
             wire signed [LPW-1:0] l_leak = v_q >>> (F + 2);  // after no spike: 0.25 * alpha
             wire signed [LPW-1:0] l_half = v_q >>> (F + 1);  // after a -1 spike: 0.5 * alpha
-            wire        [LW-1:0]  l      = zero_q ? {LW{1'b0}} : (half_q ? l_half[LW-1:0] : l_leak[LW-1:0]);
-            wire        [LCW-1:0] l_c;
-            if (LW > LCW) begin : g_clamp
-                spikelm_sat #(.IW(LW), .OW(LCW)) u_clamp (.in(l), .out(l_c));
-            end else begin : g_no_clamp
-                assign l_c = l;
-            end
-            reg         [LCW-1:0] l_q;
+            reg         [LW-1:0]  l_q;
             always @(posedge clk) begin
-                l_q <= l_c;
+                l_q <= zero_q ? {LW{1'b0}} : (half_q ? l_half[LW-1:0] : l_leak[LW-1:0]);
             end
 
             // Add X_t.
-            wire        [SW-1:0]  l_ext  = { {(SW-LCW){l_q[LCW-1]}}, l_q};
+            wire        [SW-1:0]  l_ext  = { {(SW-LW){l_q[LW-1]}}, l_q};
             reg         [SW-1:0]  sum_q;
             always @(posedge clk) begin
                 sum_q <= l_ext + x_ext;
             end
-            assign sum = sum_q;
+            // Saturate in two stages: the range test of the sum's top bits (a tree of LUTs over
+            // SW - MW + 1 bits) registered beside the low bits and the sign, then the select.
+            if (SW > MW) begin : g_sat
+                reg          fits_q;  // sum_q[SW-1:MW-1] all equal: the sum fits MW bits
+                reg          sign_q;
+                reg [MW-1:0] low_q;
+                always @(posedge clk) begin
+                    fits_q <= (sum_q[SW-1:MW-1] == {(SW-MW+1){sum_q[SW-1]}});
+                    sign_q <= sum_q[SW-1];
+                    low_q  <= sum_q[MW-1:0];
+                end
+                assign u = fits_q ? low_q : {sign_q, {(MW-1){~sign_q}}};
+            end else begin : g_fits
+                reg [MW-1:0] u_ext_q;
+                always @(posedge clk) begin
+                    u_ext_q <= { {(MW-SW){sum_q[SW-1]}}, sum_q};
+                end
+                assign u = u_ext_q;
+            end
             wire unused_l = &{1'b0, l_leak[LPW-1:LW], l_half[LPW-1:LW]};
         end
     endgenerate
 
-    // U_t = sat_MW(L_t + X_t).
-    wire [MW-1:0] u;
-    generate
-        if (SW > MW) begin : g_sat
-            spikelm_sat #(.IW(SW), .OW(MW)) u_sat (.in(sum), .out(u));
-        end else begin : g_fits
-            assign u = { {(MW-SW){sum[SW-1]}}, sum};
-        end
-    endgenerate
-
-    // Ternary comparator on the registered membrane: 2U > A -> +1, 2U < -A -> -1.
-    wire signed [CMW-1:0] u2    = { {(CMW-MW-1){u_q[MW-1]}}, u_q, 1'b0};
-    // A_t is static during a run; its two comparator operands are registered here.
-    reg  signed [CMW-1:0] a_pos_q;
-    reg  signed [CMW-1:0] a_neg_q;
+    // Ternary comparator on the registered membrane: 2U > A -> +1, 2U < -A -> -1. A >= 0, so
+    // with s the sign of 2U and ul its other W bits (unsigned):
+    //   2U > A  <=> s = 0 and ul > (A's W bits);
+    //   2U < -A <=> s = 1 and (A = 0 or ul < (-A's W bits))  (two negative numbers are in the
+    //               order of their low bits).
+    // Stage 1 compares the upper and lower halves of ul as unsigned magnitudes, each an
+    // explicit subtraction whose borrow is the flag: one carry chain of about W / 2 bits and
+    // no equality tree (equal upper halves are neither greater nor less). Stage 2 joins them.
+    localparam integer W  = CMW - 1;  // 2U's bits below its sign
+    localparam integer CL = W / 2;    // the lower half
+    localparam integer HW = W - CL;   // the upper half
+    wire [CMW-1:0] u2 = { {(CMW-MW-1){u_q[MW-1]}}, u_q, 1'b0};
+    wire [W-1:0]   ul = u2[W-1:0];
+    // A_t is static during a run; its comparator operands are registered here.
+    reg  [W-1:0] a_pos_q;   // A's W bits
+    reg  [W-1:0] a_neg_q;   // -A's W bits
+    reg          a_zero_q;  // A = 0
     always @(posedge clk) begin
-        a_pos_q <= { {(CMW-AW-1){1'b0}}, a_cur};
-        a_neg_q <= -{ {(CMW-AW-1){1'b0}}, a_cur};
+        a_pos_q  <= { {(W-AW-1){1'b0}}, a_cur};
+        a_neg_q  <= -{ {(W-AW-1){1'b0}}, a_cur};
+        a_zero_q <= (a_cur == {(AW+1){1'b0}});
     end
-    // Stage 1: each half of 2U against the same half of +A and of -A (high halves signed).
-    localparam integer CL = CMW / 2;  // low half
-    reg p_gt_hi_q, p_eq_hi_q, p_gt_lo_q, n_lt_hi_q, n_eq_hi_q, n_lt_lo_q;
+    wire [HW:0] p_hi_gt = {1'b0, a_pos_q[W-1:CL]} - {1'b0, ul[W-1:CL]};  // borrow: ul above A
+    wire [HW:0] p_hi_lt = {1'b0, ul[W-1:CL]} - {1'b0, a_pos_q[W-1:CL]};  // borrow: ul below A
+    wire [CL:0] p_lo_gt = {1'b0, a_pos_q[CL-1:0]} - {1'b0, ul[CL-1:0]};
+    wire [HW:0] n_hi_lt = {1'b0, ul[W-1:CL]} - {1'b0, a_neg_q[W-1:CL]};  // borrow: ul below -A
+    wire [HW:0] n_hi_gt = {1'b0, a_neg_q[W-1:CL]} - {1'b0, ul[W-1:CL]};  // borrow: ul above -A
+    wire [CL:0] n_lo_lt = {1'b0, ul[CL-1:0]} - {1'b0, a_neg_q[CL-1:0]};
+    reg s_q, p_gt_hi_q, p_lt_hi_q, p_gt_lo_q, n_lt_hi_q, n_gt_hi_q, n_lt_lo_q;
     always @(posedge clk) begin
-        p_gt_hi_q <= $signed(u2[CMW-1:CL]) > $signed(a_pos_q[CMW-1:CL]);
-        p_eq_hi_q <= (u2[CMW-1:CL] == a_pos_q[CMW-1:CL]);
-        p_gt_lo_q <= (u2[CL-1:0] > a_pos_q[CL-1:0]);
-        n_lt_hi_q <= $signed(u2[CMW-1:CL]) < $signed(a_neg_q[CMW-1:CL]);
-        n_eq_hi_q <= (u2[CMW-1:CL] == a_neg_q[CMW-1:CL]);
-        n_lt_lo_q <= (u2[CL-1:0] < a_neg_q[CL-1:0]);
+        s_q       <= u2[CMW-1];
+        p_gt_hi_q <= p_hi_gt[HW];
+        p_lt_hi_q <= p_hi_lt[HW];
+        p_gt_lo_q <= p_lo_gt[CL];
+        n_lt_hi_q <= n_hi_lt[HW];
+        n_gt_hi_q <= n_hi_gt[HW];
+        n_lt_lo_q <= n_lo_lt[CL];
     end
-    // Stage 2: combine.
-    wire fire_pos = p_gt_hi_q | (p_eq_hi_q & p_gt_lo_q);
-    wire fire_neg = n_lt_hi_q | (n_eq_hi_q & n_lt_lo_q);
+    wire unused_cmp = &{1'b0, p_hi_gt[HW-1:0], p_hi_lt[HW-1:0], p_lo_gt[CL-1:0],
+                        n_hi_lt[HW-1:0], n_hi_gt[HW-1:0], n_lo_lt[CL-1:0]};
+    // Stage 2: greater above, or not less above and greater below (and less alike).
+    wire fire_pos = ~s_q & (p_gt_hi_q | (~p_lt_hi_q & p_gt_lo_q));
+    wire fire_neg = s_q & (a_zero_q | n_lt_hi_q | (~n_gt_hi_q & n_lt_lo_q));
 
     always @(posedge clk) begin
         u_q <= u;
