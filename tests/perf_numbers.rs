@@ -27,22 +27,21 @@ const LAYERS: [(&str, u64, u64); 4] = [
     ("ffn_out", 512, 128),
 ];
 
-/// One row block, no overlap, CYCLES counted from the START write (cycle 0), which starts the
-/// run B = 2 cycles later (the register block's bus stage, then START's own register beside the
-/// controller); from there the encode phase takes cycles 1..=E (one activation beat per cycle, the T = 4 codes of one (token, input) pair
-/// each: 2 tokens × Din); the bank is full
-/// L = 35 cycles after the last beat (the encoder's input register, the launch register, U_0,
-/// and q_0 after a two-stage comparator: 5 cycles; each of the 3 further time steps: a
-/// multiplier of latency 5 — input, pipeline and output registers, a landing register per
-/// partial product, their sum — plus rounding, leak select, + X, the saturation's range test
-/// and its select: 10 cycles); one cycle hands the buffer to the array; the reduction runs for K cycles (per
-/// column block of 8 outputs: Din weight beats, 6 pipeline cycles — the buffer's read-request
-/// copy, its read and output registers, its landing register, the broadcast registers and the
-/// PE's operand register — and 8 drain beats); the last output beat leaves O = 15 cycles after
-/// the last drain (drain register, the array's shift register, the wait for the scale memory
-/// and its landing register, multiplier 5, rounding, shift, bias, saturation, FIFO write, the
-/// head register on the output port), and DONE follows D = 1 cycle later (the final beat's
-/// handshake register beside the port):
+/// One row block, no overlap, CYCLES counted from the START write (cycle 0), which starts the run B
+/// = 2 cycles later (the register block's bus stage, then START's own register beside the
+/// controller); from there the encode phase takes cycles 1..=E (one activation beat per cycle, the
+/// T = 4 codes of one (token, input) pair each: 2 tokens × Din); the bank is full L = 35 cycles
+/// after the last beat (the encoder's input register, the launch register, U_0, and q_0 after a
+/// two-stage comparator: 5 cycles; each of the 3 further time steps: a multiplier of latency 5 —
+/// input, pipeline and output registers, a landing register per partial product, their sum — plus
+/// rounding, leak select, + X, the saturation's range test and its select: 10 cycles); one cycle
+/// hands the buffer to the array; the reduction runs for K cycles (per column block of 8 outputs:
+/// Din weight beats, 6 pipeline cycles — the buffer's read-request copy, its read and output
+/// registers, its landing register, the broadcast registers and the PE's operand register — and 8
+/// drain beats); the last output beat leaves O = 15 cycles after the last drain (drain register,
+/// the array's shift register, the wait for the scale memory and its landing register, multiplier
+/// 5, rounding, shift, bias, saturation, FIFO write, the head register on the output port), and
+/// DONE follows D = 1 cycle later (the final beat's handshake register beside the port):
 /// CYCLES = B + E + L + 1 + K + O + D.
 fn hand_cycles(din: u64, dout: u64) -> u64 {
     let encode = 2 * din;

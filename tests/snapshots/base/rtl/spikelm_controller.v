@@ -183,14 +183,12 @@ module spikelm_controller #(
     reg [CNTW-1:0]  cycles_q;
     reg             cycles_max_q;  // cycles_q = 2^CNTW - 1: set from the count before, so the
                                    // counter's enable is one flag, not a CNTW-bit compare
-    reg [DINW-1:0]  din_m2_q;    // Din - 2 of this run, DINW bits (wraps when Din = 1)
-    reg             din_is1_q;   // Din = 1
     // The reduction counters' end flags are the sign bits of down-counters of the steps left
-    // (below): the step is the last when Din - 2 - (steps taken since the reload) < 0. The
-    // counter reloads with Din - 2 in DINW + 1 bits ({din_is1_q, din_m2_q}: -1 when Din = 1),
-    // and starts, while idle, from the LAYER register's Din. No compare sits behind a counter.
-    wire [DINW:0]   din_left_run = {din_is1_q, din_m2_q};
+    // (below): the step is the last when Din - 2 - (steps taken since the reload) < 0. They
+    // start, while idle, from the LAYER register's Din - 2 (DINW + 1 bits: -1 when Din = 1)
+    // and reload from this run's copy of it. No compare sits behind a counter.
     wire [DINW:0]   din_left_idle = {1'b0, rom_din} - {1'b0, DIN_TWO};
+    reg  [DINW:0]   din_left_q;  // Din - 2 of this run
     reg [NCBW-1:0]  ncb_m2_q;    // column blocks - 2
     reg             ncb_is1_q;   // one column block
     reg [DOUTW-1:0] dout_q;
@@ -240,8 +238,7 @@ module spikelm_controller #(
             end
         end
         if (go) begin
-            din_m2_q   <= rom_din - DIN_TWO;
-            din_is1_q  <= (rom_din == 1);
+            din_left_q <= din_left_idle;
             ncb_m2_q   <= rom_ncb - NCB_TWO;
             ncb_is1_q  <= (rom_ncb == 1);
             dout_q   <= rom_dout;
@@ -373,7 +370,7 @@ module spikelm_controller #(
                 e_i_left_q <= e_i_left_q - 1'b1;
             end else begin
                 e_i_q      <= {DINW{1'b0}};
-                e_i_left_q <= din_left_run;
+                e_i_left_q <= din_left_q;
                 if (!e_grp_end_q) begin
                     e_grp_q     <= e_grp_q + 1'b1;  // next PL tokens of the block
                     e_grp_end_q <= (e_grp_q == G_PEN);
@@ -553,7 +550,7 @@ module spikelm_controller #(
             if (c_fire) begin
                 if (c_i_end) begin
                     c_i_q      <= {DINW{1'b0}};
-                    c_i_left_q <= din_left_run;
+                    c_i_left_q <= din_left_q;
                 end else begin
                     c_i_q      <= c_i_q + 1'b1;
                     c_i_left_q <= c_i_left_q - 1'b1;
