@@ -119,7 +119,7 @@ MUTANTS = [
     ("csr-rdata-reset", "csr", S, "csr_rdata_q <= 32'd0;", "csr_rdata_q <= 32'd5;", "read word reset value", None),
     # ---- encoder / neuron ----
     ("enc-valid-rst", "encoder", ENC, "in_valid_q <= in_valid & ~rst;", "in_valid_q <= in_valid;", "input valid not masked in reset", None),
-    ("enc-delay-noreset", "encoder", ENC, "spikelm_delay #(.W(1 + TAGW), .N(OUT), .RESET(1)) u_valid (", "spikelm_delay #(.W(1 + TAGW), .N(OUT), .RESET(0)) u_valid (", "valid/tag pipeline not reset", None),
+    ("enc-delay-noreset", "encoder", ENC, "spikelm_delay #(.W(1), .N(OUT), .RESET(1)) u_valid (", "spikelm_delay #(.W(1), .N(OUT), .RESET(0)) u_valid (", "valid pipeline not reset", None),
     ("enc-aprev-t", "encoder", ENC, "alpha_l[((t == 0) ? 0 : t - 1)*CODEW +: CODEW]", "alpha_l[t*CODEW +: CODEW]", "leak uses A_t, not A_{t-1} (index)", None),
     ("neu-tie-pos", "neuron", N, "p_lo_gt = {1'b0, a_pos_q[CL-1:0]} - {1'b0, ul[CL-1:0]};", "p_lo_gt = {1'b0, a_pos_q[CL-1:0]} - {1'b0, ul[CL-1:0]} - 1'b1;", "> to >= at the positive tie", None),
     ("neu-tie-neg", "neuron", N, "a_neg_q  <= -{ {(W-AW-1){1'b0}}, a_cur};", "a_neg_q  <= ~{ {(W-AW-1){1'b0}}, a_cur};", "-A becomes -A-1 (negative threshold off by one)", None),

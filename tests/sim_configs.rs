@@ -84,6 +84,24 @@ fn random_configurations_from_a_fixed_seed() {
     }
 }
 
+/// The UP5K fit's engine (no landing registers; the encoder's input and tag lines as block-RAM
+/// rings, `array.delay_lines_in_ram`) on a small model: bit for bit and cycle for cycle, with and
+/// without stalls.
+#[test]
+fn the_up5k_fit_with_its_delay_lines_in_block_ram_matches() {
+    let mut sets: Vec<&str> = spikelm_hw::synth::UP5K_FIT.to_vec();
+    sets.extend([
+        "model.layers=1",
+        "model.hidden=16",
+        "model.heads=2",
+        "model.ffn=32",
+        "model.seq_len=16",
+    ]);
+    let p = Params::preset_with("spikelm-bert-tiny", &sets).expect("test configuration");
+    assert!(p.array().delay_lines_in_ram);
+    check_config("up5k-fit", &p);
+}
+
 /// Here the encoder, one lane, waits for the compute process to free a bank (E = 64 encode
 /// cycles per row block against K = 74 compute cycles on attn_out), so the cycle the freed bank
 /// reaches the encoder is on the critical path of the run: CYCLES equals the model only if both

@@ -213,7 +213,18 @@ pub struct ArrayConfig {
     /// takes a logic cell of its own.
     #[serde(default = "landing_default")]
     pub landing_registers: bool,
+    /// Long delay lines without reset (the encoder's input and membrane alignment, above all)
+    /// as rings in block RAM instead of chains of flip-flops, where a ring saves at least
+    /// `DELAY_RAM_MIN_SAVED` flip-flops. Off (default) for ECP5, where flip-flops are plentiful;
+    /// on for a small iCE40 fit (`synth::UP5K_FIT`), where every flip-flop takes a logic cell of
+    /// its own and block RAMs are left over.
+    #[serde(default)]
+    pub delay_lines_in_ram: bool,
 }
+
+/// The fewest flip-flops a delay line must save to go into a block-RAM ring
+/// (`array.delay_lines_in_ram`): W·(N − 1) minus the ring's two address counters.
+pub const DELAY_RAM_MIN_SAVED: u32 = 64;
 
 fn landing_default() -> bool {
     true

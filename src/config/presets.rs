@@ -57,6 +57,7 @@ pub fn preset(name: &str) -> Result<Config, ConfigError> {
             resident_tokens: 0,
             encoder_lanes: 0,
             landing_registers: true,
+            delay_lines_in_ram: false,
         },
     })
 }

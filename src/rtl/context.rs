@@ -95,6 +95,9 @@ pub struct RtlContext {
     pub mac_lat: u32,
     /// Latency of the neuron's comparator (`perf::pipeline::NEURON_CMP_LATENCY`).
     pub cmp_lat: u32,
+    /// The fewest flip-flops a delay line saves to go into a block-RAM ring (0: never;
+    /// `array.delay_lines_in_ram`).
+    pub delay_ram_min: u32,
     pub info: u32,
     pub csd: bool,
     pub int8: bool,
@@ -227,6 +230,11 @@ impl RtlContext {
             scale_wait: crate::perf::pipeline::scale_read_wait(p) as u32,
             mac_lat: crate::perf::pipeline::mac_latency(p) as u32,
             cmp_lat: crate::perf::pipeline::NEURON_CMP_LATENCY as u32,
+            delay_ram_min: if a.delay_lines_in_ram {
+                crate::config::DELAY_RAM_MIN_SAVED
+            } else {
+                0
+            },
             info,
             csd,
             int8,
@@ -360,6 +368,11 @@ impl RtlContext {
                 "cycles from a drain beat to its row's bias read",
             ),
             ("CMP_LAT", n(self.cmp_lat), "neuron comparator latency"),
+            (
+                "DELAY_RAM_MIN",
+                n(self.delay_ram_min),
+                "flip-flops a delay line saves to go into a block-RAM ring (0: never)",
+            ),
             (
                 "TILE",
                 n(crate::perf::pipeline::BROADCAST_TILE),
