@@ -213,8 +213,8 @@ pub struct ArrayConfig {
     /// takes a logic cell of its own.
     #[serde(default = "landing_default")]
     pub landing_registers: bool,
-    /// Long delay lines without reset (the encoder's input and membrane alignment, above all)
-    /// as rings in block RAM instead of chains of flip-flops, where a ring saves at least
+    /// Long delay lines without reset (the encoder's input and tag lines, above all) as rings
+    /// in block RAM instead of chains of flip-flops, where a ring saves at least
     /// `DELAY_RAM_MIN_SAVED` flip-flops. Off (default) for ECP5, where flip-flops are plentiful;
     /// on for a small iCE40 fit (`synth::UP5K_FIT`), where every flip-flop takes a logic cell of
     /// its own and block RAMs are left over.
