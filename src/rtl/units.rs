@@ -35,13 +35,6 @@ pub const UNITS: [Unit; 29] = [
         reference: "src/units/mul18/tests.rs (both forms against integer products)",
     },
     Unit {
-        module: "spikelm_sat",
-        role: "Signed saturation of a wide sum into a narrower width (membrane, output).",
-        applies: Applies::All,
-        template: template!("sat/spikelm_sat.v.tera"),
-        reference: "src/model/fixed.rs",
-    },
-    Unit {
         module: "spikelm_delay",
         role: "Delay line of N registers, optionally cleared by a synchronous reset.",
         applies: Applies::All,
@@ -159,6 +152,13 @@ pub const UNITS: [Unit; 29] = [
         applies: Applies::All,
         template: template!("engine/spikelm_engine.v.tera"),
         reference: "src/model/spike_linear.rs",
+    },
+    Unit {
+        module: "spikelm_sat",
+        role: "Signed saturation of a wide value into a narrower width, in one LUT stage (the GELU and LayerNorm units; the engine's neuron and output stage register it in two stages of their own).",
+        applies: Applies::Standalone,
+        template: template!("sat/spikelm_sat.v.tera"),
+        reference: "src/model/fixed.rs",
     },
     Unit {
         module: "spikelm_interp",

@@ -44,7 +44,7 @@ fn clamps_and_passes_through_outside_the_table() {
 
 /// Files of the GELU unit in the generated tree, leaves first.
 pub const GELU_FILES: [&str; 3] = [
-    "rtl/spikelm_sat.v",
+    "standalone/spikelm_sat.v",
     "standalone/spikelm_interp.v",
     "standalone/spikelm_gelu.v",
 ];

@@ -78,7 +78,7 @@ use crate::units::testbench::{check_rows, random_stall_driver, simulate_files, t
 
 /// Files of the LayerNorm unit in the generated tree, leaves first.
 const LAYERNORM_FILES: [&str; 7] = [
-    "rtl/spikelm_sat.v",
+    "standalone/spikelm_sat.v",
     "rtl/spikelm_delay.v",
     "rtl/spikelm_ram_sdp.v",
     "standalone/spikelm_interp.v",

@@ -1,4 +1,6 @@
-//! Signed saturation (`spikelm_sat`) of a wide sum into a narrower width (membrane, output).
+//! Signed saturation (`spikelm_sat`) of a wide value into a narrower width, in one LUT stage:
+//! used by the GELU and LayerNorm units (`standalone/`). The engine's neuron and output stage
+//! saturate in two registered stages of their own.
 //!
 //! Reference: [`crate::model::fixed::sat`], tested in `src/model/fixed.rs`; in hardware through
-//! the neuron's and the output stage's tests and the co-simulation.
+//! the GELU and LayerNorm unit tests.

@@ -28,7 +28,6 @@
 rtl/spikelm_params.vh
 rtl/MULT18X18D.v
 rtl/spikelm_mul18.v
-rtl/spikelm_sat.v
 rtl/spikelm_delay.v
 rtl/spikelm_rep_reg.v
 rtl/spikelm_signsel_add.v
