@@ -93,10 +93,10 @@ pub const COLUMN_MEM_READ_LATENCY: u64 = 3;
 /// Cycles from a drain beat to its row's bias read: `spikelm_engine` delays the beat and the
 /// column block (a few bits) rather than the row's biases, so the word, through its landing
 /// register beside the lane (with landing registers), meets the row at the output stage's
-/// rounding adder, [`DRAIN_DELAY`] + [`scale_read_wait`] + [`amp_latency`] + 2 cycles after
+/// rounding adder, [`DRAIN_DELAY`] + [`scale_read_wait`] + [`amp_latency`] + [`out_shift_stages`] cycles after
 /// the beat.
 pub fn bias_read_delay(params: &Params) -> u64 {
-    DRAIN_DELAY + scale_read_wait(params) + amp_latency(params) + 2
+    DRAIN_DELAY + scale_read_wait(params) + amp_latency(params) + out_shift_stages(params)
         - COLUMN_MEM_READ_LATENCY
         - landing(params)
 }
@@ -125,11 +125,20 @@ pub fn array_pipe(params: &Params) -> u64 {
     SBUF_READ_LATENCY + 1 + mac_latency(params)
 }
 
+/// Register stages of the output stage's shifter (`spikelm_out_stage`): with landing registers
+/// three, S's bits 5:4 and up, 3:2 and 1:0 (a 4:1 multiplexer per bit each, one slice on ECP5);
+/// without, two, S's bits 5:3 and up and 2:0 (8:1 multiplexers, fewer flip-flops for the
+/// smallest fits).
+pub fn out_shift_stages(params: &Params) -> u64 {
+    2 + landing(params)
+}
+
 /// Cycles from the last drain beat to the final output beat: the drain registers
-/// ([`DRAIN_DELAY`]), the output stage's pipeline (the scale wait, the product, rounding, shift,
-/// bias, saturation), the FIFO write and the head register on the output port.
+/// ([`DRAIN_DELAY`]), the output stage's pipeline (the scale wait, the product, the shifter's
+/// [`out_shift_stages`], the rounding and bias add, the saturation), the FIFO write and the
+/// head register on the output port.
 pub fn out_latency(params: &Params) -> u64 {
-    DRAIN_DELAY + scale_read_wait(params) + amp_latency(params) + 6
+    DRAIN_DELAY + scale_read_wait(params) + amp_latency(params) + out_shift_stages(params) + 4
 }
 
 /// Cycles from the final output beat to the run's end (DONE, BUSY low): the beat's handshake

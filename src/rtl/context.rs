@@ -91,6 +91,8 @@ pub struct RtlContext {
     pub neuron_step: u32,
     /// Cycles the output stage waits for a row's scale codes (`perf::pipeline::scale_read_wait`).
     pub scale_wait: u32,
+    /// Register stages of the output stage's shifter (`perf::pipeline::out_shift_stages`).
+    pub out_shift_stages: u32,
     /// Latency of the PE's operand pipeline (`perf::pipeline::mac_latency`).
     pub mac_lat: u32,
     /// Latency of the neuron's comparator (`perf::pipeline::NEURON_CMP_LATENCY`).
@@ -228,6 +230,7 @@ impl RtlContext {
             bias_rd_lat: crate::perf::pipeline::bias_read_delay(p) as u32,
             neuron_step: crate::perf::pipeline::neuron_step(p) as u32,
             scale_wait: crate::perf::pipeline::scale_read_wait(p) as u32,
+            out_shift_stages: crate::perf::pipeline::out_shift_stages(p) as u32,
             mac_lat: crate::perf::pipeline::mac_latency(p) as u32,
             cmp_lat: crate::perf::pipeline::NEURON_CMP_LATENCY as u32,
             delay_ram_min: if a.delay_lines_in_ram {

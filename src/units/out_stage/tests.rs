@@ -23,8 +23,8 @@ fn output_saturates_after_the_bias() {
     assert_eq!(amplitude(2, 1, 0, 127, 8), 127);
 }
 
-/// The output stage (exact mode, one lane: 20-bit ACC, 16-bit M, 16-bit Y) for every shift S
-/// its 6-bit register can hold, extreme and random operands, against the reference model
+/// The output stage (exact mode, one lane: 20-bit ACC, 16-bit M, 16-bit Y, both shifter forms)
+/// for every shift S its 6-bit register can hold, extreme and random operands, against the reference model
 /// `amplitude`: Y = sat(R(ACC * M, S) + B).
 #[test]
 fn output_stage_rounds_shifts_and_saturates_like_the_model_for_every_shift() {
@@ -58,12 +58,14 @@ fn output_stage_rounds_shifts_and_saturates_like_the_model_for_every_shift() {
              \x20       repeat (12) @(negedge clk);\n"
         ));
     }
-    let tb = format!(
+    // Both shifter forms: three stages of 4:1 (landing registers) and two of 8:1.
+    for shs in [2, 3] {
+        let tb = format!(
         "`timescale 1ns/1ps\nmodule tb;\n    reg clk = 0; always #1 clk = ~clk;\n    reg rst = 1;\n\
          \x20   reg in_valid = 0; reg signed [19:0] in_acc = 0; reg [15:0] in_scale = 0;\n\
          \x20   reg signed [15:0] in_bias = 0; reg [5:0] shift = 0;\n\
          \x20   wire out_freed, out_valid, out_last; wire [15:0] out_data;\n\
-         \x20   spikelm_out_stage #(.C(1), .ACCW(20), .YW(16), .OSB(6), .SCW(16), .PW(37), .LAT(5), .SRW(2), .FD(16), .FB(4)) dut (\n\
+         \x20   spikelm_out_stage #(.C(1), .ACCW(20), .YW(16), .OSB(6), .SCW(16), .PW(37), .LAT(5), .SRW(2), .SHS({shs}), .FD(16), .FB(4)) dut (\n\
          \x20       .clk(clk), .rst(rst), .in_valid(in_valid),\n\
          \x20       .in_acc(in_acc), .in_scale(in_scale), .in_bias(in_bias), .in_last(1'b0), .shift(shift),\n\
          \x20       .out_valid(out_valid), .out_ready(1'b1), .out_data(out_data), .out_last(out_last),\n\
@@ -71,15 +73,19 @@ fn output_stage_rounds_shifts_and_saturates_like_the_model_for_every_shift() {
          \x20   always @(posedge clk) if (out_valid) $display(\"Y %0d\", $signed(out_data));\n\
          \x20   initial begin\n        repeat (2) @(negedge clk); rst = 0;\n{body}        repeat (8) @(negedge clk);  // the last row through the FIFO\n        $finish;\n    end\nendmodule\n"
     );
-    let log = simulate(&[], &tb);
-    let got: Vec<i64> = log
-        .lines()
-        .filter_map(|l| l.strip_prefix("Y "))
-        .map(|v| v.trim().parse().expect("an output"))
-        .collect();
-    assert_eq!(got.len(), rows.len(), "{log}");
-    for (k, ((shift, acc, m, b), y)) in rows.iter().zip(&got).enumerate() {
-        let want = amplitude(*acc, *m, *shift, *b, yw);
-        assert_eq!(*y, want, "row {k}: acc {acc} m {m} S {shift} b {b}");
+        let log = simulate(&[], &tb);
+        let got: Vec<i64> = log
+            .lines()
+            .filter_map(|l| l.strip_prefix("Y "))
+            .map(|v| v.trim().parse().expect("an output"))
+            .collect();
+        assert_eq!(got.len(), rows.len(), "{log}");
+        for (k, ((shift, acc, m, b), y)) in rows.iter().zip(&got).enumerate() {
+            let want = amplitude(*acc, *m, *shift, *b, yw);
+            assert_eq!(
+                *y, want,
+                "SHS {shs}, row {k}: acc {acc} m {m} S {shift} b {b}"
+            );
+        }
     }
 }

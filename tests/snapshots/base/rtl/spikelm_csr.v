@@ -243,6 +243,11 @@ module spikelm_csr #(
         start_pend_q <= ~rst & start_q & ~busy;
     end
     wire   run_busy    = busy | start_pend_q;
+    // STATUS reads its own copy (kept apart, beside the read multiplexer): start_pend_q's net
+    // reaches every run register's enable and both memories' write enables, and as a read
+    // multiplexer input it was the engine's slowest path out of context at one placer seed.
+    wire   start_pend_r;
+    spikelm_rep_reg #(.W(1)) u_start_pend_r (.clk(clk), .d(~rst & start_q & ~busy), .q(start_pend_r));
     // The memories: writes refused while busy.
     wire   mem_open    = ~run_busy;
     assign bias_we     = wr_bias_q & mem_open;
@@ -291,8 +296,8 @@ module spikelm_csr #(
     always @* begin
         rmux = 32'd0;
         if (rd_status_q) begin
-            rmux[STATUS_BUSY] = run_busy;
-            rmux[STATUS_DONE] = done & ~start_pend_q;
+            rmux[STATUS_BUSY] = busy | start_pend_r;
+            rmux[STATUS_DONE] = done & ~start_pend_r;
         end
         if (rd_layer_q)  rmux[1:0]      = layer_q;
         if (rd_tokens_q) rmux[TOKW-1:0] = tokens_q;

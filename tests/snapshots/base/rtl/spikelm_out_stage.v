@@ -34,14 +34,18 @@
 //   accumulator registers (wait SRW cycles for the row's scale codes: the scale memory answers
 //   one cycle after the row enters; with SRW = 2 its word lands in a register beside the lane,
 //   as the block RAMs sit apart from the multipliers) -> product P (spikelm_amp_shift, LAT cycles) ->
-//   2P >>> (S rounded down to a multiple of 8) -> >>> (S mod 8) -> + (2B + 1) -> >>> 1 and the
-//   saturation's range test, each stage registered (PL = SRW + LAT + 4 cycles), then the clamp
+//   2P >>> (S rounded down to a multiple of 16) -> >>> (S's bits 3:2) -> >>> (S mod 4) ->
+//   + (2B + 1) -> >>> 1 and the saturation's range test, each stage registered
+//   (PL = SRW + LAT + SHS + 2 cycles; SHS = 2 joins the first two shifts), then the clamp
 //   into the FIFO (FD entries, LUT RAM) -> the head register on the output port.
 // The rounding needs no adder of its own: with Q = floor(2P / 2^S),
 //   R(P, S) + B = floor((P + 2^(S-1)) / 2^S) + B = floor((Q + 1 + 2B) / 2)   (S >= 0),
 // since floor((x + 1) / 2) = floor((floor(x) + 1) / 2) for x = 2P / 2^S; a shift of PW or more
-// leaves Q in {-1, 0} and so R = 0, as the contract says. The shifter is split in two
-// stages of at most 8:1 multiplexers, each fed its own copy of S (static during a run).
+// leaves Q in {-1, 0} and so R = 0, as the contract says. The shifter is split in SHS = 3
+// stages of 4:1 multiplexers (one LUT pair and its slice multiplexer per bit on ECP5; an 8:1
+// stage was three levels and the slowest path of most placements), or SHS = 2 of 8:1 (fewer
+// flip-flops, for the smallest fits), each fed by the lane's own copy of S (static during a
+// run). The coarse stage has more inputs only where S exceeds 6 bits.
 // Flow control by credit, kept by the sender (spikelm_controller, beside its drain logic): it
 // sends a row only while fewer than FD rows are sent and not yet accepted on the output, and
 // out_freed (a register: a row left the FIFO last cycle) returns a slot, so no combinational
@@ -56,7 +60,8 @@ module spikelm_out_stage #(
     parameter integer PW    = 37,  // product width ACCW + scale_bits + 1
     parameter integer LAT   = 5,   // latency of spikelm_amp_shift
     parameter integer SRW   = 2,   // cycles the accumulator waits for its scale (perf::pipeline::scale_read_wait: 1, or 2 with the landing register)
-    parameter integer FD    = 16,  // FIFO entries (a power of 2, at least SRW + LAT + 8)
+    parameter integer SHS   = 3,   // shifter stages (perf::pipeline::out_shift_stages: 2, or 3 with landing registers)
+    parameter integer FD    = 16,  // FIFO entries (a power of 2, at least SRW + LAT + SHS + 6)
     parameter integer FB    = 4    // FIFO pointer bits, log2(FD)
 ) (
     input  wire              clk,
@@ -74,18 +79,23 @@ module spikelm_out_stage #(
     output wire              out_freed  // a row left the FIFO last cycle: its slot is free
 );
     localparam integer SUMW = ((PW + 1 > YW) ? PW + 1 : YW) + 1;  // R + B, before saturation
-    localparam integer FSB  = (OSB > 3) ? 3 : OSB;                  // bits of S in the fine stage
+    localparam integer FSM  = (SHS == 3) ? 2 : 3;                   // most bits of S in the fine stage
+    localparam integer FSB  = (OSB > FSM) ? FSM : OSB;              // bits of S in the fine stage
+    localparam integer MSM  = (SHS == 3) ? 4 : FSB;
+    localparam integer MSB  = (OSB > MSM) ? MSM : OSB;              // ... in the fine and middle stages
     localparam [OSB-1:0] FMASK = (1 << FSB) - 1;
-    localparam integer PL   = SRW + LAT + 4; // pipeline stages
+    localparam [OSB-1:0] MMASK = ((1 << MSB) - 1) & ~FMASK;
+    localparam [OSB-1:0] CMASK = ~(FMASK | MMASK);
+    localparam integer PL   = SRW + LAT + SHS + 2; // pipeline stages
     localparam integer QNR  = PW - YW - 1;   // bits of Q (f_q) between YW + 1 and its sign
     localparam integer QNG  = (QNR > 0) ? (QNR + 2) / 3 : 1;  // their groups of three
     localparam integer TWH  = (SUMW < YW + 2) ? SUMW : YW + 2;  // top of t's window
     localparam integer DW   = C * YW + 1;    // FIFO word: the lanes and last
 
     generate
-        if ((1 << FB) != FD || FD < PL + 4 || SRW < 1 || SRW > 2) begin : g_bad_param
+        if ((1 << FB) != FD || FD < PL + 4 || SRW < 1 || SRW > 2 || SHS < 2 || SHS > 3) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_out_stage: needs FD = 2^FB, FD >= SRW + LAT + 8 and SRW 1 or 2");
+                $display("ERROR: spikelm_out_stage: needs FD = 2^FB, FD >= SRW + LAT + SHS + 6, SRW 1 or 2 and SHS 2 or 3");
                 $finish;
             end
         end
@@ -120,9 +130,9 @@ module spikelm_out_stage #(
                 .clk(clk), .x(acc_q), .code(scale_q), .p(prod)
             );
 
-            // The bias comes from its memory LAT + 3 cycles after the row (the engine delays
-            // the read, not the biases) and, like the scale, lands in a register beside the
-            // lane with SRW = 2: it meets the row at the rounding adder, SRW + LAT + 2 in.
+            // The bias comes from its memory LAT + SHS + 1 cycles after the row (the engine
+            // delays the read, not the biases) and, like the scale, lands in a register beside
+            // the lane with SRW = 2: it meets the row at the rounding adder, SRW + LAT + SHS in.
             wire [YW-1:0] bias;
             spikelm_delay #(.W(YW), .N(SRW - 1), .RESET(0)) u_bias_land (
                 .clk(clk), .rst(1'b0), .in(in_bias[c*YW +: YW]), .out(bias)
@@ -133,6 +143,7 @@ module spikelm_out_stage #(
             wire       [OSB-1:0]  s_q;
             spikelm_rep_reg #(.W(OSB)) u_shift (.clk(clk), .d(shift), .q(s_q));
             reg signed [PW:0]     c_q;  // 2P >>> coarse part of S
+            wire signed [PW:0]    m;    // ... >>> middle part (SHS = 3)
             reg signed [PW:0]     f_q;  // ... >>> fine part: Q
             reg        [SUMW:0]   t_q;    // Q + 2B + 1
             // Saturation of v = t >> 1 in two halves: the range test is registered with v's
@@ -143,6 +154,13 @@ module spikelm_out_stage #(
             // [-2^YW, 2^YW) and v outside YW bits; a Q inside it keeps t inside YW + 3 bits.)
             // Q's part is tested beside the adder, three bits per LUT against Q's sign, and
             // registered as a flag per group (f_in_q, all 1 where Q is that narrow anyway).
+            if (SHS == 3) begin : g_mid
+                reg signed [PW:0] m_q;
+                always @(posedge clk) m_q <= c_q >>> (s_q & MMASK);
+                assign m = m_q;
+            end else begin : g_no_mid
+                assign m = c_q;
+            end
             wire       [SUMW-1:0] v = t_q[SUMW:1];
             wire       [QNG-1:0]  f_in_w;
             for (g = 0; g < QNG; g = g + 1) begin : g_qrange
@@ -162,8 +180,8 @@ module spikelm_out_stage #(
             reg        [YW-1:0]   low_q;
             wire signed [PW:0]    p2 = {prod, 1'b0};
             always @(posedge clk) begin
-                c_q    <= p2 >>> (s_q & ~FMASK);  // arithmetic: both operands signed
-                f_q    <= c_q >>> (s_q & FMASK);
+                c_q    <= p2 >>> (s_q & CMASK);  // arithmetic: both operands signed
+                f_q    <= m >>> (s_q & FMASK);
                 t_q    <= { {(SUMW-PW){f_q[PW]}}, f_q} + { {(SUMW-YW){bias[YW-1]}}, bias, 1'b1};
                 f_in_q <= f_in_w;
                 fits_q <= (&f_in_q) & (t_q[TWH:YW] == {(TWH-YW+1){t_q[TWH]}});

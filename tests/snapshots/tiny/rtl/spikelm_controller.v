@@ -285,8 +285,13 @@ module spikelm_controller #(
     // (a multiplexer selected by the handshake behind one fed by it).
     wire b_cur  = taken_q[e_bank_q] & ~freed_q[e_bank_q];    // the encoder stays in its bank
     wire b_next = taken_q[~e_bank_q] & ~freed_q[~e_bank_q];  // ... it moves to the other
+    // The compute process's bank is full: full_d of the bank it reads next cycle (it steps on
+    // its bank's last drain beat), registered, so the WAITB state reads one flag and not a
+    // multiplexer of the two bank flags by c_bank_q in the state register's loop.
+    reg        c_full_q;
     always @(posedge clk) begin
-        full_q  <= full_d;
+        full_q   <= full_d;
+        c_full_q <= (c_bank_q ^ cmp_bank_end) ? full_d[1] : full_d[0];
         freed_q <= {c_bank_q, ~c_bank_q} & {2{cmp_bank_end & ~c_idle}};
         if (idle) begin
             taken_q  <= 2'b00;
@@ -305,10 +310,12 @@ module spikelm_controller #(
     reg tokens_nz_q;   // TOKENS != 0: the run has blocks to encode
     reg first_last_q;  // TOKENS <= TPR: the first row block is the run's last
     reg bank1_last_q;  // TOKENS <= G * TPR: the first bank is the run's last
+    reg signed [TOKW+2:0] left0_q;  // TOKENS - LEFT0: e_left_q's starting value (below)
     always @(posedge clk) begin
         tokens_nz_q  <= (tokens != {TOKW{1'b0}});
         first_last_q <= ({1'b0, tokens} <= TPR_K);
         bank1_last_q <= ({2'b00, tokens} <= BANKTOK_K);
+        left0_q      <= $signed({3'b000, tokens}) - LEFT0_K;
     end
 
     // ---- Encode process ----
@@ -360,7 +367,7 @@ module spikelm_controller #(
             e_grp_q     <= {RB{1'b0}};
             e_blk_q     <= {GW{1'b0}};
             e_base_q    <= {SBAB{1'b0}};
-            e_left_q    <= $signed({3'b000, tokens}) - LEFT0_K;
+            e_left_q    <= left0_q;
             e_last_q    <= first_last_q;
             e_i_left_q  <= din_left_idle;
             e_grp_end_q <= GRP_ONE;
@@ -488,6 +495,12 @@ module spikelm_controller #(
             dr_ok_q <= ~(|a_v_in) & ~occ_d[FD-1];
         end
     end
+    // A kept copy for the drain beat that leaves the controller (drain_fire, with the state's
+    // copy drain_o): dr_ok_q's net reaches every drain counter's enable here.
+    wire dr_ok_o;
+    spikelm_rep_reg #(.W(1)) u_dr_ok_o (
+        .clk(clk), .d(~rst & ~(|a_v_in) & ~occ_d[FD-1]), .q(dr_ok_o)
+    );
 
     // The block's end flags joined, a cycle behind them. They change only at a block's last
     // drain beat (and while idle), and the next block's last drain beat is at least a
@@ -501,21 +514,24 @@ module spikelm_controller #(
         c_run_end_q   <= c_blk_end_q & c_cb_end_q & c_run_last_q;
     end
 
-    assign drain_fire   = drain_o & dr_ok_q;  // c_drain from the state's copy, for the engine
+    assign drain_fire   = drain_o & dr_ok_o;  // c_drain from the copies, for the engine
     assign cmp_bank_end = c_drain & c_dr_end_q & c_bank_last_q;
 
+    // While no run is in progress the state is IDLE (a run ends in FLUSH on out_done, when
+    // BUSY falls), so reset and idle set IDLE rather than hold: each state bit's next value
+    // then has BUSY and reset as plain enables, not a hold path through its own loop.
     always @* begin
         state_d = state_q;
-        if (rst) begin
-            state_d = S_IDLE;
-        end else if (c_go) begin
+        if (c_go & ~rst) begin
             state_d = S_WAITB;
-        end else if (!c_idle) begin
+        end else if (c_idle) begin
+            state_d = S_IDLE;  // reset, or no run
+        end else begin
             // One-hot: the set bit selects the branch. parallel_case, so each branch's logic
             // reads its own state bit only, not a priority chain over the bits before it.
             (* parallel_case *)
             case (1'b1)
-                state_q[I_WAITB]: if (full_q[c_bank_q]) state_d = S_RED;
+                state_q[I_WAITB]: if (c_full_q) state_d = S_RED;
                 state_q[I_RED]:   if (c_fire & c_i_end) state_d = S_DRAIN;
                 state_q[I_DRAIN]: begin
                     if (c_drain & c_dr_end_q) begin

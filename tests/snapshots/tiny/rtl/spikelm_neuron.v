@@ -70,7 +70,6 @@ module spikelm_neuron #(
     localparam integer LW  = LPW - F - 1;                                // leak after >>> (F+1)
     localparam integer SW  = ((LW > XW) ? LW : XW) + 1;                  // L + X
     localparam integer CMW = ((MW + 1 > AW + 2) ? MW + 1 : AW + 2) + 1;  // comparator width
-    localparam [LPW-1:0] ONE = { {(LPW-1){1'b0}}, 1'b1};
 
     generate
         if (XW > MW || LAT < CMPL + 1 || CMPL != 2 || STEP != LAT + 5 || F + 2 >= LPW) begin : g_bad_param
@@ -99,29 +98,38 @@ module spikelm_neuron #(
             );
 
             // q_{t-1} delayed by LAT - CMPL cycles to meet the product (it arrives CMPL cycles
-            // after u_prev); stage k of the delay line at [2*k +: 2].
+            // after u_prev), decoded on entry: {q = -1, q != -1, q = +1} at [3*k +: 3] of stage
+            // k, so the rounding constant's two bits below are register outputs, each polarity
+            // its own flip-flop, and the rounding add's carry chain starts at a flip-flop
+            // rather than behind a decode LUT or an inverter (the chain spans LPW - F bits;
+            // with a LUT in front it was the encoder's slowest path on ECP5).
             localparam integer QD = LAT - CMPL;
-            reg [2*QD-1:0] q_d_q;
+            wire [2:0]     q_dec = {q_prev == 2'b11, q_prev != 2'b11, q_prev == 2'b10};
+            reg [3*QD-1:0] q_d_q;
             if (QD == 1) begin : g_qd1
-                always @(posedge clk) q_d_q <= q_prev;
+                always @(posedge clk) q_d_q <= q_dec;
             end else begin : g_qdn
-                always @(posedge clk) q_d_q <= {q_d_q[2*(QD-1)-1:0], q_prev};
+                always @(posedge clk) q_d_q <= {q_d_q[3*(QD-1)-1:0], q_dec};
             end
-            wire [1:0] q_at = q_d_q[2*QD-1 -: 2];
+            wire half_at  = q_d_q[3*QD-1];  // q_{t-1} = -1
+            wire nhalf_at = q_d_q[3*QD-2];  // q_{t-1} != -1
+            wire zero_at  = q_d_q[3*QD-3];  // q_{t-1} = +1
 
-            // Rounding add: + 2^F after a -1 spike (then >>> F+1), + 2^(F+1) otherwise.
-            reg  signed [LPW-1:0] v_q;
-            reg                   half_q;  // q_{t-1} = -1: 0.5 * alpha
-            reg                   zero_q;  // q_{t-1} = +1: reset
+            // Rounding add: + 2^F after a -1 spike (then >>> F+1), + 2^(F+1) otherwise. The
+            // bits below F are neither changed nor read, so the add and its register start at F.
+            localparam integer VW = LPW - F;
+            reg  signed [VW-1:0] v_q;     // (prod + rounding) >>> F
+            reg                  half_q;  // q_{t-1} = -1: 0.5 * alpha
+            reg                  zero_q;  // q_{t-1} = +1: reset
             always @(posedge clk) begin
-                v_q    <= prod + ((q_at == 2'b11) ? (ONE << F) : (ONE << (F + 1)));
-                half_q <= (q_at == 2'b11);
-                zero_q <= (q_at == 2'b10);
+                v_q    <= prod[LPW-1:F] + { {(VW-2){1'b0}}, nhalf_at, half_at};
+                half_q <= half_at;
+                zero_q <= zero_at;
             end
 
             // Select the leak: one LUT per bit (zero, half, the two shifted bits).
-            wire signed [LPW-1:0] l_leak = v_q >>> (F + 2);  // after no spike: 0.25 * alpha
-            wire signed [LPW-1:0] l_half = v_q >>> (F + 1);  // after a -1 spike: 0.5 * alpha
+            wire signed [VW-1:0]  l_leak = v_q >>> 2;  // after no spike: 0.25 * alpha
+            wire signed [VW-1:0]  l_half = v_q >>> 1;  // after a -1 spike: 0.5 * alpha
             reg         [LW-1:0]  l_q;
             always @(posedge clk) begin
                 l_q <= zero_q ? {LW{1'b0}} : (half_q ? l_half[LW-1:0] : l_leak[LW-1:0]);
@@ -152,7 +160,7 @@ module spikelm_neuron #(
                 end
                 assign u = u_ext_q;
             end
-            wire unused_l = &{1'b0, l_leak[LPW-1:LW], l_half[LPW-1:LW]};
+            wire unused_l = &{1'b0, prod, l_leak[VW-1:LW], l_half[VW-1:LW]};
         end
     endgenerate
 
