@@ -38,16 +38,17 @@ const LAYERS: [(&str, u64, u64); 4] = [
 /// hands the buffer to the array; the reduction runs for K cycles (per column block of 8 outputs:
 /// Din weight beats, 6 pipeline cycles — the buffer's read-request copy, its read and output
 /// registers, its landing register, the broadcast registers and the PE's operand register — and 8
-/// drain beats); the last output beat leaves O = 15 cycles after the last drain (drain register,
+/// drain beats); the last output beat leaves O = 16 cycles after the last drain (drain register,
 /// the array's shift register, the wait for the scale memory and its landing register, multiplier
-/// 5, rounding, shift, bias, saturation, FIFO write, the head register on the output port), and
+/// 5, the shifter's three stages, rounding and bias, the saturation's two stages, FIFO write, the
+/// head register on the output port), and
 /// DONE follows D = 1 cycle later (the final beat's handshake register beside the port):
 /// CYCLES = B + E + L + 1 + K + O + D.
 fn hand_cycles(din: u64, dout: u64) -> u64 {
     let encode = 2 * din;
     let encoder_latency = 5 + 3 * (5 + 5);
     let compute = (dout / 8) * (din + 6 + 8);
-    let out_latency = 2 + 2 + 5 + 6;
+    let out_latency = 2 + 2 + 5 + 3 + 4;
     let start_stages = 2;
     let done_stages = 1;
     start_stages + encode + encoder_latency + 1 + compute + out_latency + done_stages
