@@ -68,7 +68,7 @@ MUTANTS = [
     ("ctl-ready-reset1", "controller", C, "dr_ok_q <= 1'b0;", "dr_ok_q <= 1'b1;", "drain permission reset to 1", None),
     ("ctl-abusy-early", "controller", C, "dr_ok_q <= ~(|a_v_in) & ~occ_d[FD-1];", "dr_ok_q <= ~(|a_v_q) & ~occ_d[FD-1];", "drain may start one cycle before the last update", None),
     ("ctl-flush-swap", "controller", C, "(c_run_end_q ? S_FLUSH : S_WAITB)", "(c_run_end_q ? S_WAITB : S_FLUSH)", "inverted condition: last bank", None),
-    ("ctl-free-stuck", "controller", C, "freed_q <= {c_bank_q, ~c_bank_q} & {2{cmp_bank_end & ~c_idle}};", "freed_q <= 2'b00;", "bank never freed (stuck at 0)", None),
+    ("ctl-free-stuck", "controller", C, "freed_q  <= {c_bank_q, ~c_bank_q} & {2{cmp_bank_end & ~c_idle}};", "freed_q  <= 2'b00;", "bank never freed (stuck at 0)", None),
     ("ctl-blocked-samebank", "controller", C, "wire b_next = taken_q[~e_bank_q] & ~freed_q[~e_bank_q];", "wire b_next = taken_q[e_bank_q] & ~freed_q[e_bank_q];", "at a bank's end the encoder reads the old bank's taken flag (wrong index)", None),
     ("ctl-grp-end-reset", "controller", C, "e_grp_end_q <= GRP_ONE;\n            e_blk_end_q", "e_grp_end_q <= 1'b1;\n            e_blk_end_q", "the last-group flag set at START (a block of one row group)", None),
     ("ctl-eileft-step", "controller", C, "e_i_left_q <= e_i_left_q - 1'b1;", "e_i_left_q <= e_i_left_q - 2'd2;", "the encode counter's steps left fall by 2 (constant off by one)", None),

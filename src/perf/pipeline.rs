@@ -93,8 +93,8 @@ pub const COLUMN_MEM_READ_LATENCY: u64 = 3;
 /// Cycles from a drain beat to its row's bias read: `spikelm_engine` delays the beat and the
 /// column block (a few bits) rather than the row's biases, so the word, through its landing
 /// register beside the lane (with landing registers), meets the row at the output stage's
-/// rounding adder, [`DRAIN_DELAY`] + [`scale_read_wait`] + [`amp_latency`] + [`out_shift_stages`] cycles after
-/// the beat.
+/// rounding adder, [`DRAIN_DELAY`] + [`scale_read_wait`] + [`amp_latency`] +
+/// [`out_shift_stages`] cycles after the beat.
 pub fn bias_read_delay(params: &Params) -> u64 {
     DRAIN_DELAY + scale_read_wait(params) + amp_latency(params) + out_shift_stages(params)
         - COLUMN_MEM_READ_LATENCY

@@ -292,7 +292,7 @@ module spikelm_controller #(
     always @(posedge clk) begin
         full_q   <= full_d;
         c_full_q <= (c_bank_q ^ cmp_bank_end) ? full_d[1] : full_d[0];
-        freed_q <= {c_bank_q, ~c_bank_q} & {2{cmp_bank_end & ~c_idle}};
+        freed_q  <= {c_bank_q, ~c_bank_q} & {2{cmp_bank_end & ~c_idle}};
         if (idle) begin
             taken_q  <= 2'b00;
             e_bank_q <= 1'b0;
