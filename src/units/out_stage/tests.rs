@@ -24,7 +24,8 @@ fn output_saturates_after_the_bias() {
 }
 
 /// The output stage (exact mode, one lane: 20-bit ACC, 16-bit M, 16-bit Y, both shifter forms)
-/// for every shift S its 6-bit register can hold, extreme and random operands, against the reference model
+/// for every shift S its 6-bit register can hold, extreme and random operands, against the
+/// reference model
 /// `amplitude`: Y = sat(R(ACC * M, S) + B).
 #[test]
 fn output_stage_rounds_shifts_and_saturates_like_the_model_for_every_shift() {

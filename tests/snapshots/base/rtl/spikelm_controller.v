@@ -486,20 +486,21 @@ module spikelm_controller #(
     // this cycle, so a drain beat is one LUT of dr_ok_q and the state bit.
     reg  [APIPE-1:0] a_v_q;
     wire [APIPE:0]   a_v_in = {a_v_q, c_fire};
+    wire             dr_ok_d = ~(|a_v_in) & ~occ_d[FD-1];
     always @(posedge clk) begin
         if (rst) begin
             a_v_q   <= {APIPE{1'b0}};
             dr_ok_q <= 1'b0;
         end else begin
             a_v_q   <= a_v_in[APIPE-1:0];
-            dr_ok_q <= ~(|a_v_in) & ~occ_d[FD-1];
+            dr_ok_q <= dr_ok_d;
         end
     end
     // A kept copy for the drain beat that leaves the controller (drain_fire, with the state's
     // copy drain_o): dr_ok_q's net reaches every drain counter's enable here.
     wire dr_ok_o;
     spikelm_rep_reg #(.W(1)) u_dr_ok_o (
-        .clk(clk), .d(~rst & ~(|a_v_in) & ~occ_d[FD-1]), .q(dr_ok_o)
+        .clk(clk), .d(~rst & dr_ok_d), .q(dr_ok_o)
     );
 
     // The block's end flags joined, a cycle behind them. They change only at a block's last

@@ -238,16 +238,17 @@ module spikelm_csr #(
     // A copy, kept beside this block, of the engine's second START register (start_go_q: START and
     // BUSY registered; perf::pipeline::START_STAGES): a START there has begun
     // the run for the bus, so it counts as BUSY for refusing writes and for STATUS.
+    wire   start_pend_d = ~rst & start_q & ~busy;
     reg    start_pend_q;
     always @(posedge clk) begin
-        start_pend_q <= ~rst & start_q & ~busy;
+        start_pend_q <= start_pend_d;
     end
     wire   run_busy    = busy | start_pend_q;
     // STATUS reads its own copy (kept apart, beside the read multiplexer): start_pend_q's net
     // reaches every run register's enable and both memories' write enables, and as a read
     // multiplexer input it was the engine's slowest path out of context at one placer seed.
     wire   start_pend_r;
-    spikelm_rep_reg #(.W(1)) u_start_pend_r (.clk(clk), .d(~rst & start_q & ~busy), .q(start_pend_r));
+    spikelm_rep_reg #(.W(1)) u_start_pend_r (.clk(clk), .d(start_pend_d), .q(start_pend_r));
     // The memories: writes refused while busy.
     wire   mem_open    = ~run_busy;
     assign bias_we     = wr_bias_q & mem_open;

@@ -79,10 +79,10 @@ module spikelm_out_stage #(
     output wire              out_freed  // a row left the FIFO last cycle: its slot is free
 );
     localparam integer SUMW = ((PW + 1 > YW) ? PW + 1 : YW) + 1;  // R + B, before saturation
-    localparam integer FSM  = (SHS == 3) ? 2 : 3;                   // most bits of S in the fine stage
-    localparam integer FSB  = (OSB > FSM) ? FSM : OSB;              // bits of S in the fine stage
-    localparam integer MSM  = (SHS == 3) ? 4 : FSB;
-    localparam integer MSB  = (OSB > MSM) ? MSM : OSB;              // ... in the fine and middle stages
+    // Bits of S in the fine stage, and in the fine and middle stages (the masks keep S's OSB
+    // bits, so a narrower S leaves the upper stages shifting by 0).
+    localparam integer FSB  = (SHS == 3) ? 2 : 3;
+    localparam integer MSB  = (SHS == 3) ? 4 : FSB;
     localparam [OSB-1:0] FMASK = (1 << FSB) - 1;
     localparam [OSB-1:0] MMASK = ((1 << MSB) - 1) & ~FMASK;
     localparam [OSB-1:0] CMASK = ~(FMASK | MMASK);
