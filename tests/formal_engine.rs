@@ -555,20 +555,25 @@ fn start_while_busy_is_ignored() {
 #[test]
 fn a_controller_that_stops_taking_weights_fails_liveness() {
     // The last reduction step of a column block is never accepted: the run hangs. The ready
-    // and the step (both copies read c_step_ok) are gated alike.
+    // and the step (the state's c_step_ok and the copies' c_step_o) are gated alike.
     refute(
         "liveness",
         "stuck-reduce",
         &[
             (
                 "spikelm_controller.v",
-                "assign wgt_ready    = red_o & c_wgt_q;",
-                "assign wgt_ready    = red_o & c_wgt_q & ~c_i_end;",
+                "assign wgt_ready    = red_o & c_wgt_o;",
+                "assign wgt_ready    = red_o & c_wgt_o & ~c_i_end;",
             ),
             (
                 "spikelm_controller.v",
                 "c_step_ok  = wgt_valid | ~c_wgt_q;",
                 "c_step_ok  = (wgt_valid & ~c_i_end) | ~c_wgt_q;",
+            ),
+            (
+                "spikelm_controller.v",
+                "c_step_o   = wgt_valid | ~c_wgt_o;",
+                "c_step_o   = (wgt_valid & ~c_i_end) | ~c_wgt_o;",
             ),
         ],
     );
@@ -597,7 +602,7 @@ fn a_start_that_restarts_a_busy_run_fails_start_gating() {
             // (its run control and its compute process).
             (
                 "spikelm_engine.v",
-                "start_idle = start & ~busy & ~start_go_q;",
+                "start_idle = start & ~busy_csr & ~start_go_s;",
                 "start_idle = start;",
             ),
             (

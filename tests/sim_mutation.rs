@@ -177,7 +177,7 @@ fn start_while_busy_must_be_ignored() {
     let (p, dir) = mutated_tree(
         "mutant-restart",
         "rtl/spikelm_engine.v",
-        "start_idle = start & ~busy & ~start_go_q;",
+        "start_idle = start & ~busy_csr & ~start_go_s;",
         "start_idle = start;",
     );
     mutate(

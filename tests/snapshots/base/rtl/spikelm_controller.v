@@ -67,8 +67,7 @@ module spikelm_controller #(
     input  wire             start_c,       // a copy of start for the compute process (kept apart)
     input  wire [1:0]       layer,
     input  wire [TOKW-1:0]  tokens,
-    output wire             busy,
-    output wire             busy_csr,      // a copy of busy for the register block
+    output wire             busy_csr,      // BUSY, a copy for the register block and START's gate
     output wire             done,
     output wire [CNTW-1:0]  cycles,
     output wire [DOUTW-1:0] run_dout,
@@ -186,9 +185,11 @@ module spikelm_controller #(
                                    // counter's enable is one flag, not a CNTW-bit compare
     // The reduction counters' end flags are the sign bits of down-counters of the steps left
     // (below): the step is the last when Din - 2 - (steps taken since the reload) < 0. They
-    // start, while idle, from the LAYER register's Din - 2 (DINW + 1 bits: -1 when Din = 1)
-    // and reload from this run's copy of it. No compare sits behind a counter.
-    wire [DINW:0]   din_left_idle = {1'b0, rom_din} - {1'b0, DIN_TWO};
+    // start, while idle, from the LAYER register's Din - 2 (DINW + 1 bits: -1 when Din = 1),
+    // registered (LAYER, like TOKENS below, holds its value at least one cycle before the go,
+    // so no shape ROM and subtraction sit in front of the counters' starting values), and
+    // reload from this run's copy of it. No compare sits behind a counter.
+    reg  [DINW:0]   din_left_idle_q;
     reg  [DINW:0]   din_left_q;  // Din - 2 of this run
     reg [NCBW-1:0]  ncb_m2_q;    // column blocks - 2
     reg             ncb_is1_q;   // one column block
@@ -218,6 +219,11 @@ module spikelm_controller #(
     wire            busy_e;
     spikelm_rep_reg #(.W(1)) u_busy_e (.clk(clk), .d(busy_d), .q(busy_e));
     wire            e_idle = rst | ~busy_e;
+    // The encode counters' starting values and resets read one more copy, so that busy_q's
+    // net keeps to the run control, the CYCLES counter and the bank flags.
+    wire            busy_k;
+    spikelm_rep_reg #(.W(1)) u_busy_k (.clk(clk), .d(busy_d), .q(busy_k));
+    wire            e_cnt_idle = rst | ~busy_k;
 
     always @(posedge clk) begin
         busy_q <= busy_d;
@@ -238,8 +244,9 @@ module spikelm_controller #(
                 done_q <= 1'b1;
             end
         end
+        din_left_idle_q <= {1'b0, rom_din} - {1'b0, DIN_TWO};
         if (go) begin
-            din_left_q <= din_left_idle;
+            din_left_q <= din_left_idle_q;
             ncb_m2_q   <= rom_ncb - NCB_TWO;
             ncb_is1_q  <= (rom_ncb == 1);
             dout_q   <= rom_dout;
@@ -247,7 +254,6 @@ module spikelm_controller #(
         end
     end
 
-    assign busy     = busy_q;
     assign done     = done_q;
     assign cycles   = cycles_q;
     assign run_dout = dout_q;
@@ -362,14 +368,14 @@ module spikelm_controller #(
     always @(posedge clk) begin
         e_more_q <= e_idle ? rdy_go : (e_block_end ? ~e_last_q : e_more_q);
         e_rdy_q  <= e_idle ? rdy_go : (e_block_end ? rdy_block : rdy_beat);
-        if (idle) begin
+        if (e_cnt_idle) begin
             e_i_q       <= {DINW{1'b0}};
             e_grp_q     <= {RB{1'b0}};
             e_blk_q     <= {GW{1'b0}};
             e_base_q    <= {SBAB{1'b0}};
             e_left_q    <= left0_q;
             e_last_q    <= first_last_q;
-            e_i_left_q  <= din_left_idle;
+            e_i_left_q  <= din_left_idle_q;
             e_grp_end_q <= GRP_ONE;
             e_blk_end_q <= G_ONE | first_last_q;
         end else if (e_fire) begin
@@ -421,9 +427,17 @@ module spikelm_controller #(
     reg  [DINW:0]  c_i_left_q;   // Din - 2 - c_i, signed: c_i == Din - 1 is its sign bit
     wire           c_i_end = c_i_left_q[DINW];
     reg            c_cb_end_q;   // c_cb == column blocks - 1
+    // c_wgt_q's next value (the first row block of every column block takes the stream's
+    // weights), one wire for the register and its kept copy c_wgt_o, which drives the nets that
+    // leave the controller (the weight ready, the reduction step, the weight buffer's select):
+    // c_wgt_q then stays beside the state it feeds.
+    wire           c_wgt_d;
+    wire           c_wgt_o;
+    spikelm_rep_reg #(.W(1)) u_wgt_o (.clk(clk), .d(c_wgt_d), .q(c_wgt_o));
     // A reduction step: a weight beat taken, or a step of a block whose weights are buffered.
-    // c_fire from the state, red_step (below) the same step from the state's copy.
+    // c_fire from the state, red_step (below) the same step from the copies.
     wire           c_step_ok  = wgt_valid | ~c_wgt_q;
+    wire           c_step_o   = wgt_valid | ~c_wgt_o;
     wire           c_fire     = state_q[I_RED] & c_step_ok;
     reg            dr_ok_q;      // a drain beat may go (below)
     wire           c_drain    = state_q[I_DRAIN] & dr_ok_q;  // a drain beat
@@ -455,7 +469,7 @@ module spikelm_controller #(
     spikelm_rep_reg #(.W(2)) u_state_o (
         .clk(clk), .d({state_d[I_DRAIN], state_d[I_RED]}), .q({drain_o, red_o})
     );
-    assign wgt_ready    = red_o & c_wgt_q;
+    assign wgt_ready    = red_o & c_wgt_o;
     // Output credit: rows drained and not yet accepted on the output stream, a thermometer
     // code (bit k = more than k rows), kept here so that the drain handshake and the compute
     // counters it steps see only nearby registers; the output stage returns a slot with the
@@ -545,8 +559,12 @@ module spikelm_controller #(
         end
     end
 
+    // The bank's next row block reuses the weights; a column block's first takes the stream's.
+    assign c_wgt_d = c_idle | ((c_drain & c_dr_end_q) ? c_blk_end_q : c_wgt_q);
+
     always @(posedge clk) begin
         state_q <= state_d;
+        c_wgt_q <= c_wgt_d;
         if (c_idle) begin
             c_i_q        <= {DINW{1'b0}};
             c_cb_q       <= {NCBW{1'b0}};
@@ -560,8 +578,7 @@ module spikelm_controller #(
             c_gtok_q     <= {1'b0, TPR_K};
             c_run_last_q <= bank1_last_q;
             c_blk_end_q  <= G_ONE | first_last_q;
-            c_wgt_q      <= 1'b1;
-            c_i_left_q   <= din_left_idle;
+            c_i_left_q   <= din_left_idle_q;
             c_cb_end_q   <= (rom_ncb == 1);
         end else begin
             // c_fire is a step of the RED state, c_drain a beat of the DRAIN state.
@@ -591,10 +608,8 @@ module spikelm_controller #(
                         c_base_q    <= c_base_q + BLOCK_SZ;
                         c_gtok_q    <= c_gnext_q;
                         c_blk_end_q <= (c_blk_q == B_PEN) | c_gnext_last_q;
-                        c_wgt_q     <= 1'b0;
                     end else begin
                         c_blk_q     <= {GW{1'b0}};
-                        c_wgt_q     <= 1'b1;
                         if (!c_cb_end_q) begin       // next column block, same bank
                             c_cb_q      <= c_cb_q + 1'b1;
                             c_cb_end_q  <= (c_cb_q == ncb_m2_q);
@@ -616,8 +631,8 @@ module spikelm_controller #(
         end
     end
 
-    assign red_step   = red_o & c_step_ok;
-    assign red_wbuf   = ~c_wgt_q;
+    assign red_step   = red_o & c_step_o;
+    assign red_wbuf   = ~c_wgt_o;
     assign red_i      = c_i_q;
     assign red_addr   = c_base_q + { {(SBAB-DINW){1'b0}}, c_i_q};
     assign bias_addr  = c_cb_q[BAB-1:0];

@@ -102,11 +102,18 @@ module spikelm_out_stage #(
     endgenerate
 
     // ---- Valid and last through the pipeline ----
-    wire y_valid;
-    wire y_last;
-    spikelm_delay #(.W(2), .N(PL), .RESET(1)) u_ctl (
-        .clk(clk), .rst(rst), .in({in_valid & ~rst, in_last}), .out({y_valid, y_last})
+    // Stages 1 .. PL - 1 here; the last is y_valid_q (the fill level's and the pointer's) and
+    // each lane's copy of it beside its FIFO (below).
+    wire y_valid_p;
+    wire y_last_p;
+    spikelm_delay #(.W(2), .N(PL - 1), .RESET(1)) u_ctl (
+        .clk(clk), .rst(rst), .in({in_valid & ~rst, in_last}), .out({y_valid_p, y_last_p})
     );
+    wire y_valid_d = y_valid_p & ~rst;
+    reg  y_valid_q;  // a row is written into the FIFO
+    always @(posedge clk) begin
+        y_valid_q <= y_valid_d;
+    end
 
     wire [C*YW-1:0] y_row;
     genvar c, g, k;
@@ -193,15 +200,20 @@ module spikelm_out_stage #(
         end
     endgenerate
 
-    // ---- Output FIFO, then the head register on the port ----
+    // ---- Output FIFO, one per lane, then the head register on the port ----
     // The FIFO (FD entries: LUT RAM, or flip-flops where the target has none) feeds a head
     // register that holds the row on the output, so the FIFO's read multiplexer ends in that
     // register and neither out_ready nor a register behind the port reaches through it (on the
     // iCE40 fit that path, out_ready -> read pointer -> 16:1 multiplexer, was 20 ns). A row
     // reaches the port two cycles after its write; the head register adds one row of room.
-    reg [DW-1:0] fifo_q [0:FD-1];
-    reg [FB-1:0] wr_q;
-    reg [FB-1:0] rd_q;
+    // Each lane writes its own FIFO, at its own kept copy of the write enable and pointer, so
+    // the FIFO's storage sits beside the lane's clamp: one FIFO for every lane was written
+    // across the chip (the package's worst path at one seed, 4.9 ns of routing).
+    reg  [FB-1:0] wr_q;
+    reg  [FB-1:0] wr_inc_q;  // wr_q + 1, so the pointer's next value is one LUT per bit
+    reg  [FB-1:0] rd_q;
+    wire [FB-1:0] wr_d = rst ? {FB{1'b0}} : (y_valid_q ? wr_inc_q : wr_q);
+    wire [FB+1:0] wr_ctl_d = {y_last_p, y_valid_d, wr_d};  // each lane's copy: [FB] the write
     // Rows in the FIFO as a thermometer code (bit k: more than k rows): a push or a pop is a
     // shift, and "not empty" is bit 0, a register.
     reg [FD-1:0] fill_q;
@@ -215,9 +227,9 @@ module spikelm_out_stage #(
 
     always @* begin
         fill_d = fill_q;
-        if (y_valid & ~take) begin
+        if (y_valid_q & ~take) begin
             fill_d = {fill_q[FD-2:0], 1'b1};
-        end else if (take & ~y_valid) begin
+        end else if (take & ~y_valid_q) begin
             fill_d = {1'b0, fill_q[FD-1:1]};
         end
         if (rst) begin
@@ -226,19 +238,14 @@ module spikelm_out_stage #(
     end
 
     always @(posedge clk) begin
-        if (y_valid) begin
-            fifo_q[wr_q] <= {y_last, y_row};
-        end
+        wr_q     <= wr_d;
+        wr_inc_q <= wr_d + 1'b1;
         fill_q   <= fill_d;
         head_v_q <= head_v_d;
         if (rst) begin
-            wr_q    <= {FB{1'b0}};
             rd_q    <= {FB{1'b0}};
             fired_q <= 1'b0;
         end else begin
-            if (y_valid) begin
-                wr_q <= wr_q + 1'b1;
-            end
             if (take) begin
                 rd_q <= rd_q + 1'b1;
             end
@@ -250,18 +257,31 @@ module spikelm_out_stage #(
     // flip-flops, which sit spread along the output port (on the package that net was 7.4 ns).
     // Each lane forms its own from its copies of fill_q[0] and head_v_q (kept registers, equal
     // to them) and out_ready; the last lane also holds `last`.
-    wire [DW-1:0] fifo_head = fifo_q[rd_q];
     wire [DW-1:0] head;
     genvar h;
     generate
         for (h = 0; h < C; h = h + 1) begin : g_head
             localparam integer HW = (h == C - 1) ? YW + 1 : YW;
-            wire [1:0]    st_q;  // {fill_q[0], head_v_q}
-            reg  [HW-1:0] head_q;
+            wire [FB+HW-YW:0] wr_ctl;  // {last (the last lane), write, pointer}: wr_ctl_d's copy
+            wire [HW-1:0]     wr_data;
+            wire [1:0]        st_q;    // {fill_q[0], head_v_q}
+            reg  [HW-1:0]     mem_q [0:FD-1];
+            reg  [HW-1:0]     head_q;
+            spikelm_rep_reg #(.W(FB + 1 + HW - YW)) u_wr (
+                .clk(clk), .d(wr_ctl_d[FB+HW-YW:0]), .q(wr_ctl)
+            );
+            if (h == C - 1) begin : g_last
+                assign wr_data = {wr_ctl[FB+1], y_row[h*YW +: YW]};
+            end else begin : g_data
+                assign wr_data = y_row[h*YW +: YW];
+            end
             spikelm_rep_reg #(.W(2)) u_state (.clk(clk), .d({fill_d[0], head_v_d}), .q(st_q));
             always @(posedge clk) begin
+                if (wr_ctl[FB]) begin
+                    mem_q[wr_ctl[FB-1:0]] <= wr_data;
+                end
                 if (st_q[1] & (~st_q[0] | out_ready)) begin  // take, this lane's copy
-                    head_q <= fifo_head[h*YW +: HW];
+                    head_q <= mem_q[rd_q];
                 end
             end
             assign head[h*YW +: HW] = head_q;

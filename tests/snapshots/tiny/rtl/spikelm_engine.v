@@ -82,8 +82,7 @@ module spikelm_engine (
 
     // ---- Registers ----
     wire                                   start;
-    wire                                   busy;
-    wire                                   busy_csr;  // the register block's copy of busy
+    wire                                   busy_csr;  // the controller's BUSY, the register block's copy
     wire                                   done;
     wire [1:0]                             layer;
     wire [`SPIKELM_TOKW-1:0]               tokens;
@@ -106,17 +105,23 @@ module spikelm_engine (
     // (in this register), is dropped here, so BUSY is low whenever the register is set and the
     // register is the run's go itself, with no gate behind it (the register block counts
     // start_go_q as BUSY, so the bus sees the run from the cycle after the START's bus stage).
+    // The gate reads the register block's copy of BUSY and a kept copy of this register, both
+    // beside the strobe: start_go_q's own net reaches the encode process and the CYCLES
+    // counter, and its loop through that net was the worst path out of context at one seed.
     reg                                    start_go_q;
-    wire                                   start_idle = start & ~busy & ~start_go_q;
+    wire                                   start_go_s;  // start_go_q, the gate's copy
+    wire                                   start_idle = start & ~busy_csr & ~start_go_s;
+    wire                                   start_go_d = ~rst & start_idle;
     wire                                   go = start_go_q;
     always @(posedge clk) begin
-        start_go_q <= ~rst & start_idle;
+        start_go_q <= start_go_d;
     end
+    spikelm_rep_reg #(.W(1)) u_start_go_s (.clk(clk), .d(start_go_d), .q(start_go_s));
     // The controller's compute process gets a copy of its own (kept apart, placed beside its
     // state register): one net from start_go_q to the encode process, the CYCLES counter and
     // the compute state spanned the die (the package's worst path at seed 1, 80 % routing).
     wire                                   go_c;
-    spikelm_rep_reg #(.W(1)) u_start_go_c (.clk(clk), .d(~rst & start_idle), .q(go_c));
+    spikelm_rep_reg #(.W(1)) u_start_go_c (.clk(clk), .d(start_go_d), .q(go_c));
 
     spikelm_csr #(
         .CSR_AW(`SPIKELM_CSR_AW), .T(`SPIKELM_T), .TB(`SPIKELM_TB), .TOKW(`SPIKELM_TOKW),
@@ -171,7 +176,7 @@ module spikelm_engine (
     ) u_ctrl (
         .clk(clk), .rst(rst),
         .start(go), .start_c(go_c), .layer(layer), .tokens(tokens),
-        .busy(busy), .busy_csr(busy_csr), .done(done), .cycles(cycles), .run_dout(run_dout),
+        .busy_csr(busy_csr), .done(done), .cycles(cycles), .run_dout(run_dout),
         .act_valid(s_act_tvalid), .act_ready(s_act_tready),
         .enc_grp(enc_grp), .enc_addr(enc_addr),
         .enc_bank_end(enc_bank_end), .enc_bank(enc_bank),
