@@ -183,6 +183,20 @@ module spikelm_controller #(
     reg [CNTW-1:0]  cycles_q;
     reg             cycles_max_q;  // cycles_q = 2^CNTW - 1: set from the count before, so the
                                    // counter's enable is one flag, not a CNTW-bit compare
+    // That flag's compare in two parts: the count's bits from CLO up all ones, registered from
+    // the count of the cycle before (in a cycle whose low part reads 2^CLO - 2 they are those
+    // of the cycle before: the count stepped from 2^CLO - 3, held, or started from CYC0 <= 3),
+    // and an equality of the CLO low bits. No CNTW-bit compare sits in front of the flag.
+    localparam integer CLO = (CNTW > 3) ? 3 : CNTW;  // >= 2: 2^CLO - 2 is not reached by a carry
+    localparam [CLO-1:0] CYC_LO_M1 = { {(CLO-1){1'b1}}, 1'b0};
+    reg             cycles_hi_q;
+    generate
+        if (CNTW > CLO) begin : g_cyc_hi
+            always @(posedge clk) cycles_hi_q <= &cycles_q[CNTW-1:CLO];
+        end else begin : g_cyc_no_hi
+            always @(posedge clk) cycles_hi_q <= 1'b1;
+        end
+    endgenerate
     // The reduction counters' end flags are the sign bits of down-counters of the steps left
     // (below): the step is the last when Din - 2 - (steps taken since the reload) < 0. They
     // start, while idle, from the LAYER register's Din - 2 (DINW + 1 bits: -1 when Din = 1),
@@ -238,7 +252,7 @@ module spikelm_controller #(
         end else if (busy_q) begin
             if (!cycles_max_q) begin
                 cycles_q     <= cycles_q + 1'b1;
-                cycles_max_q <= (cycles_q == { {(CNTW-1){1'b1}}, 1'b0});
+                cycles_max_q <= cycles_hi_q & (cycles_q[CLO-1:0] == CYC_LO_M1);
             end
             if (out_done) begin
                 done_q <= 1'b1;

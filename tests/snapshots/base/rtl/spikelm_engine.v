@@ -242,7 +242,7 @@ module spikelm_engine (
         .R(`SPIKELM_R), .G(`SPIKELM_PL*`SPIKELM_ET), .GB(`SPIKELM_RB), .DW(`SPIKELM_XDW),
         .DEPTH(`SPIKELM_SB_DEPTH), .AB(`SPIKELM_SB_AB), .RT(`SPIKELM_TILE), .RL(`SPIKELM_SB_RL)
     ) u_sbuf (
-        .clk(clk),
+        .clk(clk), .rst(rst),
         .we(wr_we), .wgrp(wr_grp), .waddr(wr_addr), .wdata(wr_data),
         .re(red_step), .raddr(red_addr), .rdata(row_data)
     );
@@ -285,7 +285,7 @@ module spikelm_engine (
         .MLAT(`SPIKELM_MAC_LAT)
     ) u_array (
         .clk(clk), .rst(rst),
-        .in_valid(red_step), .in_w(step_w), .in_x(row_data),
+        .in_w(step_w), .in_x(row_data),
         .shift(drain_shift), .out_row(acc_row)
     );
 

@@ -32,9 +32,9 @@
 // the sign-selected weight op = (w ^ neg) & en and carry-in cin = neg (the array sends neg only
 // with en, so the carry-in that completes -w needs no LUT) formed in a landing register of
 // their own when MLAT = 1 (array.landing_registers), so the carry chain starts at
-// flip-flops. The accumulator is loaded every cycle (a step without a non-zero spike adds 0). The array ANDs the spike's non-zero bit
-// with the reduction step before its tile register, so en is both: this PE has no separate
-// update input. No clear before a reduction: the drain shifts the zero row below the array
+// flip-flops. The accumulator is loaded every cycle (a step without a non-zero spike adds 0).
+// The spike buffer's operand is 0 outside a reduction step, so en is the step's non-zero spike:
+// this PE has no separate update input. No clear before a reduction: the drain shifts the zero row below the array
 // into every PE (the array drains only once the last operand has been added, so op_q is 0
 // then), and rst clears at power-up, so the `first` mux of a clear-on-first PE is gone
 // (synchronous reset is the FF's own).

@@ -27,18 +27,20 @@
 
 `default_nettype none
 
-// R x C output-stationary PE array. A reduction step enters as in_valid; its weights (C lanes,
+// R x C output-stationary PE array. In a reduction step, its weights (C lanes,
 // from spikelm_wbuf) and row operands (spikes / codes, R lanes, from spikelm_sbuf) arrive XLAT
-// cycles later (the buffers' read latency). Both are registered once more before they
+// cycles after the step (the buffers' read latency). Both are registered once more before they
 // reach the PEs, so a step updates the accumulators XLAT + 1 cycles after it enters (the
-// controller tracks those cycles itself, beside its drain logic). That last register is copied once per TR x TC tile of PEs (spikelm_rep_reg
-// copies, kept apart in synthesis and placed beside their tile): each row's controls and
-// operand once per column tile, each column's weight once per row tile, so no net reaches
-// across the array in the cycle a PE adds. The spike's non-zero bit is ANDed
-// with the step before that register, so a ternary PE sees one enable and no separate update.
+// controller tracks those cycles itself, beside its drain logic). That last register is copied
+// once per TR x TC tile of PEs (spikelm_rep_reg copies, kept apart in synthesis and placed
+// beside their tile): each row's controls and operand once per column tile, each column's
+// weight once per row tile, so no net reaches across the array in the cycle a PE adds.
+// The spike buffer's row operand is 0 (no spike) outside a step, so a ternary PE's enable is
+// the spike's non-zero bit alone: the array tracks no step of its own.
 // shift is the drain command: one cycle after it, every accumulator moves one row up and the
 // zero row below the array enters row R-1, so a drained array is clear for the next
-// reduction; row 0 is out_row.
+// reduction; row 0 is out_row. rst clears every PE (and wins over shift), so the controls need
+// no reset term but the enable's, whose operand register the PE does not clear.
 module spikelm_pe_array #(
     parameter integer R    = 8,   // rows
     parameter integer C    = 8,   // columns
@@ -52,9 +54,8 @@ module spikelm_pe_array #(
 ) (
     input  wire              clk,
     input  wire              rst,
-    input  wire              in_valid,
-    input  wire [C*WB-1:0]   in_w,     // valid XLAT cycles after in_valid
-    input  wire [R*XDW-1:0]  in_x,     // valid XLAT cycles after in_valid
+    input  wire [C*WB-1:0]   in_w,     // the step's weights, XLAT cycles after it
+    input  wire [R*XDW-1:0]  in_x,     // the step's row operands, XLAT cycles after it (0 outside a step)
     input  wire              shift,    // drain command: the array shifts up one cycle later
     output wire [C*ACCW-1:0] out_row
 );
@@ -68,32 +69,6 @@ module spikelm_pe_array #(
                 $display("ERROR: spikelm_pe_array: needs R, C, TR, TC, XLAT >= 1, MLAT >= 0 and ACCW > WB");
                 $finish;
             end
-        end
-    endgenerate
-
-    // Stages 1 .. XLAT: the step waits for the buffer reads. The data registers load every
-    // cycle: only the valid bits say a step is there, and a PE ignores its operands without an
-    // update, so no enable net fans out over the data. (Stages XLAT + 2 .. XLAT + 1 + MLAT, the
-    // PE's operand and multiplier registers, carry no valid bit here: the PE's own pipeline does.)
-    reg  [XLAT-1:0] v_q;     // stage k + 1 holds a step
-    wire [XLAT:0]   v_in = {v_q, in_valid};  // stage k's input at [k]
-    wire            unused_v_last = v_in[XLAT];  // stage XLAT: its copies below (g_vtile)
-    always @(posedge clk) begin
-        if (rst) begin
-            v_q <= {XLAT{1'b0}};
-        end else begin
-            v_q <= v_in[XLAT-1:0];
-        end
-    end
-
-    // The last tracked stage (the step's row operands are on in_x), copied per row tile (kept
-    // apart, beside its rows) in place of v_q[XLAT-1]: the step's net into the rows' control
-    // registers spans a tile, not the array (on ECP5 it was the array's worst route).
-    wire [NRT-1:0] v_last_t;
-    genvar vt;
-    generate
-        for (vt = 0; vt < NRT; vt = vt + 1) begin : g_vtile
-            spikelm_rep_reg #(.W(1)) u_v (.clk(clk), .d(v_in[XLAT-1] & ~rst), .q(v_last_t[vt]));
         end
     endgenerate
 
@@ -119,11 +94,10 @@ module spikelm_pe_array #(
             // Stage 3, per row and column tile: update, shift, clear and the row operand.
             wire [NCT*CTLW-1:0] ctl_q;
             wire [XDW-1:0]      x_r = in_x[r*XDW +: XDW];
-            wire                v_last = v_last_t[r / TR];
-            // Ternary: {shift, clear, non-zero AND step, negative AND that} (the update is in the
-            // enable; the PE's carry-in register takes the negative bit as it is).
-            wire                en_d  = x_r[1] & v_last & ~rst;
-            wire [CTLW-1:0]     ctl_d = {shift & ~rst, rst, en_d, x_r[0] & en_d};
+            // Ternary: {shift, clear, non-zero, negative} (the update is in the enable, and the
+            // code has the negative bit only with the non-zero one; the PE's carry-in register
+            // takes the negative bit as it is, so both are dropped in reset's first cycle).
+            wire [CTLW-1:0]     ctl_d = {shift, rst, x_r[1] & ~rst, x_r[0] & ~rst};
             for (c = 0; c < NCT; c = c + 1) begin : g_ctl
                 spikelm_rep_reg #(.W(CTLW)) u_ctl (
                     .clk(clk), .d(ctl_d), .q(ctl_q[c*CTLW +: CTLW])

@@ -39,6 +39,11 @@
 // register per row, which takes the long route from the block RAM towards the array). A bank
 // is marked full with its last write request and read at the earliest 2 cycles later, so its
 // read copy follows the write.
+// Outside a read the landing register holds 0 (for spikes: no spike, so a ternary PE needs no
+// step flag of its own): each read copy carries the read through two more registers beside its
+// rows, and the landing registers take it as their synchronous clear (a flip-flop's own reset,
+// no LUT in the data path). A reset drops the reads in flight: each of those registers is
+// cleared by rst, and so is the landing register in rst's own cycle.
 module spikelm_sbuf #(
     parameter integer R     = 8,    // array rows
     parameter integer G     = 4,    // rows per write (row group)
@@ -50,6 +55,7 @@ module spikelm_sbuf #(
     parameter integer RL    = 4     // read latency, re to rdata: must be 4 (the structure above)
 ) (
     input  wire            clk,
+    input  wire            rst,
     input  wire            we,
     input  wire [GB-1:0]   wgrp,   // row group
     input  wire [AB-1:0]   waddr,
@@ -70,13 +76,27 @@ module spikelm_sbuf #(
     localparam integer NT  = (R + RT - 1) / RT;  // read request copies
     localparam integer WRW = 1 + AB + DW;        // a row's write copy: {we, waddr, wdata}
     wire [NT*(AB+1)-1:0] rd_q;                   // copy k: {re, raddr} at [k*(AB+1) +: AB+1]
+    wire [NT-1:0]        land_clr;               // copy k's landing registers hold 0 next
 
     genvar r;
     generate
         for (r = 0; r < NT; r = r + 1) begin : g_req
             spikelm_rep_reg #(.W(AB + 1)) u_rd (
-                .clk(clk), .d({re, raddr}), .q(rd_q[r*(AB+1) +: AB+1])
+                .clk(clk), .d({re & ~rst, raddr}), .q(rd_q[r*(AB+1) +: AB+1])
             );
+        end
+        for (r = 0; r < NT; r = r + 1) begin : g_rv
+            // The copy's read, through the block RAM's read and output registers: the landing
+            // registers of its rows take the word when it is set.
+            reg [1:0] rv_q;
+            always @(posedge clk) begin
+                if (rst) begin
+                    rv_q <= 2'b00;
+                end else begin
+                    rv_q <= {rv_q[0], rd_q[r*(AB+1) + AB]};
+                end
+            end
+            assign land_clr[r] = rst | ~rv_q[1];
         end
         for (r = 0; r < R; r = r + 1) begin : g_row
             localparam integer  GI    = r / G;
@@ -97,9 +117,13 @@ module spikelm_sbuf #(
                 .raddr(rd[AB-1:0]),
                 .rdata(mem_q)
             );
-            reg [DW-1:0] land_q;  // the landing register
+            reg [DW-1:0] land_q;  // the landing register: the read word, or 0
             always @(posedge clk) begin
-                land_q <= mem_q;
+                if (land_clr[r / RT]) begin
+                    land_q <= {DW{1'b0}};
+                end else begin
+                    land_q <= mem_q;
+                end
             end
             assign rdata[r*DW +: DW] = land_q;
         end
