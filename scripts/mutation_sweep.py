@@ -138,7 +138,7 @@ MUTANTS = [
     ("rc-add-sat", "rate_counters", RC, "add_out_q <= add_q | {CW{add_ov_q}};", "add_out_q <= add_q;", "ADD_COUNT wraps instead of saturating", None),
     ("rc-add-bit", "rate_counters", RC, "if (s[1]) begin", "if (s[0]) begin", "additions counted for -1 spikes only (bit index)", None),
     ("rc-pos-noclear", "rate_counters", RC, "pos_q     <= {CW{1'b0}};", "pos_q     <= pos_q;", "POS_COUNT not cleared (dropped clear)", None),
-    ("rc-pos-max", "rate_counters", RC, "pos_max_q <= pos_hi & (pos_q[CLO-1:0] == LO_M1);", "pos_max_q <= (pos_q[CLO-1:0] == LO_M1);", "POS_COUNT saturates at 7 (dropped term)", None),
+    ("rc-pos-max", "rate_counters", RC, "pos_max_q <= (pos_q == MAX_M1);", "pos_max_q <= (pos_q == 32'd300);", "POS_COUNT saturates at 301 (constant)", None),
     # ---- output stage / amplitude ----
     ("out-sat-bound", "out_stage", O, "assign y_row[c*YW +: YW] = fits_q ? low_q : {sign_q, {(YW-1){~sign_q}}};", "assign y_row[c*YW +: YW] = fits_q ? low_q : {~sign_q, {(YW-1){sign_q}}};", "outputs saturate to the wrong bound", None),
     ("out-fits-bit", "out_stage", O, "fits_q <= (&f_in_q) & (t_q[TWH:YW] == {(TWH-YW+1){t_q[TWH]}});", "fits_q <= (&f_in_q) & (t_q[TWH:YW+1] == {(TWH-YW){t_q[TWH]}});", "saturation threshold one bit off", None),

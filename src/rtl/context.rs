@@ -63,6 +63,8 @@ pub struct RtlContext {
     pub dinw: u32,
     pub ncbw: u32,
     pub doutw: u32,
+    /// Trailing zero bits of every layer's Dout (the additions counters' adders skip them).
+    pub doutz: u32,
     /// Digits per α / scale code (1 for exact: the code itself).
     pub ak: u32,
     pub sk: u32,
@@ -101,6 +103,9 @@ pub struct RtlContext {
     /// `array.delay_lines_in_ram`).
     pub delay_ram_min: u32,
     pub info: u32,
+    /// `array.landing_registers`: flip-flops spent for placement (landing registers, each output
+    /// lane's own copy of its FIFO's write controls).
+    pub landing: bool,
     pub csd: bool,
     pub int8: bool,
     pub alpha_mode: String,
@@ -154,6 +159,13 @@ impl RtlContext {
         let dinw = clog2(d.max_din as u64 + 1);
         let ncbw = clog2((d.max_dout / a.cols) as u64 + 1);
         let doutw = clog2(d.max_dout as u64 + 1);
+        let doutz = d
+            .layer_shapes
+            .iter()
+            .map(|s| s.dout.trailing_zeros())
+            .min()
+            .unwrap_or(0)
+            .min(doutw.saturating_sub(1));
         let shapes = d
             .layer_shapes
             .iter()
@@ -212,6 +224,7 @@ impl RtlContext {
             dinw,
             ncbw,
             doutw,
+            doutz,
             ak: k,
             sk,
             skb: d.scale_digit_bits,
@@ -239,6 +252,7 @@ impl RtlContext {
                 0
             },
             info,
+            landing: p.array().landing_registers,
             csd,
             int8,
             alpha_mode,
@@ -350,6 +364,11 @@ impl RtlContext {
             ("DINW", n(self.dinw), "reduction counter width"),
             ("NCBW", n(self.ncbw), "column block counter width"),
             ("DOUTW", n(self.doutw), "Dout width"),
+            (
+                "DOUTZ",
+                n(self.doutz),
+                "trailing zero bits of every layer's Dout",
+            ),
             ("AK", n(self.ak), "alpha words per time step"),
             ("SK", n(self.sk), "scale words per code"),
             ("SKB", n(self.skb), "scale word index bits"),

@@ -221,7 +221,8 @@ module spikelm_engine (
     end
 
     spikelm_rate_counters #(
-        .T(`SPIKELM_T), .LANES(`SPIKELM_PL), .CW(`SPIKELM_CNTW), .DOUTW(`SPIKELM_DOUTW)
+        .T(`SPIKELM_T), .LANES(`SPIKELM_PL), .CW(`SPIKELM_CNTW), .DOUTW(`SPIKELM_DOUTW),
+        .DOUTZ(`SPIKELM_DOUTZ)
     ) u_rates (
         .clk(clk), .clear(rates_clear_q), .inc(wr_we), .spikes(enc_spikes),
         .dout(run_dout), .counts(counts)

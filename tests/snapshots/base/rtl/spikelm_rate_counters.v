@@ -32,11 +32,7 @@
 // saturating. One encoded pair brings all T spikes at once, so each time step's counters see
 // their own spike (no time-step decoder). The inputs are registered first. A +1 counter holds
 // at its maximum by a flag register kept equal to (count = max), set from the count before the
-// step, so its enable is one LUT and its carry chain ends in its own flip-flops. That flag's
-// compare is split: the count's bits from CLO up all ones, registered every cycle (in a cycle
-// whose low part reads 2^CLO - 2 they are those of the cycle before: the count stepped by one,
-// held, or was cleared), and an equality of the CLO low bits, so no CW-bit compare sits in front
-// of it. The add counter
+// step, so its enable is one LUT and its carry chain ends in its own flip-flops. The add counter
 // wraps, its carry out sets a sticky overflow flag, and a register after them holds the count
 // (the sum, or the maximum once it wrapped: exact, since the sum is exact until it first
 // wraps), so its carry chain, too, ends in flip-flops rather than in every bit's select. With
@@ -45,14 +41,17 @@
 // one count it stands for would.
 // Dout reaches each time step's add counter as a kept copy of its own (spikelm_rep_reg), so
 // the adder's carry chain starts beside it: one register for every step was the unit's worst
-// path (5.2 ns, half of it routing).
+// path (5.2 ns, half of it routing). Its DOUTZ low bits, 0 for every layer (Dout is whole
+// column blocks), are neither copied nor added: a kept copy hides their constant from
+// synthesis, which had trimmed them from the shared register's adders.
 // counts: time step t, kind k (0 pos, 1 neg, 2 add) at [(3*t + k)*CW +: CW]; they follow a
 // pair's spikes by 2 + log2(LANES) cycles (the add counts by one more).
 module spikelm_rate_counters #(
     parameter integer T     = 4,   // time steps
     parameter integer LANES = 1,   // pairs per inc: a power of two
     parameter integer CW    = 32,  // counter width
-    parameter integer DOUTW = 12   // width of dout
+    parameter integer DOUTW = 12,  // width of dout
+    parameter integer DOUTZ = 0    // low bits of dout that are 0 for every layer (not added)
 ) (
     input  wire               clk,
     input  wire               clear,   // synchronous clear (reset or START)
@@ -62,17 +61,15 @@ module spikelm_rate_counters #(
     output wire [T*3*CW-1:0]  counts
 );
     generate
-        if (T < 1 || CW <= DOUTW || LANES < 1 || (LANES & (LANES - 1)) != 0) begin : g_bad_param
+        if (T < 1 || CW <= DOUTW || DOUTZ < 0 || DOUTZ >= DOUTW || LANES < 1 || (LANES & (LANES - 1)) != 0) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_rate_counters: needs T >= 1, CW > DOUTW and LANES a power of two");
+                $display("ERROR: spikelm_rate_counters: needs T >= 1, CW > DOUTW > DOUTZ >= 0 and LANES a power of two");
                 $finish;
             end
         end
     endgenerate
 
-    localparam integer  CLO    = (CW > 3) ? 3 : CW;        // low bits of the max compare (>= 2:
-                                                            // 2^CLO - 2 is not reached by a carry)
-    localparam [CLO-1:0] LO_M1 = { {(CLO-1){1'b1}}, 1'b0};  // their value one below the maximum
+    localparam [CW-1:0] MAX_M1 = { {(CW-1){1'b1}}, 1'b0};  // one below the maximum
 
     // Registered inputs (Dout per counter, below).
     reg             inc_q;
@@ -81,6 +78,12 @@ module spikelm_rate_counters #(
         inc_q    <= inc & ~clear;
         spikes_q <= spikes;
     end
+
+    generate
+        if (DOUTZ > 0) begin : g_dout_lo
+            wire unused_dout_lo = &{1'b0, dout[DOUTZ-1:0]};  // 0 for every layer
+        end
+    endgenerate
 
     localparam integer NW = T * 3 * CW;  // one lane's counts
     // Sum tree in heap order: node 0 is the total, node k sums nodes 2k+1 and 2k+2, lane p is
@@ -100,18 +103,12 @@ module spikelm_rate_counters #(
                 reg  [CW-1:0] add_out_q;  // the count: add_q, or 2^CW - 1 once it wrapped
                 reg           pos_max_q;  // pos_q = 2^CW - 1
                 reg           neg_max_q;  // neg_q = 2^CW - 1
-                wire          pos_hi;     // pos_q's bits from CLO up were all ones last cycle
-                wire          neg_hi;
-                if (CW > CLO) begin : g_hi
-                    reg [1:0] hi_q;
-                    always @(posedge clk) hi_q <= {&neg_q[CW-1:CLO], &pos_q[CW-1:CLO]};
-                    assign {neg_hi, pos_hi} = hi_q;
-                end else begin : g_no_hi
-                    assign {neg_hi, pos_hi} = 2'b11;
-                end
-                wire [DOUTW-1:0] dout_q;
-                spikelm_rep_reg #(.W(DOUTW)) u_dout (.clk(clk), .d(dout), .q(dout_q));
-                wire [CW:0]   add_sum = {1'b0, add_q} + { {(CW+1-DOUTW){1'b0}}, dout_q};
+                wire [DOUTW-DOUTZ-1:0] dout_q;  // Dout's bits from DOUTZ up
+                spikelm_rep_reg #(.W(DOUTW - DOUTZ)) u_dout (
+                    .clk(clk), .d(dout[DOUTW-1:DOUTZ]), .q(dout_q)
+                );
+                wire [CW:0]   add_sum = {1'b0, add_q}
+                                      + ({ {(CW+1-DOUTW+DOUTZ){1'b0}}, dout_q} << DOUTZ);
 
                 always @(posedge clk) begin
                     if (clear) begin
@@ -127,11 +124,11 @@ module spikelm_rate_counters #(
                         if (inc_q) begin
                             if (s == 2'b10 && !pos_max_q) begin
                                 pos_q     <= pos_q + 1'b1;
-                                pos_max_q <= pos_hi & (pos_q[CLO-1:0] == LO_M1);
+                                pos_max_q <= (pos_q == MAX_M1);
                             end
                             if (s == 2'b11 && !neg_max_q) begin
                                 neg_q     <= neg_q + 1'b1;
-                                neg_max_q <= neg_hi & (neg_q[CLO-1:0] == LO_M1);
+                                neg_max_q <= (neg_q == MAX_M1);
                             end
                             if (s[1]) begin
                                 add_q    <= add_sum[CW-1:0];

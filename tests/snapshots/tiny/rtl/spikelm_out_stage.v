@@ -262,7 +262,7 @@ module spikelm_out_stage #(
     generate
         for (h = 0; h < C; h = h + 1) begin : g_head
             localparam integer HW = (h == C - 1) ? YW + 1 : YW;
-            wire [FB+HW-YW:0] wr_ctl;  // {last (the last lane), write, pointer}: wr_ctl_d's copy
+            wire [FB+HW-YW:0] wr_ctl;  // {last (the last lane), write, pointer}
             wire [HW-1:0]     wr_data;
             wire [1:0]        st_q;    // {fill_q[0], head_v_q}
             reg  [HW-1:0]     mem_q [0:FD-1];

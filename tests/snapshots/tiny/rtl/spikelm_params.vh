@@ -65,6 +65,7 @@
 `define SPIKELM_DINW        10           // reduction counter width
 `define SPIKELM_NCBW        7            // column block counter width
 `define SPIKELM_DOUTW       10           // Dout width
+`define SPIKELM_DOUTZ       7            // trailing zero bits of every layer's Dout
 `define SPIKELM_AK          1            // alpha words per time step
 `define SPIKELM_SK          1            // scale words per code
 `define SPIKELM_SKB         1            // scale word index bits
