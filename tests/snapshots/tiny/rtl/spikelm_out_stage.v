@@ -213,7 +213,7 @@ module spikelm_out_stage #(
     reg  [FB-1:0] wr_inc_q;  // wr_q + 1, so the pointer's next value is one LUT per bit
     reg  [FB-1:0] rd_q;
     wire [FB-1:0] wr_d = rst ? {FB{1'b0}} : (y_valid_q ? wr_inc_q : wr_q);
-    wire [FB+1:0] wr_ctl_d = {y_last_p, y_valid_d, wr_d};  // each lane's copy: [FB] the write
+    wire [FB+1:0] wr_ctl_d = {y_last_p, y_valid_d, wr_d};  // next {last, write, pointer}
     // Rows in the FIFO as a thermometer code (bit k: more than k rows): a push or a pop is a
     // shift, and "not empty" is bit 0, a register.
     reg [FD-1:0] fill_q;
@@ -262,7 +262,7 @@ module spikelm_out_stage #(
     generate
         for (h = 0; h < C; h = h + 1) begin : g_head
             localparam integer HW = (h == C - 1) ? YW + 1 : YW;
-            wire [FB+HW-YW:0] wr_ctl;  // {last (the last lane), write, pointer}
+            wire [FB+HW-YW:0] wr_ctl;  // wr_ctl_d registered: {last (the last lane), write, pointer}
             wire [HW-1:0]     wr_data;
             wire [1:0]        st_q;    // {fill_q[0], head_v_q}
             reg  [HW-1:0]     mem_q [0:FD-1];

@@ -84,8 +84,6 @@ module spikelm_sbuf #(
             spikelm_rep_reg #(.W(AB + 1)) u_rd (
                 .clk(clk), .d({re & ~rst, raddr}), .q(rd_q[r*(AB+1) +: AB+1])
             );
-        end
-        for (r = 0; r < NT; r = r + 1) begin : g_rv
             // The copy's read, through the block RAM's read and output registers: the landing
             // registers of its rows take the word when it is set.
             reg [1:0] rv_q;
