@@ -135,7 +135,7 @@ MUTANTS = [
     # ---- rate counters ----
     ("rc-inc-clear", "rate_counters", RC, "inc_q    <= inc & ~clear;", "inc_q    <= inc;", "increment not masked by clear", None),
     ("rc-neg-code", "rate_counters", RC, "if (s == 2'b11 && !neg_max_q) begin", "if (s == 2'b01 && !neg_max_q) begin", "-1 spikes never counted (constant)", None),
-    ("rc-add-sat", "rate_counters", RC, "add_out_q <= add_q | {CW{add_ov_q}};", "add_out_q <= add_q;", "ADD_COUNT wraps instead of saturating", None),
+    ("rc-add-sat", "rate_counters", RC, "add_out_q <= add_full | {CW{add_ov_q}};", "add_out_q <= add_full;", "ADD_COUNT wraps instead of saturating", None),
     ("rc-add-bit", "rate_counters", RC, "if (s[1]) begin", "if (s[0]) begin", "additions counted for -1 spikes only (bit index)", None),
     ("rc-pos-noclear", "rate_counters", RC, "pos_q     <= {CW{1'b0}};", "pos_q     <= pos_q;", "POS_COUNT not cleared (dropped clear)", None),
     ("rc-pos-max", "rate_counters", RC, "pos_max_q <= (pos_q == MAX_M1);", "pos_max_q <= (pos_q == 32'd300);", "POS_COUNT saturates at 301 (constant)", None),

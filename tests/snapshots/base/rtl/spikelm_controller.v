@@ -355,8 +355,14 @@ module spikelm_controller #(
     reg signed [TOKW+2:0] e_left_q;
     reg            e_last_q;     // the current block is the run's last (tokens done >= TOKENS)
     // act_ready: blocks remain and the bank is not blocked, one register, so a beat taken is
-    // one LUT of (valid, ready) and a block's last beat one LUT4 with the two end flags.
+    // one LUT of (valid, ready) and a block's last beat one LUT4 with the two end flags. The
+    // port takes a kept copy, e_rdy_o: the encoder's handshake then has a net of its own, and
+    // the counters' enables here are not built from logic shared with the encoder's registers
+    // (that sharing routed e_rdy_q across the encoder and back into e_i_left_q's reset).
     reg            e_rdy_q;
+    wire           e_rdy_d;
+    wire           e_rdy_o;
+    spikelm_rep_reg #(.W(1)) u_rdy_o (.clk(clk), .d(e_rdy_d), .q(e_rdy_o));
     wire           e_fire = act_valid & e_rdy_q;
     // The end flags of the counters: e_i's is the sign of a down-counter (above), the others
     // are registers kept equal to (counter == last), set from compares of registers when the
@@ -368,7 +374,7 @@ module spikelm_controller #(
     wire           e_i_end     = e_i_left_q[DINW];
     wire           e_block_end = e_fire & e_i_end & e_grp_end_q;
 
-    assign act_ready    = e_rdy_q;
+    assign act_ready    = e_rdy_o;
     assign enc_bank_end = e_block_end & e_blk_end_q;
 
     // Blocks remain, and act_ready (blocks remain and the bank not blocked), each written as
@@ -379,9 +385,10 @@ module spikelm_controller #(
     wire rdy_go    = ~rst & start & tokens_nz_q;
     wire rdy_block = ~e_last_q & ~(e_blk_end_q ? b_next : b_cur);  // after a block's last beat
     wire rdy_beat  = e_more_q & ~b_cur;                            // after any other beat
+    assign e_rdy_d = e_idle ? rdy_go : (e_block_end ? rdy_block : rdy_beat);
     always @(posedge clk) begin
         e_more_q <= e_idle ? rdy_go : (e_block_end ? ~e_last_q : e_more_q);
-        e_rdy_q  <= e_idle ? rdy_go : (e_block_end ? rdy_block : rdy_beat);
+        e_rdy_q  <= e_rdy_d;
         if (e_cnt_idle) begin
             e_i_q       <= {DINW{1'b0}};
             e_grp_q     <= {RB{1'b0}};
@@ -433,6 +440,7 @@ module spikelm_controller #(
     reg [RB-1:0]   c_dr_q;
     reg [TB-1:0]   c_dt_q;
     reg [SBAB-1:0] c_base_q;     // ... of the row block's entry 0
+    reg [SBAB-1:0] c_addr_q;     // c_base_q + c_i_q in the RED state, a counter (no adder in front of the buffer's read)
     reg [TOKW+1:0] c_b1_q;       // c_gtok of the bank's first block (tokens once it completes)
     reg [TOKW+1:0] c_gtok_q;     // tokens once the row block completes
     reg            c_run_last_q; // the bank is the run's last: tokens before it + G * TPR >= tokens
@@ -588,6 +596,7 @@ module spikelm_controller #(
             c_dt_q       <= {TB{1'b0}};
             c_bank_q     <= 1'b0;
             c_base_q     <= {SBAB{1'b0}};
+            c_addr_q     <= {SBAB{1'b0}};
             c_b1_q       <= {1'b0, TPR_K};
             c_gtok_q     <= {1'b0, TPR_K};
             c_run_last_q <= bank1_last_q;
@@ -597,6 +606,9 @@ module spikelm_controller #(
         end else begin
             // c_fire is a step of the RED state, c_drain a beat of the DRAIN state.
             if (c_fire) begin
+                // c_addr_q steps past the block's last entry too: the drain that follows
+                // always ends in a reload of it, before the next reduction step.
+                c_addr_q <= c_addr_q + 1'b1;
                 if (c_i_end) begin
                     c_i_q      <= {DINW{1'b0}};
                     c_i_left_q <= din_left_q;
@@ -620,6 +632,7 @@ module spikelm_controller #(
                     if (!c_blk_end_q) begin          // next row block, same weights
                         c_blk_q     <= c_blk_q + 1'b1;
                         c_base_q    <= c_base_q + BLOCK_SZ;
+                        c_addr_q    <= c_base_q + BLOCK_SZ;
                         c_gtok_q    <= c_gnext_q;
                         c_blk_end_q <= (c_blk_q == B_PEN) | c_gnext_last_q;
                     end else begin
@@ -628,12 +641,14 @@ module spikelm_controller #(
                             c_cb_q      <= c_cb_q + 1'b1;
                             c_cb_end_q  <= (c_cb_q == ncb_m2_q);
                             c_base_q    <= c_bank_q ? BANK1 : {SBAB{1'b0}};
+                            c_addr_q    <= c_bank_q ? BANK1 : {SBAB{1'b0}};
                             c_gtok_q    <= c_b1_q;
                             c_blk_end_q <= G_ONE | c_b1_last_q;
                         end else begin               // bank complete
                             c_cb_q       <= {NCBW{1'b0}};
                             c_cb_end_q   <= ncb_is1_q;
                             c_base_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
+                            c_addr_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
                             c_b1_q       <= c_gnext_q;
                             c_gtok_q     <= c_gnext_q;
                             c_run_last_q <= c_bnext_last_q;
@@ -648,7 +663,7 @@ module spikelm_controller #(
     assign red_step   = red_o & c_step_o;
     assign red_wbuf   = ~c_wgt_o;
     assign red_i      = c_i_q;
-    assign red_addr   = c_base_q + { {(SBAB-DINW){1'b0}}, c_i_q};
+    assign red_addr   = c_addr_q;
     assign bias_addr  = c_cb_q[BAB-1:0];
     assign drain_t    = c_dt_q;
     assign drain_last = c_dr_end_q & c_run_end_q;

@@ -43,7 +43,10 @@
 // the adder's carry chain starts beside it: one register for every step was the unit's worst
 // path (5.2 ns, half of it routing). Its DOUTZ low bits, 0 for every layer (Dout is whole
 // column blocks), are neither copied nor added: a kept copy hides their constant from
-// synthesis, which had trimmed them from the shared register's adders.
+// synthesis, which had trimmed them from the shared register's adders. For the same reason
+// the add counter holds only its bits from DOUTZ up (its low bits would stay 0; as
+// flip-flops without an initial value synthesis kept them and their carry chain): the count
+// is those bits over DOUTZ zeros, or all ones once it wrapped.
 // counts: time step t, kind k (0 pos, 1 neg, 2 add) at [(3*t + k)*CW +: CW]; they follow a
 // pair's spikes by 2 + log2(LANES) cycles (the add counts by one more).
 module spikelm_rate_counters #(
@@ -98,7 +101,7 @@ module spikelm_rate_counters #(
                 wire [1:0]    s = spikes_q[2*(ln*T + tt) +: 2];
                 reg  [CW-1:0] pos_q;
                 reg  [CW-1:0] neg_q;
-                reg  [CW-1:0] add_q;      // additions, wrapping
+                reg  [CW-DOUTZ-1:0] add_q;  // additions from bit DOUTZ up, wrapping
                 reg           add_ov_q;   // add_q wrapped: the count is saturated
                 reg  [CW-1:0] add_out_q;  // the count: add_q, or 2^CW - 1 once it wrapped
                 reg           pos_max_q;  // pos_q = 2^CW - 1
@@ -107,20 +110,25 @@ module spikelm_rate_counters #(
                 spikelm_rep_reg #(.W(DOUTW - DOUTZ)) u_dout (
                     .clk(clk), .d(dout[DOUTW-1:DOUTZ]), .q(dout_q)
                 );
-                wire [CW:0]   add_sum = {1'b0, add_q}
-                                      + ({ {(CW+1-DOUTW+DOUTZ){1'b0}}, dout_q} << DOUTZ);
+                wire [CW-DOUTZ:0] add_sum = {1'b0, add_q} + { {(CW+1-DOUTW){1'b0}}, dout_q};
+                wire [CW-1:0]     add_full;  // the additions: add_q over DOUTZ zeros
+                if (DOUTZ > 0) begin : g_add_lo
+                    assign add_full = {add_q, {DOUTZ{1'b0}}};
+                end else begin : g_add_all
+                    assign add_full = add_q;
+                end
 
                 always @(posedge clk) begin
                     if (clear) begin
                         pos_q     <= {CW{1'b0}};
                         neg_q     <= {CW{1'b0}};
-                        add_q     <= {CW{1'b0}};
+                        add_q     <= {(CW-DOUTZ){1'b0}};
                         add_ov_q  <= 1'b0;
                         add_out_q <= {CW{1'b0}};
                         pos_max_q <= 1'b0;
                         neg_max_q <= 1'b0;
                     end else begin
-                        add_out_q <= add_q | {CW{add_ov_q}};
+                        add_out_q <= add_full | {CW{add_ov_q}};
                         if (inc_q) begin
                             if (s == 2'b10 && !pos_max_q) begin
                                 pos_q     <= pos_q + 1'b1;
@@ -131,8 +139,8 @@ module spikelm_rate_counters #(
                                 neg_max_q <= (neg_q == MAX_M1);
                             end
                             if (s[1]) begin
-                                add_q    <= add_sum[CW-1:0];
-                                add_ov_q <= add_ov_q | add_sum[CW];
+                                add_q    <= add_sum[CW-DOUTZ-1:0];
+                                add_ov_q <= add_ov_q | add_sum[CW-DOUTZ];
                             end
                         end
                     end
