@@ -74,6 +74,8 @@ MUTANTS = [
     ("ctl-eileft-step", "controller", C, "e_i_left_q <= e_i_left_q - 1'b1;", "e_i_left_q <= e_i_left_q - 2'd2;", "the encode counter's steps left fall by 2 (constant off by one)", None),
     ("ctl-iend-dead", "controller", C, "din_left_q <= din_left_idle_q;", "din_left_q <= {1'b0, din_left_idle_q[DINW-1:0]};", "the reload's sign for Din = 1 dropped (no shape has Din 1)", None),
     ("ctl-bank-swap", "controller", C, "e_base_q    <= e_bank_q ? {SBAB{1'b0}} : BANK1;", "e_base_q    <= e_bank_q ? BANK1 : {SBAB{1'b0}};", "encoder writes the wrong bank (inverted condition)", None),
+    ("ctl-addr-block", "controller", C, "c_addr_q    <= c_base_q + BLOCK_SZ;", "c_addr_q    <= c_addr_q + 1'b1;", "the reduction's buffer address runs on into the next row block instead of reloading its base (dropped reload)", None),
+    ("ctl-addr-bank", "controller", C, "c_addr_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;", "c_addr_q     <= c_bank_q ? BANK1 : {SBAB{1'b0}};", "the reduction reads the wrong bank after a bank (inverted condition)", None),
     ("ctl-emore-idle", "controller", C, "wire rdy_go    = ~rst & start & tokens_nz_q;", "wire rdy_go    = ~rst & tokens_nz_q;", "activation ready while idle (dropped term: START)", None),
     ("ctl-state-copy-late", "controller", C, ".d({state_d[I_DRAIN], state_d[I_RED]})", ".d({state_d[I_DRAIN], state_q[I_RED]})", "the engine's copy of the RED state bit one cycle late (wrong signal)", None),
     ("ctl-state-noreset", "controller", C, "state_d = S_IDLE;  // reset, or no run", "state_d = state_q;", "state held through reset and idle (removed reset)", None),
