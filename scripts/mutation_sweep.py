@@ -76,6 +76,8 @@ MUTANTS = [
     ("ctl-bank-swap", "controller", C, "e_base_q    <= e_bank_q ? {SBAB{1'b0}} : BANK1;", "e_base_q    <= e_bank_q ? BANK1 : {SBAB{1'b0}};", "encoder writes the wrong bank (inverted condition)", None),
     ("ctl-addr-block", "controller", C, "c_addr_q    <= c_base_q + BLOCK_SZ;", "c_addr_q    <= c_addr_q + 1'b1;", "the reduction's buffer address runs on into the next row block instead of reloading its base (dropped reload)", None),
     ("ctl-addr-bank", "controller", C, "c_addr_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;", "c_addr_q     <= c_bank_q ? BANK1 : {SBAB{1'b0}};", "the reduction reads the wrong bank after a bank (inverted condition)", None),
+    ("ctl-blk-done", "controller", C, "wire           c_blk_done = c_drain & c_dr_end_o;", "wire           c_blk_done = c_drain;", "the block end's bookkeeping at every drain beat (dropped term: the kept copy of the drain's end flag)", None),
+    ("ctl-cb-step", "controller", C, "c_cb_step_q <= ~c_idle & c_blk_done & c_blk_end_q;", "c_cb_step_q <= ~c_idle & c_blk_done & c_cb_end_q;", "the column block steps after the wrong block end (wrong flag)", None),
     ("ctl-emore-idle", "controller", C, "wire rdy_go    = ~rst & start & tokens_nz_q;", "wire rdy_go    = ~rst & tokens_nz_q;", "activation ready while idle (dropped term: START)", None),
     ("ctl-state-copy-late", "controller", C, ".d({state_d[I_DRAIN], state_d[I_RED]})", ".d({state_d[I_DRAIN], state_q[I_RED]})", "the engine's copy of the RED state bit one cycle late (wrong signal)", None),
     ("ctl-state-noreset", "controller", C, "state_d = S_IDLE;  // reset, or no run", "state_d = state_q;", "state held through reset and idle (removed reset)", None),

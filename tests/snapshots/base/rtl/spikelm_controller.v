@@ -464,6 +464,21 @@ module spikelm_controller #(
     reg            dr_ok_q;      // a drain beat may go (below)
     wire           c_drain    = state_q[I_DRAIN] & dr_ok_q;  // a drain beat
     reg            c_dr_end_q;   // c_dr == R - 1: the drain beat is the row block's last
+    // Its next value, for it and for a kept copy c_dr_end_o that the block end's bookkeeping
+    // (buffer addresses, token counts, end flags, bank) reads: c_dr_end_q then drives only the
+    // state, the weight flag and the drain counters, and its net is not spread over ~60 loads.
+    wire           c_dr_end_d;
+    wire           c_dr_end_o;
+    spikelm_rep_reg #(.W(1)) u_dr_end_o (.clk(clk), .d(c_dr_end_d), .q(c_dr_end_o));
+    wire           c_blk_done = c_drain & c_dr_end_o;  // the row block's last drain beat
+    // The column block counter steps a cycle after that beat, on this registered pulse, so its
+    // enable is one LUT and not the drain handshake (three LUT levels and a wide route at two
+    // placer seeds): nothing reads c_cb_q or c_cb_end_q in the cycle after a block end. The
+    // next block end is at least 4 cycles later (a reduction step, APIPE >= 1 cycles of the
+    // array pipeline, the drain credit's register, a drain beat), and c_bank_last_q and
+    // c_run_end_q, joined from c_cb_end_q a cycle behind, have settled a cycle before it; the
+    // bias read (c_cb_q) is at drain beats only.
+    reg            c_cb_step_q;
     // The end flags' next values, registered a step ahead: c_gtok and c_b1 change only when
     // a row block's drain ends, at least Din + ARRAY_PIPE + R > 2 cycles apart, so these sums
     // and compares have settled (two cycles) before the next block end reads them, and no
@@ -584,15 +599,20 @@ module spikelm_controller #(
     // The bank's next row block reuses the weights; a column block's first takes the stream's.
     assign c_wgt_d = c_idle | ((c_drain & c_dr_end_q) ? c_blk_end_q : c_wgt_q);
 
+    assign c_dr_end_d = c_idle ? R_ONE
+                      : ~c_drain ? c_dr_end_q
+                      : c_dr_end_q ? R_ONE : (c_dr_q == R_PEN);
+
     always @(posedge clk) begin
-        state_q <= state_d;
-        c_wgt_q <= c_wgt_d;
+        state_q     <= state_d;
+        c_wgt_q     <= c_wgt_d;
+        c_dr_end_q  <= c_dr_end_d;
+        c_cb_step_q <= ~c_idle & c_blk_done & c_blk_end_q;
         if (c_idle) begin
             c_i_q        <= {DINW{1'b0}};
             c_cb_q       <= {NCBW{1'b0}};
             c_blk_q      <= {GW{1'b0}};
             c_dr_q       <= {RB{1'b0}};
-            c_dr_end_q   <= R_ONE;
             c_dt_q       <= {TB{1'b0}};
             c_bank_q     <= 1'b0;
             c_base_q     <= {SBAB{1'b0}};
@@ -618,43 +638,48 @@ module spikelm_controller #(
                 end
             end
             if (c_drain) begin
-                c_dt_q <= (c_dt_q == T_LAST) ? {TB{1'b0}} : c_dt_q + 1'b1;
                 if (!c_dr_end_q) begin
-                    c_dr_q     <= c_dr_q + 1'b1;
-                    c_dr_end_q <= (c_dr_q == R_PEN);
+                    c_dr_q <= c_dr_q + 1'b1;
+                    c_dt_q <= (c_dt_q == T_LAST) ? {TB{1'b0}} : c_dt_q + 1'b1;
                 end else begin
-                    c_dr_q     <= {RB{1'b0}};
-                    c_dr_end_q <= R_ONE;
-                    c_dt_q     <= {TB{1'b0}};
-                    if (c_bank_last_q) begin
-                        c_bank_q <= ~c_bank_q;
+                    c_dr_q <= {RB{1'b0}};
+                    c_dt_q <= {TB{1'b0}};
+                end
+            end
+            if (c_blk_done) begin
+                if (c_bank_last_q) begin
+                    c_bank_q <= ~c_bank_q;
+                end
+                if (!c_blk_end_q) begin          // next row block, same weights
+                    c_blk_q     <= c_blk_q + 1'b1;
+                    c_base_q    <= c_base_q + BLOCK_SZ;
+                    c_addr_q    <= c_base_q + BLOCK_SZ;
+                    c_gtok_q    <= c_gnext_q;
+                    c_blk_end_q <= (c_blk_q == B_PEN) | c_gnext_last_q;
+                end else begin
+                    c_blk_q     <= {GW{1'b0}};
+                    if (!c_cb_end_q) begin       // next column block, same bank
+                        c_base_q    <= c_bank_q ? BANK1 : {SBAB{1'b0}};
+                        c_addr_q    <= c_bank_q ? BANK1 : {SBAB{1'b0}};
+                        c_gtok_q    <= c_b1_q;
+                        c_blk_end_q <= G_ONE | c_b1_last_q;
+                    end else begin               // bank complete
+                        c_base_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
+                        c_addr_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
+                        c_b1_q       <= c_gnext_q;
+                        c_gtok_q     <= c_gnext_q;
+                        c_run_last_q <= c_bnext_last_q;
+                        c_blk_end_q  <= G_ONE | c_gnext_last_q;
                     end
-                    if (!c_blk_end_q) begin          // next row block, same weights
-                        c_blk_q     <= c_blk_q + 1'b1;
-                        c_base_q    <= c_base_q + BLOCK_SZ;
-                        c_addr_q    <= c_base_q + BLOCK_SZ;
-                        c_gtok_q    <= c_gnext_q;
-                        c_blk_end_q <= (c_blk_q == B_PEN) | c_gnext_last_q;
-                    end else begin
-                        c_blk_q     <= {GW{1'b0}};
-                        if (!c_cb_end_q) begin       // next column block, same bank
-                            c_cb_q      <= c_cb_q + 1'b1;
-                            c_cb_end_q  <= (c_cb_q == ncb_m2_q);
-                            c_base_q    <= c_bank_q ? BANK1 : {SBAB{1'b0}};
-                            c_addr_q    <= c_bank_q ? BANK1 : {SBAB{1'b0}};
-                            c_gtok_q    <= c_b1_q;
-                            c_blk_end_q <= G_ONE | c_b1_last_q;
-                        end else begin               // bank complete
-                            c_cb_q       <= {NCBW{1'b0}};
-                            c_cb_end_q   <= ncb_is1_q;
-                            c_base_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
-                            c_addr_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
-                            c_b1_q       <= c_gnext_q;
-                            c_gtok_q     <= c_gnext_q;
-                            c_run_last_q <= c_bnext_last_q;
-                            c_blk_end_q  <= G_ONE | c_gnext_last_q;
-                        end
-                    end
+                end
+            end
+            if (c_cb_step_q) begin               // the column block a block end finished
+                if (!c_cb_end_q) begin
+                    c_cb_q     <= c_cb_q + 1'b1;
+                    c_cb_end_q <= (c_cb_q == ncb_m2_q);
+                end else begin
+                    c_cb_q     <= {NCBW{1'b0}};
+                    c_cb_end_q <= ncb_is1_q;
                 end
             end
         end
