@@ -309,9 +309,10 @@ module spikelm_controller #(
     // its bank's last drain beat), registered, so the WAITB state reads one flag and not a
     // multiplexer of the two bank flags by c_bank_q in the state register's loop.
     reg        c_full_q;
+    wire       c_bflip;  // the bookkeeping pulse flips c_bank_q at this edge (below)
     always @(posedge clk) begin
         full_q   <= full_d;
-        c_full_q <= (c_bank_q ^ cmp_bank_end) ? full_d[1] : full_d[0];
+        c_full_q <= (c_bank_q ^ cmp_bank_end ^ c_bflip) ? full_d[1] : full_d[0];
         freed_q  <= {c_bank_q, ~c_bank_q} & {2{cmp_bank_end & ~c_idle}};
         if (idle) begin
             taken_q  <= 2'b00;
@@ -464,31 +465,34 @@ module spikelm_controller #(
     reg            dr_ok_q;      // a drain beat may go (below)
     wire           c_drain    = state_q[I_DRAIN] & dr_ok_q;  // a drain beat
     reg            c_dr_end_q;   // c_dr == R - 1: the drain beat is the row block's last
-    // Its next value, for it and for a kept copy c_dr_end_o that the block end's bookkeeping
-    // (buffer addresses, token counts, end flags, bank) reads: c_dr_end_q then drives only the
-    // state, the weight flag and the drain counters, and its net is not spread over ~60 loads.
-    wire           c_dr_end_d;
-    wire           c_dr_end_o;
-    spikelm_rep_reg #(.W(1)) u_dr_end_o (.clk(clk), .d(c_dr_end_d), .q(c_dr_end_o));
-    wire           c_blk_done = c_drain & c_dr_end_o;  // the row block's last drain beat
-    // The column block counter steps a cycle after that beat, on this registered pulse, so its
-    // enable is one LUT and not the drain handshake (three LUT levels and a wide route at two
-    // placer seeds): nothing reads c_cb_q or c_cb_end_q in the cycle after a block end. The
-    // next block end is at least 4 cycles later (a reduction step, APIPE >= 1 cycles of the
-    // array pipeline, the drain credit's register, a drain beat), and c_bank_last_q and
-    // c_run_end_q, joined from c_cb_end_q a cycle behind, have settled a cycle before it; the
-    // bias read (c_cb_q) is at drain beats only.
-    reg            c_cb_step_q;
-    // The end flags' next values, registered a step ahead: c_gtok and c_b1 change only when
-    // a row block's drain ends, at least Din + ARRAY_PIPE + R > 2 cycles apart, so these sums
-    // and compares have settled (two cycles) before the next block end reads them, and no
-    // carry chain sits in the drain handshake.
+    wire           c_blk_done = c_drain & c_dr_end_q;  // the row block's last drain beat
+    // The block end's bookkeeping (bank flag, row and column block counters, base, token
+    // counts, end flags) runs a cycle after that beat, on this registered pulse, so the enables
+    // of those ~60 flip-flops are one register and the branch flags, not the drain handshake
+    // (dr_ok_q, the state, the end flag: three LUT levels and a 4-5 ns route at two placer
+    // seeds). The reduction's address (c_addr_q) is no longer loaded by the block end either:
+    // it takes c_anext_q on every drain cycle, when its value is unused. Nothing reads the
+    // bookkeeping before the next block end, at least 4 cycles later (a reduction step, APIPE
+    // >= 1 cycles of the array pipeline, the drain credit's register, a drain beat), and what
+    // is joined from it (c_bank_last_q, c_run_end_q, c_gnext_last_q, c_anext_q) has settled a
+    // cycle before; the WAITB flag's bank select counts the flip the pulse is about to make.
+    reg            c_bend_q;
+    reg [SBAB-1:0] c_anext_q;    // the next row block's base: c_addr_q's value after the block end
+    // The end flags' next values, registered a step ahead: c_gtok and c_b1 change only on the
+    // bookkeeping pulse, and the next pulse reads these sums and compares at least 4 cycles
+    // later, after they have settled (two cycles), so no carry chain sits in the drain
+    // handshake. c_anext_q is the same for the reduction's address.
     reg [TOKW+1:0] c_gnext_q;      // c_gtok + TPR: c_gtok of the next block
     reg [TOKW+1:0] c_bnext_q;      // c_gtok + G * TPR: tokens after the next bank
     reg            c_gnext_last_q; // c_gnext >= tokens: the next block is the run's last
     reg            c_b1_last_q;    // c_b1 >= tokens: the bank's first block is the run's last
     reg            c_bnext_last_q; // c_bnext >= tokens: the next bank is the run's last
     always @(posedge clk) begin
+        if (!c_blk_end_q) begin
+            c_anext_q <= c_base_q + BLOCK_SZ;                 // next row block, same bank
+        end else begin                                        // the bank's first block: of
+            c_anext_q <= (c_bank_q ^ c_cb_end_q) ? BANK1 : {SBAB{1'b0}};  // this bank, or the next
+        end
         c_gnext_q      <= c_gtok_q + {1'b0, TPR_K};
         c_bnext_q      <= c_gtok_q + BANKTOK_K;
         c_gnext_last_q <= (c_gnext_q >= {2'b00, tokens_q});
@@ -567,7 +571,8 @@ module spikelm_controller #(
     end
 
     assign drain_fire   = drain_o & dr_ok_o;  // c_drain from the copies, for the engine
-    assign cmp_bank_end = c_drain & c_dr_end_q & c_bank_last_q;
+    assign cmp_bank_end = c_blk_done & c_bank_last_q;
+    assign c_bflip      = c_bend_q & c_bank_last_q;
 
     // While no run is in progress the state is IDLE (a run ends in FLUSH on out_done, when
     // BUSY falls), so reset and idle set IDLE rather than hold: each state bit's next value
@@ -586,7 +591,7 @@ module spikelm_controller #(
                 state_q[I_WAITB]: if (c_full_q) state_d = S_RED;
                 state_q[I_RED]:   if (c_fire & c_i_end) state_d = S_DRAIN;
                 state_q[I_DRAIN]: begin
-                    if (c_drain & c_dr_end_q) begin
+                    if (c_blk_done) begin
                         state_d = c_bank_last_q ? (c_run_end_q ? S_FLUSH : S_WAITB) : S_RED;
                     end
                 end
@@ -597,22 +602,18 @@ module spikelm_controller #(
     end
 
     // The bank's next row block reuses the weights; a column block's first takes the stream's.
-    assign c_wgt_d = c_idle | ((c_drain & c_dr_end_q) ? c_blk_end_q : c_wgt_q);
-
-    assign c_dr_end_d = c_idle ? R_ONE
-                      : ~c_drain ? c_dr_end_q
-                      : c_dr_end_q ? R_ONE : (c_dr_q == R_PEN);
+    assign c_wgt_d = c_idle | (c_blk_done ? c_blk_end_q : c_wgt_q);
 
     always @(posedge clk) begin
-        state_q     <= state_d;
-        c_wgt_q     <= c_wgt_d;
-        c_dr_end_q  <= c_dr_end_d;
-        c_cb_step_q <= ~c_idle & c_blk_done & c_blk_end_q;
+        state_q  <= state_d;
+        c_wgt_q  <= c_wgt_d;
+        c_bend_q <= ~c_idle & c_blk_done;
         if (c_idle) begin
             c_i_q        <= {DINW{1'b0}};
             c_cb_q       <= {NCBW{1'b0}};
             c_blk_q      <= {GW{1'b0}};
             c_dr_q       <= {RB{1'b0}};
+            c_dr_end_q   <= R_ONE;
             c_dt_q       <= {TB{1'b0}};
             c_bank_q     <= 1'b0;
             c_base_q     <= {SBAB{1'b0}};
@@ -639,47 +640,44 @@ module spikelm_controller #(
             end
             if (c_drain) begin
                 if (!c_dr_end_q) begin
-                    c_dr_q <= c_dr_q + 1'b1;
-                    c_dt_q <= (c_dt_q == T_LAST) ? {TB{1'b0}} : c_dt_q + 1'b1;
+                    c_dr_q     <= c_dr_q + 1'b1;
+                    c_dr_end_q <= (c_dr_q == R_PEN);
+                    c_dt_q     <= (c_dt_q == T_LAST) ? {TB{1'b0}} : c_dt_q + 1'b1;
                 end else begin
-                    c_dr_q <= {RB{1'b0}};
-                    c_dt_q <= {TB{1'b0}};
+                    c_dr_q     <= {RB{1'b0}};
+                    c_dr_end_q <= R_ONE;
+                    c_dt_q     <= {TB{1'b0}};
                 end
             end
-            if (c_blk_done) begin
+            if (state_q[I_DRAIN]) begin
+                c_addr_q <= c_anext_q;
+            end
+            if (c_bend_q) begin                  // a cycle after the block's last drain beat
                 if (c_bank_last_q) begin
                     c_bank_q <= ~c_bank_q;
                 end
                 if (!c_blk_end_q) begin          // next row block, same weights
                     c_blk_q     <= c_blk_q + 1'b1;
                     c_base_q    <= c_base_q + BLOCK_SZ;
-                    c_addr_q    <= c_base_q + BLOCK_SZ;
                     c_gtok_q    <= c_gnext_q;
                     c_blk_end_q <= (c_blk_q == B_PEN) | c_gnext_last_q;
                 end else begin
                     c_blk_q     <= {GW{1'b0}};
                     if (!c_cb_end_q) begin       // next column block, same bank
+                        c_cb_q      <= c_cb_q + 1'b1;
+                        c_cb_end_q  <= (c_cb_q == ncb_m2_q);
                         c_base_q    <= c_bank_q ? BANK1 : {SBAB{1'b0}};
-                        c_addr_q    <= c_bank_q ? BANK1 : {SBAB{1'b0}};
                         c_gtok_q    <= c_b1_q;
                         c_blk_end_q <= G_ONE | c_b1_last_q;
                     end else begin               // bank complete
+                        c_cb_q       <= {NCBW{1'b0}};
+                        c_cb_end_q   <= ncb_is1_q;
                         c_base_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
-                        c_addr_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
                         c_b1_q       <= c_gnext_q;
                         c_gtok_q     <= c_gnext_q;
                         c_run_last_q <= c_bnext_last_q;
                         c_blk_end_q  <= G_ONE | c_gnext_last_q;
                     end
-                end
-            end
-            if (c_cb_step_q) begin               // the column block a block end finished
-                if (!c_cb_end_q) begin
-                    c_cb_q     <= c_cb_q + 1'b1;
-                    c_cb_end_q <= (c_cb_q == ncb_m2_q);
-                end else begin
-                    c_cb_q     <= {NCBW{1'b0}};
-                    c_cb_end_q <= ncb_is1_q;
                 end
             end
         end
