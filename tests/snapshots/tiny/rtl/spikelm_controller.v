@@ -305,9 +305,11 @@ module spikelm_controller #(
     // (a multiplexer selected by the handshake behind one fed by it).
     wire b_cur  = taken_q[e_bank_q] & ~freed_q[e_bank_q];    // the encoder stays in its bank
     wire b_next = taken_q[~e_bank_q] & ~freed_q[~e_bank_q];  // ... it moves to the other
-    // The compute process's bank is full: full_d of the bank it reads next cycle (it steps on
-    // its bank's last drain beat), registered, so the WAITB state reads one flag and not a
-    // multiplexer of the two bank flags by c_bank_q in the state register's loop.
+    // The compute process's bank is full: full_d of the bank it reads next cycle, registered,
+    // so the WAITB state reads one flag and not a multiplexer of the two bank flags by c_bank_q
+    // in the state register's loop. c_bank_q flips a cycle after its bank's last drain beat
+    // (on the bookkeeping pulse), so in that beat and the next cmp_bank_end and c_bflip select
+    // the new bank.
     reg        c_full_q;
     wire       c_bflip;  // the bookkeeping pulse flips c_bank_q at this edge (below)
     always @(posedge clk) begin
