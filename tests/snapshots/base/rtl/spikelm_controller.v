@@ -479,7 +479,7 @@ module spikelm_controller #(
     // is joined from it (c_bank_last_q, c_run_end_q, c_gnext_last_q, c_anext_q) has settled a
     // cycle before; the WAITB flag's bank select counts the flip the pulse is about to make.
     reg            c_bend_q;
-    reg [SBAB-1:0] c_anext_q;    // the next row block's base: c_addr_q's value after the block end
+    reg [SBAB-1:0] c_anext_q;    // the next row block's base: c_addr_q and c_base_q after the block end
     // The end flags' next values, registered a step ahead: c_gtok and c_b1 change only on the
     // bookkeeping pulse, and the next pulse reads these sums and compares at least 4 cycles
     // later, after they have settled (two cycles), so no carry chain sits in the drain
@@ -655,12 +655,12 @@ module spikelm_controller #(
                 c_addr_q <= c_anext_q;
             end
             if (c_bend_q) begin                  // a cycle after the block's last drain beat
+                c_base_q <= c_anext_q;           // still the finished block's next base
                 if (c_bank_last_q) begin
                     c_bank_q <= ~c_bank_q;
                 end
                 if (!c_blk_end_q) begin          // next row block, same weights
                     c_blk_q     <= c_blk_q + 1'b1;
-                    c_base_q    <= c_base_q + BLOCK_SZ;
                     c_gtok_q    <= c_gnext_q;
                     c_blk_end_q <= (c_blk_q == B_PEN) | c_gnext_last_q;
                 end else begin
@@ -668,13 +668,11 @@ module spikelm_controller #(
                     if (!c_cb_end_q) begin       // next column block, same bank
                         c_cb_q      <= c_cb_q + 1'b1;
                         c_cb_end_q  <= (c_cb_q == ncb_m2_q);
-                        c_base_q    <= c_bank_q ? BANK1 : {SBAB{1'b0}};
                         c_gtok_q    <= c_b1_q;
                         c_blk_end_q <= G_ONE | c_b1_last_q;
                     end else begin               // bank complete
                         c_cb_q       <= {NCBW{1'b0}};
                         c_cb_end_q   <= ncb_is1_q;
-                        c_base_q     <= c_bank_q ? {SBAB{1'b0}} : BANK1;
                         c_b1_q       <= c_gnext_q;
                         c_gtok_q     <= c_gnext_q;
                         c_run_last_q <= c_bnext_last_q;
