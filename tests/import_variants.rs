@@ -7,7 +7,7 @@ mod import_support;
 
 use import_support::{
     config_with, extra_heads, on_grid, options, serialize, serialize_as, tiny_config, tiny_tensors,
-    write_dir, write_shards, write_tiny, Store, Tiny, TINY,
+    write_dir, write_shards, write_tiny, Store, Tensors, Tiny, TINY,
 };
 use serde_json::json;
 use spikelm_hw::import::checkpoint::{f16_value, load_checkpoint};
@@ -159,6 +159,52 @@ fn f16_and_bf16_checkpoints_load_the_f32_weights_and_integers_are_refused() {
     assert_eq!(f16_value(0x7bff), 65504.0);
     assert_eq!(f16_value(0xc000), -2.0);
     assert!(f16_value(0x7c00).is_infinite() && f16_value(0x7e00).is_nan());
+}
+
+#[test]
+fn legacy_layernorm_gamma_and_beta_names_load_the_same_weights() {
+    // Checkpoints ported from TensorFlow BERT (bert-base-uncased's model.safetensors among
+    // them) name a LayerNorm's parameters `gamma` and `beta`.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let tensors = tiny_tensors(&TINY, "bert.", false);
+    let legacy = |name: &str| {
+        name.replace("LayerNorm.weight", "LayerNorm.gamma")
+            .replace("LayerNorm.bias", "LayerNorm.beta")
+    };
+    let renamed: Tensors = tensors
+        .iter()
+        .map(|(k, v)| (legacy(k), v.clone()))
+        .collect();
+    assert!(renamed.keys().any(|k| k.ends_with("LayerNorm.gamma")));
+    let load = |name: &str, t: &Tensors| {
+        let dir = tmp.path().join(name);
+        write_dir(&dir, &serialize(t), &tiny_config(&TINY));
+        load_checkpoint(&dir, 4)
+    };
+    let reference = load("new", &tensors).expect("new names").weights;
+    let old = load("legacy", &renamed).expect("legacy names").weights;
+    assert_eq!(old, reference);
+
+    // Both names for one parameter: refused naming both, not one picked.
+    let mut both = tensors.clone();
+    let dup = "bert.encoder.layer.0.output.LayerNorm.beta";
+    both.insert(
+        dup.to_string(),
+        tensors["bert.encoder.layer.0.output.LayerNorm.bias"].clone(),
+    );
+    let e = load("both", &both).expect_err("stored twice").to_string();
+    assert!(
+        has_all(&e, &["encoder.layer.0.output.LayerNorm.bias", dup, "twice"]),
+        "{e}"
+    );
+    // Neither: the missing tensor is named with its legacy name.
+    let mut none = tensors.clone();
+    none.remove("bert.embeddings.LayerNorm.weight");
+    let e = load("none", &none).expect_err("missing").to_string();
+    assert!(
+        has_all(&e, &["bert.embeddings.LayerNorm.weight", "LayerNorm.gamma"]),
+        "{e}"
+    );
 }
 
 fn with_config(tmp: &Path, name: &str, edits: &[(&str, Option<serde_json::Value>)]) -> PathBuf {

@@ -271,10 +271,34 @@ impl Reader<'_> {
         Ok(Array1::from(self.floats(name, &[len], what)?))
     }
 
+    /// A LayerNorm's γ and β: `LayerNorm.weight` and `.bias`, or the names of checkpoints
+    /// ported from the original TensorFlow BERT, `LayerNorm.gamma` and `.beta` (the Hugging Face
+    /// `bert-base-uncased` files still carry them; `transformers` renames them when it loads).
     fn norm(&self, module: &str, h: usize) -> Result<LayerNormWeights, ImportError> {
+        let pick = |new: &str, legacy: &str| {
+            let name = format!("{module}.LayerNorm.{new}");
+            let old = format!("{module}.LayerNorm.{legacy}");
+            let name = match (self.has(&name), self.has(&old)) {
+                (true, true) => {
+                    return Err(ImportError::field(
+                        self.path,
+                        format!("{}{name}", self.prefix),
+                        format!(
+                            "present beside its legacy name `{}{old}`: one LayerNorm parameter \
+                             stored twice; keep one",
+                            self.prefix
+                        ),
+                    ))
+                }
+                (false, true) => old,
+                _ => name,
+            };
+            let what = format!("[hidden_size] (or under the legacy name `LayerNorm.{legacy}`)");
+            self.vector(&name, h, &what)
+        };
         Ok(LayerNormWeights {
-            gamma: self.vector(&format!("{module}.LayerNorm.weight"), h, "[hidden_size]")?,
-            beta: self.vector(&format!("{module}.LayerNorm.bias"), h, "[hidden_size]")?,
+            gamma: pick("weight", "gamma")?,
+            beta: pick("bias", "beta")?,
         })
     }
 
