@@ -107,7 +107,7 @@ MUTANTS = [
     ("csr-cycles-read", "csr", S, "rmux[CNTW-1:0] = cycles;", "rmux[CNTW-1:0] = cycles + 1'b1;", "CYCLES read + 1", None),
     ("csr-info", "csr", S, "rmux           = INFO;", "rmux           = INFO ^ 32'h100;", "INFO bit flipped", None),
     ("csr-status-done", "csr", S, "rmux[STATUS_DONE] = done & ~start_pend_r;", "rmux[STATUS_DONE] = 1'b0;", "STATUS.DONE stuck at 0", None),
-    ("csr-status-busy", "csr", S, "rmux[STATUS_BUSY] = busy | start_pend_r;", "rmux[STATUS_BUSY] = 1'b0;", "STATUS.BUSY stuck at 0", None),
+    ("csr-status-busy", "csr", S, "rmux[STATUS_BUSY] = busy_status | start_pend_r;", "rmux[STATUS_BUSY] = 1'b0;", "STATUS.BUSY stuck at 0", None),
     ("csr-count-t-ok", "csr", S, "& ({28'd0, a[5:2]} < T);", "& ({28'd0, a[5:2]} <= T);", "counter read of t = T allowed (< to <=)", None),
     ("csr-tokens-reset", "csr", S, "tokens_q    <= SEQ_K;", "tokens_q    <= {TOKW{1'b0}};", "TOKENS resets to 0, not seq_len", None),
     ("csr-layer-reset", "csr", S, "layer_q     <= 2'd0;", "layer_q     <= 2'd1;", "LAYER resets to 1", None),
@@ -142,7 +142,7 @@ MUTANTS = [
     ("rc-add-sat", "rate_counters", RC, "add_out_q <= add_full | {CW{add_ov_q}};", "add_out_q <= add_full;", "ADD_COUNT wraps instead of saturating", None),
     ("rc-add-bit", "rate_counters", RC, "if (s[1]) begin", "if (s[0]) begin", "additions counted for -1 spikes only (bit index)", None),
     ("rc-pos-noclear", "rate_counters", RC, "pos_q     <= {CW{1'b0}};", "pos_q     <= pos_q;", "POS_COUNT not cleared (dropped clear)", None),
-    ("rc-pos-max", "rate_counters", RC, "pos_max_q <= (pos_q == MAX_M1);", "pos_max_q <= (pos_q == 32'd300);", "POS_COUNT saturates at 301 (constant)", None),
+    ("rc-pos-max", "rate_counters", RC, "pos_max_q <= pos_hi_q & pos_q[1] & ~pos_q[0];", "pos_max_q <= pos_q[1] & ~pos_q[0];", "POS_COUNT saturates at 3 (the high-bits flag dropped)", None),
     # ---- output stage / amplitude ----
     ("out-sat-bound", "out_stage", O, "assign y_row[c*YW +: YW] = fits_q ? low_q : {sign_q, {(YW-1){~sign_q}}};", "assign y_row[c*YW +: YW] = fits_q ? low_q : {~sign_q, {(YW-1){sign_q}}};", "outputs saturate to the wrong bound", None),
     ("out-fits-bit", "out_stage", O, "fits_q <= (&f_in_q) & (t_q[TWH:YW] == {(TWH-YW+1){t_q[TWH]}});", "fits_q <= (&f_in_q) & (t_q[TWH:YW+1] == {(TWH-YW){t_q[TWH]}});", "saturation threshold one bit off", None),

@@ -56,11 +56,12 @@ fn check_lanes(dout: u64, doutz: u32, n_beats: usize) {
     const CW: u32 = 6;
     let max = (1u64 << CW) - 1;
     // Beats of 2 lanes x 2 time steps: t = 0 always +1 in lane 0 and random in lane 1 (its +1
-    // count passes 63), t = 1 random in both.
+    // count passes 63), t = 1 always -1 in lane 0 (a -1 counter held at its maximum) and random
+    // in lane 1. A step on every beat is the closest a counter comes to its maximum's flag.
     let mut rng = Lcg(0x7261_7465);
     let code = |rng: &mut Lcg| [0u8, 2, 3][rng.below(3) as usize];
     let beats: Vec<[u8; 4]> = (0..n_beats)
-        .map(|_| [2, code(&mut rng), code(&mut rng), code(&mut rng)])
+        .map(|_| [2, 3, code(&mut rng), code(&mut rng)])
         .collect();
     let mut body = String::new();
     for b in &beats {
@@ -103,9 +104,10 @@ fn check_lanes(dout: u64, doutz: u32, n_beats: usize) {
             want[2] == max,
             "t = 0 must saturate its add count: {want:?}"
         );
+        assert!(want[4] == max, "t = 1 must saturate its -1 count: {want:?}");
         assert!(
-            want[4] < max,
-            "t = 1 keeps a count below the bound: {want:?}"
+            want[1] < max && want[3] < max,
+            "the other sign keeps a count below the bound: {want:?}"
         );
     } else {
         assert!(

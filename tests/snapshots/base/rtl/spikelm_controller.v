@@ -68,6 +68,7 @@ module spikelm_controller #(
     input  wire [1:0]       layer,
     input  wire [TOKW-1:0]  tokens,
     output wire             busy_csr,      // BUSY, a copy for the register block and START's gate
+    output wire             busy_stat,     // BUSY, a copy for the register block's STATUS read
     output wire             done,
     output wire [CNTW-1:0]  cycles,
     output wire [DOUTW-1:0] run_dout,
@@ -220,6 +221,10 @@ module spikelm_controller #(
     // placed beside the register block), not a net from here across the chip.
     wire            busy_d = ~rst & (go | (busy_q & ~out_done));
     spikelm_rep_reg #(.W(1)) u_busy_csr (.clk(clk), .d(busy_d), .q(busy_csr));
+    // STATUS reads a copy of its own, placed beside the read multiplexer: busy_csr's net spans
+    // the run registers' enables, and as a read multiplexer input it was the engine's slowest
+    // path out of context at one placer seed.
+    spikelm_rep_reg #(.W(1)) u_busy_stat (.clk(clk), .d(busy_d), .q(busy_stat));
     // The compute process gets a copy too (kept apart, placed beside its counters and state):
     // its start and idle conditions then read a local flip-flop, not busy_q's net, which spans
     // the encode process, the CYCLES counter and the activation handshake.

@@ -83,6 +83,7 @@ module spikelm_engine (
     // ---- Registers ----
     wire                                   start;
     wire                                   busy_csr;  // the controller's BUSY, the register block's copy
+    wire                                   busy_stat; // and its copy for STATUS
     wire                                   done;
     wire [1:0]                             layer;
     wire [`SPIKELM_TOKW-1:0]               tokens;
@@ -132,7 +133,7 @@ module spikelm_engine (
         .clk(clk), .rst(rst),
         .csr_we(csr_we), .csr_re(csr_re), .csr_addr(csr_addr), .csr_wdata(csr_wdata),
         .csr_rdata(csr_rdata),
-        .busy(busy_csr), .done(done), .cycles(cycles), .counts(counts),
+        .busy(busy_csr), .busy_status(busy_stat), .done(done), .cycles(cycles), .counts(counts),
         .start(start), .layer(layer), .tokens(tokens), .out_shift(out_shift),
         .alpha(alpha),
         .bias_we(bias_we), .bias_bank(bias_bank), .bias_addr(bias_waddr), .bias_wdata(bias_wdata),
@@ -176,7 +177,7 @@ module spikelm_engine (
     ) u_ctrl (
         .clk(clk), .rst(rst),
         .start(go), .start_c(go_c), .layer(layer), .tokens(tokens),
-        .busy_csr(busy_csr), .done(done), .cycles(cycles), .run_dout(run_dout),
+        .busy_csr(busy_csr), .busy_stat(busy_stat), .done(done), .cycles(cycles), .run_dout(run_dout),
         .act_valid(s_act_tvalid), .act_ready(s_act_tready),
         .enc_grp(enc_grp), .enc_addr(enc_addr),
         .enc_bank_end(enc_bank_end), .enc_bank(enc_bank),

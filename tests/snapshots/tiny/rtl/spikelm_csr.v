@@ -63,6 +63,7 @@ module spikelm_csr #(
     output wire [31:0]          csr_rdata,
     // status
     input  wire                 busy,
+    input  wire                 busy_status,  // the same BUSY, a copy read by STATUS only
     input  wire                 done,
     input  wire [CNTW-1:0]      cycles,
     input  wire [T*3*CNTW-1:0]  counts,
@@ -297,7 +298,7 @@ module spikelm_csr #(
     always @* begin
         rmux = 32'd0;
         if (rd_status_q) begin
-            rmux[STATUS_BUSY] = busy | start_pend_r;
+            rmux[STATUS_BUSY] = busy_status | start_pend_r;
             rmux[STATUS_DONE] = done & ~start_pend_r;
         end
         if (rd_layer_q)  rmux[1:0]      = layer_q;

@@ -31,8 +31,14 @@
 // (each non-zero spike meets every one of the Dout weights of its row: + dout). CW-bit,
 // saturating. One encoded pair brings all T spikes at once, so each time step's counters see
 // their own spike (no time-step decoder). The inputs are registered first. A +1 counter holds
-// at its maximum by a flag register kept equal to (count = max), set from the count before the
-// step, so its enable is one LUT and its carry chain ends in its own flip-flops. The add counter
+// at its maximum by a flag register kept equal to (count = max), so its enable is one LUT and
+// its carry chain ends in its own flip-flops. The flag is set by a step from max - 1, which is
+// told from the count's two low bits (10) and a flag that its bits from 2 up are all ones,
+// computed two cycles behind in two registered stages (an AND per four bits, then of those):
+// a CW-bit equality into the flag was the unit's worst path (4 LUT levels). Two cycles late is
+// exact because a count grows by at most 1 a cycle and stops at max: if the count is max - 1
+// now, two cycles ago it was max - 3 or more, whose bits from 2 up are all ones already; and
+// if they were all ones two cycles ago, they still are now, so low bits 10 mean max - 1. The add counter
 // wraps, its carry out sets a sticky overflow flag, and a register after them holds the count
 // (the sum, or the maximum once it wrapped: exact, since the sum is exact until it first
 // wraps), so its carry chain, too, ends in flip-flops rather than in every bit's select. With
@@ -64,15 +70,27 @@ module spikelm_rate_counters #(
     output wire [T*3*CW-1:0]  counts
 );
     generate
-        if (T < 1 || CW <= DOUTW || DOUTZ < 0 || DOUTZ >= DOUTW || LANES < 1 || (LANES & (LANES - 1)) != 0) begin : g_bad_param
+        if (T < 1 || CW < 3 || CW <= DOUTW || DOUTZ < 0 || DOUTZ >= DOUTW || LANES < 1 || (LANES & (LANES - 1)) != 0) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_rate_counters: needs T >= 1, CW > DOUTW > DOUTZ >= 0 and LANES a power of two");
+                $display("ERROR: spikelm_rate_counters: needs T >= 1, CW >= 3, CW > DOUTW > DOUTZ >= 0 and LANES a power of two");
                 $finish;
             end
         end
     endgenerate
 
-    localparam [CW-1:0] MAX_M1 = { {(CW-1){1'b1}}, 1'b0};  // one below the maximum
+    // A count's bits from 2 up, in groups of four (the top group padded with ones).
+    localparam integer NG = (CW - 2 + 3) / 4;
+
+    // Per group of four of a count's bits from 2 up: all ones.
+    function [NG-1:0] quads_all_ones(input [CW-3:0] high);
+        reg [4*NG-1:0] hi;
+        integer g;
+        begin
+            hi = {(4*NG){1'b1}};
+            hi[CW-3:0] = high;
+            for (g = 0; g < NG; g = g + 1) quads_all_ones[g] = &hi[4*g +: 4];
+        end
+    endfunction
 
     // Registered inputs (Dout per counter, below).
     reg             inc_q;
@@ -106,6 +124,10 @@ module spikelm_rate_counters #(
                 reg  [CW-1:0] add_out_q;  // the count: add_q, or 2^CW - 1 once it wrapped
                 reg           pos_max_q;  // pos_q = 2^CW - 1
                 reg           neg_max_q;  // neg_q = 2^CW - 1
+                reg  [NG-1:0] pos_quad_q; // pos_q's groups of four above bit 1, all ones
+                reg  [NG-1:0] neg_quad_q;
+                reg           pos_hi_q;   // pos_q's bits from 2 up all ones, two cycles ago
+                reg           neg_hi_q;
                 wire [DOUTW-DOUTZ-1:0] dout_q;  // Dout's bits from DOUTZ up
                 spikelm_rep_reg #(.W(DOUTW - DOUTZ)) u_dout (
                     .clk(clk), .d(dout[DOUTW-1:DOUTZ]), .q(dout_q)
@@ -127,16 +149,24 @@ module spikelm_rate_counters #(
                         add_out_q <= {CW{1'b0}};
                         pos_max_q <= 1'b0;
                         neg_max_q <= 1'b0;
+                        pos_quad_q <= {NG{1'b0}};
+                        neg_quad_q <= {NG{1'b0}};
+                        pos_hi_q  <= 1'b0;
+                        neg_hi_q  <= 1'b0;
                     end else begin
                         add_out_q <= add_full | {CW{add_ov_q}};
+                        pos_quad_q <= quads_all_ones(pos_q[CW-1:2]);
+                        neg_quad_q <= quads_all_ones(neg_q[CW-1:2]);
+                        pos_hi_q  <= &pos_quad_q;
+                        neg_hi_q  <= &neg_quad_q;
                         if (inc_q) begin
                             if (s == 2'b10 && !pos_max_q) begin
                                 pos_q     <= pos_q + 1'b1;
-                                pos_max_q <= (pos_q == MAX_M1);
+                                pos_max_q <= pos_hi_q & pos_q[1] & ~pos_q[0];
                             end
                             if (s == 2'b11 && !neg_max_q) begin
                                 neg_q     <= neg_q + 1'b1;
-                                neg_max_q <= (neg_q == MAX_M1);
+                                neg_max_q <= neg_hi_q & neg_q[1] & ~neg_q[0];
                             end
                             if (s[1]) begin
                                 add_q    <= add_sum[CW-DOUTZ-1:0];
