@@ -74,13 +74,15 @@ fn constant_row_gives_beta_and_rsqrt_normalises() {
     assert_eq!(y, vec![16384 + 7, -16384 - 3, 16384, -16384 + 1]);
 }
 
+use crate::units::interp::ecp5_sim::simulate_files_ecp5;
 use crate::units::testbench::{check_rows, random_stall_driver, simulate_files, tagged_beats, Lcg};
 
 /// Files of the LayerNorm unit in the generated tree, leaves first.
-const LAYERNORM_FILES: [&str; 7] = [
+const LAYERNORM_FILES: [&str; 8] = [
     "standalone/spikelm_sat.v",
     "rtl/spikelm_delay.v",
     "rtl/spikelm_ram_sdp.v",
+    "standalone/spikelm_mul18_ce.v",
     "standalone/spikelm_interp.v",
     "standalone/spikelm_mul_pipe.v",
     "standalone/spikelm_credit_fifo.v",
@@ -298,7 +300,6 @@ fn rtl_matches_the_model_under_random_stalls() {
         let codes = random_codes(dut, *eps, 21 + k as u64);
         let rows = rows(dut, 40, 5 + k as u64);
         let tb = stream_tb(dut, &codes, &rows, 9 + k as u32);
-        let got = tagged_beats(&simulate_files(&LAYERNORM_FILES, &tb), "Y");
         let want: Vec<_> = rows
             .iter()
             .map(|r| layer_norm_row(&r.x, &codes, &dut.fmt, &table))
@@ -307,7 +308,18 @@ fn rtl_matches_the_model_under_random_stalls() {
             .iter()
             .map(|r| ["z", "y"].map(|w| altered_row(&r.x, &codes, &dut.fmt, w)))
             .collect();
-        check_rows(&got, &want, &alt, &mut differ, &format!("{:?}", dut.fmt));
+        // The plain form, then the ECP5 forms (registered MULT18X18D, DP16KD row buffers and
+        // the 256-word 1/sqrt table in a DP16KD with its output register).
+        for ecp5 in [false, true] {
+            let log = if ecp5 {
+                simulate_files_ecp5(&LAYERNORM_FILES, &tb)
+            } else {
+                simulate_files(&LAYERNORM_FILES, &tb)
+            };
+            let got = tagged_beats(&log, "Y");
+            let what = format!("{:?} ecp5 {ecp5}", dut.fmt);
+            check_rows(&got, &want, &alt, &mut differ, &what);
+        }
     }
     assert!(
         differ.iter().all(|&d| d > 0),
