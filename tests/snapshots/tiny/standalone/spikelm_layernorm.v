@@ -112,7 +112,8 @@ module spikelm_layernorm #(
     endgenerate
 
     localparam [3:0] S_IN = 4'd0, S_GAP = 4'd1, S_ABS = 4'd2, S_HQ = 4'd3, S_SS = 4'd4,
-                     S_ZERO = 4'd5, S_LOAD = 4'd6, S_NORM = 4'd7, S_RSQRT = 4'd8, S_OUT = 4'd9;
+                     S_ZERO = 4'd5, S_LOAD = 4'd6, S_NORM = 4'd7, S_RSQRT = 4'd8, S_OUT = 4'd9,
+                     S_FLUSH = 4'd10;
     localparam integer NM1 = N - 1;
     localparam [AB-1:0] LAST_ADDR = NM1[AB-1:0];
     localparam [6:0] HW7 = HW[6:0];
@@ -120,6 +121,9 @@ module spikelm_layernorm #(
     localparam [5:0] SS0_6 = SS0[5:0];
 
     reg  [3:0]    state_q;
+    // The row's last beat left the output FIFO, registered: the clear of the row state below
+    // fans out to many registers, and out_last is the FIFO's distributed-memory read.
+    reg        done_q;
     reg  [2:0]    wait_q;
 
     // ---- in: input register, buffer write, S and Q ----
@@ -170,6 +174,17 @@ module spikelm_layernorm #(
     reg  [SWD-1:0] mp_q;
     reg  [6:0]    it_q;
     reg           dz_q;
+    // acc_q +/- mc_q in two halves with the carry between them registered (acc_c_q, added into
+    // the high half one cycle later; S_FLUSH adds the last one), so no carry chain is longer
+    // than DWD - ALO bits. Modulo 2^DWD the sum is the same. Each half is one adder: its
+    // carry-in rides on an extra low bit ({x, 1} + {y, c} carries c out of that bit).
+    localparam integer ALO = DWD / 2;
+    reg            acc_c_q;
+    wire           acc_op  = mp_q[0] & ((state_q == S_HQ) | (state_q == S_SS));
+    wire           acc_sub = (state_q == S_SS);  // - mc = + ~mc + 1
+    wire [DWD-1:0] addend  = acc_op ? (mc_q ^ {DWD{acc_sub}}) : {DWD{1'b0}};
+    wire [ALO+1:0] lo_sum  = {1'b0, acc_q[ALO-1:0], 1'b1} + {1'b0, addend[ALO-1:0], acc_op & acc_sub};
+    wire [DWD-ALO:0] hi_sum = {acc_q[DWD-1:ALO], 1'b1} + {addend[DWD-1:ALO], acc_c_q};
 
     // ---- norm and the table ----
     reg  [NWD-1:0] norm_q;
@@ -232,7 +247,8 @@ module spikelm_layernorm #(
         .out_data({out_last, out_y})
     );
 
-    wire unused = &{1'b0, sq[2*XW-1], rsqrt_y[TVW-1:RF+1], norm_q, b3_inc, yv_w};
+    wire unused = &{1'b0, sq[2*XW-1], rsqrt_y[TVW-1:RF+1], norm_q, b3_inc, yv_w, lo_sum[0],
+                    hi_sum[0]};
 
     always @(posedge clk) begin
         // in
@@ -291,15 +307,15 @@ module spikelm_layernorm #(
             S_ABS: begin
                 sabs_q  <= s_q[SWD-1] ? -s_q : s_q;
                 acc_q   <= { {(DWD-EW){1'b0}}, eps};
+                acc_c_q <= 1'b0;
                 mc_q    <= { {(DWD-QW){1'b0}}, q_q};
                 mp_q    <= { {(SWD-HW){1'b0}}, h_q};
                 it_q    <= HW7;
                 state_q <= S_HQ;
             end
             S_HQ, S_SS: begin
-                if (mp_q[0]) begin
-                    acc_q <= (state_q == S_HQ) ? acc_q + mc_q : acc_q - mc_q;
-                end
+                acc_q   <= {hi_sum[DWD-ALO:1], lo_sum[ALO:1]};
+                acc_c_q <= lo_sum[ALO+1];
                 mc_q <= mc_q << 1;
                 mp_q <= mp_q >> 1;
                 it_q <= it_q - 1'b1;
@@ -310,9 +326,15 @@ module spikelm_layernorm #(
                         it_q    <= SWD7;
                         state_q <= S_SS;
                     end else begin
-                        state_q <= S_ZERO;
+                        state_q <= S_FLUSH;
                     end
                 end
+            end
+            S_FLUSH: begin
+                // The low half's last carry into the high half (no operand: acc_op is 0).
+                acc_q   <= {hi_sum[DWD-ALO:1], lo_sum[ALO:1]};
+                acc_c_q <= lo_sum[ALO+1];
+                state_q <= S_ZERO;
             end
             S_ZERO: begin
                 dz_q    <= (acc_q == {DWD{1'b0}});
@@ -343,7 +365,7 @@ module spikelm_layernorm #(
                 end
             end
             S_OUT: begin
-                if (out_valid & out_ready & out_last) begin
+                if (done_q) begin
                     cnt_q   <= {AB{1'b0}};
                     s_q     <= {SWD{1'b0}};
                     q_q     <= {QW{1'b0}};
@@ -353,8 +375,11 @@ module spikelm_layernorm #(
             default: ;
         endcase
 
+        done_q <= (state_q == S_OUT) & out_valid & out_ready & out_last;
+
         if (rst) begin
             state_q    <= S_IN;
+            done_q     <= 1'b0;
             cnt_q      <= {AB{1'b0}};
             s_q        <= {SWD{1'b0}};
             q_q        <= {QW{1'b0}};
