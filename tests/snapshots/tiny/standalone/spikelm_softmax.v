@@ -101,6 +101,9 @@ module spikelm_softmax #(
     localparam [63:0] N_MAX = 64'd17;  // e = 0 once the integer part n of d exceeds it
 
     reg  [2:0] state_q;
+    // The row's last beat left the output FIFO, registered: the clear of the row state below
+    // fans out to many registers, and out_last is the FIFO's distributed-memory read.
+    reg        done_q;
     reg  [AB-1:0] len_m1_q;  // index of the row's last beat
 
     // ---- in: input register, then the buffer write and the running max ----
@@ -112,7 +115,33 @@ module spikelm_softmax #(
     reg  [AB-1:0] a_addr_q;
     reg  [ZW-1:0] max_q;     // z_max of the kept positions so far (Z_MIN before the first)
     reg           any_q;     // some position of the row is kept
-    wire          a_greater = $signed(a_z_q) > $signed(max_q);
+    // The running max in three stages, so that no compare sits in the max_q loop and every
+    // compare runs from registers to a register. The beat at a_z_q (stage 1) is compared with
+    // max_q and with the two beats ahead of it, at b_z_q (stage 2) and c_z_q (stage 3), whose
+    // updates of max_q may still be pending; in stage 2 the flag of the beat ahead (c_upd_q:
+    // it is kept, valid and above every kept z before it; max_q takes it from stage 3) and of
+    // the one before that (c_upd_d_q) pick the compare that holds. Each compare is registered
+    // in halves ({high >, high ==, low >}, cmp3), so no carry chain is longer than ZW - ZH
+    // bits; stage 2 combines them.
+    localparam integer ZH = ZW / 2;  // bits of the compare's low half
+    function [2:0] cmp3;  // signed x > y in halves; signed order = unsigned with the sign flipped
+        input [ZW-1:0] x;
+        input [ZW-1:0] y;
+        reg [ZW-1:0] ux, uy;
+        begin
+            ux   = {~x[ZW-1], x[ZW-2:0]};
+            uy   = {~y[ZW-1], y[ZW-2:0]};
+            cmp3 = {ux[ZW-1:ZH] > uy[ZW-1:ZH], ux[ZW-1:ZH] == uy[ZW-1:ZH], ux[ZH-1:0] > uy[ZH-1:0]};
+        end
+    endfunction
+    reg           b_valid_q, b_keep_q;
+    reg  [2:0]    b_cm_q, b_cb_q, b_cc_q;  // a_z_q against max_q, b_z_q and c_z_q, in halves
+    reg  [ZW-1:0] b_z_q, c_z_q;
+    reg           c_upd_q, c_upd_d_q;
+    wire          b_gm = b_cm_q[2] | (b_cm_q[1] & b_cm_q[0]);
+    wire          b_gb = b_cb_q[2] | (b_cb_q[1] & b_cb_q[0]);
+    wire          b_gc = b_cc_q[2] | (b_cc_q[1] & b_cc_q[0]);
+    wire          b_greater = c_upd_q ? b_gb : c_upd_d_q ? b_gc : b_gm;
     assign in_ready = (state_q == S_IN);
 
     // ---- buffer: registered write and read requests ----
@@ -210,11 +239,20 @@ module spikelm_softmax #(
                 state_q  <= S_GAP;
             end
         end
+        b_valid_q <= a_valid_q;
+        b_keep_q  <= a_keep_q;
+        b_z_q     <= a_z_q;
+        b_cm_q    <= cmp3(a_z_q, max_q);
+        b_cb_q    <= cmp3(a_z_q, b_z_q);
+        b_cc_q    <= cmp3(a_z_q, c_z_q);
+        c_upd_q   <= b_valid_q & b_keep_q & b_greater;
+        c_upd_d_q <= c_upd_q;
+        c_z_q     <= b_z_q;
         if (a_valid_q & a_keep_q) begin
             any_q <= 1'b1;
-            if (a_greater) begin
-                max_q <= a_z_q;
-            end
+        end
+        if (c_upd_q) begin
+            max_q <= c_z_q;
         end
 
         // buffer write port: the input beat or the exp pass's e
@@ -301,7 +339,7 @@ module spikelm_softmax #(
                 end
             end
             S_OUT: begin
-                if (out_valid & out_ready & out_last) begin
+                if (done_q) begin
                     cnt_q   <= {AB{1'b0}};
                     max_q   <= Z_MIN;
                     any_q   <= 1'b0;
@@ -311,8 +349,14 @@ module spikelm_softmax #(
             default: ;
         endcase
 
+        done_q <= (state_q == S_OUT) & out_valid & out_ready & out_last;
+
         if (rst) begin
             state_q    <= S_IN;
+            done_q     <= 1'b0;
+            b_valid_q  <= 1'b0;
+            c_upd_q    <= 1'b0;
+            c_upd_d_q  <= 1'b0;
             cnt_q      <= {AB{1'b0}};
             max_q      <= Z_MIN;
             any_q      <= 1'b0;
