@@ -1,25 +1,12 @@
 //! Runs a standalone unit's testbench in the unit's ECP5 forms: `SPIKELM_ECP5_DSP` (registered
 //! MULT18X18D, with the generated simulation model `rtl/MULT18X18D.v`) and `SPIKELM_ECP5_EBR`
 //! (hand-instantiated DP16KD blocks: the interpolator's tables and the row buffers of
-//! `spikelm_ram_sdp`, with the test model `dp16kd_model.v`), so the forms synthesis reads are
+//! `spikelm_ram_sdp`, with the test model `src/units/ram_sdp/dp16kd_model.v`), so the forms synthesis reads are
 //! co-simulated against the same Rust models as the plain forms. Needs `iverilog`.
 
 use crate::config::Params;
+use crate::units::testbench::run;
 use std::process::Command;
-
-fn run(cmd: &mut Command) -> String {
-    let shown = format!("{cmd:?}");
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("$ {shown}\ncannot run: {e}"));
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "$ {shown}\n{log}");
-    log
-}
 
 /// As [`crate::units::testbench::simulate_files`], with both ECP5 technology forms and their
 /// simulation models (the tiny engine's tree, which has `rtl/MULT18X18D.v`).
@@ -33,7 +20,11 @@ pub fn simulate_files_ecp5(files: &[&str], tb: &str) -> String {
         gen.join("rtl/MULT18X18D.v").is_file(),
         "the MULT18X18D model"
     );
-    std::fs::write(gen.join("dp16kd_model.v"), include_str!("dp16kd_model.v")).expect("write");
+    std::fs::write(
+        gen.join("dp16kd_model.v"),
+        include_str!("../ram_sdp/dp16kd_model.v"),
+    )
+    .expect("write");
     std::fs::write(gen.join("tb.v"), tb).expect("write tb.v");
     run(Command::new("iverilog")
         .current_dir(&gen)
