@@ -12,7 +12,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 29] = [
+pub const UNITS: [Unit; 30] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -159,6 +159,13 @@ pub const UNITS: [Unit; 29] = [
         applies: Applies::Standalone,
         template: template!("sat/spikelm_sat.v.tera"),
         reference: "src/model/fixed.rs",
+    },
+    Unit {
+        module: "spikelm_mul18_ce",
+        role: "Registered signed multiplier of at most 18 x 18 bits with a clock enable: a MULT18X18D with its three registers on ECP5 with DSPs, the same registers around a `*` otherwise (the standalone units' products; not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("mul18_ce/spikelm_mul18_ce.v.tera"),
+        reference: "src/units/mul18_ce/tests.rs (both forms against integer products under a random enable)",
     },
     Unit {
         module: "spikelm_interp",

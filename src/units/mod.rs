@@ -22,6 +22,7 @@ pub mod gelu;
 pub mod interp;
 pub mod layernorm;
 pub mod mul18;
+pub mod mul18_ce;
 pub mod mul_pipe;
 pub mod mult18x18d;
 pub mod neuron;

@@ -49,7 +49,8 @@ fn simulate_sources(sets: &[&str], tb: &str, sources: &[String]) -> String {
     run(Command::new("vvp").current_dir(&gen).args(["-n", "u.vvp"]))
 }
 
-fn run(cmd: &mut Command) -> String {
+/// Run a command; its output, or a panic naming the command and its output.
+pub(crate) fn run(cmd: &mut Command) -> String {
     let shown = format!("{cmd:?}");
     let out = cmd
         .output()

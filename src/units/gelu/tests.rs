@@ -43,8 +43,9 @@ fn clamps_and_passes_through_outside_the_table() {
 }
 
 /// Files of the GELU unit in the generated tree, leaves first.
-pub const GELU_FILES: [&str; 3] = [
+pub const GELU_FILES: [&str; 4] = [
     "standalone/spikelm_sat.v",
+    "standalone/spikelm_mul18_ce.v",
     "standalone/spikelm_interp.v",
     "standalone/spikelm_gelu.v",
 ];
@@ -122,7 +123,8 @@ fn inputs(fmt: &GeluFormat, count: usize, seed: u64) -> Vec<i64> {
 
 /// The RTL against the model, bit for bit, under random valid/ready stalls, for three formats:
 /// output finer than the input (left-shifted pass-through), coarser (rounded) with a narrow
-/// saturating output, and at the table's own precision.
+/// saturating output, and at the table's own precision; each in the plain form and in the ECP5
+/// forms (registered MULT18X18D, the 512-word table in a DP16KD with its output register).
 #[test]
 fn rtl_matches_the_model_under_random_stalls() {
     let t = table();
@@ -144,18 +146,26 @@ fn rtl_matches_the_model_under_random_stalls() {
     for (k, fmt) in formats.iter().enumerate() {
         fmt.check().expect("a valid format");
         let xs = inputs(fmt, 1500, 11 + k as u64);
-        let log = crate::units::testbench::simulate_files(
-            &GELU_FILES,
-            &stream_tb(fmt, &xs, 5 + k as u32),
-        );
-        let got: Vec<i64> = log
-            .lines()
-            .filter_map(|l| l.strip_prefix("Y "))
-            .map(|v| v.trim().parse().expect("an output"))
-            .collect();
-        assert_eq!(got.len(), xs.len(), "{fmt:?}: beats\n{log}");
-        for (i, (x, y)) in xs.iter().zip(&got).enumerate() {
-            assert_eq!(*y, gelu(*x, fmt, &t), "{fmt:?}: beat {i}, x = {x}");
+        let tb = stream_tb(fmt, &xs, 5 + k as u32);
+        for ecp5 in [false, true] {
+            let log = if ecp5 {
+                crate::units::interp::ecp5_sim::simulate_files_ecp5(&GELU_FILES, &tb)
+            } else {
+                crate::units::testbench::simulate_files(&GELU_FILES, &tb)
+            };
+            let got: Vec<i64> = log
+                .lines()
+                .filter_map(|l| l.strip_prefix("Y "))
+                .map(|v| v.trim().parse().expect("an output"))
+                .collect();
+            assert_eq!(got.len(), xs.len(), "{fmt:?} ecp5 {ecp5}: beats\n{log}");
+            for (i, (x, y)) in xs.iter().zip(&got).enumerate() {
+                assert_eq!(
+                    *y,
+                    gelu(*x, fmt, &t),
+                    "{fmt:?} ecp5 {ecp5}: beat {i}, x = {x}"
+                );
+            }
         }
     }
 }

@@ -98,4 +98,6 @@ impl InterpTable {
 }
 
 #[cfg(test)]
+pub mod ecp5_sim;
+#[cfg(test)]
 mod tests;

@@ -74,13 +74,15 @@ fn constant_row_gives_beta_and_rsqrt_normalises() {
     assert_eq!(y, vec![16384 + 7, -16384 - 3, 16384, -16384 + 1]);
 }
 
+use crate::units::interp::ecp5_sim::simulate_files_ecp5;
 use crate::units::testbench::{check_rows, random_stall_driver, simulate_files, tagged_beats, Lcg};
 
 /// Files of the LayerNorm unit in the generated tree, leaves first.
-const LAYERNORM_FILES: [&str; 7] = [
+const LAYERNORM_FILES: [&str; 8] = [
     "standalone/spikelm_sat.v",
     "rtl/spikelm_delay.v",
     "rtl/spikelm_ram_sdp.v",
+    "standalone/spikelm_mul18_ce.v",
     "standalone/spikelm_interp.v",
     "standalone/spikelm_mul_pipe.v",
     "standalone/spikelm_credit_fifo.v",
@@ -106,7 +108,8 @@ struct Row {
 
 /// A testbench writing γ and β of every channel through the parameter port, then streaming
 /// `rows` through `spikelm_layernorm` with random valid and ready (seeded), printing every
-/// output beat as `Y <y> <last>`.
+/// output beat as `Y <y> <last>` and each row's accumulated D = E + H·Q − S² (before the
+/// max with 1) as `D <d>` when the stat pass has finished.
 fn stream_tb(dut: &Dut, codes: &LayerNormCodes, rows: &[Row], seed: u32) -> String {
     let mut init = String::new();
     for (j, (g, b)) in codes.gamma.iter().zip(&codes.beta).enumerate() {
@@ -141,6 +144,7 @@ fn stream_tb(dut: &Dut, codes: &LayerNormCodes, rows: &[Row], seed: u32) -> Stri
          \x20       .in_valid(in_valid), .in_ready(in_ready), .in_x(in_x), .in_last(in_last),\n\
          \x20       .out_valid(out_valid), .out_ready(out_ready), .out_y(out_y), .out_last(out_last));\n\
          \x20   always @(posedge clk) begin\n\
+         \x20       if (dut.state_q == 4'd5) $display(\"D %0d\", dut.acc_q); // S_ZERO: D complete\n\
          \x20       if (in_valid && in_ready) accepted <= accepted + 1;\n\
          \x20       if (out_valid && out_ready) begin\n\
          \x20           $display(\"Y %0d %0d\", $signed(out_y), out_last); emitted <= emitted + 1;\n\
@@ -249,9 +253,11 @@ fn altered_row(x: &[i64], codes: &LayerNormCodes, fmt: &LayerNormFormat, which: 
 
 /// The RTL against the model, bit for bit, under random valid/ready stalls: at the encoder's
 /// format (XW 26, FN 14, γ 18 bits FG 15, YW 22 FY 14; N = 24) and at a narrow one whose
-/// outputs saturate (N = 7, not a power of two). The same stimuli separate the model from
-/// versions of it whose z or output rounding truncates, so a change of either rounding in the
-/// model fails this test.
+/// outputs saturate (N = 7, not a power of two), and at the narrow one with N = 2^AB = 8, where
+/// the row of eight minimum codes sets the top bit of |S|, so the last step of S² carries out
+/// of the accumulator's low half in its last cycle (the carry S_FLUSH adds). The same stimuli
+/// separate the model from versions of it whose z or output rounding truncates, so a change of
+/// either rounding in the model fails this test.
 #[test]
 fn rtl_matches_the_model_under_random_stalls() {
     let table = rsqrt_table();
@@ -291,6 +297,23 @@ fn rtl_matches_the_model_under_random_stalls() {
             },
             3,
         ),
+        (
+            Dut {
+                fmt: LayerNormFormat {
+                    fx: 6,
+                    fn_: 10,
+                    fg: 7,
+                    yw: 10,
+                    fy: 6,
+                },
+                xw: 12,
+                gw: 10,
+                ew: 8,
+                n: 8,
+                ab: 3,
+            },
+            3,
+        ),
     ];
     let mut differ = [0usize; 2];
     for (k, (dut, eps)) in duts.iter().enumerate() {
@@ -298,7 +321,6 @@ fn rtl_matches_the_model_under_random_stalls() {
         let codes = random_codes(dut, *eps, 21 + k as u64);
         let rows = rows(dut, 40, 5 + k as u64);
         let tb = stream_tb(dut, &codes, &rows, 9 + k as u32);
-        let got = tagged_beats(&simulate_files(&LAYERNORM_FILES, &tb), "Y");
         let want: Vec<_> = rows
             .iter()
             .map(|r| layer_norm_row(&r.x, &codes, &dut.fmt, &table))
@@ -307,7 +329,34 @@ fn rtl_matches_the_model_under_random_stalls() {
             .iter()
             .map(|r| ["z", "y"].map(|w| altered_row(&r.x, &codes, &dut.fmt, w)))
             .collect();
-        check_rows(&got, &want, &alt, &mut differ, &format!("{:?}", dut.fmt));
+        // The plain form, then the ECP5 forms (registered MULT18X18D, DP16KD row buffers and
+        // the 256-word 1/sqrt table in a DP16KD with its output register).
+        for ecp5 in [false, true] {
+            let log = if ecp5 {
+                simulate_files_ecp5(&LAYERNORM_FILES, &tb)
+            } else {
+                simulate_files(&LAYERNORM_FILES, &tb)
+            };
+            let got = tagged_beats(&log, "Y");
+            let what = format!("{:?} ecp5 {ecp5}", dut.fmt);
+            // D of every row, exact: the accumulator's two halves and their carries.
+            let d: Vec<i128> = log
+                .lines()
+                .filter_map(|l| l.strip_prefix("D "))
+                .map(|v| v.trim().parse().expect("a D"))
+                .collect();
+            let want_d: Vec<i128> = rows
+                .iter()
+                .map(|r| {
+                    let h = r.x.len() as i128;
+                    let s: i128 = r.x.iter().map(|&x| i128::from(x)).sum();
+                    let q: i128 = r.x.iter().map(|&x| i128::from(x) * i128::from(x)).sum();
+                    i128::from(codes.eps) + h * q - s * s
+                })
+                .collect();
+            assert_eq!(d, want_d, "{what}: D of each row");
+            check_rows(&got, &want, &alt, &mut differ, &what);
+        }
     }
     assert!(
         differ.iter().all(|&d| d > 0),

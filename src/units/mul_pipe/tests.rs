@@ -1,5 +1,6 @@
 //! The pipelined multiplier against exact products.
 
+use crate::units::interp::ecp5_sim::simulate_files_ecp5;
 use crate::units::testbench::{simulate_files, Lcg};
 
 /// Signed operands of `bits` bits: both ends of the range, 0, ±1, a limb boundary, then random.
@@ -22,8 +23,12 @@ fn operands(bits: u32, count: usize, rng: &mut Lcg) -> Vec<i64> {
     v
 }
 
+/// The multiplier's latency in cycles (its `LAT` parameter).
+const LAT: usize = 5;
+
 /// `spikelm_mul_pipe` at (WA, WB): every pair of the operand lists in turn, one per cycle; the
-/// product printed 4 cycles later equals the exact one.
+/// product printed LAT cycles later equals the exact one, in the plain form and in the ECP5
+/// form (registered MULT18X18D limb products).
 fn check(wa: u32, wb: u32, seed: u64) {
     let mut rng = Lcg(seed);
     let a = operands(wa, 64, &mut rng);
@@ -44,31 +49,41 @@ fn check(wa: u32, wb: u32, seed: u64) {
          \x20   reg clk = 0; always #1 clk = ~clk;\n\
          \x20   reg [{wa}-1:0] a = 0, as_ [0:{n}]; reg [{wb}-1:0] b = 0, bs_ [0:{n}];\n\
          \x20   wire [{pw}-1:0] p; integer k;\n\
-         \x20   spikelm_mul_pipe #(.WA({wa}), .WB({wb}), .LAT(4)) dut (.clk(clk), .a(a), .b(b), .p(p));\n\
+         \x20   spikelm_mul_pipe #(.WA({wa}), .WB({wb}), .LAT({LAT})) dut (.clk(clk), .a(a), .b(b), .p(p));\n\
          \x20   initial begin\n{init}\
-         \x20       for (k = 0; k < {n} + 4; k = k + 1) begin\n\
+         \x20       for (k = 0; k < {n} + {LAT}; k = k + 1) begin\n\
          \x20           @(negedge clk);\n\
-         \x20           if (k >= 4) $display(\"P %0d\", $signed(p));\n\
+         \x20           if (k >= {LAT}) $display(\"P %0d\", $signed(p));\n\
          \x20           if (k < {n}) begin a = as_[k]; b = bs_[k]; end\n\
          \x20       end\n\
          \x20       $finish;\n\
          \x20   end\nendmodule\n",
         pw = wa + wb,
     );
-    let log = simulate_files(&["standalone/spikelm_mul_pipe.v"], &tb);
-    let got: Vec<i128> = log
-        .lines()
-        .filter_map(|l| l.strip_prefix("P "))
-        .map(|v| v.trim().parse().expect("a product"))
-        .collect();
-    // Line k is printed 4 cycles after pair k was applied.
-    assert_eq!(got.len(), n, "({wa}, {wb}): products");
-    for (k, ((x, y), p)) in pairs.iter().zip(&got).enumerate() {
-        assert_eq!(
-            *p,
-            i128::from(*x) * i128::from(*y),
-            "({wa}, {wb}) pair {k}: {x} * {y}"
-        );
+    let files = [
+        "standalone/spikelm_mul18_ce.v",
+        "standalone/spikelm_mul_pipe.v",
+    ];
+    for ecp5 in [false, true] {
+        let log = if ecp5 {
+            simulate_files_ecp5(&files, &tb)
+        } else {
+            simulate_files(&files, &tb)
+        };
+        let got: Vec<i128> = log
+            .lines()
+            .filter_map(|l| l.strip_prefix("P "))
+            .map(|v| v.trim().parse().expect("a product"))
+            .collect();
+        // Line k is printed LAT cycles after pair k was applied.
+        assert_eq!(got.len(), n, "({wa}, {wb}) ecp5 {ecp5}: products");
+        for (k, ((x, y), p)) in pairs.iter().zip(&got).enumerate() {
+            assert_eq!(
+                *p,
+                i128::from(*x) * i128::from(*y),
+                "({wa}, {wb}) ecp5 {ecp5} pair {k}: {x} * {y}"
+            );
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The DP16KD form of `spikelm_ram_sdp` (`SPIKELM_ECP5_EBR`) against its inferred reference
 //! under Icarus, read for read, on random writes and reads: every mode (x18 .. x1), several
 //! blocks side by side, and depth slices beyond 16K entries. Yosys' own DP16KD simulation
-//! model is a blackbox, so `dp16kd_model.v` models the cell as this unit uses it (port A
+//! model is a blackbox, so `dp16kd_model.v` models the cell as the units use it (port A
 //! writes, port B reads with its output register; data on the mode's low pins, the word
 //! address above the mode's low address bits). Needs `iverilog`.
 

@@ -77,12 +77,14 @@ fn fully_masked_row_is_zero_and_single_position_is_one() {
     assert_eq!(log2_score(1 << 20, 1 << 10, 0, &FMT), (1 << 23) - 1);
 }
 
+use crate::units::interp::ecp5_sim::simulate_files_ecp5;
 use crate::units::testbench::{check_rows, random_stall_driver, simulate_files, tagged_beats, Lcg};
 
 /// Files of the softmax unit in the generated tree, leaves first.
-const SOFTMAX_FILES: [&str; 5] = [
+const SOFTMAX_FILES: [&str; 6] = [
     "rtl/spikelm_delay.v",
     "rtl/spikelm_ram_sdp.v",
+    "standalone/spikelm_mul18_ce.v",
     "standalone/spikelm_interp.v",
     "standalone/spikelm_credit_fifo.v",
     "standalone/spikelm_softmax.v",
@@ -216,12 +218,16 @@ fn rows(dut: &Dut, random: usize, seed: u64) -> Vec<Row> {
     out
 }
 
-/// The co-simulation's outputs `(p, last)`, one per output beat.
-fn simulate(dut: &Dut, rows: &[Row], seed: u32) -> Vec<(i64, bool)> {
-    tagged_beats(
-        &simulate_files(&SOFTMAX_FILES, &stream_tb(dut, rows, seed)),
-        "P",
-    )
+/// The co-simulation's outputs `(p, last)`, one per output beat: in the plain form, or in the
+/// ECP5 forms (registered MULT18X18D, the row buffer as DP16KD).
+fn simulate(dut: &Dut, rows: &[Row], seed: u32, ecp5: bool) -> Vec<(i64, bool)> {
+    let tb = stream_tb(dut, rows, seed);
+    let log = if ecp5 {
+        simulate_files_ecp5(&SOFTMAX_FILES, &tb)
+    } else {
+        simulate_files(&SOFTMAX_FILES, &tb)
+    };
+    tagged_beats(&log, "P")
 }
 
 /// A model with one rounding replaced by truncation: the exp2 shift (`exp`) or the final
@@ -287,7 +293,6 @@ fn rtl_matches_the_model_under_random_stalls() {
     for (t, dut) in duts.iter().enumerate() {
         dut.fmt.check().expect("a valid format");
         let rows = rows(dut, 60, 3 + t as u64);
-        let got = simulate(dut, &rows, 7 + t as u32);
         let want: Vec<_> = rows
             .iter()
             .map(|r| softmax_row(&r.z, &r.keep, &dut.fmt, &exp, &recip))
@@ -296,7 +301,11 @@ fn rtl_matches_the_model_under_random_stalls() {
             .iter()
             .map(|r| ["exp", "norm"].map(|w| altered_row(&r.z, &r.keep, &dut.fmt, w)))
             .collect();
-        check_rows(&got, &want, &alt, &mut differ, &format!("{:?}", dut.fmt));
+        for ecp5 in [false, true] {
+            let got = simulate(dut, &rows, 7 + t as u32, ecp5);
+            let what = format!("{:?} ecp5 {ecp5}", dut.fmt);
+            check_rows(&got, &want, &alt, &mut differ, &what);
+        }
     }
     // Coarse probabilities (PF = 7) hide the exp2 rounding; the encoder's format shows both.
     assert!(

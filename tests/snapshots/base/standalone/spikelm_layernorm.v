@@ -41,9 +41,10 @@
 //          1/sqrt table at its top MP bits
 //   out    read x and (G, B) back, c, z, y through a pipeline into an output FIFO (credits:
 //          a beat starts only while the FIFO has room for everything in flight)
-// Every stage is a register; each path is at most one carry chain (or one 18 x 18 multiplier
-// `*`, registered on both sides: spikelm_mul_pipe) plus a few LUT levels. A row of H beats
-// takes about 2H + (AB + 1) + (XW + AB) + NWD / 2 + 40 cycles without output stalls.
+// Every stage is a register; each path is at most one carry chain (or one stage of a
+// registered 18 x 18 multiplier, a MULT18X18D on ECP5: spikelm_mul_pipe) plus a few LUT
+// levels. A row of H beats takes about 2H + (AB + 1) + (XW + AB) + NWD / 2 + 46 cycles without
+// output stalls.
 module spikelm_layernorm #(
     parameter integer XW = 26,   // signed input width, 2 <= XW <= 32
     parameter integer FN = 14,   // fractional bits of z, <= 16 (the shift of c * t is never a left shift)
@@ -92,7 +93,12 @@ module spikelm_layernorm #(
     localparam integer SH  = FG + FN - FY;   // the gamma product's rounding shift
     localparam integer ZGW = ZNW + GW;
     localparam integer AW  = ((ZGW > YW + SH) ? ZGW : YW + SH) + 1;  // z*G + B*2^SH + half
-    localparam integer FDB = 5;              // output FIFO: 2^FDB beats, more than the out pipeline's 22
+    localparam integer ILAT = 6;             // spikelm_interp's latency
+    localparam integer MLAT = 5;             // spikelm_mul_pipe's latency
+    localparam integer MLAT1 = MLAT + 1;     // S_GAP's last count (wait_q: 3 bits, as ILAT)
+    localparam integer Z_AT = 2*MLAT + 8;    // z_q's cycle after the read issue (see the out pass)
+    localparam integer Y_AT = 3*MLAT + 10;   // y_q's
+    localparam integer FDB = 5;              // output FIFO: 2^FDB beats, more than the out pipeline's Y_AT
 
     generate
         if (XW < 2 || XW > 32 || GW < 2 || GW > 32 || YW < 2 || YW > 32 || FN > 16 ||
@@ -106,7 +112,8 @@ module spikelm_layernorm #(
     endgenerate
 
     localparam [3:0] S_IN = 4'd0, S_GAP = 4'd1, S_ABS = 4'd2, S_HQ = 4'd3, S_SS = 4'd4,
-                     S_ZERO = 4'd5, S_LOAD = 4'd6, S_NORM = 4'd7, S_RSQRT = 4'd8, S_OUT = 4'd9;
+                     S_ZERO = 4'd5, S_LOAD = 4'd6, S_NORM = 4'd7, S_RSQRT = 4'd8, S_OUT = 4'd9,
+                     S_FLUSH = 4'd10;
     localparam integer NM1 = N - 1;
     localparam [AB-1:0] LAST_ADDR = NM1[AB-1:0];
     localparam [6:0] HW7 = HW[6:0];
@@ -114,6 +121,9 @@ module spikelm_layernorm #(
     localparam [5:0] SS0_6 = SS0[5:0];
 
     reg  [3:0]    state_q;
+    // The row's last beat left the output FIFO, registered: the clear of the row state below
+    // fans out to many registers, and out_last is the FIFO's distributed-memory read.
+    reg        done_q;
     reg  [2:0]    wait_q;
 
     // ---- in: input register, buffer write, S and Q ----
@@ -123,10 +133,10 @@ module spikelm_layernorm #(
     reg           a_valid_q;
     reg  [XW-1:0] a_x_q;
     reg  [AB-1:0] a_addr_q;
-    wire [2*XW-1:0] sq;      // x * x of the beat at a_x_q, LAT = 4 cycles later
+    wire [2*XW-1:0] sq;      // x * x of the beat at a_x_q, MLAT cycles later
     wire          sq_valid;
-    spikelm_mul_pipe #(.WA(XW), .WB(XW), .LAT(4)) u_sq (.clk(clk), .a(a_x_q), .b(a_x_q), .p(sq));
-    spikelm_delay #(.W(1), .N(4), .RESET(1)) u_sq_valid (
+    spikelm_mul_pipe #(.WA(XW), .WB(XW), .LAT(MLAT)) u_sq (.clk(clk), .a(a_x_q), .b(a_x_q), .p(sq));
+    spikelm_delay #(.W(1), .N(MLAT), .RESET(1)) u_sq_valid (
         .clk(clk), .rst(rst), .in(a_valid_q), .out(sq_valid)
     );
     reg  [SWD-1:0] s_q;
@@ -146,10 +156,11 @@ module spikelm_layernorm #(
         .clk(clk), .we(w_we_q), .waddr(w_addr_q), .wdata(w_data_q),
         .re(r_re_q), .raddr(r_addr_q), .rdata(x_rd)
     );
-    // The parameter memory is read 13 cycles after the row buffer, so {G, B} arrive beside z.
+    // The parameter memory is read Z_AT - 3 cycles after the row buffer, so {G, B} arrive
+    // beside z.
     wire          pr_re;
     wire [AB-1:0] pr_addr;
-    spikelm_delay #(.W(1 + AB), .N(13), .RESET(1)) u_par_rd (
+    spikelm_delay #(.W(1 + AB), .N(Z_AT - 3), .RESET(1)) u_par_rd (
         .clk(clk), .rst(rst), .in({r_re_q, r_addr_q}), .out({pr_re, pr_addr})
     );
     spikelm_ram_sdp #(.DW(GW + YW), .DEPTH(N), .AB(AB)) u_par (
@@ -163,12 +174,23 @@ module spikelm_layernorm #(
     reg  [SWD-1:0] mp_q;
     reg  [6:0]    it_q;
     reg           dz_q;
+    // acc_q +/- mc_q in two halves with the carry between them registered (acc_c_q, added into
+    // the high half one cycle later; S_FLUSH adds the last one), so no carry chain is longer
+    // than DWD - ALO bits. Modulo 2^DWD the sum is the same. Each half is one adder: its
+    // carry-in rides on an extra low bit ({x, 1} + {y, c} carries c out of that bit).
+    localparam integer ALO = DWD / 2;
+    reg            acc_c_q;
+    wire           acc_op  = mp_q[0] & ((state_q == S_HQ) | (state_q == S_SS));
+    wire           acc_sub = (state_q == S_SS);  // - mc = + ~mc + 1
+    wire [DWD-1:0] addend  = acc_op ? (mc_q ^ {DWD{acc_sub}}) : {DWD{1'b0}};
+    wire [ALO+1:0] lo_sum  = {1'b0, acc_q[ALO-1:0], 1'b1} + {1'b0, addend[ALO-1:0], acc_op & acc_sub};
+    wire [DWD-ALO:0] hi_sum = {acc_q[DWD-1:ALO], 1'b1} + {addend[DWD-1:ALO], acc_c_q};
 
     // ---- norm and the table ----
     reg  [NWD-1:0] norm_q;
     reg  [5:0]    ss_q;
     wire [TVW-1:0] rsqrt_y;
-    spikelm_interp #(.IB(RSB + 2), .FB(TFB), .VW(TVW), .DW(TDW), .TABLE(7168'hf008040efc8081efc80c2efc8103ef88145ef88187ef881c9ef4820cef08250ef48293eec82d8ef0831ceec8361ee883a7eec83ecee48433ee88479ee084c1ee48508ee08550edc8599edc85e2edc862bed88675ed486c0ed4870bed48756ed087a2ed087eeecc883bec88889ecc88d6ec48925ec48974ec489c3ec08a13ebc8a64ebc8ab5eb88b07eb88b59eb48baceb08c00eb08c54eb08ca8eac8cfdea88d53ea48daaea48e01ea08e59ea08eb1e9c8f0ae988f64e988fbee949019e949074e8c90d1e8c912ee88918ce8891eae849249e8092a9e7c930ae7c936be7893cde749430e709494e7094f8e68955ee6895c4e64962be649692e5c96fbe5c9764e5497cfe54983ae5098a6e4c9913e489981e4499f0e409a60e409ad0e389b42e349bb5e309c29e309c9de289d13e249d8ae209e02e1c9e7be189ef5e149f70e109fece0ca069e04a0e8e00a168dfca1e9df8a26bdf4a2eedeca373de8a3f9de4a480de0a508dd8a592dd4a61ddcca6aadc8a738dc4a7c7dbca858db4a8ebdb4a97eda8aa14da4aaabda0ab43d98abddd90ac79d8cad16d80adb6d80ae56d74aef9d70af9dd64b044d60b0ecd58b196d54b241d48b2efd40b39fd38b451d30b505d28b5bbd20b673d14b72ed10b7ead04b8a9cf8b96bcf0ba2fce8baf5ce0bbbdcd0bc89cccbd56cbcbe27cb4befaca8bfd0c9cc0a9c90c185c88c263c78c345c6cc42ac60c512c54c5fdc48c6ebc38c7ddc28c8d3c1cc9ccc10cac8bfccbc9bf0cccdbe0cdd5bd0cee1bc0cff1bacd106b9cd21fb8cd33cb78d45eb64d585b54d6b0b3cd7e1b2cd916b14da51afcdb92aecdcd7ad0de23ab8df75aa4e0cca88e22aa70e38ea54e4f9a38e66ba1ce7e4a00e9649e0eaec9c0ec7c9a4ee13980efb395cf15c938f30e918f4c88ecf68d8c8f85b89cfa34874fc17844fe0681900000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000)) u_rsqrt (
+    spikelm_interp #(.IB(RSB + 2), .FB(TFB), .VW(TVW), .DW(TDW), .LAT(ILAT), .TABLE(7168'hf008040efc8081efc80c2efc8103ef88145ef88187ef881c9ef4820cef08250ef48293eec82d8ef0831ceec8361ee883a7eec83ecee48433ee88479ee084c1ee48508ee08550edc8599edc85e2edc862bed88675ed486c0ed4870bed48756ed087a2ed087eeecc883bec88889ecc88d6ec48925ec48974ec489c3ec08a13ebc8a64ebc8ab5eb88b07eb88b59eb48baceb08c00eb08c54eb08ca8eac8cfdea88d53ea48daaea48e01ea08e59ea08eb1e9c8f0ae988f64e988fbee949019e949074e8c90d1e8c912ee88918ce8891eae849249e8092a9e7c930ae7c936be7893cde749430e709494e7094f8e68955ee6895c4e64962be649692e5c96fbe5c9764e5497cfe54983ae5098a6e4c9913e489981e4499f0e409a60e409ad0e389b42e349bb5e309c29e309c9de289d13e249d8ae209e02e1c9e7be189ef5e149f70e109fece0ca069e04a0e8e00a168dfca1e9df8a26bdf4a2eedeca373de8a3f9de4a480de0a508dd8a592dd4a61ddcca6aadc8a738dc4a7c7dbca858db4a8ebdb4a97eda8aa14da4aaabda0ab43d98abddd90ac79d8cad16d80adb6d80ae56d74aef9d70af9dd64b044d60b0ecd58b196d54b241d48b2efd40b39fd38b451d30b505d28b5bbd20b673d14b72ed10b7ead04b8a9cf8b96bcf0ba2fce8baf5ce0bbbdcd0bc89cccbd56cbcbe27cb4befaca8bfd0c9cc0a9c90c185c88c263c78c345c6cc42ac60c512c54c5fdc48c6ebc38c7ddc28c8d3c1cc9ccc10cac8bfccbc9bf0cccdbe0cdd5bd0cee1bc0cff1bacd106b9cd21fb8cd33cb78d45eb64d585b54d6b0b3cd7e1b2cd916b14da51afcdb92aecdcd7ad0de23ab8df75aa4e0cca88e22aa70e38ea54e4f9a38e66ba1ce7e4a00e9649e0eaec9c0ec7c9a4ee13980efb395cf15c938f30e918f4c88ecf68d8c8f85b89cfa34874fc17844fe0681900000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000)) u_rsqrt (
         .clk(clk), .en(1'b1), .idx(norm_q[NWD-1 -: RSB + 2]), .frac(norm_q[NWD-RSB-3 -: TFB]), .y(rsqrt_y)
     );
     reg  [RF:0]   t_q;       // <= 2^RF
@@ -179,24 +201,25 @@ module spikelm_layernorm #(
     wire          room;
     wire          issue   = (state_q == S_OUT) & ~issued_q & room;
     wire          rd_last = (rd_ptr_q == len_m1_q);
-    // Cycles after the issue at which each value is in its register: x_rd 3, hx 7, c_q 8,
-    // ct 12, b1..b3 13..15, z_q 16 (with gb_rd), zg 20 (with B), yv_q 21, y_q 22.
+    // Cycles after the issue at which each value is in its register (M = MLAT = 5): x_rd 3,
+    // hx 3 + M = 8, c_q 9, ct 9 + M = 14, b1..b3 15..17, z_q Z_AT = 2 M + 8 = 18 (with gb_rd),
+    // zg Z_AT + M = 23 (with B), yv_q 24, y_q Y_AT = 3 M + 10 = 25.
     wire [XW+HW:0] hx;
-    spikelm_mul_pipe #(.WA(XW), .WB(HW + 1), .LAT(4)) u_hx (
+    spikelm_mul_pipe #(.WA(XW), .WB(HW + 1), .LAT(MLAT)) u_hx (
         .clk(clk), .a(x_rd), .b({1'b0, h_q}), .p(hx)
     );
     reg  [CW-1:0] c_q;
     wire [PW-1:0] ct;
-    spikelm_mul_pipe #(.WA(CW), .WB(RF + 2), .LAT(4)) u_ct (
+    spikelm_mul_pipe #(.WA(CW), .WB(RF + 2), .LAT(MLAT)) u_ct (
         .clk(clk), .a(c_q), .b({1'b0, t_q}), .p(ct)
     );
     reg  [PW:0]   b1_q, b2_q, b3_q;  // 2 * c * t, shifted right by ss in three steps
     wire [PW+1:0] b3_inc = {b3_q[PW], b3_q} + 1'b1;
     reg  [ZNW-1:0] z_q;
     wire [YW-1:0] b_d;       // B of the beat at zg
-    spikelm_delay #(.W(YW), .N(4)) u_b (.clk(clk), .rst(rst), .in(gb_rd[YW-1:0]), .out(b_d));
+    spikelm_delay #(.W(YW), .N(MLAT)) u_b (.clk(clk), .rst(rst), .in(gb_rd[YW-1:0]), .out(b_d));
     wire [ZGW-1:0] zg;
-    spikelm_mul_pipe #(.WA(ZNW), .WB(GW), .LAT(4)) u_zg (
+    spikelm_mul_pipe #(.WA(ZNW), .WB(GW), .LAT(MLAT)) u_zg (
         .clk(clk), .a(z_q), .b(gb_rd[GW+YW-1:YW]), .p(zg)
     );
     wire [AW-1:0] zg_ext = { {(AW-ZGW){zg[ZGW-1]}}, zg};
@@ -214,8 +237,8 @@ module spikelm_layernorm #(
     wire [YW-1:0] y_sat;
     spikelm_sat #(.IW(AW - SH), .OW(YW)) u_sat (.in(yv_q), .out(y_sat));
     reg  [YW-1:0] y_q;
-    wire          y_valid, y_last;  // the beat and the row's last at y_q, 22 cycles after issue
-    spikelm_delay #(.W(2), .N(22), .RESET(1)) u_out_flags (
+    wire          y_valid, y_last;  // the beat and the row's last at y_q, Y_AT cycles after issue
+    spikelm_delay #(.W(2), .N(Y_AT), .RESET(1)) u_out_flags (
         .clk(clk), .rst(rst), .in({issue, issue & rd_last}), .out({y_valid, y_last})
     );
     spikelm_credit_fifo #(.W(YW + 1), .DB(FDB)) u_out (
@@ -224,7 +247,8 @@ module spikelm_layernorm #(
         .out_data({out_last, out_y})
     );
 
-    wire unused = &{1'b0, sq[2*XW-1], rsqrt_y[TVW-1:RF+1], norm_q, b3_inc, yv_w};
+    wire unused = &{1'b0, sq[2*XW-1], rsqrt_y[TVW-1:RF+1], norm_q, b3_inc, yv_w, lo_sum[0],
+                    hi_sum[0]};
 
     always @(posedge clk) begin
         // in
@@ -274,24 +298,24 @@ module spikelm_layernorm #(
 
         case (state_q)
             S_GAP: begin
-                // The last beat's Q lands six cycles after it was accepted (x * x takes 4).
+                // The last beat's Q lands MLAT + 2 cycles after it was accepted.
                 wait_q <= wait_q + 1'b1;
-                if (wait_q == 3'd5) begin
+                if (wait_q == MLAT1[2:0]) begin
                     state_q <= S_ABS;
                 end
             end
             S_ABS: begin
                 sabs_q  <= s_q[SWD-1] ? -s_q : s_q;
                 acc_q   <= { {(DWD-EW){1'b0}}, eps};
+                acc_c_q <= 1'b0;
                 mc_q    <= { {(DWD-QW){1'b0}}, q_q};
                 mp_q    <= { {(SWD-HW){1'b0}}, h_q};
                 it_q    <= HW7;
                 state_q <= S_HQ;
             end
             S_HQ, S_SS: begin
-                if (mp_q[0]) begin
-                    acc_q <= (state_q == S_HQ) ? acc_q + mc_q : acc_q - mc_q;
-                end
+                acc_q   <= {hi_sum[DWD-ALO:1], lo_sum[ALO:1]};
+                acc_c_q <= lo_sum[ALO+1];
                 mc_q <= mc_q << 1;
                 mp_q <= mp_q >> 1;
                 it_q <= it_q - 1'b1;
@@ -302,9 +326,15 @@ module spikelm_layernorm #(
                         it_q    <= SWD7;
                         state_q <= S_SS;
                     end else begin
-                        state_q <= S_ZERO;
+                        state_q <= S_FLUSH;
                     end
                 end
+            end
+            S_FLUSH: begin
+                // The low half's last carry into the high half (no operand: acc_op is 0).
+                acc_q   <= {hi_sum[DWD-ALO:1], lo_sum[ALO:1]};
+                acc_c_q <= lo_sum[ALO+1];
+                state_q <= S_ZERO;
             end
             S_ZERO: begin
                 dz_q    <= (acc_q == {DWD{1'b0}});
@@ -325,9 +355,9 @@ module spikelm_layernorm #(
                 end
             end
             S_RSQRT: begin
-                // The table's output is valid four cycles after its (now constant) input.
+                // The table's output is valid ILAT cycles after its (now constant) input.
                 wait_q <= wait_q + 1'b1;
-                if (wait_q == 3'd4) begin
+                if (wait_q == ILAT[2:0]) begin
                     t_q      <= rsqrt_y[RF:0];
                     rd_ptr_q <= {AB{1'b0}};
                     issued_q <= 1'b0;
@@ -335,7 +365,7 @@ module spikelm_layernorm #(
                 end
             end
             S_OUT: begin
-                if (out_valid & out_ready & out_last) begin
+                if (done_q) begin
                     cnt_q   <= {AB{1'b0}};
                     s_q     <= {SWD{1'b0}};
                     q_q     <= {QW{1'b0}};
@@ -345,8 +375,11 @@ module spikelm_layernorm #(
             default: ;
         endcase
 
+        done_q <= (state_q == S_OUT) & out_valid & out_ready & out_last;
+
         if (rst) begin
             state_q    <= S_IN;
+            done_q     <= 1'b0;
             cnt_q      <= {AB{1'b0}};
             s_q        <= {SWD{1'b0}};
             q_q        <= {QW{1'b0}};

@@ -29,14 +29,16 @@
 
 // Pipelined signed multiplier p = a * b for operands wider than one 18 x 18 DSP block: a and b
 // are cut into 17-bit limbs (the low ones unsigned, the top one signed), every limb product is
-// one 18 x 18 signed `*` between registers (input, stage 1; product, stage 2), and the at most
-// four shifted limb products are summed in a registered tree (two pairs, stage 3; their sum,
-// stage 4), so every path is one multiplier or one carry chain. p is valid LAT = 4 cycles
-// after a and b; the stages run every cycle (no enable).
+// one registered 18 x 18 signed multiplier, spikelm_mul18_ce (input, stage 1; pipeline, 2;
+// output, 3: a MULT18X18D with its three registers on ECP5 with DSPs, since an unregistered
+// one costs ~4 ns of its own), and the at most four shifted limb products are summed in a
+// registered tree (two pairs, stage 4; their sum, stage 5), so every path is one multiplier
+// stage or one carry chain. p is valid LAT = 5 cycles after a and b; the stages run every
+// cycle (no enable).
 module spikelm_mul_pipe #(
     parameter integer WA  = 26,  // signed width of a
     parameter integer WB  = 18,  // signed width of b; at most 4 limb products (NA * NB <= 4)
-    parameter integer LAT = 4    // latency in cycles; must equal this form's four stages
+    parameter integer LAT = 5    // latency in cycles; must equal this form's five stages
 ) (
     input  wire             clk,
     input  wire [WA-1:0]    a,
@@ -49,16 +51,14 @@ module spikelm_mul_pipe #(
     localparam integer PW = WA + WB;
 
     generate
-        if (LAT != 4 || WA < 2 || WB < 2 || NA * NB > 4) begin : g_bad_param
+        if (LAT != 5 || WA < 2 || WB < 2 || NA * NB > 4) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_mul_pipe: needs LAT = 4, WA, WB >= 2 and at most four 17-bit limb products");
+                $display("ERROR: spikelm_mul_pipe: needs LAT = 5, WA, WB >= 2 and at most four 17-bit limb products");
                 $finish;
             end
         end
     endgenerate
 
-    reg  [WA-1:0] a_q;  // stage 1
-    reg  [WB-1:0] b_q;
     wire [18*NA-1:0] la;  // limbs as 18-bit signed values
     wire [18*NB-1:0] lb;
     wire [PW-1:0] term [0:3];  // shifted limb products, 0 where absent
@@ -67,20 +67,20 @@ module spikelm_mul_pipe #(
     generate
         for (i = 0; i < NA; i = i + 1) begin : g_la
             if (i < NA - 1) begin : g_low
-                assign la[18*i +: 18] = {1'b0, a_q[L*i +: L]};
+                assign la[18*i +: 18] = {1'b0, a[L*i +: L]};
             end else if (WA - L*i == 18) begin : g_top_full
-                assign la[18*i +: 18] = a_q[WA-1:L*i];
+                assign la[18*i +: 18] = a[WA-1:L*i];
             end else begin : g_top
-                assign la[18*i +: 18] = { {(18-WA+L*i){a_q[WA-1]}}, a_q[WA-1:L*i]};
+                assign la[18*i +: 18] = { {(18-WA+L*i){a[WA-1]}}, a[WA-1:L*i]};
             end
         end
         for (j = 0; j < NB; j = j + 1) begin : g_lb
             if (j < NB - 1) begin : g_low
-                assign lb[18*j +: 18] = {1'b0, b_q[L*j +: L]};
+                assign lb[18*j +: 18] = {1'b0, b[L*j +: L]};
             end else if (WB - L*j == 18) begin : g_top_full
-                assign lb[18*j +: 18] = b_q[WB-1:L*j];
+                assign lb[18*j +: 18] = b[WB-1:L*j];
             end else begin : g_top
-                assign lb[18*j +: 18] = { {(18-WB+L*j){b_q[WB-1]}}, b_q[WB-1:L*j]};
+                assign lb[18*j +: 18] = { {(18-WB+L*j){b[WB-1]}}, b[WB-1:L*j]};
             end
         end
         for (i = 0; i < 4; i = i + 1) begin : g_term
@@ -88,10 +88,10 @@ module spikelm_mul_pipe #(
                 localparam integer IA = i / NB;
                 localparam integer IB = i % NB;
                 localparam integer SHIFT = L * (IA + IB);
-                reg signed [35:0] pp_q;  // stage 2
-                always @(posedge clk) begin
-                    pp_q <= $signed(la[18*IA +: 18]) * $signed(lb[18*IB +: 18]);
-                end
+                wire [35:0] pp_q;  // stages 1 .. 3
+                spikelm_mul18_ce #(.AW(18), .BW(18), .LAT(3)) u_mul (
+                    .clk(clk), .en(1'b1), .a(la[18*IA +: 18]), .b(lb[18*IB +: 18]), .p(pp_q)
+                );
                 wire [PW-1:0] pp_ext;
                 if (PW > 36) begin : g_ext
                     assign pp_ext = { {(PW-36){pp_q[35]}}, pp_q};
@@ -108,11 +108,9 @@ module spikelm_mul_pipe #(
         end
     endgenerate
 
-    reg [PW-1:0] pair_q [0:1];  // stage 3
-    reg [PW-1:0] p_q;           // stage 4
+    reg [PW-1:0] pair_q [0:1];  // stage 4
+    reg [PW-1:0] p_q;           // stage 5
     always @(posedge clk) begin
-        a_q       <= a;
-        b_q       <= b;
         pair_q[0] <= term[0] + term[1];
         pair_q[1] <= term[2] + term[3];
         p_q       <= pair_q[0] + pair_q[1];

@@ -31,10 +31,11 @@
 //   x <  -4           y = 0
 //   x >= +4           y = sat_YW(x aligned from FX to FY fractional bits)
 //   otherwise         y = sat_YW(R(t, TF - FY)),  t = the GELU table at x, interpolated
-// The table samples GELU at -4 + i/2^SB (i = 0 .. 2^IB) in TF fractional bits. Six stages under
-// one enable: input register, decode (and the pass-through value), the interpolator's four
-// stages overlapping the sideband's delay, output select; valid/ready with a stall holding
-// every stage (in_ready = out_ready or no valid output).
+// The table samples GELU at -4 + i/2^SB (i = 0 .. 2^IB) in TF fractional bits. ILAT + 2 = 8
+// stages under one enable: input register, the interpolator's ILAT stages (decode feeds it
+// combinationally; the pass-through value and the range flags wait beside it), output
+// select; valid/ready with a stall holding every stage (in_ready = out_ready or no valid
+// output).
 module spikelm_gelu #(
     parameter integer XW = 16,  // signed input width
     parameter integer FX = 10,  // input fractional bits, > SB
@@ -58,6 +59,8 @@ module spikelm_gelu #(
     localparam integer DW = 12;  // signed difference width of this table
     localparam integer FB = FX - SB;  // fraction bits inside an interval
     localparam integer HI = FX + RB;  // bit of x whose upward bits are all sign in range
+    localparam integer ILAT = 6;      // spikelm_interp's latency
+    localparam integer NS = ILAT + 2;  // stages of this unit
 
     generate
         if (FX <= SB || FY > TF || XW < HI + 2 || XW > 32 || YW < 2 || YW > 32) begin : g_bad_param
@@ -69,8 +72,8 @@ module spikelm_gelu #(
     endgenerate
 
     // Stall: every stage advances together when the output is free.
-    reg  [5:0] valid_q;
-    wire       en = out_ready | ~valid_q[5];
+    reg  [NS-1:0] valid_q;
+    wire          en = out_ready | ~valid_q[NS-1];
     assign in_ready = en;
 
     // Stage 1: input register.
@@ -96,15 +99,15 @@ module spikelm_gelu #(
     wire [YW-1:0] pass_w;
     spikelm_sat #(.IW(64), .OW(YW)) u_pass (.in(pass_wide), .out(pass_w));
 
-    reg [YW+1:0] side_q [0:3];  // {below, above, pass} through stages 2..5
+    reg [YW+1:0] side_q [0:ILAT-1];  // {below, above, pass} through stages 2 .. ILAT + 1
     integer k;
 
     wire [VW-1:0] t;
-    spikelm_interp #(.IB(IB), .FB(FB), .VW(VW), .DW(DW), .TABLE(15872'h4017f7ee800fdfdd005f9fb200beff54007d7ea802f9fd1005f1f9a00bdff24007b7e4802f5fc5005e9f8200bcfef401797dc802f1fb5005e1f62013bfea401777d2802edfa1009d9f3200bafe5402757c6804e9f85005d1f020139fde402737b8804e5f6900dc9eba0138fd5402717a6806e1f4100dc1e6a0137fcb4036f790806ddf15011b9e0a01b6fbe4046d774808d9ed900db1d9a02b5fae4046b75480ad5e95011a9d0a02b4f9c4066972c80ad1e45019a1c5a0333f85406676fe80ecdde101d99b8a03b2f6a407656c6810c9d6d02191a9a04b1f4a40963682812c5ce1029899720530f2440b61632816c1c3902d8181a062fef740d5f5d481abdb7503579682072eec240f5d56681eb9a91041714a208ade834115b4e4822b598504d6927209ace3b4145944e82ab184905560fea0b2bde7417573a0830ad6e106158d020d2ad8641a552d8838a9541071509a20ea9d1741f531f083ea5365081485ca1128c97422510ea848a11450914016a1327c074284efbe8509cedd0a537c7215a6b6342c4ce6e85c98c250bd2f6d21825aaa4314acf2866949190d52708a1aa49dc43848b48870905b10ed1e98a1e238f543d4697087e8c1e5101161ca21a27f64434476688c87db511d0d93224a16dd44a425268988391d13904fca28205a9451402b08a67f415150fc58a2b9f45a4583e0048b47aea1170f3a622e9e2ef45f3bd208c2768bd188eae6a321d16946639a068ce722711a4e219a359bfc846c376b88dc6dbb91bcd93fa389ae0e473353368e6694a11d8d05923b19c3c47832f888f264d2d1e8c768a3d98a5647d30bb28fa605711fcbe6ea3f9785e4812e7ba9025bd71204b56da41166594832c3ac9065754d210ac67a421544b48429f8e90852d0d210a35fa419423c48427b709064e4d520c9a59241130304812575e90049cbd2009157a3f11e3147d233688f6454e51e8885fa3c90c4647620fa08e840d711c87f752380fa7a46e1ec188d43c6891a0769d2328e8d54621c8e68bc3805516c6ddd22c0d7624531a61e89e33b0112c653aa238c62e442183d887a2f6bd0e05cbba198b54442e1622c8502b3b908c5465a0e0a4af41614132820272250284c3fa010947d3fc121027e823234fb8444f9f3084b93de101b67ac1f414f383c9b9e3075713bd0e36876a1b7fceb035299d1866b039a0c62c72017e18e1c2dff9be858823740aa1c6d214694d7c27231aa84af134a08f4e6801119ccd4209919503e0831f075d26260df58c241a6697e831d02f105dbe5cc0afe4b68148f967026512c20471e56c08364aa80f1794e81b922910320250a059f09e40a019360119725f01e704a603394918054f91c8086622d00c7243e010688500103103000001faffc0c3d9ff068787fd1c8e9ff8661c7fed3e375fd3946b7f99c0d0ff197194fe00630ffb9f05eff6808b7feb92163fd45e2adfa36452bf3c789f7e651132fca3e24df8fe446bf16f887fe1d0103fc19a1eff7f583b7ef74870fde080d6fba64197f719c303edd385b7daf10abfb48c143f669425fec870467d882083faffe0f3f5e181c3eb8b0337d6b005dfaca60a9f57fc12feada021fd57103afaa6e065f54140abea6d8117d4b901afa93e025f5234033ea408027d47dffefa8fffedf5227fc3ea4cff57d4affe4fa997fbbf53bbf63ea8b7e97d544fcdfaaeff91f56bff0feaf67df7d62efb9facebf6bf5b03ec7eb87fd6fd762fa8faf75f4bf6057e8bec39fcf7d8d5f9bfb275f31f668be5bed067c97da7af90fb5d5f1df6d73e33ede87c57dc46f87fb97ff0df74e7e17eeda7c1fde31f82fbd5ff01f7cbfe03efd7fbffe030f7efc165efbf84d7df7f0dc7be7e23cf7dfc57fef9f8d0fdf3f1e3fbe7e44bf7cfc99fef9f954fdf7f2eb7befe659f7efcdb7efff9d73dfff3eefbffe85ef81fd1bbf03fa573e0ff4ecfc1fea56f85fd5a3f0dfad2fe1ff5e27c47ec3cf8afd965f15fb4a3e37f6cdfc6fee0ef8ffdcfff23fbbbbe4bf7ae7ca7efc8f95fe067f2ffc273e67f881fcd7f169f9cfe39bf3dfc8bfe7ff9487d0ff2effa3fe699f49fcea3e9bfa017d47f45afa9fe963f59fd417eb7faac7d7ff5a9fb0febf3f65fd91fed3fb49fdb7f6ddfb7fee4df73fddb7eebfbd9fdeff7f6fbdff073f81fe1e7f07fc5c7e1ff8f5fc4ff263f8bfe5b3f23fcd27e47f9dcfcbff423f97fe91bf37fd3cfe7ffaaafd0ff5b5fa3fec27f4bfd9bfea7fb63fd5ff71dfaffeedff63fdeffec7fc07fdaff85bfb9ff147f73fe3afef7fc97fdeff973fc1ff367f87fe7c7f0ffd17fe3ffa69fc9ff543f93feb67f37fd86fe6ffb41fd1ff6e3fa3fee87f4ffde7feaffbfbfd7ff84bfafff13ff67fe3bfedffc9dfdbff987fbfff397f7ffe83fefffd29fe1ffa93fc7ff59ff8ffec2ff2ffda1fe7ffb77fcfff757f9ffef7ff4ffe07febffc3bfd7ff8cffafff24ff6ffe5dfedffce3fdfffa0ffbfff4aff7ffea7ff1ffd6ffe3ffb1ffcfff6aff9ffee3ff3ffde3fe7ffbfffd7ff85ffafff17ff5ffe47fefffcb7fd7ff9cffbfff43ff9ffe97fefffd57fe7ffaeffbfff67ffbffedbff3ffdd7fe7ffbeffdfff83ff9fff17ff7ffe47fefffcbffefff9bffbfff43ff7ffe9fff7ffd5ffefffafffbfff6bffbffee7ff7ffdeffefffc1ffffff87ffbfff1fff7ffe5ffffffcdffdfffa3ffffff4ffffffeaffefffd9ffffffb7ffffff77fffffefffffffe1ffffffc7ffffff90007fff2ffffffe7ffffffd3ffffffa8007fff5ffffffedffffffdc003fffbfffffff8)) u_table (
+    spikelm_interp #(.IB(IB), .FB(FB), .VW(VW), .DW(DW), .LAT(ILAT), .TABLE(15872'h4017f7ee800fdfdd005f9fb200beff54007d7ea802f9fd1005f1f9a00bdff24007b7e4802f5fc5005e9f8200bcfef401797dc802f1fb5005e1f62013bfea401777d2802edfa1009d9f3200bafe5402757c6804e9f85005d1f020139fde402737b8804e5f6900dc9eba0138fd5402717a6806e1f4100dc1e6a0137fcb4036f790806ddf15011b9e0a01b6fbe4046d774808d9ed900db1d9a02b5fae4046b75480ad5e95011a9d0a02b4f9c4066972c80ad1e45019a1c5a0333f85406676fe80ecdde101d99b8a03b2f6a407656c6810c9d6d02191a9a04b1f4a40963682812c5ce1029899720530f2440b61632816c1c3902d8181a062fef740d5f5d481abdb7503579682072eec240f5d56681eb9a91041714a208ade834115b4e4822b598504d6927209ace3b4145944e82ab184905560fea0b2bde7417573a0830ad6e106158d020d2ad8641a552d8838a9541071509a20ea9d1741f531f083ea5365081485ca1128c97422510ea848a11450914016a1327c074284efbe8509cedd0a537c7215a6b6342c4ce6e85c98c250bd2f6d21825aaa4314acf2866949190d52708a1aa49dc43848b48870905b10ed1e98a1e238f543d4697087e8c1e5101161ca21a27f64434476688c87db511d0d93224a16dd44a425268988391d13904fca28205a9451402b08a67f415150fc58a2b9f45a4583e0048b47aea1170f3a622e9e2ef45f3bd208c2768bd188eae6a321d16946639a068ce722711a4e219a359bfc846c376b88dc6dbb91bcd93fa389ae0e473353368e6694a11d8d05923b19c3c47832f888f264d2d1e8c768a3d98a5647d30bb28fa605711fcbe6ea3f9785e4812e7ba9025bd71204b56da41166594832c3ac9065754d210ac67a421544b48429f8e90852d0d210a35fa419423c48427b709064e4d520c9a59241130304812575e90049cbd2009157a3f11e3147d233688f6454e51e8885fa3c90c4647620fa08e840d711c87f752380fa7a46e1ec188d43c6891a0769d2328e8d54621c8e68bc3805516c6ddd22c0d7624531a61e89e33b0112c653aa238c62e442183d887a2f6bd0e05cbba198b54442e1622c8502b3b908c5465a0e0a4af41614132820272250284c3fa010947d3fc121027e823234fb8444f9f3084b93de101b67ac1f414f383c9b9e3075713bd0e36876a1b7fceb035299d1866b039a0c62c72017e18e1c2dff9be858823740aa1c6d214694d7c27231aa84af134a08f4e6801119ccd4209919503e0831f075d26260df58c241a6697e831d02f105dbe5cc0afe4b68148f967026512c20471e56c08364aa80f1794e81b922910320250a059f09e40a019360119725f01e704a603394918054f91c8086622d00c7243e010688500103103000001faffc0c3d9ff068787fd1c8e9ff8661c7fed3e375fd3946b7f99c0d0ff197194fe00630ffb9f05eff6808b7feb92163fd45e2adfa36452bf3c789f7e651132fca3e24df8fe446bf16f887fe1d0103fc19a1eff7f583b7ef74870fde080d6fba64197f719c303edd385b7daf10abfb48c143f669425fec870467d882083faffe0f3f5e181c3eb8b0337d6b005dfaca60a9f57fc12feada021fd57103afaa6e065f54140abea6d8117d4b901afa93e025f5234033ea408027d47dffefa8fffedf5227fc3ea4cff57d4affe4fa997fbbf53bbf63ea8b7e97d544fcdfaaeff91f56bff0feaf67df7d62efb9facebf6bf5b03ec7eb87fd6fd762fa8faf75f4bf6057e8bec39fcf7d8d5f9bfb275f31f668be5bed067c97da7af90fb5d5f1df6d73e33ede87c57dc46f87fb97ff0df74e7e17eeda7c1fde31f82fbd5ff01f7cbfe03efd7fbffe030f7efc165efbf84d7df7f0dc7be7e23cf7dfc57fef9f8d0fdf3f1e3fbe7e44bf7cfc99fef9f954fdf7f2eb7befe659f7efcdb7efff9d73dfff3eefbffe85ef81fd1bbf03fa573e0ff4ecfc1fea56f85fd5a3f0dfad2fe1ff5e27c47ec3cf8afd965f15fb4a3e37f6cdfc6fee0ef8ffdcfff23fbbbbe4bf7ae7ca7efc8f95fe067f2ffc273e67f881fcd7f169f9cfe39bf3dfc8bfe7ff9487d0ff2effa3fe699f49fcea3e9bfa017d47f45afa9fe963f59fd417eb7faac7d7ff5a9fb0febf3f65fd91fed3fb49fdb7f6ddfb7fee4df73fddb7eebfbd9fdeff7f6fbdff073f81fe1e7f07fc5c7e1ff8f5fc4ff263f8bfe5b3f23fcd27e47f9dcfcbff423f97fe91bf37fd3cfe7ffaaafd0ff5b5fa3fec27f4bfd9bfea7fb63fd5ff71dfaffeedff63fdeffec7fc07fdaff85bfb9ff147f73fe3afef7fc97fdeff973fc1ff367f87fe7c7f0ffd17fe3ffa69fc9ff543f93feb67f37fd86fe6ffb41fd1ff6e3fa3fee87f4ffde7feaffbfbfd7ff84bfafff13ff67fe3bfedffc9dfdbff987fbfff397f7ffe83fefffd29fe1ffa93fc7ff59ff8ffec2ff2ffda1fe7ffb77fcfff757f9ffef7ff4ffe07febffc3bfd7ff8cffafff24ff6ffe5dfedffce3fdfffa0ffbfff4aff7ffea7ff1ffd6ffe3ffb1ffcfff6aff9ffee3ff3ffde3fe7ffbfffd7ff85ffafff17ff5ffe47fefffcb7fd7ff9cffbfff43ff9ffe97fefffd57fe7ffaeffbfff67ffbffedbff3ffdd7fe7ffbeffdfff83ff9fff17ff7ffe47fefffcbffefff9bffbfff43ff7ffe9fff7ffd5ffefffafffbfff6bffbffee7ff7ffdeffefffc1ffffff87ffbfff1fff7ffe5ffffffcdffdfffa3ffffff4ffffffeaffefffd9ffffffb7ffffff77fffffefffffffe1ffffffc7ffffff90007fff2ffffffe7ffffffd3ffffffa8007fff5ffffffedffffffdc003fffbfffffff8)) u_table (
         .clk(clk), .en(en), .idx(idx), .frac(x_q[FB-1:0]), .y(t)
     );
 
-    // Stage 6: R(t, TF - FY), saturate, select.
+    // Stage ILAT + 2: R(t, TF - FY), saturate, select.
     wire signed [63:0] t_ext = { {(64-VW){t[VW-1]}}, t};
     wire signed [63:0] t_wide;
     generate
@@ -116,24 +119,24 @@ module spikelm_gelu #(
     endgenerate
     wire [YW-1:0] t_sat;
     spikelm_sat #(.IW(64), .OW(YW)) u_table_sat (.in(t_wide), .out(t_sat));
-    wire [YW+1:0] side = side_q[3];
+    wire [YW+1:0] side = side_q[ILAT-1];
     reg  [YW-1:0] y_q;
 
     always @(posedge clk) begin
         if (en) begin
             x_q <= in_x;
             side_q[0] <= {below, above, pass_w};
-            for (k = 1; k < 4; k = k + 1) begin
+            for (k = 1; k < ILAT; k = k + 1) begin
                 side_q[k] <= side_q[k-1];
             end
             y_q <= side[YW+1] ? {YW{1'b0}} : side[YW] ? side[YW-1:0] : t_sat;
-            valid_q <= {valid_q[4:0], in_valid};
+            valid_q <= {valid_q[NS-2:0], in_valid};
         end
         if (rst) begin
-            valid_q <= 6'b0;
+            valid_q <= {NS{1'b0}};
         end
     end
-    assign out_valid = valid_q[5];
+    assign out_valid = valid_q[NS-1];
     assign out_y     = y_q;
 endmodule
 

@@ -27,31 +27,43 @@
 
 `default_nettype none
 
-// Table lookup with linear interpolation (docs/arithmetic.md section 4.1), four stages under
+// Table lookup with linear interpolation (docs/arithmetic.md section 4.1), LAT = 6 stages under
 // one enable (a stalled pipeline holds every stage):
-//   1. ROM read        word = {d, v} = TABLE word idx
+//   1. ROM read          word = {d, v} = TABLE word idx
 //   2. ROM output register (keeps a block RAM's slow clock-to-out away from logic)
-//   3. product         p = d * frac                   (d signed, frac unsigned)
-//   4. sum             y = v + R(p, FB)               R rounds half up
-// y lies between v_idx and v_idx+1, so it fits VW bits (the sum is taken in VW bits). The ROM is an inferred memory read
-// synchronously (block RAM or LUT ROM, as synthesis chooses), initialised from TABLE.
+//   3-5. product         p = d * frac  (d signed, frac unsigned): spikelm_mul18_ce, the
+//                        input, pipeline and output registers of a DSP block; v waits beside it
+//   6. sum               y = v + R(p, FB)               R rounds half up
+// y lies between v_idx and v_idx+1, so it fits VW bits (the sum is taken in VW bits).
+// Two forms of the ROM, the same contents and the same two registers:
+//  * SPIKELM_ECP5_EBR defined and a table of 256 or 512 words of at most 36 bits: one
+//    hand-instantiated DP16KD, both ports read-only in the x18 mode with REGMODE = "OUTREG"
+//    (Yosys 0.70 absorbs no output register into an inferred block RAM, so the inferred form
+//    paid the block's 5.8 ns clock-to-out into logic); port A reads the word's low 18 bits at
+//    x18 address idx, port B its high bits at 512 + idx; INITVAL is computed from TABLE at
+//    elaboration (ebr_init);
+//  * otherwise (simulation, other targets, smaller tables, which Yosys puts in LUTs): an
+//    inferred memory initialised from TABLE, read synchronously, and a fabric output register.
+// The product is a registered MULT18X18D under SPIKELM_ECP5_DSP (spikelm_mul18_ce) when d and
+// the zero-extended fraction fit 18 bits each, three fabric registers around a `*` otherwise.
 module spikelm_interp #(
-    parameter integer IB = 9,   // index bits: 2^IB intervals
-    parameter integer FB = 4,   // fraction bits of the position inside an interval, >= 1
-    parameter integer VW = 20,  // signed sample width
-    parameter integer DW = 12,  // signed difference width
+    parameter integer IB  = 9,   // index bits: 2^IB intervals
+    parameter integer FB  = 4,   // fraction bits of the position inside an interval, >= 1
+    parameter integer VW  = 20,  // signed sample width
+    parameter integer DW  = 12,  // signed difference width
+    parameter integer LAT = 6,   // latency in enabled cycles; must equal this form's six stages
     parameter [(VW+DW)*(2**IB)-1:0] TABLE = 0  // words {d_i, v_i}, word 0 in the low bits
 ) (
     input  wire          clk,
     input  wire          en,    // advance every stage
     input  wire [IB-1:0] idx,
     input  wire [FB-1:0] frac,
-    output wire [VW-1:0] y      // signed, four enabled cycles after idx and frac
+    output wire [VW-1:0] y      // signed, LAT enabled cycles after idx and frac
 );
     generate
-        if (IB < 1 || IB > 12 || FB < 1 || DW < 2 || VW < DW + 2) begin : g_bad_param
+        if (LAT != 6 || IB < 1 || IB > 12 || FB < 1 || DW < 2 || VW < DW + 2) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_interp: needs 1 <= IB <= 12, FB >= 1, 2 <= DW <= VW - 2");
+                $display("ERROR: spikelm_interp: needs LAT = 6, 1 <= IB <= 12, FB >= 1, 2 <= DW <= VW - 2");
                 $finish;
             end
         end
@@ -59,37 +71,162 @@ module spikelm_interp #(
 
     localparam integer WW = VW + DW;  // ROM word
     localparam integer PW = DW + FB + 1;  // product of d and the zero-extended fraction
+`ifdef SPIKELM_ECP5_EBR
+    localparam integer USE_EBR = (IB >= 8 && IB <= 9 && WW <= 36) ? 1 : 0;
+`else
+    localparam integer USE_EBR = 0;
+`endif
+    localparam integer USE_DSP = (DW <= 18 && FB <= 17) ? 1 : 0;
 
-    reg [WW-1:0] mem [0:(2**IB)-1];
-    integer k;
-    initial begin
-        for (k = 0; k < 2**IB; k = k + 1) begin
-            mem[k] = TABLE[k*WW +: WW];
+    // The DP16KD form's contents (module level: a constant function may not be declared in a
+    // generate block). INITVAL row s holds x18 words 16 s .. 16 s + 15, word i of the row in
+    // bits [20 i +: 18] (the layout of Yosys' own DP16KD mapping, brams_map_16kd.v). Words
+    // 0 .. 511: the low 18 bits of table word w; 512 .. 1023: its next 18 bits.
+    function [319:0] ebr_init;
+        input integer s;
+        integer i, j, w;
+        begin
+            ebr_init = 320'd0;
+            for (i = 0; i < 16; i = i + 1) begin
+                w = 16 * s + i;
+                for (j = 0; j < 18; j = j + 1) begin
+                    // bit j of x18 word w: bit 18 * (w / 512) + j of table word w % 512
+                    if ((w % 512) < 2**IB && 18 * (w / 512) + j < WW) begin
+                        ebr_init[20*i + j] = TABLE[(w % 512) * WW + 18 * (w / 512) + j];
+                    end
+                end
+            end
         end
-    end
+    endfunction
 
-    reg [WW-1:0] word_q, word_out_q;
-    reg [FB-1:0] frac_q, frac_out_q;
-    reg [PW-1:0] prod_q;
-    reg [VW-1:0] v_q, y_q;
-    wire signed [DW-1:0] d_w    = word_out_q[WW-1:VW];
+    wire [WW-1:0] word_out;  // stage 2: the ROM word of idx, two enabled cycles later
+    generate
+        if (USE_EBR != 0) begin : g_ebr
+            wire [8:0]  a9  = { {(9-IB){1'b0}}, idx};
+            wire [13:0] ada = {1'b0, a9, 4'b0000};  // x18: word address above 4 low bits
+            wire [13:0] adb = {1'b1, a9, 4'b0000};
+            wire [17:0] doa, dob;
+            DP16KD #(
+                .DATA_WIDTH_A(18), .DATA_WIDTH_B(18),
+                .REGMODE_A("OUTREG"), .REGMODE_B("OUTREG"),
+                .RESETMODE("SYNC"), .CSDECODE_A("0b000"), .CSDECODE_B("0b000"),
+                .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"), .GSR("AUTO"),
+                .INITVAL_00(ebr_init(0)), .INITVAL_01(ebr_init(1)), .INITVAL_02(ebr_init(2)),
+                .INITVAL_03(ebr_init(3)), .INITVAL_04(ebr_init(4)), .INITVAL_05(ebr_init(5)),
+                .INITVAL_06(ebr_init(6)), .INITVAL_07(ebr_init(7)), .INITVAL_08(ebr_init(8)),
+                .INITVAL_09(ebr_init(9)), .INITVAL_0A(ebr_init(10)), .INITVAL_0B(ebr_init(11)),
+                .INITVAL_0C(ebr_init(12)), .INITVAL_0D(ebr_init(13)), .INITVAL_0E(ebr_init(14)),
+                .INITVAL_0F(ebr_init(15)), .INITVAL_10(ebr_init(16)), .INITVAL_11(ebr_init(17)),
+                .INITVAL_12(ebr_init(18)), .INITVAL_13(ebr_init(19)), .INITVAL_14(ebr_init(20)),
+                .INITVAL_15(ebr_init(21)), .INITVAL_16(ebr_init(22)), .INITVAL_17(ebr_init(23)),
+                .INITVAL_18(ebr_init(24)), .INITVAL_19(ebr_init(25)), .INITVAL_1A(ebr_init(26)),
+                .INITVAL_1B(ebr_init(27)), .INITVAL_1C(ebr_init(28)), .INITVAL_1D(ebr_init(29)),
+                .INITVAL_1E(ebr_init(30)), .INITVAL_1F(ebr_init(31)), .INITVAL_20(ebr_init(32)),
+                .INITVAL_21(ebr_init(33)), .INITVAL_22(ebr_init(34)), .INITVAL_23(ebr_init(35)),
+                .INITVAL_24(ebr_init(36)), .INITVAL_25(ebr_init(37)), .INITVAL_26(ebr_init(38)),
+                .INITVAL_27(ebr_init(39)), .INITVAL_28(ebr_init(40)), .INITVAL_29(ebr_init(41)),
+                .INITVAL_2A(ebr_init(42)), .INITVAL_2B(ebr_init(43)), .INITVAL_2C(ebr_init(44)),
+                .INITVAL_2D(ebr_init(45)), .INITVAL_2E(ebr_init(46)), .INITVAL_2F(ebr_init(47)),
+                .INITVAL_30(ebr_init(48)), .INITVAL_31(ebr_init(49)), .INITVAL_32(ebr_init(50)),
+                .INITVAL_33(ebr_init(51)), .INITVAL_34(ebr_init(52)), .INITVAL_35(ebr_init(53)),
+                .INITVAL_36(ebr_init(54)), .INITVAL_37(ebr_init(55)), .INITVAL_38(ebr_init(56)),
+                .INITVAL_39(ebr_init(57)), .INITVAL_3A(ebr_init(58)), .INITVAL_3B(ebr_init(59)),
+                .INITVAL_3C(ebr_init(60)), .INITVAL_3D(ebr_init(61)), .INITVAL_3E(ebr_init(62)),
+                .INITVAL_3F(ebr_init(63))
+            ) u_ebr (
+                .CLKA(clk), .CEA(en), .OCEA(en), .WEA(1'b0), .RSTA(1'b0),
+                .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .ADA0(ada[0]), .ADA1(ada[1]), .ADA2(ada[2]), .ADA3(ada[3]), .ADA4(ada[4]),
+                .ADA5(ada[5]), .ADA6(ada[6]), .ADA7(ada[7]), .ADA8(ada[8]), .ADA9(ada[9]),
+                .ADA10(ada[10]), .ADA11(ada[11]), .ADA12(ada[12]), .ADA13(ada[13]),
+                .DIA0(1'b0), .DIA1(1'b0), .DIA2(1'b0), .DIA3(1'b0), .DIA4(1'b0), .DIA5(1'b0),
+                .DIA6(1'b0), .DIA7(1'b0), .DIA8(1'b0), .DIA9(1'b0), .DIA10(1'b0),
+                .DIA11(1'b0), .DIA12(1'b0), .DIA13(1'b0), .DIA14(1'b0), .DIA15(1'b0),
+                .DIA16(1'b0), .DIA17(1'b0),
+                .DOA0(doa[0]), .DOA1(doa[1]), .DOA2(doa[2]), .DOA3(doa[3]), .DOA4(doa[4]),
+                .DOA5(doa[5]), .DOA6(doa[6]), .DOA7(doa[7]), .DOA8(doa[8]), .DOA9(doa[9]),
+                .DOA10(doa[10]), .DOA11(doa[11]), .DOA12(doa[12]), .DOA13(doa[13]),
+                .DOA14(doa[14]), .DOA15(doa[15]), .DOA16(doa[16]), .DOA17(doa[17]),
+                .CLKB(clk), .CEB(en), .OCEB(en), .WEB(1'b0), .RSTB(1'b0),
+                .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .ADB0(adb[0]), .ADB1(adb[1]), .ADB2(adb[2]), .ADB3(adb[3]), .ADB4(adb[4]),
+                .ADB5(adb[5]), .ADB6(adb[6]), .ADB7(adb[7]), .ADB8(adb[8]), .ADB9(adb[9]),
+                .ADB10(adb[10]), .ADB11(adb[11]), .ADB12(adb[12]), .ADB13(adb[13]),
+                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0),
+                .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0),
+                .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0),
+                .DIB16(1'b0), .DIB17(1'b0),
+                .DOB0(dob[0]), .DOB1(dob[1]), .DOB2(dob[2]), .DOB3(dob[3]), .DOB4(dob[4]),
+                .DOB5(dob[5]), .DOB6(dob[6]), .DOB7(dob[7]), .DOB8(dob[8]), .DOB9(dob[9]),
+                .DOB10(dob[10]), .DOB11(dob[11]), .DOB12(dob[12]), .DOB13(dob[13]),
+                .DOB14(dob[14]), .DOB15(dob[15]), .DOB16(dob[16]), .DOB17(dob[17])
+            );
+            wire [35:0] both = {dob, doa};
+            assign word_out = both[WW-1:0];
+            if (WW < 36) begin : g_unused
+                wire unused_top = &{1'b0, both[35:WW]};  // beyond the word: zeros
+            end
+        end else begin : g_inferred
+            reg [WW-1:0] mem [0:(2**IB)-1];
+            integer k;
+            initial begin
+                for (k = 0; k < 2**IB; k = k + 1) begin
+                    mem[k] = TABLE[k*WW +: WW];
+                end
+            end
+            reg [WW-1:0] word_q, word_out_q;
+            always @(posedge clk) begin
+                if (en) begin
+                    word_q     <= mem[idx];
+                    word_out_q <= word_q;
+                end
+            end
+            assign word_out = word_out_q;
+        end
+    endgenerate
+
+    reg  [FB-1:0] frac_q, frac_out_q;  // stages 1, 2
+    reg  [VW-1:0] v_q [0:2];           // stages 3 .. 5, beside the product
+    reg  [VW-1:0] y_q;                 // stage 6
+    wire [PW-1:0] prod;                // stage 5
+    wire signed [DW-1:0] d_w    = word_out[WW-1:VW];
     wire signed [FB:0]   frac_w = {1'b0, frac_out_q};
-    wire signed [PW-1:0] prod_w = d_w * frac_w;
+    generate
+        if (USE_DSP != 0) begin : g_dsp
+            spikelm_mul18_ce #(.AW(DW), .BW(FB + 1), .LAT(3)) u_mul (
+                .clk(clk), .en(en), .a(d_w), .b(frac_w), .p(prod)
+            );
+        end else begin : g_wide
+            // Wider than one DSP block: the same three registers around a `*` in fabric.
+            reg signed [DW-1:0] d_q;
+            reg signed [FB:0]   f_q;
+            reg signed [PW-1:0] m_q, o_q;
+            always @(posedge clk) begin
+                if (en) begin
+                    d_q <= d_w;
+                    f_q <= frac_w;
+                    m_q <= d_q * f_q;
+                    o_q <= m_q;
+                end
+            end
+            assign prod = o_q;
+        end
+    endgenerate
+
     // v + R(p, FB) = the bits above FB of v * 2^FB + 2^(FB-1) + p: v and the rounding constant
     // are wiring, so the sum is one adder.
-    wire [VW+FB-1:0] v_half = {v_q, {FB{1'b0}}} | ({ {(VW+FB-1){1'b0}}, 1'b1} << (FB - 1));
-    wire [VW+FB-1:0] p_ext  = { {(VW-DW-1){prod_q[PW-1]}}, prod_q};
+    wire [VW+FB-1:0] v_half = {v_q[2], {FB{1'b0}}} | ({ {(VW+FB-1){1'b0}}, 1'b1} << (FB - 1));
+    wire [VW+FB-1:0] p_ext  = { {(VW-DW-1){prod[PW-1]}}, prod};
     wire [VW+FB-1:0] sum_w  = v_half + p_ext;
     wire unused_low = &{1'b0, sum_w[FB-1:0]};  // below the rounding point
 
     always @(posedge clk) begin
         if (en) begin
-            word_q     <= mem[idx];
             frac_q     <= frac;
-            word_out_q <= word_q;
             frac_out_q <= frac_q;
-            prod_q     <= prod_w;
-            v_q        <= word_out_q[VW-1:0];
+            v_q[0]     <= word_out[VW-1:0];
+            v_q[1]     <= v_q[0];
+            v_q[2]     <= v_q[1];
             y_q        <= sum_w[VW+FB-1:FB];
         end
     end

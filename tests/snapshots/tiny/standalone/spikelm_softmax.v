@@ -42,8 +42,8 @@
 //   out    read e back, p = min(2^PF, R(e * r, ...)) into an output FIFO; a read is issued only
 //          while the FIFO has room for everything in flight, so the pipeline never stalls
 // Every pipeline stage is a register; each path is at most one carry chain (or the multiplier
-// e * r, registered on both sides) plus a few LUT levels. A row of L beats takes about
-// 3L + 30 cycles without output stalls.
+// e * r, a registered MULT18X18D on ECP5: spikelm_mul18_ce) plus a few LUT levels. A row of L beats takes about
+// 3L + 35 cycles without output stalls.
 module spikelm_softmax #(
     parameter integer ZW = 24,   // signed width of the log2-domain scores z, EF + 1 <= ZW <= 40
     parameter integer FZ = 12,   // fractional bits of z, ESB < FZ < ZW - 1
@@ -77,14 +77,16 @@ module spikelm_softmax #(
     localparam integer SW  = EF + 1 + AB;    // sum width: N * 2^EF < 2^SW
     localparam integer BW  = ZW + 1;         // row-buffer word: {keep, z}, later e
     localparam integer BASE = RF + EF - PF - 1;  // fixed part of the final shift, minus one
+    localparam integer ILAT = 6;             // spikelm_interp's latency
+    localparam integer MLAT = 3;             // spikelm_mul18_ce's latency (e * r)
     localparam integer FDB = 4;              // output FIFO: 2^FDB beats, more than the out pipeline
 
     generate
         if (FZ <= ESB || ZW < FZ + 2 || ZW < EF + 1 || ZW > 40 || PF < 1 || PF > 30 ||
             N < 1 || AB < 1 || AB > 14 || (1 << AB) < N || RSB + RFB != EF ||
-            EF + 1 > RVW || EF + 1 > EVW || RF != EF) begin : g_bad_param
+            EF + 1 > RVW || EF + 1 > EVW || RF != EF || EF > 16) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_softmax: needs ESB < FZ <= ZW - 2, EF + 1 <= ZW <= 40, 1 <= PF <= 30, 1 <= N <= 2^AB, 1 <= AB <= 14");
+                $display("ERROR: spikelm_softmax: needs ESB < FZ <= ZW - 2, EF + 1 <= ZW <= 40, 1 <= PF <= 30, 1 <= N <= 2^AB, 1 <= AB <= 14, EF <= 16");
                 $finish;
             end
         end
@@ -99,6 +101,9 @@ module spikelm_softmax #(
     localparam [63:0] N_MAX = 64'd17;  // e = 0 once the integer part n of d exceeds it
 
     reg  [2:0] state_q;
+    // The row's last beat left the output FIFO, registered: the clear of the row state below
+    // fans out to many registers, and out_last is the FIFO's distributed-memory read.
+    reg        done_q;
     reg  [AB-1:0] len_m1_q;  // index of the row's last beat
 
     // ---- in: input register, then the buffer write and the running max ----
@@ -110,7 +115,33 @@ module spikelm_softmax #(
     reg  [AB-1:0] a_addr_q;
     reg  [ZW-1:0] max_q;     // z_max of the kept positions so far (Z_MIN before the first)
     reg           any_q;     // some position of the row is kept
-    wire          a_greater = $signed(a_z_q) > $signed(max_q);
+    // The running max in three stages, so that no compare sits in the max_q loop and every
+    // compare runs from registers to a register. The beat at a_z_q (stage 1) is compared with
+    // max_q and with the two beats ahead of it, at b_z_q (stage 2) and c_z_q (stage 3), whose
+    // updates of max_q may still be pending; in stage 2 the flag of the beat ahead (c_upd_q:
+    // it is kept, valid and above every kept z before it; max_q takes it from stage 3) and of
+    // the one before that (c_upd_d_q) pick the compare that holds. Each compare is registered
+    // in halves ({high >, high ==, low >}, cmp3), so no carry chain is longer than ZW - ZH
+    // bits; stage 2 combines them.
+    localparam integer ZH = ZW / 2;  // bits of the compare's low half
+    function [2:0] cmp3;  // signed x > y in halves; signed order = unsigned with the sign flipped
+        input [ZW-1:0] x;
+        input [ZW-1:0] y;
+        reg [ZW-1:0] ux, uy;
+        begin
+            ux   = {~x[ZW-1], x[ZW-2:0]};
+            uy   = {~y[ZW-1], y[ZW-2:0]};
+            cmp3 = {ux[ZW-1:ZH] > uy[ZW-1:ZH], ux[ZW-1:ZH] == uy[ZW-1:ZH], ux[ZH-1:0] > uy[ZH-1:0]};
+        end
+    endfunction
+    reg           b_valid_q, b_keep_q;
+    reg  [2:0]    b_cm_q, b_cb_q, b_cc_q;  // a_z_q against max_q, b_z_q and c_z_q, in halves
+    reg  [ZW-1:0] b_z_q, c_z_q;
+    reg           c_upd_q, c_upd_d_q;
+    wire          b_gm = b_cm_q[2] | (b_cm_q[1] & b_cm_q[0]);
+    wire          b_gb = b_cb_q[2] | (b_cb_q[1] & b_cb_q[0]);
+    wire          b_gc = b_cc_q[2] | (b_cc_q[1] & b_cc_q[0]);
+    wire          b_greater = c_upd_q ? b_gb : c_upd_d_q ? b_gc : b_gm;
     assign in_ready = (state_q == S_IN);
 
     // ---- buffer: registered write and read requests ----
@@ -139,11 +170,12 @@ module spikelm_softmax #(
     reg           d_valid_q, d_keep_q;
     reg  [ZW:0]   d_q;       // z_max - z, >= 0 where kept
     wire [63:0]   n_ext = { {(64-NW){1'b0}}, d_q[ZW:FZ]};
-    reg  [3:0]    zn_valid_q;  // beside the interpolator's four stages
-    reg  [3:0]    zn_zero_q;
-    reg  [4:0]    zn_n_q [0:3];
+    reg  [ILAT-1:0] zn_valid_q;  // beside the interpolator's ILAT stages
+    reg  [ILAT-1:0] zn_zero_q;
+    reg  [4:0]    zn_n_q [0:ILAT-1];
+    integer       k;
     wire [EVW-1:0] exp_y;
-    spikelm_interp #(.IB(ESB), .FB(EFB), .VW(EVW), .DW(EDW), .TABLE(1856'hd3640b2e9720b3b4a10875a3c85abd18438fe8722263419142b9fc8b96cf6468de7723a9339120659b891c4cd449ad665253d73092d299709838cb04cf065326e372713a7f9289ef5c8a5058640289c31d9486b8d8a5ffc6253e762d2a68713956f5888ad58c3a579de172c4930916625834b505c0e5b7f6022e3f2fe975ff7d8bd09be25f8c5ec304b2f29868f780c567bb463c6dd3326eae7197d971cce25b846831dbb34aa2da9a9e76b8d745b506cceda136ff2cd9bcc3650e0cdb1a71a0587396e6c01d0735e0eac1ae476a7d6a3bf96b21e503570f525aa87be8d4d3ea12a31fa7d4f90000)) u_exp (
+    spikelm_interp #(.IB(ESB), .FB(EFB), .VW(EVW), .DW(EDW), .LAT(ILAT), .TABLE(1856'hd3640b2e9720b3b4a10875a3c85abd18438fe8722263419142b9fc8b96cf6468de7723a9339120659b891c4cd449ad665253d73092d299709838cb04cf065326e372713a7f9289ef5c8a5058640289c31d9486b8d8a5ffc6253e762d2a68713956f5888ad58c3a579de172c4930916625834b505c0e5b7f6022e3f2fe975ff7d8bd09be25f8c5ec304b2f29868f780c567bb463c6dd3326eae7197d971cce25b846831dbb34aa2da9a9e76b8d745b506cceda136ff2cd9bcc3650e0cdb1a71a0587396e6c01d0735e0eac1ae476a7d6a3bf96b21e503570f525aa87be8d4d3ea12a31fa7d4f90000)) u_exp (
         .clk(clk), .en(1'b1), .idx(d_q[FZ-1:EFB]), .frac(d_q[EFB-1:0]), .y(exp_y)
     );
     // R(E, n) = ((E * 2 >> n) + 1) >> 1 for every n >= 0; the shift in two steps.
@@ -160,18 +192,25 @@ module spikelm_softmax #(
     reg  [3:0]    j_q;
     reg  [2:0]    wait_q;
     wire [RVW-1:0] recip_y;
-    spikelm_interp #(.IB(RSB), .FB(RFB), .VW(RVW), .DW(RDW), .TABLE(1856'hdfc40816fa208237b10625bc48421dda429a6e8219337210ed1b7c8889db644d76d522b676811813b2c8d3ed8c473c6c023ee35d121fdad49249d5c49cdea9253cb5112ca1a7097b4d2a4c8fe8e26a474393815a009d8acf24f88e70282873494471984a3d7cb052bfe5029cbf23951d18f4aaabc68563be2b2b9331016059858b216c165a05e002d82efa1702f7a0ba2fbba5e295cf2fa0ee1181836d4c30cb4c62b359831f3ac41948d5e4cccdad267b255734836a31a98f4ccd794a406d3a50c375a27c1c0e1388e38e9967361cb43a83e4e1dae7208f0f18ce7a4544c3e0fa171f8210410000)) u_recip (
+    spikelm_interp #(.IB(RSB), .FB(RFB), .VW(RVW), .DW(RDW), .LAT(ILAT), .TABLE(1856'hdfc40816fa208237b10625bc48421dda429a6e8219337210ed1b7c8889db644d76d522b676811813b2c8d3ed8c473c6c023ee35d121fdad49249d5c49cdea9253cb5112ca1a7097b4d2a4c8fe8e26a474393815a009d8acf24f88e70282873494471984a3d7cb052bfe5029cbf23951d18f4aaabc68563be2b2b9331016059858b216c165a05e002d82efa1702f7a0ba2fbba5e295cf2fa0ee1181836d4c30cb4c62b359831f3ac41948d5e4cccdad267b255734836a31a98f4ccd794a406d3a50c375a27c1c0e1388e38e9967361cb43a83e4e1dae7208f0f18ce7a4544c3e0fa171f8210410000)) u_recip (
         .clk(clk), .en(1'b1), .idx(norm_q[SW-2 -: RSB]), .frac(norm_q[SW-2-RSB -: RFB]), .y(recip_y)
     );
     reg  [EF:0]   r_q;       // <= 2^RF
 
     // ---- out pass: rdata -> e * r -> R(.., BASE + 1 + j) -> min(2^PF, ..) -> FIFO ----
-    wire          q_valid, q_last;  // the beat and the row's last at rnd_q, 8 cycles after issue
-    spikelm_delay #(.W(2), .N(8), .RESET(1)) u_out_flags (
+    // The beat and the row's last at rnd_q, MLAT + 6 cycles after issue: the read request and
+    // the RAM's two registers (rdata at 3), the product (3 + MLAT), two shifts, the rounding.
+    wire          q_valid, q_last;
+    spikelm_delay #(.W(2), .N(MLAT + 6), .RESET(1)) u_out_flags (
         .clk(clk), .rst(rst), .in({issue_c, issue_c & rd_last}), .out({q_valid, q_last})
     );
-    reg  [EF:0]   m_e_q;     // multiplier input
-    reg  [2*EF+1:0] prod_q;  // multiplier output
+    // e * r, both unsigned and at most 2^EF: a registered 18 x 18 multiplier (a MULT18X18D
+    // with its three registers on ECP5 with DSPs) on the zero-extended operands.
+    wire [2*EF+3:0] prod_w;
+    spikelm_mul18_ce #(.AW(EF + 2), .BW(EF + 2), .LAT(MLAT)) u_er (
+        .clk(clk), .en(1'b1), .a({1'b0, rdata[EF:0]}), .b({1'b0, r_q}), .p(prod_w)
+    );
+    wire [2*EF+1:0] prod_q = prod_w[2*EF+1:0];  // e * r < 2^(2 EF + 2)
     reg  [PF+2:0] s1_q, s2_q;
     wire [PF+2:0] y1 = prod_q[2*EF+1:BASE];
     wire [PF+3:0] s2_inc = {1'b0, s2_q} + 1'b1;
@@ -185,7 +224,7 @@ module spikelm_softmax #(
     );
 
     wire unused = &{1'b0, exp_y[EVW-1:EF+1], recip_y[RVW-1:EF+1], w2_inc[EF+2], w2_inc[0],
-                    s2_inc[PF+3], s2_inc[0], prod_q[BASE-1:0], norm_q[AB-1:0], n_ext[63:5]};
+                    s2_inc[PF+3], s2_inc[0], prod_q[BASE-1:0], prod_w[2*EF+3:2*EF+2], norm_q[AB-1:0], n_ext[63:5]};
 
     always @(posedge clk) begin
         // in
@@ -200,11 +239,20 @@ module spikelm_softmax #(
                 state_q  <= S_GAP;
             end
         end
+        b_valid_q <= a_valid_q;
+        b_keep_q  <= a_keep_q;
+        b_z_q     <= a_z_q;
+        b_cm_q    <= cmp3(a_z_q, max_q);
+        b_cb_q    <= cmp3(a_z_q, b_z_q);
+        b_cc_q    <= cmp3(a_z_q, c_z_q);
+        c_upd_q   <= b_valid_q & b_keep_q & b_greater;
+        c_upd_d_q <= c_upd_q;
+        c_z_q     <= b_z_q;
         if (a_valid_q & a_keep_q) begin
             any_q <= 1'b1;
-            if (a_greater) begin
-                max_q <= a_z_q;
-            end
+        end
+        if (c_upd_q) begin
+            max_q <= c_z_q;
         end
 
         // buffer write port: the input beat or the exp pass's e
@@ -227,16 +275,16 @@ module spikelm_softmax #(
         d_valid_q <= vb_q[2];
         d_keep_q  <= rdata[ZW];
         d_q       <= {max_q[ZW-1], max_q} - {rdata[ZW-1], rdata[ZW-1:0]};
-        zn_valid_q <= {zn_valid_q[2:0], d_valid_q};
-        zn_zero_q  <= {zn_zero_q[2:0], ~d_keep_q | (n_ext > N_MAX)};
+        zn_valid_q <= {zn_valid_q[ILAT-2:0], d_valid_q};
+        zn_zero_q  <= {zn_zero_q[ILAT-2:0], ~d_keep_q | (n_ext > N_MAX)};
         zn_n_q[0]  <= n_ext[4:0];
-        zn_n_q[1]  <= zn_n_q[0];
-        zn_n_q[2]  <= zn_n_q[1];
-        zn_n_q[3]  <= zn_n_q[2];
-        w1_valid_q <= zn_valid_q[3];
-        w1_zero_q  <= zn_zero_q[3];
-        w1_n_q     <= zn_n_q[3][1:0];
-        w1_q       <= {exp_y[EF:0], 1'b0} >> {zn_n_q[3][4:2], 2'b00};
+        for (k = 1; k < ILAT; k = k + 1) begin
+            zn_n_q[k] <= zn_n_q[k-1];
+        end
+        w1_valid_q <= zn_valid_q[ILAT-1];
+        w1_zero_q  <= zn_zero_q[ILAT-1];
+        w1_n_q     <= zn_n_q[ILAT-1][1:0];
+        w1_q       <= {exp_y[EF:0], 1'b0} >> {zn_n_q[ILAT-1][4:2], 2'b00};
         w2_valid_q <= w1_valid_q;
         w2_zero_q  <= w1_zero_q;
         w2_q       <= w1_q >> w1_n_q;
@@ -248,8 +296,6 @@ module spikelm_softmax #(
         end
 
         // out pass
-        m_e_q  <= rdata[EF:0];
-        prod_q <= m_e_q * r_q;
         s1_q   <= y1 >> {j_q[3:2], 2'b00};
         s2_q   <= s1_q >> j_q[1:0];
         rnd_q  <= s2_inc[PF+3:1];
@@ -283,9 +329,9 @@ module spikelm_softmax #(
                 end
             end
             S_RECIP: begin
-                // The table's output is valid four cycles after its (now constant) input.
+                // The table's output is valid ILAT cycles after its (now constant) input.
                 wait_q <= wait_q + 1'b1;
-                if (wait_q == 3'd4) begin
+                if (wait_q == ILAT[2:0]) begin
                     r_q      <= recip_y[EF:0];
                     rd_ptr_q <= {AB{1'b0}};
                     issued_q <= 1'b0;
@@ -293,7 +339,7 @@ module spikelm_softmax #(
                 end
             end
             S_OUT: begin
-                if (out_valid & out_ready & out_last) begin
+                if (done_q) begin
                     cnt_q   <= {AB{1'b0}};
                     max_q   <= Z_MIN;
                     any_q   <= 1'b0;
@@ -303,8 +349,14 @@ module spikelm_softmax #(
             default: ;
         endcase
 
+        done_q <= (state_q == S_OUT) & out_valid & out_ready & out_last;
+
         if (rst) begin
             state_q    <= S_IN;
+            done_q     <= 1'b0;
+            b_valid_q  <= 1'b0;
+            c_upd_q    <= 1'b0;
+            c_upd_d_q  <= 1'b0;
             cnt_q      <= {AB{1'b0}};
             max_q      <= Z_MIN;
             any_q      <= 1'b0;
@@ -314,7 +366,7 @@ module spikelm_softmax #(
             issued_q   <= 1'b1;
             vb_q       <= 3'b0;
             d_valid_q  <= 1'b0;
-            zn_valid_q <= 4'b0;
+            zn_valid_q <= {ILAT{1'b0}};
             w1_valid_q <= 1'b0;
             w2_valid_q <= 1'b0;
             e_valid_q  <= 1'b0;
