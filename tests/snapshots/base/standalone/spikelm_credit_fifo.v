@@ -30,9 +30,9 @@
 // Output FIFO of a pipeline that never stalls (the softmax and LayerNorm output passes): the
 // unit starts a beat into its pipeline only while `room` is high, i.e. while fewer than
 // 2^DB beats are started and not yet taken from out_*; each started beat reaches `we` a fixed
-// number of cycles later (fewer than 2^DB for full throughput), so the FIFO never overflows
-// and out_ready never has to reach back into the pipeline. Distributed memory, read
-// asynchronously at the head.
+// number of cycles later (fewer than 2^DB - 1 for full throughput: a credit returns a cycle
+// after its beat is taken), so the FIFO never overflows and out_ready never has to reach back
+// into the pipeline. Distributed memory, read asynchronously at the head.
 module spikelm_credit_fifo #(
     parameter integer W  = 16,  // bits per beat
     parameter integer DB = 4    // depth 2^DB, 1 <= DB <= 8
@@ -56,29 +56,50 @@ module spikelm_credit_fifo #(
         end
     endgenerate
 
-    reg  [W-1:0] mem [0:(1<<DB)-1];
-    reg  [DB:0]  wr_q, rd_q;  // one bit more than the address: full and empty differ
-    reg  [DB:0]  started_q;   // beats started and not yet taken
-    wire         pop = out_valid & out_ready;
+    reg  [W-1:0]  mem [0:(1<<DB)-1];
+    reg  [DB-1:0] wr_q, rd_q;  // write and read addresses
+    // Beats in the memory (cnt_q) and started but not yet taken (started_q). out_valid is a
+    // register of its own (nz_q = cnt_q != 0), so the pop is one LUT of two nets and not a
+    // compare of the pointers (that compare, the pop and started_q's adder in a row were the
+    // softmax unit's limit). Each count moves by +1, -1 or 0 through one adder: the step is
+    // {dec, ..., dec, dec | inc}, i.e. -1, +1 or 0. A taken beat returns its credit a cycle
+    // late (pop_q): started_q then counts it a cycle longer, which never lets the memory
+    // overflow, and the pop does not have to reach the start logic, which sits beside the
+    // unit's pipeline rather than beside the output port, in the same cycle.
+    reg  [DB:0]   cnt_q;
+    reg  [DB:0]   started_q;
+    reg           nz_q;
+    reg           pop_q;
+    wire          pop      = nz_q & out_ready;
+    wire          cnt_one  = (cnt_q == { {DB{1'b0}}, 1'b1});
+    wire          cnt_dec  = pop & ~we;
+    wire          st_dec   = pop_q & ~start;
 
     always @(posedge clk) begin
         if (we) begin
-            mem[wr_q[DB-1:0]] <= wdata;
+            mem[wr_q] <= wdata;
             wr_q <= wr_q + 1'b1;
         end
         if (pop) begin
             rd_q <= rd_q + 1'b1;
         end
-        started_q <= started_q + { {DB{1'b0}}, start} - { {DB{1'b0}}, pop};
+        cnt_q     <= cnt_q + { {DB{cnt_dec}}, pop ^ we};
+        started_q <= started_q + { {DB{st_dec}}, pop_q ^ start};
+        pop_q     <= pop;
+        // Not empty next cycle: a write arrives, or a beat stays (more than one, or no pop).
+        nz_q      <= we | (nz_q & ~(cnt_one & pop));
         if (rst) begin
-            wr_q      <= {(DB+1){1'b0}};
-            rd_q      <= {(DB+1){1'b0}};
+            wr_q      <= {DB{1'b0}};
+            rd_q      <= {DB{1'b0}};
+            cnt_q     <= {(DB+1){1'b0}};
             started_q <= {(DB+1){1'b0}};
+            nz_q      <= 1'b0;
+            pop_q     <= 1'b0;
         end
     end
     assign room      = ~started_q[DB];
-    assign out_valid = (wr_q != rd_q);
-    assign out_data  = mem[rd_q[DB-1:0]];
+    assign out_valid = nz_q;
+    assign out_data  = mem[rd_q];
 endmodule
 
 `default_nettype wire

@@ -43,7 +43,7 @@
 //          a beat starts only while the FIFO has room for everything in flight)
 // Every stage is a register; each path is at most one carry chain (or one stage of a
 // registered 18 x 18 multiplier, a MULT18X18D on ECP5: spikelm_mul_pipe) plus a few LUT
-// levels. A row of H beats takes about 2H + (AB + 1) + (XW + AB) + NWD / 2 + 46 cycles without
+// levels. A row of H beats takes about 2H + (AB + 1) + (XW + AB) + NWD / 2 + 49 cycles without
 // output stalls.
 module spikelm_layernorm #(
     parameter integer XW = 26,   // signed input width, 2 <= XW <= 32
@@ -95,7 +95,7 @@ module spikelm_layernorm #(
     localparam integer AW  = ((ZGW > YW + SH) ? ZGW : YW + SH) + 1;  // z*G + B*2^SH + half
     localparam integer ILAT = 6;             // spikelm_interp's latency
     localparam integer MLAT = 5;             // spikelm_mul_pipe's latency
-    localparam integer MLAT1 = MLAT + 1;     // S_GAP's last count (wait_q: 3 bits, as ILAT)
+    localparam integer GAP_END = MLAT + 2;   // S_GAP's last count (wait_q: 3 bits, as ILAT)
     localparam integer Z_AT = 2*MLAT + 8;    // z_q's cycle after the read issue (see the out pass)
     localparam integer Y_AT = 3*MLAT + 10;   // y_q's
     localparam integer FDB = 5;              // output FIFO: 2^FDB beats, more than the out pipeline's Y_AT
@@ -113,7 +113,7 @@ module spikelm_layernorm #(
 
     localparam [3:0] S_IN = 4'd0, S_GAP = 4'd1, S_ABS = 4'd2, S_HQ = 4'd3, S_SS = 4'd4,
                      S_ZERO = 4'd5, S_LOAD = 4'd6, S_NORM = 4'd7, S_RSQRT = 4'd8, S_OUT = 4'd9,
-                     S_FLUSH = 4'd10;
+                     S_FLUSH = 4'd10, S_FLUSH2 = 4'd11;
     localparam integer NM1 = N - 1;
     localparam [AB-1:0] LAST_ADDR = NM1[AB-1:0];
     localparam [6:0] HW7 = HW[6:0];
@@ -124,12 +124,18 @@ module spikelm_layernorm #(
     // The row's last beat left the output FIFO, registered: the clear of the row state below
     // fans out to many registers, and out_last is the FIFO's distributed-memory read.
     reg        done_q;
+    // Cycles in S_GAP or S_RSQRT, 0 in every other state: its next value depends on state_q
+    // alone, not on the conditions that leave S_IN or S_NORM.
     reg  [2:0]    wait_q;
 
     // ---- in: input register, buffer write, S and Q ----
     reg  [AB-1:0] cnt_q;
     wire          in_fire = in_valid & (state_q == S_IN);
-    wire          in_end  = in_last | (cnt_q == LAST_ADDR);
+    // cnt_q == LAST_ADDR, a register set as cnt_q steps onto it, so the row's end is one LUT
+    // in front of state_q rather than an AB-bit compare.
+    reg           cnt_end_q;
+    localparam [0:0] CNT_END0 = (NM1 == 0) ? 1'b1 : 1'b0;  // a row of one beat
+    wire          in_end  = in_last | cnt_end_q;
     reg           a_valid_q;
     reg  [XW-1:0] a_x_q;
     reg  [AB-1:0] a_addr_q;
@@ -139,8 +145,17 @@ module spikelm_layernorm #(
     spikelm_delay #(.W(1), .N(MLAT), .RESET(1)) u_sq_valid (
         .clk(clk), .rst(rst), .in(a_valid_q), .out(sq_valid)
     );
-    reg  [SWD-1:0] s_q;
-    reg  [QW-1:0] q_q;
+    // S as Q below: sx_q is the beat's x (0 without a beat), added every cycle with no enable.
+    reg  [SWD-1:0] s_q, sx_q;
+    // Q in two halves, as acc_q below: sqv_q is the beat's x*x (0 without a beat), a register,
+    // added every cycle with no enable, the low half's carry (q_c_q) into the high half one
+    // cycle later, so the 60-bit sum is two chains of half its width from flip-flops to
+    // flip-flops (the whole chain behind an enable LUT was the unit's limit).
+    localparam integer QLO = QW / 2;
+    reg  [QW-1:0] q_q, sqv_q;
+    reg           q_c_q;
+    wire [QLO:0]  q_lo = {1'b0, q_q[QLO-1:0]} + {1'b0, sqv_q[QLO-1:0]};
+    wire [QW-QLO:0] q_hi = {q_q[QW-1:QLO], 1'b1} + {sqv_q[QW-1:QLO], q_c_q};
     reg  [HW-1:0] h_q;       // the row's length H
     reg  [AB-1:0] len_m1_q;
     assign in_ready = (state_q == S_IN);
@@ -170,24 +185,44 @@ module spikelm_layernorm #(
 
     // ---- stat: acc = E + H*Q - S^2, one multiplier bit per cycle ----
     reg  [SWD-1:0] sabs_q;
+    reg  [SWD-1:0] sneg_q;   // -S, every cycle: S is whole in S_GAP, so S_ABS's |S| is one mux
     reg  [DWD-1:0] acc_q, mc_q;
     reg  [SWD-1:0] mp_q;
     reg  [6:0]    it_q;
-    reg           dz_q;
+    reg           it_one_q;  // it_q == 1: the pass's last step (a register, as cnt_end_q)
+    // D == 0 (then D = max(1, D) = 1): zero flags of acc_q's 16-bit pieces, registered every
+    // cycle (acc_q is whole after S_FLUSH2, so they are in S_LOAD), then one AND of those.
+    localparam integer NZC = (DWD + 15) / 16;
+    wire [16*NZC-1:0] acc_pad = { {(16*NZC-DWD){1'b0}}, acc_q};
+    reg  [NZC-1:0] zc_q;
+    integer        zk;
+    wire           dz = &zc_q;
     // acc_q +/- mc_q in two halves with the carry between them registered (acc_c_q, added into
-    // the high half one cycle later; S_FLUSH adds the last one), so no carry chain is longer
-    // than DWD - ALO bits. Modulo 2^DWD the sum is the same. Each half is one adder: its
-    // carry-in rides on an extra low bit ({x, 1} + {y, c} carries c out of that bit).
+    // the high half one cycle later), so no carry chain is longer than DWD - ALO bits. Modulo
+    // 2^DWD the sum is the same. Each half is one adder: its carry-in rides on an extra low bit
+    // ({x, 1} + {y, c} carries c out of that bit). The addend is a register (add_q, with the
+    // low half's carry-in add_cin_q), formed a cycle before it is added, so each half's chain
+    // runs from flip-flops to flip-flops: a step's addend is added one cycle after the step,
+    // S_FLUSH adds the last one and S_FLUSH2 the last low-half carry. E enters the same way:
+    // S_ABS clears acc_q and puts E in add_q. The controls are registers of their own, not
+    // decodes of state_q: acc_op_q = mp_q[0] in S_HQ and S_SS (the step adds), acc_sub_q =
+    // S_SS, acc_upd_q = S_HQ, S_SS, S_FLUSH or S_FLUSH2 (acc_q takes the sum), each set where
+    // state_q enters those states, from the value mp_q takes there.
     localparam integer ALO = DWD / 2;
     reg            acc_c_q;
-    wire           acc_op  = mp_q[0] & ((state_q == S_HQ) | (state_q == S_SS));
-    wire           acc_sub = (state_q == S_SS);  // - mc = + ~mc + 1
-    wire [DWD-1:0] addend  = acc_op ? (mc_q ^ {DWD{acc_sub}}) : {DWD{1'b0}};
-    wire [ALO+1:0] lo_sum  = {1'b0, acc_q[ALO-1:0], 1'b1} + {1'b0, addend[ALO-1:0], acc_op & acc_sub};
-    wire [DWD-ALO:0] hi_sum = {acc_q[DWD-1:ALO], 1'b1} + {addend[DWD-1:ALO], acc_c_q};
+    reg            acc_op_q, acc_sub_q, acc_upd_q;
+    reg  [DWD-1:0] add_q;
+    reg            add_cin_q;
+    wire [ALO+1:0] lo_sum  = {1'b0, acc_q[ALO-1:0], 1'b1} + {1'b0, add_q[ALO-1:0], add_cin_q};
+    wire [DWD-ALO:0] hi_sum = {acc_q[DWD-1:ALO], 1'b1} + {add_q[DWD-1:ALO], acc_c_q};
 
     // ---- norm and the table ----
     reg  [NWD-1:0] norm_q;
+    wire [NWD-1:0] norm_ld = { {(NWD-DWD){1'b0}}, acc_q[DWD-1:1], acc_q[0] | dz};
+    // norm_q shifts this cycle: in S_NORM while its top two bits are clear, a register (set
+    // from the bits the load or the shift brings to the top), since it is the clock enable of
+    // every bit of norm_q (the compare in front of that fan-out was the unit's limit).
+    reg            norm_run_q;
     reg  [5:0]    ss_q;
     wire [TVW-1:0] rsqrt_y;
     spikelm_interp #(.IB(RSB + 2), .FB(TFB), .VW(TVW), .DW(TDW), .LAT(ILAT), .TABLE(7168'hf008040efc8081efc80c2efc8103ef88145ef88187ef881c9ef4820cef08250ef48293eec82d8ef0831ceec8361ee883a7eec83ecee48433ee88479ee084c1ee48508ee08550edc8599edc85e2edc862bed88675ed486c0ed4870bed48756ed087a2ed087eeecc883bec88889ecc88d6ec48925ec48974ec489c3ec08a13ebc8a64ebc8ab5eb88b07eb88b59eb48baceb08c00eb08c54eb08ca8eac8cfdea88d53ea48daaea48e01ea08e59ea08eb1e9c8f0ae988f64e988fbee949019e949074e8c90d1e8c912ee88918ce8891eae849249e8092a9e7c930ae7c936be7893cde749430e709494e7094f8e68955ee6895c4e64962be649692e5c96fbe5c9764e5497cfe54983ae5098a6e4c9913e489981e4499f0e409a60e409ad0e389b42e349bb5e309c29e309c9de289d13e249d8ae209e02e1c9e7be189ef5e149f70e109fece0ca069e04a0e8e00a168dfca1e9df8a26bdf4a2eedeca373de8a3f9de4a480de0a508dd8a592dd4a61ddcca6aadc8a738dc4a7c7dbca858db4a8ebdb4a97eda8aa14da4aaabda0ab43d98abddd90ac79d8cad16d80adb6d80ae56d74aef9d70af9dd64b044d60b0ecd58b196d54b241d48b2efd40b39fd38b451d30b505d28b5bbd20b673d14b72ed10b7ead04b8a9cf8b96bcf0ba2fce8baf5ce0bbbdcd0bc89cccbd56cbcbe27cb4befaca8bfd0c9cc0a9c90c185c88c263c78c345c6cc42ac60c512c54c5fdc48c6ebc38c7ddc28c8d3c1cc9ccc10cac8bfccbc9bf0cccdbe0cdd5bd0cee1bc0cff1bacd106b9cd21fb8cd33cb78d45eb64d585b54d6b0b3cd7e1b2cd916b14da51afcdb92aecdcd7ad0de23ab8df75aa4e0cca88e22aa70e38ea54e4f9a38e66ba1ce7e4a00e9649e0eaec9c0ec7c9a4ee13980efb395cf15c938f30e918f4c88ecf68d8c8f85b89cfa34874fc17844fe0681900000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000001000000100000010000)) u_rsqrt (
@@ -197,9 +232,12 @@ module spikelm_layernorm #(
 
     // ---- out: read issue, then x -> H*x -> c -> c*t -> z -> z*G -> + B -> sat -> FIFO ----
     reg  [AB-1:0] rd_ptr_q;
+    // Every beat of the row is issued. It is 0 only in S_OUT (cleared on entering it, set at
+    // the last issue, set by rst), so the issue needs no decode of state_q: it is one LUT in
+    // front of the credit counter's chain.
     reg           issued_q;
     wire          room;
-    wire          issue   = (state_q == S_OUT) & ~issued_q & room;
+    wire          issue   = ~issued_q & room;
     wire          rd_last = (rd_ptr_q == len_m1_q);
     // Cycles after the issue at which each value is in its register (M = MLAT = 5): x_rd 3,
     // hx 3 + M = 8, c_q 9, ct 9 + M = 14, b1..b3 15..17, z_q Z_AT = 2 M + 8 = 18 (with gb_rd),
@@ -247,7 +285,7 @@ module spikelm_layernorm #(
         .out_data({out_last, out_y})
     );
 
-    wire unused = &{1'b0, sq[2*XW-1], rsqrt_y[TVW-1:RF+1], norm_q, b3_inc, yv_w, lo_sum[0],
+    wire unused = &{1'b0, sq[2*XW-1], rsqrt_y[TVW-1:RF+1], norm_q, b3_inc, yv_w, lo_sum[0], q_hi[0],
                     hi_sum[0]};
 
     always @(posedge clk) begin
@@ -257,19 +295,27 @@ module spikelm_layernorm #(
             a_x_q    <= in_x;
             a_addr_q <= cnt_q;
             cnt_q    <= cnt_q + 1'b1;
+            cnt_end_q <= (cnt_q == LAST_ADDR - 1'b1);
             if (in_end) begin
                 len_m1_q <= cnt_q;
                 h_q      <= {1'b0, cnt_q} + 1'b1;
-                wait_q   <= 3'd0;
                 state_q  <= S_GAP;
             end
         end
-        if (a_valid_q) begin
-            s_q <= s_q + { {(SWD-XW){a_x_q[XW-1]}}, a_x_q};
+        sx_q <= a_valid_q ? { {(SWD-XW){a_x_q[XW-1]}}, a_x_q} : {SWD{1'b0}};
+        // One clear for the sums, so it is the flip-flops' own synchronous reset (done_q is
+        // high only in S_OUT's last cycle); two clear terms left one as a LUT behind the chain.
+        if (rst | done_q) begin
+            s_q   <= {SWD{1'b0}};
+            q_q   <= {QW{1'b0}};
+            q_c_q <= 1'b0;
+        end else begin
+            s_q   <= s_q + sx_q;
+            q_q   <= {q_hi[QW-QLO:1], q_lo[QLO-1:0]};
+            q_c_q <= q_lo[QLO];
         end
-        if (sq_valid) begin
-            q_q <= q_q + { {(QW-2*XW+1){1'b0}}, sq[2*XW-2:0]};
-        end
+        sneg_q <= -s_q;
+        sqv_q <= sq_valid ? { {(QW-2*XW+1){1'b0}}, sq[2*XW-2:0]} : {QW{1'b0}};
 
         // buffer writes and the shared read request
         w_we_q   <= a_valid_q;
@@ -298,65 +344,74 @@ module spikelm_layernorm #(
 
         case (state_q)
             S_GAP: begin
-                // The last beat's Q lands MLAT + 2 cycles after it was accepted.
-                wait_q <= wait_q + 1'b1;
-                if (wait_q == MLAT1[2:0]) begin
+                // The last beat's x*x is in sqv_q MLAT + 2 cycles after it was accepted, Q is
+                // whole two cycles later (its low half, then the high half's carry).
+                if (wait_q == GAP_END[2:0]) begin
                     state_q <= S_ABS;
                 end
             end
             S_ABS: begin
-                sabs_q  <= s_q[SWD-1] ? -s_q : s_q;
-                acc_q   <= { {(DWD-EW){1'b0}}, eps};
-                acc_c_q <= 1'b0;
-                mc_q    <= { {(DWD-QW){1'b0}}, q_q};
-                mp_q    <= { {(SWD-HW){1'b0}}, h_q};
-                it_q    <= HW7;
-                state_q <= S_HQ;
+                sabs_q    <= s_q[SWD-1] ? sneg_q : s_q;
+                acc_q     <= {DWD{1'b0}};
+                acc_c_q   <= 1'b0;
+                acc_op_q  <= h_q[0];
+                acc_upd_q <= 1'b1;
+                mc_q      <= { {(DWD-QW){1'b0}}, q_q};
+                mp_q      <= { {(SWD-HW){1'b0}}, h_q};
+                it_q      <= HW7;
+                it_one_q  <= 1'b0;  // HW >= 2
+                state_q   <= S_HQ;
             end
             S_HQ, S_SS: begin
-                acc_q   <= {hi_sum[DWD-ALO:1], lo_sum[ALO:1]};
-                acc_c_q <= lo_sum[ALO+1];
-                mc_q <= mc_q << 1;
-                mp_q <= mp_q >> 1;
-                it_q <= it_q - 1'b1;
-                if (it_q == 7'd1) begin
+                mc_q     <= mc_q << 1;
+                mp_q     <= mp_q >> 1;
+                acc_op_q <= mp_q[1];
+                it_q     <= it_q - 1'b1;
+                it_one_q <= (it_q == 7'd2);
+                if (it_one_q) begin
                     if (state_q == S_HQ) begin
-                        mc_q    <= { {(DWD-SWD){1'b0}}, sabs_q};
-                        mp_q    <= sabs_q;
-                        it_q    <= SWD7;
-                        state_q <= S_SS;
+                        mc_q      <= { {(DWD-SWD){1'b0}}, sabs_q};
+                        mp_q      <= sabs_q;
+                        acc_op_q  <= sabs_q[0];
+                        acc_sub_q <= 1'b1;
+                        it_q      <= SWD7;
+                        it_one_q  <= 1'b0;  // SWD >= 3
+                        state_q   <= S_SS;
                     end else begin
-                        state_q <= S_FLUSH;
+                        acc_op_q  <= 1'b0;
+                        acc_sub_q <= 1'b0;
+                        state_q   <= S_FLUSH;
                     end
                 end
             end
             S_FLUSH: begin
-                // The low half's last carry into the high half (no operand: acc_op is 0).
-                acc_q   <= {hi_sum[DWD-ALO:1], lo_sum[ALO:1]};
-                acc_c_q <= lo_sum[ALO+1];
-                state_q <= S_ZERO;
+                state_q <= S_FLUSH2;
+            end
+            S_FLUSH2: begin
+                acc_upd_q <= 1'b0;
+                state_q   <= S_ZERO;
             end
             S_ZERO: begin
-                dz_q    <= (acc_q == {DWD{1'b0}});
+                // zc_q takes the zero flags of the whole D.
                 state_q <= S_LOAD;
             end
             S_LOAD: begin
-                norm_q  <= { {(NWD-DWD){1'b0}}, acc_q[DWD-1:1], acc_q[0] | dz_q};
-                ss_q    <= SS0_6;
-                state_q <= S_NORM;
+                norm_q     <= norm_ld;
+                norm_run_q <= ~|norm_ld[NWD-1:NWD-2];
+                ss_q       <= SS0_6;
+                state_q    <= S_NORM;
             end
             S_NORM: begin
-                if (|norm_q[NWD-1:NWD-2]) begin
-                    wait_q  <= 3'd0;
+                if (!norm_run_q) begin
                     state_q <= S_RSQRT;
                 end else begin
-                    norm_q <= norm_q << 2;
-                    ss_q   <= ss_q - 1'b1;
+                    norm_q     <= norm_q << 2;
+                    norm_run_q <= ~|norm_q[NWD-3:NWD-4];
+                    ss_q       <= ss_q - 1'b1;
                 end
             end
             S_RSQRT: begin
                 // The table's output is valid ILAT cycles after its (now constant) input.
-                wait_q <= wait_q + 1'b1;
                 if (wait_q == ILAT[2:0]) begin
                     t_q      <= rsqrt_y[RF:0];
                     rd_ptr_q <= {AB{1'b0}};
@@ -367,22 +422,42 @@ module spikelm_layernorm #(
             S_OUT: begin
                 if (done_q) begin
                     cnt_q   <= {AB{1'b0}};
-                    s_q     <= {SWD{1'b0}};
-                    q_q     <= {QW{1'b0}};
+                    cnt_end_q <= CNT_END0;
                     state_q <= S_IN;
                 end
             end
             default: ;
         endcase
 
+        if (state_q == S_ABS) begin
+            add_q     <= { {(DWD-EW){1'b0}}, eps};
+            add_cin_q <= 1'b0;
+        end else begin
+            add_q     <= acc_op_q ? (mc_q ^ {DWD{acc_sub_q}}) : {DWD{1'b0}};  // - mc = + ~mc + 1
+            add_cin_q <= acc_op_q & acc_sub_q;
+        end
+        for (zk = 0; zk < NZC; zk = zk + 1) begin
+            zc_q[zk] <= (acc_pad[16*zk +: 16] == 16'd0);
+        end
+        if (acc_upd_q) begin
+            acc_q   <= {hi_sum[DWD-ALO:1], lo_sum[ALO:1]};
+            acc_c_q <= lo_sum[ALO+1];
+        end
+
+        wait_q <= ((state_q == S_GAP) | (state_q == S_RSQRT)) ? wait_q + 1'b1 : 3'd0;
         done_q <= (state_q == S_OUT) & out_valid & out_ready & out_last;
 
         if (rst) begin
             state_q    <= S_IN;
             done_q     <= 1'b0;
+            acc_op_q   <= 1'b0;
+            norm_run_q <= 1'b0;
+            acc_sub_q  <= 1'b0;
+            acc_upd_q  <= 1'b0;
             cnt_q      <= {AB{1'b0}};
-            s_q        <= {SWD{1'b0}};
-            q_q        <= {QW{1'b0}};
+            cnt_end_q  <= CNT_END0;
+            sx_q       <= {SWD{1'b0}};   // cleared with the sums: no addend from before the reset
+            sqv_q      <= {QW{1'b0}};
             a_valid_q  <= 1'b0;
             w_we_q     <= 1'b0;
             p_we_q     <= 1'b0;

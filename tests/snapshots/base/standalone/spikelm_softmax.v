@@ -43,7 +43,7 @@
 //          while the FIFO has room for everything in flight, so the pipeline never stalls
 // Every pipeline stage is a register; each path is at most one carry chain (or the multiplier
 // e * r, a registered MULT18X18D on ECP5: spikelm_mul18_ce) plus a few LUT levels. A row of L beats takes about
-// 3L + 35 cycles without output stalls.
+// 3L + 36 cycles without output stalls.
 module spikelm_softmax #(
     parameter integer ZW = 24,   // signed width of the log2-domain scores z, EF + 1 <= ZW <= 40
     parameter integer FZ = 12,   // fractional bits of z, ESB < FZ < ZW - 1
@@ -165,8 +165,11 @@ module spikelm_softmax #(
     wire          issue   = issue_b | issue_c;
     wire          rd_last = (rd_ptr_q == len_m1_q);
 
-    // ---- exp pass: rdata (3 cycles after issue) -> d -> table and shift -> e ----
-    reg  [2:0]    vb_q;      // issue -> request register -> RAM read -> RAM output
+    // ---- exp pass: rdata (3 cycles after issue) -> its register -> d -> table, shift -> e ----
+    // rdata is registered in the fabric before d's subtraction: the route from the block RAM
+    // to the carry chain was the unit's limit (2.3 ns of a 5.1 ns path).
+    reg  [3:0]    vb_q;      // issue -> request register -> RAM read -> RAM output -> zr_q
+    reg  [BW-1:0] zr_q;      // {keep, z} read back
     reg           d_valid_q, d_keep_q;
     reg  [ZW:0]   d_q;       // z_max - z, >= 0 where kept
     wire [63:0]   n_ext = { {(64-NW){1'b0}}, d_q[ZW:FZ]};
@@ -271,10 +274,11 @@ module spikelm_softmax #(
         end
 
         // exp pass
-        vb_q      <= {vb_q[1:0], issue_b};
-        d_valid_q <= vb_q[2];
-        d_keep_q  <= rdata[ZW];
-        d_q       <= {max_q[ZW-1], max_q} - {rdata[ZW-1], rdata[ZW-1:0]};
+        vb_q      <= {vb_q[2:0], issue_b};
+        zr_q      <= rdata;
+        d_valid_q <= vb_q[3];
+        d_keep_q  <= zr_q[ZW];
+        d_q       <= {max_q[ZW-1], max_q} - {zr_q[ZW-1], zr_q[ZW-1:0]};
         zn_valid_q <= {zn_valid_q[ILAT-2:0], d_valid_q};
         zn_zero_q  <= {zn_zero_q[ILAT-2:0], ~d_keep_q | (n_ext > N_MAX)};
         zn_n_q[0]  <= n_ext[4:0];
@@ -364,7 +368,7 @@ module spikelm_softmax #(
             w_we_q     <= 1'b0;
             r_re_q     <= 1'b0;
             issued_q   <= 1'b1;
-            vb_q       <= 3'b0;
+            vb_q       <= 4'b0;
             d_valid_q  <= 1'b0;
             zn_valid_q <= {ILAT{1'b0}};
             w1_valid_q <= 1'b0;
