@@ -30,9 +30,9 @@
 // Output FIFO of a pipeline that never stalls (the softmax and LayerNorm output passes): the
 // unit starts a beat into its pipeline only while `room` is high, i.e. while fewer than
 // 2^DB beats are started and not yet taken from out_*; each started beat reaches `we` a fixed
-// number of cycles later (fewer than 2^DB - 1 for full throughput: a credit returns a cycle
-// after its beat is taken), so the FIFO never overflows and out_ready never has to reach back
-// into the pipeline. Distributed memory, read asynchronously at the head.
+// number of cycles L later (a start every cycle needs L <= 2^DB - 3: a credit is held from its
+// start to the cycle after its beat is taken), so the FIFO never overflows and out_ready never
+// has to reach back into the pipeline. Distributed memory, read asynchronously at the head.
 module spikelm_credit_fifo #(
     parameter integer W  = 16,  // bits per beat
     parameter integer DB = 4    // depth 2^DB, 1 <= DB <= 8

@@ -79,7 +79,7 @@ module spikelm_softmax #(
     localparam integer BASE = RF + EF - PF - 1;  // fixed part of the final shift, minus one
     localparam integer ILAT = 6;             // spikelm_interp's latency
     localparam integer MLAT = 3;             // spikelm_mul18_ce's latency (e * r)
-    localparam integer FDB = 4;              // output FIFO: 2^FDB beats, more than the out pipeline
+    localparam integer FDB = 4;              // output FIFO: 2^FDB beats; full throughput while the out pipeline's MLAT + 6 <= 2^FDB - 3
 
     generate
         if (FZ <= ESB || ZW < FZ + 2 || ZW < EF + 1 || ZW > 40 || PF < 1 || PF > 30 ||

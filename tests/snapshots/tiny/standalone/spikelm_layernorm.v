@@ -98,7 +98,7 @@ module spikelm_layernorm #(
     localparam integer GAP_END = MLAT + 2;   // S_GAP's last count (wait_q: 3 bits, as ILAT)
     localparam integer Z_AT = 2*MLAT + 8;    // z_q's cycle after the read issue (see the out pass)
     localparam integer Y_AT = 3*MLAT + 10;   // y_q's
-    localparam integer FDB = 5;              // output FIFO: 2^FDB beats, more than the out pipeline's Y_AT
+    localparam integer FDB = 5;              // output FIFO: 2^FDB beats; full throughput while Y_AT <= 2^FDB - 3
 
     generate
         if (XW < 2 || XW > 32 || GW < 2 || GW > 32 || YW < 2 || YW > 32 || FN > 16 ||
