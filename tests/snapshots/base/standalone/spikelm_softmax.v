@@ -121,26 +121,41 @@ module spikelm_softmax #(
     // updates of max_q may still be pending; in stage 2 the flag of the beat ahead (c_upd_q:
     // it is kept, valid and above every kept z before it; max_q takes it from stage 3) and of
     // the one before that (c_upd_d_q) pick the compare that holds. Each compare is registered
-    // in halves ({high >, high ==, low >}, cmp3), so no carry chain is longer than ZW - ZH
-    // bits; stage 2 combines them.
-    localparam integer ZH = ZW / 2;  // bits of the compare's low half
-    function [2:0] cmp3;  // signed x > y in halves; signed order = unsigned with the sign flipped
+    // in pieces of ZQ bits, a (>, ==) pair per piece (cmpq), so no carry chain is longer than
+    // ZQ bits and nothing wide follows one; stage 2 combines the pieces (greaterq).
+    localparam integer ZQ = 8;                    // bits per piece
+    localparam integer NQ = (ZW + ZQ - 1) / ZQ;   // pieces
+    function [2*NQ-1:0] cmpq;  // signed x > y: piece p's (>, ==) at [2p+1], [2p]
         input [ZW-1:0] x;
         input [ZW-1:0] y;
-        reg [ZW-1:0] ux, uy;
+        reg [NQ*ZQ-1:0] ux, uy;  // signed order = unsigned order with the sign flipped
+        integer p;
         begin
-            ux   = {~x[ZW-1], x[ZW-2:0]};
-            uy   = {~y[ZW-1], y[ZW-2:0]};
-            cmp3 = {ux[ZW-1:ZH] > uy[ZW-1:ZH], ux[ZW-1:ZH] == uy[ZW-1:ZH], ux[ZH-1:0] > uy[ZH-1:0]};
+            ux = { {(NQ*ZQ-ZW){1'b0}}, ~x[ZW-1], x[ZW-2:0]};
+            uy = { {(NQ*ZQ-ZW){1'b0}}, ~y[ZW-1], y[ZW-2:0]};
+            for (p = 0; p < NQ; p = p + 1) begin
+                cmpq[2*p+1] = ux[ZQ*p +: ZQ] > uy[ZQ*p +: ZQ];
+                cmpq[2*p]   = ux[ZQ*p +: ZQ] == uy[ZQ*p +: ZQ];
+            end
+        end
+    endfunction
+    function greaterq;  // x > y from cmpq's pieces, the highest piece first
+        input [2*NQ-1:0] c;
+        integer p;
+        begin
+            greaterq = 1'b0;
+            for (p = 0; p < NQ; p = p + 1) begin
+                greaterq = c[2*p+1] | (c[2*p] & greaterq);
+            end
         end
     endfunction
     reg           b_valid_q, b_keep_q;
-    reg  [2:0]    b_cm_q, b_cb_q, b_cc_q;  // a_z_q against max_q, b_z_q and c_z_q, in halves
+    reg  [2*NQ-1:0] b_cm_q, b_cb_q, b_cc_q;  // a_z_q against max_q, b_z_q and c_z_q, in pieces
     reg  [ZW-1:0] b_z_q, c_z_q;
     reg           c_upd_q, c_upd_d_q;
-    wire          b_gm = b_cm_q[2] | (b_cm_q[1] & b_cm_q[0]);
-    wire          b_gb = b_cb_q[2] | (b_cb_q[1] & b_cb_q[0]);
-    wire          b_gc = b_cc_q[2] | (b_cc_q[1] & b_cc_q[0]);
+    wire          b_gm = greaterq(b_cm_q);
+    wire          b_gb = greaterq(b_cb_q);
+    wire          b_gc = greaterq(b_cc_q);
     wire          b_greater = c_upd_q ? b_gb : c_upd_d_q ? b_gc : b_gm;
     assign in_ready = (state_q == S_IN);
 
@@ -245,9 +260,9 @@ module spikelm_softmax #(
         b_valid_q <= a_valid_q;
         b_keep_q  <= a_keep_q;
         b_z_q     <= a_z_q;
-        b_cm_q    <= cmp3(a_z_q, max_q);
-        b_cb_q    <= cmp3(a_z_q, b_z_q);
-        b_cc_q    <= cmp3(a_z_q, c_z_q);
+        b_cm_q    <= cmpq(a_z_q, max_q);
+        b_cb_q    <= cmpq(a_z_q, b_z_q);
+        b_cc_q    <= cmpq(a_z_q, c_z_q);
         c_upd_q   <= b_valid_q & b_keep_q & b_greater;
         c_upd_d_q <= c_upd_q;
         c_z_q     <= b_z_q;
