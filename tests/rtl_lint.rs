@@ -1,7 +1,8 @@
 //! Quality gates on the generated Verilog, for the presets and non-default configurations:
 //! `verilator --lint-only -Wall` with zero warnings and Yosys `proc; check -assert`, including
 //! the ECP5 CCU2C adder (`array.adder = ecp5_ccu2c`, its simulation model linted by Verilator,
-//! Yosys' library cell read as a blackbox).
+//! Yosys' library cell read as a blackbox), and the ECP5 technology forms (DP16KD, MULT18X18D)
+//! under Verilator with their simulation models.
 //! Run: `cargo test --release --test rtl_lint`. Yosys binary: `SPIKELM_HW_YOSYS` (default `yosys`).
 
 mod rtl_common;
@@ -118,5 +119,67 @@ fn standalone_units_lint_clean_and_latch_free() {
             .args(["-q", "-p", &script]));
         assert!(ok, "{}:\n{log}", unit.module);
         assert!(!log.contains("Latch inferred"), "{}:\n{log}", unit.module);
+    }
+}
+
+/// Waivers for the ECP5 forms, each a fact of the primitive and not of the design: the row
+/// buffers write through DP16KD port A and read through port B, so port A's data outputs are
+/// unconnected, and a word narrower than the blocks' lanes leaves lanes of the read mux unused;
+/// the DP16KD test model (a model of the primitive, named for what it is) is not linted.
+const ECP5_WAIVERS: &str = "`verilator_config
+lint_off -rule PINMISSING -file \"*rtl/spikelm_ram_sdp.v\" -match \"*DOA*\"
+lint_off -rule UNUSEDSIGNAL -file \"*rtl/spikelm_ram_sdp.v\" -match \"*rd_sel*\"
+lint_off -file \"*dp16kd_model.v\"
+";
+
+/// The ECP5 forms as `spikelm-hw synth` reads them (`SPIKELM_ECP5_EBR` and `SPIKELM_ECP5_DSP`
+/// defined: hand-instantiated DP16KD blocks and registered MULT18X18D products), for every
+/// configuration of the plain gate above and every standalone unit: Verilator `-Wall` clean,
+/// with the DP16KD test model and the MULT18X18D model, but for `ECP5_WAIVERS`.
+#[test]
+fn ecp5_forms_lint_clean() {
+    use spikelm_hw::rtl::unit::Applies;
+    let model = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/units/ram_sdp/dp16kd_model.v"
+    );
+    let lint = |gen: &std::path::Path, extra: &[String], top: &str, what: &str| {
+        std::fs::write(gen.join("ecp5_waivers.vlt"), ECP5_WAIVERS).expect("waivers");
+        let (ok, log) = run(Command::new("verilator")
+            .current_dir(gen)
+            .args([
+                "--lint-only",
+                "-Wall",
+                "-DSPIKELM_ECP5_EBR",
+                "-DSPIKELM_ECP5_DSP",
+            ])
+            .args(["ecp5_waivers.vlt", "-f", "files.f", model])
+            .args(extra)
+            .args(["--top-module", top]));
+        assert!(
+            ok && !log.contains("%Warning"),
+            "{what} (ECP5 forms):\n{log}"
+        );
+    };
+    for (name, preset, sets) in CONFIGS {
+        let dir = tempfile::tempdir().unwrap();
+        let gen = generate_into(
+            dir.path(),
+            &Params::preset_with(preset, sets).expect("test configuration"),
+        );
+        lint(&gen, &[], "spikelm_engine", name);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generate_into(
+        dir.path(),
+        &Params::preset_with("spikelm-bert-tiny", &[]).expect("tiny"),
+    );
+    let standalone: Vec<_> = spikelm_hw::rtl::units()
+        .into_iter()
+        .filter(|u| u.applies == Applies::Standalone)
+        .collect();
+    let files: Vec<String> = standalone.iter().map(|u| u.path()).collect();
+    for unit in &standalone {
+        lint(&gen, &files, unit.module, unit.module);
     }
 }
