@@ -27,8 +27,8 @@ module tb;
     integer seed = {seed}, cyc = 0, held = 0, next_out = 0, taken = 0, window = 0;
     wire room, out_valid;
     wire start = want & room & ~rst;
-    reg  [{lat}:0] v_q = 0;          // the pipeline's valid bits, v_q[k]: k + 1 cycles after a start
-    reg  [15:0]    d_q [0:{lat}];    // their sequence numbers
+    reg  [{lm1}:0] v_q = 0;          // the pipeline's valid bits, v_q[k]: k + 1 cycles after a start
+    reg  [15:0]    d_q [0:{lm1}];    // their sequence numbers
     reg  [15:0]    seq_q = 0;        // the next start's sequence number
     wire [15:0]    out_data;
     integer k;
@@ -37,7 +37,7 @@ module tb;
         .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data)
     );
     always @(posedge clk) begin
-        for (k = {lat}; k > 0; k = k - 1) begin
+        for (k = {lm1}; k > 0; k = k - 1) begin
             v_q[k] <= v_q[k-1];
             d_q[k] <= d_q[k-1];
         end
