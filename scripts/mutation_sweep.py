@@ -36,7 +36,6 @@ PA = "rtl/spikelm_pe_array.v"
 SA = "rtl/spikelm_signsel_add.v"
 AS = "rtl/spikelm_amp_shift.v"
 M18 = "rtl/spikelm_mul18.v"
-SAT = "rtl/spikelm_sat.v"
 SB = "rtl/spikelm_sbuf.v"
 WB = "rtl/spikelm_wbuf.v"
 RAM = "rtl/spikelm_ram_sdp.v"
@@ -78,7 +77,7 @@ MUTANTS = [
     ("ctl-addr-bank", "controller", C, "c_anext_q <= (c_bank_q ^ c_cb_end_q) ? BANK1 : {SBAB{1'b0}};", "c_anext_q <= c_bank_q ? BANK1 : {SBAB{1'b0}};", "the reduction reads the finished bank again after a bank (dropped term)", None),
     ("ctl-blk-done", "controller", C, "wire           c_blk_done = c_drain & c_dr_end_q;", "wire           c_blk_done = c_drain;", "the block end (state, weight flag, bookkeeping pulse) at every drain beat (dropped term)", None),
     ("ctl-bflip", "controller", C, "assign c_bflip      = c_bend_q & c_bank_last_q;", "assign c_bflip      = 1'b0;", "the WAITB flag's bank select misses the flip the bookkeeping pulse makes (dropped term)", None),
-    ("ctl-emore-idle", "controller", C, "wire rdy_go    = ~rst & start & tokens_nz_q;", "wire rdy_go    = ~rst & tokens_nz_q;", "activation ready while idle (dropped term: START)", None),
+    ("ctl-emore-idle", "controller", C, "wire rdy_go    = ~rst & start;", "wire rdy_go    = ~rst;", "activation ready while idle (dropped term: START)", None),
     ("ctl-state-copy-late", "controller", C, ".d({state_d[I_DRAIN], state_d[I_RED]})", ".d({state_d[I_DRAIN], state_q[I_RED]})", "the engine's copy of the RED state bit one cycle late (wrong signal)", None),
     ("ctl-state-noreset", "controller", C, "state_d = S_IDLE;  // reset, or no run", "state_d = state_q;", "state held through reset and idle (removed reset)", None),
     ("ctl-occ-noreset", "controller", C, "occ_q <= {FD{1'b0}};", "occ_q <= occ_q;", "output credit not reset", None),
@@ -135,7 +134,7 @@ MUTANTS = [
     ("neu-qdelay", "neuron", N, "q_d_q <= {q_d_q[3*(QD-1)-1:0], q_dec};", "q_d_q <= {q_dec, q_dec};", "q_{t-1} one cycle early", None),
     ("neu-sat-wrap", "neuron", N, "assign u = fits_q ? low_q : {sign_q, {(MW-1){~sign_q}}};", "assign u = low_q;", "the membrane wraps instead of saturating", None),
     ("neu-neg-lo", "neuron", N, "(~n_gt_hi_q & n_lt_lo_q)", "(~n_gt_hi_q | n_lt_lo_q)", "& to | in the negative compare", None),
-    ("sat-bound", "sat", SAT, "assign out = fits ? in[OW-1:0] : {sign, {(OW-1){~sign}}};", "assign out = fits ? in[OW-1:0] : {~sign, {(OW-1){sign}}};", "membrane saturates to the wrong bound", None),
+    ("sat-bound", "neuron", N, "assign u = fits_q ? low_q : {sign_q, {(MW-1){~sign_q}}};", "assign u = fits_q ? low_q : {~sign_q, {(MW-1){sign_q}}};", "membrane saturates to the wrong bound", None),
     # ---- rate counters ----
     ("rc-inc-clear", "rate_counters", RC, "inc_q    <= inc & ~clear;", "inc_q    <= inc;", "increment not masked by clear", None),
     ("rc-neg-code", "rate_counters", RC, "if (s == 2'b11 && !neg_max_q) begin", "if (s == 2'b01 && !neg_max_q) begin", "-1 spikes never counted (constant)", None),

@@ -66,7 +66,7 @@ module spikelm_controller #(
     input  wire             start,
     input  wire             start_c,       // a copy of start for the compute process (kept apart)
     input  wire [1:0]       layer,
-    input  wire [TOKW-1:0]  tokens,
+    input  wire [TOKW-1:0]  tokens,        // 1 .. SEQ: the CSR never holds 0 (a write of 0 sets SEQ)
     output wire             busy_csr,      // BUSY, a copy for the register block and START's gate
     output wire             busy_stat,     // BUSY, a copy for the register block's STATUS read
     output wire             done,
@@ -335,12 +335,13 @@ module spikelm_controller #(
     // start_go_q) before the go, so the TOKENS register holds its value at least one cycle
     // before the go: these flags, read while idle, have settled by then, and no compare with
     // TOKENS sits in front of the counters' starting values.
-    reg tokens_nz_q;   // TOKENS != 0: the run has blocks to encode
+    // No flag for TOKENS = 0: the CSR replaces a write of 0 by SEQ, so every run has a block
+    // to encode (the flag was a register beside the go whose loads spread across the die, the
+    // package's limit at one placer seed).
     reg first_last_q;  // TOKENS <= TPR: the first row block is the run's last
     reg bank1_last_q;  // TOKENS <= G * TPR: the first bank is the run's last
     reg signed [TOKW+2:0] left0_q;  // TOKENS - LEFT0: e_left_q's starting value (below)
     always @(posedge clk) begin
-        tokens_nz_q  <= (tokens != {TOKW{1'b0}});
         first_last_q <= ({1'b0, tokens} <= TPR_K);
         bank1_last_q <= ({2'b00, tokens} <= BANKTOK_K);
         left0_q      <= $signed({3'b000, tokens}) - LEFT0_K;
@@ -390,7 +391,7 @@ module spikelm_controller #(
     // them through two LUTs (the form as an AND of the two next values was the UP5K fit's
     // limit, the ready's own loop at 22.8 ns). While idle, START is the run's go
     // (go = START & ~busy_q, and busy_q = busy_e).
-    wire rdy_go    = ~rst & start & tokens_nz_q;
+    wire rdy_go    = ~rst & start;
     wire rdy_block = ~e_last_q & ~(e_blk_end_q ? b_next : b_cur);  // after a block's last beat
     wire rdy_beat  = e_more_q & ~b_cur;                            // after any other beat
     assign e_rdy_d = e_idle ? rdy_go : (e_block_end ? rdy_block : rdy_beat);
