@@ -78,20 +78,57 @@ impl Lcg {
     }
 }
 
-/// The end of a row unit's testbench `initial` block: after reset, offer beat `accepted` with
-/// random valid (`assign` sets the input ports from the stimulus arrays at that index) and take
-/// outputs with random ready, until `beats` outputs are taken (the testbench counts them in
-/// `emitted`); then finish.
-pub fn random_stall_driver(beats: usize, assign: &str) -> String {
+/// The end of a row unit's testbench `initial` block: after reset, offer beat `accepted`
+/// (`assign` sets the input ports from the stimulus arrays at that index) and take outputs,
+/// until `beats` outputs are taken (the testbench counts them in `emitted`); then finish. With
+/// `stalls`, valid and ready are random (3 cycles in 4); without, every beat is offered as soon
+/// as the unit may take it and every output is taken at once (the cycle model's conditions).
+pub fn row_driver(beats: usize, assign: &str, stalls: bool) -> String {
+    let (valid, ready) = if stalls {
+        ("(($random(seed) & 3) != 0)", "($random(seed) & 3) != 0")
+    } else {
+        ("1'b1", "1'b1")
+    };
     format!(
         "        while (emitted < {beats}) begin\n\
          \x20           @(negedge clk);\n\
-         \x20           in_valid = (accepted < {beats}) && (($random(seed) & 3) != 0);\n\
+         \x20           in_valid = (accepted < {beats}) && {valid};\n\
          \x20           {assign}\n\
-         \x20           out_ready = ($random(seed) & 3) != 0;\n\
+         \x20           out_ready = {ready};\n\
          \x20       end\n\
          \x20       $finish;\n"
     )
+}
+
+/// Testbench lines that print `A <cycle>` for every input beat a row unit takes, counting clock
+/// edges from time 0 (ports `in_valid`, `in_ready`).
+pub const INPUT_STAMPS: &str = "    integer cyc = 0;\n\
+    always @(posedge clk) begin\n\
+        cyc <= cyc + 1;\n\
+        if (in_valid && in_ready) $display(\"A %0d\", cyc);\n\
+    end\n";
+
+/// The periods of a row unit's rows from a log with [`INPUT_STAMPS`]: for each row but the
+/// last (`lens` beats each, in order), the cycles from its first beat taken to the next row's.
+pub fn row_periods(log: &str, lens: &[usize]) -> Vec<u64> {
+    let taken: Vec<u64> = log
+        .lines()
+        .filter_map(|l| l.strip_prefix("A ")?.trim().parse().ok())
+        .collect();
+    assert_eq!(
+        taken.len(),
+        lens.iter().sum::<usize>(),
+        "input beats taken\n{log}"
+    );
+    let firsts: Vec<u64> = lens
+        .iter()
+        .scan(0, |at, &n| {
+            let first = *at;
+            *at += n;
+            Some(taken[first])
+        })
+        .collect();
+    firsts.windows(2).map(|w| w[1] - w[0]).collect()
 }
 
 /// The output beats a row unit's testbench printed as `<tag> <value> <last>`.

@@ -120,15 +120,58 @@ pub struct RowStats {
     pub sh: i32,
 }
 
-/// H, S = Σx, and the reciprocal square root of D = max(1, H·Σx² − S² + E).
-pub fn row_stats(x: &[i64], eps: i64, table: &InterpTable) -> RowStats {
-    let h = x.len() as i64;
-    let s: i64 = x.iter().sum();
+/// D = max(1, H·Σx² − S² + E), exact in 128 bits for rows of up to 2^20 values of up to 48 bits.
+pub fn row_d(x: &[i64], eps: i64) -> i128 {
+    let h = x.len() as i128;
+    let s: i128 = x.iter().map(|&v| i128::from(v)).sum();
     let q: i128 = x.iter().map(|&v| i128::from(v) * i128::from(v)).sum();
-    // Exact in 128 bits for rows of up to 2^20 values of up to 48 bits.
-    let d = (i128::from(h) * q - i128::from(s) * i128::from(s) + i128::from(eps)).max(1);
-    let (t, sh) = rsqrt(d, table);
-    RowStats { h, s, t, sh }
+    (h * q - s * s + i128::from(eps)).max(1)
+}
+
+/// H, S = Σx, and the reciprocal square root of D ([`row_d`]).
+pub fn row_stats(x: &[i64], eps: i64, table: &InterpTable) -> RowStats {
+    let (t, sh) = rsqrt(row_d(x, eps), table);
+    RowStats {
+        h: x.len() as i64,
+        s: x.iter().sum(),
+        t,
+        sh,
+    }
+}
+
+/// The RTL's parameters that set its timing: input width XW, width EW of the ε code, buffer
+/// address bits AB.
+#[derive(Debug, Clone, Copy)]
+pub struct LayerNormRtl {
+    pub xw: u32,
+    pub ew: u32,
+    pub ab: u32,
+}
+
+impl LayerNormRtl {
+    /// Width of D's normalisation register (NWD): D = E + H·Q − S² < 2^DWD with H·Q <
+    /// 2^(2 XW − 2 + 2 AB) and E < 2^EW, DWD = their larger width + 2, then one bit more,
+    /// rounded up to even and at least MANT_BITS.
+    pub fn norm_bits(&self) -> u32 {
+        let dwd = (2 * self.xw - 2 + 2 * self.ab).max(self.ew) + 2;
+        (dwd + 1 + (dwd + 1) % 2).max(MANT_BITS)
+    }
+
+    /// Cycles `spikelm_layernorm` spends on the row `x`, from its first beat taken to the next
+    /// row's, with every input beat offered as soon as the unit may take it and every output
+    /// taken at once. Each pass is a fixed pipeline except the normalisation, which shifts D
+    /// left two bits per cycle until one of the register's top two bits is set (LAT = 5, the
+    /// multipliers' latency):
+    /// ```text
+    /// accept H + gap (Q complete: LAT + 3) + |S| 1 + H·Q (AB + 1 steps) + S² (XW + AB steps)
+    /// + flush 2 + zero flags 1 + load 1 + norm (shifts + 1) + table (6 + 1) + out H
+    /// + (issue → FIFO: 3 LAT + 10) + FIFO 1 + done 1 = 2H + (AB + 1) + (XW + AB) + 48 + shifts
+    /// ```
+    pub fn row_cycles(&self, x: &[i64], eps: i64) -> u64 {
+        let len = 128 - row_d(x, eps).leading_zeros();
+        let shifts = (self.norm_bits() - len) / 2;
+        2 * x.len() as u64 + u64::from(self.ab + 1 + self.xw + self.ab + 48 + shifts)
+    }
 }
 
 /// One row: x (FX fractional bits) to y (FY fractional bits, YW bits).

@@ -75,7 +75,9 @@ fn constant_row_gives_beta_and_rsqrt_normalises() {
 }
 
 use crate::units::interp::ecp5_sim::simulate_files_ecp5;
-use crate::units::testbench::{check_rows, random_stall_driver, simulate_files, tagged_beats, Lcg};
+use crate::units::testbench::{
+    check_rows, row_driver, row_periods, simulate_files, tagged_beats, Lcg, INPUT_STAMPS,
+};
 
 /// Files of the LayerNorm unit in the generated tree, leaves first.
 const LAYERNORM_FILES: [&str; 8] = [
@@ -107,10 +109,11 @@ struct Row {
 }
 
 /// A testbench writing γ and β of every channel through the parameter port, then streaming
-/// `rows` through `spikelm_layernorm` with random valid and ready (seeded), printing every
-/// output beat as `Y <y> <last>` and each row's accumulated D = E + H·Q − S² (before the
-/// max with 1) as `D <d>` when the stat pass has finished.
-fn stream_tb(dut: &Dut, codes: &LayerNormCodes, rows: &[Row], seed: u32) -> String {
+/// `rows` through `spikelm_layernorm` with random valid and ready (seeded) or without stalls,
+/// printing every output beat as `Y <y> <last>`, each row's accumulated D = E + H·Q − S²
+/// (before the max with 1) as `D <d>` when the stat pass has finished, and every input beat
+/// taken as `A <cycle>`.
+fn stream_tb(dut: &Dut, codes: &LayerNormCodes, rows: &[Row], seed: u32, stalls: bool) -> String {
     let mut init = String::new();
     for (j, (g, b)) in codes.gamma.iter().zip(&codes.beta).enumerate() {
         init.push_str(&format!("        gs[{j}] = {g}; bs[{j}] = {b};\n"));
@@ -143,6 +146,7 @@ fn stream_tb(dut: &Dut, codes: &LayerNormCodes, rows: &[Row], seed: u32) -> Stri
          \x20       .par_gamma(par_gamma), .par_beta(par_beta), .eps({ew}'d{eps}),\n\
          \x20       .in_valid(in_valid), .in_ready(in_ready), .in_x(in_x), .in_last(in_last),\n\
          \x20       .out_valid(out_valid), .out_ready(out_ready), .out_y(out_y), .out_last(out_last));\n\
+{stamps}\
          \x20   always @(posedge clk) begin\n\
          \x20       if (dut.state_q == 4'd5) $display(\"D %0d\", dut.acc_q); // S_ZERO: D complete\n\
          \x20       if (in_valid && in_ready) accepted <= accepted + 1;\n\
@@ -158,7 +162,12 @@ fn stream_tb(dut: &Dut, codes: &LayerNormCodes, rows: &[Row], seed: u32) -> Stri
          \x20       par_we = 0;\n\
 {driver}\
          \x20   end\nendmodule\n",
-        driver = random_stall_driver(beats, "in_x = xs[accepted]; in_last = ls[accepted];"),
+        stamps = INPUT_STAMPS,
+        driver = row_driver(
+            beats,
+            "in_x = xs[accepted]; in_last = ls[accepted];",
+            stalls
+        ),
         fnn = f.fn_,
         fg = f.fg,
         fy = f.fy,
@@ -258,10 +267,11 @@ fn altered_row(x: &[i64], codes: &LayerNormCodes, fmt: &LayerNormFormat, which: 
 /// of the accumulator's low half in its last cycle (the carry S_FLUSH adds). The same stimuli
 /// separate the model from versions of it whose z or output rounding truncates, so a change of
 /// either rounding in the model fails this test.
-#[test]
-fn rtl_matches_the_model_under_random_stalls() {
-    let table = rsqrt_table();
-    let duts = [
+/// The units under test with their E: the encoder's format (XW 26, FN 14, γ 18 bits FG 15,
+/// YW 22 FY 14; N = 24), a narrow one whose outputs saturate (N = 7, not a power of two), and
+/// the narrow one with N = 2^AB = 8.
+fn duts() -> [(Dut, i64); 3] {
+    [
         (
             Dut {
                 fmt: LayerNormFormat {
@@ -314,13 +324,19 @@ fn rtl_matches_the_model_under_random_stalls() {
             },
             3,
         ),
-    ];
+    ]
+}
+
+#[test]
+fn rtl_matches_the_model_under_random_stalls() {
+    let table = rsqrt_table();
+    let duts = duts();
     let mut differ = [0usize; 2];
     for (k, (dut, eps)) in duts.iter().enumerate() {
         dut.fmt.check().expect("a valid format");
         let codes = random_codes(dut, *eps, 21 + k as u64);
         let rows = rows(dut, 40, 5 + k as u64);
-        let tb = stream_tb(dut, &codes, &rows, 9 + k as u32);
+        let tb = stream_tb(dut, &codes, &rows, 9 + k as u32, true);
         let want: Vec<_> = rows
             .iter()
             .map(|r| layer_norm_row(&r.x, &codes, &dut.fmt, &table))
@@ -362,4 +378,35 @@ fn rtl_matches_the_model_under_random_stalls() {
         differ.iter().all(|&d| d > 0),
         "a model with truncating rounding would pass too ({differ:?} beats differ)"
     );
+}
+
+/// Without stalls every row takes exactly the cycles of `row_cycles` (first beat to the next
+/// row's first beat), for every unit under test, in the plain and the ECP5 forms: rows of 1 to
+/// N beats, D from 1 (constant rows, no E) to rows spanning the input range (the fewest
+/// normalising shifts).
+#[test]
+fn rtl_row_cycles_equal_the_cycle_model() {
+    for (k, (dut, eps)) in duts().iter().enumerate() {
+        let codes = random_codes(dut, *eps, 31 + k as u64);
+        let rows = rows(dut, 16, 15 + k as u64);
+        let tb = stream_tb(dut, &codes, &rows, 1, false);
+        let lens: Vec<usize> = rows.iter().map(|r| r.x.len()).collect();
+        let rtl = LayerNormRtl {
+            xw: dut.xw,
+            ew: dut.ew,
+            ab: dut.ab,
+        };
+        let want: Vec<u64> = rows[..rows.len() - 1]
+            .iter()
+            .map(|r| rtl.row_cycles(&r.x, *eps))
+            .collect();
+        for ecp5 in [false, true] {
+            let log = if ecp5 {
+                simulate_files_ecp5(&LAYERNORM_FILES, &tb)
+            } else {
+                simulate_files(&LAYERNORM_FILES, &tb)
+            };
+            assert_eq!(row_periods(&log, &lens), want, "{rtl:?} ecp5 {ecp5}");
+        }
+    }
 }

@@ -123,6 +123,29 @@ pub fn kept_max(z: &[i64], keep: &[bool]) -> Option<i64> {
         .max()
 }
 
+/// e_i = 2^−(z_max − z_i) in EXP_FRAC fractional bits (0 where masked) of one row, `None` if
+/// every position is masked.
+pub fn exp_row(
+    z: &[i64],
+    keep: &[bool],
+    fmt: &SoftmaxFormat,
+    exp: &InterpTable,
+) -> Option<Vec<i64>> {
+    let zmax = kept_max(z, keep)?;
+    Some(
+        z.iter()
+            .zip(keep)
+            .map(|(&v, &k)| {
+                if k {
+                    exp2_neg(zmax - v, fmt.fz, exp)
+                } else {
+                    0
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Probabilities of one row of log2-domain scores `z`; `keep[i] = false` is a masked position.
 /// A row with every position masked gives all zeros.
 pub fn softmax_row(
@@ -132,26 +155,39 @@ pub fn softmax_row(
     exp: &InterpTable,
     recip: &InterpTable,
 ) -> Vec<i64> {
-    let Some(zmax) = kept_max(z, keep) else {
+    let Some(e) = exp_row(z, keep, fmt, exp) else {
         return vec![0; z.len()];
     };
-    let e: Vec<i64> = z
-        .iter()
-        .zip(keep)
-        .map(|(&v, &k)| {
-            if k {
-                exp2_neg(zmax - v, fmt.fz, exp)
-            } else {
-                0
-            }
-        })
-        .collect();
     let sum: i64 = e.iter().sum();
     let (r, k) = reciprocal(sum, recip);
     let one = 1i64 << fmt.pf;
     e.iter()
         .map(|&v| round_shift(v * r, RECIP_FRAC + k - fmt.pf).min(one))
         .collect()
+}
+
+/// Cycles `spikelm_softmax` (row buffer of 2^`ab` entries) spends on one row of `z.len()`
+/// beats, from its first beat taken to the next row's, with every input beat offered as soon as
+/// the unit may take it and every output taken at once. Each pass is a fixed pipeline except the
+/// normalisation, which shifts the sum (EXP_FRAC + 1 + ab bits) left one bit per cycle until its
+/// top bit is set (no shift for a fully masked row):
+/// ```text
+/// accept L + gap 1 + exp L + (issue → e written: 8 + interpolator 6) + load 1
+/// + norm (shifts + 1) + reciprocal (table 6 + 1) + out L + (issue → FIFO: multiplier 3 + 6)
+/// + FIFO 1 + done 1 = 3L + 35 + shifts
+/// ```
+pub fn row_cycles(
+    z: &[i64],
+    keep: &[bool],
+    fmt: &SoftmaxFormat,
+    ab: u32,
+    exp: &InterpTable,
+) -> u64 {
+    let shifts = exp_row(z, keep, fmt, exp).map_or(0, |e| {
+        let k = 63 - e.iter().sum::<i64>().leading_zeros();
+        EXP_FRAC + ab - k
+    });
+    3 * z.len() as u64 + 35 + u64::from(shifts)
 }
 
 #[cfg(test)]

@@ -78,7 +78,9 @@ fn fully_masked_row_is_zero_and_single_position_is_one() {
 }
 
 use crate::units::interp::ecp5_sim::simulate_files_ecp5;
-use crate::units::testbench::{check_rows, random_stall_driver, simulate_files, tagged_beats, Lcg};
+use crate::units::testbench::{
+    check_rows, row_driver, row_periods, simulate_files, tagged_beats, Lcg, INPUT_STAMPS,
+};
 
 /// Files of the softmax unit in the generated tree, leaves first.
 const SOFTMAX_FILES: [&str; 6] = [
@@ -105,9 +107,10 @@ struct Row {
     last_flag: bool,
 }
 
-/// A testbench streaming `rows` through `spikelm_softmax` with random valid and ready (seeded),
-/// printing every output beat as `P <p> <last>`.
-fn stream_tb(dut: &Dut, rows: &[Row], seed: u32) -> String {
+/// A testbench streaming `rows` through `spikelm_softmax`, with random valid and ready (seeded)
+/// or without stalls, printing every output beat as `P <p> <last>` and every input beat taken
+/// as `A <cycle>`.
+fn stream_tb(dut: &Dut, rows: &[Row], seed: u32, stalls: bool) -> String {
     let mut init = String::new();
     let mut beats = 0usize;
     for row in rows {
@@ -134,6 +137,7 @@ fn stream_tb(dut: &Dut, rows: &[Row], seed: u32) -> String {
          \x20       .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready), .in_z(in_z),\n\
          \x20       .in_keep(in_keep), .in_last(in_last), .out_valid(out_valid),\n\
          \x20       .out_ready(out_ready), .out_p(out_p), .out_last(out_last));\n\
+{stamps}\
          \x20   always @(posedge clk) begin\n\
          \x20       if (in_valid && in_ready) accepted <= accepted + 1;\n\
          \x20       if (out_valid && out_ready) begin\n\
@@ -144,9 +148,11 @@ fn stream_tb(dut: &Dut, rows: &[Row], seed: u32) -> String {
          \x20       repeat (3) @(negedge clk); rst = 0;\n\
 {driver}\
          \x20   end\nendmodule\n",
-        driver = random_stall_driver(
+        stamps = INPUT_STAMPS,
+        driver = row_driver(
             beats,
-            "in_z = zs[accepted]; in_keep = ks[accepted]; in_last = ls[accepted];"
+            "in_z = zs[accepted]; in_keep = ks[accepted]; in_last = ls[accepted];",
+            stalls,
         ),
         fz = f.fz,
         pf = f.pf,
@@ -221,7 +227,7 @@ fn rows(dut: &Dut, random: usize, seed: u64) -> Vec<Row> {
 /// The co-simulation's outputs `(p, last)`, one per output beat: in the plain form, or in the
 /// ECP5 forms (registered MULT18X18D, the row buffer as DP16KD).
 fn simulate(dut: &Dut, rows: &[Row], seed: u32, ecp5: bool) -> Vec<(i64, bool)> {
-    let tb = stream_tb(dut, rows, seed);
+    let tb = stream_tb(dut, rows, seed, true);
     let log = if ecp5 {
         simulate_files_ecp5(&SOFTMAX_FILES, &tb)
     } else {
@@ -312,4 +318,47 @@ fn rtl_matches_the_model_under_random_stalls() {
         differ.iter().all(|&d| d > 0),
         "a model with truncating rounding would pass too ({differ:?} beats differ)"
     );
+}
+
+/// Without stalls every row takes exactly the cycles of `row_cycles` (first beat to the next
+/// row's first beat), at both formats: rows of 1 to N beats, fully masked rows (no
+/// normalisation) and sums from one kept position (the most shifts) to N equal ones (the
+/// fewest).
+#[test]
+fn rtl_row_cycles_equal_the_cycle_model() {
+    let exp = exp2_table();
+    for (t, dut) in [
+        Dut {
+            fmt: FMT,
+            n: 16,
+            ab: 4,
+        },
+        Dut {
+            fmt: SoftmaxFormat {
+                fz: 8,
+                zw: 18,
+                pf: 7,
+            },
+            n: 5,
+            ab: 3,
+        },
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut rows = rows(dut, 24, 11 + t as u64);
+        rows.push(Row {
+            z: vec![0; dut.n],
+            keep: vec![true; dut.n],
+            last_flag: true,
+        });
+        let log = simulate_files(&SOFTMAX_FILES, &stream_tb(dut, &rows, 1, false));
+        let lens: Vec<usize> = rows.iter().map(|r| r.z.len()).collect();
+        let got = row_periods(&log, &lens);
+        let want: Vec<u64> = rows[..rows.len() - 1]
+            .iter()
+            .map(|r| row_cycles(&r.z, &r.keep, &dut.fmt, dut.ab, &exp))
+            .collect();
+        assert_eq!(got, want, "{:?} N {}", dut.fmt, dut.n);
+    }
 }

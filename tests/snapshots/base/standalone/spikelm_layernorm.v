@@ -43,8 +43,8 @@
 //          a beat starts only while the FIFO has room for everything in flight)
 // Every stage is a register; each path is at most one carry chain (or one stage of a
 // registered 18 x 18 multiplier, a MULT18X18D on ECP5: spikelm_mul_pipe) plus a few LUT
-// levels. A row of H beats takes about 2H + (AB + 1) + (XW + AB) + NWD / 2 + 49 cycles without
-// output stalls.
+// levels. Without stalls a row of H beats takes 2H + (AB + 1) + (XW + AB) + 48 + s cycles, s the
+// normalising shifts (at most NWD / 2 - 1; the cycle model units::layernorm::LayerNormRtl).
 module spikelm_layernorm #(
     parameter integer XW = 26,   // signed input width, 2 <= XW <= 32
     parameter integer FN = 14,   // fractional bits of z, <= 16 (the shift of c * t is never a left shift)

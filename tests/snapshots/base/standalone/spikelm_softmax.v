@@ -42,8 +42,9 @@
 //   out    read e back, p = min(2^PF, R(e * r, ...)) into an output FIFO; a read is issued only
 //          while the FIFO has room for everything in flight, so the pipeline never stalls
 // Every pipeline stage is a register; each path is at most one carry chain (or the multiplier
-// e * r, a registered MULT18X18D on ECP5: spikelm_mul18_ce) plus a few LUT levels. A row of L beats takes about
-// 3L + 36 cycles without output stalls.
+// e * r, a registered MULT18X18D on ECP5: spikelm_mul18_ce) plus a few LUT levels. Without
+// stalls a row of L beats takes 3L + 35 + s cycles, s the normalising shifts (0 .. AB; the
+// cycle model units::softmax::row_cycles).
 module spikelm_softmax #(
     parameter integer ZW = 24,   // signed width of the log2-domain scores z, EF + 1 <= ZW <= 40
     parameter integer FZ = 12,   // fractional bits of z, ESB < FZ < ZW - 1
