@@ -175,6 +175,16 @@ fn stream_tb(dut: &Dut, codes: &LayerNormCodes, rows: &[Row], seed: u32, stalls:
     )
 }
 
+/// The testbench's log in the plain form, or in the ECP5 forms (registered MULT18X18D, DP16KD
+/// row buffers and the 256-word 1/sqrt table in a DP16KD with its output register).
+fn simulate(tb: &str, ecp5: bool) -> String {
+    if ecp5 {
+        simulate_files_ecp5(&LAYERNORM_FILES, tb)
+    } else {
+        simulate_files(&LAYERNORM_FILES, tb)
+    }
+}
+
 /// Rows that reach every edge: length 1, length N (ended by in_last and by the length alone),
 /// constant rows (D = max(1, E)), both ends of the input range, ±1 around a mean, both ends of
 /// the 1/√ table, then random
@@ -345,14 +355,8 @@ fn rtl_matches_the_model_under_random_stalls() {
             .iter()
             .map(|r| ["z", "y"].map(|w| altered_row(&r.x, &codes, &dut.fmt, w)))
             .collect();
-        // The plain form, then the ECP5 forms (registered MULT18X18D, DP16KD row buffers and
-        // the 256-word 1/sqrt table in a DP16KD with its output register).
         for ecp5 in [false, true] {
-            let log = if ecp5 {
-                simulate_files_ecp5(&LAYERNORM_FILES, &tb)
-            } else {
-                simulate_files(&LAYERNORM_FILES, &tb)
-            };
+            let log = simulate(&tb, ecp5);
             let got = tagged_beats(&log, "Y");
             let what = format!("{:?} ecp5 {ecp5}", dut.fmt);
             // D of every row, exact: the accumulator's two halves and their carries.
@@ -401,11 +405,7 @@ fn rtl_row_cycles_equal_the_cycle_model() {
             .map(|r| rtl.row_cycles(&r.x, *eps))
             .collect();
         for ecp5 in [false, true] {
-            let log = if ecp5 {
-                simulate_files_ecp5(&LAYERNORM_FILES, &tb)
-            } else {
-                simulate_files(&LAYERNORM_FILES, &tb)
-            };
+            let log = simulate(&tb, ecp5);
             assert_eq!(row_periods(&log, &lens), want, "{rtl:?} ecp5 {ecp5}");
         }
     }
