@@ -17,6 +17,7 @@ mod seeds;
 mod sim;
 mod sweep;
 mod synth;
+mod synth_unit;
 
 use clap::{Parser, Subcommand};
 
@@ -47,6 +48,8 @@ pub enum Command {
     Sim(sim::SimArgs),
     /// Synthesize and place-and-route on an FPGA target, or estimate gates.
     Synth(synth::SynthArgs),
+    /// Synthesize and place one standalone unit (softmax, LayerNorm, GELU, …) out of context.
+    SynthUnit(synth_unit::SynthUnitArgs),
     /// Compare the ternary engine against the INT8 multiply-accumulate baseline.
     Compare(compare::CompareArgs),
     /// Find the largest array and token residency that place and route on a target at a clock.
@@ -87,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Generate(a) => generate::run(a),
         Command::Sim(a) => sim::run(a),
         Command::Synth(a) => synth::run(a),
+        Command::SynthUnit(a) => synth_unit::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Fit(a) => fit::run(a),
         Command::Perf(a) => perf::run(a),

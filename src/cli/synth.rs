@@ -64,15 +64,21 @@ pub fn run_flow(params: &Params, opts: &SynthOptions, label: &str) -> anyhow::Re
     result.with_context(|| format!("synthesis for {} failed", opts.target))
 }
 
-pub fn run(args: SynthArgs) -> anyhow::Result<()> {
-    let params = args.config.load()?;
-    let target: Target = args.target.parse()?;
-    if let Some(f) = args.clock_mhz {
+/// `--clock-mhz`, if given, is a frequency nextpnr can be asked for.
+pub fn check_clock_mhz(clock_mhz: Option<f64>) -> anyhow::Result<()> {
+    if let Some(f) = clock_mhz {
         anyhow::ensure!(
             f.is_finite() && f > 0.0 && f <= 2000.0,
             "--clock-mhz {f}: expected a frequency between 0 and 2000 MHz"
         );
     }
+    Ok(())
+}
+
+pub fn run(args: SynthArgs) -> anyhow::Result<()> {
+    let params = args.config.load()?;
+    let target: Target = args.target.parse()?;
+    check_clock_mhz(args.clock_mhz)?;
     let opts = SynthOptions {
         clock_mhz: args.clock_mhz,
         seed: args.seed,

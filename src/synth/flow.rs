@@ -58,15 +58,15 @@ impl SynthOptions {
 }
 
 /// Whole or not at all: a reader never sees half of an intermediate file.
-fn write(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write(path: &Path, text: &str) -> Result<()> {
     crate::atomic::write(path, text).map_err(|e| SynthError::io(path, e))
 }
 
-fn read(path: &Path) -> Result<String> {
+pub(crate) fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| SynthError::io(path, e))
 }
 
-fn parse_err(what: &str, path: &Path) -> impl FnOnce(String) -> SynthError {
+pub(crate) fn parse_err(what: &str, path: &Path) -> impl FnOnce(String) -> SynthError {
     let what = what.to_string();
     let path = path.to_path_buf();
     move |message| SynthError::Parse {

@@ -13,6 +13,7 @@ pub mod parse;
 pub mod report;
 pub mod script;
 pub mod sta;
+pub mod standalone;
 pub mod target;
 pub mod tools;
 pub mod wrapper;

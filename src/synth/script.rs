@@ -98,8 +98,25 @@ pub fn flat_script(
     stat_json: &str,
     stat_txt: &str,
 ) -> String {
+    flat_script_with_params(files, family, (top, &[]), dsp, netlist, stat_json, stat_txt)
+}
+
+/// [`flat_script`] of `top` with some of its parameters set (`hierarchy -chparam`).
+pub fn flat_script_with_params(
+    files: &Sources,
+    family: Family,
+    (top, params): (&str, &[(String, i64)]),
+    dsp: bool,
+    netlist: Option<&str>,
+    stat_json: &str,
+    stat_txt: &str,
+) -> String {
     let mut s = read_sources(files, family, dsp);
-    s.push_str(&format!("hierarchy -check -top {top}\n"));
+    let chparam: String = params
+        .iter()
+        .map(|(k, v)| format!(" -chparam {k} {v}"))
+        .collect();
+    s.push_str(&format!("hierarchy -check -top {top}{chparam}\n"));
     s.push_str(&synth_command(family, top, dsp, true));
     s.push('\n');
     s.push_str(FLATTEN_KEPT);
