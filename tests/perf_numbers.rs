@@ -261,3 +261,41 @@ fn config_errors_print_their_cause_once() {
     assert!(err.contains("/nonexistent/spikelm.toml"), "{err}");
     assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
 }
+
+/// The non-linear units of one tiny layer with 2 tokens, by hand from the units' row timings
+/// (docs/arithmetic.md 4.7): softmax T × heads × N = 4 × 2 × 2 = 16 rows of 2, each 3 · 2 + 35
+/// cycles plus 0 to AB = 1 normalising shifts; LayerNorm 2 × T × N = 16 rows of H = 128, each
+/// 2 · 128 + (AB + 1) + (XW + AB) + 48 with AB = 7, XW = 26 (the residual sums' width), plus 1
+/// to 33 shifts of D by two bits (D's accumulator has 2 · 26 − 2 + 2 · 7 + 2 = 66 bits, its
+/// normalisation register one more, made even: 68; D below 2^65 is shifted at least
+/// (68 − 65) / 2 = 1 time, D = 1 (68 − 1) / 2 = 33 times);
+/// GELU T × N × FFN = 4 × 2 × 512 values, one per cycle.
+#[test]
+fn nonlinear_units_match_a_hand_derivation() {
+    let v = perf(&[]);
+    let units = v["nonlinear_units"].as_array().expect("nonlinear_units");
+    let linear: u64 = v["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .map(|l| l["cycles"].as_u64().expect("cycles"))
+        .sum();
+    let ln_row = 2 * 128 + 8 + 33 + 48;
+    let want = [
+        ("softmax", 16, 2, 16 * 41, 16 * 42),
+        ("LayerNorm", 16, 128, 16 * (ln_row + 1), 16 * (ln_row + 33)),
+        ("GELU", 4096, 1, 4096, 4096),
+    ];
+    assert_eq!(units.len(), want.len());
+    for (u, (name, rows, len, lo, hi)) in units.iter().zip(want) {
+        let n = |k: &str| u[k].as_u64().unwrap_or_else(|| panic!("{name}.{k}"));
+        assert_eq!(u["unit"], name);
+        assert_eq!(
+            (n("rows"), n("row_len"), n("cycles_min"), n("cycles_max")),
+            (rows, len, lo, hi),
+            "{name}"
+        );
+        let share = u["of_linear_sites"].as_f64().expect("share");
+        assert!((share - hi as f64 / linear as f64).abs() < 1e-12, "{name}");
+    }
+}

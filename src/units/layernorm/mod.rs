@@ -153,8 +153,13 @@ impl LayerNormRtl {
     /// 2^(2 XW − 2 + 2 AB) and E < 2^EW, DWD = their larger width + 2, then one bit more,
     /// rounded up to even and at least MANT_BITS.
     pub fn norm_bits(&self) -> u32 {
-        let dwd = (2 * self.xw - 2 + 2 * self.ab).max(self.ew) + 2;
+        let dwd = self.d_bits();
         (dwd + 1 + (dwd + 1) % 2).max(MANT_BITS)
+    }
+
+    /// Width of D's accumulator (DWD): D < 2^(DWD − 1).
+    fn d_bits(&self) -> u32 {
+        (2 * self.xw - 2 + 2 * self.ab).max(self.ew) + 2
     }
 
     /// Cycles `spikelm_layernorm` spends on the row `x`, from its first beat taken to the next
@@ -168,9 +173,22 @@ impl LayerNormRtl {
     /// + (issue → FIFO: 3 LAT + 10) + FIFO 1 + done 1 = 2H + (AB + 1) + (XW + AB) + 48 + shifts
     /// ```
     pub fn row_cycles(&self, x: &[i64], eps: i64) -> u64 {
-        let len = 128 - row_d(x, eps).leading_zeros();
-        let shifts = (self.norm_bits() - len) / 2;
-        2 * x.len() as u64 + u64::from(self.ab + 1 + self.xw + self.ab + 48 + shifts)
+        self.row_cycles_with(x.len(), 128 - row_d(x, eps).leading_zeros())
+    }
+
+    /// [`Self::row_cycles`] of a row of `len` beats whose D has `d_len` bits.
+    fn row_cycles_with(&self, len: usize, d_len: u32) -> u64 {
+        let shifts = (self.norm_bits() - d_len) / 2;
+        2 * len as u64 + u64::from(self.ab + 1 + self.xw + self.ab + 48 + shifts)
+    }
+
+    /// The fewest and the most cycles [`Self::row_cycles`] gives a row of `len` beats: D of
+    /// DWD − 1 bits (its bound) to D = 1.
+    pub fn row_cycles_bounds(&self, len: usize) -> (u64, u64) {
+        (
+            self.row_cycles_with(len, self.d_bits() - 1),
+            self.row_cycles_with(len, 1),
+        )
     }
 }
 

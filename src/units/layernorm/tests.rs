@@ -404,6 +404,10 @@ fn rtl_row_cycles_equal_the_cycle_model() {
             .iter()
             .map(|r| rtl.row_cycles(&r.x, *eps))
             .collect();
+        for (r, p) in rows.iter().zip(&want) {
+            let (lo, hi) = rtl.row_cycles_bounds(r.x.len());
+            assert!((lo..=hi).contains(p), "{p} outside {lo}..={hi}");
+        }
         for ecp5 in [false, true] {
             let log = simulate(&tb, ecp5);
             assert_eq!(row_periods(&log, &lens), want, "{rtl:?} ecp5 {ecp5}");

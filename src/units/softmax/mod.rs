@@ -187,7 +187,18 @@ pub fn row_cycles(
         let k = 63 - e.iter().sum::<i64>().leading_zeros();
         EXP_FRAC + ab - k
     });
-    3 * z.len() as u64 + 35 + u64::from(shifts)
+    row_cycles_with(z.len(), shifts)
+}
+
+/// [`row_cycles`] of a row of `len` beats whose normalisation takes `shifts` steps.
+fn row_cycles_with(len: usize, shifts: u32) -> u64 {
+    3 * len as u64 + 35 + u64::from(shifts)
+}
+
+/// The fewest and the most cycles [`row_cycles`] gives a row of `len` beats: no shift (a sum
+/// of 2^(EXP_FRAC + ab), or every position masked) to `ab` shifts (one kept position).
+pub fn row_cycles_bounds(len: usize, ab: u32) -> (u64, u64) {
+    (row_cycles_with(len, 0), row_cycles_with(len, ab))
 }
 
 #[cfg(test)]

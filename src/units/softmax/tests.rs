@@ -347,5 +347,9 @@ fn rtl_row_cycles_equal_the_cycle_model() {
             .map(|r| row_cycles(&r.z, &r.keep, &dut.fmt, dut.ab, &exp))
             .collect();
         assert_eq!(got, want, "{:?} N {}", dut.fmt, dut.n);
+        for (r, p) in rows.iter().zip(&got) {
+            let (lo, hi) = row_cycles_bounds(r.z.len(), dut.ab);
+            assert!((lo..=hi).contains(p), "{p} outside {lo}..={hi}");
+        }
     }
 }
