@@ -2,8 +2,8 @@
 //! engine) spends on one encoder layer, from the units' exact cycle models (tested against
 //! their RTL without stalls): softmax over every score row (T steps × heads × N rows of N),
 //! LayerNorm after attention and after the FFN (2 × T × N rows of H), GELU on every FFN-in
-//! output (one per cycle). A range, because softmax and LayerNorm normalise by a number of
-//! shifts that depends on the data.
+//! output (one per cycle; the 8-cycle fill, `units::gelu::LATENCY`, is left out). A range,
+//! because softmax and LayerNorm normalise by a number of shifts that depends on the data.
 
 use crate::config::{clog2, Params};
 use crate::model::encoder::nonlinear::RESIDUAL_BITS;

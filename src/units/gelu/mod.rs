@@ -14,6 +14,9 @@ pub const STEP_BITS: u32 = 6;
 pub const TABLE_FRAC: u32 = 16;
 /// Table index bits: 2^(RANGE_BITS + 1 + STEP_BITS) intervals.
 pub const INDEX_BITS: u32 = RANGE_BITS + 1 + STEP_BITS;
+/// Cycles from a value taken to its result offered, without stalls (the RTL's stages: input
+/// register, the interpolator's 6, output select); one value per cycle.
+pub const LATENCY: u64 = 8;
 
 /// The widths and formats of one GELU unit (the RTL's parameters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

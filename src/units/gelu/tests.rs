@@ -1,6 +1,7 @@
 //! Unit tests of the GELU model.
 
 use super::*;
+use crate::units::testbench::{tagged_beats, INPUT_STAMPS};
 
 const FMT: GeluFormat = GeluFormat {
     xw: 16,
@@ -50,9 +51,15 @@ pub const GELU_FILES: [&str; 4] = [
     "standalone/spikelm_gelu.v",
 ];
 
-/// A testbench streaming `xs` through `spikelm_gelu` with random valid and ready (seeded), printing
-/// every output beat as `Y <value>`.
-fn stream_tb(fmt: &GeluFormat, xs: &[i64], seed: u32) -> String {
+/// A testbench streaming `xs` through `spikelm_gelu` with random valid and ready (seeded) or
+/// without stalls, printing every output beat as `Y <value> <cycle>` and every value taken as
+/// `A <cycle>`.
+fn stream_tb(fmt: &GeluFormat, xs: &[i64], seed: u32, stalls: bool) -> String {
+    let (valid, ready) = if stalls {
+        ("(($random(seed) & 3) != 0)", "($random(seed) & 3) != 0")
+    } else {
+        ("1'b1", "1'b1")
+    };
     let mut init = String::new();
     for (i, x) in xs.iter().enumerate() {
         init.push_str(&format!("        xs[{i}] = {x};\n"));
@@ -68,21 +75,23 @@ fn stream_tb(fmt: &GeluFormat, xs: &[i64], seed: u32) -> String {
          \x20   spikelm_gelu #(.XW({xw}), .FX({fx}), .YW({yw}), .FY({fy})) dut (\n\
          \x20       .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready), .in_x(in_x),\n\
          \x20       .out_valid(out_valid), .out_ready(out_ready), .out_y(out_y));\n\
+{stamps}\
          \x20   always @(posedge clk) begin\n\
          \x20       if (in_valid && in_ready) accepted <= accepted + 1;\n\
-         \x20       if (out_valid && out_ready) $display(\"Y %0d\", $signed(out_y));\n\
+         \x20       if (out_valid && out_ready) $display(\"Y %0d %0d\", $signed(out_y), cyc);\n\
          \x20   end\n\
          \x20   initial begin\n{init}\
          \x20       repeat (3) @(negedge clk); rst = 0;\n\
          \x20       while (accepted < {n}) begin\n\
          \x20           @(negedge clk);\n\
-         \x20           in_valid = (accepted < {n}) && (($random(seed) & 3) != 0);\n\
+         \x20           in_valid = (accepted < {n}) && {valid};\n\
          \x20           in_x = xs[accepted];\n\
-         \x20           out_ready = ($random(seed) & 3) != 0;\n\
+         \x20           out_ready = {ready};\n\
          \x20       end\n\
          \x20       in_valid = 0; out_ready = 1; repeat (20) @(negedge clk);\n\
          \x20       $finish;\n\
          \x20   end\nendmodule\n",
+        stamps = INPUT_STAMPS,
         fx = fmt.fx,
         fy = fmt.fy,
     )
@@ -146,18 +155,14 @@ fn rtl_matches_the_model_under_random_stalls() {
     for (k, fmt) in formats.iter().enumerate() {
         fmt.check().expect("a valid format");
         let xs = inputs(fmt, 1500, 11 + k as u64);
-        let tb = stream_tb(fmt, &xs, 5 + k as u32);
+        let tb = stream_tb(fmt, &xs, 5 + k as u32, true);
         for ecp5 in [false, true] {
             let log = if ecp5 {
                 crate::units::interp::ecp5_sim::simulate_files_ecp5(&GELU_FILES, &tb)
             } else {
                 crate::units::testbench::simulate_files(&GELU_FILES, &tb)
             };
-            let got: Vec<i64> = log
-                .lines()
-                .filter_map(|l| l.strip_prefix("Y "))
-                .map(|v| v.trim().parse().expect("an output"))
-                .collect();
+            let got: Vec<i64> = tagged_beats(&log, "Y").iter().map(|b| b.0).collect();
             assert_eq!(got.len(), xs.len(), "{fmt:?} ecp5 {ecp5}: beats\n{log}");
             for (i, (x, y)) in xs.iter().zip(&got).enumerate() {
                 assert_eq!(
@@ -166,6 +171,47 @@ fn rtl_matches_the_model_under_random_stalls() {
                     "{fmt:?} ecp5 {ecp5}: beat {i}, x = {x}"
                 );
             }
+        }
+    }
+}
+
+/// Without stalls the unit takes a value every cycle and offers each result LATENCY cycles
+/// after it took the value (the timing `perf` counts), in both forms.
+#[test]
+fn rtl_takes_a_value_per_cycle_with_its_latency() {
+    let xs = inputs(&FMT, 64, 3);
+    let tb = stream_tb(&FMT, &xs, 1, false);
+    for ecp5 in [false, true] {
+        let log = if ecp5 {
+            crate::units::interp::ecp5_sim::simulate_files_ecp5(&GELU_FILES, &tb)
+        } else {
+            crate::units::testbench::simulate_files(&GELU_FILES, &tb)
+        };
+        let taken: Vec<u64> = log
+            .lines()
+            .filter_map(|l| l.strip_prefix("A ")?.trim().parse().ok())
+            .collect();
+        let out: Vec<u64> = log
+            .lines()
+            .filter_map(|l| {
+                l.strip_prefix("Y ")?
+                    .split_whitespace()
+                    .nth(1)?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        assert_eq!(
+            (taken.len(), out.len()),
+            (xs.len(), xs.len()),
+            "ecp5 {ecp5}"
+        );
+        assert!(
+            taken.windows(2).all(|w| w[1] == w[0] + 1),
+            "ecp5 {ecp5}: {taken:?}"
+        );
+        for (a, o) in taken.iter().zip(&out) {
+            assert_eq!(o - a, LATENCY, "ecp5 {ecp5}");
         }
     }
 }
