@@ -1,5 +1,5 @@
 //! `synth-unit`: a standalone unit synthesized with chosen parameters and placed out of context
-//! on ECP5 with the real tools (`bash scripts/setup.sh && source scripts/env.sh`), and its
+//! on ECP5 at two seeds with the real tools (`bash scripts/setup.sh && source scripts/env.sh`), and its
 //! refusals of a wrong unit, parameter, value or target.
 
 use std::process::Command;
@@ -25,6 +25,8 @@ fn softmax_at_a_chosen_size_places_out_of_context_in_its_ecp5_forms() {
         "AB=6",
         "--target",
         "ecp5-25k",
+        "--seeds",
+        "2",
         "--out",
         out.to_str().expect("utf-8 path"),
         "--json",
@@ -49,6 +51,23 @@ fn softmax_at_a_chosen_size_places_out_of_context_in_its_ecp5_forms() {
     assert!(n("lut4") > 100 && n("ffs") > 100, "{c}");
     let fmax = r["pnr"]["fmax_mhz"].as_f64().expect("Fmax");
     assert!(fmax > 50.0 && fmax < 1000.0, "{fmax}");
+    // Both seeds placed; the one reported in full is the faster.
+    let seeds = r["seeds"].as_array().expect("seeds");
+    let each: Vec<(u64, f64)> = seeds
+        .iter()
+        .map(|s| {
+            (
+                s["seed"].as_u64().expect("seed"),
+                s["fmax_mhz"].as_f64().expect("Fmax"),
+            )
+        })
+        .collect();
+    assert_eq!(each.iter().map(|e| e.0).collect::<Vec<_>>(), vec![1, 2]);
+    let fastest = each.iter().map(|e| e.1).fold(f64::MIN, f64::max);
+    assert_eq!(fmax, fastest, "{each:?}");
+    assert!(each
+        .iter()
+        .any(|e| e.0 == r["seed"].as_u64().expect("seed") && e.1 == fmax));
     assert!(r["pnr"]["critical_path"]["delay_ns"].as_f64().is_some());
     let commands = std::fs::read_to_string(out.join("commands.sh")).expect("commands.sh");
     assert!(commands.contains("--out-of-context") && commands.contains("--25k"));

@@ -4,6 +4,7 @@
 use super::synth::{check_clock_mhz, spinner};
 use anyhow::Context;
 use clap::Args;
+use spikelm_hw::synth::report::seed_spread;
 use spikelm_hw::synth::standalone::{self, UnitOptions, UnitReport};
 use spikelm_hw::synth::{SpeedGrade, Target};
 use std::path::PathBuf;
@@ -24,9 +25,14 @@ pub struct SynthUnitArgs {
     /// ECP5 speed grade for nextpnr: 6 (ULX3S), 7 or 8.
     #[arg(long, default_value_t = 6)]
     pub speed: u8,
-    /// Placer seed (placement alone moves Fmax by about ±5 %: compare a few).
+    /// Placer seed (the first, with --seeds).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Place this many times, with seeds --seed, --seed + 1, …: every seed's Fmax and their
+    /// median are printed, the fastest placement in full. Placement alone moves Fmax by about
+    /// ±5 %, so compare units by a few seeds.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub seeds: u32,
     /// Clock asked of nextpnr in MHz (default 250).
     #[arg(long)]
     pub clock_mhz: Option<f64>,
@@ -56,6 +62,7 @@ pub fn run(args: SynthUnitArgs) -> anyhow::Result<()> {
         target,
         speed: SpeedGrade::new(args.speed)?,
         seed: args.seed,
+        seeds: args.seeds,
         clock_mhz: args.clock_mhz,
         out_dir: args.out.clone(),
     };
@@ -110,6 +117,9 @@ fn render(r: &UnitReport) -> String {
             s.push('\n');
         }
         None => s.push_str("Fmax: not reported by nextpnr\n"),
+    }
+    if r.seeds.len() > 1 {
+        s.push_str(&format!("seeds: {}\n", seed_spread(&r.seeds)));
     }
     if let Some(p) = &r.pnr.critical_path {
         s.push_str(&format!(

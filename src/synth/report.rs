@@ -142,7 +142,7 @@ pub struct Implementation {
 }
 
 /// `146.0 (seed 1), 156.8 (seed 2), 169.6 (seed 3); median 156.8 MHz`.
-fn seed_spread(seeds: &[SeedFmax]) -> String {
+pub fn seed_spread(seeds: &[SeedFmax]) -> String {
     let each: Vec<String> = seeds
         .iter()
         .map(|s| format!("{} (seed {})", opt(s.fmax_mhz, 1), s.seed))

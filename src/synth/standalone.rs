@@ -6,7 +6,7 @@
 use super::error::{Result, SynthError};
 use super::flow::{parse_err, read, write};
 use super::parse;
-use super::report::{CellCounts, PnrResult};
+use super::report::{CellCounts, PnrResult, SeedFmax};
 use super::script::{self, PnrArgs, Sources};
 use super::target::{Family, SpeedGrade, Target};
 use super::tools::{Runner, Tool};
@@ -22,6 +22,8 @@ pub struct UnitOptions {
     pub target: Target,
     pub speed: SpeedGrade,
     pub seed: u64,
+    /// Placements, with seeds `seed`, `seed + 1`, …; the fastest is reported in full.
+    pub seeds: u32,
     /// Clock asked of nextpnr, MHz (default: the target's).
     pub clock_mhz: Option<f64>,
     pub out_dir: PathBuf,
@@ -35,7 +37,10 @@ pub struct UnitReport {
     pub params: Vec<(String, i64)>,
     pub target: String,
     pub speed_grade: u8,
+    /// The seed of the fastest placement, whose result `pnr` is.
     pub seed: u64,
+    /// Fmax of every seed placed (one entry for one placement).
+    pub seeds: Vec<SeedFmax>,
     /// Highest clock the block RAM's minimum pulse width allows at that grade.
     pub bram_limit_mhz: Option<f64>,
     pub tools: Vec<Tool>,
@@ -146,29 +151,46 @@ pub fn synthesize_unit(
     let cells =
         parse::design_cells(&read(&p)?, family).map_err(parse_err("unit statistics", &p))?;
 
-    progress("place and route (out of context)");
-    let args = PnrArgs {
-        target: opts.target,
-        netlist: "unit_netlist.json",
-        report: "unit_pnr_report.json",
-        clock_mhz: opts
-            .clock_mhz
-            .unwrap_or_else(|| opts.target.default_clock_mhz()),
-        seed: opts.seed,
-        speed: opts.speed,
-        pins: None,
-        config_out: None,
-        sdf: None,
-    };
-    runner.run("pnr-unit", &tools[1], &args.to_args())?;
-    let p = out.join("unit_pnr_report.json");
-    let pnr = parse::nextpnr_report(&read(&p)?, family).map_err(parse_err("nextpnr report", &p))?;
+    let mut best: Option<(u64, PnrResult)> = None;
+    let mut seeds = Vec::new();
+    for seed in opts.seed..opts.seed + u64::from(opts.seeds.max(1)) {
+        progress(&format!("place and route (out of context), seed {seed}"));
+        let report = format!("unit_pnr_report.seed{seed}.json");
+        let args = PnrArgs {
+            target: opts.target,
+            netlist: "unit_netlist.json",
+            report: &report,
+            clock_mhz: opts
+                .clock_mhz
+                .unwrap_or_else(|| opts.target.default_clock_mhz()),
+            seed,
+            speed: opts.speed,
+            pins: None,
+            config_out: None,
+            sdf: None,
+        };
+        runner.run(&format!("pnr-unit-seed{seed}"), &tools[1], &args.to_args())?;
+        let p = out.join(&report);
+        let pnr =
+            parse::nextpnr_report(&read(&p)?, family).map_err(parse_err("nextpnr report", &p))?;
+        seeds.push(SeedFmax {
+            seed,
+            fmax_mhz: pnr.fmax_mhz,
+        });
+        // The fastest placement; the lowest seed among equals.
+        let fmax = |r: &PnrResult| r.fmax_mhz.unwrap_or(0.0);
+        if best.as_ref().is_none_or(|(_, b)| fmax(&pnr) > fmax(b)) {
+            best = Some((seed, pnr));
+        }
+    }
+    let (seed, pnr) = best.ok_or_else(|| SynthError::Unsupported("no placement seed".into()))?;
     Ok(UnitReport {
         module: module.to_string(),
         params,
         target: opts.target.to_string(),
         speed_grade: opts.speed.0,
-        seed: opts.seed,
+        seed,
+        seeds,
         bram_limit_mhz: opts.speed.bram_limit_mhz(),
         tools,
         cells,
