@@ -88,13 +88,18 @@ fn render(r: &UnitReport) -> String {
     let params: Vec<String> = r.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let c = &r.cells;
     let mut s = format!(
-        "{} ({}), {} grade {}, out of context, seed {}\n\
+        "{} ({}), {} grade {}, out of context, seed {}{}\n\
          LUT4 {}, CCU2C {}: {} LUT4-equivalents; {} flip-flops, {} DP16KD, {} MULT18X18D, {} distributed-RAM cells\n",
         r.module,
         params.join(", "),
         r.target,
         r.speed_grade,
         r.seed,
+        if r.seeds.len() > 1 {
+            format!(" (the fastest of {})", r.seeds.len())
+        } else {
+            String::new()
+        },
         c.lut4,
         c.carry,
         c.lut4_equiv,
