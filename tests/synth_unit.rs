@@ -1,6 +1,7 @@
 //! `synth-unit`: a standalone unit synthesized with chosen parameters and placed out of context
 //! on ECP5 at two seeds with the real tools (`bash scripts/setup.sh && source scripts/env.sh`), and its
-//! refusals of a wrong unit, parameter, value or target.
+//! refusals of a wrong unit, parameter, value or target, and of values the unit's own check
+//! rejects.
 
 use std::process::Command;
 
@@ -99,6 +100,11 @@ fn a_wrong_unit_parameter_value_or_target_is_refused_by_name() {
         (
             vec!["--unit", "spikelm_gelu", "--target", "ice40-up5k"],
             vec!["ice40-up5k", "ECP5"],
+        ),
+        // Past the unit's own elaboration check: its rule, from the RTL.
+        (
+            vec!["--unit", "spikelm_softmax", "--param", "AB=20"],
+            vec!["refuses the parameters", "AB=20", "1 <= AB <= 14"],
         ),
     ] {
         let mut all = args.clone();

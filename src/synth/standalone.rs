@@ -146,7 +146,24 @@ pub fn synthesize_unit(
             "unit_stat.txt",
         ),
     )?;
-    runner.run("synth-unit", &tools[0], &["-s".into(), "unit.ys".into()])?;
+    let synth = runner.run("synth-unit", &tools[0], &["-s".into(), "unit.ys".into()]);
+    if let Err(e) = synth {
+        // The unit's own parameter check stops elaboration with `$finish`: say its rule.
+        let log = match &e {
+            SynthError::ToolFailed(f) => std::fs::read_to_string(&f.log).unwrap_or_default(),
+            _ => String::new(),
+        };
+        return Err(match refused_parameters(&log, |path| rtl.file(path)) {
+            Some(rule) => {
+                let values: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                SynthError::Unsupported(format!(
+                    "{module} refuses the parameters {}: {rule}",
+                    values.join(", ")
+                ))
+            }
+            None => e,
+        });
+    }
     let p = out.join("unit_stat.json");
     let cells =
         parse::design_cells(&read(&p)?, family).map_err(parse_err("unit statistics", &p))?;
@@ -199,6 +216,24 @@ pub fn synthesize_unit(
     })
 }
 
+/// The rule a unit's parameter check states, if that check stopped Yosys: the log names the
+/// `$finish` as `design/<path>:<line>: ERROR:System task `$finish' executed`, and the
+/// `$display("ERROR: ...")` before that line in `source(<path>)` says why.
+fn refused_parameters<'a>(log: &str, source: impl Fn(&str) -> Option<&'a str>) -> Option<String> {
+    let at = log
+        .lines()
+        .find(|l| l.contains("ERROR:System task `$finish' executed"))?;
+    let mut parts = at.split(':');
+    let path = parts.next()?.trim().strip_prefix("design/")?;
+    let line: usize = parts.next()?.trim().parse().ok()?;
+    let lines: Vec<&str> = source(path)?.lines().collect();
+    lines[..line.min(lines.len())]
+        .iter()
+        .rev()
+        .find_map(|l| l.split("$display(\"ERROR: ").nth(1))
+        .map(|m| m.trim_end_matches(['"', ')', ';']).to_string())
+}
+
 /// Every Verilog file of the tree, relative to the work directory: the engine's (which the
 /// units share: the delay line, the block-RAM wrapper) and the standalone ones. Yosys keeps
 /// what the top instantiates.
@@ -241,6 +276,18 @@ mod tests {
         );
         let ok = resolve_params("spikelm_softmax", &declared, &[("AB".into(), 9)]).expect("AB");
         assert_eq!(ok, vec![("N".into(), 128), ("AB".into(), 9)]);
+    }
+
+    #[test]
+    fn a_refused_parameter_check_is_read_from_the_log_and_the_source() {
+        let src = "module m;\n  initial begin\n    $display(\"ERROR: m: needs N >= 1\");\n    $finish;\n  end\n";
+        let log = "30. hierarchy\ndesign/standalone/m.v:4: ERROR:System task `$finish' executed.\n";
+        let source = |p: &str| (p == "standalone/m.v").then_some(src);
+        assert_eq!(
+            refused_parameters(log, source).as_deref(),
+            Some("m: needs N >= 1")
+        );
+        assert_eq!(refused_parameters("ERROR: syntax error", source), None);
     }
 
     #[test]
