@@ -367,10 +367,8 @@ fn place_engine_seeds(
     opts: &SynthOptions,
     progress: &mut dyn FnMut(&str),
 ) -> Result<(PnrResult, String, u64, Vec<SeedFmax>)> {
-    let count = u64::from(opts.seeds.max(1));
-    let mut best: Option<(PnrResult, String, u64)> = None;
-    let mut seeds = Vec::new();
-    for seed in opts.seed..opts.seed + count {
+    let count = opts.seeds.max(1);
+    let (seed, pnr, sdf, seeds) = fastest_of_seeds(opts.seed, count, |seed| {
         let suffix = if count == 1 {
             String::new()
         } else {
@@ -382,22 +380,35 @@ fn place_engine_seeds(
             format!("place and route of the engine (out of context), seed {seed}")
         });
         let pnr = place_engine_as(runner, nextpnr, opts, seed, &suffix)?;
-        let fmax = pnr.fmax_mhz;
+        Ok((pnr, format!("engine{suffix}.sdf")))
+    })?;
+    Ok((pnr, sdf, seed, if count == 1 { Vec::new() } else { seeds }))
+}
+
+/// `place` run with each of `count` seeds from `first` on (at least one): the fastest
+/// placement's seed, result and extra value (the lowest seed among equals), and every seed's
+/// Fmax in seed order.
+pub(crate) fn fastest_of_seeds<T>(
+    first: u64,
+    count: u32,
+    mut place: impl FnMut(u64) -> Result<(PnrResult, T)>,
+) -> Result<(u64, PnrResult, T, Vec<SeedFmax>)> {
+    let mut best: Option<(u64, PnrResult, T)> = None;
+    let mut seeds = Vec::new();
+    for seed in first..first + u64::from(count.max(1)) {
+        let (pnr, extra) = place(seed)?;
         seeds.push(SeedFmax {
             seed,
-            fmax_mhz: fmax,
+            fmax_mhz: pnr.fmax_mhz,
         });
-        let faster = match &best {
-            None => true,
-            Some((b, _, _)) => fmax.unwrap_or(0.0) > b.fmax_mhz.unwrap_or(0.0),
-        };
-        if faster {
-            best = Some((pnr, format!("engine{suffix}.sdf"), seed));
+        let fmax = |r: &PnrResult| r.fmax_mhz.unwrap_or(0.0);
+        if best.as_ref().is_none_or(|(_, b, _)| fmax(&pnr) > fmax(b)) {
+            best = Some((seed, pnr, extra));
         }
     }
-    let (pnr, sdf, seed) =
+    let (seed, pnr, extra) =
         best.ok_or_else(|| SynthError::Unsupported("no placement seed".into()))?;
-    Ok((pnr, sdf, seed, if count == 1 { Vec::new() } else { seeds }))
+    Ok((seed, pnr, extra, seeds))
 }
 
 /// The worst path per unit of a routed netlist: its SDF (`sdf`, in `out`) analysed, cells

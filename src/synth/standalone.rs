@@ -4,7 +4,7 @@
 //! output register, products as registered MULT18X18D), then placed and routed out of context.
 
 use super::error::{Result, SynthError};
-use super::flow::{parse_err, read, write};
+use super::flow::{fastest_of_seeds, parse_err, read, write};
 use super::parse;
 use super::report::{CellCounts, PnrResult, SeedFmax};
 use super::script::{self, PnrArgs, Sources};
@@ -168,9 +168,7 @@ pub fn synthesize_unit(
     let cells =
         parse::design_cells(&read(&p)?, family).map_err(parse_err("unit statistics", &p))?;
 
-    let mut best: Option<(u64, PnrResult)> = None;
-    let mut seeds = Vec::new();
-    for seed in opts.seed..opts.seed + u64::from(opts.seeds.max(1)) {
+    let (seed, pnr, (), seeds) = fastest_of_seeds(opts.seed, opts.seeds, |seed| {
         progress(&format!("place and route (out of context), seed {seed}"));
         let report = format!("unit_pnr_report.seed{seed}.json");
         let args = PnrArgs {
@@ -190,17 +188,8 @@ pub fn synthesize_unit(
         let p = out.join(&report);
         let pnr =
             parse::nextpnr_report(&read(&p)?, family).map_err(parse_err("nextpnr report", &p))?;
-        seeds.push(SeedFmax {
-            seed,
-            fmax_mhz: pnr.fmax_mhz,
-        });
-        // The fastest placement; the lowest seed among equals.
-        let fmax = |r: &PnrResult| r.fmax_mhz.unwrap_or(0.0);
-        if best.as_ref().is_none_or(|(_, b)| fmax(&pnr) > fmax(b)) {
-            best = Some((seed, pnr));
-        }
-    }
-    let (seed, pnr) = best.ok_or_else(|| SynthError::Unsupported("no placement seed".into()))?;
+        Ok((pnr, ()))
+    })?;
     Ok(UnitReport {
         module: module.to_string(),
         params,

@@ -84,11 +84,7 @@ impl Lcg {
 /// `stalls`, valid and ready are random (3 cycles in 4); without, every beat is offered as soon
 /// as the unit may take it and every output is taken at once (the cycle model's conditions).
 pub fn row_driver(beats: usize, assign: &str, stalls: bool) -> String {
-    let (valid, ready) = if stalls {
-        ("(($random(seed) & 3) != 0)", "($random(seed) & 3) != 0")
-    } else {
-        ("1'b1", "1'b1")
-    };
+    let (valid, ready) = handshake_terms(stalls);
     format!(
         "        while (emitted < {beats}) begin\n\
          \x20           @(negedge clk);\n\
@@ -98,6 +94,16 @@ pub fn row_driver(beats: usize, assign: &str, stalls: bool) -> String {
          \x20       end\n\
          \x20       $finish;\n"
     )
+}
+
+/// The testbench's (valid, ready) for an offered beat and a taken output: random (3 cycles in
+/// 4, from the testbench's `seed`) with `stalls`, always without.
+pub fn handshake_terms(stalls: bool) -> (&'static str, &'static str) {
+    if stalls {
+        ("(($random(seed) & 3) != 0)", "($random(seed) & 3) != 0")
+    } else {
+        ("1'b1", "1'b1")
+    }
 }
 
 /// Testbench lines that print `A <cycle>` for every input beat a row unit takes, counting clock

@@ -1,7 +1,7 @@
 //! Unit tests of the GELU model.
 
 use super::*;
-use crate::units::testbench::{tagged_beats, INPUT_STAMPS};
+use crate::units::testbench::{handshake_terms, INPUT_STAMPS};
 
 const FMT: GeluFormat = GeluFormat {
     xw: 16,
@@ -55,11 +55,7 @@ pub const GELU_FILES: [&str; 4] = [
 /// without stalls, printing every output beat as `Y <value> <cycle>` and every value taken as
 /// `A <cycle>`.
 fn stream_tb(fmt: &GeluFormat, xs: &[i64], seed: u32, stalls: bool) -> String {
-    let (valid, ready) = if stalls {
-        ("(($random(seed) & 3) != 0)", "($random(seed) & 3) != 0")
-    } else {
-        ("1'b1", "1'b1")
-    };
+    let (valid, ready) = handshake_terms(stalls);
     let mut init = String::new();
     for (i, x) in xs.iter().enumerate() {
         init.push_str(&format!("        xs[{i}] = {x};\n"));
@@ -95,6 +91,16 @@ fn stream_tb(fmt: &GeluFormat, xs: &[i64], seed: u32, stalls: bool) -> String {
         fx = fmt.fx,
         fy = fmt.fy,
     )
+}
+
+/// The outputs the testbench printed as `Y <value> <cycle>`.
+fn outputs(log: &str) -> Vec<(i64, u64)> {
+    log.lines()
+        .filter_map(|l| {
+            let mut it = l.strip_prefix("Y ")?.split_whitespace();
+            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+        })
+        .collect()
 }
 
 /// Inputs: both ends of the input range, the table's edges and their neighbours, 0 and ±1 LSB,
@@ -162,7 +168,7 @@ fn rtl_matches_the_model_under_random_stalls() {
             } else {
                 crate::units::testbench::simulate_files(&GELU_FILES, &tb)
             };
-            let got: Vec<i64> = tagged_beats(&log, "Y").iter().map(|b| b.0).collect();
+            let got: Vec<i64> = outputs(&log).iter().map(|o| o.0).collect();
             assert_eq!(got.len(), xs.len(), "{fmt:?} ecp5 {ecp5}: beats\n{log}");
             for (i, (x, y)) in xs.iter().zip(&got).enumerate() {
                 assert_eq!(
@@ -191,16 +197,7 @@ fn rtl_takes_a_value_per_cycle_with_its_latency() {
             .lines()
             .filter_map(|l| l.strip_prefix("A ")?.trim().parse().ok())
             .collect();
-        let out: Vec<u64> = log
-            .lines()
-            .filter_map(|l| {
-                l.strip_prefix("Y ")?
-                    .split_whitespace()
-                    .nth(1)?
-                    .parse()
-                    .ok()
-            })
-            .collect();
+        let out: Vec<u64> = outputs(&log).iter().map(|o| o.1).collect();
         assert_eq!(
             (taken.len(), out.len()),
             (xs.len(), xs.len()),
