@@ -269,7 +269,9 @@ fn config_errors_print_their_cause_once() {
 /// to 33 shifts of D by two bits (D's accumulator has 2 · 26 − 2 + 2 · 7 + 2 = 66 bits, its
 /// normalisation register one more, made even: 68; D below 2^65 is shifted at least
 /// (68 − 65) / 2 = 1 time, D = 1 (68 − 1) / 2 = 33 times);
-/// GELU T × N × FFN = 4 × 2 × 512 values, one per cycle.
+/// GELU T × N × FFN = 4 × 2 × 512 values, one per cycle; the K/V quantiser and the residual
+/// additions, two sites each of T × N × H / C = 4 × 2 × 128 / 8 beats of C = 8 values, one per
+/// cycle.
 #[test]
 fn nonlinear_units_match_a_hand_derivation() {
     let v = perf(&[]);
@@ -285,6 +287,8 @@ fn nonlinear_units_match_a_hand_derivation() {
         ("softmax", 16, 2, 16 * 41, 16 * 42),
         ("LayerNorm", 16, 128, 16 * (ln_row + 1), 16 * (ln_row + 33)),
         ("GELU", 4096, 1, 4096, 4096),
+        ("K/V quantiser", 256, 8, 256, 256),
+        ("residual", 256, 8, 256, 256),
     ];
     assert_eq!(units.len(), want.len());
     for (u, (name, rows, len, lo, hi)) in units.iter().zip(want) {

@@ -74,7 +74,7 @@ fn softmax_at_a_chosen_size_places_out_of_context_in_its_ecp5_forms() {
     assert!(commands.contains("--out-of-context") && commands.contains("--25k"));
     let script = std::fs::read_to_string(out.join("unit.ys")).expect("unit.ys");
     assert!(
-        script.contains("-top spikelm_softmax") && script.contains("-chparam N 64"),
+        script.contains("-top spikelm_softmax") && script.contains("-set N 64"),
         "{script}"
     );
 }

@@ -105,13 +105,15 @@ pub fn run(args: PerfArgs) -> anyhow::Result<()> {
         "non-linear units, one copy each (standalone RTL, not in the engine), per encoder layer without stalls:"
     );
     for u in &est.nonlinear_units {
-        let work = if u.row_len == 1 {
+        let work = if u.lanes {
+            format!("{} beats of {}", u.rows, u.row_len)
+        } else if u.row_len == 1 {
             format!("{} values", u.rows)
         } else {
             format!("{} rows of {}", u.rows, u.row_len)
         };
         println!(
-            "  {:<9} {:>18}: {:>10}-{:>10} cycles, {:.2} × the layer's linear-site cycles",
+            "  {:<13} {:>18}: {:>10}-{:>10} cycles, {:.3} × the layer's linear-site cycles",
             u.unit, work, u.cycles_min, u.cycles_max, u.of_linear_sites
         );
     }

@@ -214,8 +214,9 @@ impl PerfEstimate {
             energy_vs_firing_rate,
             nonlinear_units,
             scope: "the four linear sites of every encoder layer (QKV, attention output, FFN in, FFN out); \
-                    the attention products are not included; softmax, LayerNorm and GELU are standalone \
-                    units, outside the engine and these totals (their cycles per layer are listed apart)",
+                    the attention products are not included; softmax, LayerNorm, GELU, the K/V \
+                    quantiser and the residual additions are standalone units, outside the engine and \
+                    these totals (their cycles per layer are listed apart)",
         })
     }
 }

@@ -12,7 +12,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 30] = [
+pub const UNITS: [Unit; 33] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -208,6 +208,27 @@ pub const UNITS: [Unit; 30] = [
         applies: Applies::Standalone,
         template: template!("layernorm/spikelm_layernorm.v.tera"),
         reference: "src/units/layernorm/mod.rs",
+    },
+    Unit {
+        module: "spikelm_kv_quant",
+        role: "K/V quantiser: the neuron's comparator with no membrane on LANES codes per beat, an alpha code per time step written through a port; valid/ready (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("kv_quant/spikelm_kv_quant.v.tera"),
+        reference: "src/model/quantiser.rs",
+    },
+    Unit {
+        module: "spikelm_residual",
+        role: "Residual addition of LANES value pairs per beat: both aligned to the residual format, added, saturated; valid/ready (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("residual/spikelm_residual.v.tera"),
+        reference: "src/units/residual/mod.rs",
+    },
+    Unit {
+        module: "spikelm_mean_t",
+        role: "Mean over the T time steps of LANES values per beat, one beat out per T in: a sum, then a rounding shift (T a power of two) or the product by rne(2^16/T) on registered multipliers; valid/ready (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("mean_t/spikelm_mean_t.v.tera"),
+        reference: "src/units/mean_t/mod.rs",
     },
     Unit {
         module: "spikelm_axis_checker",

@@ -101,7 +101,11 @@ pub fn flat_script(
     flat_script_with_params(files, family, (top, &[]), dsp, netlist, stat_json, stat_txt)
 }
 
-/// [`flat_script`] of `top` with some of its parameters set (`hierarchy -chparam`).
+/// [`flat_script`] of `top` with some of its parameters set: `chparam -set` on the module
+/// before `hierarchy`. (`hierarchy -chparam` trips an assertion in Yosys 0.70 when the
+/// re-derived top instantiates a parametric module only under the new values, as
+/// `spikelm_mean_t` does its multipliers for T = 3: "Assert `modules_.count(module->name) ==
+/// 0' failed".)
 pub fn flat_script_with_params(
     files: &Sources,
     family: Family,
@@ -112,11 +116,18 @@ pub fn flat_script_with_params(
     stat_txt: &str,
 ) -> String {
     let mut s = read_sources(files, family, dsp);
-    let chparam: String = params
-        .iter()
-        .map(|(k, v)| format!(" -chparam {k} {v}"))
-        .collect();
-    s.push_str(&format!("hierarchy -check -top {top}{chparam}\n"));
+    if params.is_empty() {
+        s.push_str(&format!("hierarchy -check -top {top}\n"));
+    } else {
+        // hierarchy derives the top under the new values as `$paramod…`: give it its name back.
+        let set: String = params
+            .iter()
+            .map(|(k, v)| format!(" -set {k} {v}"))
+            .collect();
+        s.push_str(&format!(
+            "chparam{set} {top}\nhierarchy -check -top {top}\nrename -top {top}\n"
+        ));
+    }
     s.push_str(&synth_command(family, top, dsp, true));
     s.push('\n');
     s.push_str(FLATTEN_KEPT);

@@ -196,3 +196,174 @@ pub fn check_products_in_both_forms(tb: &str, want: &[i128], what: &str) {
         }
     }
 }
+
+/// One bus of a lane unit: `lanes` signed values of `width` bits, lane 0 in the low bits.
+#[derive(Debug, Clone, Copy)]
+pub struct LaneBus {
+    pub port: &'static str,
+    pub width: u32,
+    pub lanes: usize,
+}
+
+impl LaneBus {
+    pub fn bits(&self) -> usize {
+        self.width as usize * self.lanes
+    }
+
+    /// The lanes' values (two's complement, masked to the width) as a Verilog literal.
+    pub fn literal(&self, values: &[i64]) -> String {
+        assert_eq!(values.len(), self.lanes, "{}: lanes", self.port);
+        let mut bits = Vec::with_capacity(self.bits());
+        for &v in values {
+            bits.extend((0..self.width).map(|b| (v >> b.min(63)) & 1 == 1));
+        }
+        let hex: String = bits
+            .chunks(4)
+            .rev()
+            .map(|c| {
+                let d = c.iter().rev().fold(0u32, |acc, &b| acc << 1 | u32::from(b));
+                char::from_digit(d, 16).expect("a hex digit")
+            })
+            .collect();
+        format!("{}'h{hex}", self.bits())
+    }
+
+    /// The lanes of a value the testbench printed with `%h` (sign-extended from the width).
+    pub fn lanes_of(&self, hex: &str) -> Vec<i64> {
+        let mut bits: Vec<bool> = Vec::with_capacity(hex.len() * 4);
+        for c in hex.chars().rev() {
+            let d = c
+                .to_digit(16)
+                .unwrap_or_else(|| panic!("{}: not hex: {hex}", self.port));
+            bits.extend((0..4).map(|b| d >> b & 1 == 1));
+        }
+        bits.chunks(self.width as usize)
+            .take(self.lanes)
+            .map(|lane| {
+                let v = lane
+                    .iter()
+                    .rev()
+                    .fold(0i64, |acc, &b| acc << 1 | i64::from(b));
+                let sign = 1i64 << (self.width - 1);
+                (v ^ sign) - sign
+            })
+            .collect()
+    }
+}
+
+/// A testbench for a unit with one valid/ready input beat of several buses and one output bus
+/// (ports `clk`, `rst`, `in_valid`, `in_ready`, `out_valid`, `out_ready`): `inst` instantiates
+/// it as `dut` over regs named after the input ports and a wire named after the output port;
+/// `decls` declares any other signal it needs and `prelude` drives them after reset, before the
+/// stream. Beat k offers `inputs[p].1[k]` on each input port p; the testbench prints each
+/// output beat as `Y <hex> <cycle>` (read back by [`lane_outputs`]) and each beat taken as
+/// `A <cycle>`, and stops after `outputs` output beats (or fails with `TIMEOUT`). Stalls as
+/// [`handshake_terms`].
+pub struct LaneStream {
+    pub inst: String,
+    pub decls: String,
+    pub prelude: String,
+    pub inputs: Vec<(LaneBus, Vec<Vec<i64>>)>,
+    pub output: LaneBus,
+    pub outputs: usize,
+}
+
+impl LaneStream {
+    pub fn testbench(&self, seed: u32, stalls: bool) -> String {
+        let (valid, ready) = handshake_terms(stalls);
+        let beats = self.inputs.first().map_or(0, |i| i.1.len());
+        let mut regs = String::new();
+        let mut init = String::new();
+        let mut assign = String::new();
+        for (bus, values) in &self.inputs {
+            assert_eq!(values.len(), beats, "{}: beats", bus.port);
+            let (p, w) = (bus.port, bus.bits());
+            regs.push_str(&format!(
+                "    reg [{w}-1:0] {p} = 0; reg [{w}-1:0] m_{p} [0:{beats}];\n"
+            ));
+            for (k, v) in values.iter().enumerate() {
+                init.push_str(&format!("        m_{p}[{k}] = {};\n", bus.literal(v)));
+            }
+            assign.push_str(&format!("{p} = m_{p}[accepted]; "));
+        }
+        let (out, ow) = (self.output.port, self.output.bits());
+        let cap = 64 + 8 * (beats + self.outputs);
+        format!(
+            "`timescale 1ns/1ps\nmodule tb;\n\
+             \x20   reg clk = 0; always #1 clk = ~clk;\n\
+             \x20   reg rst = 1, in_valid = 0, out_ready = 0;\n\
+             {regs}\
+             \x20   wire in_ready, out_valid; wire [{ow}-1:0] {out};\n\
+             \x20   integer accepted = 0, emitted = 0, seed = {seed};\n\
+             {decls}\
+             {inst}\n\
+             {stamps}\
+             \x20   always @(posedge clk) begin\n\
+             \x20       if (in_valid && in_ready) accepted <= accepted + 1;\n\
+             \x20       if (out_valid && out_ready) begin\n\
+             \x20           emitted <= emitted + 1;\n\
+             \x20           $display(\"Y %h %0d\", {out}, cyc);\n\
+             \x20       end\n\
+             \x20       if (cyc > {cap}) begin $display(\"TIMEOUT\"); $finish; end\n\
+             \x20   end\n\
+             \x20   initial begin\n{init}\
+             \x20       repeat (3) @(negedge clk); rst = 0;\n\
+             {prelude}\
+             \x20       while (emitted < {outputs}) begin\n\
+             \x20           @(negedge clk);\n\
+             \x20           in_valid = (accepted < {beats}) && {valid};\n\
+             \x20           {assign}\n\
+             \x20           out_ready = {ready};\n\
+             \x20       end\n\
+             \x20       $finish;\n\
+             \x20   end\nendmodule\n",
+            decls = self.decls,
+            inst = self.inst,
+            stamps = INPUT_STAMPS,
+            prelude = self.prelude,
+            outputs = self.outputs,
+        )
+    }
+}
+
+/// The output beats a [`LaneStream`] testbench printed: each beat's lanes and its cycle.
+pub fn lane_outputs(log: &str, bus: &LaneBus) -> Vec<(Vec<i64>, u64)> {
+    assert!(!log.contains("TIMEOUT"), "the unit stopped\n{log}");
+    log.lines()
+        .filter_map(|l| {
+            let mut it = l.strip_prefix("Y ")?.split_whitespace();
+            let lanes = bus.lanes_of(it.next()?);
+            Some((lanes, it.next()?.parse().ok()?))
+        })
+        .collect()
+}
+
+/// The cycles a testbench with [`INPUT_STAMPS`] printed for the beats taken.
+pub fn taken_cycles(log: &str) -> Vec<u64> {
+    log.lines()
+        .filter_map(|l| l.strip_prefix("A ")?.trim().parse().ok())
+        .collect()
+}
+
+/// A [`LaneStream`] run without stalls: `beats` beats taken on consecutive cycles, and output k
+/// offered `latency` cycles after the beat that completes it, beat (k + 1) · `per_output` − 1.
+pub fn assert_beat_per_cycle(
+    log: &str,
+    out: &LaneBus,
+    beats: usize,
+    per_output: usize,
+    latency: u64,
+) {
+    let taken = taken_cycles(log);
+    let offered: Vec<u64> = lane_outputs(log, out).iter().map(|o| o.1).collect();
+    assert_eq!(
+        (taken.len(), offered.len()),
+        (beats, beats / per_output),
+        "{log}"
+    );
+    assert!(taken.windows(2).all(|w| w[1] == w[0] + 1), "{taken:?}");
+    for (k, o) in offered.iter().enumerate() {
+        let last = taken[(k + 1) * per_output - 1];
+        assert_eq!(o - last, latency, "output {k}: {taken:?}\n{offered:?}");
+    }
+}

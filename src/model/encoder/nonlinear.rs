@@ -3,10 +3,12 @@
 //! over whole tensors (docs/arithmetic.md section 4). The unit models are in `src/units/`.
 
 use super::EncoderError;
-use crate::model::fixed::{rne, round_shift, sat};
+use crate::model::fixed::{rne, sat};
 use crate::units::gelu::{self, GeluFormat};
 use crate::units::interp::InterpTable;
 use crate::units::layernorm::{self, LayerNormCodes, LayerNormFormat};
+use crate::units::mean_t;
+use crate::units::residual;
 use crate::units::softmax::{self, SoftmaxFormat};
 use ndarray::{Array2, Array3, ArrayView2, ArrayView3, Axis, Zip};
 
@@ -84,20 +86,16 @@ pub fn to_float(x: ArrayView3<i64>, frac: u32) -> Array3<f64> {
 /// The residual addition: both operands aligned to FR (left shift, or R half up), added,
 /// saturated to RW bits.
 pub fn residual(a: ArrayView3<i64>, fa: u32, b: ArrayView3<i64>, fb: u32) -> Array3<i64> {
-    Zip::from(a).and(b).map_collect(|&x, &y| {
-        sat(
-            gelu::align(x, fa, RESIDUAL_FRAC) + gelu::align(y, fb, RESIDUAL_FRAC),
-            RESIDUAL_BITS,
-        )
-    })
+    Zip::from(a)
+        .and(b)
+        .map_collect(|&x, &y| residual::add(x, fa, y, fb, RESIDUAL_FRAC, RESIDUAL_BITS))
 }
 
 /// The mean over T of [T, N, H] codes: R(Σ_t x_t · M_T, 16) with M_T = rne(2^16 / T) (for T a
 /// power of two, exactly R(Σ_t x_t, log2 T)).
 pub fn mean_over_steps(x: ArrayView3<i64>) -> Array2<i64> {
-    let steps = x.len_of(Axis(0)).max(1);
-    let m = rne(65536.0 / steps as f64);
-    x.sum_axis(Axis(0)).mapv(|s| round_shift(s * m, 16))
+    let steps = x.len_of(Axis(0));
+    x.sum_axis(Axis(0)).mapv(|s| mean_t::mean_of_sum(s, steps))
 }
 
 /// The mean over T of hidden states given as floats that are exact HIDDEN_FRAC codes (the
