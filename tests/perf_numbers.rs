@@ -303,3 +303,44 @@ fn nonlinear_units_match_a_hand_derivation() {
         assert!((share - hi as f64 / linear as f64).abs() < 1e-12, "{name}");
     }
 }
+
+/// The attention estimate of one tiny layer with 2 tokens, by hand: heads = 2, d_head = 64,
+/// T = 4, so 8 passes of each product on the 8 × 8 array with the array pipeline P = 6
+/// (docs/engine.md): Q·Kᵀ one block of 2 keys × 2 queries over 64, 64 + 6 + 8 = 78 cycles;
+/// P·V ⌈64 / 8⌉ = 8 blocks of 64 features × 2 queries over 2 keys, 2 + 6 + 8 = 16 cycles each.
+/// The whole layer adds them to the four linear sites, whose useful PE-cycles are
+/// N · T · Σ Din · Dout = 2 · 4 · (128 · 384 + 128 · 128 + 128 · 512 + 512 · 128).
+#[test]
+fn attention_products_match_a_hand_derivation() {
+    let v = perf(&[]);
+    let att = &v["attention"];
+    let products = att["products"].as_array().expect("products");
+    let n = |p: &serde_json::Value, k: &str| p[k].as_u64().unwrap_or_else(|| panic!("{k}"));
+    let want = [
+        ("Q·Kᵀ", 8 * 78, 8 * 2 * 2 * 64),
+        ("P·V", 8 * 8 * 16, 8 * 64 * 2 * 2),
+    ];
+    assert_eq!(products.len(), want.len());
+    for (p, (name, cycles, useful)) in products.iter().zip(want) {
+        assert_eq!(p["product"], name);
+        assert_eq!(
+            (n(p, "cycles"), n(p, "useful_pe_cycles")),
+            (cycles, useful),
+            "{name}"
+        );
+    }
+    let linear: u64 = v["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .map(|l| l["cycles"].as_u64().expect("cycles"))
+        .sum();
+    let layer = linear + 8 * 78 + 8 * 8 * 16;
+    assert_eq!(n(att, "layer_cycles"), layer);
+    let useful = 2 * 4 * (128 * 384 + 128 * 128 + 128 * 512 + 512 * 128) + 2 * 2048;
+    let util = att["layer_utilisation"].as_f64().expect("utilisation");
+    assert!(
+        (util - useful as f64 / (layer * 64) as f64).abs() < 1e-12,
+        "{util}"
+    );
+}

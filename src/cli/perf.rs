@@ -117,6 +117,26 @@ pub fn run(args: PerfArgs) -> anyhow::Result<()> {
             u.unit, work, u.cycles_min, u.cycles_max, u.of_linear_sites
         );
     }
+    println!(
+        "attention products per encoder layer on the array (an estimate of a schedule not yet in the RTL; not in the totals):"
+    );
+    let engines = [
+        ("ternary", Some(&est.attention)),
+        ("INT8", est.int8_attention.as_ref()),
+    ];
+    for (engine, att) in engines {
+        let Some(att) = att else { continue };
+        for p in &att.products {
+            println!(
+                "  {engine:<7} {:<5} {:>4} passes of {} x {} over {}: {:>9} cycles, utilisation {:.3}",
+                p.product, p.passes, p.rows, p.cols, p.reduction, p.cycles, p.utilisation
+            );
+        }
+        println!(
+            "  {engine:<7} whole layer (linear sites + products): {} cycles, PE utilisation {:.3}",
+            att.layer_cycles, att.layer_utilisation
+        );
+    }
     println!("scope: {}", est.scope);
     Ok(())
 }

@@ -4,9 +4,11 @@
 //! and energy in both conventions beside a dense INT8 network of the same shapes.
 //!
 //! Only the four linear sites of each encoder layer run on the engine; the attention products
-//! are not counted, and softmax, LayerNorm and GELU are given as the cycles one copy of each
+//! are not in the totals (an estimate of them on the array, and the whole layer's utilisation
+//! with it, is given apart), and the non-linear units are given as the cycles one copy of each
 //! standalone unit needs per layer, outside the totals (the report says so).
 
+pub mod attention;
 pub mod energy;
 pub mod nonlinear;
 
@@ -142,6 +144,10 @@ pub struct PerfEstimate {
     pub energy_vs_firing_rate: Vec<RateEnergy>,
     /// One copy of each non-linear unit per encoder layer (not in the engine, not in the totals).
     pub nonlinear_units: Vec<nonlinear::UnitPerf>,
+    /// The attention products of one encoder layer on the array, for the ternary engine and the
+    /// INT8 twin: an estimate of a schedule the RTL does not have yet, not in the totals.
+    pub attention: attention::LayerAttention,
+    pub int8_attention: Option<attention::LayerAttention>,
     pub scope: &'static str,
 }
 
@@ -196,6 +202,8 @@ impl PerfEstimate {
             })
             .collect();
         let nonlinear_units = nonlinear::layer_units(params, layers.iter().map(|l| l.cycles).sum());
+        let attention = layer_attention(params);
+        let int8_attention = int8.as_ref().map(layer_attention);
         Ok(PerfEstimate {
             preset: params.config.preset.clone(),
             array: format!("{}x{} {}", a.rows, a.cols, a.pe),
@@ -213,8 +221,10 @@ impl PerfEstimate {
             energy,
             energy_vs_firing_rate,
             nonlinear_units,
+            attention,
+            int8_attention,
             scope: "the four linear sites of every encoder layer (QKV, attention output, FFN in, FFN out); \
-                    the attention products are not included; softmax, LayerNorm, GELU, the K/V \
+                    the attention products are not included (estimated apart); softmax, LayerNorm, GELU, the K/V \
                     quantiser and the residual additions are standalone units, outside the engine and \
                     these totals (their cycles per layer are listed apart)",
         })
@@ -229,6 +239,16 @@ pub fn on_chip_buffer_bits(params: &Params) -> u64 {
         + d.weight_buf_depth as u64 * a.cols as u64 * f.weight_bits as u64
         + d.max_dout as u64 * f.output_bits as u64
         + crate::rtl::regmap::scale_memory_bits(params)
+}
+
+/// The attention estimate of one encoder layer of `params`, beside its four linear sites.
+fn layer_attention(params: &Params) -> attention::LayerAttention {
+    let seq = params.model().seq_len;
+    let (cycles, useful) = LayerKind::ALL.iter().fold((0, 0), |(c, u), &k| {
+        let s = layer_schedule(params, k, seq);
+        (c + s.cycles, u + s.useful_pe_cycles)
+    });
+    attention::layer_attention(params, cycles, useful)
 }
 
 /// The same model on the same array with INT8 multiply-accumulate PEs, if that configuration is valid.

@@ -361,8 +361,52 @@ impl FlowReport {
                 })
                 .collect(),
         ));
+        b.extend(self.attention_blocks());
         b.push(Block::Plots(self.perf_plots()));
         b
+    }
+
+    /// The attention products' estimate (not in the totals above) and the whole layer's
+    /// utilisation with them, for both engines.
+    fn attention_blocks(&self) -> Vec<Block> {
+        let p = &self.perf;
+        let engines = [
+            ("ternary", Some(&p.attention)),
+            ("INT8", p.int8_attention.as_ref()),
+        ];
+        let mut rows = Vec::new();
+        for (engine, att) in engines {
+            let Some(att) = att else { continue };
+            for q in &att.products {
+                rows.push(vec![
+                    engine.to_string(),
+                    q.product.to_string(),
+                    format!(
+                        "{} × ({} × {} over {})",
+                        q.passes, q.rows, q.cols, q.reduction
+                    ),
+                    int(q.cycles),
+                    pct(q.utilisation),
+                ]);
+            }
+            rows.push(vec![
+                engine.to_string(),
+                "whole layer (linear sites + products)".to_string(),
+                String::new(),
+                int(att.layer_cycles),
+                pct(att.layer_utilisation),
+            ]);
+        }
+        vec![
+            Block::Paragraph(
+                "Attention products per encoder layer on the array: an estimate of a schedule \
+                 the RTL does not have yet (K and V spikes as the row operand, Q values and \
+                 probabilities streamed as the column operand, one pass per head and time step), \
+                 not in the totals above."
+                    .to_string(),
+            ),
+            table(&["engine", "product", "passes", "cycles", "PE util."], rows),
+        ]
     }
 
     pub fn to_markdown(&self) -> String {
