@@ -262,6 +262,16 @@ fn config_errors_print_their_cause_once() {
     assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
 }
 
+/// The four linear sites' cycles of one layer, from `perf --json`.
+fn linear_site_cycles(v: &serde_json::Value) -> u64 {
+    v["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .map(|l| l["cycles"].as_u64().expect("cycles"))
+        .sum()
+}
+
 /// The non-linear units of one tiny layer with 2 tokens, by hand from the units' row timings
 /// (docs/arithmetic.md 4.7): softmax T × heads × N = 4 × 2 × 2 = 16 rows of 2, each 3 · 2 + 35
 /// cycles plus 0 to AB = 1 normalising shifts; LayerNorm 2 × T × N = 16 rows of H = 128, each
@@ -276,12 +286,7 @@ fn config_errors_print_their_cause_once() {
 fn nonlinear_units_match_a_hand_derivation() {
     let v = perf(&[]);
     let units = v["nonlinear_units"].as_array().expect("nonlinear_units");
-    let linear: u64 = v["layers"]
-        .as_array()
-        .expect("layers")
-        .iter()
-        .map(|l| l["cycles"].as_u64().expect("cycles"))
-        .sum();
+    let linear = linear_site_cycles(&v);
     let ln_row = 2 * 128 + 8 + 33 + 48;
     let want = [
         ("softmax", 16, 2, 16 * 41, 16 * 42),
@@ -329,12 +334,7 @@ fn attention_products_match_a_hand_derivation() {
             "{name}"
         );
     }
-    let linear: u64 = v["layers"]
-        .as_array()
-        .expect("layers")
-        .iter()
-        .map(|l| l["cycles"].as_u64().expect("cycles"))
-        .sum();
+    let linear = linear_site_cycles(&v);
     let layer = linear + 8 * 78 + 8 * 8 * 16;
     assert_eq!(n(att, "layer_cycles"), layer);
     let useful = 2 * 4 * (128 * 384 + 128 * 128 + 128 * 512 + 512 * 128) + 2 * 2048;
