@@ -103,7 +103,9 @@ module spikelm_residual #(
             wire [RW-1:0] r;
             if (RW < SW) begin : g_sat
                 spikelm_sat #(.IW(SW), .OW(RW)) u_sat (.in(s_q), .out(r));
-            end else begin : g_fits  // the exact sum always fits: no saturation
+            end else if (RW == SW) begin : g_fits  // the exact sum always fits: no saturation
+                assign r = s_q;
+            end else begin : g_extend
                 assign r = { {(RW-SW){s_q[SW-1]}}, s_q};
             end
             always @(posedge clk) begin
