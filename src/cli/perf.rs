@@ -120,12 +120,7 @@ pub fn run(args: PerfArgs) -> anyhow::Result<()> {
     println!(
         "attention products per encoder layer on the array (an estimate of a schedule not yet in the RTL; not in the totals):"
     );
-    let engines = [
-        ("ternary", Some(&est.attention)),
-        ("INT8", est.int8_attention.as_ref()),
-    ];
-    for (engine, att) in engines {
-        let Some(att) = att else { continue };
+    for (engine, att) in est.attention_by_engine() {
         for p in &att.products {
             println!(
                 "  {engine:<7} {:<5} {:>4} passes of {} x {} over {}: {:>9} cycles, utilisation {:.3}",

@@ -231,6 +231,17 @@ impl PerfEstimate {
     }
 }
 
+impl PerfEstimate {
+    /// The attention estimate of each engine that has one: the ternary engine, then the INT8
+    /// twin if its configuration is valid.
+    pub fn attention_by_engine(
+        &self,
+    ) -> impl Iterator<Item = (&'static str, &attention::LayerAttention)> {
+        std::iter::once(("ternary", &self.attention))
+            .chain(self.int8_attention.as_ref().map(|a| ("INT8", a)))
+    }
+}
+
 /// Bits the engine holds on chip: the spike (code) buffers, the weight buffer, the bias memory
 /// and the scale memory.
 pub fn on_chip_buffer_bits(params: &Params) -> u64 {

@@ -370,13 +370,8 @@ impl FlowReport {
     /// utilisation with them, for both engines.
     fn attention_blocks(&self) -> Vec<Block> {
         let p = &self.perf;
-        let engines = [
-            ("ternary", Some(&p.attention)),
-            ("INT8", p.int8_attention.as_ref()),
-        ];
         let mut rows = Vec::new();
-        for (engine, att) in engines {
-            let Some(att) = att else { continue };
+        for (engine, att) in p.attention_by_engine() {
             for q in &att.products {
                 rows.push(vec![
                     engine.to_string(),

@@ -76,6 +76,18 @@ pub(crate) fn parse_err(what: &str, path: &Path) -> impl FnOnce(String) -> Synth
     }
 }
 
+/// Run nextpnr as step `step` with `args` and parse the report it wrote into the run directory.
+pub(crate) fn place_and_route(
+    runner: &mut Runner,
+    step: &str,
+    nextpnr: &Tool,
+    args: &PnrArgs,
+) -> Result<PnrResult> {
+    runner.run(step, nextpnr, &args.to_args())?;
+    let p = runner.dir.join(args.report);
+    parse::nextpnr_report(&read(&p)?, args.target.family()).map_err(parse_err("nextpnr report", &p))
+}
+
 /// Put the design into `out/design/`: copy `--rtl DIR`, or generate it from the parameters.
 pub fn obtain_design(params: &Params, rtl_dir: Option<&Path>, out: &Path) -> Result<Design> {
     let design = match rtl_dir {
@@ -266,10 +278,7 @@ pub fn synthesize(
             config_out: Some(config_out),
             sdf: Some("io.sdf"),
         };
-        runner.run("pnr-io", &tools[1], &args.to_args())?;
-        let p = out.join("io_pnr_report.json");
-        let pnr =
-            parse::nextpnr_report(&read(&p)?, family).map_err(parse_err("nextpnr report", &p))?;
+        let pnr = place_and_route(&mut runner, "pnr-io", &tools[1], &args)?;
         progress("worst paths per unit (I/O top)");
         let paths = worst_paths(out, "io.sdf", &io_sources, IO_TOP, &design.top)?;
         implementations.push(Implementation {
@@ -351,9 +360,7 @@ fn place_engine_as(
         config_out: None,
         sdf: Some(&sdf),
     };
-    runner.run(&format!("pnr-engine{suffix}"), nextpnr, &args.to_args())?;
-    let p = runner.dir.join(&report);
-    parse::nextpnr_report(&read(&p)?, opts.target.family()).map_err(parse_err("nextpnr report", &p))
+    place_and_route(runner, &format!("pnr-engine{suffix}"), nextpnr, &args)
 }
 
 /// The engine placed with each of `opts.seeds` seeds from `opts.seed` on: the fastest placement

@@ -4,7 +4,7 @@
 //! output register, products as registered MULT18X18D), then placed and routed out of context.
 
 use super::error::{Result, SynthError};
-use super::flow::{fastest_of_seeds, parse_err, read, write};
+use super::flow::{fastest_of_seeds, parse_err, place_and_route, read, write};
 use super::parse;
 use super::report::{CellCounts, PnrResult, SeedFmax};
 use super::script::{self, PnrArgs, Sources};
@@ -184,10 +184,12 @@ pub fn synthesize_unit(
             config_out: None,
             sdf: None,
         };
-        runner.run(&format!("pnr-unit-seed{seed}"), &tools[1], &args.to_args())?;
-        let p = out.join(&report);
-        let pnr =
-            parse::nextpnr_report(&read(&p)?, family).map_err(parse_err("nextpnr report", &p))?;
+        let pnr = place_and_route(
+            &mut runner,
+            &format!("pnr-unit-seed{seed}"),
+            &tools[1],
+            &args,
+        )?;
         Ok((pnr, ()))
     })?;
     Ok(UnitReport {

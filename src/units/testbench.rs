@@ -367,3 +367,13 @@ pub fn assert_beat_per_cycle(
         assert_eq!(o - last, latency, "output {k}: {taken:?}\n{offered:?}");
     }
 }
+
+/// The beats of values [T, N, LANES] in the drain's order (token by token, its T steps in a
+/// row): each beat's time step (for `in_t`) and its lanes.
+pub fn drain_beats(x: &ndarray::Array3<i64>) -> (Vec<Vec<i64>>, Vec<Vec<i64>>) {
+    let (steps, tokens) = (x.shape()[0], x.shape()[1]);
+    (0..tokens)
+        .flat_map(|n| (0..steps).map(move |t| (n, t)))
+        .map(|(n, t)| (vec![t as i64], x.slice(ndarray::s![t, n, ..]).to_vec()))
+        .unzip()
+}

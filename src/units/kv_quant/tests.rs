@@ -3,7 +3,7 @@
 use super::*;
 use crate::model::quantiser::quantise;
 use crate::units::testbench::{
-    assert_beat_per_cycle, lane_outputs, simulate_files, LaneBus, LaneStream, Lcg,
+    assert_beat_per_cycle, drain_beats, lane_outputs, simulate_files, LaneBus, LaneStream, Lcg,
 };
 use ndarray::Array3;
 
@@ -55,14 +55,7 @@ fn stimulus(fmt: &KvQuantFormat, tokens: usize, seed: u64) -> (Array3<i64>, Vec<
 fn stream(fmt: &KvQuantFormat, y: &Array3<i64>, alphas: &[i64]) -> LaneStream {
     let tb = fmt.step_bits();
     let (steps, tokens) = (y.shape()[0], y.shape()[1]);
-    let mut ts = Vec::new();
-    let mut ys = Vec::new();
-    for n in 0..tokens {
-        for t in 0..steps {
-            ts.push(vec![t as i64]);
-            ys.push(y.slice(ndarray::s![t, n, ..]).to_vec());
-        }
-    }
+    let (ts, ys) = drain_beats(y);
     let writes: String = alphas
         .iter()
         .enumerate()

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::units::testbench::{
-    assert_beat_per_cycle, lane_outputs, simulate_files, LaneBus, LaneStream, Lcg,
+    assert_beat_per_cycle, drain_beats, lane_outputs, simulate_files, LaneBus, LaneStream, Lcg,
 };
 use ndarray::Array3;
 
@@ -30,16 +30,9 @@ fn stimulus(fmt: &MeanFormat, tokens: usize, seed: u64) -> Array3<i64> {
 }
 
 fn stream(fmt: &MeanFormat, x: &Array3<i64>) -> LaneStream {
-    let (steps, tokens) = (x.shape()[0], x.shape()[1]);
+    let tokens = x.shape()[1];
     let tb = fmt.step_bits();
-    let mut ts = Vec::new();
-    let mut xs = Vec::new();
-    for n in 0..tokens {
-        for t in 0..steps {
-            ts.push(vec![t as i64]);
-            xs.push(x.slice(ndarray::s![t, n, ..]).to_vec());
-        }
-    }
+    let (ts, xs) = drain_beats(x);
     LaneStream {
         inst: format!(
             "    spikelm_mean_t #(.LANES({}), .XW({}), .T({}), .TB({tb}), .YW({})) dut (\n\
