@@ -232,6 +232,18 @@ impl PerfEstimate {
 }
 
 impl PerfEstimate {
+    /// Cycles of a sequence with the attention products: the linear sites (the cycle model)
+    /// and the products (the estimate of [`attention`]) of every encoder layer.
+    pub fn cycles_with_attention(&self) -> u64 {
+        u64::from(self.encoder_layers) * self.attention.layer_cycles
+    }
+
+    /// The same for the INT8 twin, if its configuration is valid.
+    pub fn int8_cycles_with_attention(&self) -> Option<u64> {
+        let a = self.int8_attention.as_ref()?;
+        Some(u64::from(self.encoder_layers) * a.layer_cycles)
+    }
+
     /// The attention estimate of each engine that has one: the ternary engine, then the INT8
     /// twin if its configuration is valid.
     pub fn attention_by_engine(

@@ -264,6 +264,18 @@ impl FlowReport {
                 "analytic cycle model (equals the RTL's CYCLES register)".into(),
             ]);
         }
+        if let Some(c8) = self.perf.int8_cycles_with_attention() {
+            let c = self.perf.cycles_with_attention();
+            t.row(vec![
+                "cycles per sequence, attention products included".into(),
+                thousands(c as f64, 0),
+                thousands(c8 as f64, 0),
+                ratio(c as f64, c8 as f64),
+                "linear sites: cycle model; Q·Kᵀ and P·V: an estimate of a schedule the RTL \
+                 does not have yet"
+                    .into(),
+            ]);
+        }
         if let Some((tps8, basis)) = self.int8_tokens_per_s() {
             t.row(vec![
                 "tokens/s".into(),

@@ -31,6 +31,10 @@ pub struct HeadlineRow {
     pub bram: u64,
     pub cycles_per_sequence: u64,
     pub tokens_per_s_compute: Option<f64>,
+    /// The same with the attention products on the array (an estimate: the RTL does not run
+    /// them yet).
+    pub cycles_with_attention: u64,
+    pub tokens_per_s_with_attention: Option<f64>,
     pub off_chip_bits_per_token: f64,
     /// min(compute-bound, memory-bound at the given bandwidth).
     pub tokens_per_s_at_memory: Option<f64>,
@@ -45,6 +49,7 @@ pub struct HeadlineRow {
 pub struct HeadlineRatios {
     pub best_int8: String,
     pub tokens_per_s_compute: Option<f64>,
+    pub tokens_per_s_with_attention: Option<f64>,
     pub tokens_per_s_at_memory: Option<f64>,
     pub energy_per_token_fp32: f64,
     pub energy_per_token_int8: f64,
@@ -108,9 +113,10 @@ pub fn headline(
     let mut rows = Vec::new();
     for r in &cmp.rows {
         let ternary = r.pe == "ternary";
-        let (cycles, bits, e_fp32, e_int8) = if ternary {
+        let (cycles, with_attention, bits, e_fp32, e_int8) = if ternary {
             (
                 Some(est.cycles_per_sequence),
+                Some(est.cycles_with_attention()),
                 Some(snn_bits),
                 fp32.snn_compute_uj + fp32.snn_memory_uj,
                 int8.snn_compute_uj + int8.snn_memory_uj,
@@ -118,16 +124,19 @@ pub fn headline(
         } else {
             (
                 est_int8.int8_cycles_per_sequence,
+                est_int8.int8_cycles_with_attention(),
                 int8_bits,
                 fp32_i.int8_compute_uj + fp32_i.int8_memory_uj,
                 int8_i.int8_compute_uj + int8_i.int8_memory_uj,
             )
         };
-        let (Some(cycles), Some(bits)) = (cycles, bits) else {
+        let (Some(cycles), Some(with_attention), Some(bits)) = (cycles, with_attention, bits)
+        else {
             continue;
         };
         let bits_per_token = bits as f64 / seq;
-        let compute = r.fmax_mhz.map(|f| seq * f * 1e6 / cycles as f64);
+        let tokens_per_s = |c: u64| r.fmax_mhz.map(|f| seq * f * 1e6 / c as f64);
+        let compute = tokens_per_s(cycles);
         let memory = mem_gbps * 1e9 / bits_per_token;
         rows.push(HeadlineRow {
             label: r.label.clone(),
@@ -144,6 +153,8 @@ pub fn headline(
             bram: r.bram,
             cycles_per_sequence: cycles,
             tokens_per_s_compute: compute,
+            cycles_with_attention: with_attention,
+            tokens_per_s_with_attention: tokens_per_s(with_attention),
             off_chip_bits_per_token: bits_per_token,
             tokens_per_s_at_memory: compute.map(|c| c.min(memory)),
             bandwidth_bound: compute.is_some_and(|c| memory < c),
@@ -176,6 +187,10 @@ fn ratios(rows: &[HeadlineRow]) -> Option<HeadlineRatios> {
     Some(HeadlineRatios {
         best_int8: best.label.clone(),
         tokens_per_s_compute: div(t.tokens_per_s_compute, best.tokens_per_s_compute),
+        tokens_per_s_with_attention: div(
+            t.tokens_per_s_with_attention,
+            best.tokens_per_s_with_attention,
+        ),
         tokens_per_s_at_memory: div(t.tokens_per_s_at_memory, best.tokens_per_s_at_memory),
         energy_per_token_fp32: t.energy_uj_per_token_fp32 / best.energy_uj_per_token_fp32,
         energy_per_token_int8: t.energy_uj_per_token_int8 / best.energy_uj_per_token_int8,
@@ -227,6 +242,16 @@ impl Headline {
             "tokens/s, compute-bound",
             &|h| opt(h.tokens_per_s_compute, &|v| format!("{v:.1}")),
             r.and_then(|r| r.tokens_per_s_compute),
+        );
+        line(
+            "cycles per sequence, attention products included (estimate)",
+            &|h| h.cycles_with_attention.to_string(),
+            None,
+        );
+        line(
+            "tokens/s, compute-bound, attention products included (estimate)",
+            &|h| opt(h.tokens_per_s_with_attention, &|v| format!("{v:.1}")),
+            r.and_then(|r| r.tokens_per_s_with_attention),
         );
         line(
             "off-chip bits per token",
@@ -347,6 +372,16 @@ mod tests {
         assert_eq!(t.off_chip_bits_per_token, weights + acts + outs);
         let compute = t.tokens_per_s_compute.expect("placed");
         assert!((compute - 8.0 * 150e6 / t.cycles_per_sequence as f64).abs() < 1e-6);
+        // The attention products add to each layer's linear sites, and the clock scales them alike.
+        let est = PerfEstimate::compute(&p, 100.0, 0.25).expect("estimate");
+        let products: u64 = est.attention.products.iter().map(|a| a.cycles).sum();
+        assert!(products > 0);
+        assert_eq!(
+            t.cycles_with_attention,
+            t.cycles_per_sequence + 2 * products
+        );
+        let with = t.tokens_per_s_with_attention.expect("placed");
+        assert!((with - 8.0 * 150e6 / t.cycles_with_attention as f64).abs() < 1e-6);
         // A huge bandwidth leaves the engine as the bound.
         assert_eq!(t.tokens_per_s_at_memory, Some(compute));
         assert!(!t.bandwidth_bound);

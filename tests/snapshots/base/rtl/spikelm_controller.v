@@ -206,6 +206,8 @@ module spikelm_controller #(
     // reload from this run's copy of it. No compare sits behind a counter.
     reg  [DINW:0]   din_left_idle_q;
     reg  [DINW:0]   din_left_q;  // Din - 2 of this run
+    reg  [DINW:0]   din_neg_q;   // 1 - Din of this run: the encode counters' step at a group's last entry
+    reg             din_one_q;   // Din = 1 in this run
     reg [NCBW-1:0]  ncb_m2_q;    // column blocks - 2
     reg             ncb_is1_q;   // one column block
     reg [DOUTW-1:0] dout_q;
@@ -266,6 +268,8 @@ module spikelm_controller #(
         din_left_idle_q <= {1'b0, rom_din} - {1'b0, DIN_TWO};
         if (go) begin
             din_left_q <= din_left_idle_q;
+            din_neg_q  <= ~din_left_idle_q;  // -(Din - 2) - 1
+            din_one_q  <= din_left_idle_q[DINW];
             ncb_m2_q   <= rom_ncb - NCB_TWO;
             ncb_is1_q  <= (rom_ncb == 1);
             dout_q   <= rom_dout;
@@ -377,11 +381,29 @@ module spikelm_controller #(
     // are registers kept equal to (counter == last), set from compares of registers when the
     // counter steps, so no compare sits in a handshake path.
     reg  [DINW:0]  e_i_left_q;   // Din - 2 - e_i, signed: e_i == Din - 1 is its sign bit
+    // Both encode index counters wrap by an addition, not a load: at a row group's last entry
+    // e_i = Din - 1 and e_i_left = -1, so each beat steps them by 1, or at that entry by
+    // 1 - Din (e_i back to 0, e_i_left to Din - 2), and the handshake is only their enable.
+    // Loads of 0 and Din - 2 made constants of every bit that is equal for all layers' Din,
+    // which Yosys maps to the flip-flops' synchronous reset, so the activation handshake
+    // reached that reset through three LUTs (the limit out of context at one placer seed).
+    wire [DINW:0]  e_i_step;
     reg            e_grp_end_q;  // e_grp == GRPM1 (the block's last row group)
     reg            e_blk_end_q;  // the block is its bank's last: e_blk == G - 1 or the run's last
     wire        e_next_last = e_left_q[TOKW+2];  // the next block is the run's last
     wire           e_i_end     = e_i_left_q[DINW];
-    wire           e_block_end = e_fire & e_i_end & e_grp_end_q;
+    // The next beat taken ends the row block (e_i_end & e_grp_end_q after the beats so far),
+    // a register of its own: the activation ready's next value reads it beside the handshake,
+    // not the index counter's sign at the top of its carry chain and the group flag, which sit
+    // with their counters (the two were the ready's limit: 5.3 ns, 4.0 of it routing).
+    reg            e_blk_last_q;
+    // After a beat that is not a group's last entry, the entry after it is the last iff the
+    // counter now reaches -1; after a group's last entry, the next group has one iff Din = 1.
+    wire           e_i_end_next = e_i_end ? din_one_q : (e_i_left_q == {(DINW+1){1'b0}});
+    wire           e_grp_end_next = e_i_end ? (e_grp_end_q ? GRP_ONE : (e_grp_q == G_PEN))
+                                            : e_grp_end_q;
+    assign         e_i_step    = e_i_end ? din_neg_q : { {DINW{1'b0}}, 1'b1};
+    wire           e_block_end = e_fire & e_blk_last_q;
 
     assign act_ready    = e_rdy_o;
     assign enc_bank_end = e_block_end & e_blk_end_q;
@@ -408,13 +430,12 @@ module spikelm_controller #(
             e_i_left_q  <= din_left_idle_q;
             e_grp_end_q <= GRP_ONE;
             e_blk_end_q <= G_ONE | first_last_q;
+            e_blk_last_q <= din_left_idle_q[DINW] & GRP_ONE;  // Din = 1 and one row group
         end else if (e_fire) begin
-            if (!e_i_end) begin
-                e_i_q      <= e_i_q + 1'b1;
-                e_i_left_q <= e_i_left_q - 1'b1;
-            end else begin
-                e_i_q      <= {DINW{1'b0}};
-                e_i_left_q <= din_left_q;
+            e_blk_last_q <= e_i_end_next & e_grp_end_next;
+            e_i_q      <= e_i_q + e_i_step[DINW-1:0];
+            e_i_left_q <= e_i_left_q - e_i_step;
+            if (e_i_end) begin
                 if (!e_grp_end_q) begin
                     e_grp_q     <= e_grp_q + 1'b1;  // next PL tokens of the block
                     e_grp_end_q <= (e_grp_q == G_PEN);
