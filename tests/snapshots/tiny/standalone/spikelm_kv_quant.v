@@ -82,9 +82,15 @@ module spikelm_kv_quant #(
         end
     end
 
-    // Stage 1: the codes, and Q of their time step in a copy per lane.
+    // Stage 1: the codes, and Q of their time step in a copy per lane. The copies hold with
+    // the stage, so they take one shared next value, Q of the beat taken or the value held (a
+    // register of its own beside them): a hold multiplexer in front of every copy cost a LUT
+    // per lane and bit.
     reg  [LANES*YW-1:0] y_q;
     wire [AW-2:0]       q_in = alpha[in_t][AW-1:1];
+    reg  [AW-2:0]       q_held;
+    wire [AW-2:0]       q_next = en ? q_in : q_held;
+    always @(posedge clk) q_held <= q_next;
     // Stage 2: per lane y > Q and y < -Q.
     reg  [2*LANES-1:0]  q_q;
     wire [2*LANES-1:0]  q_d;
@@ -92,7 +98,7 @@ module spikelm_kv_quant #(
     generate
         for (l = 0; l < LANES; l = l + 1) begin : g_lane
             wire [AW-2:0] half;  // Q_t, this lane's copy
-            spikelm_rep_reg #(.W(AW-1)) u_half (.clk(clk), .d(en ? q_in : half), .q(half));
+            spikelm_rep_reg #(.W(AW-1)) u_half (.clk(clk), .d(q_next), .q(half));
             wire [YW-1:0]        y   = y_q[l*YW +: YW];
             wire signed [CW-1:0] ys  = $signed({ {(CW-YW){y[YW-1]}}, y});
             wire signed [CW-1:0] qs  = $signed({ {(CW-AW+1){1'b0}}, half});

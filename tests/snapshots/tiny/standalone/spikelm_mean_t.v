@@ -83,6 +83,8 @@ module spikelm_mean_t #(
     reg [LANES*XW-1:0] x_q;      // stage 1
     wire               in_last = (in_t == T_LAST);
     reg                last_q;   // the beat is t = T - 1
+    // The lanes' copies of it (below) hold with the stage, so they take one shared next value.
+    wire               last_next = en ? in_last : last_q;
     reg [LANES*YW-1:0] y_q;      // the last stage
     genvar l;
     generate
@@ -93,7 +95,7 @@ module spikelm_mean_t #(
             // registers and the adder's carry chain (a clear at t = 0 in front of the adder, on
             // one net for all lanes, was this unit's limit).
             wire                 last_l;
-            spikelm_rep_reg #(.W(1)) u_last (.clk(clk), .d(en ? in_last : last_l), .q(last_l));
+            spikelm_rep_reg #(.W(1)) u_last (.clk(clk), .d(last_next), .q(last_l));
             reg  signed [SW-1:0] acc_q;  // the value's beats so far, before this one
             wire signed [SW-1:0] s = acc_q + { {(SW-XW){x[XW-1]}}, x};
             reg  signed [SW-1:0] sum_q;  // stage 2: with this one (the whole sum after t = T - 1)
