@@ -229,9 +229,7 @@ impl PerfEstimate {
                     these totals (their cycles per layer are listed apart)",
         })
     }
-}
 
-impl PerfEstimate {
     /// Cycles of a sequence with the attention products: the linear sites (the cycle model)
     /// and the products (the estimate of [`attention`]) of every encoder layer.
     pub fn cycles_with_attention(&self) -> u64 {
