@@ -418,7 +418,7 @@ impl RtlContext {
             (
                 "MAC_LAT",
                 n(self.mac_lat),
-                "PE multiplier latency (0: sign-select adder)",
+                "PE operand latency (ternary: the sign-selected weight's register; int8: the multiplier)",
             ),
             (
                 "OUT_FD",

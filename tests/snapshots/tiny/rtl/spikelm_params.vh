@@ -88,7 +88,7 @@
 `define SPIKELM_START_LAT   2            // cycles from the START write to the run's first cycle
 `define SPIKELM_DONE_LAT    1            // cycles from the final output beat to DONE
 `define SPIKELM_SB_RL       4            // spike buffer read latency
-`define SPIKELM_MAC_LAT     1            // PE multiplier latency (0: sign-select adder)
+`define SPIKELM_MAC_LAT     1            // PE operand latency (ternary: the sign-selected weight's register; int8: the multiplier)
 `define SPIKELM_OUT_FD      16           // output FIFO entries
 `define SPIKELM_OUT_FB      4            // output FIFO pointer bits
 `define SPIKELM_INFO        32'h00040808 // INFO register
