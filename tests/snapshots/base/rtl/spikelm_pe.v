@@ -30,9 +30,9 @@
 // Ternary processing element (output-stationary, shift-up drain):
 //   acc <= shift ? acc_in : acc + signsel(en, neg, w),  x = {en, neg},
 // the sign-selected weight op = (w ^ neg) & en and carry-in cin = neg (the array sends neg only
-// with en, so the carry-in that completes -w needs no LUT) formed in a landing register of
-// their own when MLAT = 1 (array.landing_registers), so the carry chain starts at
-// flip-flops. The accumulator is loaded every cycle (a step without a non-zero spike adds 0).
+// with en, so the carry-in that completes -w needs no LUT) formed in a register of their own
+// when MLAT = 1 (every generated engine, perf::pipeline::mac_latency), so the carry chain
+// starts at flip-flops. The accumulator is loaded every cycle (a step without a non-zero spike adds 0).
 // The spike buffer's operand is 0 outside a reduction step, so en is the step's non-zero spike:
 // this PE has no separate update input. No clear before a reduction: the drain shifts the zero row below the array
 // into every PE (the array drains only once the last operand has been added, so op_q is 0
