@@ -209,9 +209,9 @@ pub struct ArrayConfig {
     /// Landing registers where a value crosses the die: each multiplier's partial products
     /// beside their adders, the scale word beside each output lane (one cycle each,
     /// `perf::pipeline`), and a copy of the FIFO's write controls per output lane. (The ternary
-    /// PE's sign-selected weight is registered either way, `perf::pipeline::mac_latency`.) On (default) for ECP5, where those routes took
-    /// most of a cycle; off for a small iCE40 fit (`synth::UP5K_FIT`), where every flip-flop
-    /// takes a logic cell of its own.
+    /// PE's sign-selected weight is registered either way, `perf::pipeline::mac_latency`.) On
+    /// (default) for ECP5, where those routes took most of a cycle; off for a small iCE40 fit
+    /// (`synth::UP5K_FIT`), where every flip-flop takes a logic cell of its own.
     #[serde(default = "landing_default")]
     pub landing_registers: bool,
     /// Long delay lines without reset (the encoder's input and tag lines, above all) as rings

@@ -23,11 +23,12 @@ pub fn amp_latency(params: &Params) -> u64 {
 }
 
 /// Cycles from a PE's operands to its accumulator update beyond the accumulate itself: for the
-/// ternary PE the register of its sign-selected weight, so the carry chain starts at flip-flops
-/// (with or without `array.landing_registers`: on iCE40 it shares the logic cell of the LUT that
-/// forms the operand, so it costs no cell, and without it the weight tile's route into that LUT
-/// and the carry chain were the UP5K fit's limit at some placer seeds); for the INT8 PE the DSP block's registers ([`MUL18_LATENCY`]) and a landing
-/// register beside the accumulator (the route out of the DSP column is most of a cycle).
+/// ternary PE the register of its sign-selected weight, so the carry chain starts at flip-flops,
+/// with or without `array.landing_registers` (on iCE40 it shares the logic cell of the LUT that
+/// forms the operand: 17 cells more in `synth::UP5K_FIT`, whose limit at some placer seeds was
+/// the weight's route into that LUT and the carry chain); for the INT8 PE the DSP block's
+/// registers ([`MUL18_LATENCY`]) and a landing register beside the accumulator (the route out
+/// of the DSP column is most of a cycle).
 pub fn mac_latency(params: &Params) -> u64 {
     match params.array().pe {
         PeKind::Ternary => 1,
