@@ -84,41 +84,50 @@ fn checkers_lint_clean_and_stay_out_of_the_file_list() {
 
 /// The units no engine instantiates yet (`standalone/`, not in files.f): each one as the top,
 /// read with the engine's files (its leaves), Verilator `-Wall` clean and Yosys `check -assert`
-/// without latches.
+/// without latches, in the plain tree and in the tree with the CCU2C adder (the
+/// weight-stationary PE's ECP5 form).
 #[test]
 fn standalone_units_lint_clean_and_latch_free() {
     use spikelm_hw::rtl::unit::Applies;
-    let dir = tempfile::tempdir().unwrap();
-    let gen = generate_into(
-        dir.path(),
-        &Params::preset_with("spikelm-bert-tiny", &[]).expect("tiny"),
-    );
-    let list = std::fs::read_to_string(gen.join("files.f")).expect("files.f");
-    let standalone: Vec<_> = spikelm_hw::rtl::units()
-        .into_iter()
-        .filter(|u| u.applies == Applies::Standalone)
-        .collect();
-    assert!(!standalone.is_empty());
-    let files: Vec<String> = standalone.iter().map(|u| u.path()).collect();
-    for unit in &standalone {
-        assert!(!list.contains(unit.module), "{} is in files.f", unit.module);
-        let (ok, log) = run(Command::new("verilator")
-            .current_dir(&gen)
-            .args(["--lint-only", "-Wall", "-f", "files.f"])
-            .args(&files)
-            .args(["--top-module", unit.module]));
-        assert!(ok && !log.contains("%Warning"), "{}:\n{log}", unit.module);
-        let script = format!(
-            "read_verilog -Irtl {} {}; hierarchy -check -top {}; proc; check -assert; select -assert-none t:$dlatch t:$adlatch t:$dlatchsr",
-            sources(&gen).join(" "),
-            files.join(" "),
-            unit.module
+    for sets in [&[][..], &["array.adder=ecp5_ccu2c"][..]] {
+        let dir = tempfile::tempdir().unwrap();
+        let gen = generate_into(
+            dir.path(),
+            &Params::preset_with("spikelm-bert-tiny", sets).expect("tiny"),
         );
-        let (ok, log) = run(Command::new(yosys_bin())
-            .current_dir(&gen)
-            .args(["-q", "-p", &script]));
-        assert!(ok, "{}:\n{log}", unit.module);
-        assert!(!log.contains("Latch inferred"), "{}:\n{log}", unit.module);
+        let list = std::fs::read_to_string(gen.join("files.f")).expect("files.f");
+        let standalone: Vec<_> = spikelm_hw::rtl::units()
+            .into_iter()
+            .filter(|u| u.applies == Applies::Standalone)
+            .collect();
+        assert!(!standalone.is_empty());
+        let files: Vec<String> = standalone.iter().map(|u| u.path()).collect();
+        let cells = if sets.is_empty() {
+            ""
+        } else {
+            "read_verilog -lib +/ecp5/cells_sim.v; "
+        };
+        for unit in &standalone {
+            let what = format!("{} {sets:?}", unit.module);
+            assert!(!list.contains(unit.module), "{what} is in files.f");
+            let (ok, log) = run(Command::new("verilator")
+                .current_dir(&gen)
+                .args(["--lint-only", "-Wall", "-f", "files.f"])
+                .args(&files)
+                .args(["--top-module", unit.module]));
+            assert!(ok && !log.contains("%Warning"), "{what}:\n{log}");
+            let script = format!(
+                "{cells}read_verilog -Irtl {} {}; hierarchy -check -top {}; proc; check -assert; select -assert-none t:$dlatch t:$adlatch t:$dlatchsr",
+                sources(&gen).join(" "),
+                files.join(" "),
+                unit.module
+            );
+            let (ok, log) = run(Command::new(yosys_bin())
+                .current_dir(&gen)
+                .args(["-q", "-p", &script]));
+            assert!(ok, "{what}:\n{log}");
+            assert!(!log.contains("Latch inferred"), "{what}:\n{log}");
+        }
     }
 }
 

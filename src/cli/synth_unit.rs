@@ -19,6 +19,11 @@ pub struct SynthUnitArgs {
     /// default where not set; all are printed).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
     pub params: Vec<(String, i64)>,
+    /// Set a configuration field of the generated tree the unit is taken from, e.g. `--set
+    /// array.adder=ecp5_ccu2c` for the CCU2C form of the weight-stationary PE (repeatable; the
+    /// default preset's tree otherwise).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
     /// Target: ecp5-25k, ecp5-45k or ecp5-85k (out-of-context placement is ECP5's).
     #[arg(long, default_value = "ecp5-85k")]
     pub target: String,
@@ -65,6 +70,7 @@ pub fn run(args: SynthUnitArgs) -> anyhow::Result<()> {
         seeds: args.seeds,
         clock_mhz: args.clock_mhz,
         out_dir: args.out.clone(),
+        sets: args.sets.clone(),
     };
     let pb = spinner(&format!("synth-unit {}", args.unit));
     let result = standalone::synthesize_unit(&args.unit, &args.params, &opts, &mut |step| {

@@ -12,7 +12,7 @@ macro_rules! template {
     };
 }
 
-pub const UNITS: [Unit; 33] = [
+pub const UNITS: [Unit; 36] = [
     Unit {
         module: "CCU2C",
         role: "Simulation model of the ECP5 CCU2C carry cell (two LUT4 halves with carry), skipped under SYNTHESIS.",
@@ -229,6 +229,27 @@ pub const UNITS: [Unit; 33] = [
         applies: Applies::Standalone,
         template: template!("mean_t/spikelm_mean_t.v.tera"),
         reference: "src/units/mean_t/mod.rs",
+    },
+    Unit {
+        module: "spikelm_ws_pe",
+        role: "Weight-stationary ternary PE: a double-buffered weight and ps = ps_in + signsel(x, w), one carry chain as wide as its row's sum (CCU2C form: one LUT4 per sum bit) (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("ws_pe/spikelm_ws_pe.v.tera"),
+        reference: "src/units/ws_array/mod.rs",
+    },
+    Unit {
+        module: "spikelm_ws_array",
+        role: "R x C weight-stationary ternary array: skewed spike lanes, a weight block loaded one row per beat into shadow registers and swapped with the skew, C column sums per vector (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("ws_array/spikelm_ws_array.v.tera"),
+        reference: "src/units/ws_array/mod.rs",
+    },
+    Unit {
+        module: "spikelm_col_acc",
+        role: "Column accumulators of the weight-stationary array: per vector, the C sums over a reduction's weight blocks in one block-RAM word, read, added and written back, the last block's sums sent out (not yet in the engine).",
+        applies: Applies::Standalone,
+        template: template!("col_acc/spikelm_col_acc.v.tera"),
+        reference: "src/units/col_acc/mod.rs",
     },
     Unit {
         module: "spikelm_axis_checker",

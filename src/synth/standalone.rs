@@ -27,6 +27,8 @@ pub struct UnitOptions {
     /// Clock asked of nextpnr, MHz (default: the target's).
     pub clock_mhz: Option<f64>,
     pub out_dir: PathBuf,
+    /// `key=value` overrides of the default preset, for the tree the unit is taken from.
+    pub sets: Vec<String>,
 }
 
 /// The result of one run.
@@ -58,13 +60,19 @@ pub fn standalone_modules() -> Vec<&'static str> {
         .collect()
 }
 
-/// The integer parameters a module declares (`parameter integer NAME = VALUE`), in order.
+/// The integer parameters a module declares with a literal value (`parameter integer NAME =
+/// VALUE`), in order; a parameter derived from others by an expression is not one to set.
 pub fn module_parameters(text: &str) -> Vec<(String, i64)> {
     text.lines()
         .filter_map(|l| l.trim().strip_prefix("parameter integer "))
         .filter_map(|rest| {
             let (name, value) = rest.split_once('=')?;
-            let value = value.split([',', ' ', '/']).find(|v| !v.is_empty())?;
+            let value = value
+                .split("//")
+                .next()?
+                .trim()
+                .trim_end_matches(',')
+                .trim();
             Some((name.trim().to_string(), value.parse().ok()?))
         })
         .collect()
@@ -119,8 +127,10 @@ pub fn synthesize_unit(
     let tools = super::flow::resolve_tools(opts.target)?;
 
     progress("preparing the sources");
-    // The standalone units do not depend on the configuration: the default preset's tree.
-    let params = Params::preset_with(crate::config::DEFAULT_PRESET, &[])
+    // The standalone units take their widths from their parameters; the configuration only
+    // picks technology forms (the CCU2C adder): the default preset's tree with `sets`.
+    let sets: Vec<&str> = opts.sets.iter().map(String::as_str).collect();
+    let params = Params::preset_with(crate::config::DEFAULT_PRESET, &sets)
         .map_err(|e| SynthError::Unsupported(e.to_string()))?;
     let rtl = crate::rtl::generate(&params).map_err(|e| SynthError::Unsupported(e.to_string()))?;
     let dir = out.join("design");
@@ -248,7 +258,7 @@ mod tests {
 
     #[test]
     fn parameters_are_read_from_the_module_header() {
-        let text = "module m #(\n    parameter integer ZW = 24,   // width\n    parameter integer N  = 128,\n    parameter integer AB = 7     // bits\n) (\n";
+        let text = "module m #(\n    parameter integer ZW = 24,   // width\n    parameter integer N  = 128,\n    parameter integer AB = 7,    // bits\n    parameter integer PW = 1 + $clog2(N)\n) (\n";
         assert_eq!(
             module_parameters(text),
             vec![("ZW".into(), 24), ("N".into(), 128), ("AB".into(), 7)]

@@ -12,6 +12,7 @@ pub mod amp_shift;
 pub mod bias_mem;
 pub mod ccu2c;
 pub mod checkers;
+pub mod col_acc;
 pub mod controller;
 pub mod credit_fifo;
 pub mod csr;
@@ -40,6 +41,8 @@ pub mod sbuf;
 pub mod signsel_add;
 pub mod softmax;
 pub mod wbuf;
+pub mod ws_array;
+pub mod ws_pe;
 
 #[cfg(test)]
 mod testbench;

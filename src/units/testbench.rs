@@ -28,8 +28,13 @@ pub fn simulate_with_defines(sets: &[&str], tb: &str, defines: &[&str]) -> Strin
 /// As [`simulate`] for units outside `files.f` (`standalone/`): compiles only `files` (paths in
 /// the generated tree, leaves first) and `tb`.
 pub fn simulate_files(files: &[&str], tb: &str) -> String {
+    simulate_files_with(&[], files, tb)
+}
+
+/// As [`simulate_files`], from the tree of the tiny preset with `sets` (e.g. the CCU2C adder).
+pub fn simulate_files_with(sets: &[&str], files: &[&str], tb: &str) -> String {
     let sources: Vec<String> = files.iter().map(|f| f.to_string()).collect();
-    simulate_sources(&[], tb, &sources)
+    simulate_sources(sets, tb, &sources)
 }
 
 /// Generate the configuration into a temporary tree, add `tb`, compile `sources` (iverilog

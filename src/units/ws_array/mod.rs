@@ -1,0 +1,39 @@
+//! R × C weight-stationary ternary array (`spikelm_ws_array`) of [`crate::units::ws_pe`] cells:
+//! a weight block resident in the PEs (double-buffered, loaded one row per beat), one vector of
+//! R spikes per cycle, and C column sums out [`latency`] cycles later, with partial sums only as
+//! wide as their row needs ([`ps_bits`]). The study it comes from is `docs/pe-study.md` (e');
+//! the sum over a whole reduction (column accumulators) and the schedule that feeds it are not
+//! built yet, so no engine instantiates it.
+//!
+//! Reference: [`column_sums`]; unit test `tests.rs` (Icarus, plain and CCU2C forms).
+
+#[cfg(test)]
+mod tests;
+
+/// Signed bits of the partial sum after array row `row` (0 = top): the sum of `row + 1`
+/// sign-selected weights of `wb` bits, |sum| ≤ (row + 1) · 2^(wb−1) (the negated most negative
+/// weight is the largest term). The template's `ps_bits` is the same rule.
+pub fn ps_bits(row: usize, wb: u32) -> u32 {
+    let bound = (row as u64 + 1) << (wb - 1);
+    1 + crate::config::clog2(bound + 1)
+}
+
+/// Cycles from a vector entering (`in_valid`) to its column sums (`out_valid`): the skew of the
+/// R rows, the spike's copy register and the bottom row's partial-sum register.
+pub fn latency(rows: usize) -> usize {
+    rows + 2
+}
+
+/// The array's output for one vector: for each column c, Σ_j s_j · W[j][c], with `spikes[j]` ∈
+/// {−1, 0, +1} the spike of the block's input j and `weights[j]` that input's row of C weights
+/// (the j-th row loaded).
+pub fn column_sums(weights: &[Vec<i64>], spikes: &[i8]) -> Vec<i64> {
+    let cols = weights.first().map_or(0, Vec::len);
+    let mut out = vec![0i64; cols];
+    for (row, &s) in weights.iter().zip(spikes) {
+        for (o, &w) in out.iter_mut().zip(row) {
+            *o += i64::from(s) * w;
+        }
+    }
+    out
+}
