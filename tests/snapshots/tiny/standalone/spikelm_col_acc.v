@@ -33,10 +33,12 @@
 //   first block: acc[m] = ps;   later blocks: acc[m] += ps;   last block: out = acc[m] + ps
 // (the last block's sums go out instead of back, so no pass is spent reading the result).
 // acc is one memory of C x ACCW-bit words (spikelm_ram_sdp: block RAM, read latency 2): m is
-// read when its partial sums arrive, added in the third cycle and written back in the fourth,
-// so an entry may be visited again 4 cycles after its last visit at the earliest (the
-// controller's blocks last at least 2R cycles). The first block's read is ignored (the adder's
-// operand is cleared), so the memory needs no clearing between reductions.
+// read when its partial sums arrive, lands in a fabric register in the third cycle (the block
+// RAM's clock-to-out and the route out of its column take most of a cycle on their own), is
+// added in the fourth and written back in the fifth, so an entry may be visited again 5 cycles
+// after its last visit at the earliest (the controller's blocks last at least 2R cycles). The
+// first block's read lands as 0 (the landing register's synchronous clear), so the memory
+// needs no clearing between reductions.
 module spikelm_col_acc #(
     parameter integer C     = 16,   // columns
     parameter integer PSW   = 13,   // signed width of a column's partial sum (the array's output)
@@ -66,42 +68,55 @@ module spikelm_col_acc #(
 
     localparam integer RD_LAT = 2;  // spikelm_ram_sdp's read latency
 
-    // The visit, waiting beside the read: {valid, first, last, addr} and the partial sums.
-    wire             v2, first2, last2;
-    wire [AB-1:0]    addr2;
-    wire [C*PSW-1:0] ps2;
+    // The visit, waiting beside the read and the landing register: {valid, last}, addr and the
+    // partial sums; first in one copy per column (below), each the synchronous clear of that
+    // column's landing register.
+    wire             v3, last3, first1;
+    wire [AB-1:0]    addr3;
+    wire [C*PSW-1:0] ps3;
     wire [C*ACCW-1:0] rd;
-    spikelm_delay #(.W(3), .N(RD_LAT), .RESET(1), .RAM_MIN(0)) u_flags (
-        .clk(clk), .rst(rst), .in({in_valid, in_first, in_last}), .out({v2, first2, last2})
+    spikelm_delay #(.W(2), .N(RD_LAT + 1), .RESET(1), .RAM_MIN(0)) u_flags (
+        .clk(clk), .rst(rst), .in({in_valid, in_last}), .out({v3, last3})
     );
-    spikelm_delay #(.W(AB + C*PSW), .N(RD_LAT), .RESET(0), .RAM_MIN(0)) u_data (
-        .clk(clk), .rst(1'b0), .in({in_addr, in_ps}), .out({addr2, ps2})
+    spikelm_delay #(.W(1), .N(RD_LAT - 1), .RESET(0), .RAM_MIN(0)) u_first (
+        .clk(clk), .rst(1'b0), .in(in_first), .out(first1)
+    );
+    spikelm_delay #(.W(AB + C*PSW), .N(RD_LAT + 1), .RESET(0), .RAM_MIN(0)) u_data (
+        .clk(clk), .rst(1'b0), .in({in_addr, in_ps}), .out({addr3, ps3})
     );
 
-    // Stage 3: the sum, registered; written back (not the last block) or sent out (the last).
+    // Stage 3: the read lands (0 for a first block); stage 4: the sum, registered; written
+    // back (not the last block) or sent out (the last).
     reg  [C*ACCW-1:0] sum_q;
     reg               wb_q;  // write sum_q back
     reg  [AB-1:0]     wb_addr_q;
     genvar c;
     generate
         for (c = 0; c < C; c = c + 1) begin : g_col
-            wire [ACCW-1:0] ps_ext = { {(ACCW-PSW){ps2[c*PSW + PSW - 1]}}, ps2[c*PSW +: PSW]};
-            wire [ACCW-1:0] prev   = rd[c*ACCW +: ACCW] & {ACCW{~first2}};
+            wire first2;
+            spikelm_rep_reg #(.W(1)) u_first (.clk(clk), .d(first1), .q(first2));
+            wire [ACCW-1:0] ps_ext = { {(ACCW-PSW){ps3[c*PSW + PSW - 1]}}, ps3[c*PSW +: PSW]};
+            reg  [ACCW-1:0] rd_q;
             always @(posedge clk) begin
-                sum_q[c*ACCW +: ACCW] <= prev + ps_ext;
+                if (first2) begin
+                    rd_q <= {ACCW{1'b0}};
+                end else begin
+                    rd_q <= rd[c*ACCW +: ACCW];
+                end
+                sum_q[c*ACCW +: ACCW] <= rd_q + ps_ext;
             end
         end
     endgenerate
 
     always @(posedge clk) begin
-        wb_addr_q <= addr2;
-        out_addr  <= addr2;
+        wb_addr_q <= addr3;
+        out_addr  <= addr3;
         if (rst) begin
             wb_q      <= 1'b0;
             out_valid <= 1'b0;
         end else begin
-            wb_q      <= v2 & ~last2;
-            out_valid <= v2 & last2;
+            wb_q      <= v3 & ~last3;
+            out_valid <= v3 & last3;
         end
     end
 

@@ -75,17 +75,6 @@ module spikelm_ws_array #(
         ps_bits = 1 + $clog2((r + 1) * (1 << (WB - 1)) + 1);
     endfunction
 
-    // Offset of row r's partial sums in the flat bus of every row's (C * ps_bits(q) each).
-    function integer ps_off(input integer r);
-        integer q;
-        begin
-            ps_off = 0;
-            for (q = 0; q < r; q = q + 1) begin
-                ps_off = ps_off + C * ps_bits(q);
-            end
-        end
-    endfunction
-
     localparam integer LAT = R + 2;           // in_valid to out_valid
     localparam integer NCT = (C + TC - 1) / TC;
     localparam integer NRT = (R + TR - 1) / TR;
@@ -122,8 +111,10 @@ module spikelm_ws_array #(
         end
     endgenerate
 
-    wire [ps_off(R)-1:0] ps;                 // every row's partial sums
-    wire [R*C*WB-1:0]    sh;                 // every PE's shadow weight, row r at [r*C*WB]
+    // Row r's partial sums, each sign-extended to PSW bits by wires (the next row takes the
+    // bits it needs), and every PE's shadow weight, row r at [r*C*WB].
+    wire [C*PSW-1:0]  ps [0:R-1];
+    wire [R*C*WB-1:0] sh;
 
     generate
         for (r = 0; r < R; r = r + 1) begin : g_row
@@ -149,14 +140,23 @@ module spikelm_ws_array #(
             end
             for (c = 0; c < C; c = c + 1) begin : g_col
                 wire [2:0] ctl = ctl_t[(c / TC)*3 +: 3];
-                wire [INW-1:0] ps_in;
-                wire [WB-1:0]  sh_in;
+                wire [INW-1:0]  ps_in;
+                wire [OUTW-1:0] ps_out;
+                wire [WB-1:0]   sh_in;
                 if (r == 0) begin : g_top
                     assign ps_in = 1'b0;
                     assign sh_in = w_in_q[c*WB +: WB];
                 end else begin : g_below
-                    assign ps_in = ps[ps_off(r - 1) + c*INW +: INW];
+                    assign ps_in = ps[r-1][c*PSW +: INW];
                     assign sh_in = sh[((r-1)*C + c)*WB +: WB];
+                    if (PSW > INW) begin : g_hi
+                        wire unused_ps_hi = &{1'b0, ps[r-1][c*PSW + INW +: PSW - INW]};
+                    end
+                end
+                if (PSW > OUTW) begin : g_ext
+                    assign ps[r][c*PSW +: PSW] = { {(PSW-OUTW){ps_out[OUTW-1]}}, ps_out};
+                end else begin : g_full
+                    assign ps[r][c*PSW +: PSW] = ps_out;
                 end
                 spikelm_ws_pe #(.WB(WB), .INW(INW), .OUTW(OUTW)) u_pe (
                     .clk(clk),
@@ -166,13 +166,13 @@ module spikelm_ws_array #(
                     .sh(sh[(r*C + c)*WB +: WB]),
                     .x(ctl[1:0]),
                     .ps_in(ps_in),
-                    .ps(ps[ps_off(r) + c*OUTW +: OUTW])
+                    .ps(ps_out)
                 );
             end
         end
     endgenerate
 
-    assign out_ps = ps[ps_off(R - 1) +: C*PSW];
+    assign out_ps = ps[R-1];
     wire unused_sh = &{1'b0, sh[(R-1)*C*WB +: C*WB]};
 endmodule
 
