@@ -8,6 +8,8 @@
 //! Reference: [`column_sums`]; unit test `tests.rs` (Icarus, plain and CCU2C forms).
 
 #[cfg(test)]
+mod datapath_tests;
+#[cfg(test)]
 mod tests;
 
 /// Signed bits of the partial sum after array row `row` (0 = top): the sum of `row + 1`
@@ -19,9 +21,29 @@ pub fn ps_bits(row: usize, wb: u32) -> u32 {
 }
 
 /// Cycles from a vector entering (`in_valid`) to its column sums (`out_valid`): the skew of the
-/// R rows, the spike's copy register and the bottom row's partial-sum register.
+/// R rows, the spike's two copy registers and the bottom row's partial-sum register.
 pub fn latency(rows: usize) -> usize {
-    rows + 2
+    rows + 3
+}
+
+/// Cycles one weight block occupies in the stall-free schedule of `vectors` vectors on an
+/// array of `rows` rows: its vectors, one per cycle; at least 2R (the next block's R loads
+/// start R cycles after this block's first vector and end before the next block's first); and
+/// at least [`crate::units::col_acc::VISIT_GAP`] (a vector's next visit of the column
+/// accumulators).
+pub fn block_period(vectors: usize, rows: usize) -> usize {
+    vectors.max(2 * rows).max(crate::units::col_acc::VISIT_GAP)
+}
+
+/// The cycle, counted from the first weight row loaded (cycle 0), in which the last vector's
+/// sums leave the column accumulators, for one reduction of `blocks` weight blocks over
+/// `vectors` vectors without stalls: R loads, the blocks, the last block's vectors, the array
+/// and the accumulators.
+pub fn reduction_cycles(vectors: usize, rows: usize, blocks: usize) -> usize {
+    rows + (blocks - 1) * block_period(vectors, rows)
+        + (vectors - 1)
+        + latency(rows)
+        + crate::units::col_acc::LATENCY
 }
 
 /// The array's output for one vector: for each column c, Σ_j s_j · W[j][c], with `spikes[j]` ∈

@@ -25,7 +25,7 @@ struct Case {
     want: Vec<Vec<i64>>,
 }
 
-fn spike_code(s: i8) -> u64 {
+pub(super) fn spike_code(s: i8) -> u64 {
     match s {
         0 => 0,
         1 => 2,
@@ -104,7 +104,7 @@ fn case(rows: usize, cols: usize, wb: u32, blocks: usize, seed: u64) -> Case {
 
 /// The testbench: drives `beats` one per cycle from `stim`, compares each output with `want`
 /// in order, prints ERRORS, OUTPUTS and LATENCY (first vector in to first sums out).
-fn testbench(c: &Case, tr: usize, tc: usize) -> String {
+fn testbench(c: &Case, tr: usize, tc: usize, gt: usize) -> String {
     let psw = ps_bits(c.rows - 1, c.wb) as usize;
     let xw = 2 * c.rows;
     let ww = c.cols * c.wb as usize;
@@ -159,7 +159,7 @@ fn testbench(c: &Case, tr: usize, tc: usize) -> String {
         \x20   reg [15:0] in_tag = 0;\n\
         \x20   wire [{ow1}:0] out_ps;\n\
         \x20   integer k, n_out = 0, errors = 0, cyc = 0, t_in = -1, t_out = -1;\n\
-        \x20   spikelm_ws_array #(.R({r}), .C({c}), .WB({wb}), .TR({tr}), .TC({tc}), .TAGW(16)) dut (\n\
+        \x20   spikelm_ws_array #(.R({r}), .C({c}), .WB({wb}), .TR({tr}), .TC({tc}), .GT({gt}), .TAGW(16)) dut (\n\
         \x20       .clk(clk), .rst(rst), .in_valid(in_valid), .in_swap(in_swap), .in_x(in_x), .in_tag(in_tag),\n\
         \x20       .w_load(w_load), .in_w(in_w), .out_valid(out_valid), .out_ps(out_ps), .out_tag(out_tag));\n\
         \x20   always #5 clk = ~clk;\n\
@@ -211,8 +211,8 @@ const FILES: [&str; 5] = [
     "standalone/spikelm_ws_array.v",
 ];
 
-fn check(c: &Case, tr: usize, tc: usize) {
-    let tb = testbench(c, tr, tc);
+fn check(c: &Case, tr: usize, tc: usize, gt: usize) {
+    let tb = testbench(c, tr, tc, gt);
     for (form, sets, extra) in [
         ("plain", &[][..], &[][..]),
         (
@@ -240,12 +240,13 @@ fn check(c: &Case, tr: usize, tc: usize) {
 
 #[test]
 fn small_odd_array_with_partial_tiles_sums_every_vector() {
-    check(&case(5, 3, 4, 6, 1), 2, 2);
+    // Column tiles of 1 in groups of 2: three tiles, the second group a partial one.
+    check(&case(5, 3, 4, 6, 1), 2, 1, 2);
 }
 
 #[test]
 fn sixteen_rows_of_8_bit_weights_sum_every_vector() {
-    check(&case(16, 4, 8, 4, 2), 4, 4);
+    check(&case(16, 4, 8, 4, 2), 4, 4, 4);
 }
 
 #[test]

@@ -30,14 +30,16 @@
 // R x C weight-stationary ternary PE array (`spikelm_ws_pe`; not yet in the engine). Each PE
 // holds the weight of one (input, output) pair of a weight block; a vector's R spikes enter
 // together (in_x, lane j the spike of the block's input j) and the array returns the C column
-// sums  out[c] = sum_j signsel(x_j, W[j][c])  LAT = R + 2 cycles later (out_valid), one vector
+// sums  out[c] = sum_j signsel(x_j, W[j][c])  LAT = R + 3 cycles later (out_valid), one vector
 // per cycle. There is no accumulator: the partial sums flow down the columns, row r's only as
 // wide as r + 1 terms need (ps_bits below), and the sum over a whole reduction is left to the
 // column accumulators after the array.
 //
-// Skew: lane j's spike reaches row r = R - 1 - j after r + 1 registers and one copy per tile
-// of TC columns (spikelm_rep_reg, kept apart and placed beside its PEs), so row r adds it in
-// the cycle the partial sum of the rows above arrives. Spikes outside a vector are don't-care:
+// Skew: lane j's spike reaches row r = R - 1 - j after r + 1 registers and two levels of
+// copies (spikelm_rep_reg, kept apart): one per group of GT column tiles, then one per tile
+// of TC columns, placed beside its PEs, so no register drives more than GT copies or TC PEs
+// however wide the array (one level across 16 tiles was the 32 x 64 array's limit, 5.5 ns of
+// routing); row r adds the spike in the cycle the partial sum of the rows above arrives. Spikes outside a vector are don't-care:
 // a PE keeps no state between vectors but its weight.
 //
 // Weights: a block is loaded one row of C weights per w_load beat (in_w) into the shadow
@@ -53,6 +55,7 @@ module spikelm_ws_array #(
     parameter integer WB = 8,   // weight width
     parameter integer TR = 4,   // rows per load-enable copy
     parameter integer TC = 4,   // columns per spike / swap / load-enable copy
+    parameter integer GT = 4,   // column tiles per first-level copy
     parameter integer TAGW = 1, // bits of the tag a vector carries to its sums (e.g. its index)
     // Derived, not to be set: the output's width, ps_bits(R - 1) below (checked).
     parameter integer PSW = 1 + $clog2(R * (1 << (WB - 1)) + 1)
@@ -75,15 +78,16 @@ module spikelm_ws_array #(
         ps_bits = 1 + $clog2((r + 1) * (1 << (WB - 1)) + 1);
     endfunction
 
-    localparam integer LAT = R + 2;           // in_valid to out_valid
+    localparam integer LAT = R + 3;           // in_valid to out_valid
     localparam integer NCT = (C + TC - 1) / TC;
     localparam integer NRT = (R + TR - 1) / TR;
+    localparam integer NG  = (NCT + GT - 1) / GT;  // first-level copies per row (row tile)
 
     generate
-        if (R < 1 || C < 1 || WB < 2 || WB > 16 || TR < 1 || TC < 1 || TAGW < 1 || R > 256
+        if (R < 1 || C < 1 || WB < 2 || WB > 16 || TR < 1 || TC < 1 || GT < 1 || TAGW < 1 || R > 256
             || PSW != ps_bits(R - 1)) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_ws_array: needs R, C, TR, TC, TAGW >= 1, R <= 256, 2 <= WB <= 16 and PSW left at its default");
+                $display("ERROR: spikelm_ws_array: needs R, C, TR, TC, GT, TAGW >= 1, R <= 256, 2 <= WB <= 16 and PSW left at its default");
                 $finish;
             end
         end
@@ -93,19 +97,26 @@ module spikelm_ws_array #(
         .clk(clk), .rst(rst), .in({in_valid, in_tag}), .out({out_valid, out_tag})
     );
 
-    // The weight row and its load enable, registered; the enable copied per row tile and
-    // column tile (each copy drives TR x TC x WB clock enables).
-    reg  [C*WB-1:0] w_in_q;
-    always @(posedge clk) begin
-        w_in_q <= in_w;
-    end
+    // The weight row, two registers on its way to the top row, and its load enable through
+    // the same two levels of copies as the spikes: per row tile and group of GT column tiles,
+    // then per row tile and column tile (each copy drives TR x TC x WB clock enables).
+    wire [C*WB-1:0] w_in_q;
+    spikelm_delay #(.W(C*WB), .N(2), .RESET(0), .RAM_MIN(0)) u_w_in (
+        .clk(clk), .rst(1'b0), .in(in_w), .out(w_in_q)
+    );
     wire [NRT*NCT-1:0] load_t;
     genvar r, c;
     generate
         for (r = 0; r < NRT; r = r + 1) begin : g_load_row
+            wire [NG-1:0] load_g;
+            for (c = 0; c < NG; c = c + 1) begin : g_load_grp
+                spikelm_rep_reg #(.W(1)) u_load (
+                    .clk(clk), .d(w_load & ~rst), .q(load_g[c])
+                );
+            end
             for (c = 0; c < NCT; c = c + 1) begin : g_load_col
                 spikelm_rep_reg #(.W(1)) u_load (
-                    .clk(clk), .d(w_load & ~rst), .q(load_t[r*NCT + c])
+                    .clk(clk), .d(load_g[c / GT]), .q(load_t[r*NCT + c])
                 );
             end
         end
@@ -122,8 +133,8 @@ module spikelm_ws_array #(
             localparam integer OUTW = ps_bits(r);
             localparam integer LANE = R - 1 - r;
             // The skew: the spike r + 1 cycles, the swap (gated by valid) r cycles, then the
-            // copies per column tile, so the swap's copy is the clock enable of the cycle
-            // before the spike's.
+            // two levels of copies, so the swap's copy is the clock enable of the cycle before
+            // the spike's.
             wire [1:0] x_r;
             wire       swap_r;
             spikelm_delay #(.W(2), .N(r + 1), .RESET(0), .RAM_MIN(0)) u_x_skew (
@@ -132,10 +143,16 @@ module spikelm_ws_array #(
             spikelm_delay #(.W(1), .N(r), .RESET(1), .RAM_MIN(0)) u_swap_skew (
                 .clk(clk), .rst(rst), .in(in_valid & in_swap), .out(swap_r)
             );
-            wire [NCT*3-1:0] ctl_t;  // {swap, en, neg} per column tile
+            wire [NG*3-1:0]  ctl_g;  // {swap, en, neg} per group of column tiles
+            wire [NCT*3-1:0] ctl_t;  // ... per column tile
+            for (c = 0; c < NG; c = c + 1) begin : g_grp
+                spikelm_rep_reg #(.W(3)) u_ctl (
+                    .clk(clk), .d({swap_r, x_r}), .q(ctl_g[c*3 +: 3])
+                );
+            end
             for (c = 0; c < NCT; c = c + 1) begin : g_copy
                 spikelm_rep_reg #(.W(3)) u_ctl (
-                    .clk(clk), .d({swap_r, x_r}), .q(ctl_t[c*3 +: 3])
+                    .clk(clk), .d(ctl_g[(c / GT)*3 +: 3]), .q(ctl_t[c*3 +: 3])
                 );
             end
             for (c = 0; c < C; c = c + 1) begin : g_col
