@@ -37,6 +37,69 @@ pub fn simulate_files_with(sets: &[&str], files: &[&str], tb: &str) -> String {
     simulate_sources(sets, tb, &sources)
 }
 
+/// The engine's leaf units the weight-stationary units are built on (the block-RAM wrapper, the
+/// delay line, the kept register copy), then `units` (paths in the generated tree).
+pub fn leaves_and(units: &[&'static str]) -> Vec<&'static str> {
+    [
+        "rtl/spikelm_ram_sdp.v",
+        "rtl/spikelm_delay.v",
+        "rtl/spikelm_rep_reg.v",
+    ]
+    .iter()
+    .chain(units)
+    .copied()
+    .collect()
+}
+
+/// Testbench lines for the end of its `initial` block, once `stim` is filled in: release reset
+/// after three cycles, apply `stim[k]` to `ports` (a concatenation) one per cycle, with the
+/// statement `each` after every cycle, then the statement `idle`, wait `drain` cycles, print
+/// `report` (a `$display` argument list) and finish.
+pub fn replay_stimulus(ports: &str, each: &str, idle: &str, drain: usize, report: &str) -> String {
+    format!(
+        "        repeat (3) @(posedge clk);\n\
+         \x20       #1 rst = 1'b0;\n\
+         \x20       for (k = 0; k < NS; k = k + 1) begin\n\
+         \x20           {{{ports}}} = stim[k];\n\
+         \x20           @(posedge clk); #1;\n\
+         \x20           {each}\n\
+         \x20       end\n\
+         \x20       {idle}\n\
+         \x20       repeat ({drain}) @(posedge clk);\n\
+         \x20       $display({report});\n\
+         \x20       $finish;\n"
+    )
+}
+
+/// Runs `tb` over `files` (paths in the generated tree) in both PE adder forms: the plain tree
+/// and the tree with `array.adder = ecp5_ccu2c` (with the CCU2C simulation model). Returns each
+/// form's name and log.
+pub fn simulate_both_adder_forms(files: &[&str], tb: &str) -> [(&'static str, String); 2] {
+    let ccu2c: Vec<&str> = ["rtl/CCU2C.v"].iter().chain(files).copied().collect();
+    [
+        ("plain", simulate_files_with(&[], files, tb)),
+        (
+            "ccu2c",
+            simulate_files_with(&["array.adder=ecp5_ccu2c"], &ccu2c, tb),
+        ),
+    ]
+}
+
+/// Testbench lines (inside an `always @(posedge clk)`) that compare each output `got` taken
+/// while `valid` with `want[n_out]` in order (a testbench with `rst`, `NE`, `want`, `n_out` and
+/// `errors`), printing the first five mismatches.
+pub fn compare_outputs(valid: &str, got: &str) -> String {
+    format!(
+        "        if (!rst && {valid}) begin\n\
+         \x20           if (n_out >= NE || {got} !== want[n_out]) begin\n\
+         \x20               if (errors < 5) $display(\"MISMATCH %0d: %b want %b\", n_out, {got}, want[n_out]);\n\
+         \x20               errors = errors + 1;\n\
+         \x20           end\n\
+         \x20           n_out = n_out + 1;\n\
+         \x20       end\n"
+    )
+}
+
 /// Generate the configuration into a temporary tree, add `tb`, compile `sources` (iverilog
 /// arguments: macros and files) with it, simulate.
 fn simulate_sources(sets: &[&str], tb: &str, sources: &[String]) -> String {

@@ -6,7 +6,9 @@
 
 use super::tests::spike_code;
 use super::*;
-use crate::units::testbench::{simulate_files_with, Lcg};
+use crate::units::testbench::{
+    compare_outputs, leaves_and, replay_stimulus, simulate_both_adder_forms, Lcg,
+};
 
 struct Reduction {
     rows: usize,
@@ -175,26 +177,11 @@ fn testbench(red: &Reduction, ab: usize) -> String {
         \x20   always @(posedge clk) begin\n\
         \x20       cyc <= cyc + 1;\n\
         \x20       if (w_load && t0 < 0) t0 = cyc;\n\
-        \x20       if (!rst && o_valid) begin\n\
-        \x20           t_last = cyc;\n\
-        \x20           if (n_out >= NE || {{o_addr, o_acc}} !== want[n_out]) begin\n\
-        \x20               if (errors < 5) $display(\"MISMATCH %0d: %b want %b\", n_out, {{o_addr, o_acc}}, want[n_out]);\n\
-        \x20               errors = errors + 1;\n\
-        \x20           end\n\
-        \x20           n_out = n_out + 1;\n\
-        \x20       end\n\
+        \x20       if (!rst && o_valid) t_last = cyc;\n\
+        {compare}\
         \x20   end\n\
         \x20   initial begin\n{init}\
-        \x20       repeat (3) @(posedge clk);\n\
-        \x20       #1 rst = 1'b0;\n\
-        \x20       for (k = 0; k < NS; k = k + 1) begin\n\
-        \x20           {{w_load, in_w, in_valid, in_swap, in_tag, in_x}} = stim[k];\n\
-        \x20           @(posedge clk); #1;\n\
-        \x20       end\n\
-        \x20       {{w_load, in_valid, in_swap}} = 3'b000;\n\
-        \x20       repeat ({drain}) @(posedge clk);\n\
-        \x20       $display(\"ERRORS %0d OUTPUTS %0d LAST %0d\", errors, n_out, t_last - t0);\n\
-        \x20       $finish;\n\
+{replay}\
         \x20   end\n\
         endmodule\n",
         ns = stim.len(),
@@ -206,18 +193,16 @@ fn testbench(red: &Reduction, ab: usize) -> String {
         pw1 = c * psw - 1,
         aw1 = c * accw - 1,
         wb = red.wb,
-        drain = r + 16,
+        compare = compare_outputs("o_valid", "{o_addr, o_acc}"),
+        replay = replay_stimulus(
+            "w_load, in_w, in_valid, in_swap, in_tag, in_x",
+            ";",
+            "{w_load, in_valid, in_swap} = 3'b000;",
+            r + 16,
+            "\"ERRORS %0d OUTPUTS %0d LAST %0d\", errors, n_out, t_last - t0"
+        ),
     )
 }
-
-const FILES: [&str; 6] = [
-    "rtl/spikelm_ram_sdp.v",
-    "rtl/spikelm_delay.v",
-    "rtl/spikelm_rep_reg.v",
-    "standalone/spikelm_ws_pe.v",
-    "standalone/spikelm_ws_array.v",
-    "standalone/spikelm_col_acc.v",
-];
 
 fn check(red: &Reduction) {
     let ab = crate::config::clog2(red.spikes.len() as u64) as usize;
@@ -227,16 +212,14 @@ fn check(red: &Reduction) {
         red.spikes.len(),
         reduction_cycles(red.spikes.len(), red.rows, red.blocks())
     );
-    for (form, sets, extra) in [
-        ("plain", &[][..], &[][..]),
-        (
-            "ccu2c",
-            &["array.adder=ecp5_ccu2c"][..],
-            &["rtl/CCU2C.v"][..],
-        ),
-    ] {
-        let files: Vec<&str> = extra.iter().chain(FILES.iter()).copied().collect();
-        let log = simulate_files_with(sets, &files, &tb);
+    for (form, log) in simulate_both_adder_forms(
+        &leaves_and(&[
+            "standalone/spikelm_ws_pe.v",
+            "standalone/spikelm_ws_array.v",
+            "standalone/spikelm_col_acc.v",
+        ]),
+        &tb,
+    ) {
         assert!(
             log.contains(&want),
             "{form} R={} C={} Din={} M={}: expected `{want}`\n{log}",

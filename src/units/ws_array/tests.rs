@@ -5,7 +5,9 @@
 //! tag each vector carries (its index), and the latency.
 
 use super::*;
-use crate::units::testbench::{simulate_files_with, Lcg};
+use crate::units::testbench::{
+    compare_outputs, leaves_and, replay_stimulus, simulate_both_adder_forms, Lcg,
+};
 
 /// One clock cycle of stimulus.
 #[derive(Clone, Default)]
@@ -143,14 +145,17 @@ fn testbench(c: &Case, tr: usize, tc: usize, gt: usize) -> String {
             .rev()
             .map(|&v| format!("{:0psw$b}", (v as u64) & ((1u64 << psw) - 1)))
             .collect();
-        lines.push_str(&format!("        want[{k}] = {}'b{bits};\n", c.cols * psw));
+        lines.push_str(&format!(
+            "        want[{k}] = {}'b{k:016b}{bits};\n",
+            16 + c.cols * psw
+        ));
     }
     format!(
         "`timescale 1ns/1ps\nmodule tb;\n\
         \x20   localparam integer NS = {ns}, NE = {ne};\n\
         \x20   reg clk = 1'b0, rst = 1'b1;\n\
         \x20   reg [{sw1}:0] stim [0:NS-1];\n\
-        \x20   reg [{ow1}:0] want [0:NE-1];\n\
+        \x20   reg [{ow1}+16:0] want [0:NE-1];\n\
         \x20   reg w_load = 1'b0, in_valid = 1'b0, in_swap = 1'b0;\n\
         \x20   reg [{ww1}:0] in_w = 0;\n\
         \x20   reg [{xw1}:0] in_x = 0;\n\
@@ -166,28 +171,12 @@ fn testbench(c: &Case, tr: usize, tc: usize, gt: usize) -> String {
         \x20   always @(posedge clk) begin\n\
         \x20       cyc <= cyc + 1;\n\
         \x20       if (in_valid && t_in < 0) t_in = cyc;\n\
-        \x20       if (!rst && out_valid) begin\n\
-        \x20           if (t_out < 0) t_out = cyc;\n\
-        \x20           if (n_out >= NE || out_ps !== want[n_out] || out_tag !== n_out) begin\n\
-        \x20               if (errors < 5) $display(\"MISMATCH %0d: %b want %b\", n_out, out_ps, want[n_out]);\n\
-        \x20               errors = errors + 1;\n\
-        \x20           end\n\
-        \x20           n_out = n_out + 1;\n\
-        \x20       end\n\
+        \x20       if (!rst && out_valid && t_out < 0) t_out = cyc;\n\
+        {compare}\
         \x20   end\n\
         \x20   initial begin\n{lines}\
         \x20       if (dut.PSW != {psw}) errors = errors + 1000;\n\
-        \x20       repeat (3) @(posedge clk);\n\
-        \x20       #1 rst = 1'b0;\n\
-        \x20       for (k = 0; k < NS; k = k + 1) begin\n\
-        \x20           {{w_load, in_valid, in_swap, in_w, in_x}} = stim[k];\n\
-        \x20           @(posedge clk); #1;\n\
-        \x20           if (in_valid) in_tag = in_tag + 1;\n\
-        \x20       end\n\
-        \x20       {{w_load, in_valid, in_swap}} = 3'b000;\n\
-        \x20       repeat ({drain}) @(posedge clk);\n\
-        \x20       $display(\"ERRORS %0d OUTPUTS %0d LATENCY %0d\", errors, n_out, t_out - t_in);\n\
-        \x20       $finish;\n\
+{replay}\
         \x20   end\n\
         endmodule\n",
         ns = c.beats.len(),
@@ -199,35 +188,31 @@ fn testbench(c: &Case, tr: usize, tc: usize, gt: usize) -> String {
         r = c.rows,
         c = c.cols,
         wb = c.wb,
-        drain = c.rows + 8,
+        compare = compare_outputs("out_valid", "{out_tag, out_ps}"),
+        replay = replay_stimulus(
+            "w_load, in_valid, in_swap, in_w, in_x",
+            "if (in_valid) in_tag = in_tag + 1;",
+            "{w_load, in_valid, in_swap} = 3'b000;",
+            c.rows + 8,
+            "\"ERRORS %0d OUTPUTS %0d LATENCY %0d\", errors, n_out, t_out - t_in"
+        ),
     )
 }
 
-const FILES: [&str; 5] = [
-    "rtl/spikelm_ram_sdp.v",
-    "rtl/spikelm_delay.v",
-    "rtl/spikelm_rep_reg.v",
-    "standalone/spikelm_ws_pe.v",
-    "standalone/spikelm_ws_array.v",
-];
-
 fn check(c: &Case, tr: usize, tc: usize, gt: usize) {
     let tb = testbench(c, tr, tc, gt);
-    for (form, sets, extra) in [
-        ("plain", &[][..], &[][..]),
-        (
-            "ccu2c",
-            &["array.adder=ecp5_ccu2c"][..],
-            &["rtl/CCU2C.v"][..],
-        ),
-    ] {
-        let files: Vec<&str> = extra.iter().chain(FILES.iter()).copied().collect();
-        let log = simulate_files_with(sets, &files, &tb);
-        let want = format!(
-            "ERRORS 0 OUTPUTS {} LATENCY {}",
-            c.want.len(),
-            latency(c.rows)
-        );
+    let want = format!(
+        "ERRORS 0 OUTPUTS {} LATENCY {}",
+        c.want.len(),
+        latency(c.rows)
+    );
+    for (form, log) in simulate_both_adder_forms(
+        &leaves_and(&[
+            "standalone/spikelm_ws_pe.v",
+            "standalone/spikelm_ws_array.v",
+        ]),
+        &tb,
+    ) {
         assert!(
             log.contains(&want),
             "{form} R={} C={} WB={}: expected `{want}`\n{log}",
