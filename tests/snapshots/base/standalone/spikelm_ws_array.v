@@ -39,16 +39,17 @@
 // copies (spikelm_rep_reg, kept apart): one per group of GT column tiles, then one per tile
 // of TC columns, placed beside its PEs, so no register drives more than GT copies or TC PEs
 // however wide the array (one level across 16 tiles was the 32 x 64 array's limit, 5.5 ns of
-// routing); row r adds the spike in the cycle the partial sum of the rows above arrives. Spikes outside a vector are don't-care:
-// a PE keeps no state between vectors but its weight.
+// routing); row r adds the spike in the cycle the partial sum of the rows above arrives.
+// Spikes outside a vector are don't-care: a PE keeps no state between vectors but its weight.
 //
 // Weights: a block is loaded one row of C weights per w_load beat (in_w) into the shadow
 // chain, the first row loaded ending in the bottom row (so row r holds the block's input
 // R - 1 - r, matching the spike lanes). in_swap, with the block's first vector, travels down
 // with that vector's skew and makes each row's shadow active just before the vector reaches
-// it. Hence the contract on the beats (checked by the unit test, kept by the controller): a
-// block's R loads come after the previous block's first vector by at least R cycles and before
-// its own first vector, so a block lasts at least 2R cycles (fewer vectors leave gaps).
+// it. Hence the contract on the beats (the unit tests keep it, as the engine's controller
+// will): a block's R loads come after the previous block's first vector by at least R cycles
+// and before its own first vector, so a block lasts at least 2R cycles (fewer vectors leave
+// gaps).
 module spikelm_ws_array #(
     parameter integer R  = 16,  // rows: inputs of a weight block
     parameter integer C  = 16,  // columns: outputs of a weight block
