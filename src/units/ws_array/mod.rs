@@ -1,11 +1,13 @@
 //! R × C weight-stationary ternary array (`spikelm_ws_array`) of [`crate::units::ws_pe`] cells:
 //! a weight block resident in the PEs (double-buffered, loaded one row per beat), one vector of
 //! R spikes per cycle, and C column sums out [`latency`] cycles later, with partial sums only as
-//! wide as their row needs ([`ps_bits`]). The study it comes from is `docs/pe-study.md` (e');
-//! the sum over a whole reduction (column accumulators) and the schedule that feeds it are not
-//! built yet, so no engine instantiates it.
+//! wide as their row needs ([`ps_bits`]). The study it comes from is `docs/pe-study.md` (e').
+//! The sum over a whole reduction is [`crate::units::col_acc`]'s; [`block_period`] and
+//! [`reduction_cycles`] are the stall-free schedule of the two together. No engine instantiates
+//! them yet: the controller, spike-buffer layout and cycle model for them are not built.
 //!
-//! Reference: [`column_sums`]; unit test `tests.rs` (Icarus, plain and CCU2C forms).
+//! Reference: [`column_sums`]; unit tests `tests.rs` and `datapath_tests.rs` (Icarus, plain
+//! and CCU2C forms).
 
 #[cfg(test)]
 mod datapath_tests;
