@@ -71,18 +71,23 @@ pub fn replay_stimulus(ports: &str, each: &str, idle: &str, drain: usize, report
     )
 }
 
-/// Runs `tb` over `files` (paths in the generated tree) in both PE adder forms: the plain tree
-/// and the tree with `array.adder = ecp5_ccu2c` (with the CCU2C simulation model). Returns each
-/// form's name and log.
-pub fn simulate_both_adder_forms(files: &[&str], tb: &str) -> [(&'static str, String); 2] {
+/// Runs `tb` over `files` (paths in the generated tree) in both PE adder forms, the plain tree
+/// and the tree with `array.adder = ecp5_ccu2c` (with the CCU2C simulation model), and asserts
+/// that each log contains `want`; `what` names the case in the failure.
+pub fn assert_in_both_adder_forms(files: &[&str], tb: &str, want: &str, what: &str) {
     let ccu2c: Vec<&str> = ["rtl/CCU2C.v"].iter().chain(files).copied().collect();
-    [
+    for (form, log) in [
         ("plain", simulate_files_with(&[], files, tb)),
         (
             "ccu2c",
             simulate_files_with(&["array.adder=ecp5_ccu2c"], &ccu2c, tb),
         ),
-    ]
+    ] {
+        assert!(
+            log.contains(want),
+            "{form} {what}: expected `{want}`\n{log}"
+        );
+    }
 }
 
 /// Testbench lines (inside an `always @(posedge clk)`) that compare each output `got` taken

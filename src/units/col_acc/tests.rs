@@ -130,11 +130,12 @@ fn reductions_of_one_and_many_blocks_sum_every_vector() {
     let (cycles, want) = schedule(&[(1, 1), (3, 2), (40, 32), (2, 5)], 7);
     let tb = testbench(&cycles, &want);
     let expect = format!("ERRORS 0 OUTPUTS {} LATENCY {LATENCY}", want.len());
-    let plain = simulate_files(&leaves_and(&["standalone/spikelm_col_acc.v"]), &tb);
+    let files = leaves_and(&["standalone/spikelm_col_acc.v"]);
+    let plain = simulate_files(&files, &tb);
     assert!(
         plain.contains(&expect),
         "plain: expected `{expect}`\n{plain}"
     );
-    let ebr = simulate_files_ecp5(&leaves_and(&["standalone/spikelm_col_acc.v"]), &tb);
+    let ebr = simulate_files_ecp5(&files, &tb);
     assert!(ebr.contains(&expect), "DP16KD: expected `{expect}`\n{ebr}");
 }

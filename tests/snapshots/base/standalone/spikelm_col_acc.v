@@ -54,7 +54,7 @@ module spikelm_col_acc #(
     input  wire [AB-1:0]   in_addr,
     input  wire [C*PSW-1:0] in_ps,    // column c at [c*PSW +: PSW]
     output reg             out_valid, // out_acc holds vector out_addr's sums over the reduction
-    output reg  [AB-1:0]   out_addr,
+    output wire [AB-1:0]   out_addr,
     output wire [C*ACCW-1:0] out_acc  // column c at [c*ACCW +: ACCW]
 );
     generate
@@ -88,8 +88,8 @@ module spikelm_col_acc #(
     // Stage 3: the read lands (0 for a first block); stage 4: the sum, registered; written
     // back (not the last block) or sent out (the last).
     reg  [C*ACCW-1:0] sum_q;
-    reg               wb_q;  // write sum_q back
-    reg  [AB-1:0]     wb_addr_q;
+    reg               wb_q;    // write sum_q back
+    reg  [AB-1:0]     addr_q;  // sum_q's vector: the write-back's address or the output's
     genvar c;
     generate
         for (c = 0; c < C; c = c + 1) begin : g_col
@@ -109,8 +109,7 @@ module spikelm_col_acc #(
     endgenerate
 
     always @(posedge clk) begin
-        wb_addr_q <= addr3;
-        out_addr  <= addr3;
+        addr_q <= addr3;
         if (rst) begin
             wb_q      <= 1'b0;
             out_valid <= 1'b0;
@@ -121,11 +120,12 @@ module spikelm_col_acc #(
     end
 
     spikelm_ram_sdp #(.DW(C*ACCW), .DEPTH(DEPTH), .AB(AB)) u_mem (
-        .clk(clk), .we(wb_q), .waddr(wb_addr_q), .wdata(sum_q),
+        .clk(clk), .we(wb_q), .waddr(addr_q), .wdata(sum_q),
         .re(in_valid), .raddr(in_addr), .rdata(rd)
     );
 
-    assign out_acc = sum_q;
+    assign out_addr = addr_q;
+    assign out_acc  = sum_q;
 endmodule
 
 `default_nettype wire
