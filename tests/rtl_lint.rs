@@ -10,6 +10,7 @@ mod rtl_common;
 use rtl_common::*;
 use spikelm_hw::config::AdderKind;
 use spikelm_hw::config::Params;
+use spikelm_hw::rtl::RtlContext;
 use std::process::Command;
 
 #[test]
@@ -88,20 +89,18 @@ fn checkers_lint_clean_and_stay_out_of_the_file_list() {
 /// weight-stationary PE's ECP5 form).
 #[test]
 fn standalone_units_lint_clean_and_latch_free() {
-    use spikelm_hw::rtl::unit::Applies;
     for sets in [&[][..], &["array.adder=ecp5_ccu2c"][..]] {
         let dir = tempfile::tempdir().unwrap();
-        let gen = generate_into(
-            dir.path(),
-            &Params::preset_with("spikelm-bert-tiny", sets).expect("tiny"),
-        );
+        let p = Params::preset_with("spikelm-bert-tiny", sets).expect("tiny");
+        let gen = generate_into(dir.path(), &p);
         let list = std::fs::read_to_string(gen.join("files.f")).expect("files.f");
+        let ctx = RtlContext::new(&p).expect("context");
         let standalone: Vec<_> = spikelm_hw::rtl::units()
             .into_iter()
-            .filter(|u| u.applies == Applies::Standalone)
+            .filter(|u| !u.is_checker() && !u.in_engine(&ctx))
             .collect();
         assert!(!standalone.is_empty());
-        let files: Vec<String> = standalone.iter().map(|u| u.path()).collect();
+        let files: Vec<String> = standalone.iter().map(|u| u.path(&ctx)).collect();
         let cells = if sets.is_empty() {
             ""
         } else {
@@ -147,7 +146,6 @@ lint_off -file \"*dp16kd_model.v\"
 /// with the DP16KD test model and the MULT18X18D model, but for `ECP5_WAIVERS`.
 #[test]
 fn ecp5_forms_lint_clean() {
-    use spikelm_hw::rtl::unit::Applies;
     let model = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/src/units/ram_sdp/dp16kd_model.v"
@@ -179,15 +177,14 @@ fn ecp5_forms_lint_clean() {
         lint(&gen, &[], "spikelm_engine", name);
     }
     let dir = tempfile::tempdir().unwrap();
-    let gen = generate_into(
-        dir.path(),
-        &Params::preset_with("spikelm-bert-tiny", &[]).expect("tiny"),
-    );
+    let p = Params::preset_with("spikelm-bert-tiny", &[]).expect("tiny");
+    let gen = generate_into(dir.path(), &p);
+    let ctx = RtlContext::new(&p).expect("context");
     let standalone: Vec<_> = spikelm_hw::rtl::units()
         .into_iter()
-        .filter(|u| u.applies == Applies::Standalone)
+        .filter(|u| !u.is_checker() && !u.in_engine(&ctx))
         .collect();
-    let files: Vec<String> = standalone.iter().map(|u| u.path()).collect();
+    let files: Vec<String> = standalone.iter().map(|u| u.path(&ctx)).collect();
     for unit in &standalone {
         lint(&gen, &files, unit.module, unit.module);
     }

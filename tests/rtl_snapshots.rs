@@ -1,4 +1,4 @@
-//! Snapshots of the emitted RTL for the tiny and base presets, compared byte for byte, and
+//! Snapshots of the emitted RTL for the tiny and base presets (and tiny weight-stationary), compared byte for byte, and
 //! generation determinism (two runs, same bytes).
 //!
 //! After an intended change to the templates, review the diff and update the snapshots with
@@ -25,8 +25,8 @@ fn tree(g: &rtl::GeneratedRtl) -> Vec<(String, String)> {
     files
 }
 
-fn compare(name: &str, preset: &str) {
-    let p = Params::preset_with(preset, &[]).expect("test configuration");
+fn compare(name: &str, preset: &str, sets: &[&str]) {
+    let p = Params::preset_with(preset, sets).expect("test configuration");
     let g = rtl::generate(&p).unwrap();
     assert_eq!(g, rtl::generate(&p).unwrap(), "{name}: not deterministic");
     let dir = snapshot_dir(name);
@@ -64,10 +64,19 @@ fn compare(name: &str, preset: &str) {
 
 #[test]
 fn tiny_matches_snapshot() {
-    compare("tiny", "spikelm-bert-tiny");
+    compare("tiny", "spikelm-bert-tiny", &[]);
+}
+
+#[test]
+fn tiny_weight_stationary_matches_snapshot() {
+    compare(
+        "tiny-ws",
+        "spikelm-bert-tiny",
+        &["array.dataflow=weight_stationary"],
+    );
 }
 
 #[test]
 fn base_matches_snapshot() {
-    compare("base", "spikelm-bert-base");
+    compare("base", "spikelm-bert-base", &[]);
 }

@@ -1,7 +1,7 @@
 //! Everything the hardware and the model need that follows from a configuration: layer shapes,
 //! accumulator width, buffer depths, address and counter widths, the configuration hash.
 
-use super::{clog2, Config, ConfigError, PeKind};
+use super::{clog2, Config, ConfigError, Dataflow, PeKind};
 use crate::rtl::regmap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -83,10 +83,12 @@ pub struct Derived {
     pub encoder_lanes: u32,
     /// Bits of one buffered row operand: a 2-bit spike code, or an 8-bit int8 code.
     pub code_bits: u32,
-    /// Depth of one bank of the (double-buffered) spike buffer, per array row.
+    /// Depth of one bank of the (double-buffered) spike buffer, per array row (entries of one
+    /// code; the weight-stationary buffer holds the same bits as words of a beat's codes).
     pub spike_buf_depth: u32,
     /// Entries of the weight buffer (one column block: C weights each): max_din when a bank
-    /// holds more than one row block, else 0 (no weight buffer).
+    /// holds more than one row block, else 0 (no weight buffer; the weight-stationary array
+    /// holds its weights in the PEs).
     pub weight_buf_depth: u32,
     /// Address bits of the spike buffer (both banks).
     pub spike_addr_bits: u32,
@@ -178,7 +180,29 @@ impl Derived {
         };
         // Row blocks per spike-buffer bank: the tokens held on chip while a column block of
         // weights serves them all.
-        let blocks_per_bank = (a.resident_tokens / tokens_per_row_block).max(1);
+        // Weight-stationary without a choice: the fewest row blocks whose vectors (R each) fill
+        // a weight block's slot (2R + VD cycles, crate::perf::cycles::ws_slot) and divide the
+        // sequence's row blocks, so a full sequence has no short bank (the whole sequence if
+        // none does).
+        let ws = a.dataflow == Dataflow::WeightStationary;
+        let seq_blocks = m.seq_len / tokens_per_row_block;
+        let blocks_per_bank = match a.resident_tokens {
+            0 if ws => {
+                let slot = 2 * a.rows + crate::perf::pipeline::WS_VECTOR_DELAY as u32;
+                (slot.div_ceil(a.rows)..=seq_blocks)
+                    .find(|g| seq_blocks % g == 0)
+                    .unwrap_or(seq_blocks)
+                    .max(1)
+            }
+            n => (n / tokens_per_row_block).max(1),
+        };
+        // Entries of a row block in the buffer's address space: for the weight-stationary
+        // buffer whole weight blocks of R inputs (an input's lane is its address's low bits).
+        let block_entries = if ws {
+            max_din.div_ceil(a.rows) * a.rows
+        } else {
+            max_din
+        };
         let encoder_lanes = match a.encoder_lanes {
             0 => {
                 let min_dout = shapes.iter().map(|s| s.dout).min().unwrap_or(a.cols);
@@ -218,9 +242,13 @@ impl Derived {
                 PeKind::Ternary => 2,
                 PeKind::Int8Mac => 8,
             },
-            spike_buf_depth: blocks_per_bank * max_din,
-            weight_buf_depth: if blocks_per_bank > 1 { max_din } else { 0 },
-            spike_addr_bits: clog2(2 * (blocks_per_bank * max_din) as u64),
+            spike_buf_depth: blocks_per_bank * block_entries,
+            weight_buf_depth: if blocks_per_bank > 1 && !ws {
+                max_din
+            } else {
+                0
+            },
+            spike_addr_bits: clog2(2 * (blocks_per_bank * block_entries) as u64),
             bias_depth,
             bias_addr_bits,
             col_block_bits: clog2(bias_depth as u64),

@@ -186,6 +186,35 @@ impl fmt::Display for AdderKind {
     }
 }
 
+/// Which operand stays in the PEs while the other streams past (docs/engine.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dataflow {
+    /// Each PE accumulates one (row, column) output over the reduction; rows are drained
+    /// through the column. The reference, and the only form for `int8_mac`.
+    #[default]
+    OutputStationary,
+    /// Each PE holds one weight of an R × C block while the bank's spike vectors stream
+    /// through; column sums are added over the blocks in block RAM (`spikelm_ws_array`,
+    /// `spikelm_col_acc`). Ternary only.
+    WeightStationary,
+}
+
+impl Dataflow {
+    pub fn is_output_stationary(&self) -> bool {
+        *self == Dataflow::OutputStationary
+    }
+}
+
+impl fmt::Display for Dataflow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Dataflow::OutputStationary => "output_stationary",
+            Dataflow::WeightStationary => "weight_stationary",
+        })
+    }
+}
+
 /// The processing-element array.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -221,6 +250,10 @@ pub struct ArrayConfig {
     /// its own and block RAMs are left over.
     #[serde(default)]
     pub delay_lines_in_ram: bool,
+    /// `output_stationary` (default) or `weight_stationary` (ternary only). Left out of the
+    /// configuration's JSON when default, so the hashes of existing configurations stand.
+    #[serde(default, skip_serializing_if = "Dataflow::is_output_stationary")]
+    pub dataflow: Dataflow,
 }
 
 /// The fewest flip-flops a delay line must save to go into a block-RAM ring
@@ -239,6 +272,7 @@ impl Config {
         let mut c = self.clone();
         c.array.pe = PeKind::Int8Mac;
         c.array.adder = AdderKind::Plain;
+        c.array.dataflow = Dataflow::OutputStationary;
         c.array.encoder_lanes = 0;
         if c.array.resident_tokens != 0 {
             let rows = c.array.rows.max(1);

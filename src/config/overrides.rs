@@ -14,6 +14,13 @@ pub(super) fn apply(
         path: "<preset>".into(),
         message: e.to_string(),
     })?;
+    // A field left out of the serialized configuration while default (so the hashes of
+    // existing configurations stand) is still a key a user may set.
+    if let Some(Value::Table(array)) = tree.get_mut("array") {
+        array
+            .entry("dataflow")
+            .or_insert_with(|| Value::String(base.array.dataflow.to_string()));
+    }
     if let Some(path) = file {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {

@@ -1,7 +1,8 @@
 //! Named configurations. Each sets every field; the tests validate and generate all of them.
 
 use super::{
-    AdderKind, AlphaMode, ArrayConfig, Config, ConfigError, ModelDims, NumericFormat, PeKind,
+    AdderKind, AlphaMode, ArrayConfig, Config, ConfigError, Dataflow, ModelDims, NumericFormat,
+    PeKind,
 };
 
 /// The configuration the main command and the tests use when none is named.
@@ -58,6 +59,7 @@ pub fn preset(name: &str) -> Result<Config, ConfigError> {
             encoder_lanes: 0,
             landing_registers: true,
             delay_lines_in_ram: false,
+            dataflow: Dataflow::OutputStationary,
         },
     })
 }

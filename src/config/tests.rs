@@ -206,3 +206,30 @@ fn encoder_lanes_follow_the_narrowest_layer() {
     assert_eq!(super::derived::auto_lanes(3, 1), 1);
     assert_eq!(super::derived::auto_lanes(12, 1), 4);
 }
+
+#[test]
+fn weight_stationary_needs_ternary_pes_and_power_of_two_rows() {
+    let err = |sets: &[&str]| {
+        Params::preset_with("spikelm-bert-tiny", sets)
+            .expect_err("refused")
+            .to_string()
+    };
+    let e = err(&["array.dataflow=weight_stationary", "array.pe=int8_mac"]);
+    assert!(e.contains("array.dataflow") && e.contains("ternary"), "{e}");
+    let e = err(&[
+        "array.dataflow=weight_stationary",
+        "array=12x4",
+        "model.seq_len=96",
+    ]);
+    assert!(
+        e.contains("array.rows") && e.contains("power of two"),
+        "{e}"
+    );
+    let e = err(&["array.dataflow=sideways"]);
+    assert!(e.contains("dataflow"), "{e}");
+    // Left out of the JSON when default: the hash of every existing configuration stands.
+    let os = Params::preset_with("spikelm-bert-tiny", &["array.dataflow=output_stationary"])
+        .expect("valid");
+    let plain = Params::preset_with("spikelm-bert-tiny", &[]).expect("valid");
+    assert_eq!(os.derived.config_hash, plain.derived.config_hash);
+}

@@ -1,6 +1,6 @@
 //! The rules a configuration must satisfy before anything is derived from it.
 
-use super::{AdderKind, Config, ConfigError, PeKind, MAX_TIME_STEPS};
+use super::{AdderKind, Config, ConfigError, Dataflow, PeKind, MAX_TIME_STEPS};
 
 fn range(field: &str, value: u32, lo: u32, hi: u32) -> Result<(), ConfigError> {
     if value < lo || value > hi {
@@ -122,6 +122,28 @@ pub(super) fn check(c: &Config) -> Result<(), ConfigError> {
                 a.pe
             ),
         ));
+    }
+    if a.dataflow == Dataflow::WeightStationary {
+        if a.pe != PeKind::Ternary {
+            return Err(ConfigError::invalid(
+                "array.dataflow",
+                a.dataflow,
+                format!(
+                    "requires array.pe = ternary (the weight-stationary PE is a sign-select \
+                     adder; array.pe = {} is not)",
+                    a.pe
+                ),
+            ));
+        }
+        if a.rows < 2 || !a.rows.is_power_of_two() {
+            return Err(ConfigError::invalid(
+                "array.rows",
+                a.rows,
+                "must be a power of two, at least 2, with array.dataflow = weight_stationary \
+                 (an input's lane and a vector's token and time step are bit fields of the \
+                 buffer's addresses)",
+            ));
+        }
     }
     for (field, dout) in [("model.hidden", m.hidden), ("model.ffn", m.ffn)] {
         if dout % a.cols != 0 {

@@ -80,7 +80,7 @@ impl Traffic {
         let activations = s.act_beats * params.activation_beat_bits() as u64;
         let outputs = s.out_beats * a.cols as u64 * f.output_bits as u64;
         let codes = s.act_beats * (params.input_steps() as u32 * params.derived.code_bits) as u64;
-        let weight_buffer = if params.derived.blocks_per_bank > 1 {
+        let weight_buffer = if params.derived.weight_buf_depth > 0 {
             weights + (s.row_blocks - s.banks) * weight_pass
         } else {
             0

@@ -20,10 +20,17 @@
 //! free[b]      = red_start[b] + K_b - 1                    (last drain beat of the bank)
 //! CYCLES       = S + free[banks-1] + D                     D = pipeline::done_latency
 //! ```
+//!
+//! The weight-stationary engine (`array.dataflow = weight_stationary`) has the same bank
+//! recurrence with its own compute: the bank's first weight block loads (R cycles), then per
+//! column block ⌈Din / R⌉ slots of [`ws_slot`] cycles, each issuing the bank's M = n_b·R vectors
+//! while the next block loads, so `K_b = R + NCB·⌈Din / R⌉·P_b`; `free[b]` is the last slot's
+//! last cycle, and the run ends with the last vector (issued `P − M` cycles before it) through
+//! [`pipeline::ws_issue_to_drain`] and D.
 
 use super::order::Blocks;
 use super::pipeline;
-use crate::config::{LayerKind, Params, PeKind};
+use crate::config::{Dataflow, LayerKind, Params, PeKind};
 use serde::Serialize;
 
 /// The schedule of one layer run.
@@ -57,6 +64,18 @@ pub struct LayerSchedule {
     pub steady_utilisation: f64,
 }
 
+/// Weight-stationary engine: cycles of one weight-block slot with `vectors` vectors, max(M,
+/// 2R + VD): the next block's R rows load from slot cycle R + VD (the array's beat contract
+/// counts from this block's first vector, which reaches the array VD =
+/// [`pipeline::WS_VECTOR_DELAY`] cycles after its issue) and end before the next slot; the
+/// column accumulators' visit gap is shorter.
+pub fn ws_slot(params: &Params, vectors: u64) -> u64 {
+    let r = params.array().rows as u64;
+    vectors
+        .max(2 * r + pipeline::WS_VECTOR_DELAY)
+        .max(crate::units::col_acc::VISIT_GAP as u64)
+}
+
 /// TOKENS as the engine's register stores it: 0 or more than seq_len means seq_len.
 pub fn effective_tokens(params: &Params, tokens: u32) -> u32 {
     let seq = params.model().seq_len;
@@ -84,7 +103,15 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
     let lanes = params.derived.encoder_lanes as u64;
     let encode = |n: u64| n * tpr * din / lanes;
     let pipe = pipeline::array_pipe(params);
-    let compute = |n: u64| ncb * n * (din + pipe + r);
+    let ws = a.dataflow == Dataflow::WeightStationary;
+    let weight_blocks = din.div_ceil(r);
+    let compute = |n: u64| {
+        if ws {
+            r + ncb * weight_blocks * ws_slot(params, n * r)
+        } else {
+            ncb * n * (din + pipe + r)
+        }
+    };
     let enc_lat = pipeline::encoder_latency(params);
 
     let banks = blocks.banks();
@@ -103,8 +130,16 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
         let red_start = wait.max(enc_end[b] + 1 + enc_lat) + 1;
         free.push(red_start + compute(n) - 1);
     }
-    let cycles =
-        pipeline::START_STAGES + free.last().copied().unwrap_or(0) + pipeline::done_latency(params);
+    // The run's last drain beat: the last bank's last (for the weight-stationary engine, the
+    // last vector's, issued P - M cycles before its slot ends, through the array).
+    let last_drain = free.last().copied().unwrap_or(0)
+        + if ws {
+            let m = blocks.in_bank(banks - 1) as u64 * r;
+            pipeline::ws_issue_to_drain(params) - (ws_slot(params, m) - m)
+        } else {
+            0
+        };
+    let cycles = pipeline::START_STAGES + last_drain + pipeline::done_latency(params);
     let nrb = blocks.blocks as u64;
     let useful = nrb * tpr * et * din * shape.dout as u64;
     let per_bank = blocks.per_bank as u64;
@@ -122,10 +157,19 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
         encode_per_bank: encode(per_bank),
         compute_per_bank: compute(per_bank),
         cycles,
-        array_busy: nrb * ncb * din,
+        array_busy: if ws {
+            nrb * r * ncb * weight_blocks
+        } else {
+            nrb * ncb * din
+        },
         useful_pe_cycles: useful,
         utilisation: useful as f64 / (cycles as f64 * (r * c) as f64),
-        steady_utilisation: din as f64 / (din + pipe + r) as f64,
+        steady_utilisation: if ws {
+            let m = per_bank * r;
+            (din * m) as f64 / ((weight_blocks * r) * ws_slot(params, m)) as f64
+        } else {
+            din as f64 / (din + pipe + r) as f64
+        },
     }
 }
 
@@ -235,5 +279,55 @@ mod tests {
             s.cycles,
             pipeline::START_STAGES + s.row_blocks * e + 1 + lat + k + pipeline::done_latency(&p)
         );
+    }
+
+    #[test]
+    fn weight_stationary_base_keeps_the_array_busy_and_beats_output_stationary() {
+        let ws = params("spikelm-bert-base", &["array.dataflow=weight_stationary"]);
+        let os = params("spikelm-bert-base", &[]);
+        // 16 x 16: slots of 2R + VD = 38 cycles need 3 row blocks (48 vectors) per bank; 4
+        // divide the sequence's 32.
+        assert_eq!(ws.derived.blocks_per_bank, 4);
+        assert_eq!(ws_slot(&ws, 64), 64);
+        // The four sites together: the first bank's encoding (4 row blocks, not 1) is the
+        // weight-stationary engine's only extra, and FFN out (Din 3072) nearly pays it.
+        let total = |p: &Params| -> u64 {
+            LayerKind::ALL
+                .iter()
+                .map(|k| layer_cycles(p, *k, 128))
+                .sum()
+        };
+        assert!(total(&ws) < total(&os));
+        for kind in LayerKind::ALL {
+            let s = layer_schedule(&ws, kind, 128);
+            assert!(s.utilisation >= 0.98, "{kind:?}: {s:?}");
+            // Every vector of a bank passes every weight block of every column block.
+            assert_eq!(
+                s.array_busy,
+                s.row_blocks * 16 * s.col_blocks * s.din.div_ceil(16) as u64
+            );
+        }
+    }
+
+    #[test]
+    fn weight_stationary_closed_form_when_encoding_hides() {
+        let p = params("spikelm-bert-tiny", &["array.dataflow=weight_stationary"]);
+        let r = p.array().rows as u64;
+        // 8 x 8: 3 row blocks fill a slot of 22 cycles; 4 divide the sequence's 64.
+        let m = 4 * r;
+        for kind in LayerKind::ALL {
+            let s = layer_schedule(&p, kind, 128);
+            assert_eq!(s.banks, 16);
+            let kb = (s.din as u64).div_ceil(r);
+            assert_eq!(s.compute_per_bank, r + s.col_blocks * kb * ws_slot(&p, m));
+            let closed = pipeline::START_STAGES
+                + s.encode_per_bank
+                + pipeline::encoder_latency(&p)
+                + s.banks * (s.compute_per_bank + 1)
+                + pipeline::ws_issue_to_drain(&p)
+                - (ws_slot(&p, m) - m)
+                + pipeline::done_latency(&p);
+            assert_eq!(s.cycles, closed, "{kind:?}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! them to the templates (`define macros of `spikelm_params.vh`, checked by the templates at
 //! elaboration) and the cycle model ([`super::cycles`]) counts them.
 
-use crate::config::{Params, PeKind};
+use crate::config::{Dataflow, Params, PeKind};
 
 /// Latency of `spikelm_mul18`: a DSP block's input, pipeline and output registers.
 pub const MUL18_LATENCY: u64 = 3;
@@ -80,6 +80,41 @@ pub const START_STAGES: u64 = CSR_BUS_STAGES + 1;
 /// Entries of the output stage's FIFO (a power of 2, at least the stage's pipeline depth plus
 /// the credit round trip, so a stall-free drain never waits for a slot).
 pub const OUT_FIFO_DEPTH: u32 = 16;
+
+/// Entries of the output stage's FIFO of this configuration: [`OUT_FIFO_DEPTH`], or for the
+/// weight-stationary engine, whose rows claim their slot when their vector is issued, that
+/// plus the cycles from the issue to the drain beat's place ([`ws_issue_to_drain`] less the
+/// drain's own [`DRAIN_DELAY`]), rounded up to a power of 2.
+pub fn out_fifo_depth(params: &Params) -> u32 {
+    match params.array().dataflow {
+        Dataflow::OutputStationary => OUT_FIFO_DEPTH,
+        Dataflow::WeightStationary => {
+            (OUT_FIFO_DEPTH as u64 + ws_issue_to_drain(params) + DRAIN_DELAY).next_power_of_two()
+                as u32
+        }
+    }
+}
+
+/// Weight-stationary engine: cycles from a vector's issue to its spikes at the array: the
+/// read request's register on its way to the buffer, the buffer read
+/// ([`SBUF_READ_LATENCY`]) and the register of each lane's code select.
+pub const WS_VECTOR_DELAY: u64 = 1 + SBUF_READ_LATENCY + 1;
+
+/// Weight-stationary engine: the register stage between the array's column sums and the
+/// column accumulators' block RAMs, which sit apart (`spikelm_engine`).
+pub const WS_ACC_LINK: u64 = 1;
+
+/// Weight-stationary engine: cycles from a vector's issue to the drain beat of its sums (the
+/// beat the output stage's scale read and bias delay count from, [`DRAIN_DELAY`] before its
+/// row enters the stage): [`WS_VECTOR_DELAY`], the array (`units::ws_array::latency`),
+/// [`WS_ACC_LINK`] and the column accumulators (`units::col_acc::LATENCY`) less [`DRAIN_DELAY`].
+pub fn ws_issue_to_drain(params: &Params) -> u64 {
+    WS_VECTOR_DELAY
+        + crate::units::ws_array::latency(params.array().rows as usize) as u64
+        + WS_ACC_LINK
+        + crate::units::col_acc::LATENCY as u64
+        - DRAIN_DELAY
+}
 
 /// Cycles the output stage's accumulator registers wait for a row's per-column scale codes:
 /// the scale memory is read as the row is issued, its block RAM answers one cycle after the

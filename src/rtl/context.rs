@@ -3,7 +3,7 @@
 //! and its description cannot disagree.
 
 use super::RtlError;
-use crate::config::{clog2, AdderKind, AlphaMode, Params, PeKind};
+use crate::config::{clog2, AdderKind, AlphaMode, Dataflow, Params, PeKind};
 use serde::Serialize;
 
 /// One row of the controller's layer-shape ROM.
@@ -114,10 +114,68 @@ pub struct RtlContext {
     pub adder: String,
     /// The ternary PE's adder is a chain of ECP5 `CCU2C` cells.
     pub ccu2c: bool,
+    /// Output FIFO entries (`perf::pipeline::out_fifo_depth`).
+    pub out_fd: u32,
+    /// `array.dataflow = weight_stationary`, and that engine's numbers (else `None`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ws: Option<WsContext>,
     pub shapes: Vec<ShapeRow>,
     pub engine_what: &'static str,
     pub lane_what: &'static str,
     pub sbuf_what: &'static str,
+}
+
+/// The weight-stationary engine's widths and depths: the spike buffer by input (lane = an
+/// input's index mod R, a word = the T codes of the PL tokens of an activation beat), the
+/// array's partial sums and the column accumulators' entries (one per vector of a bank).
+#[derive(Debug, Clone, Serialize)]
+pub struct WsContext {
+    /// Entries of a row block in the encode address space (a multiple of R).
+    pub sb_block: u32,
+    /// log2 of the tokens per row block.
+    pub tprb: u32,
+    /// Bits of a token group's index in its row block (TPR / PL groups, a power of two).
+    pub grb: u32,
+    /// Bits of a code's place in a buffer word (PL · T codes, a power of two).
+    pub ptb: u32,
+    /// Words per lane (both banks) and their address bits.
+    pub words: u32,
+    pub wab: u32,
+    /// Width of the array's column sums (`units::ws_array::ps_bits` of the bottom row).
+    pub psw: u32,
+    /// Column-accumulator entries (vectors of a bank, G · R) and their address bits.
+    pub ca_depth: u32,
+    pub ca_ab: u32,
+    /// Cycles from a vector's issue to its spikes at the array (`perf::pipeline::WS_VECTOR_DELAY`).
+    pub vec_delay: u32,
+    /// Cycles from a vector's sums leaving the array to its drain beat
+    /// (`units::col_acc::LATENCY` less `perf::pipeline::DRAIN_DELAY`).
+    pub drain_lat: u32,
+}
+
+impl WsContext {
+    fn new(p: &Params) -> Self {
+        let (a, d) = (p.array(), &p.derived);
+        let sb_block = d.spike_buf_depth / d.blocks_per_bank;
+        let rb = clog2(a.rows as u64);
+        // Exact logarithms (powers of two, config::validate), 0 for one group.
+        let grb = (d.tokens_per_row_block / d.encoder_lanes).trailing_zeros();
+        let ca_depth = d.blocks_per_bank * a.rows;
+        WsContext {
+            sb_block,
+            tprb: d.tokens_per_row_block.trailing_zeros(),
+            grb,
+            ptb: (d.encoder_lanes * p.model().time_steps).trailing_zeros(),
+            words: (2 * d.blocks_per_bank * (sb_block / a.rows)) << grb,
+            wab: d.spike_addr_bits - rb + grb,
+            psw: crate::units::ws_array::ps_bits(a.rows as usize - 1, p.format().weight_bits),
+            ca_depth,
+            ca_ab: clog2(ca_depth as u64).max(1),
+            vec_delay: crate::perf::pipeline::WS_VECTOR_DELAY as u32,
+            drain_lat: (crate::units::col_acc::LATENCY as u64 - crate::perf::pipeline::DRAIN_DELAY)
+                as u32,
+        }
+    }
 }
 
 fn unsupported(field: &str, value: impl ToString, rule: &str) -> RtlError {
@@ -259,6 +317,8 @@ impl RtlContext {
             pe: a.pe.to_string(),
             adder: a.adder.to_string(),
             ccu2c: a.adder == AdderKind::Ecp5Ccu2c && !int8,
+            out_fd: crate::perf::pipeline::out_fifo_depth(p),
+            ws: (a.dataflow == Dataflow::WeightStationary).then(|| WsContext::new(p)),
             shapes,
             engine_what: if int8 {
                 "INT8 multiply-accumulate baseline engine"
@@ -295,7 +355,7 @@ impl RtlContext {
     /// The `define lines of the parameter header, name and value and meaning.
     pub fn macros(&self) -> Vec<(&'static str, String, &'static str)> {
         let n = |v: u32| v.to_string();
-        vec![
+        let mut macros = vec![
             ("R", n(self.r), "array rows"),
             ("C", n(self.c), "array columns"),
             ("T", n(self.t), "time steps"),
@@ -422,16 +482,59 @@ impl RtlContext {
             ),
             (
                 "OUT_FD",
-                n(crate::perf::pipeline::OUT_FIFO_DEPTH),
+                n(self.out_fd),
                 "output FIFO entries",
             ),
             (
                 "OUT_FB",
-                n(crate::perf::pipeline::OUT_FIFO_DEPTH.trailing_zeros()),
+                n(self.out_fd.trailing_zeros()),
                 "output FIFO pointer bits",
             ),
             ("INFO", format!("32'h{:08x}", self.info), "INFO register"),
-        ]
+        ];
+        if let Some(w) = &self.ws {
+            macros.extend([
+                (
+                    "WS_SB_BLOCK",
+                    n(w.sb_block),
+                    "weight-stationary: row block entries in the encode address space",
+                ),
+                ("WS_GRB", n(w.grb), "weight-stationary: token group bits"),
+                ("WS_PTB", n(w.ptb), "weight-stationary: code place bits"),
+                (
+                    "WS_WORDS",
+                    n(w.words),
+                    "weight-stationary: spike buffer words per lane",
+                ),
+                (
+                    "WS_WAB",
+                    n(w.wab),
+                    "weight-stationary: spike buffer word address bits",
+                ),
+                ("WS_PSW", n(w.psw), "weight-stationary: column sum width"),
+                (
+                    "WS_CA_DEPTH",
+                    n(w.ca_depth),
+                    "weight-stationary: column accumulator entries (vectors per bank)",
+                ),
+                (
+                    "WS_CA_AB",
+                    n(w.ca_ab),
+                    "weight-stationary: column accumulator address bits",
+                ),
+                (
+                    "WS_VEC_DELAY",
+                    n(w.vec_delay),
+                    "weight-stationary: cycles from a vector's issue to the array",
+                ),
+                (
+                    "WS_DRAIN_LAT",
+                    n(w.drain_lat),
+                    "weight-stationary: cycles from the array's sums to the drain beat",
+                ),
+            ]);
+        }
+        macros
     }
 }
 

@@ -12,7 +12,7 @@ pub fn build(
 ) -> Result<Value, RtlError> {
     let mods: Vec<Value> = modules
         .iter()
-        .map(|u| json!({ "module": u.module, "file": u.path(), "role": u.role }))
+        .map(|u| json!({ "module": u.module, "file": u.path(ctx), "role": u.role }))
         .collect();
     let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     // Verification checkers: generated beside the engine, never in files.f.

@@ -86,15 +86,15 @@ pub fn generate(params: &Params) -> Result<GeneratedRtl, RtlError> {
     let mut modules = Vec::new();
     for unit in units().iter().filter(|u| u.present(&ctx)) {
         let body = unit.render(&tctx)?;
-        files.push((unit.path(), format!("{head}{body}")));
-        if unit.in_engine() {
+        files.push((unit.path(&ctx), format!("{head}{body}")));
+        if unit.in_engine(&ctx) {
             modules.push(*unit);
         }
     }
     // The parameter header first (it only defines macros), so that no include path is needed;
     // then the modules, leaves first.
     let verilog: Vec<String> = std::iter::once(PARAMS_HEADER.to_string())
-        .chain(modules.iter().map(|u| u.path()))
+        .chain(modules.iter().map(|u| u.path(&ctx)))
         .collect();
     let mut filelist = header::file_header(params, "//");
     for v in &verilog {

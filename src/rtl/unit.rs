@@ -14,6 +14,13 @@ pub enum Applies {
     /// Only engines with a true multiplier (`spikelm_mul18`): an exact amplitude multiplier
     /// (`alpha_mode = exact`) or the INT8 PE's multiply-accumulate.
     Multiplier,
+    /// The output-stationary array's units: every engine but a weight-stationary one.
+    OutputStationary,
+    /// The output-stationary ternary PE's adder: the ternary engine, output-stationary.
+    OutputStationaryTernary,
+    /// The weight-stationary array's units: part of an engine with `array.dataflow =
+    /// weight_stationary` (under `rtl/`), written under `standalone/` for every other.
+    WeightStationary,
     /// Not yet part of any engine (the non-linear units of the encoder layer): written under
     /// `standalone/`, never in `files.f`; linted, co-simulated and synthesized on their own.
     Standalone,
@@ -43,26 +50,34 @@ impl Unit {
         self.applies == Applies::Checker
     }
 
-    /// Whether the unit is part of the engine (in `files.f`).
-    pub fn in_engine(&self) -> bool {
-        !matches!(self.applies, Applies::Checker | Applies::Standalone)
+    /// Whether the unit is part of this engine (in `files.f`).
+    pub fn in_engine(&self, ctx: &super::RtlContext) -> bool {
+        match self.applies {
+            Applies::Checker | Applies::Standalone => false,
+            Applies::WeightStationary => ctx.ws.is_some(),
+            _ => true,
+        }
     }
 
     /// Path of the unit's file in the generated tree: `rtl/` for the engine, `formal/` for
-    /// checkers, `standalone/` for units no engine instantiates yet.
-    pub fn path(&self) -> String {
+    /// checkers, `standalone/` for units this engine does not instantiate.
+    pub fn path(&self, ctx: &super::RtlContext) -> String {
         let dir = match self.applies {
             Applies::Checker => "formal",
-            Applies::Standalone => "standalone",
-            _ => "rtl",
+            _ if self.in_engine(ctx) => "rtl",
+            _ => "standalone",
         };
         format!("{dir}/{}", self.file_name())
     }
 
     pub fn present(&self, ctx: &super::RtlContext) -> bool {
         match self.applies {
-            Applies::All | Applies::Checker | Applies::Standalone => true,
+            Applies::All | Applies::Checker | Applies::Standalone | Applies::WeightStationary => {
+                true
+            }
             Applies::Ternary => !ctx.int8,
+            Applies::OutputStationary => ctx.ws.is_none(),
+            Applies::OutputStationaryTernary => ctx.ws.is_none() && !ctx.int8,
             Applies::Ecp5Ccu2c => ctx.ccu2c,
             Applies::Multiplier => !ctx.csd || ctx.int8,
         }

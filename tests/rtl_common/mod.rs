@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// (name, preset, overrides) of every configuration the quality gates cover.
-pub const CONFIGS: [(&str, &str, &[&str]); 12] = [
+pub const CONFIGS: [(&str, &str, &[&str]); 14] = [
     ("tiny", "spikelm-bert-tiny", &[]),
     ("base", "spikelm-bert-base", &[]),
     ("tiny-4x8", "spikelm-bert-tiny", &["array=4x8"]),
@@ -32,6 +32,17 @@ pub const CONFIGS: [(&str, &str, &[&str]); 12] = [
         "tiny-ccu2c",
         "spikelm-bert-tiny",
         &["array.adder=ecp5_ccu2c"],
+    ),
+    // The weight-stationary engine, plain and with CCU2C adders.
+    (
+        "tiny-ws",
+        "spikelm-bert-tiny",
+        &["array.dataflow=weight_stationary"],
+    ),
+    (
+        "base-ws-ccu2c",
+        "spikelm-bert-base",
+        &["array.dataflow=weight_stationary", "array.adder=ecp5_ccu2c"],
     ),
     // The iCE40 fit: no landing registers, long delay lines as block-RAM rings.
     (
