@@ -125,6 +125,18 @@ pub fn auto_lanes(tpr: u32, col_blocks: u32) -> u32 {
     lanes
 }
 
+/// Row blocks per bank of the weight-stationary engine when `array.resident_tokens` is 0: the
+/// fewest whose vectors (R each) fill a weight block's slot (2R + VD cycles,
+/// `perf::cycles::ws_slot`) and divide the sequence's `seq_blocks` row blocks, so a full
+/// sequence has no short bank (the whole sequence if none does).
+pub fn ws_default_blocks(rows: u32, seq_blocks: u32) -> u32 {
+    let slot = 2 * rows + crate::perf::pipeline::WS_VECTOR_DELAY as u32;
+    (slot.div_ceil(rows)..=seq_blocks)
+        .find(|g| seq_blocks % g == 0)
+        .unwrap_or(seq_blocks)
+        .max(1)
+}
+
 /// Largest accumulator width the co-simulation and the .npy outputs (int32) carry.
 const MAX_ACC_BITS: u32 = 32;
 
@@ -180,20 +192,9 @@ impl Derived {
         };
         // Row blocks per spike-buffer bank: the tokens held on chip while a column block of
         // weights serves them all.
-        // Weight-stationary without a choice: the fewest row blocks whose vectors (R each) fill
-        // a weight block's slot (2R + VD cycles, crate::perf::cycles::ws_slot) and divide the
-        // sequence's row blocks, so a full sequence has no short bank (the whole sequence if
-        // none does).
         let ws = a.dataflow == Dataflow::WeightStationary;
-        let seq_blocks = m.seq_len / tokens_per_row_block;
         let blocks_per_bank = match a.resident_tokens {
-            0 if ws => {
-                let slot = 2 * a.rows + crate::perf::pipeline::WS_VECTOR_DELAY as u32;
-                (slot.div_ceil(a.rows)..=seq_blocks)
-                    .find(|g| seq_blocks % g == 0)
-                    .unwrap_or(seq_blocks)
-                    .max(1)
-            }
+            0 if ws => ws_default_blocks(a.rows, m.seq_len / tokens_per_row_block),
             n => (n / tokens_per_row_block).max(1),
         };
         // Entries of a row block in the buffer's address space: for the weight-stationary

@@ -270,6 +270,13 @@ impl Config {
     /// blocks, at most the sequence), so both engines get the same weight reuse.
     pub fn int8_twin(&self) -> Config {
         let mut c = self.clone();
+        if c.array.dataflow == Dataflow::WeightStationary && c.array.resident_tokens == 0 {
+            // The tokens the weight-stationary engine holds by default (ternary row blocks of
+            // rows / T tokens).
+            let tpr = (c.array.rows / c.model.time_steps.max(1)).max(1);
+            let blocks = derived::ws_default_blocks(c.array.rows, c.model.seq_len / tpr);
+            c.array.resident_tokens = blocks * tpr;
+        }
         c.array.pe = PeKind::Int8Mac;
         c.array.adder = AdderKind::Plain;
         c.array.dataflow = Dataflow::OutputStationary;

@@ -233,3 +233,14 @@ fn weight_stationary_needs_ternary_pes_and_power_of_two_rows() {
     let plain = Params::preset_with("spikelm-bert-tiny", &[]).expect("valid");
     assert_eq!(os.derived.config_hash, plain.derived.config_hash);
 }
+
+#[test]
+fn the_int8_twin_of_a_weight_stationary_engine_holds_as_many_tokens() {
+    let p = Params::preset_with("spikelm-bert-base", &["array.dataflow=weight_stationary"])
+        .expect("valid");
+    let ternary_tokens = p.derived.blocks_per_bank * p.derived.tokens_per_row_block;
+    assert_eq!(ternary_tokens, 16);
+    let twin = p.config.int8_twin();
+    assert_eq!(twin.array.dataflow, Dataflow::OutputStationary);
+    assert_eq!(twin.array.resident_tokens, ternary_tokens);
+}

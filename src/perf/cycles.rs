@@ -22,9 +22,10 @@
 //! ```
 //!
 //! The weight-stationary engine (`array.dataflow = weight_stationary`) has the same bank
-//! recurrence with its own compute: the bank's first weight block loads (R cycles), then per
-//! column block ⌈Din / R⌉ slots of [`ws_slot`] cycles, each issuing the bank's M = n_b·R vectors
-//! while the next block loads, so `K_b = R + NCB·⌈Din / R⌉·P_b`; `free[b]` is the last slot's
+//! recurrence with its own compute: the bank's first weight block loads (R cycles, and one
+//! for the registered end of the loads), then per column block ⌈Din / R⌉ slots of [`ws_slot`]
+//! cycles, each issuing the bank's M = n_b·R vectors while the next block loads, so
+//! `K_b = R + 1 + NCB·⌈Din / R⌉·P_b`; `free[b]` is the last slot's
 //! last cycle, and the run ends with the last vector (issued `P − M` cycles before it) through
 //! [`pipeline::ws_issue_to_drain`] and D.
 
@@ -65,15 +66,16 @@ pub struct LayerSchedule {
 }
 
 /// Weight-stationary engine: cycles of one weight-block slot with `vectors` vectors, max(M,
-/// 2R + VD): the next block's R rows load from slot cycle R + VD (the array's beat contract
-/// counts from this block's first vector, which reaches the array VD =
+/// 2R + VD) + 1: the next block's R rows load from slot cycle R + VD (the array's beat
+/// contract counts from this block's first vector, which reaches the array VD =
 /// [`pipeline::WS_VECTOR_DELAY`] cycles after its issue) and end before the next slot; the
-/// column accumulators' visit gap is shorter.
+/// column accumulators' visit gap is shorter; and the slot's end is registered (+ 1).
 pub fn ws_slot(params: &Params, vectors: u64) -> u64 {
     let r = params.array().rows as u64;
     vectors
         .max(2 * r + pipeline::WS_VECTOR_DELAY)
         .max(crate::units::col_acc::VISIT_GAP as u64)
+        + 1
 }
 
 /// TOKENS as the engine's register stores it: 0 or more than seq_len means seq_len.
@@ -107,7 +109,7 @@ pub fn layer_schedule(params: &Params, layer: LayerKind, tokens: u32) -> LayerSc
     let weight_blocks = din.div_ceil(r);
     let compute = |n: u64| {
         if ws {
-            r + ncb * weight_blocks * ws_slot(params, n * r)
+            r + 1 + ncb * weight_blocks * ws_slot(params, n * r)
         } else {
             ncb * n * (din + pipe + r)
         }
@@ -285,12 +287,12 @@ mod tests {
     fn weight_stationary_base_keeps_the_array_busy_and_beats_output_stationary() {
         let ws = params("spikelm-bert-base", &["array.dataflow=weight_stationary"]);
         let os = params("spikelm-bert-base", &[]);
-        // 16 x 16: slots of 2R + VD = 38 cycles need 3 row blocks (48 vectors) per bank; 4
+        // 16 x 16: slots of 2R + VD = 39 cycles need 3 row blocks (48 vectors) per bank; 4
         // divide the sequence's 32.
         assert_eq!(ws.derived.blocks_per_bank, 4);
-        assert_eq!(ws_slot(&ws, 64), 64);
+        assert_eq!(ws_slot(&ws, 64), 65);
         // The four sites together: the first bank's encoding (4 row blocks, not 1) is the
-        // weight-stationary engine's only extra, and FFN out (Din 3072) nearly pays it.
+        // weight-stationary engine's extra beside a cycle per slot for its registered end.
         let total = |p: &Params| -> u64 {
             LayerKind::ALL
                 .iter()
@@ -300,7 +302,7 @@ mod tests {
         assert!(total(&ws) < total(&os));
         for kind in LayerKind::ALL {
             let s = layer_schedule(&ws, kind, 128);
-            assert!(s.utilisation >= 0.98, "{kind:?}: {s:?}");
+            assert!(s.utilisation >= 0.97, "{kind:?}: {s:?}");
             // Every vector of a bank passes every weight block of every column block.
             assert_eq!(
                 s.array_busy,
@@ -313,13 +315,16 @@ mod tests {
     fn weight_stationary_closed_form_when_encoding_hides() {
         let p = params("spikelm-bert-tiny", &["array.dataflow=weight_stationary"]);
         let r = p.array().rows as u64;
-        // 8 x 8: 3 row blocks fill a slot of 22 cycles; 4 divide the sequence's 64.
+        // 8 x 8: 3 row blocks fill a slot of 23 cycles; 4 divide the sequence's 64.
         let m = 4 * r;
         for kind in LayerKind::ALL {
             let s = layer_schedule(&p, kind, 128);
             assert_eq!(s.banks, 16);
             let kb = (s.din as u64).div_ceil(r);
-            assert_eq!(s.compute_per_bank, r + s.col_blocks * kb * ws_slot(&p, m));
+            assert_eq!(
+                s.compute_per_bank,
+                r + 1 + s.col_blocks * kb * ws_slot(&p, m)
+            );
             let closed = pipeline::START_STAGES
                 + s.encode_per_bank
                 + pipeline::encoder_latency(&p)

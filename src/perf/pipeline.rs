@@ -97,12 +97,13 @@ pub fn out_fifo_depth(params: &Params) -> u32 {
 
 /// Weight-stationary engine: cycles from a vector's issue to its spikes at the array: the
 /// read request's register on its way to the buffer, the buffer read
-/// ([`SBUF_READ_LATENCY`]) and the register of each lane's code select.
-pub const WS_VECTOR_DELAY: u64 = 1 + SBUF_READ_LATENCY + 1;
+/// ([`SBUF_READ_LATENCY`]), a second register of the words on their way to the array, and
+/// the register of each lane's code select.
+pub const WS_VECTOR_DELAY: u64 = 1 + SBUF_READ_LATENCY + 2;
 
-/// Weight-stationary engine: the register stage between the array's column sums and the
+/// Weight-stationary engine: the register stages between the array's column sums and the
 /// column accumulators' block RAMs, which sit apart (`spikelm_engine`).
-pub const WS_ACC_LINK: u64 = 1;
+pub const WS_ACC_LINK: u64 = 2;
 
 /// Weight-stationary engine: cycles from a vector's issue to the drain beat of its sums (the
 /// beat the output stage's scale read and bias delay count from, [`DRAIN_DELAY`] before its

@@ -497,8 +497,10 @@ module spikelm_controller #(
     reg [4:0]      state_d;
     // Run constants, registered from the LAYER and TOKENS registers while idle and at the go.
     reg [DINW-1:0] kbm1_idle_q;  // (Din - 1) / R: the last weight block's index
+    reg [RB-1:0]   tailm1_idle_q;
     reg [R-1:0]    tmask_idle_q; // lanes of the last weight block below Din
     reg [DINW-1:0] kbm1_q;
+    reg [RB-1:0]   tailm1_q;     // (Din - 1) % R: the last weight block's last row
     reg            kb1_q;        // one weight block per column block
     reg            ld1_q;        // at most two: slot 0 loads a column block's last block
     reg [R-1:0]    tmask_q;
@@ -519,9 +521,11 @@ module spikelm_controller #(
     endgenerate
     always @(posedge clk) begin
         kbm1_idle_q <= din_m1 >> RB;
+        tailm1_idle_q <= din_m1[RB-1:0];
         bl_idle_q <= $signed({2'b00, tok_up >> TPRB});
         if (c_go) begin
             kbm1_q    <= kbm1_idle_q;
+            tailm1_q  <= tailm1_idle_q;
             kb1_q     <= (kbm1_idle_q == {DINW{1'b0}});
             ld1_q     <= (kbm1_idle_q <= { {(DINW-1){1'b0}}, 1'b1});
             tmask_q   <= tmask_idle_q;
@@ -559,7 +563,8 @@ module spikelm_controller #(
     reg            c_kgo_q;      // the slot's first vector has been issued
     reg [RB-1:0]   c_j_q;        // the row loaded next
     reg            c_jlast_q;    // c_j_q == R - 1
-    reg [R-1:0]    c_jmask_q;    // tail_mask from row c_j_q on (bit 0: that row is below Din)
+    reg [RB-1:0]   c_jn_q;       // rows below Din in the block being loaded, after row c_j_q
+    reg            c_jreal_q;    // row c_j_q is below Din (its weights come from the stream)
 
     // Output credit: rows issued for the output stage (last-block vectors) and not yet
     // accepted on the output stream, a thermometer code (bit k = more than k rows).
@@ -573,15 +578,26 @@ module spikelm_controller #(
     wire act      = state_q[I_PRE] | state_q[I_RUN];
     wire run      = state_q[I_RUN];
     wire ld_win   = act & c_win_q & c_next_q;            // PRE: both set in WAITB
-    wire ld_real  = ~c_ld_last_q | c_jmask_q[0];         // the row loaded next is below Din
+    wire ld_real  = c_jreal_q;                           // the row loaded next is below Din
     wire load     = ld_win & (~ld_real | wgt_valid);
     wire load_end = load & c_jlast_q;
     wire credit   = ~(c_kb_last_q & occ_q[FD-1]);
     wire issue    = run & c_vmore_q & credit;
     wire k_inc    = run & (c_kgo_q | issue) & ~c_kend_q; // the slot's cycles, from its first vector
-    wire slot_end = run & c_kend_q & (~c_vmore_q | (c_vend_q & credit)) & (c_ldone_q | load_end);
+    // The slot's end is registered (one cycle more per slot, perf::cycles::ws_slot): its
+    // conditions are a few LUTs deep and it enables every slot register and the state.
+    reg  c_send_q;
+    wire slot_done = run & ~c_send_q & c_kend_q & (~c_vmore_q | (c_vend_q & credit))
+                   & (c_ldone_q | load_end);
+    wire slot_end = c_send_q;
     wire bank_end = slot_end & ~c_next_q;
-    wire slot_go  = (state_q[I_PRE] & load_end) | (slot_end & c_next_q);
+    // The first block's loads end PRE a cycle later, registered like a slot's end.
+    reg  c_pre_end_q;
+    wire slot_go  = c_pre_end_q | (slot_end & c_next_q);
+    // Whether the block a new slot loads (the one after the slot's own) is its column block's
+    // last: after slot 0 (from PRE) or a column block's last, block 1 of the column block.
+    wire ld_last_n = (state_q[I_PRE] | c_kb_last_q) ? ld1_q
+                   : (c_ld_last_q ? kb1_q : (c_kb_q + KB_TWO == kbm1_q));
     assign cmp_bank_end = bank_end;
     assign c_bflip      = 1'b0;  // c_bank_q flips with cmp_bank_end itself
 
@@ -604,7 +620,7 @@ module spikelm_controller #(
             (* parallel_case *)
             case (1'b1)
                 state_q[I_WAITB]: if (c_full_q) state_d = S_PRE;
-                state_q[I_PRE]:   if (load_end) state_d = S_RUN;
+                state_q[I_PRE]:   if (c_pre_end_q) state_d = S_RUN;
                 state_q[I_RUN]:   if (bank_end) state_d = c_runlast_q ? S_FLUSH : S_WAITB;
                 state_q[I_FLUSH]: if (out_done) state_d = S_IDLE;
                 default:          state_d = S_IDLE;
@@ -613,8 +629,10 @@ module spikelm_controller #(
     end
 
     always @(posedge clk) begin
-        state_q <= state_d;
-        occ_q   <= rst ? {FD{1'b0}} : occ_d;
+        state_q  <= state_d;
+        occ_q    <= rst ? {FD{1'b0}} : occ_d;
+        c_send_q <= ~c_idle & slot_done;
+        c_pre_end_q <= ~c_idle & state_q[I_PRE] & load_end;
         if (c_idle) begin
             bl_left_q   <= bl_idle_q;
             c_bank_q    <= 1'b0;
@@ -633,7 +651,8 @@ module spikelm_controller #(
                 c_ld_last_q <= kb1_q;
                 c_j_q       <= {RB{1'b0}};
                 c_jlast_q   <= 1'b0;  // R >= 2
-                c_jmask_q   <= tmask_q;
+                c_jn_q      <= kb1_q ? tailm1_q : J_LAST;
+                c_jreal_q   <= 1'b1;  // Din >= 1
                 c_kb_q      <= {DINW{1'b0}};
                 c_kb_last_q <= kb1_q;
                 c_cb_q      <= {NCBW{1'b0}};
@@ -646,11 +665,11 @@ module spikelm_controller #(
             if (load) begin
                 c_j_q     <= c_j_q + 1'b1;
                 c_jlast_q <= (c_j_q + 1'b1 == J_LAST);
-                c_jmask_q <= {1'b0, c_jmask_q[R-1:1]};
+                c_jn_q    <= c_jn_q - 1'b1;
+                c_jreal_q <= c_jreal_q & (c_jn_q != {RB{1'b0}});
                 if (load_end) begin
                     c_win_q   <= 1'b0;
                     c_ldone_q <= 1'b1;
-                    c_jmask_q <= tmask_q;
                 end
             end
             if (k_inc) begin
@@ -678,11 +697,14 @@ module spikelm_controller #(
                 c_m_q     <= {CAAB{1'b0}};
                 c_vmore_q <= 1'b1;
                 c_vend_q  <= 1'b0;  // M >= R >= 2
+                // The next block to load: its rows below Din.
+                c_ld_last_q <= ld_last_n;
+                c_jn_q      <= ld_last_n ? tailm1_q : J_LAST;
+                c_jreal_q   <= 1'b1;
             end
-            if (state_q[I_PRE] & load_end) begin
+            if (c_pre_end_q) begin
                 // Slot 0 of the bank: column block 0, weight block 0 (set in WAITB).
                 c_h_q       <= c_hslot_q;
-                c_ld_last_q <= ld1_q;
                 c_next_q    <= ~(kb1_q & ncb_is1_q);
                 c_ldone_q   <= kb1_q & ncb_is1_q;
             end
@@ -695,14 +717,12 @@ module spikelm_controller #(
                     c_cb_last_q <= (c_cb_q == ncb_m2_q);
                     c_hslot_q   <= c_bank_q ? H_BANK1 : {HB{1'b0}};
                     c_h_q       <= c_bank_q ? H_BANK1 : {HB{1'b0}};
-                    c_ld_last_q <= ld1_q;
                     c_next_q    <= ~(c_ld_last_q & (c_cb_q == ncb_m2_q));
                     c_ldone_q   <= c_ld_last_q & (c_cb_q == ncb_m2_q);
                 end else begin
                     c_kb_q      <= c_kb_q + 1'b1;
                     c_hslot_q   <= c_hslot_q + 1'b1;
                     c_h_q       <= c_hslot_q + 1'b1;
-                    c_ld_last_q <= c_ld_last_q ? kb1_q : (c_kb_q + KB_TWO == kbm1_q);
                     c_next_q    <= ~(c_ld_last_q & c_cb_last_q);
                     c_ldone_q   <= c_ld_last_q & c_cb_last_q;
                 end
@@ -716,7 +736,7 @@ module spikelm_controller #(
 
     reg c_first_q;  // the slot's weight block is its column block's first
     always @(posedge clk) begin
-        if (c_idle | (state_q[I_PRE] & load_end)) begin
+        if (c_idle | c_pre_end_q) begin
             c_first_q <= 1'b1;
         end else if (slot_end) begin
             c_first_q <= c_kb_last_q;

@@ -280,7 +280,7 @@ module spikelm_engine (
     localparam integer VTW = 4 + `SPIKELM_BIAS_AB + `SPIKELM_WS_CA_AB;  // swap, first, last, end, cb, m
     wire                          vr_valid;
     wire [VTW-1:0]                vr_tag;
-    spikelm_delay #(.W(1 + VTW), .N(`SPIKELM_SB_RL + 1), .RESET(1)) u_vec_tag (
+    spikelm_delay #(.W(1 + VTW), .N(`SPIKELM_SB_RL + 2), .RESET(1)) u_vec_tag (
         .clk(clk), .rst(rst),
         .in({red_step, vec_swap, vec_first, vec_last, vec_end, vec_cb, vec_m}),
         .out({vr_valid, vr_tag})
@@ -293,10 +293,16 @@ module spikelm_engine (
         vx_valid_q <= vr_valid & ~rst;
         vx_tag_q   <= vr_tag;
     end
+    // The words registered once more on their way to the select (the landing register stays
+    // beside its block RAMs, this one beside the array).
+    reg  [`SPIKELM_R*WDW-1:0]     lane_words_q;
+    always @(posedge clk) begin
+        lane_words_q <= lane_words;
+    end
     genvar lane;
     generate
         for (lane = 0; lane < `SPIKELM_R; lane = lane + 1) begin : g_lane
-            wire [WDW-1:0] word = lane_words[lane*WDW +: WDW];
+            wire [WDW-1:0] word = lane_words_q[lane*WDW +: WDW];
             wire [1:0]     code = word[vr_tag[`SPIKELM_WS_PTB-1:0]*2 +: 2];
             wire           on   = ~vr_last | tail_mask[lane];
             always @(posedge clk) begin
@@ -329,14 +335,20 @@ module spikelm_engine (
         .w_load(w_load_a), .in_w(w_a),
         .out_valid(a_valid), .out_tag(a_tag), .out_ps(a_ps)
     );
-    // The sums and their tag, registered between the array and the column accumulators
+    // The sums and their tag, registered twice between the array and the column accumulators
     // (perf::pipeline::WS_ACC_LINK): the array's output row and the accumulators' block RAMs
-    // sit apart, and the read address went straight from one to the other.
+    // sit apart (one register was not enough for the read address's route).
     wire                                   l_valid;
     wire [ATW-1:0]                         l_tag;
     wire [`SPIKELM_C*`SPIKELM_WS_PSW-1:0]  l_ps;
-    spikelm_rep_reg #(.W(1 + ATW + `SPIKELM_C*`SPIKELM_WS_PSW)) u_acc_link (
-        .clk(clk), .d({a_valid & ~rst, a_tag, a_ps}), .q({l_valid, l_tag, l_ps})
+    wire                                   m_valid;
+    wire [ATW-1:0]                         m_tag;
+    wire [`SPIKELM_C*`SPIKELM_WS_PSW-1:0]  m_ps;
+    spikelm_rep_reg #(.W(1 + ATW + `SPIKELM_C*`SPIKELM_WS_PSW)) u_acc_link0 (
+        .clk(clk), .d({a_valid & ~rst, a_tag, a_ps}), .q({m_valid, m_tag, m_ps})
+    );
+    spikelm_rep_reg #(.W(1 + ATW + `SPIKELM_C*`SPIKELM_WS_PSW)) u_acc_link1 (
+        .clk(clk), .d({m_valid & ~rst, m_tag, m_ps}), .q({l_valid, l_tag, l_ps})
     );
     wire                              a_first = l_tag[ATW-1];
     wire                              a_last  = l_tag[ATW-2];
