@@ -126,11 +126,11 @@ pub fn auto_lanes(tpr: u32, col_blocks: u32) -> u32 {
 }
 
 /// Row blocks per bank of the weight-stationary engine when `array.resident_tokens` is 0: the
-/// fewest whose vectors (R each) fill a weight block's slot (2R + VD cycles,
-/// `perf::cycles::ws_slot`) and divide the sequence's `seq_blocks` row blocks, so a full
+/// fewest whose vectors (R each) fill a weight block's slot
+/// (`perf::pipeline::ws_min_slot`) and divide the sequence's `seq_blocks` row blocks, so a full
 /// sequence has no short bank (the whole sequence if none does).
 pub fn ws_default_blocks(rows: u32, seq_blocks: u32) -> u32 {
-    let slot = 2 * rows + crate::perf::pipeline::WS_VECTOR_DELAY as u32;
+    let slot = crate::perf::pipeline::ws_min_slot(rows as u64) as u32;
     (slot.div_ceil(rows)..=seq_blocks)
         .find(|g| seq_blocks % g == 0)
         .unwrap_or(seq_blocks)

@@ -73,7 +73,7 @@ pub struct LayerSchedule {
 pub fn ws_slot(params: &Params, vectors: u64) -> u64 {
     let r = params.array().rows as u64;
     vectors
-        .max(2 * r + pipeline::WS_VECTOR_DELAY)
+        .max(pipeline::ws_min_slot(r))
         .max(crate::units::col_acc::VISIT_GAP as u64)
         + 1
 }

@@ -101,6 +101,13 @@ pub fn out_fifo_depth(params: &Params) -> u32 {
 /// the register of each lane's code select.
 pub const WS_VECTOR_DELAY: u64 = 1 + SBUF_READ_LATENCY + 2;
 
+/// Weight-stationary engine: the fewest cycles between two weight blocks' first vectors on an
+/// array of `rows` rows: the next block's R loads start R cycles after this block's first
+/// vector reaches the array ([`WS_VECTOR_DELAY`] after its issue) and end before the next's.
+pub fn ws_min_slot(rows: u64) -> u64 {
+    2 * rows + WS_VECTOR_DELAY
+}
+
 /// Weight-stationary engine: the register stages between the array's column sums and the
 /// column accumulators' block RAMs, which sit apart (`spikelm_engine`).
 pub const WS_ACC_LINK: u64 = 2;

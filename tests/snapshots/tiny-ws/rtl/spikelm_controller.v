@@ -454,8 +454,8 @@ module spikelm_controller #(
 
     // ---- Compute process (weight-stationary) ----
     // For each full bank, for each column block, for each weight block of R inputs (KB =
-    // ceil(Din / R) per column block): a slot of P = max(M, 2R + VD) cycles (perf::cycles::
-    // ws_slot), M = the bank's vectors (R per row block, a vector = one (token, t) row), in
+    // ceil(Din / R) per column block): a slot of P = max(M, 2R + VD) cycles, and one for its
+    // registered end (perf::cycles::ws_slot), M = the bank's vectors (R per row block, a vector = one (token, t) row), in
     // which vector k is issued at slot cycle k (its buffer read; it reaches the array VD
     // cycles later, with its spikes) and the next block's R weight rows are loaded at slot
     // cycles R + VD .. 2R + VD - 1 (spikelm_ws_array's beat contract at its ports: at least R
@@ -748,7 +748,7 @@ module spikelm_controller #(
     assign red_step  = issue;
     assign red_addr  = {c_h_q, c_m_q[RB-1:PTB]};
     assign vec_m     = c_m_q;
-    assign vec_swap  = (k_q == {KW{1'b0}});
+    assign vec_swap  = ~c_kgo_q;  // the slot's first vector
     assign vec_first = c_first_q;
     assign vec_last  = c_kb_last_q;
     assign vec_cb    = c_cb_q[BAB-1:0];

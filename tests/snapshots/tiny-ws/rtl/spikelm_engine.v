@@ -280,7 +280,7 @@ module spikelm_engine (
     localparam integer VTW = 4 + `SPIKELM_BIAS_AB + `SPIKELM_WS_CA_AB;  // swap, first, last, end, cb, m
     wire                          vr_valid;
     wire [VTW-1:0]                vr_tag;
-    spikelm_delay #(.W(1 + VTW), .N(`SPIKELM_SB_RL + 2), .RESET(1)) u_vec_tag (
+    spikelm_delay #(.W(1 + VTW), .N(`SPIKELM_WS_VEC_DELAY - 1), .RESET(1)) u_vec_tag (
         .clk(clk), .rst(rst),
         .in({red_step, vec_swap, vec_first, vec_last, vec_end, vec_cb, vec_m}),
         .out({vr_valid, vr_tag})
