@@ -97,3 +97,14 @@ fn one_and_two_time_steps() {
         check(&format!("ws-t{t}"), &p, None);
     }
 }
+
+/// Eight encoder lanes at T = 4 on 32 rows: a lane's word is 32 codes, two sub-words of 16
+/// (two block RAMs, each with its own first select stage), so the code's place picks a code in
+/// both sub-words and then one of them.
+#[test]
+fn two_sub_words_per_lane() {
+    let p = ws(&["model.seq_len=32", "array=32x8", "array.encoder_lanes=8"]);
+    let ctx = spikelm_hw::rtl::RtlContext::new(&p).expect("context");
+    assert_eq!(ctx.ws.map(|w| w.subb), Some(1));
+    check("ws-sub-words", &p, None);
+}

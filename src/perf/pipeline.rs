@@ -49,16 +49,27 @@ pub const NEURON_CMP_LATENCY: u64 = 2;
 /// Extra cycles between consuming the activation beat of a row block's last code and that
 /// block's bank being marked full, compared with a buffer written in the consuming cycle: the
 /// input register, the launch register, the unrolled neuron (U_0 takes 1 cycle and q_0
-/// [`NEURON_CMP_LATENCY`] more, every further time step [`neuron_step`]) and the buffer write.
+/// [`NEURON_CMP_LATENCY`] more, every further time step [`neuron_step`]) and the buffer write;
+/// in the weight-stationary engine the write's link register ([`WS_WRITE_LINK`]) too.
 /// 0 for int8_mac, which writes as it consumes.
 pub fn encoder_latency(params: &Params) -> u64 {
     match params.array().pe {
         PeKind::Ternary => {
-            3 + NEURON_CMP_LATENCY + (params.model().time_steps as u64 - 1) * neuron_step(params)
+            let link = match params.array().dataflow {
+                Dataflow::WeightStationary => WS_WRITE_LINK,
+                Dataflow::OutputStationary => 0,
+            };
+            3 + NEURON_CMP_LATENCY
+                + (params.model().time_steps as u64 - 1) * neuron_step(params)
+                + link
         }
         PeKind::Int8Mac => 0,
     }
 }
+
+/// Weight-stationary engine: the spike buffer's write passes one link register between the
+/// encoder and the buffer's lanes, and the bank's full flag with it.
+pub const WS_WRITE_LINK: u64 = 1;
 
 /// Register stages a register-bus transaction passes in `spikelm_csr` before it acts: the
 /// address decode ends in a strobe (write) or select (read) register, so no run register's
@@ -84,21 +95,22 @@ pub const OUT_FIFO_DEPTH: u32 = 16;
 /// Entries of the output stage's FIFO of this configuration: [`OUT_FIFO_DEPTH`], or for the
 /// weight-stationary engine, whose rows claim their slot when their vector is issued, that
 /// plus the cycles from the issue to the drain beat's place ([`ws_issue_to_drain`] less the
-/// drain's own [`DRAIN_DELAY`]), rounded up to a power of 2.
+/// drain's own [`DRAIN_DELAY`]) and the entry the controller's registered credit leaves
+/// unused, rounded up to a power of 2.
 pub fn out_fifo_depth(params: &Params) -> u32 {
     match params.array().dataflow {
         Dataflow::OutputStationary => OUT_FIFO_DEPTH,
         Dataflow::WeightStationary => {
-            (OUT_FIFO_DEPTH as u64 + ws_issue_to_drain(params) + DRAIN_DELAY).next_power_of_two()
-                as u32
+            (OUT_FIFO_DEPTH as u64 + ws_issue_to_drain(params) + DRAIN_DELAY + 1)
+                .next_power_of_two() as u32
         }
     }
 }
 
 /// Weight-stationary engine: cycles from a vector's issue to its spikes at the array: the
 /// read request's register on its way to the buffer, the buffer read
-/// ([`SBUF_READ_LATENCY`]), a second register of the words on their way to the array, and
-/// the register of each lane's code select.
+/// ([`SBUF_READ_LATENCY`]) and the two registered stages of each lane's code select (a code
+/// of each sub-word beside its block RAM, then the sub-word beside the array).
 pub const WS_VECTOR_DELAY: u64 = 1 + SBUF_READ_LATENCY + 2;
 
 /// Weight-stationary engine: the fewest cycles between two weight blocks' first vectors on an

@@ -138,6 +138,10 @@ pub struct WsContext {
     pub grb: u32,
     /// Bits of a code's place in a buffer word (PL · T codes, a power of two).
     pub ptb: u32,
+    /// log2 of the sub-words of a lane's word: a sub-word is at most
+    /// [`WS_SUBWORD_CODES`] codes, one block RAM wide, with its own landing register and
+    /// first select stage beside it.
+    pub subb: u32,
     /// Words per lane (both banks) and their address bits.
     pub words: u32,
     pub wab: u32,
@@ -153,6 +157,10 @@ pub struct WsContext {
     pub drain_lat: u32,
 }
 
+/// Codes in one sub-word of the weight-stationary spike buffer: 32 bits, the widest power of
+/// two of 2-bit codes that one ECP5 DP16KD port (36 bits) reads in one access.
+pub const WS_SUBWORD_CODES: u32 = 16;
+
 impl WsContext {
     fn new(p: &Params) -> Self {
         let (a, d) = (p.array(), &p.derived);
@@ -161,11 +169,13 @@ impl WsContext {
         // Exact logarithms (powers of two, config::validate), 0 for one group.
         let grb = (d.tokens_per_row_block / d.encoder_lanes).trailing_zeros();
         let ca_depth = d.blocks_per_bank * a.rows;
+        let ptb = (d.encoder_lanes * p.model().time_steps).trailing_zeros();
         WsContext {
             sb_block,
             tprb: d.tokens_per_row_block.trailing_zeros(),
             grb,
-            ptb: (d.encoder_lanes * p.model().time_steps).trailing_zeros(),
+            ptb,
+            subb: ptb.saturating_sub(WS_SUBWORD_CODES.trailing_zeros()),
             words: (2 * d.blocks_per_bank * (sb_block / a.rows)) << grb,
             wab: d.spike_addr_bits - rb + grb,
             psw: crate::units::ws_array::ps_bits(a.rows as usize - 1, p.format().weight_bits),
@@ -501,6 +511,11 @@ impl RtlContext {
                 ),
                 ("WS_GRB", n(w.grb), "weight-stationary: token group bits"),
                 ("WS_PTB", n(w.ptb), "weight-stationary: code place bits"),
+                (
+                    "WS_SUBB",
+                    n(w.subb),
+                    "weight-stationary: log2 sub-words (block RAMs) per lane word",
+                ),
                 (
                     "WS_WORDS",
                     n(w.words),

@@ -1,7 +1,6 @@
 //! Column accumulators of the weight-stationary array (`spikelm_col_acc`): per vector, the C
 //! sums over a reduction's weight blocks, one block's partial sums (the array's output) per
-//! visit, in one block-RAM word per vector, read, added and written back. Not yet in the
-//! engine.
+//! visit, in one block-RAM word per vector and column, read, added and written back.
 //!
 //! Reference: [`reduce`]; unit test `tests.rs` (Icarus, the plain memory and the DP16KD form).
 
@@ -9,11 +8,12 @@
 mod tests;
 
 /// Cycles from a visit (its partial sums in) to the sums of a last block out.
-pub const LATENCY: usize = 4;
+pub const LATENCY: usize = 6;
 
 /// Cycles between two visits of one vector, at least: its write-back must land before the
-/// next visit reads it (the memory's two-cycle read, the landing register, the add, the write).
-pub const VISIT_GAP: usize = 5;
+/// next visit reads it (the read's request copy, the memory's two-cycle read, two landing
+/// registers, the add, the write's link register).
+pub const VISIT_GAP: usize = 7;
 
 /// The sums over a reduction of one vector: the partial sums of each block, column by column.
 pub fn reduce(blocks: &[Vec<i64>]) -> Vec<i64> {

@@ -39,11 +39,13 @@
 // register per row, which takes the long route from the block RAM towards the array). A bank
 // is marked full with its last write request and read at the earliest 2 cycles later, so its
 // read copy follows the write.
-// Outside a read the landing register holds 0 (for spikes: no spike, so a ternary PE needs no
-// step flag of its own): each read copy carries the read through two more registers beside its
-// rows, and the landing registers take it as their synchronous clear (a flip-flop's own reset,
-// no LUT in the data path). A reset drops the reads in flight: each of those registers is
-// cleared by rst, and so is the landing register in rst's own cycle.
+// With CLR = 1, outside a read the landing register holds 0 (for spikes: no spike, so a
+// ternary PE needs no step flag of its own): each read copy carries the read through two more
+// registers beside its rows, and the landing registers take it as their synchronous clear (a
+// flip-flop's own reset, no LUT in the data path). A reset drops the reads in flight: each of
+// those registers is cleared by rst, and so is the landing register in rst's own cycle. With
+// CLR = 0 (a reader that tracks its own valid reads) the landing register takes the RAM's
+// output every cycle: no shared clear net ties it to its copy.
 module spikelm_sbuf #(
     parameter integer R     = 8,    // array rows
     parameter integer G     = 4,    // rows per write (row group)
@@ -52,7 +54,8 @@ module spikelm_sbuf #(
     parameter integer DEPTH = 256,  // entries per row (both banks)
     parameter integer AB    = 8,    // address bits
     parameter integer RT    = 4,    // rows per copy of the read request
-    parameter integer RL    = 4     // read latency, re to rdata: must be 4 (the structure above)
+    parameter integer RL    = 4,    // read latency, re to rdata: must be 4 (the structure above)
+    parameter integer CLR   = 1     // 1: the landing register holds 0 outside a read; 0: not
 ) (
     input  wire            clk,
     input  wire            rst,
@@ -65,9 +68,9 @@ module spikelm_sbuf #(
     output wire [R*DW-1:0] rdata
 );
     generate
-        if (G < 1 || R % G != 0 || (1 << GB) < R / G || RT < 1 || RL != 4) begin : g_bad_param
+        if (G < 1 || R % G != 0 || (1 << GB) < R / G || RT < 1 || RL != 4 || CLR < 0 || CLR > 1) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_sbuf: needs R a multiple of G, 2^GB >= R / G, RT >= 1 and RL = 4");
+                $display("ERROR: spikelm_sbuf: needs R a multiple of G, 2^GB >= R / G, RT >= 1, RL = 4 and CLR 0 or 1");
                 $finish;
             end
         end
@@ -115,9 +118,9 @@ module spikelm_sbuf #(
                 .raddr(rd[AB-1:0]),
                 .rdata(mem_q)
             );
-            reg [DW-1:0] land_q;  // the landing register: the read word, or 0
+            reg [DW-1:0] land_q;  // the landing register: the read word, or 0 (CLR = 1)
             always @(posedge clk) begin
-                if (land_clr[r / RT]) begin
+                if (CLR != 0 && land_clr[r / RT]) begin
                     land_q <= {DW{1'b0}};
                 end else begin
                     land_q <= mem_q;

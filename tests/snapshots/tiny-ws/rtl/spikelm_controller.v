@@ -473,18 +473,30 @@ module spikelm_controller #(
     localparam integer HB    = SBAB - RB;                  // bits of a word's block part
     localparam integer KBMAX = MAXDIN / R;                 // weight blocks per row block entry
     localparam integer BANKH = G * KBMAX;                  // bank 1's first block part
-    localparam integer KWIN_I = WIN0 - 1;
     localparam integer KMIN_I = PMIN - 1;
     localparam integer RM1_I  = R - 1;
     localparam integer GM1_I  = G - 1;
     localparam integer TPRM1_I = TPR - 1;
-    localparam [KW-1:0]   K_WIN   = KWIN_I[KW-1:0];
+    localparam integer KWINM1_I = WIN0 - 2;
+    localparam integer KMINM1_I = PMIN - 2;
+    localparam integer RM2_I  = R - 2;
+    localparam [KW-1:0]   K_WINM1 = KWINM1_I[KW-1:0];
     localparam [KW-1:0]   K_MIN   = KMIN_I[KW-1:0];
+    localparam [KW-1:0]   K_MINM1 = KMINM1_I[KW-1:0];
+    localparam [RB-1:0]   J_LASTM1 = RM2_I[RB-1:0];
     localparam [HB-1:0]   H_BLK   = KBMAX[HB-1:0];
     localparam [HB-1:0]   H_BANK1 = BANKH[HB-1:0];
     localparam [RB-1:0]   J_LAST  = RM1_I[RB-1:0];
     localparam [GW-1:0]   G_M1    = GM1_I[GW-1:0];
     localparam signed [TOKW+2:0] G_S = G[TOKW+2:0];
+    localparam integer    G2_I    = 2 * G;
+    localparam integer    GP1_I   = G + 1;
+    localparam signed [TOKW+2:0] G_S2 = G2_I[TOKW+2:0];  // bl_left_q - G > G
+    localparam [GW-1:0]   G_P1    = GP1_I[GW-1:0];       // (bl_left_q - G) - 1, low bits
+    localparam integer    BANKH1_I = BANKH + 1;
+    localparam [HB-1:0]   H_BANK1P1 = BANKH1_I[HB-1:0];
+    localparam integer    ONE_I   = 1;
+    localparam [HB-1:0]   H_ONE   = ONE_I[HB-1:0];
     localparam [TOKW:0]   TPR_M1  = TPRM1_I[TOKW:0];
     localparam [DINW-1:0] KB_TWO  = 2;
 
@@ -534,13 +546,20 @@ module spikelm_controller #(
 
     // The bank's vectors and slot length, set while waiting for it (WAITB lasts a cycle at
     // least), from the row blocks left.
-    reg [CAAB-1:0] c_mlast_q;    // M - 1
-    reg [KW-1:0]   c_pend_q;     // P - 1
+    // M - 2 and P - 2: the flags below compare the counts before their increment with them,
+    // so no adder precedes a compare (M - 1 ends in RB one bits, so M - 2 is a constant there).
+    reg [CAAB-1:0] c_mlast2_q;   // M - 2
+    reg [KW-1:0]   c_pend2_q;    // P - 2
     reg            c_runlast_q;  // the bank is the run's last
-    wire           c_bl_more = (bl_left_q > G_S);
-    wire [GW-1:0]  c_nbm1 = c_bl_more ? G_M1 : bl_left_q[GW-1:0] - 1'b1;  // row blocks - 1
+    // bl_left_q > G and bl_left_q - 1 (its low bits), registered with bl_left_q from the value
+    // it takes, so the compare and the subtraction are not two carry chains in a row.
+    reg            c_bl_more_q;
+    reg  [GW-1:0]  c_blm1_q;
+    wire [GW-1:0]  c_nbm1 = c_bl_more_q ? G_M1 : c_blm1_q;  // row blocks - 1
     wire [GW+RB-1:0] c_mlast_w = {c_nbm1, J_LAST};
+    wire [GW+RB-1:0] c_mlast2_w = {c_nbm1, J_LASTM1};
     wire [KW-1:0]  c_mlast_k = { {(KW-CAAB){1'b0}}, c_mlast_w[CAAB-1:0]};
+    wire [KW-1:0]  c_mlast2_k = { {(KW-CAAB){1'b0}}, c_mlast2_w[CAAB-1:0]};
     // Slot counters.
     reg [KW-1:0]   k_q;          // slot cycle
     // The slot cycle's two events as flags, set a cycle ahead from the count (the compares sit
@@ -552,6 +571,7 @@ module spikelm_controller #(
     reg            c_vend_q;     // c_m_q is the slot's last vector
     reg [HB-1:0]   c_h_q;        // the next vector's word: block part
     reg [HB-1:0]   c_hslot_q;    // the slot's first block part: bank base + kb
+    reg [HB-1:0]   c_hslot1_q;   // c_hslot_q + 1, kept beside it (no adder before c_h_q)
     reg [DINW-1:0] c_kb_q;
     reg            c_kb_last_q;  // c_kb_q is the column block's last weight block
     reg            c_ld_last_q;  // the block loaded in this slot (the next) is its column block's last
@@ -581,7 +601,11 @@ module spikelm_controller #(
     wire ld_real  = c_jreal_q;                           // the row loaded next is below Din
     wire load     = ld_win & (~ld_real | wgt_valid);
     wire load_end = load & c_jlast_q;
-    wire credit   = ~(c_kb_last_q & occ_q[FD-1]);
+    // Room for one more row: fewer than FD - 1 outstanding after last cycle's update, a
+    // register (so no issue waits on the thermometer's top bit through logic). The FIFO's last
+    // entry goes unused; a stall-free run never comes near it (perf::pipeline::out_fifo_depth).
+    reg  room_q;
+    wire credit   = ~c_kb_last_q | room_q;
     wire issue    = run & c_vmore_q & credit;
     wire k_inc    = run & (c_kgo_q | issue) & ~c_kend_q; // the slot's cycles, from its first vector
     // The slot's end is registered (one cycle more per slot, perf::cycles::ws_slot): its
@@ -631,19 +655,22 @@ module spikelm_controller #(
     always @(posedge clk) begin
         state_q  <= state_d;
         occ_q    <= rst ? {FD{1'b0}} : occ_d;
+        room_q   <= rst | ~occ_d[FD-2];
         c_send_q <= ~c_idle & slot_done;
         c_pre_end_q <= ~c_idle & state_q[I_PRE] & load_end;
         if (c_idle) begin
             bl_left_q   <= bl_idle_q;
+            c_bl_more_q <= (bl_idle_q > G_S);
+            c_blm1_q    <= bl_idle_q[GW-1:0] - 1'b1;
             c_bank_q    <= 1'b0;
             c_win_q     <= 1'b0;
             c_vmore_q   <= 1'b0;
             c_j_q       <= {RB{1'b0}};
         end else begin
             if (state_q[I_WAITB]) begin
-                c_mlast_q   <= c_mlast_w[CAAB-1:0];
-                c_pend_q    <= (c_mlast_k > K_MIN) ? c_mlast_k : K_MIN;
-                c_runlast_q <= ~c_bl_more;
+                c_mlast2_q  <= c_mlast2_w[CAAB-1:0];
+                c_pend2_q   <= (c_mlast_k > K_MIN) ? c_mlast2_k : K_MINM1;
+                c_runlast_q <= ~c_bl_more_q;
                 // The bank's first block loads next: column block 0, weight block 0.
                 c_win_q     <= 1'b1;
                 c_next_q    <= 1'b1;
@@ -658,13 +685,16 @@ module spikelm_controller #(
                 c_cb_q      <= {NCBW{1'b0}};
                 c_cb_last_q <= ncb_is1_q;
                 c_hslot_q   <= c_bank_q ? H_BANK1 : {HB{1'b0}};
+                c_hslot1_q  <= c_bank_q ? H_BANK1P1 : H_ONE;
                 if (c_full_q) begin
-                    bl_left_q <= bl_left_q - G_S;
+                    bl_left_q   <= bl_left_q - G_S;
+                    c_bl_more_q <= (bl_left_q > G_S2);
+                    c_blm1_q    <= bl_left_q[GW-1:0] - G_P1;
                 end
             end
             if (load) begin
                 c_j_q     <= c_j_q + 1'b1;
-                c_jlast_q <= (c_j_q + 1'b1 == J_LAST);
+                c_jlast_q <= (c_j_q == J_LASTM1);
                 c_jn_q    <= c_jn_q - 1'b1;
                 c_jreal_q <= c_jreal_q & (c_jn_q != {RB{1'b0}});
                 if (load_end) begin
@@ -674,8 +704,8 @@ module spikelm_controller #(
             end
             if (k_inc) begin
                 k_q      <= k_q + 1'b1;
-                c_kend_q <= (k_q + 1'b1 == c_pend_q);
-                c_kwin_q <= (k_q + 1'b1 == K_WIN);
+                c_kend_q <= (k_q == c_pend2_q);
+                c_kwin_q <= (k_q == K_WINM1);
                 if (c_kwin_q) begin
                     c_win_q <= 1'b1;
                 end
@@ -684,7 +714,7 @@ module spikelm_controller #(
                 c_kgo_q   <= 1'b1;
                 c_m_q     <= c_m_q + 1'b1;
                 c_vmore_q <= ~c_vend_q;
-                c_vend_q  <= (c_m_q + 1'b1 == c_mlast_q);
+                c_vend_q  <= (c_m_q == c_mlast2_q);
                 if (&c_m_q[RB-1:0]) begin
                     c_h_q <= c_h_q + H_BLK;  // the next row block's words
                 end
@@ -716,13 +746,15 @@ module spikelm_controller #(
                     c_cb_q      <= c_cb_q + 1'b1;
                     c_cb_last_q <= (c_cb_q == ncb_m2_q);
                     c_hslot_q   <= c_bank_q ? H_BANK1 : {HB{1'b0}};
+                    c_hslot1_q  <= c_bank_q ? H_BANK1P1 : H_ONE;
                     c_h_q       <= c_bank_q ? H_BANK1 : {HB{1'b0}};
                     c_next_q    <= ~(c_ld_last_q & (c_cb_q == ncb_m2_q));
                     c_ldone_q   <= c_ld_last_q & (c_cb_q == ncb_m2_q);
                 end else begin
                     c_kb_q      <= c_kb_q + 1'b1;
-                    c_hslot_q   <= c_hslot_q + 1'b1;
-                    c_h_q       <= c_hslot_q + 1'b1;
+                    c_hslot_q   <= c_hslot1_q;
+                    c_hslot1_q  <= c_hslot1_q + 1'b1;
+                    c_h_q       <= c_hslot1_q;
                     c_next_q    <= ~(c_ld_last_q & c_cb_last_q);
                     c_ldone_q   <= c_ld_last_q & c_cb_last_q;
                 end

@@ -151,6 +151,8 @@ module spikelm_engine (
     wire                          wr_bank_end;
     wire                          wr_bank;
     wire                          red_step;
+    wire                          bw_bank_end;  // the buffer write link's bank tag (below)
+    wire                          bw_bank;
     wire [`SPIKELM_WS_WAB-1:0]    red_addr;
     wire                          w_load;
     wire [`SPIKELM_WS_CA_AB-1:0]  vec_m;
@@ -189,7 +191,7 @@ module spikelm_engine (
         .act_valid(s_act_tvalid), .act_ready(s_act_tready),
         .enc_grp(enc_grp), .enc_addr(enc_addr),
         .enc_bank_end(enc_bank_end), .enc_bank(enc_bank),
-        .wr_bank_end(wr_bank_end & wr_we), .wr_bank(wr_bank),  // the tag only means something with its write
+        .wr_bank_end(bw_bank_end), .wr_bank(bw_bank),  // through the buffer's write link
         .wgt_valid(s_wgt_tvalid), .wgt_ready(s_wgt_tready),
         .w_load(w_load), .red_step(red_step), .red_addr(red_addr),
         .vec_m(vec_m), .vec_swap(vec_swap), .vec_first(vec_first), .vec_last(vec_last),
@@ -254,29 +256,69 @@ module spikelm_engine (
     wire [`SPIKELM_RB-1:0]     wr_lane = wr_addr[`SPIKELM_RB-1:0];
     wire [`SPIKELM_WS_WAB-1:0] wr_word = {wr_addr[`SPIKELM_SB_AB-1:`SPIKELM_RB], wr_grp[`SPIKELM_WS_GRB-1:0]};
     wire unused_wr_grp = &{1'b0, wr_grp};  // the token group's bits above GRB are 0
+    // A lane's word is S sub-words of SDW bits, one block RAM wide each (rtl::context::
+    // WS_SUBWORD_CODES): the buffer's rows are the R * S sub-words, a write fills the S of its
+    // lane, and each sub-word's landing register and first select stage sit beside its RAM.
+    localparam integer S   = 1 << `SPIKELM_WS_SUBB;  // sub-words per lane
+    localparam integer SDW = WDW / S;               // bits per sub-word
     wire [`SPIKELM_R*WDW-1:0]  lane_words;
 
     // The read request registered once on its way (a copy kept apart): the buffer's lanes
-    // are a few block RAMs each, spread over the die, and the buffer's own copies per tile of
-    // lanes sit beside them (perf::pipeline::WS_VECTOR_DELAY counts this register).
+    // are a few block RAMs each, spread over the die, and the buffer's own copy per lane sits
+    // beside them (perf::pipeline::WS_VECTOR_DELAY counts this register). The vector's valid
+    // flag travels beside the read, so the landing registers need no clear (CLR = 0).
     wire                          rd_re;
     wire [`SPIKELM_WS_WAB-1:0]    rd_addr;
     spikelm_rep_reg #(.W(1 + `SPIKELM_WS_WAB)) u_rd_link (
         .clk(clk), .d({red_step & ~rst, red_addr}), .q({rd_re, rd_addr})
     );
 
-    spikelm_sbuf #(
-        .R(`SPIKELM_R), .G(1), .GB(`SPIKELM_RB), .DW(WDW),
-        .DEPTH(`SPIKELM_WS_WORDS), .AB(`SPIKELM_WS_WAB), .RT(`SPIKELM_TILE), .RL(`SPIKELM_SB_RL)
-    ) u_sbuf (
-        .clk(clk), .rst(rst),
-        .we(wr_we), .wgrp(wr_lane), .waddr(wr_word), .wdata(wr_data),
-        .re(rd_re), .raddr(rd_addr), .rdata(lane_words)
+    // The write registered once on its way too (the encoder's lanes sit together, the buffer's
+    // lanes apart), its lane decoded in front of that register so each lane's write enable is
+    // one wire of it; the controller sees a bank's last write through the same register, so a
+    // bank is read no earlier than before (perf::pipeline::encoder_latency counts it).
+    wire [`SPIKELM_R-1:0]         wr_onehot;
+    genvar wl;
+    generate
+        for (wl = 0; wl < `SPIKELM_R; wl = wl + 1) begin : g_wr_dec
+            localparam [`SPIKELM_RB-1:0] WL = wl;
+            assign wr_onehot[wl] = wr_we & (wr_lane == WL);
+        end
+    endgenerate
+    wire [`SPIKELM_R-1:0]         bw_we;
+    wire                          bw_tag_end;
+    wire [`SPIKELM_WS_WAB-1:0]    bw_word;
+    wire [WDW-1:0]                bw_data;
+    spikelm_rep_reg #(.W(2 + `SPIKELM_R + `SPIKELM_WS_WAB + WDW)) u_wr_link (
+        .clk(clk),
+        .d({wr_we & wr_bank_end, wr_bank, wr_onehot, wr_word, wr_data}),
+        .q({bw_tag_end, bw_bank, bw_we, bw_word, bw_data})
     );
+    // A write in flight at a reset still lands (the banks are rewritten before they are read
+    // again) and its bank tag is dropped: in the reset cycle here, in the next by the
+    // controller, idle until the next START.
+    assign bw_bank_end = bw_tag_end & ~rst;
 
-    // ---- The vector's tag beside its read, then each lane's code selected (perf::pipeline::
-    // WS_VECTOR_DELAY): the code's place in the word is the vector index's low PTB bits (token
-    // in the beat, then t); lanes of a column block's last weight block past Din read 0. ----
+    // One buffer per lane (its S sub-words), written by its wire of the decoded enable.
+    genvar bl;
+    generate
+        for (bl = 0; bl < `SPIKELM_R; bl = bl + 1) begin : g_sbuf
+            spikelm_sbuf #(
+                .R(S), .G(S), .GB(1), .DW(SDW),
+                .DEPTH(`SPIKELM_WS_WORDS), .AB(`SPIKELM_WS_WAB), .RT(S), .RL(`SPIKELM_SB_RL), .CLR(0)
+            ) u_sbuf (
+                .clk(clk), .rst(rst),
+                .we(bw_we[bl]), .wgrp(1'b0), .waddr(bw_word), .wdata(bw_data),
+                .re(rd_re), .raddr(rd_addr), .rdata(lane_words[bl*WDW +: WDW])
+            );
+        end
+    endgenerate
+
+    // ---- The vector's tag beside its read, then each lane's code selected in two registered
+    // stages (perf::pipeline::WS_VECTOR_DELAY): the code's place in the word is the vector
+    // index's low PTB bits (token in the beat, then t), its low bits pick a code in every
+    // sub-word beside the block RAMs, its high bits the sub-word beside the array; lanes of a
+    // column block's last weight block past Din read 0. ----
     localparam integer VTW = 4 + `SPIKELM_BIAS_AB + `SPIKELM_WS_CA_AB;  // swap, first, last, end, cb, m
     wire                          vr_valid;
     wire [VTW-1:0]                vr_tag;
@@ -293,17 +335,26 @@ module spikelm_engine (
         vx_valid_q <= vr_valid & ~rst;
         vx_tag_q   <= vr_tag;
     end
-    // The words registered once more on their way to the select (the landing register stays
-    // beside its block RAMs, this one beside the array).
-    reg  [`SPIKELM_R*WDW-1:0]     lane_words_q;
-    always @(posedge clk) begin
-        lane_words_q <= lane_words;
-    end
-    genvar lane;
+    // The code's place, on its way beside the read; copied once per lane below, so it reaches
+    // the first select stage with the landing register's word.
+    wire [`SPIKELM_WS_PTB-1:0]    place;
+    spikelm_delay #(.W(`SPIKELM_WS_PTB), .N(`SPIKELM_WS_VEC_DELAY - 3), .RESET(0)) u_vec_place (
+        .clk(clk), .rst(1'b0), .in(vec_m[`SPIKELM_WS_PTB-1:0]), .out(place)
+    );
+    genvar lane, sub;
     generate
         for (lane = 0; lane < `SPIKELM_R; lane = lane + 1) begin : g_lane
-            wire [WDW-1:0] word = lane_words_q[lane*WDW +: WDW];
-            wire [1:0]     code = word[vr_tag[`SPIKELM_WS_PTB-1:0]*2 +: 2];
+            wire [WDW-1:0] word = lane_words[lane*WDW +: WDW];
+            reg  [S*2-1:0] sub_q;  // each sub-word's code at the place's low bits
+            wire [`SPIKELM_WS_PTB-1:0] lplace;
+            spikelm_rep_reg #(.W(`SPIKELM_WS_PTB)) u_place (.clk(clk), .d(place), .q(lplace));
+            for (sub = 0; sub < S; sub = sub + 1) begin : g_sub
+                wire [SDW-1:0] sw = word[sub*SDW +: SDW];
+                always @(posedge clk) begin
+                    sub_q[sub*2 +: 2] <= sw[lplace[`SPIKELM_WS_PTB-`SPIKELM_WS_SUBB-1:0]*2 +: 2];
+                end
+            end
+            wire [1:0]     code = sub_q;
             wire           on   = ~vr_last | tail_mask[lane];
             always @(posedge clk) begin
                 vx_q[lane*2 +: 2] <= code & {2{on}};

@@ -96,12 +96,13 @@
 `define SPIKELM_WS_SB_BLOCK 512          // weight-stationary: row block entries in the encode address space
 `define SPIKELM_WS_GRB      1            // weight-stationary: token group bits
 `define SPIKELM_WS_PTB      2            // weight-stationary: code place bits
+`define SPIKELM_WS_SUBB     0            // weight-stationary: log2 sub-words (block RAMs) per lane word
 `define SPIKELM_WS_WORDS    1024         // weight-stationary: spike buffer words per lane
 `define SPIKELM_WS_WAB      10           // weight-stationary: spike buffer word address bits
 `define SPIKELM_WS_PSW      12           // weight-stationary: column sum width
 `define SPIKELM_WS_CA_DEPTH 32           // weight-stationary: column accumulator entries (vectors per bank)
 `define SPIKELM_WS_CA_AB    5            // weight-stationary: column accumulator address bits
 `define SPIKELM_WS_VEC_DELAY 7            // weight-stationary: cycles from a vector's issue to the array
-`define SPIKELM_WS_DRAIN_LAT 2            // weight-stationary: cycles from the array's sums to the drain beat
+`define SPIKELM_WS_DRAIN_LAT 4            // weight-stationary: cycles from the array's sums to the drain beat
 
 `endif

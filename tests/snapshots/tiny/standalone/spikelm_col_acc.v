@@ -27,18 +27,22 @@
 
 `default_nettype none
 
-// Column accumulators of the weight-stationary array (`spikelm_ws_array`; not yet in the
-// engine). The array returns, per vector m, the C sums of one weight block's rows; the sum
-// over the whole reduction is built here, one block per visit of m:
+// Column accumulators of the weight-stationary array (`spikelm_ws_array`). The array returns,
+// per vector m, the C sums of one weight block's rows; the sum over the whole reduction is
+// built here, one block per visit of m:
 //   first block: acc[m] = ps;   later blocks: acc[m] += ps;   last block: out = acc[m] + ps
 // (the last block's sums go out instead of back, so no pass is spent reading the result).
-// acc is one memory of C x ACCW-bit words (spikelm_ram_sdp: block RAM, read latency 2): m is
-// read when its partial sums arrive, lands in a fabric register in the third cycle (the block
-// RAM's clock-to-out and the route out of its column take most of a cycle on their own), is
-// added in the fourth and written back in the fifth, so an entry may be visited again 5 cycles
-// after its last visit at the earliest (the controller's blocks last at least 2R cycles). The
-// first block's read lands as 0 (the landing register's synchronous clear), so the memory
-// needs no clearing between reductions.
+// Each column is its own memory of ACCW-bit words (spikelm_ram_sdp: a block RAM, read latency
+// 2) with its own copy of the visit's read and write requests, so a column's landing register,
+// adder and write-back sit beside its block RAM and no request net spans the columns. m's read
+// request is copied in the first cycle, the word lands in a fabric register beside the block
+// RAM in the fourth (its clock-to-out takes most of a cycle on its own) and in a second beside
+// the adder in the fifth; its sum, registered in the sixth, goes out from there or is written
+// back through a link register in the seventh. A visit's copy samples the address a cycle
+// after the visit, so an entry may be visited again 7 cycles after its last visit at the
+// earliest (the controller's blocks last at least 2R cycles). The
+// first block's read lands as 0 (the second landing register's synchronous clear), so
+// the memory needs no clearing between reductions.
 module spikelm_col_acc #(
     parameter integer C     = 16,   // columns
     parameter integer PSW   = 13,   // signed width of a column's partial sum (the array's output)
@@ -71,58 +75,76 @@ module spikelm_col_acc #(
     // The visit, waiting beside the read and the landing register: {valid, last}, addr and the
     // partial sums; first in one copy per column (below), each the synchronous clear of that
     // column's landing register.
-    wire             v3, last3, first1;
-    wire [AB-1:0]    addr3;
-    wire [C*PSW-1:0] ps3;
-    wire [C*ACCW-1:0] rd;
-    spikelm_delay #(.W(2), .N(RD_LAT + 1), .RESET(1), .RAM_MIN(0)) u_flags (
-        .clk(clk), .rst(rst), .in({in_valid, in_last}), .out({v3, last3})
+    wire             v5, last5, first3;
+    wire [AB-1:0]    addr5;
+    wire [C*PSW-1:0] ps5;
+    spikelm_delay #(.W(2), .N(RD_LAT + 3), .RESET(1), .RAM_MIN(0)) u_flags (
+        .clk(clk), .rst(rst), .in({in_valid, in_last}), .out({v5, last5})
     );
-    spikelm_delay #(.W(1), .N(RD_LAT - 1), .RESET(0), .RAM_MIN(0)) u_first (
-        .clk(clk), .rst(1'b0), .in(in_first), .out(first1)
+    spikelm_delay #(.W(1), .N(RD_LAT + 1), .RESET(0), .RAM_MIN(0)) u_first (
+        .clk(clk), .rst(1'b0), .in(in_first), .out(first3)
     );
-    spikelm_delay #(.W(AB + C*PSW), .N(RD_LAT + 1), .RESET(0), .RAM_MIN(0)) u_data (
-        .clk(clk), .rst(1'b0), .in({in_addr, in_ps}), .out({addr3, ps3})
+    spikelm_delay #(.W(AB + C*PSW), .N(RD_LAT + 3), .RESET(0), .RAM_MIN(0)) u_data (
+        .clk(clk), .rst(1'b0), .in({in_addr, in_ps}), .out({addr5, ps5})
     );
 
-    // Stage 3: the read lands (0 for a first block); stage 4: the sum, registered; written
-    // back (not the last block) or sent out (the last).
+    // Stage 4: the read lands beside the RAM; stage 5: beside the adder (0 for a first
+    // block); stage 6: the sum, registered; written back (not the last block) or sent out (the
+    // last).
     reg  [C*ACCW-1:0] sum_q;
-    reg               wb_q;    // write sum_q back
-    reg  [AB-1:0]     addr_q;  // sum_q's vector: the write-back's address or the output's
+    reg  [AB-1:0]     addr_q;  // sum_q's vector, for the output
     genvar c;
     generate
         for (c = 0; c < C; c = c + 1) begin : g_col
-            wire first2;
-            spikelm_rep_reg #(.W(1)) u_first (.clk(clk), .d(first1), .q(first2));
-            wire [ACCW-1:0] ps_ext = { {(ACCW-PSW){ps3[c*PSW + PSW - 1]}}, ps3[c*PSW +: PSW]};
+            wire          first4, re;
+            wire [AB-1:0] raddr;
+            spikelm_rep_reg #(.W(1)) u_first (.clk(clk), .d(first3), .q(first4));
+            spikelm_rep_reg #(.W(1 + AB)) u_rd (
+                .clk(clk), .d({in_valid & ~rst, in_addr}), .q({re, raddr})
+            );
+            // The write-back's request, beside the column's sum, then with the sum once more on
+            // its way to the block RAM (the write's own link register).
+            wire          wb;
+            wire [AB-1:0] waddr;
+            spikelm_rep_reg #(.W(1 + AB)) u_wr (
+                .clk(clk), .d({v5 & ~last5 & ~rst, addr5}), .q({wb, waddr})
+            );
+            reg             wb_q;
+            reg  [AB-1:0]   waddr_q;
+            reg  [ACCW-1:0] wdata_q;
+            always @(posedge clk) begin
+                wb_q    <= wb & ~rst;
+                waddr_q <= waddr;
+                wdata_q <= sum_q[c*ACCW +: ACCW];
+            end
+            wire [ACCW-1:0] ps_ext = { {(ACCW-PSW){ps5[c*PSW + PSW - 1]}}, ps5[c*PSW +: PSW]};
+            wire [ACCW-1:0] rd;
+            reg  [ACCW-1:0] land_q;
             reg  [ACCW-1:0] rd_q;
             always @(posedge clk) begin
-                if (first2) begin
+                land_q <= rd;
+                if (first4) begin
                     rd_q <= {ACCW{1'b0}};
                 end else begin
-                    rd_q <= rd[c*ACCW +: ACCW];
+                    rd_q <= land_q;
                 end
                 sum_q[c*ACCW +: ACCW] <= rd_q + ps_ext;
             end
+            spikelm_ram_sdp #(.DW(ACCW), .DEPTH(DEPTH), .AB(AB)) u_mem (
+                .clk(clk), .we(wb_q), .waddr(waddr_q), .wdata(wdata_q),
+                .re(re), .raddr(raddr), .rdata(rd)
+            );
         end
     endgenerate
 
     always @(posedge clk) begin
-        addr_q <= addr3;
+        addr_q <= addr5;
         if (rst) begin
-            wb_q      <= 1'b0;
             out_valid <= 1'b0;
         end else begin
-            wb_q      <= v3 & ~last3;
-            out_valid <= v3 & last3;
+            out_valid <= v5 & last5;
         end
     end
-
-    spikelm_ram_sdp #(.DW(C*ACCW), .DEPTH(DEPTH), .AB(AB)) u_mem (
-        .clk(clk), .we(wb_q), .waddr(addr_q), .wdata(sum_q),
-        .re(in_valid), .raddr(in_addr), .rdata(rd)
-    );
 
     assign out_addr = addr_q;
     assign out_acc  = sum_q;
