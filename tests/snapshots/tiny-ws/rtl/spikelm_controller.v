@@ -89,7 +89,9 @@ module spikelm_controller #(
     // weight stream and loads, vectors (buffer reads) and their tags
     input  wire             wgt_valid,
     output wire             wgt_ready,
-    output wire             w_load,        // a weight row enters the array (a beat, or a row past Din)
+    output wire             w_win,         // the row loaded next may enter the array now: a row past
+                                           // Din enters, a row below Din with its weight beat
+    output wire             w_real,        // ... that row is below Din (it waits for its beat)
     output wire             red_step,      // a vector is issued: its buffer read
     output wire [WAB-1:0]   red_addr,      // ... its word address
     output wire [CAAB-1:0]  vec_m,         // ... its index in the bank (the code's place: its low PTB bits)
@@ -511,7 +513,7 @@ module spikelm_controller #(
     reg [DINW-1:0] kbm1_idle_q;  // (Din - 1) / R: the last weight block's index
     reg [RB-1:0]   tailm1_idle_q;
     reg [R-1:0]    tmask_idle_q; // lanes of the last weight block below Din
-    reg [DINW-1:0] kbm1_q;
+    reg [DINW-1:0] kbm3_q;       // (Din - 1) / R - 2: c_kb_q + 2 is the last block (no adder)
     reg [RB-1:0]   tailm1_q;     // (Din - 1) % R: the last weight block's last row
     reg            kb1_q;        // one weight block per column block
     reg            ld1_q;        // at most two: slot 0 loads a column block's last block
@@ -536,7 +538,7 @@ module spikelm_controller #(
         tailm1_idle_q <= din_m1[RB-1:0];
         bl_idle_q <= $signed({2'b00, tok_up >> TPRB});
         if (c_go) begin
-            kbm1_q    <= kbm1_idle_q;
+            kbm3_q    <= kbm1_idle_q - KB_TWO;
             tailm1_q  <= tailm1_idle_q;
             kb1_q     <= (kbm1_idle_q == {DINW{1'b0}});
             ld1_q     <= (kbm1_idle_q <= { {(DINW-1){1'b0}}, 1'b1});
@@ -621,7 +623,7 @@ module spikelm_controller #(
     // Whether the block a new slot loads (the one after the slot's own) is its column block's
     // last: after slot 0 (from PRE) or a column block's last, block 1 of the column block.
     wire ld_last_n = (state_q[I_PRE] | c_kb_last_q) ? ld1_q
-                   : (c_ld_last_q ? kb1_q : (c_kb_q + KB_TWO == kbm1_q));
+                   : (c_ld_last_q ? kb1_q : (c_kb_q == kbm3_q));
     assign cmp_bank_end = bank_end;
     assign c_bflip      = 1'b0;  // c_bank_q flips with cmp_bank_end itself
 
@@ -776,7 +778,8 @@ module spikelm_controller #(
     end
 
     assign wgt_ready = ld_win & ld_real;
-    assign w_load    = load;
+    assign w_win     = ld_win;
+    assign w_real    = ld_real;
     assign red_step  = issue;
     assign red_addr  = {c_h_q, c_m_q[RB-1:PTB]};
     assign vec_m     = c_m_q;

@@ -154,7 +154,8 @@ module spikelm_engine (
     wire                          bw_bank_end;  // the buffer write link's bank tag (below)
     wire                          bw_bank;
     wire [`SPIKELM_WS_WAB-1:0]    red_addr;
-    wire                          w_load;
+    wire                          w_win;
+    wire                          w_real;
     wire [`SPIKELM_WS_CA_AB-1:0]  vec_m;
     wire                          vec_swap;
     wire                          vec_first;
@@ -193,7 +194,7 @@ module spikelm_engine (
         .enc_bank_end(enc_bank_end), .enc_bank(enc_bank),
         .wr_bank_end(bw_bank_end), .wr_bank(bw_bank),  // through the buffer's write link
         .wgt_valid(s_wgt_tvalid), .wgt_ready(s_wgt_tready),
-        .w_load(w_load), .red_step(red_step), .red_addr(red_addr),
+        .w_win(w_win), .w_real(w_real), .red_step(red_step), .red_addr(red_addr),
         .vec_m(vec_m), .vec_swap(vec_swap), .vec_first(vec_first), .vec_last(vec_last),
         .vec_end(vec_end), .vec_cb(vec_cb), .tail_mask(tail_mask),
         .slot_freed(slot_freed),
@@ -257,8 +258,8 @@ module spikelm_engine (
     wire [`SPIKELM_WS_WAB-1:0] wr_word = {wr_addr[`SPIKELM_SB_AB-1:`SPIKELM_RB], wr_grp[`SPIKELM_WS_GRB-1:0]};
     wire unused_wr_grp = &{1'b0, wr_grp};  // the token group's bits above GRB are 0
     // A lane's word is S sub-words of SDW bits, one block RAM wide each (rtl::context::
-    // WS_SUBWORD_CODES): the buffer's rows are the R * S sub-words, a write fills the S of its
-    // lane, and each sub-word's landing register and first select stage sit beside its RAM.
+    // WS_SUBWORD_CODES): each lane is a buffer of S rows, a write fills all S, and each
+    // sub-word's landing register and first select stage sit beside its RAM.
     localparam integer S   = 1 << `SPIKELM_WS_SUBB;  // sub-words per lane
     localparam integer SDW = WDW / S;               // bits per sub-word
     wire [`SPIKELM_R*WDW-1:0]  lane_words;
@@ -373,9 +374,14 @@ module spikelm_engine (
     // controller's, inside the beat contract's window (perf::cycles::ws_slot).
     wire                                   w_load_a;
     wire [`SPIKELM_C*`SPIKELM_WB-1:0]      w_a;
-    spikelm_rep_reg #(.W(1 + `SPIKELM_C*`SPIKELM_WB)) u_w_link (
-        .clk(clk), .d({w_load & ~rst, s_wgt_tdata}), .q({w_load_a, w_a})
+    wire                                   w_rst_a, w_win_a, w_real_a, w_valid_a;
+    spikelm_rep_reg #(.W(4 + `SPIKELM_C*`SPIKELM_WB)) u_w_link (
+        .clk(clk), .d({rst, w_win, w_real, s_wgt_tvalid, s_wgt_tdata}),
+        .q({w_rst_a, w_win_a, w_real_a, w_valid_a, w_a})
     );
+    // The load decided after the link, from its registered terms (the same decision the
+    // controller takes for its row count), so the handshake's LUTs do not precede the route.
+    assign w_load_a = w_win_a & (~w_real_a | w_valid_a) & ~w_rst_a;
 
     spikelm_ws_array #(
         .R(`SPIKELM_R), .C(`SPIKELM_C), .WB(`SPIKELM_WB), .TR(`SPIKELM_TILE), .TC(`SPIKELM_TILE),
