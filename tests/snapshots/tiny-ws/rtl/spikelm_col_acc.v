@@ -34,16 +34,16 @@
 //   first block: acc[m] = ps;   later blocks: acc[m] += ps;   last block: out = acc[m] + ps
 // (the last block's sums go out instead of back, so no pass is spent reading the result).
 // Each column is its own memory of ACCW-bit words (spikelm_ram_sdp: a block RAM, read latency
-// 2) with its own copy of the visit's read and write requests, so a column's landing register,
+// 2) with its own copy of the visit's read and write requests, so a column's landing registers,
 // adder and write-back sit beside its block RAM and no request net spans the columns. m's read
 // request is copied in the first cycle, the word lands in a fabric register beside the block
 // RAM in the fourth (its clock-to-out takes most of a cycle on its own) and in a second beside
 // the adder in the fifth; its sum, registered in the sixth, goes out from there or is written
 // back through a link register in the seventh. A visit's copy samples the address a cycle
 // after the visit, so an entry may be visited again 7 cycles after its last visit at the
-// earliest (the controller's blocks last at least 2R cycles). The
-// first block's read lands as 0 (the second landing register's synchronous clear), so
-// the memory needs no clearing between reductions.
+// earliest (the controller's blocks last at least 2R cycles). The first block's read lands as
+// 0 (the second landing register's synchronous clear), so the memory needs no clearing
+// between reductions.
 module spikelm_col_acc #(
     parameter integer C     = 16,   // columns
     parameter integer PSW   = 13,   // signed width of a column's partial sum (the array's output)
@@ -75,7 +75,7 @@ module spikelm_col_acc #(
 
     // The visit, waiting beside the read and the landing register: {valid, last}, addr and the
     // partial sums; first in one copy per column (below), each the synchronous clear of that
-    // column's landing register.
+    // column's second landing register.
     wire             v5, last5, first3;
     wire [AB-1:0]    addr5;
     wire [C*PSW-1:0] ps5;
