@@ -125,6 +125,15 @@ pub fn auto_lanes(tpr: u32, col_blocks: u32) -> u32 {
     lanes
 }
 
+/// Tokens per row block: a ternary row is one (token, time step) pair, so R / T tokens; an
+/// INT8 row is one token.
+pub fn tokens_per_row_block(pe: PeKind, rows: u32, time_steps: u32) -> u32 {
+    match pe {
+        PeKind::Ternary => rows / time_steps.max(1),
+        PeKind::Int8Mac => rows,
+    }
+}
+
 /// Row blocks per bank of the weight-stationary engine when `array.resident_tokens` is 0: the
 /// fewest whose vectors (R each) fill a weight block's slot
 /// (`perf::pipeline::ws_min_slot`) and divide the sequence's `seq_blocks` row blocks, so a full
@@ -186,10 +195,7 @@ impl Derived {
                 format!("accumulator ({acc_bits}) + scale_bits + 1 = {product} exceeds 64"),
             ));
         }
-        let tokens_per_row_block = match a.pe {
-            PeKind::Ternary => a.rows / m.time_steps,
-            PeKind::Int8Mac => a.rows,
-        };
+        let tokens_per_row_block = tokens_per_row_block(a.pe, a.rows, m.time_steps);
         // Row blocks per spike-buffer bank: the tokens held on chip while a column block of
         // weights serves them all.
         let ws = a.dataflow == Dataflow::WeightStationary;

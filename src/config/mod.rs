@@ -271,9 +271,9 @@ impl Config {
     pub fn int8_twin(&self) -> Config {
         let mut c = self.clone();
         if c.array.dataflow == Dataflow::WeightStationary && c.array.resident_tokens == 0 {
-            // The tokens the weight-stationary engine holds by default (ternary row blocks of
-            // rows / T tokens).
-            let tpr = (c.array.rows / c.model.time_steps.max(1)).max(1);
+            // The tokens the weight-stationary engine holds by default.
+            let tpr =
+                derived::tokens_per_row_block(c.array.pe, c.array.rows, c.model.time_steps).max(1);
             let blocks = derived::ws_default_blocks(c.array.rows, c.model.seq_len / tpr);
             c.array.resident_tokens = blocks * tpr;
         }

@@ -97,10 +97,7 @@ pub(super) fn check(c: &Config) -> Result<(), ConfigError> {
     } else {
         resident("array.rows", a.rows, a.resident_tokens, m.seq_len)?;
     }
-    let tpr = match a.pe {
-        PeKind::Ternary => a.rows / m.time_steps,
-        PeKind::Int8Mac => a.rows,
-    };
+    let tpr = super::derived::tokens_per_row_block(a.pe, a.rows, m.time_steps);
     let lanes = a.encoder_lanes;
     if lanes != 0 && !(lanes.is_power_of_two() && tpr % lanes == 0) {
         return Err(ConfigError::invalid(
