@@ -475,6 +475,7 @@ module spikelm_controller #(
     localparam integer HB    = SBAB - RB;                  // bits of a word's block part
     localparam integer KBMAX = MAXDIN / R;                 // weight blocks per row block entry
     localparam integer BANKH = G * KBMAX;                  // bank 1's first block part
+    localparam integer KMIN_I = PMIN - 1;
     localparam integer RM1_I  = R - 1;
     localparam integer GM1_I  = G - 1;
     localparam integer TPRM1_I = TPR - 1;
@@ -482,6 +483,7 @@ module spikelm_controller #(
     localparam integer KMINM1_I = PMIN - 2;
     localparam integer RM2_I  = R - 2;
     localparam [KW-1:0]   K_WINM1 = KWINM1_I[KW-1:0];
+    localparam [KW-1:0]   K_MIN   = KMIN_I[KW-1:0];
     localparam [KW-1:0]   K_MINM1 = KMINM1_I[KW-1:0];
     localparam [RB-1:0]   J_LASTM1 = RM2_I[RB-1:0];
     localparam [HB-1:0]   H_BLK   = KBMAX[HB-1:0];
@@ -556,7 +558,9 @@ module spikelm_controller #(
     reg            c_bl_more_q;
     reg  [GW-1:0]  c_blm1_q;
     wire [GW-1:0]  c_nbm1 = c_bl_more_q ? G_M1 : c_blm1_q;  // row blocks - 1
+    wire [GW+RB-1:0] c_mlast_w = {c_nbm1, J_LAST};
     wire [GW+RB-1:0] c_mlast2_w = {c_nbm1, J_LASTM1};
+    wire [KW-1:0]  c_mlast_k = { {(KW-CAAB){1'b0}}, c_mlast_w[CAAB-1:0]};
     wire [KW-1:0]  c_mlast2_k = { {(KW-CAAB){1'b0}}, c_mlast2_w[CAAB-1:0]};
     // Slot counters.
     reg [KW-1:0]   k_q;          // slot cycle
@@ -667,7 +671,7 @@ module spikelm_controller #(
         end else begin
             if (state_q[I_WAITB]) begin
                 c_mlast2_q  <= c_mlast2_w[CAAB-1:0];
-                c_pend2_q   <= (c_mlast2_k > K_MINM1) ? c_mlast2_k : K_MINM1;  // max(M, PMIN) - 2
+                c_pend2_q   <= (c_mlast_k > K_MIN) ? c_mlast2_k : K_MINM1;
                 c_runlast_q <= ~c_bl_more_q;
                 // The bank's first block loads next: column block 0, weight block 0.
                 c_win_q     <= 1'b1;
