@@ -95,23 +95,25 @@ pub const OUT_FIFO_DEPTH: u32 = 16;
 /// Entries of the output stage's FIFO of this configuration: [`OUT_FIFO_DEPTH`], or for the
 /// weight-stationary engine, whose rows claim their slot when their vector is issued, that
 /// plus the cycles from the issue to the drain beat's place ([`ws_issue_to_drain`] less the
-/// drain's own [`DRAIN_DELAY`]) and the entry the controller's registered credit leaves
-/// unused, rounded up to a power of 2.
+/// drain's own [`DRAIN_DELAY`]) and the three entries the controller's registered credit
+/// leaves unused (its room flag is registered from the count of two cycles ago), rounded up to
+/// a power of 2.
 pub fn out_fifo_depth(params: &Params) -> u32 {
     match params.array().dataflow {
         Dataflow::OutputStationary => OUT_FIFO_DEPTH,
         Dataflow::WeightStationary => {
-            (OUT_FIFO_DEPTH as u64 + ws_issue_to_drain(params) + DRAIN_DELAY + 1)
+            (OUT_FIFO_DEPTH as u64 + ws_issue_to_drain(params) + DRAIN_DELAY + 3)
                 .next_power_of_two() as u32
         }
     }
 }
 
 /// Weight-stationary engine: cycles from a vector's issue to its spikes at the array: the
-/// read request's register on its way to the buffer, the buffer read
+/// read request's two registers on its way to the buffer (beside the controller, then on the
+/// route to the buffer's lanes), the buffer read
 /// ([`SBUF_READ_LATENCY`]) and the two registered stages of each lane's code select (a code
 /// of each sub-word beside its block RAM, then the sub-word beside the array).
-pub const WS_VECTOR_DELAY: u64 = 1 + SBUF_READ_LATENCY + 2;
+pub const WS_VECTOR_DELAY: u64 = 2 + SBUF_READ_LATENCY + 2;
 
 /// Weight-stationary engine: the fewest cycles between two weight blocks' first vectors on an
 /// array of `rows` rows: the next block's R loads start R cycles after this block's first

@@ -4,8 +4,11 @@
 // above the mode's low bits. INITVAL is read in the x18 layout (row s holds words 16 s ..
 // 16 s + 15, word i in bits [20 i +: 18]; the layout of Yosys' own DP16KD mapping,
 // techlibs/lattice/brams_map_16kd.v) and only in the x18 mode. Each port: a read register under
-// CE, then with REGMODE = "OUTREG" an output register under OCE. Reset, chip selects, port-B
-// writes and the other write modes are not modelled.
+// CE, then with REGMODE = "OUTREG" an output register under OCE. Width 36 is the
+// pseudo-dual-port mode as Yosys maps PDPW16KD (techlibs/ecp5/brams_map.v): port A writes
+// DIB:DIA under CEA & WEA with the byte enables on ADA3..0, port B reads DOB:DOA under CEB,
+// the word address from bit 5, both REGMODEs alike. Reset, chip selects, port-B writes and the
+// other write modes are not modelled.
 module DP16KD #(
   parameter integer DATA_WIDTH_A = 18, parameter integer DATA_WIDTH_B = 18,
   parameter REGMODE_A = "NOREG", parameter REGMODE_B = "NOREG", parameter RESETMODE = "SYNC",
@@ -84,11 +87,14 @@ module DP16KD #(
   output DOA17, DOA16, DOA15, DOA14, DOA13, DOA12, DOA11, DOA10, DOA9, DOA8, DOA7, DOA6, DOA5, DOA4, DOA3, DOA2, DOA1, DOA0,
   output DOB17, DOB16, DOB15, DOB14, DOB13, DOB12, DOB11, DOB10, DOB9, DOB8, DOB7, DOB6, DOB5, DOB4, DOB3, DOB2, DOB1, DOB0);
   localparam integer W = DATA_WIDTH_A;
-  localparam integer LW = (W == 18) ? 4 : (W == 9) ? 3 : (W == 4) ? 2 : (W == 2) ? 1 : 0;
+  localparam integer LW = (W == 36) ? 5 : (W == 18) ? 4 : (W == 9) ? 3 : (W == 4) ? 2 : (W == 2) ? 1 : 0;
   wire [13:0] ada = {ADA13, ADA12, ADA11, ADA10, ADA9, ADA8, ADA7, ADA6, ADA5, ADA4, ADA3, ADA2, ADA1, ADA0};
   wire [13:0] adb = {ADB13, ADB12, ADB11, ADB10, ADB9, ADB8, ADB7, ADB6, ADB5, ADB4, ADB3, ADB2, ADB1, ADB0};
   wire [17:0] dia = {DIA17, DIA16, DIA15, DIA14, DIA13, DIA12, DIA11, DIA10, DIA9, DIA8, DIA7, DIA6, DIA5, DIA4, DIA3, DIA2, DIA1, DIA0};
+  wire [17:0] dib = {DIB17, DIB16, DIB15, DIB14, DIB13, DIB12, DIB11, DIB10, DIB9, DIB8, DIB7, DIB6, DIB5, DIB4, DIB3, DIB2, DIB1, DIB0};
   reg [17:0] mem [0:16383];
+  reg [35:0] mem36 [0:511];  // the x36 mode's words
+  reg [35:0] rw, ow;         // its read and output registers
   reg [17:0] ra, oa, rb, ob;
   integer i;
   initial begin
@@ -96,7 +102,12 @@ module DP16KD #(
       $display("ERROR: DP16KD test model: one data width for both ports");
       $finish;
     end
+    if (W == 36 && REGMODE_A != REGMODE_B) begin
+      $display("ERROR: DP16KD test model: x36 needs REGMODE_A = REGMODE_B");
+      $finish;
+    end
     for (i = 0; i < 16384; i = i + 1) mem[i] = 18'd0;
+    for (i = 0; i < 512; i = i + 1) mem36[i] = 36'd0;
     if (W == 18) begin
       for (i = 0; i < 16; i = i + 1) mem[16 * 0 + i] = INITVAL_00[20 * i +: 18];
       for (i = 0; i < 16; i = i + 1) mem[16 * 1 + i] = INITVAL_01[20 * i +: 18];
@@ -175,8 +186,25 @@ module DP16KD #(
     if (CEB) rb <= mem[adb >> LW];
     if (OCEB) ob <= rb;
   end
-  wire [17:0] doa = (REGMODE_A == "OUTREG") ? oa : ra;
-  wire [17:0] dob = (REGMODE_B == "OUTREG") ? ob : rb;
+  wire [35:0] di36 = {dib, dia};
+  reg  [35:0] word36;
+  integer bi;
+  always @(posedge CLKA) begin
+    if (W == 36 && CEA && WEA) begin
+      word36 = mem36[ada[13:5]];
+      for (bi = 0; bi < 4; bi = bi + 1) begin
+        if (ada[bi]) word36[9 * bi +: 9] = di36[9 * bi +: 9];
+      end
+      mem36[ada[13:5]] <= word36;
+    end
+  end
+  always @(posedge CLKB) begin
+    if (W == 36 && CEB) rw <= mem36[adb[13:5]];
+    if (OCEB) ow <= rw;
+  end
+  wire [35:0] dow = (REGMODE_B == "OUTREG") ? ow : rw;
+  wire [17:0] doa = (W == 36) ? dow[17:0] : (REGMODE_A == "OUTREG") ? oa : ra;
+  wire [17:0] dob = (W == 36) ? dow[35:18] : (REGMODE_B == "OUTREG") ? ob : rb;
   assign {DOA17, DOA16, DOA15, DOA14, DOA13, DOA12, DOA11, DOA10, DOA9, DOA8, DOA7, DOA6, DOA5, DOA4, DOA3, DOA2, DOA1, DOA0} = doa;
   assign {DOB17, DOB16, DOB15, DOB14, DOB13, DOB12, DOB11, DOB10, DOB9, DOB8, DOB7, DOB6, DOB5, DOB4, DOB3, DOB2, DOB1, DOB0} = dob;
 endmodule

@@ -49,7 +49,8 @@ fn dp16kd_form_reads_what_the_inferred_form_reads() {
     let tb = dir.path().join("tb.v");
     std::fs::write(&tb, include_str!("tb_forms.v")).expect("write");
     // (DW, DEPTH, AB): x2 slices, uneven slices, x1 slices of 3 bits, x4 wide, x18, x9, x1.
-    for (dw, depth, ab) in [
+    let files = [tb.as_path(), &model, &ebr, &reference];
+    for geometry in [
         (2, 24576, 15),
         (2, 40000, 16),
         (3, 50000, 16),
@@ -58,18 +59,28 @@ fn dp16kd_form_reads_what_the_inferred_form_reads() {
         (36, 2048, 11),
         (1, 16384, 14),
     ] {
-        let vvp = dir.path().join("sim.vvp");
-        run(Command::new("iverilog")
-            .args(["-g2005", "-o"])
-            .arg(&vvp)
-            .arg(format!("-Ptb.DW={dw}"))
-            .arg(format!("-Ptb.DEPTH={depth}"))
-            .arg(format!("-Ptb.AB={ab}"))
-            .args([&tb, &model, &ebr, &reference]));
-        let log = run(Command::new("vvp").arg(&vvp));
-        assert!(
-            log.contains("RESULT errors=0 agree=60000"),
-            "DW {dw} DEPTH {depth}: {log}"
-        );
+        check_forms(dir.path(), files, geometry, 0);
     }
+    // The 36-bit mode (WIDE = 1): one block and several, a word narrower than the block.
+    for geometry in [(20, 300, 9), (36, 512, 9), (50, 512, 10)] {
+        check_forms(dir.path(), files, geometry, 1);
+    }
+}
+
+/// Simulate both forms side by side at one geometry (DW, DEPTH, AB); every read agrees.
+fn check_forms(dir: &Path, files: [&Path; 4], (dw, depth, ab): (u32, u32, u32), wide: u32) {
+    let vvp = dir.join("sim.vvp");
+    run(Command::new("iverilog")
+        .args(["-g2005", "-o"])
+        .arg(&vvp)
+        .arg(format!("-Ptb.DW={dw}"))
+        .arg(format!("-Ptb.DEPTH={depth}"))
+        .arg(format!("-Ptb.AB={ab}"))
+        .arg(format!("-Ptb.WIDE={wide}"))
+        .args(files));
+    let log = run(Command::new("vvp").arg(&vvp));
+    assert!(
+        log.contains("RESULT errors=0 agree=60000"),
+        "DW {dw} DEPTH {depth} WIDE {wide}: {log}"
+    );
 }

@@ -89,7 +89,12 @@ module spikelm_out_stage #(
     localparam integer PL   = SRW + LAT + SHS + 2; // pipeline stages
     localparam integer QNR  = PW - YW - 1;   // bits of Q (f_q) between YW + 1 and its sign
     localparam integer QNG  = (QNR > 0) ? (QNR + 2) / 3 : 1;  // their groups of three
-    localparam integer TWH  = (SUMW < YW + 2) ? SUMW : YW + 2;  // top of t's window
+    // t is kept only TN bits wide: where Q passes the range test below, t fits YW + 3 bits,
+    // and wherever v saturates, its sign is Q's (|2B + 1| < 2^YW: Q >= 0 gives t > -2^YW and
+    // Q < 0 gives t < 2^YW); so the rounding add is a YW + 3 bit carry chain rather than
+    // SUMW + 1 bits (38 at the base preset's widths).
+    localparam integer TN   = (SUMW + 1 < YW + 3) ? SUMW + 1 : YW + 3;
+    localparam integer TWH  = TN - 1;        // top of t's window
     localparam integer DW   = C * YW + 1;    // FIFO word: the lanes and last
 
     generate
@@ -152,7 +157,8 @@ module spikelm_out_stage #(
             reg signed [PW:0]     c_q;  // 2P >>> coarse part of S
             wire signed [PW:0]    m;    // ... >>> middle part (SHS = 3)
             reg signed [PW:0]     f_q;  // ... >>> fine part: Q
-            reg        [SUMW:0]   t_q;    // Q + 2B + 1
+            reg        [TN-1:0]   t_q;    // Q + 2B + 1, its low TN bits
+            reg                   q_neg_q;  // Q < 0, beside t_q: the sign of a saturated v
             // Saturation of v = t >> 1 in two halves: the range test is registered with v's
             // low bits and sign, and the clamp is one multiplexer in front of the FIFO write.
             // The range test itself is split so that no wide compare follows a register:
@@ -168,7 +174,13 @@ module spikelm_out_stage #(
             end else begin : g_no_mid
                 assign m = c_q;
             end
-            wire       [SUMW-1:0] v = t_q[SUMW:1];
+            wire       [TN-1:0]   q_lo;  // Q's low TN bits (Q sign-extended where narrower)
+            if (PW + 1 >= TN) begin : g_q_lo
+                assign q_lo = f_q[TN-1:0];
+            end else begin : g_q_ext  // TN = SUMW + 1 here
+                assign q_lo = { {(SUMW-PW){f_q[PW]}}, f_q};
+            end
+            wire       [TN-1:0]   b_lo = { {(TN-YW-1){bias[YW-1]}}, bias, 1'b1};  // 2B + 1
             wire       [QNG-1:0]  f_in_w;
             for (g = 0; g < QNG; g = g + 1) begin : g_qrange
                 wire [2:0] same;  // Q's bits YW + 1 + 3g .. + 2 equal its sign (1 above PW - 1)
@@ -189,11 +201,12 @@ module spikelm_out_stage #(
             always @(posedge clk) begin
                 c_q    <= p2 >>> (s_q & CMASK);  // arithmetic: both operands signed
                 f_q    <= m >>> (s_q & FMASK);
-                t_q    <= { {(SUMW-PW){f_q[PW]}}, f_q} + { {(SUMW-YW){bias[YW-1]}}, bias, 1'b1};
+                t_q    <= q_lo + b_lo;
+                q_neg_q <= f_q[PW];
                 f_in_q <= f_in_w;
                 fits_q <= (&f_in_q) & (t_q[TWH:YW] == {(TWH-YW+1){t_q[TWH]}});
-                sign_q <= v[SUMW-1];
-                low_q  <= v[YW-1:0];
+                sign_q <= q_neg_q;  // v's sign wherever it saturates (see TN)
+                low_q  <= t_q[YW:1];  // v = t >> 1
             end
             wire unused_t0 = t_q[0];
             assign y_row[c*YW +: YW] = fits_q ? low_q : {sign_q, {(YW-1){~sign_q}}};
@@ -265,8 +278,9 @@ module spikelm_out_stage #(
             wire [FB+HW-YW:0] wr_ctl;  // wr_ctl_d registered: {last (the last lane), write, pointer}
             wire [HW-1:0]     wr_data;
             wire [1:0]        st_q;    // {fill_q[0], head_v_q}
-            reg  [HW-1:0]     mem_q [0:FD-1];
             reg  [HW-1:0]     head_q;
+            wire              take_l = st_q[1] & (~st_q[0] | out_ready);  // take, this lane's copy
+            reg  [HW-1:0]     mem_q [0:FD-1];
             spikelm_rep_reg #(.W(FB + 1 + HW - YW)) u_wr (
                 .clk(clk), .d(wr_ctl_d[FB+HW-YW:0]), .q(wr_ctl)
             );
@@ -280,7 +294,7 @@ module spikelm_out_stage #(
                 if (wr_ctl[FB]) begin
                     mem_q[wr_ctl[FB-1:0]] <= wr_data;
                 end
-                if (st_q[1] & (~st_q[0] | out_ready)) begin  // take, this lane's copy
+                if (take_l) begin
                     head_q <= mem_q[rd_q];
                 end
             end

@@ -106,13 +106,13 @@ module spikelm_controller #(
 );
     generate
         if (R < 1 || (1 << RB) < R || TPR < 1 || TPR > R || TPR >= (1 << (TOKW + 1)) || ET < 1 || (1 << TB) < ET
-            || PL < 1 || TPR % PL != 0 || FD < 2 || (1 << TPRB) != TPR || (1 << RB) != R
+            || PL < 1 || TPR % PL != 0 || FD < 2 || FD < 4 || (1 << TPRB) != TPR || (1 << RB) != R
             || MAXDIN % R != 0 || (1 << CAAB) < G * R || WAB < SBAB - RB || (1 << PTB) != PL * ET || VD < 1
             || G < 1 || GW < 1 || (1 << GW) < G || (1 << SBAB) < 2 * G * MAXDIN || CNTW < 1
             || CYC0 < 0 || CYC0 > 3)
         begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_controller: needs 1 <= TPR <= R <= 2^RB, TPR < 2^(TOKW+1), 1 <= ET <= 2^TB, PL dividing TPR, 1 <= G <= 2^GW, 2^SBAB >= 2 * G * MAXDIN, CNTW >= 1, FD >= 2, TPR = 2^TPRB, R = 2^RB, R dividing MAXDIN, 2^CAAB >= G * R, WAB >= SBAB - RB, PL * ET = 2^PTB, VD >= 1, 0 <= CYC0 <= 3");
+                $display("ERROR: spikelm_controller: needs 1 <= TPR <= R <= 2^RB, TPR < 2^(TOKW+1), 1 <= ET <= 2^TB, PL dividing TPR, 1 <= G <= 2^GW, 2^SBAB >= 2 * G * MAXDIN, CNTW >= 1, FD >= 2, FD >= 4, TPR = 2^TPRB, R = 2^RB, R dividing MAXDIN, 2^CAAB >= G * R, WAB >= SBAB - RB, PL * ET = 2^PTB, VD >= 1, 0 <= CYC0 <= 3");
                 $finish;
             end
         end
@@ -479,12 +479,13 @@ module spikelm_controller #(
     localparam integer RM1_I  = R - 1;
     localparam integer GM1_I  = G - 1;
     localparam integer TPRM1_I = TPR - 1;
-    localparam integer KWINM1_I = WIN0 - 2;
-    localparam integer KMINM1_I = PMIN - 2;
+    localparam integer KWINM2_I = WIN0 - 3;
+    localparam integer KMINM3_I = PMIN - 4;
     localparam integer RM2_I  = R - 2;
-    localparam [KW-1:0]   K_WINM1 = KWINM1_I[KW-1:0];
+    localparam [KW-1:0]   K_WINM2 = KWINM2_I[KW-1:0];
     localparam [KW-1:0]   K_MIN   = KMIN_I[KW-1:0];
-    localparam [KW-1:0]   K_MINM1 = KMINM1_I[KW-1:0];
+    localparam [KW-1:0]   K_MINM3 = KMINM3_I[KW-1:0];
+    localparam [KW-1:0]   K_TWO   = 2;
     localparam [RB-1:0]   J_LASTM1 = RM2_I[RB-1:0];
     localparam [HB-1:0]   H_BLK   = KBMAX[HB-1:0];
     localparam [HB-1:0]   H_BANK1 = BANKH[HB-1:0];
@@ -516,6 +517,7 @@ module spikelm_controller #(
     reg [DINW-1:0] kbm3_q;       // (Din - 1) / R - 2: c_kb_q + 2 is the last block (no adder)
     reg [RB-1:0]   tailm1_q;     // (Din - 1) % R: the last weight block's last row
     reg            kb1_q;        // one weight block per column block
+    reg [RB-1:0]   jn0_q;        // rows after the first below Din in a bank's first block
     reg            ld1_q;        // at most two: slot 0 loads a column block's last block
     reg [R-1:0]    tmask_q;
     reg signed [TOKW+2:0] bl_idle_q;  // ceil(TOKENS / TPR): the run's row blocks
@@ -541,6 +543,7 @@ module spikelm_controller #(
             kbm3_q    <= kbm1_idle_q - KB_TWO;
             tailm1_q  <= tailm1_idle_q;
             kb1_q     <= (kbm1_idle_q == {DINW{1'b0}});
+            jn0_q     <= (kbm1_idle_q == {DINW{1'b0}}) ? tailm1_idle_q : J_LAST;
             ld1_q     <= (kbm1_idle_q <= { {(DINW-1){1'b0}}, 1'b1});
             tmask_q   <= tmask_idle_q;
         end
@@ -548,10 +551,12 @@ module spikelm_controller #(
 
     // The bank's vectors and slot length, set while waiting for it (WAITB lasts a cycle at
     // least), from the row blocks left.
-    // M - 2 and P - 2: the flags below compare the counts before their increment with them,
-    // so no adder precedes a compare (M - 1 ends in RB one bits, so M - 2 is a constant there).
+    // M - 2 and P - 4: the flags below compare the counts before their increment with them,
+    // so no adder precedes a compare (M - 1 ends in RB one bits, so M - 2 is a constant there;
+    // the slot count runs a cycle behind the slot and its end is compared a cycle early, hence
+    // P - 4).
     reg [CAAB-1:0] c_mlast2_q;   // M - 2
-    reg [KW-1:0]   c_pend2_q;    // P - 2
+    reg [KW-1:0]   c_pend4_q;    // P - 4
     reg            c_runlast_q;  // the bank is the run's last
     // bl_left_q > G and bl_left_q - 1 (its low bits), registered with bl_left_q from the value
     // it takes, so the compare and the subtraction are not two carry chains in a row.
@@ -563,11 +568,13 @@ module spikelm_controller #(
     wire [KW-1:0]  c_mlast_k = { {(KW-CAAB){1'b0}}, c_mlast_w[CAAB-1:0]};
     wire [KW-1:0]  c_mlast2_k = { {(KW-CAAB){1'b0}}, c_mlast2_w[CAAB-1:0]};
     // Slot counters.
-    reg [KW-1:0]   k_q;          // slot cycle
+    reg [KW-1:0]   k_q;          // slot cycle - 1 (0 until a cycle after the first vector)
     // The slot cycle's two events as flags, set a cycle ahead from the count (the compares sit
     // in front of their D inputs, not behind the advance that enables every slot register).
-    reg            c_kend_q;     // k_q == P - 1: the slot's last cycle
-    reg            c_kwin_q;     // k_q == R + VD - 1: the load window opens next
+    reg            c_kend_q;     // slot cycle P - 1: the slot's last cycle
+    reg            c_keq_q;      // k_q == P - 3 (registered from k_q == P - 4 on its increment),
+                                 // so the end flag's update is registers only
+    reg            c_kwin_q;     // slot cycle R + VD - 1: the load window opens next
     reg [CAAB-1:0] c_m_q;        // the next vector
     reg            c_vmore_q;    // vectors remain in the slot
     reg            c_vend_q;     // c_m_q is the slot's last vector
@@ -603,13 +610,21 @@ module spikelm_controller #(
     wire ld_real  = c_jreal_q;                           // the row loaded next is below Din
     wire load     = ld_win & (~ld_real | wgt_valid);
     wire load_end = load & c_jlast_q;
-    // Room for one more row: fewer than FD - 1 outstanding after last cycle's update, a
-    // register (so no issue waits on the thermometer's top bit through logic). The FIFO's last
-    // entry goes unused; a stall-free run never comes near it (perf::pipeline::out_fifo_depth).
+    // Room for one more row, a register of registers: the count of two cycles ago at most
+    // FD - 4 (with the claims of the last two cycles, fewer than FD - 1 outstanding now), so no
+    // issue waits on the count's update, nor the count on the issue. The FIFO's last three
+    // entries go unused; a stall-free run never comes near them (perf::pipeline::
+    // out_fifo_depth).
     reg  room_q;
+    reg  claim_q;  // last cycle's claim: the count takes it a cycle late
     wire credit   = ~c_kb_last_q | room_q;
     wire issue    = run & c_vmore_q & credit;
-    wire k_inc    = run & (c_kgo_q | issue) & ~c_kend_q; // the slot's cycles, from its first vector
+    // An issue that claims output credit (a column block's last weight block), written as one
+    // LUT of registers rather than behind the issue's: it shifts all FD bits of occ_q.
+    wire claim    = run & c_vmore_q & c_kb_last_q & room_q;
+    // The slot's cycles count from the cycle after its first vector (k_q = slot cycle - 1, its
+    // events compared one lower), so the count's enable is registers only, not the issue.
+    wire k_inc    = run & c_kgo_q & ~c_kend_q;
     // The slot's end is registered (one cycle more per slot, perf::cycles::ws_slot): its
     // conditions are a few LUTs deep and it enables every slot register and the state.
     reg  c_send_q;
@@ -619,19 +634,39 @@ module spikelm_controller #(
     wire bank_end = slot_end & ~c_next_q;
     // The first block's loads end PRE a cycle later, registered like a slot's end.
     reg  c_pre_end_q;
-    wire slot_go  = c_pre_end_q | (slot_end & c_next_q);
+    // A slot starts after PRE's end or after a slot's end with a block to follow: registered
+    // from the same terms as those two (c_next_q holds from a slot's last cycle to its end),
+    // so the start that resets every slot register is one flip-flop.
+    reg  c_sgo_q;
+    wire slot_go  = c_sgo_q;
     // Whether the block a new slot loads (the one after the slot's own) is its column block's
     // last: after slot 0 (from PRE) or a column block's last, block 1 of the column block.
+    // Its terms stay put for the two cycles before a slot starts (a slot lasts 2R + VD cycles
+    // at least, PRE R at least), so it is registered twice ahead of its use: a slot's start
+    // takes c_ldl_q and c_jn_go_q, registers, with no compare or constant in front of them.
     wire ld_last_n = (state_q[I_PRE] | c_kb_last_q) ? ld1_q
                    : (c_ld_last_q ? kb1_q : (c_kb_q == kbm3_q));
+    reg  c_ldl_q;                // ld_last_n, a cycle late
+    reg  [RB-1:0] c_jn_go_q;     // c_jn_q for the next block, from c_ldl_q
+    // The bank's first block parts, from the value c_bank_q takes (a slot's start or WAITB
+    // takes them as registers, no constant multiplexer in front of c_hslot_q and the others).
+    wire c_bank_n = ~c_idle & (c_bank_q ^ bank_end);
+    reg  [HB-1:0] c_hs0_q;       // the bank's base block part
+    reg  [HB-1:0] c_hs1_q;       // ... + 1
+    always @(posedge clk) begin
+        c_ldl_q   <= ld_last_n;
+        c_jn_go_q <= c_ldl_q ? tailm1_q : J_LAST;
+        c_hs0_q   <= c_bank_n ? H_BANK1 : {HB{1'b0}};
+        c_hs1_q   <= c_bank_n ? H_BANK1P1 : H_ONE;
+    end
     assign cmp_bank_end = bank_end;
     assign c_bflip      = 1'b0;  // c_bank_q flips with cmp_bank_end itself
 
     always @* begin
         occ_d = occ_q;
-        if (issue & c_kb_last_q & ~slot_freed) begin
+        if (claim_q & ~slot_freed) begin
             occ_d = {occ_q[FD-2:0], 1'b1};
-        end else if (slot_freed & ~(issue & c_kb_last_q)) begin
+        end else if (slot_freed & ~claim_q) begin
             occ_d = {1'b0, occ_q[FD-1:1]};
         end
     end
@@ -657,9 +692,14 @@ module spikelm_controller #(
     always @(posedge clk) begin
         state_q  <= state_d;
         occ_q    <= rst ? {FD{1'b0}} : occ_d;
-        room_q   <= rst | ~occ_d[FD-2];
+        claim_q  <= claim & ~rst;
+        room_q   <= rst | ~occ_q[FD-4];
         c_send_q <= ~c_idle & slot_done;
+        // k_q only counts (k_inc) from the cycle after a slot's first vector to its end, and
+        // starts from 0, which is not P - 3.
+        c_keq_q  <= k_inc & (k_q == c_pend4_q);
         c_pre_end_q <= ~c_idle & state_q[I_PRE] & load_end;
+        c_sgo_q  <= ~c_idle & ((state_q[I_PRE] & load_end) | (slot_done & c_next_q));
         if (c_idle) begin
             bl_left_q   <= bl_idle_q;
             c_bl_more_q <= (bl_idle_q > G_S);
@@ -671,7 +711,7 @@ module spikelm_controller #(
         end else begin
             if (state_q[I_WAITB]) begin
                 c_mlast2_q  <= c_mlast2_w[CAAB-1:0];
-                c_pend2_q   <= (c_mlast_k > K_MIN) ? c_mlast2_k : K_MINM1;
+                c_pend4_q   <= (c_mlast_k > K_MIN) ? c_mlast2_k - K_TWO : K_MINM3;
                 c_runlast_q <= ~c_bl_more_q;
                 // The bank's first block loads next: column block 0, weight block 0.
                 c_win_q     <= 1'b1;
@@ -680,14 +720,12 @@ module spikelm_controller #(
                 c_ld_last_q <= kb1_q;
                 c_j_q       <= {RB{1'b0}};
                 c_jlast_q   <= 1'b0;  // R >= 2
-                c_jn_q      <= kb1_q ? tailm1_q : J_LAST;
-                c_jreal_q   <= 1'b1;  // Din >= 1
                 c_kb_q      <= {DINW{1'b0}};
                 c_kb_last_q <= kb1_q;
                 c_cb_q      <= {NCBW{1'b0}};
                 c_cb_last_q <= ncb_is1_q;
-                c_hslot_q   <= c_bank_q ? H_BANK1 : {HB{1'b0}};
-                c_hslot1_q  <= c_bank_q ? H_BANK1P1 : H_ONE;
+                c_hslot_q   <= c_hs0_q;
+                c_hslot1_q  <= c_hs1_q;
                 if (c_full_q) begin
                     bl_left_q   <= bl_left_q - G_S;
                     c_bl_more_q <= (bl_left_q > G_S2);
@@ -697,8 +735,6 @@ module spikelm_controller #(
             if (load) begin
                 c_j_q     <= c_j_q + 1'b1;
                 c_jlast_q <= (c_j_q == J_LASTM1);
-                c_jn_q    <= c_jn_q - 1'b1;
-                c_jreal_q <= c_jreal_q & (c_jn_q != {RB{1'b0}});
                 if (load_end) begin
                     c_win_q   <= 1'b0;
                     c_ldone_q <= 1'b1;
@@ -706,8 +742,8 @@ module spikelm_controller #(
             end
             if (k_inc) begin
                 k_q      <= k_q + 1'b1;
-                c_kend_q <= (k_q == c_pend2_q);
-                c_kwin_q <= (k_q == K_WINM1);
+                c_kend_q <= c_keq_q;
+                c_kwin_q <= (k_q == K_WINM2);
                 if (c_kwin_q) begin
                     c_win_q <= 1'b1;
                 end
@@ -730,9 +766,20 @@ module spikelm_controller #(
                 c_vmore_q <= 1'b1;
                 c_vend_q  <= 1'b0;  // M >= R >= 2
                 // The next block to load: its rows below Din.
-                c_ld_last_q <= ld_last_n;
-                c_jn_q      <= ld_last_n ? tailm1_q : J_LAST;
-                c_jreal_q   <= 1'b1;
+                c_ld_last_q <= c_ldl_q;
+            end
+            // The rows below Din left in the block being loaded, and whether the next row is
+            // one of them: reloaded in WAITB (the bank's first block) and at a slot's start
+            // (the next block; a load in that cycle is the slot's own, and none come in
+            // WAITB), counted down by each load. One reload condition of two registers (where
+            // the reload values are constants, as at the base preset, it is the flip-flops'
+            // set or reset).
+            if (state_q[I_WAITB] | slot_go) begin
+                c_jn_q    <= state_q[I_WAITB] ? jn0_q : c_jn_go_q;
+                c_jreal_q <= 1'b1;  // Din >= 1
+            end else if (load) begin
+                c_jn_q    <= c_jn_q - 1'b1;
+                c_jreal_q <= c_jreal_q & (c_jn_q != {RB{1'b0}});
             end
             if (c_pre_end_q) begin
                 // Slot 0 of the bank: column block 0, weight block 0 (set in WAITB).
@@ -747,9 +794,9 @@ module spikelm_controller #(
                     c_kb_q      <= {DINW{1'b0}};
                     c_cb_q      <= c_cb_q + 1'b1;
                     c_cb_last_q <= (c_cb_q == ncb_m2_q);
-                    c_hslot_q   <= c_bank_q ? H_BANK1 : {HB{1'b0}};
-                    c_hslot1_q  <= c_bank_q ? H_BANK1P1 : H_ONE;
-                    c_h_q       <= c_bank_q ? H_BANK1 : {HB{1'b0}};
+                    c_hslot_q   <= c_hs0_q;
+                    c_hslot1_q  <= c_hs1_q;
+                    c_h_q       <= c_hs0_q;
                     c_next_q    <= ~(c_ld_last_q & (c_cb_q == ncb_m2_q));
                     c_ldone_q   <= c_ld_last_q & (c_cb_q == ncb_m2_q);
                 end else begin

@@ -264,14 +264,22 @@ module spikelm_engine (
     localparam integer SDW = WDW / S;               // bits per sub-word
     wire [`SPIKELM_R*WDW-1:0]  lane_words;
 
-    // The read request registered once on its way (a copy kept apart): the buffer's lanes
-    // are a few block RAMs each, spread over the die, and the buffer's own copy per lane sits
-    // beside them (perf::pipeline::WS_VECTOR_DELAY counts this register). The vector's valid
-    // flag travels beside the read, so the landing registers need no clear (CLR = 0).
+    // The read request registered twice on its way (copies kept apart): once beside the
+    // controller, whose issue is a LUT of its registers, then once more on the way to the
+    // buffer's lanes, a few block RAMs each spread over the die, whose own copy per lane sits
+    // beside them (perf::pipeline::WS_VECTOR_DELAY counts both registers; with one, the issue's
+    // LUTs and the route across the die were one path). The vector's valid flag travels beside
+    // the read, so the landing registers need no clear (CLR = 0), and a read in flight at a
+    // reset lands in them unseen.
+    wire                          rd_re_c;
+    wire [`SPIKELM_WS_WAB-1:0]    rd_addr_c;
+    spikelm_rep_reg #(.W(1 + `SPIKELM_WS_WAB)) u_rd_src (
+        .clk(clk), .d({red_step & ~rst, red_addr}), .q({rd_re_c, rd_addr_c})
+    );
     wire                          rd_re;
     wire [`SPIKELM_WS_WAB-1:0]    rd_addr;
     spikelm_rep_reg #(.W(1 + `SPIKELM_WS_WAB)) u_rd_link (
-        .clk(clk), .d({red_step & ~rst, red_addr}), .q({rd_re, rd_addr})
+        .clk(clk), .d({rd_re_c, rd_addr_c}), .q({rd_re, rd_addr})
     );
 
     // The write registered once on its way too (the encoder's lanes sit together, the buffer's

@@ -38,12 +38,19 @@
 //    inferred block RAM, DESIGN.md section 4). The widest DP16KD mode deep enough for DEPTH is
 //    chosen (x18 1K, x9 2K, x4 4K, x2 8K, x1 16K) and ceil(DW / width) blocks are placed side by
 //    side; above 16K, slices of x1 blocks 16K deep each, one multiplexer level on the read.
+//    With WIDE = 1, a memory of DW > 18 bits and at most 512 entries uses the block's 36-bit
+//    pseudo-dual-port mode instead (PDPW16KD, as a DP16KD of width 36 in Yosys' own mapping,
+//    techlibs/ecp5/brams_map.v: data in on DIA then DIB, out on DOA then DOB, byte enables on
+//    ADA0..3, the word address from bit 5): one block per 36 bits, so a 20-bit word is one
+//    block rather than two that the placer may put apart. Opt-in, where it was placed and
+//    measured (spikelm_col_acc); the other memories keep their x18 blocks.
 //  * otherwise (simulation, other targets): an inferred memory plus a fabric output register;
 //    the reference the DP16KD form is checked against.
 module spikelm_ram_sdp #(
     parameter integer DW    = 2,    // bits per entry
     parameter integer DEPTH = 256,  // entries
-    parameter integer AB    = 8     // address bits
+    parameter integer AB    = 8,    // address bits
+    parameter integer WIDE  = 0     // 1: the 36-bit mode where DW > 18 and DEPTH <= 512 (ECP5)
 ) (
     input  wire          clk,
     input  wire          we,
@@ -54,9 +61,9 @@ module spikelm_ram_sdp #(
     output wire [DW-1:0] rdata
 );
     generate
-        if (DW < 1 || (1 << AB) < DEPTH) begin : g_bad_param
+        if (DW < 1 || (1 << AB) < DEPTH || WIDE < 0 || WIDE > 1) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_ram_sdp: needs DW >= 1 and 2^AB >= DEPTH");
+                $display("ERROR: spikelm_ram_sdp: needs DW >= 1, 2^AB >= DEPTH and WIDE 0 or 1");
                 $finish;
             end
         end
@@ -69,9 +76,12 @@ module spikelm_ram_sdp #(
     // Mode: data width MDW of one block and the address bits below the word address (LW).
     // Deeper than 16K: x1 blocks in ND depth slices of 16K, written by address decode and read
     // through a multiplexer on the registered slice index.
-    localparam integer MDW = (DEPTH <= 1024) ? 18 : (DEPTH <= 2048) ? 9 :
+    localparam integer MDW = (WIDE != 0 && DW > 18 && DEPTH <= 512) ? 36 :
+                             (DEPTH <= 1024) ? 18 : (DEPTH <= 2048) ? 9 :
                              (DEPTH <= 4096) ? 4 : (DEPTH <= 8192) ? 2 : 1;
-    localparam integer LW  = (MDW == 18) ? 4 : (MDW == 9) ? 3 : (MDW == 4) ? 2 : (MDW == 2) ? 1 : 0;
+    localparam integer LW  = (MDW == 36) ? 5 : (MDW == 18) ? 4 : (MDW == 9) ? 3 :
+                             (MDW == 4) ? 2 : (MDW == 2) ? 1 : 0;
+    localparam integer RDW = 2 * EBR_DW;  // read bits kept per block: DOB, DOA (x36) or DOB
     localparam integer NB  = (DW + MDW - 1) / MDW;              // blocks side by side
     localparam integer ND  = (DEPTH + EBR_MAXD - 1) / EBR_MAXD;  // depth slices
     localparam integer WAB = EBR_AW - LW;                        // word address bits of the mode
@@ -87,15 +97,16 @@ module spikelm_ram_sdp #(
         end
     endgenerate
 
-    // Word address shifted above the mode's low bits; x18: the two low bits are the byte
-    // enables (both on for writes).
+    // Word address shifted above the mode's low bits; x18 (x36): the two (four) low bits are
+    // the byte enables (all on for writes).
     wire [EBR_AW-1:0] wa_ext = { {(EBR_AW-SAB){1'b0}}, waddr[SAB-1:0]};
     wire [EBR_AW-1:0] ra_ext = { {(EBR_AW-SAB){1'b0}}, raddr[SAB-1:0]};
-    wire [EBR_AW-1:0] byte_en = (MDW == 18) ? { {(EBR_AW-2){1'b0}}, 2'b11} : {EBR_AW{1'b0}};
+    wire [EBR_AW-1:0] byte_en = (MDW == 36) ? { {(EBR_AW-4){1'b0}}, 4'b1111} :
+                                (MDW == 18) ? { {(EBR_AW-2){1'b0}}, 2'b11} : {EBR_AW{1'b0}};
     wire [EBR_AW-1:0] ada     = (wa_ext << LW) | byte_en;
     wire [EBR_AW-1:0] adb     = (ra_ext << LW);
     wire [NB*MDW-1:0]    wd   = { {(NB*MDW-DW){1'b0}}, wdata};
-    wire [ND*NB*EBR_DW-1:0] rd;  // slice s, block b at [(s*NB + b)*EBR_DW +: EBR_DW]
+    wire [ND*NB*RDW-1:0] rd;     // slice s, block b at [(s*NB + b)*RDW +: RDW]
     wire [HB-1:0] w_hi;
     wire [HB-1:0] r_hi;
 
@@ -115,15 +126,21 @@ module spikelm_ram_sdp #(
             localparam [HB-1:0] SLICE = sl[HB-1:0];
             wire we_s = we & (w_hi == SLICE);
             for (b = 0; b < NB; b = b + 1) begin : g_block
-                wire [EBR_DW-1:0] dia = { {(EBR_DW-MDW){1'b0}}, wd[b*MDW +: MDW]};
+                wire [RDW:0]      dx = { {(RDW-MDW+1){1'b0}}, wd[b*MDW +: MDW]};
+                wire [RDW-1:0]    dwide = dx[RDW-1:0];
+                wire [EBR_DW-1:0] dia = dwide[EBR_DW-1:0];
+                wire [EBR_DW-1:0] dib = (MDW == 36) ? dwide[RDW-1:EBR_DW] : {EBR_DW{1'b0}};
+                wire [EBR_DW-1:0] doa;
                 wire [EBR_DW-1:0] dob;
                 DP16KD #(
                     .DATA_WIDTH_A(MDW), .DATA_WIDTH_B(MDW),
-                    .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
+                    .REGMODE_A((MDW == 36) ? "OUTREG" : "NOREG"), .REGMODE_B("OUTREG"),
                     .RESETMODE("SYNC"), .CSDECODE_A("0b000"), .CSDECODE_B("0b000"),
                     .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"), .GSR("AUTO")
                 ) u_ebr (
-                    .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(we_s), .RSTA(1'b0),
+                    .CLKA(clk), .OCEA(1'b1), .RSTA(1'b0),
+                    // x36 writes as Yosys' mapping does: the clock enable is the write.
+                    .CEA((MDW == 36) ? we_s : 1'b1), .WEA((MDW == 36) ? 1'b1 : we_s),
                     .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                     .ADA0(ada[0]), .ADA1(ada[1]), .ADA2(ada[2]), .ADA3(ada[3]), .ADA4(ada[4]),
                     .ADA5(ada[5]), .ADA6(ada[6]), .ADA7(ada[7]), .ADA8(ada[8]), .ADA9(ada[9]),
@@ -137,16 +154,21 @@ module spikelm_ram_sdp #(
                     .ADB0(adb[0]), .ADB1(adb[1]), .ADB2(adb[2]), .ADB3(adb[3]), .ADB4(adb[4]),
                     .ADB5(adb[5]), .ADB6(adb[6]), .ADB7(adb[7]), .ADB8(adb[8]), .ADB9(adb[9]),
                     .ADB10(adb[10]), .ADB11(adb[11]), .ADB12(adb[12]), .ADB13(adb[13]),
-                    .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0),
-                    .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0),
-                    .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0),
-                    .DIB16(1'b0), .DIB17(1'b0),
+                    .DIB0(dib[0]), .DIB1(dib[1]), .DIB2(dib[2]), .DIB3(dib[3]), .DIB4(dib[4]),
+                    .DIB5(dib[5]), .DIB6(dib[6]), .DIB7(dib[7]), .DIB8(dib[8]), .DIB9(dib[9]),
+                    .DIB10(dib[10]), .DIB11(dib[11]), .DIB12(dib[12]), .DIB13(dib[13]),
+                    .DIB14(dib[14]), .DIB15(dib[15]), .DIB16(dib[16]), .DIB17(dib[17]),
+                    .DOA0(doa[0]), .DOA1(doa[1]), .DOA2(doa[2]), .DOA3(doa[3]), .DOA4(doa[4]),
+                    .DOA5(doa[5]), .DOA6(doa[6]), .DOA7(doa[7]), .DOA8(doa[8]), .DOA9(doa[9]),
+                    .DOA10(doa[10]), .DOA11(doa[11]), .DOA12(doa[12]), .DOA13(doa[13]),
+                    .DOA14(doa[14]), .DOA15(doa[15]), .DOA16(doa[16]), .DOA17(doa[17]),
                     .DOB0(dob[0]), .DOB1(dob[1]), .DOB2(dob[2]), .DOB3(dob[3]), .DOB4(dob[4]),
                     .DOB5(dob[5]), .DOB6(dob[6]), .DOB7(dob[7]), .DOB8(dob[8]), .DOB9(dob[9]),
                     .DOB10(dob[10]), .DOB11(dob[11]), .DOB12(dob[12]), .DOB13(dob[13]),
                     .DOB14(dob[14]), .DOB15(dob[15]), .DOB16(dob[16]), .DOB17(dob[17])
                 );
-                assign rd[(sl*NB + b)*EBR_DW +: EBR_DW] = dob;
+                // x36: the word's low half on DOA; otherwise all of it on DOB.
+                assign rd[(sl*NB + b)*RDW +: RDW] = (MDW == 36) ? {dob, doa} : { {EBR_DW{1'b0}}, dob};
             end
         end
 
@@ -159,12 +181,12 @@ module spikelm_ram_sdp #(
             end
             out_hi_q <= r_hi_q;
         end
-        wire [NB*EBR_DW-1:0] rd_sel = rd[out_hi_q*NB*EBR_DW +: NB*EBR_DW];
+        wire [NB*RDW-1:0] rd_sel = rd[out_hi_q*NB*RDW +: NB*RDW];
 
         for (b = 0; b < NB; b = b + 1) begin : g_pick
             if (b * MDW < DW) begin : g_lane
                 localparam integer N = (DW - b * MDW < MDW) ? DW - b * MDW : MDW;
-                assign rdata[b*MDW +: N] = rd_sel[b*EBR_DW +: N];
+                assign rdata[b*MDW +: N] = rd_sel[b*RDW +: N];
             end
         end
     endgenerate

@@ -130,7 +130,10 @@ module spikelm_col_acc #(
                 end
                 sum_q[c*ACCW +: ACCW] <= rd_q + ps_ext;
             end
-            spikelm_ram_sdp #(.DW(ACCW), .DEPTH(DEPTH), .AB(AB)) u_mem (
+            // WIDE: on ECP5 a word of 19 .. 36 bits is one block in its 36-bit mode, not two
+            // x18 blocks that the placer put apart (the write link's route to the second was
+            // 4.4 ns at one seed).
+            spikelm_ram_sdp #(.DW(ACCW), .DEPTH(DEPTH), .AB(AB), .WIDE(1)) u_mem (
                 .clk(clk), .we(wb_q), .waddr(waddr_q), .wdata(wdata_q),
                 .re(re), .raddr(raddr), .rdata(rd)
             );
