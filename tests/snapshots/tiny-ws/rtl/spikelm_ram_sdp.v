@@ -126,8 +126,12 @@ module spikelm_ram_sdp #(
             localparam [HB-1:0] SLICE = sl[HB-1:0];
             wire we_s = we & (w_hi == SLICE);
             for (b = 0; b < NB; b = b + 1) begin : g_block
-                wire [RDW:0]      dx = { {(RDW-MDW+1){1'b0}}, wd[b*MDW +: MDW]};
-                wire [RDW-1:0]    dwide = dx[RDW-1:0];
+                wire [RDW-1:0]    dwide;  // the block's data bits, zero-extended
+                if (MDW == RDW) begin : g_full
+                    assign dwide = wd[b*MDW +: MDW];
+                end else begin : g_pad
+                    assign dwide = { {(RDW-MDW){1'b0}}, wd[b*MDW +: MDW]};
+                end
                 wire [EBR_DW-1:0] dia = dwide[EBR_DW-1:0];
                 wire [EBR_DW-1:0] dib = (MDW == 36) ? dwide[RDW-1:EBR_DW] : {EBR_DW{1'b0}};
                 wire [EBR_DW-1:0] doa;
