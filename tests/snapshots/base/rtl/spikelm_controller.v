@@ -435,25 +435,27 @@ module spikelm_controller #(
             e_blk_last_q <= e_i_end_next & e_grp_end_next;
             e_i_q      <= e_i_q + e_i_step[DINW-1:0];
             e_i_left_q <= e_i_left_q - e_i_step;
-            if (e_i_end) begin
-                if (!e_grp_end_q) begin
-                    e_grp_q     <= e_grp_q + 1'b1;  // next PL tokens of the block
-                    e_grp_end_q <= (e_grp_q == G_PEN);
+            // A block's last beat is e_blk_last_q (= e_i_end & e_grp_end_q), a register, so
+            // the block counters' enables are one LUT of registers and the handshake, not the
+            // index counter's sign at the top of its carry chain (e_rdy_q -> e_blk_end_q's
+            // enable, 4 levels, was the weight-stationary engine's limit at a placer seed).
+            if (e_blk_last_q) begin
+                e_grp_q     <= {RB{1'b0}};      // block complete
+                e_grp_end_q <= GRP_ONE;
+                e_left_q <= e_left_q - TPR_S;
+                e_last_q <= e_next_last;
+                if (e_blk_end_q) begin        // bank complete (e_bank_q steps)
+                    e_blk_q     <= {GW{1'b0}};
+                    e_base_q    <= e_bank_q ? {SBAB{1'b0}} : BANK1;
+                    e_blk_end_q <= G_ONE | e_next_last;
                 end else begin
-                    e_grp_q     <= {RB{1'b0}};      // block complete
-                    e_grp_end_q <= GRP_ONE;
-                    e_left_q <= e_left_q - TPR_S;
-                    e_last_q <= e_next_last;
-                    if (e_blk_end_q) begin        // bank complete (e_bank_q steps)
-                        e_blk_q     <= {GW{1'b0}};
-                        e_base_q    <= e_bank_q ? {SBAB{1'b0}} : BANK1;
-                        e_blk_end_q <= G_ONE | e_next_last;
-                    end else begin
-                        e_blk_q     <= e_blk_q + 1'b1;
-                        e_base_q    <= e_base_q + BLOCK_SZ;
-                        e_blk_end_q <= (e_blk_q == B_PEN) | e_next_last;
-                    end
+                    e_blk_q     <= e_blk_q + 1'b1;
+                    e_base_q    <= e_base_q + BLOCK_SZ;
+                    e_blk_end_q <= (e_blk_q == B_PEN) | e_next_last;
                 end
+            end else if (e_i_end) begin
+                e_grp_q     <= e_grp_q + 1'b1;  // next PL tokens of the block
+                e_grp_end_q <= (e_grp_q == G_PEN);
             end
         end
     end

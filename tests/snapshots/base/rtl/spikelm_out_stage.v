@@ -61,8 +61,8 @@ module spikelm_out_stage #(
     parameter integer LAT   = 5,   // latency of spikelm_amp_shift
     parameter integer SRW   = 2,   // cycles the accumulator waits for its scale (perf::pipeline::scale_read_wait: 1, or 2 with the landing register)
     parameter integer SHS   = 3,   // shifter stages (perf::pipeline::out_shift_stages: 2, or 3 with landing registers)
-    parameter integer FD    = 16,  // FIFO entries (a power of 2, at least SRW + LAT + SHS + 6)
-    parameter integer FB    = 4    // FIFO pointer bits, log2(FD)
+    parameter integer FD    = 16,  // FIFO entries (a power of 2, at least SRW + LAT + SHS + 6; perf::pipeline::out_fifo_depth)
+    parameter integer FB    = $clog2(FD)  // FIFO pointer bits
 ) (
     input  wire              clk,
     input  wire              rst,

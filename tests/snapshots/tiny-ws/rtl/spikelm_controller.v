@@ -427,25 +427,27 @@ module spikelm_controller #(
             e_blk_last_q <= e_i_end_next & e_grp_end_next;
             e_i_q      <= e_i_q + e_i_step[DINW-1:0];
             e_i_left_q <= e_i_left_q - e_i_step;
-            if (e_i_end) begin
-                if (!e_grp_end_q) begin
-                    e_grp_q     <= e_grp_q + 1'b1;  // next PL tokens of the block
-                    e_grp_end_q <= (e_grp_q == G_PEN);
+            // A block's last beat is e_blk_last_q (= e_i_end & e_grp_end_q), a register, so
+            // the block counters' enables are one LUT of registers and the handshake, not the
+            // index counter's sign at the top of its carry chain (e_rdy_q -> e_blk_end_q's
+            // enable, 4 levels, was the weight-stationary engine's limit at a placer seed).
+            if (e_blk_last_q) begin
+                e_grp_q     <= {RB{1'b0}};      // block complete
+                e_grp_end_q <= GRP_ONE;
+                e_left_q <= e_left_q - TPR_S;
+                e_last_q <= e_next_last;
+                if (e_blk_end_q) begin        // bank complete (e_bank_q steps)
+                    e_blk_q     <= {GW{1'b0}};
+                    e_base_q    <= e_bank_q ? {SBAB{1'b0}} : BANK1;
+                    e_blk_end_q <= G_ONE | e_next_last;
                 end else begin
-                    e_grp_q     <= {RB{1'b0}};      // block complete
-                    e_grp_end_q <= GRP_ONE;
-                    e_left_q <= e_left_q - TPR_S;
-                    e_last_q <= e_next_last;
-                    if (e_blk_end_q) begin        // bank complete (e_bank_q steps)
-                        e_blk_q     <= {GW{1'b0}};
-                        e_base_q    <= e_bank_q ? {SBAB{1'b0}} : BANK1;
-                        e_blk_end_q <= G_ONE | e_next_last;
-                    end else begin
-                        e_blk_q     <= e_blk_q + 1'b1;
-                        e_base_q    <= e_base_q + BLOCK_SZ;
-                        e_blk_end_q <= (e_blk_q == B_PEN) | e_next_last;
-                    end
+                    e_blk_q     <= e_blk_q + 1'b1;
+                    e_base_q    <= e_base_q + BLOCK_SZ;
+                    e_blk_end_q <= (e_blk_q == B_PEN) | e_next_last;
                 end
+            end else if (e_i_end) begin
+                e_grp_q     <= e_grp_q + 1'b1;  // next PL tokens of the block
+                e_grp_end_q <= (e_grp_q == G_PEN);
             end
         end
     end
@@ -648,6 +650,10 @@ module spikelm_controller #(
                    : (c_ld_last_q ? kb1_q : (c_kb_q == kbm3_q));
     reg  c_ldl_q;                // ld_last_n, a cycle late
     reg  [RB-1:0] c_jn_go_q;     // c_jn_q for the next block, from c_ldl_q
+    // Whether the block this slot loads is the bank's last (the next slot loads none), for
+    // c_next_q and c_ldone_q at the slot's end: registered from its terms, which change only at
+    // a slot's start or end or in WAITB, none of them in the cycle before a slot's end.
+    reg           c_ldn_q;
     // The bank's first block parts, from the value c_bank_q takes (a slot's start or WAITB
     // takes them as registers, no constant multiplexer in front of c_hslot_q and the others).
     wire c_bank_n = ~c_idle & (c_bank_q ^ bank_end);
@@ -655,6 +661,7 @@ module spikelm_controller #(
     reg  [HB-1:0] c_hs1_q;       // ... + 1
     always @(posedge clk) begin
         c_ldl_q   <= ld_last_n;
+        c_ldn_q   <= c_ld_last_q & (c_kb_last_q ? (c_cb_q == ncb_m2_q) : c_cb_last_q);
         c_jn_go_q <= c_ldl_q ? tailm1_q : J_LAST;
         c_hs0_q   <= c_bank_n ? H_BANK1 : {HB{1'b0}};
         c_hs1_q   <= c_bank_n ? H_BANK1P1 : H_ONE;
@@ -715,8 +722,6 @@ module spikelm_controller #(
                 c_runlast_q <= ~c_bl_more_q;
                 // The bank's first block loads next: column block 0, weight block 0.
                 c_win_q     <= 1'b1;
-                c_next_q    <= 1'b1;
-                c_ldone_q   <= 1'b0;
                 c_ld_last_q <= kb1_q;
                 c_j_q       <= {RB{1'b0}};
                 c_jlast_q   <= 1'b0;  // R >= 2
@@ -737,7 +742,6 @@ module spikelm_controller #(
                 c_jlast_q <= (c_j_q == J_LASTM1);
                 if (load_end) begin
                     c_win_q   <= 1'b0;
-                    c_ldone_q <= 1'b1;
                 end
             end
             if (k_inc) begin
@@ -768,24 +772,9 @@ module spikelm_controller #(
                 // The next block to load: its rows below Din.
                 c_ld_last_q <= c_ldl_q;
             end
-            // The rows below Din left in the block being loaded, and whether the next row is
-            // one of them: reloaded in WAITB (the bank's first block) and at a slot's start
-            // (the next block; a load in that cycle is the slot's own, and none come in
-            // WAITB), counted down by each load. One reload condition of two registers (where
-            // the reload values are constants, as at the base preset, it is the flip-flops'
-            // set or reset).
-            if (state_q[I_WAITB] | slot_go) begin
-                c_jn_q    <= state_q[I_WAITB] ? jn0_q : c_jn_go_q;
-                c_jreal_q <= 1'b1;  // Din >= 1
-            end else if (load) begin
-                c_jn_q    <= c_jn_q - 1'b1;
-                c_jreal_q <= c_jreal_q & (c_jn_q != {RB{1'b0}});
-            end
             if (c_pre_end_q) begin
                 // Slot 0 of the bank: column block 0, weight block 0 (set in WAITB).
                 c_h_q       <= c_hslot_q;
-                c_next_q    <= ~(kb1_q & ncb_is1_q);
-                c_ldone_q   <= kb1_q & ncb_is1_q;
             end
             if (slot_end & c_next_q) begin
                 // The next weight block, or the next column block's first.
@@ -797,21 +786,51 @@ module spikelm_controller #(
                     c_hslot_q   <= c_hs0_q;
                     c_hslot1_q  <= c_hs1_q;
                     c_h_q       <= c_hs0_q;
-                    c_next_q    <= ~(c_ld_last_q & (c_cb_q == ncb_m2_q));
-                    c_ldone_q   <= c_ld_last_q & (c_cb_q == ncb_m2_q);
                 end else begin
                     c_kb_q      <= c_kb_q + 1'b1;
                     c_hslot_q   <= c_hslot1_q;
                     c_hslot1_q  <= c_hslot1_q + 1'b1;
                     c_h_q       <= c_hslot1_q;
-                    c_next_q    <= ~(c_ld_last_q & c_cb_last_q);
-                    c_ldone_q   <= c_ld_last_q & c_cb_last_q;
                 end
             end
             if (bank_end) begin
                 c_bank_q  <= ~c_bank_q;
                 c_vmore_q <= 1'b0;
             end
+        end
+    end
+
+    // The rows below Din left in the block being loaded, and whether the next row is one of
+    // them: reloaded in WAITB (the bank's first block) and at a slot's start (the next block;
+    // a load in that cycle is the slot's own, and none come in WAITB), counted down by each
+    // load. One reload condition of two registers (where the reload values are constants, as
+    // at the base preset, it is the flip-flops' set or reset), and no idle reset: they are
+    // read only in a load window (PRE, RUN), and WAITB reloads them before either.
+    always @(posedge clk) begin
+        if (state_q[I_WAITB] | slot_go) begin
+            c_jn_q    <= state_q[I_WAITB] ? jn0_q : c_jn_go_q;
+            c_jreal_q <= 1'b1;  // Din >= 1
+        end else if (load) begin
+            c_jn_q    <= c_jn_q - 1'b1;
+            c_jreal_q <= c_jreal_q & (c_jn_q != {RB{1'b0}});
+        end
+    end
+
+    // Whether a block follows (loads in this slot) and whether the slot's loads are done: set
+    // in WAITB (the bank's first block), at PRE's end (slot 0) and at a slot's end, and by
+    // the last load; no idle reset, for the reason above (reset and START go through WAITB).
+    always @(posedge clk) begin
+        if (state_q[I_WAITB]) begin
+            c_next_q  <= 1'b1;
+            c_ldone_q <= 1'b0;
+        end else if (c_pre_end_q) begin
+            c_next_q  <= ~(kb1_q & ncb_is1_q);
+            c_ldone_q <= kb1_q & ncb_is1_q;
+        end else if (slot_end & c_next_q) begin
+            c_next_q  <= ~c_ldn_q;
+            c_ldone_q <= c_ldn_q;
+        end else if (load_end) begin
+            c_ldone_q <= 1'b1;
         end
     end
 

@@ -62,8 +62,8 @@ module spikelm_out_stage #(
     parameter integer LAT   = 5,   // latency of spikelm_amp_shift
     parameter integer SRW   = 2,   // cycles the accumulator waits for its scale (perf::pipeline::scale_read_wait: 1, or 2 with the landing register)
     parameter integer SHS   = 3,   // shifter stages (perf::pipeline::out_shift_stages: 2, or 3 with landing registers)
-    parameter integer FD    = 16,  // FIFO entries (a power of 2, at least SRW + LAT + SHS + 6)
-    parameter integer FB    = 4    // FIFO pointer bits, log2(FD)
+    parameter integer FD    = 64,  // FIFO entries (a power of 2, at least SRW + LAT + SHS + 6; perf::pipeline::out_fifo_depth)
+    parameter integer FB    = $clog2(FD)  // FIFO pointer bits
 ) (
     input  wire              clk,
     input  wire              rst,
@@ -99,9 +99,9 @@ module spikelm_out_stage #(
     localparam integer DW   = C * YW + 1;    // FIFO word: the lanes and last
 
     generate
-        if ((1 << FB) != FD || FD < PL + 4 || SRW < 1 || SRW > 2 || SHS < 2 || SHS > 3) begin : g_bad_param
+        if ((1 << FB) != FD || FD < PL + 4 || SRW < 1 || SRW > 2 || SHS < 2 || SHS > 3 || FD < 32) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_out_stage: needs FD = 2^FB, FD >= SRW + LAT + SHS + 6, SRW 1 or 2 and SHS 2 or 3");
+                $display("ERROR: spikelm_out_stage: needs FD = 2^FB, FD >= SRW + LAT + SHS + 6, FD >= 32 (cells of 16 entries), SRW 1 or 2 and SHS 2 or 3");
                 $finish;
             end
         end
@@ -267,7 +267,7 @@ module spikelm_out_stage #(
     // Each lane forms its own from its copies of fill_q[0] and head_v_q (kept registers, equal
     // to them) and out_ready; the last lane also holds `last`.
     wire [DW-1:0] head;
-    genvar h;
+    genvar h, e;
     generate
         for (h = 0; h < C; h = h + 1) begin : g_head
             localparam integer HW = (h == C - 1) ? YW + 1 : YW;
@@ -276,19 +276,6 @@ module spikelm_out_stage #(
             wire [1:0]        st_q;    // {fill_q[0], head_v_q}
             reg  [HW-1:0]     head_q;
             wire              take_l = st_q[1] & (~st_q[0] | out_ready);  // take, this lane's copy
-            reg  [HW-1:0]     mem_q [0:FD-1];
-            // A FIFO deeper than one LUT-RAM cell's 16 entries is several cells and a
-            // multiplexer per bit: each lane keeps its own read pointer, stepped by its own
-            // take, so no pointer register drives every lane's cells. (A copy of the pointer
-            // per cell of 16 was tried and placed no better: 5.58 / 5.77 ns at seed 1.)
-            reg  [FB-1:0]     rd_l;
-            always @(posedge clk) begin
-                if (rst) begin
-                    rd_l <= {FB{1'b0}};
-                end else if (take_l) begin
-                    rd_l <= rd_l + 1'b1;
-                end
-            end
             spikelm_rep_reg #(.W(FB + 1 + HW - YW)) u_wr (
                 .clk(clk), .d(wr_ctl_d[FB+HW-YW:0]), .q(wr_ctl)
             );
@@ -297,14 +284,57 @@ module spikelm_out_stage #(
             end else begin : g_data
                 assign wr_data = y_row[h*YW +: YW];
             end
-            spikelm_rep_reg #(.W(2)) u_state (.clk(clk), .d({fill_d[0], head_v_d}), .q(st_q));
+            // A FIFO deeper than one LUT-RAM cell's 16 entries is NC cells, interleaved by the
+            // address's low bits, each read into a register of its own (cq) at its own pointer:
+            // the head register then loads through a multiplexer of registers alone. (Read
+            // combinationally through cells by the high bits, pointer -> RAM -> 4:1 -> head was
+            // the engine's worst path at every seed, 5.3-5.4 ns.) Consecutive rows sit in
+            // different cells, so a cell's pointer has moved on a cycle before the cell is read
+            // again; a row written the cycle before its take is not yet in cq and comes from
+            // wd_q instead (byp_l: the FIFO holds one row, written last cycle). A row still
+            // reaches the port two cycles after its write.
+            localparam integer CB = FB - 4;  // cell-select bits
+            localparam integer NC = 1 << CB; // cells of 16 entries
+            reg  [CB-1:0]     sel_l;  // cell of the next row to take (the read pointer's low bits)
+            reg  [HW-1:0]     wd_q;   // the row written last cycle
+            wire [NC*HW-1:0]  cq_all; // each cell's next row, registered
+            wire              byp_l;  // the row to take is wd_q
+            // byp_l's next value: a row written now and, after this cycle's take, the only one
+            // (fewer than two rows before the take, none if no take), written without fill_d
+            // so it is one LUT5 of registers and out_ready. A reset clears fill_q, so a byp_l
+            // left over from it is never used.
+            wire              byp_d = y_valid_q & ~fill_q[1] & (~fill_q[0] | ~head_v_q | out_ready);
+            spikelm_rep_reg #(.W(3)) u_state (
+                .clk(clk), .d({fill_d[0], head_v_d, byp_d}), .q({st_q, byp_l})
+            );
             always @(posedge clk) begin
-                if (wr_ctl[FB]) begin
-                    mem_q[wr_ctl[FB-1:0]] <= wr_data;
+                if (rst) begin
+                    sel_l <= {CB{1'b0}};
+                end else if (take_l) begin
+                    sel_l <= sel_l + 1'b1;
                 end
+                wd_q <= wr_data;
                 if (take_l) begin
-                    head_q <= mem_q[rd_l];
+                    head_q <= byp_l ? wd_q : cq_all[sel_l*HW +: HW];
                 end
+            end
+            for (e = 0; e < NC; e = e + 1) begin : g_cell
+                localparam [CB-1:0] CELL = e;
+                reg  [HW-1:0] mem_q [0:15];
+                reg  [3:0]    rp_q;  // this cell's next row to read
+                reg  [HW-1:0] cq;    // mem_q[rp_q], one cycle old
+                always @(posedge clk) begin
+                    if (wr_ctl[FB] && wr_ctl[CB-1:0] == CELL) begin
+                        mem_q[wr_ctl[FB-1:CB]] <= wr_data;
+                    end
+                    if (rst) begin
+                        rp_q <= 4'd0;
+                    end else if (take_l && sel_l == CELL) begin
+                        rp_q <= rp_q + 1'b1;
+                    end
+                    cq <= mem_q[rp_q];
+                end
+                assign cq_all[e*HW +: HW] = cq;
             end
             assign head[h*YW +: HW] = head_q;
         end
