@@ -646,8 +646,11 @@ module spikelm_controller #(
     // Its terms stay put for the two cycles before a slot starts (a slot lasts 2R + VD cycles
     // at least, PRE R at least), so it is registered twice ahead of its use: a slot's start
     // takes c_ldl_q and c_jn_go_q, registers, with no compare or constant in front of them.
+    // The compare of c_kb_q is registered once more (c_kb_q changes only at a slot's end, at
+    // least 2R + VD cycles before the next start; in PRE the compare is not chosen).
+    reg  c_kbm3_q;               // c_kb_q == kbm3_q, a cycle late
     wire ld_last_n = (state_q[I_PRE] | c_kb_last_q) ? ld1_q
-                   : (c_ld_last_q ? kb1_q : (c_kb_q == kbm3_q));
+                   : (c_ld_last_q ? kb1_q : c_kbm3_q);
     reg  c_ldl_q;                // ld_last_n, a cycle late
     reg  [RB-1:0] c_jn_go_q;     // c_jn_q for the next block, from c_ldl_q
     // Whether the block this slot loads is the bank's last (the next slot loads none), for
@@ -660,6 +663,7 @@ module spikelm_controller #(
     reg  [HB-1:0] c_hs0_q;       // the bank's base block part
     reg  [HB-1:0] c_hs1_q;       // ... + 1
     always @(posedge clk) begin
+        c_kbm3_q  <= (c_kb_q == kbm3_q);
         c_ldl_q   <= ld_last_n;
         c_ldn_q   <= c_ld_last_q & (c_kb_last_q ? (c_cb_q == ncb_m2_q) : c_cb_last_q);
         c_jn_go_q <= c_ldl_q ? tailm1_q : J_LAST;
