@@ -24,9 +24,8 @@ fn output_saturates_after_the_bias() {
 }
 
 /// The output stage (exact mode, one lane: 20-bit ACC, 16-bit M, 16-bit Y, both shifter forms)
-/// for every shift S its 6-bit register can hold, extreme and random operands, against the
-/// reference model
-/// `amplitude`: Y = sat(R(ACC * M, S) + B).
+/// for every shift S its 6-bit register can hold, extreme, power-of-two and random operands,
+/// against the reference model `amplitude`: Y = sat(R(ACC * M, S) + B).
 #[test]
 fn output_stage_rounds_shifts_and_saturates_like_the_model_for_every_shift() {
     let (accw, yw) = (20u32, 16u32);
@@ -48,6 +47,18 @@ fn output_stage_rounds_shifts_and_saturates_like_the_model_for_every_shift() {
             let m = if k < 2 { 0xffff } else { next(1 << 16) as i64 };
             let b = next(1 << yw) as i64 - (1 << (yw - 1));
             rows.push((shift, acc, m, b));
+        }
+    }
+    // Products at and beside every power of two the accumulator and scale can form, so each
+    // bit of Q above YW is the only one that differs from its sign in some row (the range
+    // test's groups of bits; random operands almost never isolate one).
+    for a in 0..accw - 1 {
+        for m_exp in [0, 7, 15] {
+            for acc in [1i64 << a, -(1i64 << a), (1i64 << a) - 1, -(1i64 << a) - 1] {
+                for shift in [0, 1] {
+                    rows.push((shift, acc, 1 << m_exp, 0));
+                }
+            }
         }
     }
     let mut body = String::new();

@@ -88,7 +88,11 @@ module spikelm_out_stage #(
     localparam [OSB-1:0] CMASK = ~(FMASK | MMASK);
     localparam integer PL   = SRW + LAT + SHS + 2; // pipeline stages
     localparam integer QNR  = PW - YW - 1;   // bits of Q (f_q) between YW + 1 and its sign
-    localparam integer QNG  = (QNR > 0) ? (QNR + 2) / 3 : 1;  // their groups of three
+    // Their groups of twelve, each flag two LUT levels from f_q (beside the rounding add's
+    // carry chain), so the range test behind them is one LUT5 at the base widths (QNG = 2
+    // flags and t's three top bits; with groups of three it was seven flags, 3 levels as
+    // mapped, the worst path of some placements).
+    localparam integer QNG  = (QNR > 0) ? (QNR + 11) / 12 : 1;
     // t is kept only TN bits wide: where Q passes the range test below, t fits YW + 3 bits,
     // and wherever v saturates, its sign is Q's (|2B + 1| < 2^YW: Q >= 0 gives t > -2^YW and
     // Q < 0 gives t < 2^YW); so the rounding add is a YW + 3 bit carry chain rather than
@@ -183,10 +187,10 @@ module spikelm_out_stage #(
             wire       [TN-1:0]   b_lo = { {(TN-YW-1){bias[YW-1]}}, bias, 1'b1};  // 2B + 1
             wire       [QNG-1:0]  f_in_w;
             for (g = 0; g < QNG; g = g + 1) begin : g_qrange
-                wire [2:0] same;  // Q's bits YW + 1 + 3g .. + 2 equal its sign (1 above PW - 1)
-                for (k = 0; k < 3; k = k + 1) begin : g_bit
-                    if (3 * g + k < QNR) begin : g_in
-                        assign same[k] = ~(f_q[YW + 1 + 3 * g + k] ^ f_q[PW]);
+                wire [11:0] same;  // Q's bits YW + 1 + 12g .. + 11 equal its sign (1 above PW - 1)
+                for (k = 0; k < 12; k = k + 1) begin : g_bit
+                    if (12 * g + k < QNR) begin : g_in
+                        assign same[k] = ~(f_q[YW + 1 + 12 * g + k] ^ f_q[PW]);
                     end else begin : g_out
                         assign same[k] = 1'b1;
                     end
