@@ -822,7 +822,8 @@ module spikelm_controller #(
 
     // Whether a block follows (loads in this slot) and whether the slot's loads are done: set
     // in WAITB (the bank's first block), at PRE's end (slot 0) and at a slot's end, and by
-    // the last load; no idle reset, for the reason above (reset and START go through WAITB).
+    // the last load; no idle reset: they are read only in PRE and RUN (the load window, a
+    // slot's end), and WAITB sets them before either.
     always @(posedge clk) begin
         if (state_q[I_WAITB]) begin
             c_next_q  <= 1'b1;
