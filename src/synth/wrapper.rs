@@ -158,3 +158,6 @@ pub fn pin_constraints(target: Target, clock_mhz: f64) -> Option<(&'static str, 
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -45,4 +45,4 @@ pub mod ws_array;
 pub mod ws_pe;
 
 #[cfg(test)]
-mod testbench;
+pub(crate) mod testbench;
