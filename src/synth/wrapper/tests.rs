@@ -6,7 +6,8 @@ use crate::units::testbench::run;
 use std::process::Command;
 
 /// A core that adds `d` to `q` in each cycle where `v` is high.
-const CORE: &str = "module core (input wire clk, input wire rst, input wire v, input wire [7:0] d,\n\
+const CORE: &str =
+    "module core (input wire clk, input wire rst, input wire v, input wire [7:0] d,\n\
                     \x20   output reg [7:0] q);\n\
                     \x20   always @(posedge clk) q <= rst ? 8'd0 : (v ? q + d : q);\n\
                     endmodule\n";
@@ -63,9 +64,9 @@ fn each_word_reaches_the_core_once_and_the_outputs_shift_back_out() {
                   \x20   end\n\
                   endmodule\n";
         std::fs::write(dir.path().join("tb.v"), tb).expect("write tb.v");
-        run(Command::new("iverilog")
-            .current_dir(dir.path())
-            .args(["-g2005", "-o", "t.vvp", "-s", "tb", "top.v", "core.v", "tb.v"]));
+        run(Command::new("iverilog").current_dir(dir.path()).args([
+            "-g2005", "-o", "t.vvp", "-s", "tb", "top.v", "core.v", "tb.v",
+        ]));
         let log = run(Command::new("vvp")
             .current_dir(dir.path())
             .args(["-n", "t.vvp"]));
