@@ -8,9 +8,9 @@ use std::process::Command;
 /// A core that adds `d` to `q` in each cycle where `v` is high.
 const CORE: &str =
     "module core (input wire clk, input wire rst, input wire v, input wire [7:0] d,\n\
-                    \x20   output reg [7:0] q);\n\
-                    \x20   always @(posedge clk) q <= rst ? 8'd0 : (v ? q + d : q);\n\
-                    endmodule\n";
+    \x20   output reg [7:0] q);\n\
+    \x20   always @(posedge clk) q <= rst ? 8'd0 : (v ? q + d : q);\n\
+    endmodule\n";
 
 fn ports() -> Vec<Port> {
     let port = |name: &str, dir, width| Port {
