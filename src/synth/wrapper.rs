@@ -12,7 +12,10 @@ pub const OOC_TOP: &str = "spikelm_ooc_top";
 pub const IO_TOP: &str = "spikelm_io_top";
 /// Registers the narrow I/O top puts between its shift registers and the core, each way: two
 /// on ECP5, one on iCE40, where every flip-flop of them takes a logic cell of its own and the
-/// UP5K fit (`UP5K_FIT`, about 4,800 of 5,280 cells with one) has no room for a second.
+/// UP5K fit (`UP5K_FIT`, about 4,850 of 5,280 cells with one) has no room for a second. With
+/// one, the input stage's multi-bit ports are the shift register's next bit, which synthesis
+/// merges with it: a stage of their own (loaded on `sload`) took the fit to 5,196 cells, where
+/// nextpnr found no legal placement.
 pub fn io_stages(family: Family) -> u32 {
     match family {
         Family::Ice40 => 1,

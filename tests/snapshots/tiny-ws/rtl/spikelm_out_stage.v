@@ -329,11 +329,17 @@ module spikelm_out_stage #(
             spikelm_rep_reg #(.W(3)) u_state (
                 .clk(clk), .d({fill_d[0], head_v_d, byp_d}), .q({st_q, byp_l})
             );
+            // sel_l one-hot, beside it: a cell's pointer steps on one LUT4 of take's terms and
+            // its own bit (take_l, then a compare with sel_l, was two levels from out_ready, and
+            // the package's worst path, 5.8 ns, 83 % routing).
+            reg  [NC-1:0]     at_l;
             always @(posedge clk) begin
                 if (rst) begin
                     sel_l <= {CB{1'b0}};
+                    at_l  <= {{(NC-1){1'b0}}, 1'b1};
                 end else if (take_l) begin
                     sel_l <= sel_l + 1'b1;
+                    at_l  <= {at_l[NC-2:0], at_l[NC-1]};
                 end
                 wd_q <= wr_data;
                 if (take_l) begin
@@ -351,7 +357,7 @@ module spikelm_out_stage #(
                     end
                     if (rst) begin
                         rp_q <= 4'd0;
-                    end else if (take_l && sel_l == CELL) begin
+                    end else if (take_l && at_l[e]) begin
                         rp_q <= rp_q + 1'b1;
                     end
                     cq <= mem_q[rp_q];
