@@ -36,12 +36,9 @@
 // [c*WORDS*DW +: WORDS*DW], word k at [k*DW +: DW] within it, 3 cycles after re.
 // Each bank takes its own registered copy of the write and of the read request
 // (spikelm_rep_reg, placed beside its block RAM), so no bus decode nor a net across the chip
-// sits in front of a block-RAM port. The write's bank and word are decoded once, into a
-// register per bank and word beside the bus (we_dec_q, with the address and data), so the
-// copies take registers with no logic between (the decode in front of them was the package's
-// path at 5.4 ns, 82 % routing; without landing registers the copies take the decode): a
-// write lands two cycles after the bus writes it (writes come from the host before START), and a
-// read is the copy's cycle plus the RAM's 2 (spikelm_ram_sdp).
+// sits in front of a block-RAM port: a write lands one cycle after the bus writes it (writes
+// come from the host before START), and a read is the copy's cycle plus the RAM's 2
+// (spikelm_ram_sdp).
 module spikelm_bias_mem #(
     parameter integer C     = 8,   // banks (array columns)
     parameter integer CB    = 3,   // bank index bits
@@ -70,44 +67,22 @@ module spikelm_bias_mem #(
         end
     endgenerate
 
-    // The write decoded (bank c's word k at c*WORDS + k), and as the banks' copies take it.
-    wire [C*WORDS-1:0] we_dec;
-    wire [C*WORDS-1:0] we_bank;
-    wire [AB-1:0]      waddr_b;
-    wire [DW-1:0]      wdata_b;
-    genvar b, w;
-    generate
-        for (b = 0; b < C; b = b + 1) begin : g_dec_bank
-            localparam [CB-1:0] BANK = b;
-            for (w = 0; w < WORDS; w = w + 1) begin : g_dec_word
-                localparam [KB-1:0] WORD = w;
-                assign we_dec[b*WORDS + w] = we & (wbank == BANK) & (wword == WORD);
-            end
-        end
-    endgenerate
-    reg [C*WORDS-1:0] we_dec_q;
-    reg [AB-1:0]      waddr_q1;
-    reg [DW-1:0]      wdata_q1;
-    always @(posedge clk) begin
-        we_dec_q <= we_dec;
-        waddr_q1 <= waddr;
-        wdata_q1 <= wdata;
-    end
-    assign we_bank = we_dec_q;
-    assign waddr_b = waddr_q1;
-    assign wdata_b = wdata_q1;
-
     genvar c, k;
     generate
         for (c = 0; c < C; c = c + 1) begin : g_bank
+            localparam [CB-1:0] BANK = c;
+            wire [WORDS-1:0] we_d;
             wire [WORDS-1:0] we_q;
             wire [AB-1:0]    waddr_q;
             wire [DW-1:0]    wdata_q;
             wire             re_q;
             wire [AB-1:0]    raddr_q;
+            for (k = 0; k < WORDS; k = k + 1) begin : g_we
+                localparam [KB-1:0] WORD = k;
+                assign we_d[k] = we & (wbank == BANK) & (wword == WORD);
+            end
             spikelm_rep_reg #(.W(WORDS + AB + DW)) u_wr (
-                .clk(clk), .d({we_bank[c*WORDS +: WORDS], waddr_b, wdata_b}),
-                .q({we_q, waddr_q, wdata_q})
+                .clk(clk), .d({we_d, waddr, wdata}), .q({we_q, waddr_q, wdata_q})
             );
             spikelm_rep_reg #(.W(1 + AB)) u_rd (
                 .clk(clk), .d({re, raddr}), .q({re_q, raddr_q})

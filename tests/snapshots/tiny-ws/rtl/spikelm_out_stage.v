@@ -103,9 +103,9 @@ module spikelm_out_stage #(
     localparam integer DW   = C * YW + 1;    // FIFO word: the lanes and last
 
     generate
-        if ((1 << FB) != FD || FD < PL + 4 || SRW < 1 || SRW > 2 || SHS < 2 || SHS > 3 || FD < 32) begin : g_bad_param
+        if ((1 << FB) != FD || FD < PL + 4 || SRW < 1 || SRW > 2 || SHS < 2 || SHS > 3 || FD < 64) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_out_stage: needs FD = 2^FB, FD >= SRW + LAT + SHS + 6, FD >= 32 (cells of 16 entries), SRW 1 or 2 and SHS 2 or 3");
+                $display("ERROR: spikelm_out_stage: needs FD = 2^FB, FD >= SRW + LAT + SHS + 6, FD >= 64 (at least four cells of 16 entries), SRW 1 or 2 and SHS 2 or 3");
                 $finish;
             end
         end
@@ -311,10 +311,14 @@ module spikelm_out_stage #(
             // the head register then loads through a multiplexer of registers alone. (Read
             // combinationally through cells by the high bits, pointer -> RAM -> 4:1 -> head was
             // the engine's worst path at every seed, 5.3-5.4 ns.) Consecutive rows sit in
-            // different cells, so a cell's pointer has moved on a cycle before the cell is read
-            // again; a row written the cycle before its take is not yet in cq and comes from
-            // wd_q instead (byp_l: the FIFO holds one row, written last cycle). A row still
-            // reaches the port two cycles after its write.
+            // different cells, so a cell is taken from at most every NC >= 4 cycles; its pointer
+            // steps in the cycle after its take (from the registered take, tk_l, and the cell's
+            // bit of at_l, a one-hot copy of sel_l a cell behind by then: one LUT2 of registers,
+            // where take_l and the compare with sel_l were two levels from out_ready and the
+            // package's worst path, 5.8-6.0 ns, 83 % routing) and cq holds the cell's next row
+            // a cycle later, still before the cell's next take. A row written the cycle before
+            // its take is not yet in cq and comes from wd_q instead (byp_l: the FIFO holds one
+            // row, written last cycle). A row still reaches the port two cycles after its write.
             localparam integer CB = FB - 4;  // cell-select bits
             localparam integer NC = 1 << CB; // cells of 16 entries
             reg  [CB-1:0]     sel_l;  // cell of the next row to take (the read pointer's low bits)
@@ -329,11 +333,10 @@ module spikelm_out_stage #(
             spikelm_rep_reg #(.W(3)) u_state (
                 .clk(clk), .d({fill_d[0], head_v_d, byp_d}), .q({st_q, byp_l})
             );
-            // sel_l one-hot, beside it: a cell's pointer steps on one LUT4 of take's terms and
-            // its own bit (take_l, then a compare with sel_l, was two levels from out_ready, and
-            // the package's worst path, 5.8 ns, 83 % routing).
-            reg  [NC-1:0]     at_l;
+            reg  [NC-1:0]     at_l;   // sel_l one-hot
+            reg               tk_l;   // take_l, a cycle late
             always @(posedge clk) begin
+                tk_l <= take_l & ~rst;
                 if (rst) begin
                     sel_l <= {CB{1'b0}};
                     at_l  <= {{(NC-1){1'b0}}, 1'b1};
@@ -357,7 +360,7 @@ module spikelm_out_stage #(
                     end
                     if (rst) begin
                         rp_q <= 4'd0;
-                    end else if (take_l && at_l[e]) begin
+                    end else if (tk_l && at_l[(e + 1) % NC]) begin  // taken last cycle
                         rp_q <= rp_q + 1'b1;
                     end
                     cq <= mem_q[rp_q];
