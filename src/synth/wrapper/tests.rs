@@ -1,6 +1,7 @@
 //! The narrow I/O top around a small stand-in core: each word shifted in reaches the core once,
 //! the outputs shift back out, and its stages survive synthesis as flip-flops of their own.
 
+use super::super::tools::{self, ToolKind};
 use super::*;
 use crate::units::testbench::run;
 use std::process::Command;
@@ -83,8 +84,7 @@ fn each_word_reaches_the_core_once_and_the_outputs_shift_back_out() {
 fn every_stage_is_a_flip_flop_of_its_own_after_synthesis() {
     let stages = io_stages(Family::Ecp5);
     let dir = sources(stages);
-    let yosys = super::super::tools::find(super::super::tools::ToolKind::Yosys)
-        .expect("Yosys (scripts/setup.sh)");
+    let yosys = tools::find(ToolKind::Yosys).expect("Yosys (scripts/setup.sh)");
     let log = run(Command::new(&yosys.path).current_dir(dir.path()).args([
         "-q",
         "-p",

@@ -637,7 +637,8 @@ module spikelm_controller #(
     // each registered from the same terms: a block follows (c_snx_q: the next block's
     // registers load) or the bank ends (c_bkend_q). c_next_q ANDed with c_send_q behind the
     // flip-flops reached the block registers' enables and resets through two to four LUTs
-    // (5.3 ns out of context at seed 1, 6.0 ns on the package).
+    // (5.3 ns out of context at seed 1, 6.0 ns on the package). c_send_q is their OR, kept a
+    // register of its own: it gates slot_done and the first-block flag.
     reg  c_snx_q;
     reg  c_bkend_q;
     wire bank_end = c_bkend_q;

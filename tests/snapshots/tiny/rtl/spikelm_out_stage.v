@@ -234,12 +234,12 @@ module spikelm_out_stage #(
     // Rows in the FIFO as a thermometer code (bit k: more than k rows): a push or a pop is a
     // shift, and "not empty" is bit 0, a register.
     // Only its two low bits are kept exact each cycle (fill_q): the take and the bypass look
-    // at no other, and out_ready reaches them. The whole code is
-    // kept one cycle late (lag_q, shifted by last cycle's push and take, both registered), so
-    // out_ready drives a few flip-flops rather than FD (on the package, out_ready -> the 64-bit
-    // code was a worst path, 6.0 ns, 83 % routing). The code now is lag_d, lag_q moved by last
-    // cycle's push and take; a pop moves its bit 2 into fill_q[1]. (Without landing registers,
-    // in the smallest fits, the code is kept whole and exact: no flip-flops to spare.)
+    // at no other, and out_ready reaches them. The whole code is kept one cycle late (lag_q,
+    // shifted by last cycle's push and take, both registered), so out_ready drives a few
+    // flip-flops rather than FD (on the package, out_ready -> the 64-bit code was a worst path,
+    // 6.0 ns, 83 % routing). The code now is lag_d, lag_q moved by last cycle's push and take;
+    // a pop moves its bit 2 into fill_q[1]. (Without landing registers, in the smallest fits,
+    // the code is kept whole and exact: no flip-flops to spare.)
     reg [1:0]    fill_q;
     reg [1:0]    fill_d;
     reg [FD-1:0] lag_q;   // the thermometer code one cycle ago
