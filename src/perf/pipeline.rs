@@ -110,10 +110,10 @@ pub fn out_fifo_depth(params: &Params) -> u32 {
 
 /// Weight-stationary engine: cycles from a vector's issue to its spikes at the array: the
 /// read request's two registers on its way to the buffer (beside the controller, then on the
-/// route to the buffer's lanes), the buffer read
-/// ([`SBUF_READ_LATENCY`]) and the two registered stages of each lane's code select (a code
-/// of each sub-word beside its block RAM, then the sub-word beside the array).
-pub const WS_VECTOR_DELAY: u64 = 2 + SBUF_READ_LATENCY + 2;
+/// route to the buffer's lanes), the buffer read ([`SBUF_READ_LATENCY`]), a copy of each
+/// lane's word (its block RAMs are placed apart) and the two registered stages of each lane's
+/// code select (a code of each sub-word, then the sub-word beside the array).
+pub const WS_VECTOR_DELAY: u64 = 2 + SBUF_READ_LATENCY + 1 + 2;
 
 /// Weight-stationary engine: the fewest cycles between two weight blocks' first vectors on an
 /// array of `rows` rows: the next block's R loads start R cycles after this block's first

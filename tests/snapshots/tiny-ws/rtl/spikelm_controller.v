@@ -743,8 +743,6 @@ module spikelm_controller #(
                 c_kb_last_q <= kb1_q;
                 c_cb_q      <= {NCBW{1'b0}};
                 c_cb_last_q <= ncb_is1_q;
-                c_hslot_q   <= c_hs0_q;
-                c_hslot1_q  <= c_hs1_q;
                 if (c_full_q) begin
                     bl_left_q   <= bl_left_q - G_S;
                     c_bl_more_q <= (bl_left_q > G_S2);
@@ -768,27 +766,18 @@ module spikelm_controller #(
             end
             if (issue) begin
                 c_kgo_q   <= 1'b1;
-                c_m_q     <= c_m_q + 1'b1;
                 c_vmore_q <= ~c_vend_q;
                 c_vend_q  <= (c_m_q == c_mlast2_q);
-                if (&c_m_q[RB-1:0]) begin
-                    c_h_q <= c_h_q + H_BLK;  // the next row block's words
-                end
             end
             if (slot_go) begin
                 k_q       <= {KW{1'b0}};
                 c_kend_q  <= 1'b0;  // P > 1
                 c_kgo_q   <= 1'b0;
                 c_kwin_q  <= 1'b0;  // R + VD > 1
-                c_m_q     <= {CAAB{1'b0}};
                 c_vmore_q <= 1'b1;
                 c_vend_q  <= 1'b0;  // M >= R >= 2
                 // The next block to load: its rows below Din.
                 c_ld_last_q <= c_ldl_q;
-            end
-            if (c_pre_end_q) begin
-                // Slot 0 of the bank: column block 0, weight block 0 (set in WAITB).
-                c_h_q       <= c_hslot_q;
             end
             if (c_snx_q) begin
                 // The next weight block, or the next column block's first.
@@ -797,19 +786,50 @@ module spikelm_controller #(
                     c_kb_q      <= {DINW{1'b0}};
                     c_cb_q      <= c_cb_q + 1'b1;
                     c_cb_last_q <= (c_cb_q == ncb_m2_q);
-                    c_hslot_q   <= c_hs0_q;
-                    c_hslot1_q  <= c_hs1_q;
-                    c_h_q       <= c_hs0_q;
                 end else begin
                     c_kb_q      <= c_kb_q + 1'b1;
-                    c_hslot_q   <= c_hslot1_q;
-                    c_hslot1_q  <= c_hslot1_q + 1'b1;
-                    c_h_q       <= c_hslot1_q;
                 end
             end
             if (bank_end) begin
                 c_bank_q  <= ~c_bank_q;
                 c_vmore_q <= 1'b0;
+            end
+        end
+    end
+
+    // The read address: the next vector and its word, the slot's first block parts. No idle
+    // guard (BUSY's copy stays out of their enables): each is written only in WAITB, on an
+    // issue, at a slot's start or end or at PRE's end, and a reset's own cycle (the one cycle
+    // they may move while idle) is followed by WAITB, which sets c_hslot_q, and PRE's end,
+    // which sets c_h_q and (slot_go) c_m_q, before the next issue reads them.
+    always @(posedge clk) begin
+        if (state_q[I_WAITB]) begin
+            c_hslot_q  <= c_hs0_q;
+            c_hslot1_q <= c_hs1_q;
+        end
+        if (issue) begin
+            c_m_q <= c_m_q + 1'b1;
+            if (&c_m_q[RB-1:0]) begin
+                c_h_q <= c_h_q + H_BLK;  // the next row block's words
+            end
+        end
+        if (slot_go) begin
+            c_m_q <= {CAAB{1'b0}};
+        end
+        if (c_pre_end_q) begin
+            // Slot 0 of the bank: column block 0, weight block 0 (set in WAITB).
+            c_h_q <= c_hslot_q;
+        end
+        if (c_snx_q) begin
+            // The next weight block's words, or the next column block's first.
+            if (c_kb_last_q) begin
+                c_hslot_q  <= c_hs0_q;
+                c_hslot1_q <= c_hs1_q;
+                c_h_q      <= c_hs0_q;
+            end else begin
+                c_hslot_q  <= c_hslot1_q;
+                c_hslot1_q <= c_hslot1_q + 1'b1;
+                c_h_q      <= c_hslot1_q;
             end
         end
     end

@@ -102,7 +102,7 @@
 `define SPIKELM_WS_PSW      12           // weight-stationary: column sum width
 `define SPIKELM_WS_CA_DEPTH 32           // weight-stationary: column accumulator entries (vectors per bank)
 `define SPIKELM_WS_CA_AB    5            // weight-stationary: column accumulator address bits
-`define SPIKELM_WS_VEC_DELAY 8            // weight-stationary: cycles from a vector's issue to the array
+`define SPIKELM_WS_VEC_DELAY 9            // weight-stationary: cycles from a vector's issue to the array
 `define SPIKELM_WS_DRAIN_LAT 4            // weight-stationary: cycles from the array's sums to the drain beat
 
 `endif
