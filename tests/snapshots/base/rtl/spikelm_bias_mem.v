@@ -37,7 +37,10 @@
 // (spikelm_rep_reg, placed beside its block RAM), so no bus decode nor a net across the chip
 // sits in front of a block-RAM port: a write lands one cycle after the bus writes it (writes
 // come from the host before START), and a read is the copy's cycle plus the RAM's 2
-// (spikelm_ram_sdp).
+// (spikelm_ram_sdp). With WL = 1 the write is first decoded into one register beside the bus
+// (a write enable per bank and word, the address, the data), so each bank's copy takes a
+// plain route from it: the decode behind the bus's strobe, then the route to a bank across
+// the die, were one cycle (5.53 ns on the package); the write lands a cycle later.
 module spikelm_bias_mem #(
     parameter integer C     = 8,   // banks (array columns)
     parameter integer CB    = 3,   // bank index bits
@@ -45,7 +48,8 @@ module spikelm_bias_mem #(
     parameter integer KB    = 1,   // word index bits (at least 1)
     parameter integer DW    = 16,  // bits per word
     parameter integer DEPTH = 64,  // entries per bank
-    parameter integer AB    = 6    // entry address bits
+    parameter integer AB    = 6,   // entry address bits
+    parameter integer WL    = 0    // 1: the write decoded into a register before the banks' copies
 ) (
     input  wire                  clk,
     input  wire                  we,
@@ -58,30 +62,58 @@ module spikelm_bias_mem #(
     output wire [C*WORDS*DW-1:0] rdata
 );
     generate
-        if (C < 1 || (1 << CB) < C || (1 << KB) < WORDS || WORDS < 1 || DW < 1 || (1 << AB) < DEPTH) begin : g_bad_param
+        if (C < 1 || (1 << CB) < C || (1 << KB) < WORDS || WORDS < 1 || DW < 1 || (1 << AB) < DEPTH
+            || WL < 0 || WL > 1) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_bias_mem: needs 1 <= C <= 2^CB, 2^KB >= WORDS >= 1, DW >= 1, 2^AB >= DEPTH");
+                $display("ERROR: spikelm_bias_mem: needs 1 <= C <= 2^CB, 2^KB >= WORDS >= 1, DW >= 1, 2^AB >= DEPTH, WL 0 or 1");
                 $finish;
             end
         end
     endgenerate
 
     genvar c, k;
+    // The write's enables per bank and word (bank c, word k at c*WORDS + k), its address and
+    // data: decoded here (WL = 0), or registered once so decoded (WL = 1).
+    wire [C*WORDS-1:0] wsel;
+    wire [AB-1:0]      wa;
+    wire [DW-1:0]      wd;
+    generate
+        for (c = 0; c < C; c = c + 1) begin : g_dec
+            localparam [CB-1:0] BANK = c;
+            for (k = 0; k < WORDS; k = k + 1) begin : g_word
+                localparam [KB-1:0] WORD = k;
+                if (WL != 0) begin : g_reg
+                    reg sel_q;
+                    always @(posedge clk) sel_q <= we & (wbank == BANK) & (wword == WORD);
+                    assign wsel[c*WORDS + k] = sel_q;
+                end else begin : g_comb
+                    assign wsel[c*WORDS + k] = we & (wbank == BANK) & (wword == WORD);
+                end
+            end
+        end
+        if (WL != 0) begin : g_wlink
+            reg [AB-1:0] wa_q;
+            reg [DW-1:0] wd_q;
+            always @(posedge clk) begin
+                wa_q <= waddr;
+                wd_q <= wdata;
+            end
+            assign wa = wa_q;
+            assign wd = wd_q;
+        end else begin : g_wdirect
+            assign wa = waddr;
+            assign wd = wdata;
+        end
+    endgenerate
     generate
         for (c = 0; c < C; c = c + 1) begin : g_bank
-            localparam [CB-1:0] BANK = c;
-            wire [WORDS-1:0] we_d;
             wire [WORDS-1:0] we_q;
             wire [AB-1:0]    waddr_q;
             wire [DW-1:0]    wdata_q;
             wire             re_q;
             wire [AB-1:0]    raddr_q;
-            for (k = 0; k < WORDS; k = k + 1) begin : g_we
-                localparam [KB-1:0] WORD = k;
-                assign we_d[k] = we & (wbank == BANK) & (wword == WORD);
-            end
             spikelm_rep_reg #(.W(WORDS + AB + DW)) u_wr (
-                .clk(clk), .d({we_d, waddr, wdata}), .q({we_q, waddr_q, wdata_q})
+                .clk(clk), .d({wsel[c*WORDS +: WORDS], wa, wd}), .q({we_q, waddr_q, wdata_q})
             );
             spikelm_rep_reg #(.W(1 + AB)) u_rd (
                 .clk(clk), .d({re, raddr}), .q({re_q, raddr_q})

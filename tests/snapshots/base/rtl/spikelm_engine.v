@@ -305,7 +305,8 @@ module spikelm_engine (
 
     spikelm_bias_mem #(
         .C(`SPIKELM_C), .CB(`SPIKELM_CB), .WORDS(1), .KB(1), .DW(`SPIKELM_YW),
-        .DEPTH(`SPIKELM_BIAS_DEPTH), .AB(`SPIKELM_BIAS_AB)
+        .DEPTH(`SPIKELM_BIAS_DEPTH), .AB(`SPIKELM_BIAS_AB),
+        .WL(1)
     ) u_bias (
         .clk(clk),
         .we(bias_we), .wbank(bias_bank), .wword(1'b0), .waddr(bias_waddr), .wdata(bias_wdata),
@@ -318,7 +319,8 @@ module spikelm_engine (
 
     spikelm_bias_mem #(
         .C(`SPIKELM_C), .CB(`SPIKELM_CB), .WORDS(`SPIKELM_SK), .KB(`SPIKELM_SKB),
-        .DW(`SPIKELM_SDW), .DEPTH(`SPIKELM_SCALE_DEPTH), .AB(`SPIKELM_SCALE_AB)
+        .DW(`SPIKELM_SDW), .DEPTH(`SPIKELM_SCALE_DEPTH), .AB(`SPIKELM_SCALE_AB),
+        .WL(1)
     ) u_scale (
         .clk(clk),
         .we(scale_we), .wbank(scale_bank), .wword(scale_word), .waddr(scale_waddr),

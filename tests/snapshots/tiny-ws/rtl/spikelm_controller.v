@@ -663,7 +663,10 @@ module spikelm_controller #(
     reg  [RB-1:0] c_jn_go_q;     // c_jn_q for the next block, from c_ldl_q
     // Whether the block this slot loads is the bank's last (the next slot loads none), for
     // c_next_q and c_ldone_q at the slot's end: registered from its terms, which change only at
-    // a slot's start or end or in WAITB, none of them in the cycle before a slot's end.
+    // a slot's start or end or in WAITB, none of them in the two cycles before a slot's end;
+    // the column block's compare a cycle before it (c_cb_q's compare and the choice behind it
+    // were four LUT levels, 5.28 ns on the package).
+    reg           c_cbm2_q;      // c_cb_q == ncb_m2_q, a cycle late
     reg           c_ldn_q;
     // The bank's first block parts, from the value c_bank_q takes (a slot's start or WAITB
     // takes them as registers, no constant multiplexer in front of c_hslot_q and the others).
@@ -673,7 +676,8 @@ module spikelm_controller #(
     always @(posedge clk) begin
         c_kbm3_q  <= (c_kb_q == kbm3_q);
         c_ldl_q   <= ld_last_n;
-        c_ldn_q   <= c_ld_last_q & (c_kb_last_q ? (c_cb_q == ncb_m2_q) : c_cb_last_q);
+        c_cbm2_q  <= (c_cb_q == ncb_m2_q);
+        c_ldn_q   <= c_ld_last_q & (c_kb_last_q ? c_cbm2_q : c_cb_last_q);
         c_jn_go_q <= c_ldl_q ? tailm1_q : J_LAST;
         c_hs0_q   <= c_bank_n ? H_BANK1 : {HB{1'b0}};
         c_hs1_q   <= c_bank_n ? H_BANK1P1 : H_ONE;
@@ -801,8 +805,13 @@ module spikelm_controller #(
     // guard (BUSY's copy stays out of their enables): each is written only in WAITB, on an
     // issue, at a slot's start or end or at PRE's end, and a reset's own cycle (the one cycle
     // they may move while idle) is followed by WAITB, which sets c_hslot_q, and PRE's end,
-    // which sets c_h_q and (slot_go) c_m_q, before the next issue reads them.
+    // which sets c_h_q and (slot_go) c_m_q, before the next issue reads them. The next row
+    // block's word is added a cycle ahead (c_hn_q): c_h_q steps at most once in R >= 2 issues,
+    // and a reload comes with slot_go, which restarts c_m_q, so the sum has settled by every
+    // step (the adder in front of c_h_q's multiplexer was 5.17 ns out of context at seed 2).
+    reg [HB-1:0] c_hn_q;  // c_h_q + H_BLK, a cycle late
     always @(posedge clk) begin
+        c_hn_q <= c_h_q + H_BLK;
         if (state_q[I_WAITB]) begin
             c_hslot_q  <= c_hs0_q;
             c_hslot1_q <= c_hs1_q;
@@ -810,7 +819,7 @@ module spikelm_controller #(
         if (issue) begin
             c_m_q <= c_m_q + 1'b1;
             if (&c_m_q[RB-1:0]) begin
-                c_h_q <= c_h_q + H_BLK;  // the next row block's words
+                c_h_q <= c_hn_q;  // the next row block's words
             end
         end
         if (slot_go) begin

@@ -158,9 +158,12 @@ module spikelm_csr #(
     wire [2:0]            tokens_bad = {|wdata_hi, wdata_lo == {TOKW{1'b0}}, wdata_lo > SEQ_K};
 
     // ---- Bus stage: every transaction is registered once before it acts ----
-    // The address is decoded here, into one strobe register per write target and one select
-    // register per read source, so a run register's clock enable is a registered strobe and
-    // BUSY (one LUT), not the decode spread across the die. Reads and writes pass the same
+    // The address is decoded here, into strobe registers for the write targets and one select
+    // register per read source, so a run register's clock enable is registered strobes and
+    // BUSY (one LUT), not the decode spread across the die. A run register's write strobe is
+    // two registers, ANDed in that LUT: a write to the register offsets (the enable and the
+    // address's upper bits) and the offset's match; the 18-input decode registered whole was
+    // four LUT levels behind the I/O top's address register (5.69 ns on the package). Reads and writes pass the same
     // stage, so they keep the bus's order: a write acts one cycle after the bus carried it (BUSY
     // is checked then), and a read samples the registers one cycle after csr_re.
     wire               upper   = csr_addr[CSR_AW-1];
@@ -177,7 +180,6 @@ module spikelm_csr #(
     wire hit_shift  = low_reg & (a == A_OUT_SHIFT);
     wire hit_cycles = low_reg & (a == A_CYCLES);
     wire hit_info   = low_reg & (a == A_INFO);
-    wire hit_alpha  = low_reg & (a[OFW-1:8] == A_ALPHA[OFW-1:8]);
     wire hit_count  = low_reg & (a[OFW-1:6] == A_POS_COUNT[OFW-1:6])
                     & ((a[1:0] == A_POS_COUNT[1:0]) | (a[1:0] == A_NEG_COUNT[1:0])
                        | (a[1:0] == A_ADD_COUNT[1:0]))
@@ -191,8 +193,10 @@ module spikelm_csr #(
     reg [31:0]       wdata_q;
     reg [2:0]        tokens_bad_q;  // a TOKENS write of 0 or more than SEQ: any bit set
     reg              start_q;
-    reg              wr_layer_q, wr_tokens_q, wr_shift_q, wr_bias_q, wr_scale_q;
-    reg [T*AK-1:0]   wr_alpha_q;    // word (t, k) at bit t*AK + k
+    reg              wr_low_q;      // a write to the register offsets
+    reg              at_layer_q, at_tokens_q, at_shift_q;  // the offset is LAYER, TOKENS, OUT_SHIFT
+    reg [T*AK-1:0]   at_alpha_q;    // ... ALPHA word (t, k), at bit t*AK + k
+    reg              wr_bias_q, wr_scale_q;
     reg              rd_q;          // a read: its two halves are sampled next cycle
     reg              rd_status_q, rd_layer_q, rd_tokens_q, rd_shift_q, rd_cycles_q, rd_info_q;
     reg              rd_count_q;
@@ -207,26 +211,24 @@ module spikelm_csr #(
         rd_count_at_q <= a[TB+1:0];
         if (rst) begin
             start_q     <= 1'b0;
-            wr_layer_q  <= 1'b0;
-            wr_tokens_q <= 1'b0;
-            wr_shift_q  <= 1'b0;
+            wr_low_q    <= 1'b0;
             wr_bias_q   <= 1'b0;
             wr_scale_q  <= 1'b0;
-            wr_alpha_q  <= {(T*AK){1'b0}};
             rd_q        <= 1'b0;
         end else begin
             start_q     <= csr_we & hit_ctrl & csr_wdata[CTRL_START];
-            wr_layer_q  <= csr_we & hit_layer;
-            wr_tokens_q <= csr_we & hit_tokens;
-            wr_shift_q  <= csr_we & hit_shift;
+            wr_low_q    <= csr_we & low_reg;
             wr_bias_q   <= csr_we & upper & ~sel_scale;
             wr_scale_q  <= csr_we & upper & sel_scale;
-            for (tt = 0; tt < T; tt = tt + 1) begin
-                for (kk = 0; kk < AK; kk = kk + 1) begin
-                    wr_alpha_q[tt*AK + kk] <= csr_we & hit_alpha & t_hot[tt] & k_hot[kk];
-                end
-            end
             rd_q        <= csr_re;
+        end
+        at_layer_q  <= (a == A_LAYER);
+        at_tokens_q <= (a == A_TOKENS);
+        at_shift_q  <= (a == A_OUT_SHIFT);
+        for (tt = 0; tt < T; tt = tt + 1) begin
+            for (kk = 0; kk < AK; kk = kk + 1) begin
+                at_alpha_q[tt*AK + kk] <= (a[OFW-1:8] == A_ALPHA[OFW-1:8]) & t_hot[tt] & k_hot[kk];
+            end
         end
         rd_status_q <= hit_status;
         rd_layer_q  <= hit_layer;
@@ -273,17 +275,17 @@ module spikelm_csr #(
             out_shift_q <= {OSB{1'b0}};
             alpha_q     <= {(T*AK*ADW){1'b0}};
         end else if (!run_busy) begin  // run parameters are refused while busy
-            if (wr_layer_q) begin
+            if (wr_low_q & at_layer_q) begin
                 layer_q <= wdata_q[1:0];
             end
-            if (wr_tokens_q) begin
+            if (wr_low_q & at_tokens_q) begin
                 tokens_q <= (|tokens_bad_q) ? SEQ_K : wdata_q[TOKW-1:0];
             end
-            if (wr_shift_q) begin
+            if (wr_low_q & at_shift_q) begin
                 out_shift_q <= wdata_q[OSB-1:0];
             end
             for (ww = 0; ww < T*AK; ww = ww + 1) begin
-                if (wr_alpha_q[ww]) begin
+                if (wr_low_q & at_alpha_q[ww]) begin
                     alpha_q[ww*ADW +: ADW] <= wdata_q[ADW-1:0];
                 end
             end

@@ -259,7 +259,7 @@ module spikelm_engine (
     wire unused_wr_grp = &{1'b0, wr_grp};  // the token group's bits above GRB are 0
     // A lane's word is S sub-words of SDW bits, one block RAM wide each (rtl::context::
     // WS_SUBWORD_CODES): each lane is a buffer of S rows, a write fills all S, and each
-    // sub-word's landing register and first select stage sit beside its RAM.
+    // sub-word's landing register sits beside its RAM.
     localparam integer S   = 1 << `SPIKELM_WS_SUBB;  // sub-words per lane
     localparam integer SDW = WDW / S;               // bits per sub-word
     wire [`SPIKELM_R*WDW-1:0]  lane_words;
@@ -471,7 +471,8 @@ module spikelm_engine (
 
     spikelm_bias_mem #(
         .C(`SPIKELM_C), .CB(`SPIKELM_CB), .WORDS(1), .KB(1), .DW(`SPIKELM_YW),
-        .DEPTH(`SPIKELM_BIAS_DEPTH), .AB(`SPIKELM_BIAS_AB)
+        .DEPTH(`SPIKELM_BIAS_DEPTH), .AB(`SPIKELM_BIAS_AB),
+        .WL(1)
     ) u_bias (
         .clk(clk),
         .we(bias_we), .wbank(bias_bank), .wword(1'b0), .waddr(bias_waddr), .wdata(bias_wdata),
@@ -484,7 +485,8 @@ module spikelm_engine (
 
     spikelm_bias_mem #(
         .C(`SPIKELM_C), .CB(`SPIKELM_CB), .WORDS(`SPIKELM_SK), .KB(`SPIKELM_SKB),
-        .DW(`SPIKELM_SDW), .DEPTH(`SPIKELM_SCALE_DEPTH), .AB(`SPIKELM_SCALE_AB)
+        .DW(`SPIKELM_SDW), .DEPTH(`SPIKELM_SCALE_DEPTH), .AB(`SPIKELM_SCALE_AB),
+        .WL(1)
     ) u_scale (
         .clk(clk),
         .we(scale_we), .wbank(scale_bank), .wword(scale_word), .waddr(scale_waddr),
