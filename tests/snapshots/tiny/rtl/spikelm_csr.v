@@ -162,9 +162,10 @@ module spikelm_csr #(
     // BUSY (one LUT), not the decode spread across the die. A run register's write strobe is
     // two registers, ANDed in that LUT: a write to the register offsets (the enable and the
     // address's upper bits) and the offset's match; the 18-input decode registered whole was
-    // four LUT levels behind the I/O top's address register (5.69 ns on the package). Reads and writes pass the same
-    // stage, so they keep the bus's order: a write acts one cycle after the bus carried it (BUSY
-    // is checked then), and a read samples the registers one cycle after csr_re.
+    // four LUT levels behind the I/O top's address register (5.69 ns on the package). Reads
+    // and writes pass the same stage, so they keep the bus's order: a write acts one cycle
+    // after the bus carried it (BUSY is checked then), and a read samples the registers one
+    // cycle after csr_re.
     wire               upper   = csr_addr[CSR_AW-1];
     wire [CSR_AW-2:0]  lo      = csr_addr[CSR_AW-2:0];
     wire               low_reg = ~upper & ((lo >> OFW) == 0);
