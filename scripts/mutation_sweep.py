@@ -179,8 +179,8 @@ MUTANTS = [
     ("ram-we-always", "ram_sdp", RAM, "        if (we) begin\n            mem[waddr] <= wdata;", "        if (1'b1) begin\n            mem[waddr] <= wdata;", "write enable stuck at 1", None),
     ("wb-delay", "wbuf", WB, "spikelm_delay #(.W(W), .N(RL - 1), .RESET(0)) u_stream (", "spikelm_delay #(.W(W), .N(RL - 2), .RESET(0)) u_stream (", "weights one cycle early (constant)", None),
     ("wb-buf-sel", "wbuf", WB, "out_q <= sel_buf ? buf_w : stream_w;", "out_q <= sel_buf ? stream_w : buf_w;", "weight buffer select inverted (BUF = 1 branch)", None),
-    ("bm-word", "bias_mem", BM, "sel_q <= we & (wbank == BANK) & (wword == WORD);", "sel_q <= we & (wbank == BANK);", "word select dropped", None),
-    ("bm-bank", "bias_mem", BM, "sel_q <= we & (wbank == BANK) & (wword == WORD);", "sel_q <= we & (wbank != BANK) & (wword == WORD);", "bank select inverted", None),
+    ("bm-word", "bias_mem", BM, "assign wsel_d[c*WORDS + k] = we & (wbank == BANK) & (wword == WORD);", "assign wsel_d[c*WORDS + k] = we & (wbank == BANK);", "word select dropped", None),
+    ("bm-bank", "bias_mem", BM, "assign wsel_d[c*WORDS + k] = we & (wbank == BANK) & (wword == WORD);", "assign wsel_d[c*WORDS + k] = we & (wbank != BANK) & (wword == WORD);", "bank select inverted", None),
     ("dl-noreset", "delay", DL, "if (RESET != 0 && rst) begin", "if (RESET != 0 && 1'b0) begin", "no delay line resets (stuck at 0)", None),
 ]
 

@@ -73,8 +73,9 @@ module spikelm_bias_mem #(
     endgenerate
 
     genvar c, k;
-    // The write's enables per bank and word (bank c, word k at c*WORDS + k), its address and
-    // data: decoded here (WL = 0), or registered once so decoded (WL = 1).
+    // The write's enables per bank and word (bank c, word k at c*WORDS + k), then with its
+    // address and data through WL registers (spikelm_delay: none, or one).
+    wire [C*WORDS-1:0] wsel_d;
     wire [C*WORDS-1:0] wsel;
     wire [AB-1:0]      wa;
     wire [DW-1:0]      wd;
@@ -83,29 +84,13 @@ module spikelm_bias_mem #(
             localparam [CB-1:0] BANK = c;
             for (k = 0; k < WORDS; k = k + 1) begin : g_word
                 localparam [KB-1:0] WORD = k;
-                if (WL != 0) begin : g_reg
-                    reg sel_q;
-                    always @(posedge clk) sel_q <= we & (wbank == BANK) & (wword == WORD);
-                    assign wsel[c*WORDS + k] = sel_q;
-                end else begin : g_comb
-                    assign wsel[c*WORDS + k] = we & (wbank == BANK) & (wword == WORD);
-                end
+                assign wsel_d[c*WORDS + k] = we & (wbank == BANK) & (wword == WORD);
             end
-        end
-        if (WL != 0) begin : g_wlink
-            reg [AB-1:0] wa_q;
-            reg [DW-1:0] wd_q;
-            always @(posedge clk) begin
-                wa_q <= waddr;
-                wd_q <= wdata;
-            end
-            assign wa = wa_q;
-            assign wd = wd_q;
-        end else begin : g_wdirect
-            assign wa = waddr;
-            assign wd = wdata;
         end
     endgenerate
+    spikelm_delay #(.W(C*WORDS + AB + DW), .N(WL), .RESET(0)) u_wlink (
+        .clk(clk), .rst(1'b0), .in({wsel_d, waddr, wdata}), .out({wsel, wa, wd})
+    );
     generate
         for (c = 0; c < C; c = c + 1) begin : g_bank
             wire [WORDS-1:0] we_q;
