@@ -122,7 +122,7 @@ MUTANTS = [
     ("csr-rdata-reset", "csr", S, "csr_rdata_q <= 32'd0;", "csr_rdata_q <= 32'd5;", "read word reset value", None),
     # ---- encoder / neuron ----
     ("enc-valid-rst", "encoder", ENC, "in_valid_q <= in_valid & ~rst;", "in_valid_q <= in_valid;", "input valid not masked in reset", None),
-    ("enc-delay-noreset", "encoder", ENC, "spikelm_delay #(.W(1), .N(OUT), .RESET(1)) u_valid (", "spikelm_delay #(.W(1), .N(OUT), .RESET(0)) u_valid (", "valid pipeline not reset", None),
+    ("enc-delay-noreset", "encoder", ENC, "spikelm_delay #(.W(1), .N(OUT - 1), .RESET(1)) u_valid (", "spikelm_delay #(.W(1), .N(OUT - 1), .RESET(0)) u_valid (", "valid pipeline not reset", None),
     ("enc-aprev-t", "encoder", ENC, "alpha_l[((t == 0) ? 0 : t - 1)*CODEW +: CODEW]", "alpha_l[t*CODEW +: CODEW]", "leak uses A_t, not A_{t-1} (index)", None),
     ("neu-tie-pos", "neuron", N, "p_lo_gt = {1'b0, a_pos_q[CL-1:0]} - {1'b0, ul[CL-1:0]};", "p_lo_gt = {1'b0, a_pos_q[CL-1:0]} - {1'b0, ul[CL-1:0]} - 1'b1;", "> to >= at the positive tie", None),
     ("neu-tie-neg", "neuron", N, "a_neg_q  <= -{ {(W-AW-1){1'b0}}, a_cur};", "a_neg_q  <= ~{ {(W-AW-1){1'b0}}, a_cur};", "-A becomes -A-1 (negative threshold off by one)", None),
@@ -136,7 +136,7 @@ MUTANTS = [
     ("neu-neg-lo", "neuron", N, "(~n_gt_hi_q & n_lt_lo_q)", "(~n_gt_hi_q | n_lt_lo_q)", "& to | in the negative compare", None),
     ("sat-bound", "neuron", N, "assign u = fits_q ? low_q : {sign_q, {(MW-1){~sign_q}}};", "assign u = fits_q ? low_q : {~sign_q, {(MW-1){sign_q}}};", "membrane saturates to the wrong bound", None),
     # ---- rate counters ----
-    ("rc-inc-clear", "rate_counters", RC, "inc_q    <= inc & ~clear;", "inc_q    <= inc;", "increment not masked by clear", None),
+    ("rc-inc-clear", "rate_counters", RC, "wire            inc_d = inc & ~clear;", "wire            inc_d = inc;", "increment not masked by clear", None),
     ("rc-neg-code", "rate_counters", RC, "if (s == 2'b11 && !neg_max_q) begin", "if (s == 2'b01 && !neg_max_q) begin", "-1 spikes never counted (constant)", None),
     ("rc-add-sat", "rate_counters", RC, "add_out_q <= add_full | {CW{add_ov_q}};", "add_out_q <= add_full;", "ADD_COUNT wraps instead of saturating", None),
     ("rc-add-bit", "rate_counters", RC, "if (s[1]) begin", "if (s[0]) begin", "additions counted for -1 spikes only (bit index)", None),
@@ -146,7 +146,7 @@ MUTANTS = [
     ("out-sat-bound", "out_stage", O, "assign y_row[c*YW +: YW] = fits_q ? low_q : {sign_q, {(YW-1){~sign_q}}};", "assign y_row[c*YW +: YW] = fits_q ? low_q : {~sign_q, {(YW-1){sign_q}}};", "outputs saturate to the wrong bound", None),
     ("out-fits-bit", "out_stage", O, "fits_q <= (&f_in_q) & (t_q[TWH:YW] == {(TWH-YW+1){t_q[TWH]}});", "fits_q <= (&f_in_q) & (t_q[TWH:YW+1] == {(TWH-YW){t_q[TWH]}});", "saturation threshold one bit off", None),
     ("out-qrange-drop", "out_stage", O, "fits_q <= (&f_in_q) & (", "fits_q <= (", "the range test forgets Q's high bits (dropped term)", None),
-    ("out-qrange-bit", "out_stage", O, "assign same[k] = ~(f_q[YW + 1 + 12 * g + k] ^ f_q[PW]);", "assign same[k] = ~(f_q[YW + 2 + 12 * g + k] ^ f_q[PW]);", "Q's range test one bit high (off by one)", None),
+    ("out-qrange-bit", "out_stage", O, "assign same[k] = ~(m[YW + 1 + FMAX + 6 * g + k] ^ m[PW]);", "assign same[k] = ~(m[YW + 2 + FMAX + 6 * g + k] ^ m[PW]);", "Q's range test one bit high (off by one)", None),
     ("out-round", "out_stage", O, "bias, 1'b1};", "bias, 1'b0};", "rounding bit dropped (constant)", None),
     ("out-coarse-logical", "out_stage", O, "c_q    <= p2 >>> (s_q & CMASK);", "c_q    <= p2 >> (s_q & CMASK);", "arithmetic to logical shift", None),
     ("out-pop-noready", "out_stage", O, "wire         out_fire = out_valid & out_ready;", "wire         out_fire = out_valid;", "FIFO pops without tready (dropped term)", None),

@@ -51,11 +51,12 @@ fn output_stage_rounds_shifts_and_saturates_like_the_model_for_every_shift() {
     }
     // Products at and beside every power of two the accumulator and scale can form, so each
     // bit of Q above YW is the only one that differs from its sign in some row (the range
-    // test's groups of bits; random operands almost never isolate one).
+    // test's groups of bits; random operands almost never isolate one), at every fine shift
+    // of both shifter forms (the test takes Q's high bits from before the fine shift).
     for a in 0..accw - 1 {
         for m_exp in [0, 7, 15] {
             for acc in [1i64 << a, -(1i64 << a), (1i64 << a) - 1, -(1i64 << a) - 1] {
-                for shift in [0, 1] {
+                for shift in 0..8 {
                     rows.push((shift, acc, 1 << m_exp, 0));
                 }
             }

@@ -58,6 +58,8 @@ module spikelm_encoder #(
     input  wire [LANES*T*XW-1:0] x,      // lane p's X_t at [(p*T+t)*XW +: XW]
     input  wire [TAGW-1:0]    in_tag,
     input  wire [T*CODEW-1:0] alpha,     // ALPHA registers, time step k at [k*CODEW +: CODEW]
+    output wire               pre_valid, // out_valid one cycle ahead (without this cycle's rst)
+    output wire [TAGW-1:0]    pre_tag,   // out_tag one cycle ahead
     output wire               out_valid,
     output wire [TAGW-1:0]    out_tag,
     output wire [LANES*T*2-1:0]  spikes, // lane p's q_t at [2*(p*T+t) +: 2]
@@ -90,14 +92,25 @@ module spikelm_encoder #(
         tag_q      <= in_tag_q;
     end
 
-    spikelm_delay #(.W(1), .N(OUT), .RESET(1)) u_valid (
-        .clk(clk), .rst(rst), .in(launch_q), .out(out_valid)
+    // Both lines end in a register of their own, so a user can decode the valid and the tag
+    // a cycle ahead (pre_valid, pre_tag) into registers that stand in for out_valid and
+    // out_tag's decode.
+    spikelm_delay #(.W(1), .N(OUT - 1), .RESET(1)) u_valid (
+        .clk(clk), .rst(rst), .in(launch_q), .out(pre_valid)
     );
     // The tag only means something with its valid, so its line needs no reset (and may be a
     // ring in block RAM).
-    spikelm_delay #(.W(TAGW), .N(OUT), .RESET(0)) u_tag (
-        .clk(clk), .rst(1'b0), .in(tag_q), .out(out_tag)
+    spikelm_delay #(.W(TAGW), .N(OUT - 1), .RESET(0)) u_tag (
+        .clk(clk), .rst(1'b0), .in(tag_q), .out(pre_tag)
     );
+    reg              out_valid_q;
+    reg [TAGW-1:0]   out_tag_q;
+    always @(posedge clk) begin
+        out_valid_q <= pre_valid & ~rst;
+        out_tag_q   <= pre_tag;
+    end
+    assign out_valid = out_valid_q;
+    assign out_tag   = out_tag_q;
 
     // ---- α: the codes are static during a run (the CSR refuses writes while busy, and a run's
     // first beat reaches a neuron several cycles after START). Each lane takes its own

@@ -622,8 +622,13 @@ module spikelm_controller #(
     wire credit   = ~c_kb_last_q | room_q;
     wire issue    = run & c_vmore_q & credit;
     // An issue that claims output credit (a column block's last weight block), written as one
-    // LUT of registers rather than behind the issue's: it shifts all FD bits of occ_q.
-    wire claim    = run & c_vmore_q & c_kb_last_q & room_q;
+    // LUT of registers rather than behind the issue's: it shifts all FD bits of occ_q. Its run
+    // bit and last-block flag are kept copies of state_q[I_RUN] and c_kb_last_q (cl_run_q,
+    // cl_kbl_q), which fan out across the controller: from them, one LUT with 83 % routing was
+    // the worst path out of context at seeds 2 and 3 (5.29 / 5.08 ns).
+    wire cl_run_q;
+    wire cl_kbl_q;
+    wire claim    = cl_run_q & c_vmore_q & cl_kbl_q & room_q;
     // The slot's cycles count from the cycle after its first vector (k_q = slot cycle - 1, its
     // events compared one lower), so the count's enable is registers only, not the issue.
     wire k_inc    = run & c_kgo_q & ~c_kend_q;
@@ -711,6 +716,14 @@ module spikelm_controller #(
             endcase
         end
     end
+
+    // c_kb_last_q's next value, as the slot registers below write it (WAITB, then a block's
+    // end), for its copy.
+    wire kbl_d = c_idle ? c_kb_last_q
+               : (c_snx_q ? c_ld_last_q : (state_q[I_WAITB] ? kb1_q : c_kb_last_q));
+    spikelm_rep_reg #(.W(2)) u_claim_terms (
+        .clk(clk), .d({state_d[I_RUN], kbl_d}), .q({cl_run_q, cl_kbl_q})
+    );
 
     always @(posedge clk) begin
         state_q  <= state_d;

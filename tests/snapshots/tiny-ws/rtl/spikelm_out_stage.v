@@ -89,11 +89,18 @@ module spikelm_out_stage #(
     localparam [OSB-1:0] CMASK = ~(FMASK | MMASK);
     localparam integer PL   = SRW + LAT + SHS + 2; // pipeline stages
     localparam integer QNR  = PW - YW - 1;   // bits of Q (f_q) between YW + 1 and its sign
-    // Their groups of twelve, each flag two LUT levels from f_q (beside the rounding add's
-    // carry chain), so the range test behind them is one LUT5 at the base widths (QNG = 2
-    // flags and t's three top bits; with groups of three it was seven flags, 3 levels as
-    // mapped, the worst path of some placements).
-    localparam integer QNG  = (QNR > 0) ? (QNR + 11) / 12 : 1;
+    // Q = m >>> F with F = S mod 2^FSB at most FMAX, so Q's high bits are m's: the range test
+    // takes m's bits YW + 1 + FMAX .. PW - 1 (QFR of them, whatever F is) a cycle early, beside
+    // the fine shift, and only Q's bits YW + 1 .. YW + QVR from f_q, one LUT4 per three (Q's
+    // bits above those are m's bits the early part tests, or its sign). Each early flag takes
+    // six bits (two LUT levels from m); the flags from f_q are one LUT each, so every step of
+    // the test is at most two LUT levels (the whole test from f_q was 3-4 levels as mapped,
+    // the worst path of some placements: 5.17 ns out of context, 5.68 on the package).
+    localparam integer FMAX = (1 << FSB) - 1;
+    localparam integer QVR  = (QNR < FMAX) ? QNR : FMAX;  // Q's bits tested from f_q
+    localparam integer QFR  = QNR - QVR;                  // m's bits tested a cycle early
+    localparam integer QVG  = (QVR > 0) ? (QVR + 2) / 3 : 1;
+    localparam integer QFG  = (QFR > 0) ? (QFR + 5) / 6 : 1;
     // t is kept only TN bits wide: where Q passes the range test below, t fits YW + 3 bits,
     // and wherever v saturates, its sign is Q's (|2B + 1| < 2^YW: Q >= 0 gives t > -2^YW and
     // Q < 0 gives t < 2^YW); so the rounding add is a YW + 3 bit carry chain rather than
@@ -170,8 +177,8 @@ module spikelm_out_stage #(
             // v fits YW bits iff Q lies in [-2^(YW+1), 2^(YW+1)) and t's bits YW .. YW + 2 are
             // equal. (|2B + 1| < 2^YW, so a Q outside that range puts t outside
             // [-2^YW, 2^YW) and v outside YW bits; a Q inside it keeps t inside YW + 3 bits.)
-            // Q's part is tested beside the adder, three bits per LUT against Q's sign, and
-            // registered as a flag per group (f_in_q, all 1 where Q is that narrow anyway).
+            // Q's part is tested beside the fine shift and the adder (QFR, QVR above) and
+            // registered as flags (f_in_q, all 1 where Q is that narrow anyway).
             if (SHS == 3) begin : g_mid
                 reg signed [PW:0] m_q;
                 always @(posedge clk) m_q <= c_q >>> (s_q & MMASK);
@@ -186,19 +193,32 @@ module spikelm_out_stage #(
                 assign q_lo = { {(SUMW-PW){f_q[PW]}}, f_q};
             end
             wire       [TN-1:0]   b_lo = { {(TN-YW-1){bias[YW-1]}}, bias, 1'b1};  // 2B + 1
-            wire       [QNG-1:0]  f_in_w;
-            for (g = 0; g < QNG; g = g + 1) begin : g_qrange
-                wire [11:0] same;  // Q's bits YW + 1 + 12g .. + 11 equal its sign (1 above PW - 1)
-                for (k = 0; k < 12; k = k + 1) begin : g_bit
-                    if (12 * g + k < QNR) begin : g_in
-                        assign same[k] = ~(f_q[YW + 1 + 12 * g + k] ^ f_q[PW]);
+            wire       [QFG-1:0]  fx_w;  // m's bits YW + 1 + FMAX + 6g .. + 5 equal its sign
+            for (g = 0; g < QFG; g = g + 1) begin : g_qfix
+                wire [5:0] same;
+                for (k = 0; k < 6; k = k + 1) begin : g_bit
+                    if (6 * g + k < QFR) begin : g_in
+                        assign same[k] = ~(m[YW + 1 + FMAX + 6 * g + k] ^ m[PW]);
                     end else begin : g_out
                         assign same[k] = 1'b1;
                     end
                 end
-                assign f_in_w[g] = &same;
+                assign fx_w[g] = &same;
             end
-            reg        [QNG-1:0]  f_in_q;
+            wire       [QVG-1:0]  fv_w;  // Q's bits YW + 1 + 3g .. + 2 equal its sign
+            for (g = 0; g < QVG; g = g + 1) begin : g_qvar
+                wire [2:0] same;
+                for (k = 0; k < 3; k = k + 1) begin : g_bit
+                    if (3 * g + k < QVR) begin : g_in
+                        assign same[k] = ~(f_q[YW + 1 + 3 * g + k] ^ f_q[PW]);
+                    end else begin : g_out
+                        assign same[k] = 1'b1;
+                    end
+                end
+                assign fv_w[g] = &same;
+            end
+            reg        [QFG-1:0]  fx_q;
+            reg        [QVG:0]    f_in_q;
             reg                   fits_q;
             reg                   sign_q;
             reg        [YW-1:0]   low_q;
@@ -206,9 +226,10 @@ module spikelm_out_stage #(
             always @(posedge clk) begin
                 c_q    <= p2 >>> (s_q & CMASK);  // arithmetic: both operands signed
                 f_q    <= m >>> (s_q & FMASK);
+                fx_q   <= fx_w;
                 t_q    <= q_lo + b_lo;
                 q_neg_q <= f_q[PW];
-                f_in_q <= f_in_w;
+                f_in_q <= {&fx_q, fv_w};
                 fits_q <= (&f_in_q) & (t_q[TWH:YW] == {(TWH-YW+1){t_q[TWH]}});
                 sign_q <= q_neg_q;  // v's sign wherever it saturates (see TN)
                 low_q  <= t_q[YW:1];  // v = t >> 1

@@ -200,6 +200,8 @@ module spikelm_engine (
     localparam integer TAGW = 2 + `SPIKELM_RB + `SPIKELM_SB_AB;
     wire [`SPIKELM_PL*`SPIKELM_T*2-1:0]            enc_spikes;
     wire [`SPIKELM_PL*`SPIKELM_T*`SPIKELM_MW-1:0]  enc_u;
+    wire                                           enc_pre_valid;  // wr_we a cycle ahead
+    wire [TAGW-1:0]                                enc_pre_tag;    // its tag
 
     spikelm_encoder #(
         .XW(`SPIKELM_XW), .MW(`SPIKELM_MW), .AW(`SPIKELM_AW), .F(`SPIKELM_F),
@@ -209,6 +211,7 @@ module spikelm_engine (
         .clk(clk), .rst(rst), .in_valid(act_fire),
         .x(s_act_tdata),
         .in_tag({enc_bank_end, enc_bank, enc_grp, enc_addr}), .alpha(alpha),
+        .pre_valid(enc_pre_valid), .pre_tag(enc_pre_tag),
         .out_valid(wr_we), .out_tag({wr_bank_end, wr_bank, wr_grp, wr_addr}),
         .spikes(enc_spikes), .u(enc_u)
     );
@@ -237,6 +240,7 @@ module spikelm_engine (
         dbg_mem_q         <= enc_u;
     end
 
+    wire unused_enc_pre = &{1'b0, enc_pre_valid, enc_pre_tag};  // for the weight-stationary buffer's write decode
     // ---- spike buffer ----
     wire [`SPIKELM_R*`SPIKELM_XDW-1:0] row_data;
 
