@@ -150,14 +150,24 @@ pub fn scale_read_wait(params: &Params) -> u64 {
 /// request's copy beside each bank, then the block RAM's two registers (`spikelm_ram_sdp`).
 pub const COLUMN_MEM_READ_LATENCY: u64 = 3;
 
+/// Registers of the bias memory's read request per bank (`spikelm_bias_mem` RL): with landing
+/// registers two kept copies in a row, so the route from the shared delay line to a bank's
+/// block RAM is two hops (one copy was placed 4.8 ns of routing from its block RAM at one
+/// seed). The bias read is delayed anyway, so the second copy costs no cycle: it is taken
+/// from [`bias_read_delay`].
+pub fn bias_read_link(params: &Params) -> u64 {
+    1 + landing(params)
+}
+
 /// Cycles from a drain beat to its row's bias read: `spikelm_engine` delays the beat and the
 /// column block (a few bits) rather than the row's biases, so the word, through its landing
 /// register beside the lane (with landing registers), meets the row at the output stage's
 /// rounding adder, [`DRAIN_DELAY`] + [`scale_read_wait`] + [`amp_latency`] +
-/// [`out_shift_stages`] cycles after the beat.
+/// [`out_shift_stages`] cycles after the beat. The bias memory answers
+/// [`COLUMN_MEM_READ_LATENCY`] - 1 + [`bias_read_link`] cycles after its read request.
 pub fn bias_read_delay(params: &Params) -> u64 {
     DRAIN_DELAY + scale_read_wait(params) + amp_latency(params) + out_shift_stages(params)
-        - COLUMN_MEM_READ_LATENCY
+        - (COLUMN_MEM_READ_LATENCY - 1 + bias_read_link(params))
         - landing(params)
 }
 

@@ -89,6 +89,8 @@ pub struct RtlContext {
     pub amp_lat: u32,
     /// Cycles from a drain beat to its row's bias read (`perf::pipeline::bias_read_delay`).
     pub bias_rd_lat: u32,
+    /// Registers of the bias memory's read request per bank (`perf::pipeline::bias_read_link`).
+    pub bias_rl: u32,
     /// Cycles per unrolled neuron time step (`perf::pipeline::neuron_step`).
     pub neuron_step: u32,
     /// Cycles the output stage waits for a row's scale codes (`perf::pipeline::scale_read_wait`).
@@ -309,6 +311,7 @@ impl RtlContext {
             lpw: f.membrane_bits + f.alpha_bits + 1,
             amp_lat: crate::perf::pipeline::amp_latency(p) as u32,
             bias_rd_lat: crate::perf::pipeline::bias_read_delay(p) as u32,
+            bias_rl: crate::perf::pipeline::bias_read_link(p) as u32,
             neuron_step: crate::perf::pipeline::neuron_step(p) as u32,
             scale_wait: crate::perf::pipeline::scale_read_wait(p) as u32,
             out_shift_stages: crate::perf::pipeline::out_shift_stages(p) as u32,
@@ -458,6 +461,11 @@ impl RtlContext {
                 "BIAS_RD_LAT",
                 n(self.bias_rd_lat),
                 "cycles from a drain beat to its row's bias read",
+            ),
+            (
+                "BIAS_RL",
+                n(self.bias_rl),
+                "registers of the bias memory's read request per bank",
             ),
             ("CMP_LAT", n(self.cmp_lat), "neuron comparator latency"),
             (

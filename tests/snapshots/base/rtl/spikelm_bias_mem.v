@@ -32,12 +32,14 @@
 // j % C. The engine holds two: the biases (WORDS = 1, DW = YW, entry j / C, read once per
 // column block) and the output scale codes M_t[j] (WORDS = digit words per code, DW = their
 // width, entry {j / C, t}, read once per drain row). rdata: bank c's entry at
-// [c*WORDS*DW +: WORDS*DW], word k at [k*DW +: DW] within it, 3 cycles after re.
+// [c*WORDS*DW +: WORDS*DW], word k at [k*DW +: DW] within it, RL + 2 cycles after re.
 // Each bank takes its own registered copy of the write and of the read request
 // (spikelm_rep_reg, placed beside its block RAM), so no bus decode nor a net across the chip
 // sits in front of a block-RAM port: a write lands one cycle after the bus writes it (writes
 // come from the host before START), and a read is the copy's cycle plus the RAM's 2
-// (spikelm_ram_sdp). With WL = 1 the write is first decoded into one register beside the bus
+// (spikelm_ram_sdp); with RL = 2 the read request takes two kept copies in a row (the second
+// beside the block RAM), a cycle more, for a bank placed far from the request's source.
+// With WL = 1 the write is first decoded into one register beside the bus
 // (a write enable per bank and word, the address, the data), so each bank's copy takes a
 // plain route from it: the decode behind the bus's strobe, then the route to a bank across
 // the die, were one cycle (5.53 ns on the package); the write lands a cycle later.
@@ -49,7 +51,8 @@ module spikelm_bias_mem #(
     parameter integer DW    = 16,  // bits per word
     parameter integer DEPTH = 64,  // entries per bank
     parameter integer AB    = 6,   // entry address bits
-    parameter integer WL    = 0    // 1: the write decoded into a register before the banks' copies
+    parameter integer WL    = 0,   // 1: the write decoded into a register before the banks' copies
+    parameter integer RL    = 1    // registers of the read request per bank, 1 or 2 (rdata RL + 2 cycles after re)
 ) (
     input  wire                  clk,
     input  wire                  we,
@@ -63,9 +66,9 @@ module spikelm_bias_mem #(
 );
     generate
         if (C < 1 || (1 << CB) < C || (1 << KB) < WORDS || WORDS < 1 || DW < 1 || (1 << AB) < DEPTH
-            || WL < 0 || WL > 1) begin : g_bad_param
+            || WL < 0 || WL > 1 || RL < 1 || RL > 2) begin : g_bad_param
             initial begin
-                $display("ERROR: spikelm_bias_mem: needs 1 <= C <= 2^CB, 2^KB >= WORDS >= 1, DW >= 1, 2^AB >= DEPTH, WL 0 or 1");
+                $display("ERROR: spikelm_bias_mem: needs 1 <= C <= 2^CB, 2^KB >= WORDS >= 1, DW >= 1, 2^AB >= DEPTH, WL 0 or 1, RL 1 or 2");
                 $finish;
             end
         end
@@ -100,8 +103,14 @@ module spikelm_bias_mem #(
             spikelm_rep_reg #(.W(WORDS + AB + DW)) u_wr (
                 .clk(clk), .d({wsel[c*WORDS +: WORDS], wa, wd}), .q({we_q, waddr_q, wdata_q})
             );
+            wire [AB:0]      rd_req;  // {re, raddr}, through RL - 1 kept copies
+            if (RL == 2) begin : g_rd_link
+                spikelm_rep_reg #(.W(1 + AB)) u_rd_link (.clk(clk), .d({re, raddr}), .q(rd_req));
+            end else begin : g_rd_direct
+                assign rd_req = {re, raddr};
+            end
             spikelm_rep_reg #(.W(1 + AB)) u_rd (
-                .clk(clk), .d({re, raddr}), .q({re_q, raddr_q})
+                .clk(clk), .d(rd_req), .q({re_q, raddr_q})
             );
             for (k = 0; k < WORDS; k = k + 1) begin : g_word
                 spikelm_ram_sdp #(.DW(DW), .DEPTH(DEPTH), .AB(AB)) u_mem (

@@ -310,7 +310,7 @@ module spikelm_engine (
     spikelm_bias_mem #(
         .C(`SPIKELM_C), .CB(`SPIKELM_CB), .WORDS(1), .KB(1), .DW(`SPIKELM_YW),
         .DEPTH(`SPIKELM_BIAS_DEPTH), .AB(`SPIKELM_BIAS_AB),
-        .WL(1)
+        .WL(1), .RL(`SPIKELM_BIAS_RL)
     ) u_bias (
         .clk(clk),
         .we(bias_we), .wbank(bias_bank), .wword(1'b0), .waddr(bias_waddr), .wdata(bias_wdata),

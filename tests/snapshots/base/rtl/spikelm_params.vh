@@ -81,7 +81,8 @@
 `define SPIKELM_OPW         37           // output stage product width
 `define SPIKELM_LPW         49           // neuron leak product width
 `define SPIKELM_AMP_LAT     5            // amplitude shifter latency
-`define SPIKELM_BIAS_RD_LAT 8            // cycles from a drain beat to its row's bias read
+`define SPIKELM_BIAS_RD_LAT 7            // cycles from a drain beat to its row's bias read
+`define SPIKELM_BIAS_RL     2            // registers of the bias memory's read request per bank
 `define SPIKELM_CMP_LAT     2            // neuron comparator latency
 `define SPIKELM_DELAY_RAM_MIN 0            // flip-flops a delay line saves to go into a block-RAM ring (0: never)
 `define SPIKELM_TILE        4            // PEs / buffer rows per broadcast copy

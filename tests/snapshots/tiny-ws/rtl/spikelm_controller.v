@@ -305,9 +305,16 @@ module spikelm_controller #(
     // The taken flags and the encoder's bank step on enc_bank_end alone (the last beat of a
     // bank, one LUT from the activation handshake). Whether the encoder's bank is blocked next
     // cycle (taken and not being freed) is each bank's flag written out, not taken_d[e_bank_d]
-    // (a multiplexer selected by the handshake behind one fed by it).
-    wire b_cur  = taken_q[e_bank_q] & ~freed_q[e_bank_q];    // the encoder stays in its bank
-    wire b_next = taken_q[~e_bank_q] & ~freed_q[~e_bank_q];  // ... it moves to the other
+    // (a multiplexer selected by the handshake behind one fed by it). Each bank's "taken and
+    // not being freed" is a register of its own (blocked_q, from the next values of both), so
+    // the ready's next value reads two flags where it read four (its five LUT levels on iCE40
+    // were the UP5K fit's limit).
+    reg  [1:0] blocked_q;  // taken_q & ~freed_q
+    wire b_cur  = blocked_q[e_bank_q];   // the encoder stays in its bank
+    wire b_next = blocked_q[~e_bank_q];  // ... it moves to the other
+    wire [1:0] taken_d = idle ? 2'b00
+                       : (taken_q | ({e_bank_q, ~e_bank_q} & {2{enc_bank_end}})) & ~freed_q;
+    wire [1:0] freed_d = {c_bank_q, ~c_bank_q} & {2{cmp_bank_end & ~c_idle}};
     // The compute process's bank is full: full_d of the bank it reads next cycle, registered,
     // so the WAITB state reads one flag and not a multiplexer of the two bank flags by c_bank_q
     // in the state register's loop. c_bank_q flips a cycle after its bank's last drain beat
@@ -318,12 +325,12 @@ module spikelm_controller #(
     always @(posedge clk) begin
         full_q   <= full_d;
         c_full_q <= (c_bank_q ^ cmp_bank_end ^ c_bflip) ? full_d[1] : full_d[0];
-        freed_q  <= {c_bank_q, ~c_bank_q} & {2{cmp_bank_end & ~c_idle}};
+        freed_q   <= freed_d;
+        taken_q   <= taken_d;
+        blocked_q <= taken_d & ~freed_d;
         if (idle) begin
-            taken_q  <= 2'b00;
             e_bank_q <= 1'b0;
         end else begin
-            taken_q  <= (taken_q | ({e_bank_q, ~e_bank_q} & {2{enc_bank_end}})) & ~freed_q;
             e_bank_q <= e_bank_q ^ enc_bank_end;  // a bank ends: next bank
         end
     end
@@ -564,6 +571,13 @@ module spikelm_controller #(
     // it takes, so the compare and the subtraction are not two carry chains in a row.
     reg            c_bl_more_q;
     reg  [GW-1:0]  c_blm1_q;
+    // The compare for a bank's start, registered a cycle ahead (bl_left_q changes only at a
+    // bank's start, a bank's encoding apart, and is static while idle): in front of
+    // c_bl_more_q's load it was a carry chain and a few LUTs (5.10 ns out of context, seed 3).
+    reg            c_bl_gt2_q;   // bl_left_q - G > G, a cycle late
+    always @(posedge clk) begin
+        c_bl_gt2_q <= (bl_left_q > G_S2);
+    end
     wire [GW-1:0]  c_nbm1 = c_bl_more_q ? G_M1 : c_blm1_q;  // row blocks - 1
     wire [GW+RB-1:0] c_mlast_w = {c_nbm1, J_LAST};
     wire [GW+RB-1:0] c_mlast2_w = {c_nbm1, J_LASTM1};
@@ -762,7 +776,7 @@ module spikelm_controller #(
                 c_cb_last_q <= ncb_is1_q;
                 if (c_full_q) begin
                     bl_left_q   <= bl_left_q - G_S;
-                    c_bl_more_q <= (bl_left_q > G_S2);
+                    c_bl_more_q <= c_bl_gt2_q;
                     c_blm1_q    <= bl_left_q[GW-1:0] - G_P1;
                 end
             end

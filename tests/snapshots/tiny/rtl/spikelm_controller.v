@@ -311,9 +311,16 @@ module spikelm_controller #(
     // The taken flags and the encoder's bank step on enc_bank_end alone (the last beat of a
     // bank, one LUT from the activation handshake). Whether the encoder's bank is blocked next
     // cycle (taken and not being freed) is each bank's flag written out, not taken_d[e_bank_d]
-    // (a multiplexer selected by the handshake behind one fed by it).
-    wire b_cur  = taken_q[e_bank_q] & ~freed_q[e_bank_q];    // the encoder stays in its bank
-    wire b_next = taken_q[~e_bank_q] & ~freed_q[~e_bank_q];  // ... it moves to the other
+    // (a multiplexer selected by the handshake behind one fed by it). Each bank's "taken and
+    // not being freed" is a register of its own (blocked_q, from the next values of both), so
+    // the ready's next value reads two flags where it read four (its five LUT levels on iCE40
+    // were the UP5K fit's limit).
+    reg  [1:0] blocked_q;  // taken_q & ~freed_q
+    wire b_cur  = blocked_q[e_bank_q];   // the encoder stays in its bank
+    wire b_next = blocked_q[~e_bank_q];  // ... it moves to the other
+    wire [1:0] taken_d = idle ? 2'b00
+                       : (taken_q | ({e_bank_q, ~e_bank_q} & {2{enc_bank_end}})) & ~freed_q;
+    wire [1:0] freed_d = {c_bank_q, ~c_bank_q} & {2{cmp_bank_end & ~c_idle}};
     // The compute process's bank is full: full_d of the bank it reads next cycle, registered,
     // so the WAITB state reads one flag and not a multiplexer of the two bank flags by c_bank_q
     // in the state register's loop. c_bank_q flips a cycle after its bank's last drain beat
@@ -324,12 +331,12 @@ module spikelm_controller #(
     always @(posedge clk) begin
         full_q   <= full_d;
         c_full_q <= (c_bank_q ^ cmp_bank_end ^ c_bflip) ? full_d[1] : full_d[0];
-        freed_q  <= {c_bank_q, ~c_bank_q} & {2{cmp_bank_end & ~c_idle}};
+        freed_q   <= freed_d;
+        taken_q   <= taken_d;
+        blocked_q <= taken_d & ~freed_d;
         if (idle) begin
-            taken_q  <= 2'b00;
             e_bank_q <= 1'b0;
         end else begin
-            taken_q  <= (taken_q | ({e_bank_q, ~e_bank_q} & {2{enc_bank_end}})) & ~freed_q;
             e_bank_q <= e_bank_q ^ enc_bank_end;  // a bank ends: next bank
         end
     end
