@@ -290,10 +290,10 @@ module spikelm_engine (
     // one wire of it; the controller sees a bank's last write through the same register, so a
     // bank is read no earlier than before (perf::pipeline::encoder_latency counts it). The
     // decode itself is registered too, from the encoder's valid and tag a cycle ahead
-    // (wr_onehot = wr_we & (wr_lane == lane), kept beside the encoder's valid; also in the
-    // cycle after a reset, where wr_we is cleared: a write in flight at a reset may land, see
-    // below): decoded from wr_we, which fans out to the rate counters, it was two LUT levels
-    // with 81 % routing in front of the link (5.15 ns out of context at seed 2).
+    // (wr_onehot = wr_we & (the address's lane == lane), kept beside the encoder's valid;
+    // also in the cycle after a reset, where wr_we is cleared: a write in flight at a reset
+    // may land, see below): decoded from wr_we, which fans out to the rate counters, it was
+    // two LUT levels with 81 % routing in front of the link (5.15 ns out of context, seed 2).
     wire [`SPIKELM_RB-1:0]        pre_lane = enc_pre_tag[`SPIKELM_RB-1:0];  // the tag's address part ends in the lane
     wire unused_pre_tag = &{1'b0, enc_pre_tag[TAGW-1:`SPIKELM_RB]};
     wire [`SPIKELM_R-1:0]         wr_onehot_d;
