@@ -731,8 +731,8 @@ module spikelm_controller #(
         end
     end
 
-    // c_kb_last_q's next value, as the slot registers below write it (WAITB, then a block's
-    // end), for its copy.
+    // c_kb_last_q's next value (the bank's first block in WAITB, then each block's end), for
+    // the register and its copy.
     wire kbl_d = c_idle ? c_kb_last_q
                : (c_snx_q ? c_ld_last_q : (state_q[I_WAITB] ? kb1_q : c_kb_last_q));
     spikelm_rep_reg #(.W(2)) u_claim_terms (
@@ -741,6 +741,7 @@ module spikelm_controller #(
 
     always @(posedge clk) begin
         state_q  <= state_d;
+        c_kb_last_q <= kbl_d;
         occ_q    <= rst ? {FD{1'b0}} : occ_d;
         claim_q  <= claim & ~rst;
         room_q   <= rst | ~occ_q[FD-4];
@@ -771,7 +772,6 @@ module spikelm_controller #(
                 c_j_q       <= {RB{1'b0}};
                 c_jlast_q   <= 1'b0;  // R >= 2
                 c_kb_q      <= {DINW{1'b0}};
-                c_kb_last_q <= kb1_q;
                 c_cb_q      <= {NCBW{1'b0}};
                 c_cb_last_q <= ncb_is1_q;
                 if (c_full_q) begin
@@ -812,7 +812,6 @@ module spikelm_controller #(
             end
             if (c_snx_q) begin
                 // The next weight block, or the next column block's first.
-                c_kb_last_q <= c_ld_last_q;
                 if (c_kb_last_q) begin
                     c_kb_q      <= {DINW{1'b0}};
                     c_cb_q      <= c_cb_q + 1'b1;
