@@ -763,9 +763,6 @@ module spikelm_controller #(
             c_j_q       <= {RB{1'b0}};
         end else begin
             if (state_q[I_WAITB]) begin
-                c_mlast2_q  <= c_mlast2_w[CAAB-1:0];
-                c_pend4_q   <= (c_mlast_k > K_MIN) ? c_mlast2_k - K_TWO : K_MINM3;
-                c_runlast_q <= ~c_bl_more_q;
                 // The bank's first block loads next: column block 0, weight block 0.
                 c_win_q     <= 1'b1;
                 c_ld_last_q <= kb1_q;
@@ -841,6 +838,11 @@ module spikelm_controller #(
         if (state_q[I_WAITB]) begin
             c_hslot_q  <= c_hs0_q;
             c_hslot1_q <= c_hs1_q;
+            // The bank's lengths: read only in RUN (and k_q's compare, on a k_inc), after the
+            // WAITB that writes them.
+            c_mlast2_q  <= c_mlast2_w[CAAB-1:0];
+            c_pend4_q   <= (c_mlast_k > K_MIN) ? c_mlast2_k - K_TWO : K_MINM3;
+            c_runlast_q <= ~c_bl_more_q;
         end
         if (issue) begin
             c_m_q <= c_m_q + 1'b1;
