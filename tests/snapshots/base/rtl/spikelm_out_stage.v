@@ -118,13 +118,19 @@ module spikelm_out_stage #(
     endgenerate
 
     // ---- Valid and last through the pipeline ----
-    // Stages 1 .. PL - 1 here; the last is y_valid_q (the fill level's and the pointer's) and
-    // each lane's copy of it beside its FIFO (below).
-    wire y_valid_p;
-    wire y_last_p;
-    spikelm_delay #(.W(2), .N(PL - 1), .RESET(1)) u_ctl (
-        .clk(clk), .rst(rst), .in({in_valid & ~rst, in_last}), .out({y_valid_p, y_last_p})
+    // Stages 1 .. PL - 2 in u_ctl, stage PL - 1 (y_valid_p) after it; the last is y_valid_q
+    // (the fill level's) and each lane's copy of it beside its FIFO
+    // (below, from y_valid_p's next value).
+    wire [1:0] ctl_pp;   // {valid, last} after stage PL - 2
+    spikelm_delay #(.W(2), .N(PL - 2), .RESET(1)) u_ctl (
+        .clk(clk), .rst(rst), .in({in_valid & ~rst, in_last}), .out(ctl_pp)
     );
+    wire [1:0] ctl_p_d = ctl_pp & {2{~rst}};  // {y_valid_p, y_last_p}'s next value
+    reg  y_valid_p;
+    reg  y_last_p;
+    always @(posedge clk) begin
+        {y_valid_p, y_last_p} <= ctl_p_d;
+    end
     wire y_valid_d = y_valid_p & ~rst;
     reg  y_valid_q;  // a row is written into the FIFO
     always @(posedge clk) begin
@@ -244,14 +250,10 @@ module spikelm_out_stage #(
     // register and neither out_ready nor a register behind the port reaches through it (on the
     // iCE40 fit that path, out_ready -> read pointer -> 16:1 multiplexer, was 20 ns). A row
     // reaches the port two cycles after its write; the head register adds one row of room.
-    // Each lane writes its own FIFO, at its own kept copy of the write enable and pointer, so
-    // the FIFO's storage sits beside the lane's clamp: one FIFO for every lane was written
-    // across the chip (the package's worst path at one seed, 4.9 ns of routing).
-    reg  [FB-1:0] wr_q;
-    reg  [FB-1:0] wr_inc_q;  // wr_q + 1, so the pointer's next value is one LUT per bit
+    // Each lane writes its own FIFO, at its own write enable and pointer (below), so the
+    // FIFO's storage sits beside the lane's clamp: one FIFO for every lane was written across
+    // the chip (the package's worst path at one seed, 4.9 ns of routing).
     reg  [FB-1:0] rd_q;
-    wire [FB-1:0] wr_d = rst ? {FB{1'b0}} : (y_valid_q ? wr_inc_q : wr_q);
-    wire [FB+1:0] wr_ctl_d = {y_last_p, y_valid_d, wr_d};  // next {last, write, pointer}
     // Rows in the FIFO as a thermometer code (bit k: more than k rows): a push or a pop is a
     // shift, and "not empty" is bit 0, a register.
     // Only its two low bits are kept exact each cycle (fill_q): the take and the bypass look
@@ -293,8 +295,6 @@ module spikelm_out_stage #(
     end
 
     always @(posedge clk) begin
-        wr_q     <= wr_d;
-        wr_inc_q <= wr_d + 1'b1;
         fill_q   <= fill_d;
         lag_q    <= rst ? {FD{1'b0}} : lag_d;
         push_q   <= y_valid_q & ~rst;
@@ -320,15 +320,30 @@ module spikelm_out_stage #(
     generate
         for (h = 0; h < C; h = h + 1) begin : g_head
             localparam integer HW = (h == C - 1) ? YW + 1 : YW;
-            wire [FB+HW-YW:0] wr_ctl;  // wr_ctl_d registered: {last (the last lane), write, pointer}
+            wire [FB+HW-YW:0] wr_ctl;  // {last (the last lane), write, pointer}, in y_valid_q's cycle
             wire [HW-1:0]     wr_data;
             wire [1:0]        st_q;    // {fill_q[0], head_v_q}
             reg  [HW-1:0]     head_q;
             wire              take_l = st_q[1] & (~st_q[0] | out_ready);  // take, this lane's copy
             reg  [HW-1:0]     mem_q [0:FD-1];
-            spikelm_rep_reg #(.W(FB + 1 + HW - YW)) u_wr (
-                .clk(clk), .d(wr_ctl_d[FB+HW-YW:0]), .q(wr_ctl)
-            );
+            // The lane's write enable, equal to y_valid_q, through two kept copies (the placer
+            // can put the first between the pipeline's end and the lane), and its own pointer,
+            // equal to the FIFO's write pointer (counted from the same reset and the same
+            // writes: one carry chain, the reset the flip-flops'). A copy of one shared
+            // pointer's next value (one LUT from y_valid_q, then the route to every lane) was
+            // the engine's worst path out of context at seed 2, 5.05 ns with 85 % routing.
+            wire          wv_p;  // y_valid_p, this lane's copy
+            wire          wv_q;  // y_valid_q, this lane's copy
+            reg  [FB-1:0] wp_q;  // the write pointer, this lane's count
+            spikelm_rep_reg #(.W(1)) u_wv_p (.clk(clk), .d(ctl_p_d[1]), .q(wv_p));
+            spikelm_rep_reg #(.W(1)) u_wv_q (.clk(clk), .d(wv_p & ~rst), .q(wv_q));
+            always @(posedge clk) begin
+                wp_q <= rst ? {FB{1'b0}} : wp_q + {{(FB-1){1'b0}}, wv_q};
+            end
+            assign wr_ctl[FB:0] = {wv_q, wp_q};
+            if (h == C - 1) begin : g_last_ctl
+                spikelm_rep_reg #(.W(1)) u_last (.clk(clk), .d(y_last_p), .q(wr_ctl[FB+1]));
+            end
             if (h == C - 1) begin : g_last
                 assign wr_data = {wr_ctl[FB+1], y_row[h*YW +: YW]};
             end else begin : g_data
