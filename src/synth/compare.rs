@@ -9,7 +9,7 @@ use super::script;
 use super::target::{Family, Target};
 use super::tools::Runner;
 use super::wrapper::OOC_TOP;
-use crate::config::{Params, PeKind};
+use crate::config::{Dataflow, Params, PeKind};
 use serde::Serialize;
 use std::path::Path;
 
@@ -184,12 +184,26 @@ pub struct PeArea {
     pub what: String,
     pub unit: String,
     pub cells: CellCounts,
+    /// PEs these cells hold: 1 for a PE unit, the whole array's where the PEs are not one
+    /// unit (the weight-stationary array's PEs widen down a column, one module per width).
+    pub pes: u64,
+}
+
+impl PeArea {
+    /// LUT4-equivalents per PE.
+    pub fn lut4_equiv_per_pe(&self) -> f64 {
+        self.cells.lut4_equiv as f64 / self.pes.max(1) as f64
+    }
 }
 
 /// Goal: ternary PE ≤ this × a bare accumulator of the same width (issue "Engine v2, part 1").
 pub const PE_OVER_BARE_GOAL: f64 = 1.15;
 /// Goal: ternary PE ≤ this × the INT8 LUT-multiplier PE (issue "Engine v2, part 1").
 pub const PE_OVER_INT8_GOAL: f64 = 0.12;
+/// Goal: the 16 × 16 engine's Fmax on ecp5-85k at speed grade 6, out of context, MHz (same issue).
+pub const FMAX_ECP5_GOAL_MHZ: f64 = 200.0;
+/// Goal: the UP5K fit's Fmax on ice40-up5k, MHz (same issue).
+pub const FMAX_UP5K_GOAL_MHZ: f64 = 50.0;
 
 /// PE areas side by side, with the goal ratios.
 #[derive(Debug, Clone, Serialize)]
@@ -271,6 +285,7 @@ pub fn pe_area(
         what: format!("bare {acc_bits}-bit accumulator"),
         unit: "bare_accumulator".into(),
         cells: bare,
+        pes: 1,
     }];
     for (label, p, dir, dsp) in [
         ("ternary PE", params.clone(), rtl_dirs.0, true),
@@ -304,24 +319,40 @@ pub fn pe_area(
             path: sub.join("units_stat.json"),
             message,
         })?;
+        // The PE unit, one instance per PE; the weight-stationary engine's PEs are one module
+        // per partial-sum width, so there the array, its cells divided by its PEs.
+        let pes = p.derived.pes as u64;
+        let ws = p.array().dataflow == Dataflow::WeightStationary;
         let pe = units
             .iter()
-            .filter(|u| u.instances == p.derived.pes as u64)
+            .filter(|u| {
+                if ws {
+                    u.instances == 1 && u.unit.ends_with("_array")
+                } else {
+                    u.instances == pes && u.unit.ends_with("_pe")
+                }
+            })
             .max_by_key(|u| u.per_instance.lut4_equiv)
+            .map(|u| (u, if ws { pes } else { 1 }))
             .ok_or_else(|| {
                 SynthError::Unsupported(format!(
-                    "{label}: no unit with one instance per PE ({}) in {}",
-                    p.derived.pes,
+                    "{label}: no {} in {}",
+                    if ws {
+                        "array unit".to_string()
+                    } else {
+                        format!("PE unit with {pes} instances")
+                    },
                     sub.display()
                 ))
             })?;
         entries.push(PeArea {
             what: label.to_string(),
-            unit: pe.unit.clone(),
-            cells: pe.per_instance.clone(),
+            unit: pe.0.unit.clone(),
+            cells: pe.0.per_instance.clone(),
+            pes: pe.1,
         });
     }
-    let eq = |i: usize| entries.get(i).map(|e| e.cells.lut4_equiv as f64);
+    let eq = |i: usize| entries.get(i).map(PeArea::lut4_equiv_per_pe);
     let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
         (Some(a), Some(b)) if b > 0.0 => Some(a / b),
         _ => None,
@@ -339,16 +370,28 @@ pub fn pe_area(
 impl PeAreaReport {
     pub fn render(&self, markdown: bool) -> String {
         let mut t = Table::new(markdown);
-        t.header(&["element", "unit", "LUT4", "carry", "LUT4-eq", "FFs", "DSPs"]);
+        t.header(&[
+            "element",
+            "unit",
+            "PEs",
+            "LUT4",
+            "carry",
+            "LUT4-eq",
+            "FFs",
+            "DSPs",
+            "LUT4-eq / PE",
+        ]);
         for e in &self.entries {
             t.row(&[
                 &e.what,
                 &e.unit,
+                &e.pes.to_string(),
                 &e.cells.lut4.to_string(),
                 &e.cells.carry.to_string(),
                 &e.cells.lut4_equiv.to_string(),
                 &e.cells.ffs.to_string(),
                 &e.cells.dsp.to_string(),
+                &format!("{:.1}", e.lut4_equiv_per_pe()),
             ]);
         }
         let verdict = |v: Option<f64>, goal: f64| match v {

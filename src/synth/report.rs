@@ -232,10 +232,11 @@ impl Metrics {
         fmax_mhz: Option<f64>,
     ) -> Metrics {
         let per_pe = |x: u64| x as f64 / pes.max(1) as f64;
-        // The PE unit: one instance per PE; the largest such unit (a PE may have sub-units).
+        // The PE unit: one instance per PE; the largest such unit named a PE (a PE may have
+        // sub-units, and another unit may have as many instances as there are PEs).
         let pe = units
             .iter()
-            .filter(|u| u.instances == pes as u64)
+            .filter(|u| u.instances == pes as u64 && u.unit.ends_with("_pe"))
             .max_by_key(|u| u.per_instance.lut4_equiv);
         let array = units
             .iter()
