@@ -48,7 +48,7 @@ MUTANTS = [
     ("ctl-cycles-step", "controller", C, "cycles_q     <= cycles_q + 1'b1;", "cycles_q     <= cycles_q + 2'd2;", "CYCLES counts by 2 (constant off by one)", None),
     ("ctl-cycles-noclear", "controller", C, "cycles_q     <= CYC0[CNTW-1:0];", "", "START does not clear CYCLES (dropped assignment)", None),
     ("ctl-cycles-sat", "controller", C, "cycles_max_q <= cycles_hi_q & (cycles_q[CLO-1:0] == CYC_LO_M1);", "cycles_max_q <= (cycles_q[CLO-1:0] == CYC_LO_M1);", "CYCLES saturates at 7 (dropped term)", None),
-    ("ctl-done-noclear", "controller", C, "done_q       <= 1'b0;", "", "START does not clear DONE (dropped assignment)", 2),
+    ("ctl-done-noclear", "controller", C, "done_q <= 1'b0;  // START (go) clears DONE", "", "START does not clear DONE (dropped assignment)", None),
     ("ctl-done-never", "controller", C, "done_q <= 1'b1;", "done_q <= 1'b0;", "DONE stuck at 0", None),
     ("ctl-busy-noreset", "controller", C, "wire            busy_d = ~rst & (go | (busy_q & ~out_done));", "wire            busy_d = (go | (busy_q & ~out_done));", "BUSY not reset (removed reset)", None),
     ("ctl-din-m2", "controller", C, "din_left_idle_q <= {1'b0, rom_din} - {1'b0, DIN_TWO};", "din_left_idle_q <= {1'b0, rom_din} - 1'b1;", "Din - 2 becomes Din - 1 (off by one)", None),
