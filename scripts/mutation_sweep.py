@@ -153,7 +153,7 @@ MUTANTS = [
     ("out-pop-noready", "out_stage", O, "wire         out_fire = out_valid & out_ready;", "wire         out_fire = out_valid;", "FIFO pops without tready (dropped term)", None),
     ("out-credit-never", "out_stage", O, "fired_q <= out_fire;", "fired_q <= 1'b0;", "credit never returned (stuck at 0)", None),
     ("out-last-bit", "out_stage", O, "assign out_last  = head[C*YW];", "assign out_last  = head[C*YW-1];", "tlast from a data bit (bit index)", None),
-    ("out-wr-noreset", "out_stage", O, "wp_q <= rst ? {FB{1'b0}} : wp_q + {{(FB-1){1'b0}}, wv_q};", "wp_q <= wp_q + {{(FB-1){1'b0}}, wv_q};", "a lane's FIFO write pointer not reset", None),
+    ("out-wr-noreset", "out_stage", O, "wp_q <= rst ? {FB{1'b0}} : wp_q + { {(FB-1){1'b0}}, wv_q};", "wp_q <= wp_q + { {(FB-1){1'b0}}, wv_q};", "a lane's FIFO write pointer not reset", None),
     ("out-wv-noreset", "out_stage", O, "u_wv_q (.clk(clk), .d(wv_p & ~rst), .q(wv_q));", "u_wv_q (.clk(clk), .d(wv_p), .q(wv_q));", "a lane's write enable copy not cleared by a reset (dropped term)", None),
     ("out-ctl-noreset", "out_stage", O, "spikelm_delay #(.W(2), .N(PL - 2), .RESET(1)) u_ctl (", "spikelm_delay #(.W(2), .N(PL - 2), .RESET(0)) u_ctl (", "row valid pipeline not reset", None),
     ("out-fill-both", "out_stage", O, "if (y_valid_q & ~take) begin", "if (y_valid_q) begin", "fill level wrong on push and pop together", None),

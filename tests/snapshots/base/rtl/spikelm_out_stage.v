@@ -338,7 +338,7 @@ module spikelm_out_stage #(
             spikelm_rep_reg #(.W(1)) u_wv_p (.clk(clk), .d(ctl_p_d[1]), .q(wv_p));
             spikelm_rep_reg #(.W(1)) u_wv_q (.clk(clk), .d(wv_p & ~rst), .q(wv_q));
             always @(posedge clk) begin
-                wp_q <= rst ? {FB{1'b0}} : wp_q + {{(FB-1){1'b0}}, wv_q};
+                wp_q <= rst ? {FB{1'b0}} : wp_q + { {(FB-1){1'b0}}, wv_q};
             end
             assign wr_ctl[FB:0] = {wv_q, wp_q};
             if (h == C - 1) begin : g_last_ctl
