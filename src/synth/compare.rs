@@ -323,33 +323,26 @@ pub fn pe_area(
         // per partial-sum width, so there the array, its cells divided by its PEs.
         let pes = p.derived.pes as u64;
         let ws = p.array().dataflow == Dataflow::WeightStationary;
+        let (wanted, instances, per) = if ws {
+            ("_array", 1, pes)
+        } else {
+            ("_pe", pes, 1)
+        };
         let pe = units
             .iter()
-            .filter(|u| {
-                if ws {
-                    u.instances == 1 && u.unit.ends_with("_array")
-                } else {
-                    u.instances == pes && u.unit.ends_with("_pe")
-                }
-            })
+            .filter(|u| u.instances == instances && u.unit.ends_with(wanted))
             .max_by_key(|u| u.per_instance.lut4_equiv)
-            .map(|u| (u, if ws { pes } else { 1 }))
             .ok_or_else(|| {
                 SynthError::Unsupported(format!(
-                    "{label}: no {} in {}",
-                    if ws {
-                        "array unit".to_string()
-                    } else {
-                        format!("PE unit with {pes} instances")
-                    },
+                    "{label}: no unit named *{wanted} with {instances} instance(s) in {}",
                     sub.display()
                 ))
             })?;
         entries.push(PeArea {
             what: label.to_string(),
-            unit: pe.0.unit.clone(),
-            cells: pe.0.per_instance.clone(),
-            pes: pe.1,
+            unit: pe.unit.clone(),
+            cells: pe.per_instance.clone(),
+            pes: per,
         });
     }
     let eq = |i: usize| entries.get(i).map(PeArea::lut4_equiv_per_pe);
