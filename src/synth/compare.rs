@@ -4,7 +4,7 @@
 use super::error::{Result, SynthError};
 use super::flow::{self, SynthOptions};
 use super::parse;
-use super::report::{si, CellCounts, SynthReport, Table};
+use super::report::{array_unit, pe_unit, si, CellCounts, SynthReport, Table};
 use super::script;
 use super::target::{Family, Target};
 use super::tools::Runner;
@@ -323,21 +323,18 @@ pub fn pe_area(
         // per partial-sum width, so there the array, its cells divided by its PEs.
         let pes = p.derived.pes as u64;
         let ws = p.array().dataflow == Dataflow::WeightStationary;
-        let (wanted, instances, per) = if ws {
-            ("_array", 1, pes)
+        let (pe, per) = if ws {
+            (array_unit(&units), pes)
         } else {
-            ("_pe", pes, 1)
+            (pe_unit(&units, pes), 1)
         };
-        let pe = units
-            .iter()
-            .filter(|u| u.instances == instances && u.unit.ends_with(wanted))
-            .max_by_key(|u| u.per_instance.lut4_equiv)
-            .ok_or_else(|| {
-                SynthError::Unsupported(format!(
-                    "{label}: no unit named *{wanted} with {instances} instance(s) in {}",
-                    sub.display()
-                ))
-            })?;
+        let pe = pe.ok_or_else(|| {
+            SynthError::Unsupported(format!(
+                "{label}: no {} unit in {}",
+                if ws { "array" } else { "PE" },
+                sub.display()
+            ))
+        })?;
         entries.push(PeArea {
             what: label.to_string(),
             unit: pe.unit.clone(),

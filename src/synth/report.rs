@@ -224,6 +224,23 @@ pub struct SynthReport {
     pub out_dir: String,
 }
 
+/// The PE unit: one instance per PE; the largest such unit named a PE (a PE may have
+/// sub-units, and another unit may have as many instances as there are PEs).
+pub fn pe_unit(units: &[UnitStat], pes: u64) -> Option<&UnitStat> {
+    units
+        .iter()
+        .filter(|u| u.instances == pes && u.unit.ends_with("_pe"))
+        .max_by_key(|u| u.per_instance.lut4_equiv)
+}
+
+/// The PE array unit: one instance, named an array.
+pub fn array_unit(units: &[UnitStat]) -> Option<&UnitStat> {
+    units
+        .iter()
+        .filter(|u| u.instances == 1 && u.unit.contains("array"))
+        .max_by_key(|u| u.per_instance.lut4_equiv)
+}
+
 impl Metrics {
     pub fn compute(
         pes: u32,
@@ -232,16 +249,8 @@ impl Metrics {
         fmax_mhz: Option<f64>,
     ) -> Metrics {
         let per_pe = |x: u64| x as f64 / pes.max(1) as f64;
-        // The PE unit: one instance per PE; the largest such unit named a PE (a PE may have
-        // sub-units, and another unit may have as many instances as there are PEs).
-        let pe = units
-            .iter()
-            .filter(|u| u.instances == pes as u64 && u.unit.ends_with("_pe"))
-            .max_by_key(|u| u.per_instance.lut4_equiv);
-        let array = units
-            .iter()
-            .filter(|u| u.instances == 1 && u.unit.contains("array"))
-            .max_by_key(|u| u.per_instance.lut4_equiv);
+        let pe = pe_unit(units, pes as u64);
+        let array = array_unit(units);
         let peak = fmax_mhz.map(|f| f * 1e6 * pes as f64);
         Metrics {
             pes,
